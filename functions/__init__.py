@@ -1,0 +1,1 @@
+"""Thin Cloud Functions entry points: parse, call one service, map errors."""

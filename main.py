@@ -1,0 +1,1 @@
+"""Cloud Functions entry points: re-exports the function targets and nothing else."""

@@ -1,0 +1,1 @@
+"""streak_core: the focus-streak engine shared by every Cloud Function."""

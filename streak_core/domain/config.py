@@ -1,0 +1,65 @@
+"""One validated configuration object holding every tunable rule of the streak engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import pairwise
+
+DEFAULT_LEVEL_THRESHOLDS: tuple[int, ...] = (
+    0, 100, 250, 500, 1_000, 2_000, 3_500, 5_500, 8_000, 11_000, 15_000, 20_000,
+)  # fmt: skip
+
+
+class ConfigError(ValueError):
+    """A configuration value breaks one of the engine's invariants."""
+
+
+@dataclass(frozen=True, slots=True)
+class StreakConfig:
+    """Defaults follow DESIGN.md; every limit is a field so deployments can tune it."""
+
+    threshold_seconds: int = 30 * 60
+    late_data_limit: timedelta = timedelta(days=30)
+    max_session_duration: timedelta = timedelta(hours=24)
+    future_tolerance: timedelta = timedelta(minutes=5)
+    milestones: tuple[int, ...] = (7, 30, 100, 365)
+    freeze_every_days: int = 7
+    max_freezes_held: int = 2
+    weekly_bonus_min_days: int = 5
+    xp_per_qualified_day: int = 10
+    xp_per_weekly_bonus: int = 50
+    level_thresholds: tuple[int, ...] = field(default=DEFAULT_LEVEL_THRESHOLDS)
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if not 1 <= self.threshold_seconds <= 24 * 3600:
+            problems.append("threshold_seconds must be between 1 and 86400")
+        if self.late_data_limit <= timedelta(0):
+            problems.append("late_data_limit must be positive")
+        if not timedelta(0) < self.max_session_duration <= timedelta(hours=48):
+            problems.append("max_session_duration must be positive and at most 48 hours")
+        if self.future_tolerance < timedelta(0):
+            problems.append("future_tolerance must not be negative")
+        if not self.milestones or any(m <= 0 for m in self.milestones):
+            problems.append("milestones must be positive day counts")
+        elif list(self.milestones) != sorted(set(self.milestones)):
+            problems.append("milestones must be strictly increasing")
+        if self.freeze_every_days <= 0:
+            problems.append("freeze_every_days must be positive")
+        if self.max_freezes_held < 0:
+            problems.append("max_freezes_held must not be negative")
+        if not 1 <= self.weekly_bonus_min_days <= 7:
+            problems.append("weekly_bonus_min_days must be between 1 and 7")
+        if self.xp_per_qualified_day < 0 or self.xp_per_weekly_bonus < 0:
+            problems.append("XP rewards must not be negative")
+        thresholds = self.level_thresholds
+        if not thresholds or thresholds[0] != 0:
+            problems.append("level_thresholds must start at 0")
+        elif any(b <= a for a, b in pairwise(thresholds)):
+            problems.append("level_thresholds must be strictly increasing")
+        if problems:
+            raise ConfigError("; ".join(problems))
+
+
+DEFAULT_CONFIG = StreakConfig()

@@ -1,0 +1,66 @@
+"""Applying a session to a user's days and streak: the one write-side rule of the domain."""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from streak_core.domain.config import StreakConfig
+from streak_core.domain.days import DayState
+from streak_core.domain.sessions import Session
+from streak_core.domain.streaks import RunChange, StreakState, milestones_reached
+from streak_core.domain.timeline import split_by_local_day
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    days: int
+    run_start: date
+    reached_on: date  # the day whose qualification completed it
+
+
+@dataclass(slots=True)
+class SessionOutcome:
+    """What a session changed: the days it touched (in order), days that newly qualified, milestones."""
+
+    touched: list[date] = field(default_factory=list)
+    newly_qualified: list[date] = field(default_factory=list)
+    freezes_refunded: int = 0
+    milestones: list[Milestone] = field(default_factory=list)
+    run_changes: list[RunChange] = field(default_factory=list)
+
+
+def apply_session(
+    days: MutableMapping[date, DayState],
+    streak: StreakState,
+    session: Session,
+    config: StreakConfig,
+) -> SessionOutcome:
+    """Merge the session into each local day it touches and update the streak in place.
+
+    `days` needs to hold only the days the session touches (missing ones start empty), so an adapter
+    can load exactly those. Applying the same session twice changes nothing the second time.
+    """
+    outcome = SessionOutcome()
+    threshold_ms = config.threshold_seconds * 1000
+    for day, start_ms, end_ms in split_by_local_day(session.start_ms, session.end_ms, session.zone):
+        outcome.touched.append(day)
+        state = days.get(day)
+        if state is None:
+            state = days[day] = DayState(day)
+        before_ms = state.focus_ms
+        if not state.add((start_ms, end_ms)):
+            continue
+        # Compare whole seconds, as clients see them, so "qualified" agrees with the stored seconds.
+        if before_ms // 1000 * 1000 >= threshold_ms or state.focus_ms // 1000 * 1000 < threshold_ms:
+            continue
+        was_frozen = streak.is_frozen(day)
+        change = streak.add_qualified(day, config)
+        if change is None:
+            continue
+        outcome.newly_qualified.append(day)
+        outcome.run_changes.append(change)
+        outcome.freezes_refunded += int(was_frozen)
+        outcome.milestones.extend(Milestone(m, change.start, day) for m in milestones_reached(change, config))
+    return outcome

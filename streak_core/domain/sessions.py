@@ -1,0 +1,149 @@
+"""Focus sessions: parsing the client's fields and enforcing DESIGN.md's validity rules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from streak_core.domain.config import StreakConfig
+from streak_core.domain.timeline import zone_named
+
+SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
+# RFC 3339 date-time: a full date, 'T' (or space), time with optional fraction, and a mandatory offset.
+RFC3339_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldIssue:
+    """Why one field of a request is unacceptable, phrased for the person who sent it."""
+
+    field: str
+    code: str
+    message: str
+
+
+class SessionRejected(ValueError):
+    """A session breaks one or more validity rules; `issues` says which and why."""
+
+    def __init__(self, issues: list[FieldIssue]) -> None:
+        super().__init__("; ".join(f"{i.field}: {i.message}" for i in issues))
+        self.issues = issues
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A valid focus session: an interval of real time, attributed to days in its own time zone."""
+
+    id: str
+    start: datetime
+    end: datetime
+    timezone: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_named(self.timezone)
+
+    @property
+    def start_ms(self) -> int:
+        return instant_ms(self.start)
+
+    @property
+    def end_ms(self) -> int:
+        return instant_ms(self.end)
+
+    def canonical(self) -> dict[str, str]:
+        """The fields that define the session; two submissions are the same session iff these match."""
+        return {
+            "id": self.id,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "timezone": self.timezone,
+        }
+
+
+def instant_ms(moment: datetime) -> int:
+    """Milliseconds since the epoch, exact (no float rounding) for any aware datetime."""
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+_EPOCH = datetime.fromisoformat("1970-01-01T00:00:00+00:00")
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse an RFC 3339 instant; the offset is mandatory because a bare local time is ambiguous."""
+    if not RFC3339_PATTERN.fullmatch(text):
+        raise ValueError("must be an RFC 3339 date-time with an offset, e.g. 2026-03-08T01:30:00-05:00")
+    normalized = text.replace("t", "T").replace(" ", "T")
+    if normalized.endswith(("z", "Z")):
+        normalized = normalized[:-1] + "+00:00"
+    head, dot, rest = normalized.partition(".")
+    if dot:  # fromisoformat takes at most 6 fraction digits; nanoseconds are truncated, never rounded up
+        digits = re.match(r"\d+", rest)
+        assert digits is not None
+        fraction = digits.group(0)
+        normalized = f"{head}.{fraction[:6].ljust(6, '0')}{rest[len(fraction) :]}"
+    try:
+        return datetime.fromisoformat(normalized)
+    except ValueError as exc:
+        raise ValueError(f"is not a real date-time ({exc})") from None
+
+
+def parse_session(raw: Mapping[str, object], now: datetime, config: StreakConfig) -> Session:
+    """Build a Session from client fields, or raise SessionRejected listing every broken rule."""
+    issues: list[FieldIssue] = []
+
+    session_id = raw.get("id")
+    if not isinstance(session_id, str) or not SESSION_ID_PATTERN.fullmatch(session_id):
+        issues.append(
+            FieldIssue("id", "invalid_id", "must be 1-128 characters of letters, digits, '_' or '-'")
+        )
+
+    instants: dict[str, datetime] = {}
+    for name in ("start", "end"):
+        value = raw.get(name)
+        if not isinstance(value, str):
+            issues.append(FieldIssue(name, "missing", "is required as an RFC 3339 string"))
+            continue
+        try:
+            instants[name] = parse_instant(value)
+        except ValueError as exc:
+            issues.append(FieldIssue(name, "invalid_instant", str(exc)))
+
+    timezone = raw.get("timezone")
+    if not isinstance(timezone, str):
+        issues.append(FieldIssue("timezone", "missing", "is required as an IANA time zone name"))
+    else:
+        try:
+            zone_named(timezone)
+        except ValueError as exc:
+            issues.append(FieldIssue("timezone", "unknown_timezone", str(exc)))
+
+    start, end = instants.get("start"), instants.get("end")
+    if start is not None and end is not None:
+        if end <= start:
+            issues.append(FieldIssue("end", "end_not_after_start", "must be later than start"))
+        elif end - start > config.max_session_duration:
+            hours = config.max_session_duration.total_seconds() / 3600
+            issues.append(FieldIssue("end", "too_long", f"a session may last at most {hours:g} hours"))
+    if end is not None and end > now + config.future_tolerance:
+        minutes = config.future_tolerance.total_seconds() / 60
+        issues.append(
+            FieldIssue("end", "in_future", f"must not be more than {minutes:g} minutes in the future")
+        )
+    if start is not None and start < now - config.late_data_limit:
+        days = config.late_data_limit.total_seconds() / 86_400
+        issues.append(
+            FieldIssue("start", "too_old", f"sessions older than {days:g} days are no longer accepted")
+        )
+
+    if issues:
+        raise SessionRejected(issues)
+    assert isinstance(session_id, str)
+    assert isinstance(timezone, str)
+    assert start is not None
+    assert end is not None
+    return Session(id=session_id, start=start, end=end, timezone=timezone)

@@ -1,0 +1,85 @@
+"""Local calendar days of instants, exact across midnight and DST, and unions of time intervals."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+Interval = tuple[int, int]  # [start_ms, end_ms), milliseconds since the epoch
+_AFTER_EVERY_END = 1 << 62  # sorts (t, _AFTER_EVERY_END) after every interval starting at t
+
+
+@lru_cache(maxsize=1024)
+def zone_named(name: str) -> ZoneInfo:
+    """The IANA zone called `name`; ValueError with a readable message if there is none."""
+    if not name or name != name.strip() or name.startswith(("/", ".")) or ".." in name:
+        raise ValueError(f"'{name}' is not an IANA time zone name")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"'{name}' is not an IANA time zone name (e.g. Europe/Paris)") from None
+
+
+def local_date(instant_ms: int, zone: ZoneInfo) -> date:
+    """The calendar date on a wall clock in `zone` at the instant."""
+    return datetime.fromtimestamp(instant_ms // 1000, zone).date()
+
+
+def _midnight_candidates(day: date, zone: ZoneInfo) -> list[int]:
+    naive = datetime(day.year, day.month, day.day)
+    return [int(naive.replace(tzinfo=zone, fold=fold).timestamp()) * 1000 for fold in (0, 1)]
+
+
+def next_day_boundary(day: date, zone: ZoneInfo) -> int:
+    """The first instant (ms) whose local date is later than `day`.
+
+    Usually local midnight of the next day; where midnight is skipped (a DST gap at 00:00) or repeated
+    (a fall-back to 23:00), or where a whole date is skipped (Samoa, 2011-12-30), the answer is still
+    the first instant on a later date, found by checking both readings of the ambiguous wall time.
+    """
+    following = day + timedelta(days=1)
+    candidates = [t for t in _midnight_candidates(following, zone) if local_date(t, zone) > day]
+    if candidates:
+        return min(candidates)
+    # The following date does not exist in this zone at all: try the one after it.
+    return min(_midnight_candidates(following + timedelta(days=1), zone))
+
+
+def day_start(day: date, zone: ZoneInfo) -> int:
+    """The first instant (ms) whose local date is `day` (or later, should `day` not exist there)."""
+    return next_day_boundary(day - timedelta(days=1), zone)
+
+
+def split_by_local_day(start_ms: int, end_ms: int, zone: ZoneInfo) -> list[tuple[date, int, int]]:
+    """Cut [start_ms, end_ms) at every local midnight of `zone`: one (date, start, end) piece per day."""
+    pieces: list[tuple[date, int, int]] = []
+    cursor = start_ms
+    while cursor < end_ms:
+        day = local_date(cursor, zone)
+        boundary = next_day_boundary(day, zone)
+        piece_end = boundary if boundary < end_ms else end_ms
+        pieces.append((day, cursor, piece_end))
+        cursor = piece_end
+    return pieces
+
+
+def merge_interval(intervals: list[Interval], new: Interval) -> int:
+    """Add `new` to the sorted, disjoint `intervals` in place; return how many ms the union grew by.
+
+    Touching intervals are merged too, so the list stays minimal and equal for equal unions.
+    """
+    start, end = new
+    # Every interval that overlaps or touches [start, end] lies between lo and hi.
+    lo = bisect_left(intervals, (start,))
+    if lo > 0 and intervals[lo - 1][1] >= start:
+        lo -= 1
+    hi = bisect_right(intervals, (end, _AFTER_EVERY_END))
+    if lo == hi:
+        intervals.insert(lo, (start, end))
+        return end - start
+    covered_before = sum(e - s for s, e in intervals[lo:hi])
+    merged = (min(start, intervals[lo][0]), max(end, intervals[hi - 1][1]))
+    intervals[lo:hi] = [merged]
+    return (merged[1] - merged[0]) - covered_before
