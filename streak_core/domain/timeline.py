@@ -27,20 +27,27 @@ def local_date(instant_ms: int, zone: ZoneInfo) -> date:
     return datetime.fromtimestamp(instant_ms // 1000, zone).date()
 
 
-def _midnight_candidates(day: date, zone: ZoneInfo) -> list[int]:
+def _midnight_candidates(day: date, zone: ZoneInfo) -> tuple[int, int]:
     naive = datetime(day.year, day.month, day.day)
-    return [int(naive.replace(tzinfo=zone, fold=fold).timestamp()) * 1000 for fold in (0, 1)]
+    first = int(naive.replace(tzinfo=zone).timestamp()) * 1000
+    second = int(naive.replace(tzinfo=zone, fold=1).timestamp()) * 1000
+    return first, second
 
 
+@lru_cache(maxsize=8192)
 def next_day_boundary(day: date, zone: ZoneInfo) -> int:
     """The first instant (ms) whose local date is later than `day`.
 
     Usually local midnight of the next day; where midnight is skipped (a DST gap at 00:00) or repeated
     (a fall-back to 23:00), or where a whole date is skipped (Samoa, 2011-12-30), the answer is still
     the first instant on a later date, found by checking both readings of the ambiguous wall time.
+    Cached: sessions of one user land on the same few days, and zone rules do not change at run time.
     """
     following = day + timedelta(days=1)
-    candidates = [t for t in _midnight_candidates(following, zone) if local_date(t, zone) > day]
+    first, second = _midnight_candidates(following, zone)
+    if first == second:  # midnight exists exactly once, the common case
+        return first
+    candidates = [t for t in (first, second) if local_date(t, zone) > day]
     if candidates:
         return min(candidates)
     # The following date does not exist in this zone at all: try the one after it.

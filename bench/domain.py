@@ -1,0 +1,108 @@
+"""Streak engine throughput: in-order application, and the cost of a late insert vs history length.
+
+Run: python -m bench.domain [--days 100000] [--inserts 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from datetime import UTC, date, datetime, timedelta
+
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.days import DayState
+from streak_core.domain.engine import apply_session
+from streak_core.domain.sessions import Session
+from streak_core.domain.streaks import StreakState
+from streak_core.domain.timeline import split_by_local_day
+
+ZONE = "Europe/Paris"
+FIRST_DAY = datetime(1800, 1, 1, 8, 0, tzinfo=UTC)  # 100,000 days back from the 2070s
+
+
+def history(days: int, seed: int) -> tuple[list[Session], list[date]]:
+    """1-3 sessions on ~80% of days (some too short to qualify), in order; returns sessions and gap days."""
+    rnd = random.Random(seed)
+    sessions: list[Session] = []
+    gaps: list[date] = []
+    for n in range(days):
+        morning = FIRST_DAY + timedelta(days=n)
+        if rnd.random() < 0.2:
+            gaps.append(morning.date())
+            continue
+        for k in range(rnd.randint(1, 3)):
+            start = morning + timedelta(hours=4 * k, minutes=rnd.randint(0, 90))
+            length = timedelta(minutes=rnd.randint(10, 50))
+            sessions.append(Session(f"d{n}k{k}", start, start + length, ZONE))
+    return sessions, gaps
+
+
+def apply_all(sessions: list[Session]) -> tuple[dict[date, DayState], StreakState, float]:
+    days: dict[date, DayState] = {}
+    streak = StreakState()
+    began = time.perf_counter()
+    for s in sessions:
+        apply_session(days, streak, s, DEFAULT_CONFIG)
+    return days, streak, time.perf_counter() - began
+
+
+def late_insert_us(days_count: int, inserts: int) -> float:
+    """Median µs to apply one late session that fills a gap day in the middle of the history."""
+    sessions, gaps = history(days_count, seed=days_count)
+    days, streak, _ = apply_all(sessions)
+    middle = [g for g in gaps if days_count * 0.25 <= (g - FIRST_DAY.date()).days <= days_count * 0.75]
+    targets = random.Random(1).sample(middle, min(inserts, len(middle)))
+    samples: list[int] = []
+    for n, gap in enumerate(targets):
+        start = datetime(gap.year, gap.month, gap.day, 9, tzinfo=UTC)
+        late = Session(f"late{n}", start, start + timedelta(hours=1), ZONE)
+        began = time.perf_counter_ns()
+        apply_session(days, streak, late, DEFAULT_CONFIG)
+        samples.append(time.perf_counter_ns() - began)
+        assert streak.is_qualified(gap)
+    return statistics.median(samples) / 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--days", type=int, default=100_000, help="history length for the in-order run")
+    parser.add_argument("--inserts", type=int, default=300, help="late inserts timed at each size")
+    args = parser.parse_args()
+
+    sessions, _ = history(args.days, seed=7)
+    print(f"applying {len(sessions):,} sessions over {args.days:,} days in order ...", flush=True)
+    _, streak, elapsed = apply_all(sessions)
+    per_second = len(sessions) / elapsed
+    print(f"  {per_second:,.0f} sessions/s; longest streak {streak.longest_streak}", flush=True)
+
+    # Baseline in the same run: only cutting sessions at local midnights, no state at all.
+    began = time.perf_counter()
+    for s in sessions:
+        split_by_local_day(s.start_ms, s.end_ms, s.zone)
+    split_per_second = len(sessions) / (time.perf_counter() - began)
+    print(f"  baseline (local-day split only): {split_per_second:,.0f} sessions/s", flush=True)
+
+    per_insert: dict[str, float] = {}
+    for size in (1_000, 10_000, 100_000):
+        per_insert[str(size)] = late_insert_us(size, args.inserts)
+        print(f"  late insert at {size:,} days: {per_insert[str(size)]:.1f} µs (median)", flush=True)
+
+    result = {
+        "bench": "domain",
+        "days": args.days,
+        "sessions": len(sessions),
+        "sessions_per_second": round(per_second),
+        "baseline_split_sessions_per_second": round(split_per_second),
+        "apply_vs_split_ratio": round(per_second / split_per_second, 3),
+        "late_insert_us": {k: round(v, 2) for k, v in per_insert.items()},
+        "late_insert_growth": round(per_insert["100000"] / per_insert["1000"], 3),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
