@@ -27,13 +27,13 @@ def test_each_milestone_up_to_365_fires_exactly_once_in_a_long_run() -> None:
 
 def test_late_day_joining_runs_reports_the_milestone_the_merge_reaches() -> None:
     state = StreakState()
-    for n in [*range(0, 4), *range(5, 7)]:
+    for n in [*range(4), *range(5, 7)]:
         add(state, n)
     assert add(state, 4) == [7]
 
 
 def test_merging_runs_that_each_passed_a_milestone_does_not_repeat_it() -> None:
     state = StreakState()
-    for n in [*range(0, 8), *range(9, 17)]:
+    for n in [*range(8), *range(9, 17)]:
         add(state, n)
     assert add(state, 8) == []

@@ -69,6 +69,8 @@ def test_level_table_is_easy_to_tune() -> None:
         ({"late_data_limit": timedelta(0)}, "late_data_limit"),
     ],
 )
-def test_invalid_configuration_is_refused_with_the_reason(overrides: dict[str, object], complaint: str) -> None:
+def test_invalid_configuration_is_refused_with_the_reason(
+    overrides: dict[str, object], complaint: str
+) -> None:
     with pytest.raises(ConfigError, match=complaint):
         StreakConfig(**overrides)  # type: ignore[arg-type]
