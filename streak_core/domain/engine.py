@@ -22,13 +22,17 @@ class Milestone:
 
 @dataclass(slots=True)
 class SessionOutcome:
-    """What a session changed: the days it touched (in order), days that newly qualified, milestones."""
+    """What a session changed: its piece of each local day (in order), newly qualified days, milestones."""
 
-    touched: list[date] = field(default_factory=list)
+    pieces: list[tuple[date, int, int]] = field(default_factory=list)
     newly_qualified: list[date] = field(default_factory=list)
     freezes_refunded: int = 0
     milestones: list[Milestone] = field(default_factory=list)
     run_changes: list[RunChange] = field(default_factory=list)
+
+    @property
+    def touched(self) -> list[date]:
+        return [day for day, _, _ in self.pieces]
 
 
 def apply_session(
@@ -45,7 +49,7 @@ def apply_session(
     outcome = SessionOutcome()
     threshold_ms = config.threshold_seconds * 1000
     for day, start_ms, end_ms in split_by_local_day(session.start_ms, session.end_ms, session.zone):
-        outcome.touched.append(day)
+        outcome.pieces.append((day, start_ms, end_ms))
         state = days.get(day)
         if state is None:
             state = days[day] = DayState(day)

@@ -1,0 +1,251 @@
+"""The user store on Firestore: one transaction per acceptance, batched reads, flat documents."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from google.api_core import exceptions as gexc
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from streak_core.domain.days import DayState
+from streak_core.domain.sessions import Session, parse_instant
+from streak_core.domain.streaks import StreakState
+from streak_core.models import (
+    DayRecord,
+    NotificationPreferences,
+    StoredSession,
+    StreakRecord,
+    UserSettings,
+    UserSnapshot,
+)
+from streak_core.ports import TransientStoreError, UserTransaction
+
+T = TypeVar("T")
+Doc = dict[str, Any]
+
+# Failures after which nothing was committed and a retry may well succeed.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    gexc.ServiceUnavailable,
+    gexc.DeadlineExceeded,
+    gexc.Aborted,
+    gexc.InternalServerError,
+    gexc.TooManyRequests,
+    gexc.ResourceExhausted,
+    gexc.RetryError,
+)
+
+
+@contextmanager
+def transient_errors_as_retryable() -> Iterator[None]:
+    try:
+        yield
+    except TRANSIENT_ERRORS as exc:
+        raise TransientStoreError(f"{type(exc).__name__}: {exc}") from exc
+
+
+class LazyFirestore:
+    """Creates the Firestore client on first use, once per instance (cold starts stay cheap)."""
+
+    def __init__(self, project_id: str | None, factory: Callable[[str | None], Any] | None = None) -> None:
+        self._project_id = project_id
+        self._factory = factory or (lambda project: firestore.Client(project=project))
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Any:
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = self._factory(self._project_id)
+        return self._client
+
+
+class FirestoreUserStore:
+    """`users/{uid}`, `users/{uid}/sessions/{id}`, `users/{uid}/days/{date}` and `streaks/{uid}`."""
+
+    def __init__(self, client: LazyFirestore, max_attempts: int = 10) -> None:
+        self._client = client
+        self._max_attempts = max_attempts
+
+    # --- references ------------------------------------------------------------------------------
+    def _user(self, uid: str) -> Any:
+        return self._client().collection("users").document(uid)
+
+    def _refs(self, uid: str, session_ids: Iterable[str], days: Iterable[date]) -> list[Any]:
+        user = self._user(uid)
+        refs = [user, self._client().collection("streaks").document(uid)]
+        refs += [user.collection("sessions").document(sid) for sid in sorted(set(session_ids))]
+        refs += [user.collection("days").document(d.isoformat()) for d in sorted(set(days))]
+        return refs
+
+    # --- the port ------------------------------------------------------------------------------
+    def run_in_transaction(self, uid: str, body: Callable[[UserTransaction], T]) -> T:
+        client = self._client()
+
+        @firestore.transactional
+        def attempt(transaction: Any) -> T:
+            return body(_Transaction(self, client, transaction, uid))
+
+        with transient_errors_as_retryable():
+            return attempt(client.transaction(max_attempts=self._max_attempts))  # type: ignore[no-any-return]
+
+    def snapshot(self, uid: str, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot:
+        with transient_errors_as_retryable():
+            docs = list(self._client().get_all(self._refs(uid, session_ids, days)))
+        return self._to_snapshot(docs)
+
+    def days_between(self, uid: str, first: date, last: date) -> dict[date, DayRecord]:
+        query = (
+            self._user(uid)
+            .collection("days")
+            .where(filter=FieldFilter("date", ">=", first.isoformat()))
+            .where(filter=FieldFilter("date", "<=", last.isoformat()))
+        )
+        with transient_errors_as_retryable():
+            records = [day_from_doc(doc.to_dict()) for doc in query.stream()]
+        return {r.day: r for r in records}
+
+    def save_settings(self, uid: str, settings: UserSettings) -> None:
+        with transient_errors_as_retryable():
+            self._user(uid).set(settings_to_doc(settings), merge=True)
+
+    # --- mapping ---------------------------------------------------------------------------------
+    def _to_snapshot(self, docs: Iterable[Any]) -> UserSnapshot:
+        settings, streak = UserSettings(), StreakRecord()
+        days: dict[date, DayRecord] = {}
+        sessions: dict[str, StoredSession] = {}
+        for doc in docs:
+            if not doc.exists:
+                continue
+            data = doc.to_dict()
+            kind = doc.reference.parent.id
+            if kind == "users":
+                settings = settings_from_doc(data)
+            elif kind == "streaks":
+                streak = streak_from_doc(data)
+            elif kind == "days":
+                record = day_from_doc(data)
+                days[record.day] = record
+            elif kind == "sessions":
+                stored = session_from_doc(data)
+                sessions[stored.session.id] = stored
+        return UserSnapshot(settings, streak, days, sessions)
+
+
+class _Transaction:
+    def __init__(self, store: FirestoreUserStore, client: Any, transaction: Any, uid: str) -> None:
+        self._store, self._client, self._tx, self._uid = store, client, transaction, uid
+
+    def read(self, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot:
+        refs = self._store._refs(self._uid, session_ids, days)
+        return self._store._to_snapshot(self._tx.get_all(refs))
+
+    def write(
+        self, sessions: Iterable[StoredSession], days: Iterable[DayRecord], streak: StreakRecord
+    ) -> None:
+        user = self._client.collection("users").document(self._uid)
+        for stored in sessions:
+            self._tx.create(user.collection("sessions").document(stored.session.id), session_to_doc(stored))
+        for record in days:
+            self._tx.set(user.collection("days").document(record.day.isoformat()), day_to_doc(record))
+        self._tx.set(self._client.collection("streaks").document(self._uid), streak_to_doc(self._uid, streak))
+
+
+# --- documents <-> records (flat: Firestore has no nested arrays) -------------------------------------
+def session_to_doc(stored: StoredSession) -> Doc:
+    s = stored.session
+    return {
+        **s.canonical(),
+        "start_ms": s.start_ms,
+        "end_ms": s.end_ms,
+        "received_at": stored.received_at,
+        "days": [d.isoformat() for d in stored.days],
+    }
+
+
+def session_from_doc(data: Doc) -> StoredSession:
+    session = Session(data["id"], parse_instant(data["start"]), parse_instant(data["end"]), data["timezone"])
+    received = data.get("received_at")
+    return StoredSession(
+        session,
+        received if isinstance(received, datetime) else session.end,
+        tuple(date.fromisoformat(d) for d in data.get("days", [])),
+    )
+
+
+def day_to_doc(record: DayRecord) -> Doc:
+    state = record.state
+    return {
+        "date": state.day.isoformat(),
+        "intervals": [t for interval in state.intervals for t in interval],
+        "focus_ms": state.focus_ms,
+        "seconds": state.seconds,
+        "pieces": {sid: [a, b] for sid, (a, b) in record.pieces.items()},
+        "updated_at": firestore.SERVER_TIMESTAMP,
+    }
+
+
+def day_from_doc(data: Doc) -> DayRecord:
+    flat = [int(t) for t in data.get("intervals", [])]
+    intervals = list(zip(flat[::2], flat[1::2], strict=True))
+    state = DayState(date.fromisoformat(data["date"]), intervals, int(data.get("focus_ms", 0)))
+    pieces = {sid: (int(p[0]), int(p[1])) for sid, p in (data.get("pieces") or {}).items()}
+    return DayRecord(state, pieces)
+
+
+def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
+    return {
+        "uid": uid,
+        **record.state.to_dict(),
+        "latest_session_end_ms": record.latest_session_end_ms,
+        "latest_session_timezone": record.latest_session_timezone,
+        "weekly_bonus_weeks": list(record.weekly_bonus_weeks),
+        "maintenance_due_at": record.maintenance_due_at,
+        "last_maintained_date": record.last_maintained_date.isoformat()
+        if record.last_maintained_date
+        else None,
+        "updated_at": firestore.SERVER_TIMESTAMP,
+    }
+
+
+def streak_from_doc(data: Doc) -> StreakRecord:
+    maintained = data.get("last_maintained_date")
+    return StreakRecord(
+        state=StreakState.from_dict(data),
+        latest_session_end_ms=int(data.get("latest_session_end_ms") or 0),
+        latest_session_timezone=data.get("latest_session_timezone"),
+        weekly_bonus_weeks=list(data.get("weekly_bonus_weeks") or []),
+        maintenance_due_at=data.get("maintenance_due_at"),
+        last_maintained_date=date.fromisoformat(maintained) if maintained else None,
+    )
+
+
+def settings_to_doc(settings: UserSettings) -> Doc:
+    return {
+        "timezone": settings.timezone,
+        "display_name": settings.display_name,
+        "leaderboard_visibility": settings.leaderboard_visibility,
+        "notifications": settings.notifications.as_json(),
+    }
+
+
+def settings_from_doc(data: Doc) -> UserSettings:
+    defaults = UserSettings()
+    prefs = data.get("notifications") or {}
+    kinds = dict(defaults.notifications.kinds)
+    kinds.update({k: bool(v) for k, v in (prefs.get("kinds") or {}).items() if k in kinds})
+    return UserSettings(
+        timezone=data.get("timezone"),
+        display_name=data.get("display_name"),
+        leaderboard_visibility=data.get("leaderboard_visibility") or defaults.leaderboard_visibility,
+        notifications=NotificationPreferences(
+            push=bool(prefs.get("push", True)),
+            email=bool(prefs.get("email", True)),
+            kinds=tuple(kinds.items()),
+        ),
+    )

@@ -1,0 +1,85 @@
+"""Stored shapes of a user's data, shared by services, ports and adapters (pure dataclasses)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from streak_core.domain.days import DayState
+from streak_core.domain.sessions import Session
+from streak_core.domain.streaks import StreakState
+
+VISIBILITIES = ("public", "friends", "hidden")
+NOTIFICATION_KINDS = (
+    "milestone",
+    "streak_broken",
+    "freeze_applied",
+    "weekly_bonus",
+    "streak_restored",
+    "reminder",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """An accepted session as kept in the event log; `canonical` decides duplicate vs conflict."""
+
+    session: Session
+    received_at: datetime
+    days: tuple[date, ...]
+
+    @property
+    def canonical(self) -> dict[str, str]:
+        return self.session.canonical()
+
+
+@dataclass(slots=True)
+class DayRecord:
+    """A local day: the merged intervals plus each session's own piece of the day."""
+
+    state: DayState
+    pieces: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def day(self) -> date:
+        return self.state.day
+
+
+@dataclass(slots=True)
+class StreakRecord:
+    """The read model `streaks/{uid}`: the streak state plus what "today" and maintenance need."""
+
+    state: StreakState = field(default_factory=StreakState)
+    latest_session_end_ms: int = 0
+    latest_session_timezone: str | None = None
+    weekly_bonus_weeks: list[str] = field(default_factory=list)
+    maintenance_due_at: datetime | None = None
+    last_maintained_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationPreferences:
+    push: bool = True
+    email: bool = True
+    kinds: tuple[tuple[str, bool], ...] = tuple((kind, True) for kind in NOTIFICATION_KINDS)
+
+    def as_json(self) -> dict[str, object]:
+        return {"push": self.push, "email": self.email, "kinds": dict(self.kinds)}
+
+
+@dataclass(frozen=True, slots=True)
+class UserSettings:
+    timezone: str | None = None
+    display_name: str | None = None
+    leaderboard_visibility: str = "friends"
+    notifications: NotificationPreferences = field(default_factory=NotificationPreferences)
+
+
+@dataclass(slots=True)
+class UserSnapshot:
+    """Everything one request reads about a user, fetched in a single batched read."""
+
+    settings: UserSettings
+    streak: StreakRecord
+    days: dict[date, DayRecord]
+    sessions: dict[str, StoredSession]

@@ -1,0 +1,59 @@
+"""The ports services talk to: storage with transactions, identity, and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol, TypeVar
+
+from streak_core.models import DayRecord, StoredSession, StreakRecord, UserSettings, UserSnapshot
+
+T = TypeVar("T")
+
+
+class TransientStoreError(Exception):
+    """The store failed in a way that is safe to retry (nothing was written)."""
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class UserTransaction(Protocol):
+    """One user's reads and writes in a single atomic unit. All reads happen before any write."""
+
+    def read(self, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot: ...
+
+    def write(
+        self,
+        sessions: Iterable[StoredSession],
+        days: Iterable[DayRecord],
+        streak: StreakRecord,
+    ) -> None: ...
+
+
+class UserStore(Protocol):
+    def run_in_transaction(self, uid: str, body: Callable[[UserTransaction], T]) -> T:
+        """Run `body` atomically; it may be run more than once, so it must have no side effects."""
+        ...
+
+    def snapshot(self, uid: str, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot: ...
+
+    def days_between(self, uid: str, first: date, last: date) -> dict[date, DayRecord]: ...
+
+    def save_settings(self, uid: str, settings: UserSettings) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    uid: str
+    admin: bool = False
+
+
+class InvalidToken(Exception):
+    """The bearer token is missing, malformed, expired, revoked or not issued for this project."""
+
+
+class TokenVerifier(Protocol):
+    def verify(self, token: str) -> Principal: ...

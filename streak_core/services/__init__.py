@@ -1,0 +1,1 @@
+"""Use cases: each talks to ports only and is wired in `streak_core.bootstrap`."""

@@ -1,0 +1,206 @@
+"""Reading a user's state: streak, calendar, one day explained, and settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from streak_core.domain.config import StreakConfig
+from streak_core.domain.sessions import FieldIssue
+from streak_core.domain.timeline import zone_named
+from streak_core.models import (
+    NOTIFICATION_KINDS,
+    VISIBILITIES,
+    NotificationPreferences,
+    UserSettings,
+)
+from streak_core.ports import UserStore
+from streak_core.services.views import (
+    day_json,
+    local_instant,
+    local_today,
+    streak_json,
+    today_candidates,
+    user_timezone,
+)
+
+MAX_CALENDAR_DAYS = 366
+DEFAULT_CALENDAR_DAYS = 35
+MAX_DISPLAY_NAME = 50
+
+
+class InvalidRequest(ValueError):
+    """The request's parameters break a rule; `issues` lists each field and why."""
+
+    def __init__(self, issues: list[FieldIssue]) -> None:
+        super().__init__("; ".join(f"{i.field}: {i.message}" for i in issues))
+        self.issues = issues
+
+
+def get_streak(store: UserStore, uid: str, now: datetime, config: StreakConfig) -> dict[str, object]:
+    snap = store.snapshot(uid, (), today_candidates(now))
+    return streak_json(snap.settings, snap.streak, snap.days, now, config)
+
+
+def get_calendar(
+    store: UserStore,
+    uid: str,
+    first: date | None,
+    last: date | None,
+    now: datetime,
+    config: StreakConfig,
+) -> list[dict[str, object]]:
+    snap = store.snapshot(uid, (), ())
+    if first is None or last is None:
+        today = local_today(now, user_timezone(snap.settings, snap.streak))
+        last = last or (first + timedelta(days=DEFAULT_CALENDAR_DAYS - 1) if first else today)
+        first = first or last - timedelta(days=DEFAULT_CALENDAR_DAYS - 1)
+    if last < first:
+        raise InvalidRequest([FieldIssue("to", "before_from", "must not be earlier than 'from'")])
+    span = (last - first).days + 1
+    if span > MAX_CALENDAR_DAYS:
+        raise InvalidRequest(
+            [FieldIssue("to", "range_too_long", f"a calendar covers at most {MAX_CALENDAR_DAYS} days")]
+        )
+    records = store.days_between(uid, first, last)
+    dates = [first + timedelta(days=n) for n in range(span)]
+    return [day_json(d, records.get(d), snap.streak, config) for d in dates]
+
+
+def explain_day(store: UserStore, uid: str, day: date, config: StreakConfig) -> dict[str, object]:
+    snap = store.snapshot(uid, (), (day,))
+    record = snap.days.get(day)
+    timezone = user_timezone(snap.settings, snap.streak)
+    result = day_json(day, record, snap.streak, config)
+    if record is None:
+        return {**result, "sessions": [], "intervals": [], "threshold_seconds": config.threshold_seconds}
+    stored = store.snapshot(uid, record.pieces, ()).sessions
+    sessions = []
+    for session_id, (start_ms, end_ms) in sorted(record.pieces.items(), key=lambda kv: (kv[1], kv[0])):
+        found = stored.get(session_id)
+        if found is None:  # the day names a session the log lacks: show the piece, never fail
+            continue
+        s = found.session
+        sessions.append(
+            {
+                "id": s.id,
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat(),
+                "timezone": s.timezone,
+                "seconds_in_day": (end_ms - start_ms) // 1000,
+            }
+        )
+    intervals = [[local_instant(a, timezone), local_instant(b, timezone)] for a, b in record.state.intervals]
+    return {
+        **result,
+        "sessions": sessions,
+        "intervals": intervals,
+        "threshold_seconds": config.threshold_seconds,
+    }
+
+
+def settings_json(settings: UserSettings) -> dict[str, object]:
+    return {
+        "timezone": settings.timezone,
+        "display_name": settings.display_name,
+        "leaderboard_visibility": settings.leaderboard_visibility,
+        "notifications": settings.notifications.as_json(),
+    }
+
+
+def get_settings(store: UserStore, uid: str) -> dict[str, object]:
+    return settings_json(store.snapshot(uid, (), ()).settings)
+
+
+def update_settings(store: UserStore, uid: str, patch: Mapping[str, object]) -> dict[str, object]:
+    """Apply a partial update; every invalid field is reported and nothing is saved."""
+    current = store.snapshot(uid, (), ()).settings
+    updated, issues = _patched(current, patch)
+    if issues:
+        raise InvalidRequest(issues)
+    if updated != current:
+        store.save_settings(uid, updated)
+    return settings_json(updated)
+
+
+def _patched(current: UserSettings, patch: Mapping[str, object]) -> tuple[UserSettings, list[FieldIssue]]:
+    issues: list[FieldIssue] = []
+    changes: dict[str, object] = {}
+    if "timezone" in patch:
+        tz = patch["timezone"]
+        if tz is None:
+            changes["timezone"] = None
+        elif isinstance(tz, str):
+            try:
+                zone_named(tz)
+                changes["timezone"] = tz
+            except ValueError as exc:
+                issues.append(FieldIssue("timezone", "unknown_timezone", str(exc)))
+        else:
+            issues.append(FieldIssue("timezone", "invalid_type", "must be an IANA time zone name or null"))
+    if "display_name" in patch:
+        name = patch["display_name"]
+        if name is None:
+            changes["display_name"] = None
+        elif isinstance(name, str) and 1 <= len(name.strip()) <= MAX_DISPLAY_NAME and name.isprintable():
+            changes["display_name"] = name.strip()
+        else:
+            issues.append(
+                FieldIssue(
+                    "display_name",
+                    "invalid_display_name",
+                    f"must be 1-{MAX_DISPLAY_NAME} printable characters, or null",
+                )
+            )
+    if "leaderboard_visibility" in patch:
+        visibility = patch["leaderboard_visibility"]
+        if visibility in VISIBILITIES:
+            changes["leaderboard_visibility"] = visibility
+        else:
+            issues.append(
+                FieldIssue(
+                    "leaderboard_visibility", "invalid_choice", f"must be one of {', '.join(VISIBILITIES)}"
+                )
+            )
+    if "notifications" in patch:
+        prefs, prefs_issues = _patched_notifications(current.notifications, patch["notifications"])
+        issues.extend(prefs_issues)
+        changes["notifications"] = prefs
+    return replace(current, **changes), issues  # type: ignore[arg-type]
+
+
+def _patched_notifications(
+    current: NotificationPreferences, patch: object
+) -> tuple[NotificationPreferences, list[FieldIssue]]:
+    if not isinstance(patch, Mapping):
+        return current, [FieldIssue("notifications", "invalid_type", "must be an object")]
+    issues: list[FieldIssue] = []
+    push, email, kinds = current.push, current.email, dict(current.kinds)
+    for key, value in patch.items():
+        if key in ("push", "email"):
+            if not isinstance(value, bool):
+                issues.append(FieldIssue(f"notifications.{key}", "invalid_type", "must be true or false"))
+            elif key == "push":
+                push = value
+            else:
+                email = value
+        elif key == "kinds" and isinstance(value, Mapping):
+            for kind, enabled in value.items():
+                if kind not in NOTIFICATION_KINDS:
+                    issues.append(
+                        FieldIssue(
+                            f"notifications.kinds.{kind}", "unknown_kind", "is not a notification kind"
+                        )
+                    )
+                elif not isinstance(enabled, bool):
+                    issues.append(
+                        FieldIssue(f"notifications.kinds.{kind}", "invalid_type", "must be true or false")
+                    )
+                else:
+                    kinds[kind] = enabled
+        else:
+            issues.append(
+                FieldIssue(f"notifications.{key}", "unknown_field", "is not a notification setting")
+            )
+    return NotificationPreferences(push, email, tuple(kinds.items())), issues

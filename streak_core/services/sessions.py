@@ -1,0 +1,136 @@
+"""Accepting sessions: validate, then one transaction that reads, applies the engine, and writes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from streak_core.domain.config import StreakConfig
+from streak_core.domain.days import DayState
+from streak_core.domain.engine import apply_session
+from streak_core.domain.sessions import FieldIssue, Session, SessionRejected, parse_session
+from streak_core.domain.timeline import split_by_local_day
+from streak_core.models import DayRecord, StoredSession, StreakRecord
+from streak_core.ports import UserStore, UserTransaction
+from streak_core.services.views import (
+    day_json,
+    next_local_midnight,
+    streak_json,
+    today_candidates,
+    user_timezone,
+)
+
+CREATED, DUPLICATE, CONFLICT, INVALID = 201, 200, 409, 422
+
+
+@dataclass(slots=True)
+class ItemResult:
+    """The fate of one submitted session."""
+
+    id: str | None
+    status: int
+    issues: list[FieldIssue] = field(default_factory=list)
+    session: StoredSession | None = None
+
+
+@dataclass(slots=True)
+class Acceptance:
+    items: list[ItemResult]
+    streak: dict[str, object]
+    days: dict[date, dict[str, object]]  # the local days the accepted or duplicate sessions touched
+
+
+def validate(raws: Sequence[Mapping[str, object]], now: datetime, config: StreakConfig) -> list[ItemResult]:
+    """Check each session on its own; nothing is stored yet."""
+    results: list[ItemResult] = []
+    for raw in raws:
+        raw_id = raw.get("id")
+        item_id = raw_id if isinstance(raw_id, str) else None
+        try:
+            session = parse_session(raw, now, config)
+        except SessionRejected as rejected:
+            results.append(ItemResult(item_id, INVALID, rejected.issues))
+            continue
+        days = tuple(d for d, _, _ in split_by_local_day(session.start_ms, session.end_ms, session.zone))
+        results.append(ItemResult(item_id, CREATED, session=StoredSession(session, now, days)))
+    return results
+
+
+def accept_sessions(
+    store: UserStore,
+    uid: str,
+    raws: Sequence[Mapping[str, object]],
+    now: datetime,
+    config: StreakConfig,
+) -> Acceptance:
+    """Accept a batch for one user atomically: new ones 201, exact repeats 200, reused ids 409."""
+    checked = validate(raws, now, config)
+    candidates = [item.session for item in checked if item.session is not None]
+    dates = {d for s in candidates for d in s.days} | set(today_candidates(now))
+
+    def body(tx: UserTransaction) -> Acceptance:
+        # Runs again on contention: it must only read, compute and call tx.write.
+        snap = tx.read({s.session.id for s in candidates}, dates)
+        states: dict[date, DayState] = {d: r.state for d, r in snap.days.items()}
+        known = dict(snap.sessions)
+        streak = snap.streak
+        changed: dict[date, DayRecord] = {}
+        new_sessions: list[StoredSession] = []
+        items: list[ItemResult] = []
+        touched: list[date] = []
+        for item in checked:
+            if item.session is None:
+                items.append(item)
+                continue
+            session = item.session.session
+            previous = known.get(session.id)
+            if previous is not None:
+                same = previous.canonical == item.session.canonical
+                items.append(ItemResult(item.id, DUPLICATE if same else CONFLICT, session=previous))
+                if same:
+                    touched.extend(previous.days)
+                continue
+            outcome = apply_session(states, streak.state, session, config)
+            for day, start_ms, end_ms in outcome.pieces:
+                record = changed.get(day) or snap.days.get(day) or DayRecord(states[day])
+                record.pieces[session.id] = (start_ms, end_ms)
+                changed[day] = record
+            _note_latest_zone(streak, session)
+            known[session.id] = item.session
+            new_sessions.append(item.session)
+            touched.extend(item.session.days)
+            items.append(ItemResult(item.id, CREATED, session=item.session))
+        all_days = {**snap.days, **changed}
+        if new_sessions:
+            timezone = user_timezone(snap.settings, streak)
+            streak.maintenance_due_at = next_local_midnight(now, timezone)
+            tx.write(new_sessions, changed.values(), streak)
+        return Acceptance(
+            items=items,
+            streak=streak_json(snap.settings, streak, all_days, now, config),
+            days={d: day_json(d, all_days.get(d), streak, config) for d in dict.fromkeys(touched)},
+        )
+
+    return (
+        store.run_in_transaction(uid, body)
+        if candidates
+        else _nothing_valid(store, uid, checked, now, config)
+    )
+
+
+def _note_latest_zone(streak: StreakRecord, session: Session) -> None:
+    """Keep the zone of the session that ended last in real time (order independent)."""
+    end_ms = session.end_ms
+    if end_ms > streak.latest_session_end_ms or (
+        end_ms == streak.latest_session_end_ms and session.timezone > (streak.latest_session_timezone or "")
+    ):
+        streak.latest_session_end_ms = end_ms
+        streak.latest_session_timezone = session.timezone
+
+
+def _nothing_valid(
+    store: UserStore, uid: str, items: list[ItemResult], now: datetime, config: StreakConfig
+) -> Acceptance:
+    snap = store.snapshot(uid, (), today_candidates(now))
+    return Acceptance(items, streak_json(snap.settings, snap.streak, snap.days, now, config), {})
