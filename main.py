@@ -1,1 +1,5 @@
 """Cloud Functions entry points: re-exports the function targets and nothing else."""
+
+from functions.entrypoints import api
+
+__all__ = ["api"]

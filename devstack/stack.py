@@ -1,0 +1,316 @@
+"""Starting, probing and stopping the emulators and the functions; used by `make dev` and the tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PLATFORM = Path(os.environ.get("GCLOUD_PLATFORM_DIR", "/usr/lib/google-cloud-sdk/platform"))
+FIRESTORE_LAUNCHER = PLATFORM / "cloud-firestore-emulator" / "cloud_firestore_emulator"
+PUBSUB_LAUNCHER = PLATFORM / "pubsub-emulator" / "bin" / "cloud-pubsub-emulator"
+FIREBASE_CLI = ROOT / "node_modules" / ".bin" / "firebase"
+TASKS_EMULATOR = ROOT / ".venv-tasks" / "bin" / "gcloud-tasks-emulator"
+FUNCTIONS_FRAMEWORK = Path(sys.executable).parent / "functions-framework"
+HOST = "127.0.0.1"
+START_TIMEOUT = 90.0
+
+
+class StackError(RuntimeError):
+    """The stack cannot start; the message says what is missing and how to get it."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def check_tools(components: set[str]) -> None:
+    missing = []
+    if "firestore" in components and not FIRESTORE_LAUNCHER.exists():
+        missing.append(f"Firestore emulator ({FIRESTORE_LAUNCHER})")
+    if "pubsub" in components and not PUBSUB_LAUNCHER.exists():
+        missing.append(f"Pub/Sub emulator ({PUBSUB_LAUNCHER})")
+    if missing:
+        raise StackError(
+            "Missing: "
+            + ", ".join(missing)
+            + ". Install them with `gcloud components install cloud-firestore-emulator pubsub-emulator`"
+            " (or `apt-get install google-cloud-cli-firestore-emulator google-cloud-cli-pubsub-emulator`)."
+        )
+    if {"firestore", "pubsub"} & components and subprocess.run(
+        ["java", "-version"], capture_output=True, check=False
+    ).returncode:
+        raise StackError("Java 17+ is needed by the Firestore and Pub/Sub emulators: install a JRE.")
+    if "auth" in components and not FIREBASE_CLI.exists():
+        raise StackError("firebase-tools is not installed: run `make node_modules/.installed` (npm ci).")
+    if "tasks" in components and not TASKS_EMULATOR.exists():
+        raise StackError("The Cloud Tasks emulator is not installed: run `make .venv-tasks/.installed`.")
+
+
+def http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return 200 <= int(response.status) < 500
+    except urllib.error.HTTPError as error:
+        return error.code < 500
+    except OSError:
+        return False
+
+
+def tcp_ok(host_port: str) -> bool:
+    host, port = host_port.rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Service:
+    name: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+@dataclass
+class Stack:
+    """A set of running components. `start()` returns once each of them answers."""
+
+    workdir: Path
+    project_id: str = "demo-focus-streaks"
+    components: tuple[str, ...] = ("firestore", "pubsub", "auth", "tasks", "functions")
+    extra_env: dict[str, str] = field(default_factory=dict)
+    services: list[Service] = field(default_factory=list)
+    hosts: dict[str, str] = field(default_factory=dict)
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    def start(self) -> Stack:
+        check_tools(set(self.components))
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        try:
+            starters: dict[str, Callable[[], None]] = {
+                "firestore": self._start_firestore,
+                "pubsub": self._start_pubsub,
+                "auth": self._start_auth,
+                "tasks": self._start_tasks,
+            }
+            for name in self.components:
+                if name in starters:
+                    starters[name]()
+            for name in self.components:
+                if name in starters:
+                    self._wait(name)
+            if "functions" in self.components:
+                self._start_functions()
+                self._wait("functions")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stop every process this stack started, by PID (its whole process group), newest first."""
+        for service in reversed(self.services):
+            _terminate(service.process)
+        self.services.clear()
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- what others need to know ----------------------------------------------------------------
+    def env(self) -> dict[str, str]:
+        """Environment for a process that talks to this stack."""
+        env = {"GOOGLE_CLOUD_PROJECT": self.project_id, "GCLOUD_PROJECT": self.project_id}
+        if "firestore" in self.hosts:
+            env["FIRESTORE_EMULATOR_HOST"] = self.hosts["firestore"]
+        if "pubsub" in self.hosts:
+            env["PUBSUB_EMULATOR_HOST"] = self.hosts["pubsub"]
+        if "auth" in self.hosts:
+            env["FIREBASE_AUTH_EMULATOR_HOST"] = self.hosts["auth"]
+        if "tasks" in self.hosts:
+            env["CLOUD_TASKS_EMULATOR_HOST"] = self.hosts["tasks"]
+        return env
+
+    def info(self) -> dict[str, object]:
+        return {
+            "project_id": self.project_id,
+            "api_url": f"http://{self.hosts['functions']}" if "functions" in self.hosts else None,
+            "firestore_host": self.hosts.get("firestore"),
+            "auth_host": self.hosts.get("auth"),
+            "pubsub_host": self.hosts.get("pubsub"),
+            "tasks_host": self.hosts.get("tasks"),
+            "fcm_url": None,
+            "smtp_host": None,
+            "pids": [s.process.pid for s in self.services],
+        }
+
+    # --- components ------------------------------------------------------------------------------
+    def _spawn(
+        self, name: str, argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> None:
+        log = self.workdir / f"{name}.log"
+        handle = log.open("wb")
+        process = subprocess.Popen(
+            argv,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            cwd=cwd or ROOT,
+            start_new_session=True,  # its own process group, so stop() reaches its children too
+        )
+        handle.close()
+        self.services.append(Service(name, process, log))
+
+    def _start_firestore(self) -> None:
+        self.hosts["firestore"] = f"{HOST}:{free_port()}"
+        port = self.hosts["firestore"].rsplit(":", 1)[1]
+        self._spawn(
+            "firestore",
+            [
+                str(FIRESTORE_LAUNCHER),
+                "start",
+                f"--host={HOST}",
+                f"--port={port}",
+                f"--project_id={self.project_id}",
+            ],
+        )
+
+    def _start_pubsub(self) -> None:
+        self.hosts["pubsub"] = f"{HOST}:{free_port()}"
+        port = self.hosts["pubsub"].rsplit(":", 1)[1]
+        self._spawn("pubsub", [str(PUBSUB_LAUNCHER), f"--host={HOST}", f"--port={port}"])
+
+    def _start_auth(self) -> None:
+        port, hub, logging_port = free_port(), free_port(), free_port()
+        self.hosts["auth"] = f"{HOST}:{port}"
+        config = self.workdir / "firebase.auth.json"
+        config.write_text(
+            json.dumps(
+                {
+                    "emulators": {
+                        "auth": {"host": HOST, "port": port},
+                        "hub": {"host": HOST, "port": hub},
+                        "logging": {"host": HOST, "port": logging_port},
+                        "ui": {"enabled": False},
+                        "singleProjectMode": True,
+                    }
+                }
+            )
+        )
+        self._spawn(
+            "auth",
+            [
+                str(FIREBASE_CLI),
+                "emulators:start",
+                "--only",
+                "auth",
+                "--project",
+                self.project_id,
+                "--config",
+                str(config),
+            ],
+            env={"NO_UPDATE_NOTIFIER": "1", "FIREBASE_CLI_DISABLE_UPDATE_CHECK": "1", "CI": "true"},
+            cwd=self.workdir,
+        )
+
+    def _start_tasks(self) -> None:
+        self.hosts["tasks"] = f"{HOST}:{free_port()}"
+        port = self.hosts["tasks"].rsplit(":", 1)[1]
+        self._spawn("tasks", [str(TASKS_EMULATOR), "start", "-p", port, "-q"])
+
+    def _start_functions(self) -> None:
+        self.hosts["functions"] = f"{HOST}:{free_port()}"
+        port = self.hosts["functions"].rsplit(":", 1)[1]
+        env = {**self.env(), "ALLOW_CLOCK_OVERRIDE": "1", "PYTHONUNBUFFERED": "1", **self.extra_env}
+        self._spawn(
+            "functions",
+            [
+                str(FUNCTIONS_FRAMEWORK),
+                "--target",
+                "api",
+                "--source",
+                "main.py",
+                "--host",
+                HOST,
+                "--port",
+                port,
+            ],
+            env=env,
+        )
+
+    # --- readiness -------------------------------------------------------------------------------
+    def _probe(self, name: str) -> bool:
+        host = self.hosts[name]
+        if name == "firestore":
+            return http_ok(f"http://{host}/")
+        if name == "pubsub":
+            return http_ok(f"http://{host}/v1/projects/{self.project_id}/topics")
+        if name == "auth":
+            return http_ok(f"http://{host}/emulator/v1/projects/{self.project_id}/config")
+        if name == "functions":
+            return http_ok(f"http://{host}/v1/openapi.json")
+        return tcp_ok(host)
+
+    def _wait(self, name: str) -> None:
+        service = next(s for s in self.services if s.name == name)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if service.process.poll() is not None:
+                raise StackError(f"{name} exited with {service.process.returncode}:\n{_tail(service.log)}")
+            if self._probe(name):
+                return
+            time.sleep(0.2)
+        raise StackError(f"{name} did not answer within {START_TIMEOUT:.0f}s:\n{_tail(service.log)}")
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process group, wait until every member is gone, SIGKILL what lingers."""
+    pgid = process.pid  # start_new_session=True made the child its group leader
+    for sig, grace in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 5.0)):
+        if not _group_alive(pgid):
+            break
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            process.poll()  # reap the leader so it does not linger as a zombie
+            if not _group_alive(pgid):
+                break
+            time.sleep(0.1)
+    process.poll()
+
+
+def _tail(path: Path, lines: int = 15, limit: int = 3000) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])[-limit:]
+    except OSError:
+        return "(no log)"

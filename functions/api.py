@@ -1,0 +1,323 @@
+"""The `api` HTTP function: routes of API.md, each parsing its input and calling one service."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import flask
+from pydantic import BaseModel
+
+from functions import schemas
+from functions.http import (
+    ApiError,
+    RequestLog,
+    correlation_id,
+    internal_error,
+    issues_json,
+    json_body,
+    parse_model,
+    respond,
+    validation_error,
+)
+from streak_core.bootstrap import ApiDependencies
+from streak_core.domain.sessions import FieldIssue, parse_instant
+from streak_core.models import StoredSession
+from streak_core.ports import InvalidToken, Principal, TransientStoreError
+from streak_core.services import queries
+from streak_core.services.sessions import CONFLICT, DUPLICATE, ItemResult, accept_sessions
+
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+RETRY_AFTER_SECONDS = "1"
+
+
+@dataclass
+class Call:
+    """What a handler gets: the request, the caller, `now`, dependencies and path parameters."""
+
+    request: flask.Request
+    deps: ApiDependencies
+    principal: Principal | None
+    now: datetime
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def uid(self) -> str:
+        assert self.principal is not None
+        return self.principal.uid
+
+
+Handler = Callable[[Call], tuple[int, object]]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    responses: dict[int, type[BaseModel]]
+    body: type[BaseModel] | None = None
+    query: tuple[str, ...] = ()
+    auth: bool = True
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.path)) + "$")
+
+
+# --- handlers ---------------------------------------------------------------------------------------
+def stored_json(stored: StoredSession) -> dict[str, object]:
+    return {
+        **stored.canonical,
+        "received_at": stored.received_at.isoformat(),
+        "days": [d.isoformat() for d in stored.days],
+    }
+
+
+def item_error(item: ItemResult) -> dict[str, object] | None:
+    if item.status == CONFLICT:
+        return {
+            "code": "session_conflict",
+            "message": "This session id was already used for another session.",
+        }
+    if item.issues:
+        return validation_error(item.issues).body()["error"]  # type: ignore[return-value]
+    return None
+
+
+def check_owner(call: Call, user_id: object) -> None:
+    if user_id is not None and user_id != call.uid:
+        raise ApiError(403, "forbidden", "user_id must be your own user id.")
+
+
+def post_session(call: Call) -> tuple[int, object]:
+    body = json_body(call.request)
+    model = parse_model(schemas.SessionIn, body)
+    check_owner(call, model.user_id)
+    raw = model.model_dump(exclude={"user_id"})
+    outcome = accept_sessions(call.deps.store, call.uid, [raw], call.now, call.deps.config)
+    item = outcome.items[0]
+    if item.issues:
+        raise validation_error(item.issues)
+    assert item.session is not None
+    if item.status == CONFLICT:
+        raise ApiError(
+            409,
+            "session_conflict",
+            "This session id was already used for a different session.",
+            {"existing": stored_json(item.session)},
+        )
+    payload = {
+        "session": stored_json(item.session),
+        "duplicate": item.status == DUPLICATE,
+        "streak": outcome.streak,
+        "days": [outcome.days[d] for d in item.session.days],
+    }
+    return item.status, schemas.SessionAcceptedOut.model_validate(payload).model_dump()
+
+
+def post_batch(call: Call) -> tuple[int, object]:
+    body = parse_model(schemas.BatchIn, json_body(call.request))
+    results: list[dict[str, object] | None] = [None] * len(body.sessions)
+    accepted_raws: list[dict[str, object]] = []
+    positions: list[int] = []
+    for n, raw in enumerate(body.sessions):
+        raw_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+        try:
+            model = parse_model(schemas.SessionIn, raw, prefix=f"sessions.{n}.")
+            check_owner(call, model.user_id)
+        except ApiError as error:
+            results[n] = {"id": raw_id, "status": error.status, "error": error.body()["error"]}
+            continue
+        accepted_raws.append(model.model_dump(exclude={"user_id"}))
+        positions.append(n)
+    outcome = accept_sessions(call.deps.store, call.uid, accepted_raws, call.now, call.deps.config)
+    for n, item in zip(positions, outcome.items, strict=True):
+        results[n] = {"id": item.id, "status": item.status, "error": item_error(item)}
+    payload = {"results": results, "streak": outcome.streak}
+    return 200, schemas.BatchOut.model_validate(payload).model_dump(exclude_none=True)
+
+
+def get_streak(call: Call) -> tuple[int, object]:
+    view = queries.get_streak(call.deps.store, call.uid, call.now, call.deps.config)
+    return 200, schemas.StreakOut.model_validate(view).model_dump()
+
+
+def query_date(call: Call, name: str) -> date | None:
+    value = call.request.args.get(name)
+    if value is None:
+        return None
+    return parse_date(value, name)
+
+
+def parse_date(value: str, name: str) -> date:
+    try:
+        if DATE_PATTERN.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise validation_error([FieldIssue(name, "invalid_date", "must be a real date as YYYY-MM-DD")])
+
+
+def get_calendar(call: Call) -> tuple[int, object]:
+    issues: list[FieldIssue] = []
+    bounds: dict[str, date | None] = {}
+    for name in ("from", "to"):
+        try:
+            bounds[name] = query_date(call, name)
+        except ApiError as error:
+            issues.extend(FieldIssue(**d) for d in error.details)  # type: ignore[attr-defined]
+    if issues:
+        raise validation_error(issues)
+    days = queries.get_calendar(
+        call.deps.store, call.uid, bounds["from"], bounds["to"], call.now, call.deps.config
+    )
+    return 200, schemas.CalendarOut.model_validate({"days": days}).model_dump()
+
+
+def get_day(call: Call) -> tuple[int, object]:
+    day = parse_date(call.params["date"], "date")
+    view = queries.explain_day(call.deps.store, call.uid, day, call.deps.config)
+    return 200, schemas.DayExplainedOut.model_validate(view).model_dump()
+
+
+def get_settings(call: Call) -> tuple[int, object]:
+    return 200, schemas.SettingsOut.model_validate(
+        queries.get_settings(call.deps.store, call.uid)
+    ).model_dump()
+
+
+def patch_settings(call: Call) -> tuple[int, object]:
+    body = json_body(call.request)
+    parse_model(schemas.SettingsPatch, body)  # shape and types; the service checks the values
+    view = queries.update_settings(call.deps.store, call.uid, body)
+    return 200, schemas.SettingsOut.model_validate(view).model_dump()
+
+
+def get_openapi(call: Call) -> tuple[int, object]:
+    from functions.openapi import openapi_document
+
+    return 200, openapi_document(ROUTES)
+
+
+ROUTES: list[Route] = [
+    Route(
+        "POST",
+        "/v1/sessions",
+        post_session,
+        "Report a focus session (201 new, 200 exact duplicate)",
+        {201: schemas.SessionAcceptedOut, 200: schemas.SessionAcceptedOut},
+        body=schemas.SessionIn,
+    ),
+    Route(
+        "POST",
+        "/v1/sessions:batch",
+        post_batch,
+        "Report up to 100 sessions; each gets its own status",
+        {200: schemas.BatchOut},
+        body=schemas.BatchIn,
+    ),
+    Route("GET", "/v1/me/streak", get_streak, "The caller's streak", {200: schemas.StreakOut}),
+    Route(
+        "GET",
+        "/v1/me/calendar",
+        get_calendar,
+        "Every local day in a range (at most 366; default the last 35)",
+        {200: schemas.CalendarOut},
+        query=("from", "to"),
+    ),
+    Route("GET", "/v1/me/days/{date}", get_day, "One day explained", {200: schemas.DayExplainedOut}),
+    Route("GET", "/v1/me/settings", get_settings, "The caller's settings", {200: schemas.SettingsOut}),
+    Route(
+        "PATCH",
+        "/v1/me/settings",
+        patch_settings,
+        "Change some settings",
+        {200: schemas.SettingsOut},
+        body=schemas.SettingsPatch,
+    ),
+    Route("GET", "/v1/openapi.json", get_openapi, "This document", {}, auth=False),
+]
+_COMPILED = [(route, route.pattern) for route in ROUTES]
+
+
+# --- dispatch ---------------------------------------------------------------------------------------
+def handle(request: flask.Request, deps: ApiDependencies) -> flask.Response:
+    log = RequestLog(request, correlation_id(request))
+    headers = {"X-Correlation-ID": log.correlation}
+    try:
+        status, payload = _dispatch(request, deps, log)
+    except ApiError as error:
+        status, payload = error.status, error.body()
+        headers.update(error.headers)
+    except TransientStoreError as exc:
+        log.error = str(exc)
+        status, payload = 503, ApiError(503, "unavailable", "Temporarily unavailable; please retry.").body()
+        headers["Retry-After"] = RETRY_AFTER_SECONDS
+    except Exception as exc:  # the last line of defence: log it, never leak it
+        status, payload = 500, internal_error(log, exc).body()
+    log.emit(status)
+    return respond(status, payload, headers)
+
+
+def _dispatch(request: flask.Request, deps: ApiDependencies, log: RequestLog) -> tuple[int, object]:
+    path_matched = False
+    for route, pattern in _COMPILED:
+        found = pattern.match(request.path)
+        if not found:
+            continue
+        path_matched = True
+        if route.method != request.method:
+            continue
+        log.route = route.path
+        principal = authenticate(request, deps) if route.auth else None
+        if principal is not None:
+            log.user_id = principal.uid
+            wait = deps.rate_limiter.acquire(principal.uid, time.monotonic())
+            if wait > 0:
+                raise ApiError(
+                    429,
+                    "rate_limited",
+                    "Too many requests; slow down.",
+                    headers={"Retry-After": str(int(wait) + 1)},
+                )
+        call = Call(request, deps, principal, current_instant(request, deps), found.groupdict())
+        return route.handler(call)
+    if path_matched:
+        raise ApiError(405, "method_not_allowed", f"{request.method} is not supported on {request.path}.")
+    raise ApiError(404, "not_found", f"No such route: {request.path}")
+
+
+def authenticate(request: flask.Request, deps: ApiDependencies) -> Principal:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "unauthenticated", "Send 'Authorization: Bearer <Firebase ID token>'.")
+    try:
+        return deps.verifier.verify(token.strip())
+    except InvalidToken:
+        raise ApiError(401, "invalid_token", "The ID token is invalid, expired or revoked.") from None
+
+
+def current_instant(request: flask.Request, deps: ApiDependencies) -> datetime:
+    override = request.headers.get("X-Now")
+    if override is None or not deps.allow_clock_override:
+        return deps.clock.now()
+    try:
+        return parse_instant(override)
+    except ValueError as exc:
+        raise ApiError(
+            400,
+            "invalid_clock_override",
+            "X-Now must be an RFC 3339 instant.",
+            issues_json([FieldIssue("X-Now", "invalid_instant", str(exc))]),
+        ) from None
+
+
+def require_admin(principal: Principal | None) -> None:
+    if principal is None or not principal.admin:
+        raise ApiError(403, "forbidden", "This endpoint needs the admin claim.")

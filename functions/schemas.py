@@ -1,0 +1,131 @@
+"""Request and response schemas of the HTTP API (API.md); the OpenAPI document is generated from them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SessionIn(Strict):
+    id: StrictStr = Field(description="Client-chosen id, 1-128 characters of [A-Za-z0-9_-]")
+    start: StrictStr = Field(description="RFC 3339 instant with offset")
+    end: StrictStr = Field(description="RFC 3339 instant with offset, after start, at most 24 h later")
+    timezone: StrictStr = Field(description="IANA time zone the session's local days are counted in")
+    user_id: StrictStr | None = Field(default=None, description="Optional; must equal the token's uid")
+
+
+class BatchIn(Strict):
+    sessions: list[dict[str, object]] = Field(max_length=100, description="Up to 100 session bodies")
+
+
+class TodayOut(BaseModel):
+    date: str
+    seconds: int
+    qualified: bool
+    seconds_to_qualify: int
+
+
+class StreakOut(BaseModel):
+    current_streak: int
+    longest_streak: int
+    qualified_days: int
+    freezes_available: int
+    timezone: str
+    today: TodayOut
+    at_risk: bool
+    xp: int
+    level: int
+
+
+class DayOut(BaseModel):
+    date: str
+    seconds: int
+    qualified: bool
+    frozen: bool
+    recovered: bool
+
+
+class StoredSessionOut(BaseModel):
+    id: str
+    start: str
+    end: str
+    timezone: str
+    received_at: str
+    days: list[str]
+
+
+class SessionAcceptedOut(BaseModel):
+    session: StoredSessionOut
+    duplicate: bool
+    streak: StreakOut
+    days: list[DayOut]
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: object | None = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class BatchItemOut(BaseModel):
+    id: str | None
+    status: int
+    error: ErrorBody | None = None
+
+
+class BatchOut(BaseModel):
+    results: list[BatchItemOut]
+    streak: StreakOut
+
+
+class CalendarOut(BaseModel):
+    days: list[DayOut]
+
+
+class DaySessionOut(BaseModel):
+    id: str
+    start: str
+    end: str
+    timezone: str
+    seconds_in_day: int
+
+
+class DayExplainedOut(DayOut):
+    sessions: list[DaySessionOut]
+    intervals: list[list[str]]
+    threshold_seconds: int
+
+
+class NotificationsOut(BaseModel):
+    push: bool
+    email: bool
+    kinds: dict[str, bool]
+
+
+class SettingsOut(BaseModel):
+    timezone: str | None
+    display_name: str | None
+    leaderboard_visibility: Literal["public", "friends", "hidden"]
+    notifications: NotificationsOut
+
+
+class NotificationsPatch(Strict):
+    push: bool | None = None
+    email: bool | None = None
+    kinds: dict[str, bool] | None = None
+
+
+class SettingsPatch(Strict):
+    timezone: str | None = None
+    display_name: str | None = Field(default=None, max_length=50)
+    leaderboard_visibility: Literal["public", "friends", "hidden"] | None = None
+    notifications: NotificationsPatch | None = None
