@@ -254,6 +254,8 @@ def handle(request: flask.Request, deps: ApiDependencies) -> flask.Response:
     except ApiError as error:
         status, payload = error.status, error.body()
         headers.update(error.headers)
+    except queries.InvalidRequest as invalid:
+        status, payload = 422, validation_error(invalid.issues).body()
     except TransientStoreError as exc:
         log.error = str(exc)
         status, payload = 503, ApiError(503, "unavailable", "Temporarily unavailable; please retry.").body()

@@ -125,7 +125,11 @@ class NotificationsPatch(Strict):
 
 
 class SettingsPatch(Strict):
+    """Shape and types only: the service checks the values, so every bad field is reported at once."""
+
     timezone: str | None = None
-    display_name: str | None = Field(default=None, max_length=50)
-    leaderboard_visibility: Literal["public", "friends", "hidden"] | None = None
+    display_name: str | None = None
+    leaderboard_visibility: str | None = Field(
+        default=None, json_schema_extra={"enum": ["public", "friends", "hidden", None]}
+    )
     notifications: NotificationsPatch | None = None

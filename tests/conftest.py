@@ -1,0 +1,90 @@
+"""Shared fixtures: the real emulators and functions, started once per run by the suite itself."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import requests
+
+from devstack.stack import Stack
+
+
+@dataclass
+class AuthEmulator:
+    host: str
+    project_id: str
+
+    def sign_up(self) -> tuple[str, str]:
+        """A fresh user: (uid, ID token)."""
+        response = requests.post(
+            f"http://{self.host}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=demo-key",
+            json={
+                "email": f"{uuid.uuid4().hex}@example.com",
+                "password": "s3cret-pass",
+                "returnSecureToken": True,
+            },
+            timeout=10,
+        )
+        response.raise_for_status()
+        body = response.json()
+        return body["localId"], body["idToken"]
+
+    def token_with_claims(self, uid: str, email: str, claims: dict[str, Any]) -> str:
+        import json
+
+        requests.post(
+            f"http://{self.host}/identitytoolkit.googleapis.com/v1/projects/{self.project_id}/accounts:update",
+            json={"localId": uid, "customAttributes": json.dumps(claims)},
+            headers={"Authorization": "Bearer owner"},
+            timeout=10,
+        ).raise_for_status()
+        response = requests.post(
+            f"http://{self.host}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo-key",
+            json={"email": email, "password": "s3cret-pass", "returnSecureToken": True},
+            timeout=10,
+        )
+        response.raise_for_status()
+        return str(response.json()["idToken"])
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Firestore, Auth and the `api` function on free ports; stopped by PID at the end of the run."""
+    project = f"demo-test-{uuid.uuid4().hex[:8]}"
+    running = Stack(
+        tmp_path_factory.mktemp("stack"), project_id=project, components=("firestore", "auth", "functions")
+    )
+    running.start()
+    saved = {k: os.environ.get(k) for k in running.env()}
+    os.environ.update(running.env())
+    try:
+        yield running
+    finally:
+        running.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def auth_emulator(stack: Stack) -> AuthEmulator:
+    return AuthEmulator(stack.hosts["auth"], stack.project_id)
+
+
+@pytest.fixture(scope="session")
+def api_url(stack: Stack) -> str:
+    return f"http://{stack.hosts['functions']}"
+
+
+@pytest.fixture(scope="session")
+def firestore_client(stack: Stack) -> Any:
+    from google.cloud import firestore
+
+    return firestore.Client(project=stack.project_id)

@@ -1,0 +1,55 @@
+"""An API client as the mobile app uses it: real HTTP, real Auth-emulator tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import requests
+
+from tests.conftest import AuthEmulator
+
+pytestmark = pytest.mark.e2e
+NOW = "2026-11-21T12:00:00Z"
+
+
+@dataclass
+class AppUser:
+    api_url: str
+    uid: str
+    token: str
+    firestore: Any
+
+    def call(
+        self, method: str, path: str, *, now: str = NOW, token: str | None = None, **kwargs: Any
+    ) -> requests.Response:
+        headers = {"X-Now": now, **kwargs.pop("headers", {})}
+        chosen = self.token if token is None else token
+        if chosen:
+            headers["Authorization"] = f"Bearer {chosen}"
+        return requests.request(method, f"{self.api_url}{path}", headers=headers, timeout=30, **kwargs)
+
+    def post_session(self, start: str, end: str, tz: str, sid: str, **kwargs: Any) -> requests.Response:
+        body = {"id": sid, "start": start, "end": end, "timezone": tz}
+        return self.call("POST", "/v1/sessions", json=body, **kwargs)
+
+    def stored_state(self) -> dict[str, Any]:
+        """Everything Firestore holds for this user, to prove a rejected request changed nothing."""
+        user = self.firestore.collection("users").document(self.uid)
+        streak = self.firestore.collection("streaks").document(self.uid).get()
+        return {
+            "user": user.get().to_dict(),
+            "streak": {k: v for k, v in (streak.to_dict() or {}).items() if k != "updated_at"},
+            "days": {
+                d.id: {k: v for k, v in d.to_dict().items() if k != "updated_at"}
+                for d in user.collection("days").stream()
+            },
+            "sessions": {s.id: s.to_dict() for s in user.collection("sessions").stream()},
+        }
+
+
+@pytest.fixture
+def app_user(api_url: str, auth_emulator: AuthEmulator, firestore_client: Any) -> AppUser:
+    uid, token = auth_emulator.sign_up()
+    return AppUser(api_url, uid, token, firestore_client)
