@@ -4,17 +4,23 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+TASKS_VENV := .venv-tasks
+TASKS_STAMP := $(TASKS_VENV)/.installed
+PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: test lint types unit bench-domain clean
+.PHONY: dev token test lint types unit bench-domain bench-accept clean
 
-$(STAMP): requirements.txt requirements-dev.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
-	@touch $(STAMP)
+## dev: the whole system on the emulators, until Ctrl-C (installs what it needs the first time)
+dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP)
+	@$(PY) -m devstack
 
-## test: lint, types and the whole suite (installs what it needs first)
-test: lint types
+## token: an ID token for a demo user of the running stack (`make token ARGS=--admin` for an admin)
+token: $(STAMP)
+	@$(PY) -m devstack.token $(ARGS)
+
+## test: lint, types and the whole suite; starts and stops its own emulators
+test: lint types $(NODE_STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -24,12 +30,29 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(VENV)/bin/mypy
 
-## unit: the fast tests only
+## unit: the fast tests only (no emulators)
 unit: $(STAMP)
 	$(PY) -m pytest tests/unit
 
 bench-domain: $(STAMP)
 	$(PY) -m bench.domain
 
+bench-accept: $(STAMP) $(NODE_STAMP)
+	$(PY) -m bench.accept
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_QUIET) -r requirements-dev.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(TASKS_STAMP): requirements-tasks-emulator.txt
+	@test -x $(TASKS_VENV)/bin/python || $(PYTHON) -m venv $(TASKS_VENV)
+	$(TASKS_VENV)/bin/python -m pip install $(PIP_QUIET) -r requirements-tasks-emulator.txt
+	@touch $@
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) $(TASKS_VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .dev

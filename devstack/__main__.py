@@ -1,0 +1,84 @@
+"""`make dev`: start the whole local stack, write .dev/stack.json, run until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from types import FrameType
+
+from devstack.stack import ROOT, Stack, StackError
+
+DEV_DIR = ROOT / ".dev"
+STACK_FILE = DEV_DIR / "stack.json"
+PROJECT_ID = os.environ.get("DEV_PROJECT_ID", "demo-focus-streaks")
+
+
+def running_stack() -> dict[str, object] | None:
+    """The stack described by .dev/stack.json, if all of its processes are still alive."""
+    try:
+        info = json.loads(STACK_FILE.read_text())
+    except (OSError, ValueError):
+        return None
+    pids = info.get("pids") or []
+    for pid in pids:
+        try:
+            os.kill(int(pid), 0)
+        except (ProcessLookupError, ValueError):
+            return None
+        except PermissionError:
+            continue
+    return info if pids else None
+
+
+def main() -> int:
+    existing = running_stack()
+    if existing:
+        print(f"The local stack is already up (api_url {existing['api_url']}); see {STACK_FILE}.")
+        return 0
+    stack = Stack(DEV_DIR / "logs", project_id=PROJECT_ID)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        print("Starting Firestore, Pub/Sub, Auth and Cloud Tasks emulators and the functions ...", flush=True)
+        stack.start()
+        info = stack.info()
+        STACK_FILE.write_text(json.dumps(info, indent=2) + "\n")
+        print(json.dumps(info, indent=2))
+        print(
+            f"\nThe stack is up; details in {STACK_FILE.relative_to(ROOT)}, logs in .dev/logs/.\n"
+            "Get a token for a demo user with `make token`, then for example:\n"
+            f'  curl -H "Authorization: Bearer $(make -s token)" {info["api_url"]}/v1/me/streak\n'
+            "Press Ctrl-C to stop everything.",
+            flush=True,
+        )
+        while True:
+            for service in stack.services:
+                if service.process.poll() is not None:
+                    print(
+                        f"{service.name} stopped unexpectedly; see {service.log}. Stopping.", file=sys.stderr
+                    )
+                    return 1
+            time.sleep(1)
+    except StackError as error:
+        print(f"Cannot start the local stack: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nStopping ...", flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stack.stop()
+        STACK_FILE.unlink(missing_ok=True)
+        print("Everything the stack started has stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

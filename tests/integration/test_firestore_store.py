@@ -1,0 +1,122 @@
+"""The Firestore adapter against the real emulator: atomic acceptance, concurrency, transient faults."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from google.api_core import exceptions as gexc
+
+from streak_core.adapters.firestore_store import FirestoreUserStore, LazyFirestore
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.ports import TransientStoreError
+from streak_core.services.sessions import accept_sessions
+
+pytestmark = pytest.mark.integration
+NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
+DAY = date(2026, 11, 21)
+
+
+def body(sid: str, start: str, end: str) -> dict[str, str]:
+    return {"id": sid, "start": f"2026-11-21T{start}:00Z", "end": f"2026-11-21T{end}:00Z", "timezone": "UTC"}
+
+
+@pytest.fixture
+def store(firestore_client: Any) -> FirestoreUserStore:
+    return FirestoreUserStore(LazyFirestore(None, factory=lambda _: firestore_client))
+
+
+@pytest.fixture
+def uid() -> str:
+    return f"user-{uuid.uuid4().hex}"
+
+
+def day_seconds(store: FirestoreUserStore, uid: str) -> int:
+    record = store.snapshot(uid, (), (DAY,)).days.get(DAY)
+    return record.state.seconds if record else 0
+
+
+def test_five_identical_submissions_in_parallel_count_the_minutes_once(
+    store: FirestoreUserStore, uid: str
+) -> None:
+    raw = body("same", "08:00", "08:40")
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        outcomes = list(pool.map(lambda _: accept_sessions(store, uid, [raw], NOW, DEFAULT_CONFIG), range(5)))
+    statuses = sorted(o.items[0].status for o in outcomes)
+    assert statuses == [200, 200, 200, 200, 201]
+    assert day_seconds(store, uid) == 40 * 60
+    snap = store.snapshot(uid, ("same",), (DAY,))
+    assert snap.streak.state.qualified_days == 1
+    assert list(snap.sessions) == ["same"]
+
+
+def test_parallel_sessions_of_one_user_on_one_day_all_count(store: FirestoreUserStore, uid: str) -> None:
+    raws = [body(f"p{n}", f"{3 + n:02d}:00", f"{3 + n:02d}:10") for n in range(5)]
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        outcomes = list(pool.map(lambda raw: accept_sessions(store, uid, [raw], NOW, DEFAULT_CONFIG), raws))
+    assert [o.items[0].status for o in outcomes] == [201] * 5
+    assert day_seconds(store, uid) == 50 * 60
+    assert store.snapshot(uid, (), ()).streak.state.qualified_days == 1
+
+
+def test_acceptance_writes_session_days_and_streak_together(store: FirestoreUserStore, uid: str) -> None:
+    accept_sessions(store, uid, [body("a", "08:00", "09:00")], NOW, DEFAULT_CONFIG)
+    snap = store.snapshot(uid, ("a",), (DAY,))
+    assert snap.sessions["a"].session.timezone == "UTC"
+    eight = int(datetime(2026, 11, 21, 8, tzinfo=UTC).timestamp() * 1000)
+    assert snap.days[DAY].pieces == {"a": (eight, eight + 3_600_000)}
+    assert snap.streak.state.qualified_days == 1
+    assert snap.streak.maintenance_due_at == datetime(2026, 11, 22, tzinfo=UTC)
+
+
+class FailingCommits:
+    """A Firestore client whose transactions fail at commit, as when the backend is unavailable."""
+
+    def __init__(self, real: Any, error: Exception) -> None:
+        self._real, self._error = real, error
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def transaction(self, **kwargs: Any) -> Any:
+        tx = self._real.transaction(**kwargs)
+        error = self._error
+
+        def failing_commit(*_args: Any, **_kwargs: Any) -> Any:
+            raise error
+
+        tx._commit = failing_commit
+        return tx
+
+
+def test_transient_failure_raises_retryable_error_and_writes_nothing(firestore_client: Any, uid: str) -> None:
+    broken = FirestoreUserStore(
+        LazyFirestore(
+            None, factory=lambda _: FailingCommits(firestore_client, gexc.ServiceUnavailable("down"))
+        )
+    )
+    with pytest.raises(TransientStoreError):
+        accept_sessions(broken, uid, [body("lost", "08:00", "09:00")], NOW, DEFAULT_CONFIG)
+    healthy = FirestoreUserStore(LazyFirestore(None, factory=lambda _: firestore_client))
+    snap = healthy.snapshot(uid, ("lost",), (DAY,))
+    assert (snap.sessions, snap.days, snap.streak.state.qualified_days) == ({}, {}, 0)
+    outcome = accept_sessions(healthy, uid, [body("lost", "08:00", "09:00")], NOW, DEFAULT_CONFIG)
+    assert outcome.items[0].status == 201
+
+
+def test_calendar_range_query_returns_only_days_in_range(store: FirestoreUserStore, uid: str) -> None:
+    raws = [
+        {
+            "id": f"d{n}",
+            "start": f"2026-11-{n:02d}T08:00:00Z",
+            "end": f"2026-11-{n:02d}T09:00:00Z",
+            "timezone": "UTC",
+        }
+        for n in (10, 15, 20)
+    ]
+    accept_sessions(store, uid, raws, NOW, DEFAULT_CONFIG)
+    found = store.days_between(uid, date(2026, 11, 11), date(2026, 11, 20))
+    assert sorted(found) == [date(2026, 11, 15), date(2026, 11, 20)]

@@ -1,0 +1,104 @@
+"""In-memory fakes of our own ports, for service and HTTP tests without the network."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import TypeVar
+
+from streak_core.models import DayRecord, StoredSession, StreakRecord, UserSettings, UserSnapshot
+from streak_core.ports import InvalidToken, Principal, TransientStoreError, UserTransaction
+
+T = TypeVar("T")
+
+
+class _UserData:
+    def __init__(self) -> None:
+        self.settings = UserSettings()
+        self.streak = StreakRecord()
+        self.days: dict[date, DayRecord] = {}
+        self.sessions: dict[str, StoredSession] = {}
+
+
+class InMemoryUserStore:
+    """Keeps copies, like a database would: callers never share objects with the store."""
+
+    def __init__(self) -> None:
+        self.users: dict[str, _UserData] = {}
+        self.fail_next_transactions = 0
+        self.commits = 0
+
+    def _user(self, uid: str) -> _UserData:
+        return self.users.setdefault(uid, _UserData())
+
+    def snapshot(self, uid: str, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot:
+        user = self._user(uid)
+        return copy.deepcopy(
+            UserSnapshot(
+                user.settings,
+                user.streak,
+                {d: user.days[d] for d in days if d in user.days},
+                {s: user.sessions[s] for s in session_ids if s in user.sessions},
+            )
+        )
+
+    def run_in_transaction(self, uid: str, body: Callable[[UserTransaction], T]) -> T:
+        if self.fail_next_transactions > 0:
+            self.fail_next_transactions -= 1
+            raise TransientStoreError("injected outage")
+        tx = _Transaction(self, uid)
+        result = body(tx)
+        for apply in tx.pending:
+            apply()
+        if tx.pending:
+            self.commits += 1
+        return result
+
+    def days_between(self, uid: str, first: date, last: date) -> dict[date, DayRecord]:
+        return copy.deepcopy({d: r for d, r in self._user(uid).days.items() if first <= d <= last})
+
+    def save_settings(self, uid: str, settings: UserSettings) -> None:
+        self._user(uid).settings = settings
+
+
+class _Transaction:
+    def __init__(self, store: InMemoryUserStore, uid: str) -> None:
+        self.store, self.uid = store, uid
+        self.pending: list[Callable[[], None]] = []
+
+    def read(self, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot:
+        return self.store.snapshot(self.uid, session_ids, days)
+
+    def write(
+        self, sessions: Iterable[StoredSession], days: Iterable[DayRecord], streak: StreakRecord
+    ) -> None:
+        user = self.store._user(self.uid)
+        staged = copy.deepcopy((list(sessions), list(days), streak))
+
+        def apply() -> None:
+            for s in staged[0]:
+                user.sessions[s.session.id] = s
+            for d in staged[1]:
+                user.days[d.day] = d
+            user.streak = staged[2]
+
+        self.pending.append(apply)
+
+
+class FakeVerifier:
+    """Tokens look like 'token:<uid>' or 'admin:<uid>'; anything else is invalid."""
+
+    def verify(self, token: str) -> Principal:
+        kind, _, uid = token.partition(":")
+        if kind not in ("token", "admin") or not uid:
+            raise InvalidToken("unknown token")
+        return Principal(uid, admin=kind == "admin")
+
+
+class FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current

@@ -1,0 +1,115 @@
+"""The HTTP entry point with fakes of our ports: error mapping, clock override, rate limits, logs."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import flask
+import pytest
+
+from functions.api import handle
+from streak_core.bootstrap import ApiDependencies
+from streak_core.services.rate_limit import RateLimiter
+from tests.unit.fakes import FakeVerifier, FixedClock, InMemoryUserStore
+
+NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
+SESSION = {"id": "s1", "start": "2026-11-21T09:00:00Z", "end": "2026-11-21T10:00:00Z", "timezone": "UTC"}
+app = flask.Flask(__name__)
+
+
+def deps(**overrides: Any) -> ApiDependencies:
+    values: dict[str, Any] = {
+        "store": InMemoryUserStore(),
+        "verifier": FakeVerifier(),
+        "clock": FixedClock(NOW),
+    }
+    return ApiDependencies(**{**values, **overrides})
+
+
+def call(
+    d: ApiDependencies, method: str, path: str, token: str | None = "token:u1", **kwargs: Any
+) -> flask.Response:
+    headers = kwargs.pop("headers", {})
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    with app.test_request_context(path, method=method, headers=headers, **kwargs):
+        return handle(flask.request, d)
+
+
+def test_transient_store_failure_is_503_with_retry_after_and_nothing_stored() -> None:
+    d = deps()
+    d.store.fail_next_transactions = 1  # type: ignore[attr-defined]
+    response = call(d, "POST", "/v1/sessions", json=SESSION)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert d.store.commits == 0  # type: ignore[attr-defined]
+    assert call(d, "POST", "/v1/sessions", json=SESSION).status_code == 201
+
+
+def test_rate_limited_user_gets_429_with_retry_after() -> None:
+    d = deps(rate_limiter=RateLimiter(per_minute=60, burst=2))
+    statuses = [call(d, "GET", "/v1/me/streak").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert int(call(d, "GET", "/v1/me/streak").headers["Retry-After"]) >= 1
+    assert call(d, "GET", "/v1/me/streak", token="token:u2").status_code == 200
+
+
+def test_x_now_is_ignored_unless_the_deployment_allows_it() -> None:
+    replay = {"X-Now": "2026-03-08T12:00:00Z"}
+    ignored = call(deps(), "GET", "/v1/me/streak", headers=dict(replay)).get_json()
+    honoured = call(deps(allow_clock_override=True), "GET", "/v1/me/streak", headers=dict(replay)).get_json()
+    assert (ignored["today"]["date"], honoured["today"]["date"]) == ("2026-11-21", "2026-03-08")
+
+
+def test_a_malformed_x_now_is_400_where_overrides_are_allowed() -> None:
+    response = call(deps(allow_clock_override=True), "GET", "/v1/me/streak", headers={"X-Now": "tomorrow"})
+    assert (response.status_code, response.get_json()["error"]["code"]) == (400, "invalid_clock_override")
+
+
+def test_each_request_logs_one_json_line_without_the_token(capsys: pytest.CaptureFixture[str]) -> None:
+    call(
+        deps(),
+        "POST",
+        "/v1/sessions",
+        token="token:secret-uid",
+        json=SESSION,
+        headers={"X-Correlation-ID": "abc"},
+    )
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 1
+    entry = lines[0]
+    assert (entry["severity"], entry["status"], entry["correlation_id"]) == ("INFO", 201, "abc")
+    assert (entry["user_id"], entry["route"]) == ("secret-uid", "/v1/sessions")
+    assert entry["latency_ms"] >= 0
+    assert "token:" not in json.dumps(entry)
+
+
+def test_an_unexpected_error_is_a_500_without_internals(capsys: pytest.CaptureFixture[str]) -> None:
+    class Exploding(InMemoryUserStore):
+        def snapshot(self, *args: Any) -> Any:
+            raise RuntimeError("secret internals")
+
+    response = call(deps(store=Exploding()), "GET", "/v1/me/streak")
+    assert response.status_code == 500
+    assert "secret internals" not in response.get_data(as_text=True)
+    assert "secret internals" in capsys.readouterr().out  # logged for operators
+
+
+def test_wrong_method_on_a_known_path_is_405() -> None:
+    assert call(deps(), "DELETE", "/v1/me/streak").status_code == 405
+
+
+def test_batch_over_100_items_is_422_and_stores_nothing() -> None:
+    d = deps()
+    items = [{**SESSION, "id": f"s{n}"} for n in range(101)]
+    response = call(d, "POST", "/v1/sessions:batch", json={"sessions": items})
+    assert response.status_code == 422
+    assert d.store.commits == 0  # type: ignore[attr-defined]
+
+
+def test_openapi_needs_no_token() -> None:
+    response = call(deps(), "GET", "/v1/openapi.json", token=None)
+    assert response.status_code == 200
+    assert response.get_json()["openapi"].startswith("3.")
