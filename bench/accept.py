@@ -1,0 +1,154 @@
+"""Session acceptance on the Firestore emulator vs the bare round trips its transaction needs.
+
+Run: python -m bench.accept [--sessions 300]
+Starts its own Firestore emulator. "Ours" is the full service path (validation, one transaction with
+one batched read, the engine, three writes); the baseline runs a transaction with the same document
+reads and writes, with payloads prepared in advance and no logic. overhead_ratio = our p50 / baseline p50.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from devstack.stack import Stack
+from streak_core.adapters.firestore_store import FirestoreUserStore, LazyFirestore
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.services.sessions import accept_sessions
+
+NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
+FIRST_DAY = NOW.date() - timedelta(days=25)
+
+
+def raw_session(uid: str, n: int) -> dict[str, str]:
+    day = FIRST_DAY + timedelta(days=n % 25)
+    start = datetime(day.year, day.month, day.day, 7, tzinfo=UTC) + timedelta(minutes=50 * (n // 25))
+    end = start + timedelta(minutes=40)
+    return {
+        "id": f"{uid}-{n}",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "timezone": "Europe/Paris",
+    }
+
+
+def ours(store: FirestoreUserStore) -> Callable[[str, int], None]:
+    def run(uid: str, n: int) -> None:
+        outcome = accept_sessions(store, uid, [raw_session(uid, n)], NOW, DEFAULT_CONFIG)
+        assert outcome.items[0].status == 201
+
+    return run
+
+
+def baseline(client: Any) -> Callable[[str, int], None]:
+    from google.cloud import firestore
+
+    day_doc = {
+        "date": "",
+        "intervals": [1, 2],
+        "focus_ms": 2_400_000,
+        "seconds": 2400,
+        "pieces": {"x": [1, 2]},
+    }
+    streak_doc = {
+        "run_starts": [1],
+        "run_ends": [1],
+        "run_lengths": [1],
+        "qualified_days": 1,
+        "longest_streak": 1,
+    }
+
+    def run(uid: str, n: int) -> None:
+        raw = raw_session(uid, n)
+        user = client.collection("users").document(uid)
+        day = raw["start"][:10]
+        utc_today = NOW.date()
+        refs = [
+            user,
+            client.collection("streaks").document(uid),
+            user.collection("sessions").document(raw["id"]),
+        ]
+        refs += [
+            user.collection("days").document(d.isoformat())
+            for d in {date.fromisoformat(day)}
+            | {utc_today - timedelta(days=1), utc_today, utc_today + timedelta(days=1)}
+        ]
+
+        @firestore.transactional
+        def body(tx: Any) -> None:
+            list(tx.get_all(refs))
+            tx.create(refs[2], raw)
+            tx.set(user.collection("days").document(day), {**day_doc, "date": day})
+            tx.set(refs[1], streak_doc)
+
+        body(client.transaction(max_attempts=10))
+
+    return run
+
+
+def measure(run: Callable[[str, int], None], clients: int, total: int) -> dict[str, float]:
+    per_client = total // clients
+    uids = [f"bench-{uuid.uuid4().hex[:10]}" for _ in range(clients)]
+    latencies: list[float] = []
+
+    def client_loop(uid: str) -> list[float]:
+        own = []
+        for n in range(per_client):
+            began = time.perf_counter()
+            run(uid, n)
+            own.append(time.perf_counter() - began)
+        return own
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        for own in pool.map(client_loop, uids):
+            latencies.extend(own)
+    elapsed = time.perf_counter() - began
+    quantiles = statistics.quantiles(latencies, n=100)
+    return {
+        "per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p99_ms": round(quantiles[98] * 1000, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sessions", type=int, default=400, help="sessions per measurement")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work, Stack(Path(work), components=("firestore",)) as stack:
+        os.environ.update(stack.env())
+        from google.cloud import firestore
+
+        client = firestore.Client(project=stack.project_id)
+        store = FirestoreUserStore(LazyFirestore(None, factory=lambda _: client))
+        measure(ours(store), 1, 40)  # warm up the emulator, the JIT and the client
+        measure(baseline(client), 1, 40)
+        results: dict[str, dict[str, float]] = {}
+        for clients in (1, 8):
+            results[f"baseline_c{clients}"] = measure(baseline(client), clients, args.sessions)
+            results[f"ours_c{clients}"] = measure(ours(store), clients, args.sessions)
+            print(f"{clients} client(s): ours {results[f'ours_c{clients}']}", flush=True)
+            print(f"{clients} client(s): baseline {results[f'baseline_c{clients}']}", flush=True)
+    figures = {
+        "bench": "accept",
+        "sessions_per_measurement": args.sessions,
+        **results,
+        "overhead_ratio": round(results["ours_c1"]["p50_ms"] / results["baseline_c1"]["p50_ms"], 3),
+        "overhead_ratio_c8": round(results["ours_c8"]["p50_ms"] / results["baseline_c8"]["p50_ms"], 3),
+    }
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
