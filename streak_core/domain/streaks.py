@@ -73,6 +73,13 @@ class StreakState:
         run = self._live_run(today)
         return run >= 0 and self.lengths[run] > 0 and self.ends[run] == today.toordinal() - 1
 
+    def run_containing(self, day: date) -> tuple[date, date, int] | None:
+        """The run covering `day`, as (start, end, qualified length), if any."""
+        run = self._run_index(day.toordinal())
+        if run < 0:
+            return None
+        return date.fromordinal(self.starts[run]), date.fromordinal(self.ends[run]), self.lengths[run]
+
     def run_ending_before(self, day: date) -> tuple[date, date, int] | None:
         """The run that ends on the day before `day`, as (start, end, length), if any."""
         run = self._run_index(day.toordinal() - 1)
