@@ -83,3 +83,29 @@ class UserSnapshot:
     streak: StreakRecord
     days: dict[date, DayRecord]
     sessions: dict[str, StoredSession]
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """A notification to send, written with the state change that causes it. The id is deterministic
+    (user, kind, day or week), so a retried write can never create a second one."""
+
+    uid: str
+    kind: str
+    key: str
+    data: dict[str, object]
+    created_at: datetime
+
+    @property
+    def id(self) -> str:
+        return f"{self.uid}:{self.kind}:{self.key}"
+
+
+@dataclass(slots=True)
+class DueUser:
+    """A user read for maintenance, with the version its write must still match."""
+
+    uid: str
+    settings: UserSettings
+    streak: StreakRecord
+    version: object

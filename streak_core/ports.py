@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
-from streak_core.models import DayRecord, StoredSession, StreakRecord, UserSettings, UserSnapshot
+from streak_core.models import (
+    DayRecord,
+    DueUser,
+    OutboxEntry,
+    StoredSession,
+    StreakRecord,
+    UserSettings,
+    UserSnapshot,
+)
 
 T = TypeVar("T")
 
@@ -57,3 +65,17 @@ class InvalidToken(Exception):
 
 class TokenVerifier(Protocol):
     def verify(self, token: str) -> Principal: ...
+
+
+class MaintenanceStore(Protocol):
+    def due_pages(self, now: datetime, page_size: int) -> Iterable[list[str]]:
+        """Ids of users whose maintenance is due, a page at a time, by cursor."""
+        ...
+
+    def load(self, uids: list[str]) -> list[DueUser]: ...
+
+    def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:
+        """Write the streak and its outbox entries atomically if the streak is unchanged since read."""
+        ...
+
+    def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None: ...

@@ -17,7 +17,9 @@ from streak_core.domain.sessions import Session, parse_instant
 from streak_core.domain.streaks import StreakState
 from streak_core.models import (
     DayRecord,
+    DueUser,
     NotificationPreferences,
+    OutboxEntry,
     StoredSession,
     StreakRecord,
     UserSettings,
@@ -249,3 +251,109 @@ def settings_from_doc(data: Doc) -> UserSettings:
             kinds=tuple(kinds.items()),
         ),
     )
+
+
+# --- maintenance ----------------------------------------------------------------------------------------
+class FirestoreMaintenanceStore:
+    """Due users by a single-field range query on `maintenance_due_at`, paged with a cursor."""
+
+    def __init__(self, client: LazyFirestore) -> None:
+        self._client = client
+
+    def due_pages(self, now: datetime, page_size: int) -> Iterator[list[str]]:
+        """Ids only: the projection reads just the due instant, which the cursor needs."""
+        query = (
+            self._client()
+            .collection("streaks")
+            .where(filter=FieldFilter("maintenance_due_at", "<=", now))
+            .order_by("maintenance_due_at")
+            .select(["maintenance_due_at"])
+            .limit(page_size)
+        )
+        cursor = None
+        while True:
+            page_query = query.start_after(cursor) if cursor is not None else query
+            with transient_errors_as_retryable():
+                docs = list(page_query.stream())
+            if not docs:
+                return
+            yield [doc.id for doc in docs]
+            if len(docs) < page_size:
+                return
+            cursor = docs[-1]
+
+    def load(self, uids: list[str]) -> list[DueUser]:
+        client = self._client()
+        refs = [client.collection("streaks").document(uid) for uid in uids]
+        refs += [client.collection("users").document(uid) for uid in uids]
+        with transient_errors_as_retryable():
+            docs = {(d.reference.parent.id, d.id): d for d in client.get_all(refs)}
+        users = []
+        for uid in uids:
+            streak_doc = docs.get(("streaks", uid))
+            if streak_doc is None or not streak_doc.exists:
+                continue
+            user_doc = docs.get(("users", uid))
+            settings = (
+                settings_from_doc(user_doc.to_dict()) if user_doc and user_doc.exists else UserSettings()
+            )
+            users.append(
+                DueUser(uid, settings, streak_from_doc(streak_doc.to_dict()), streak_doc.update_time)
+            )
+        return users
+
+    def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:
+        client = self._client()
+        batch = client.batch()
+        ref = client.collection("streaks").document(user.uid)
+        batch.update(
+            ref,
+            streak_to_doc(user.uid, user.streak),
+            option=client.write_option(last_update_time=user.version),
+        )
+        for entry in outbox:
+            batch.create(client.collection("outbox").document(entry.id), outbox_to_doc(entry))
+        try:
+            with transient_errors_as_retryable():
+                batch.commit()
+        except (gexc.FailedPrecondition, gexc.AlreadyExists, gexc.Conflict):
+            return False
+        return True
+
+    def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None:
+        client = self._client()
+        streak_ref = client.collection("streaks").document(uid)
+        user_ref = client.collection("users").document(uid)
+
+        @firestore.transactional
+        def attempt(transaction: Any) -> None:
+            docs = {d.reference.parent.id: d for d in transaction.get_all([streak_ref, user_ref])}
+            if not docs["streaks"].exists:
+                return
+            user_doc = docs.get("users")
+            settings = (
+                settings_from_doc(user_doc.to_dict()) if user_doc and user_doc.exists else UserSettings()
+            )
+            fresh = DueUser(uid, settings, streak_from_doc(docs["streaks"].to_dict()), None)
+            outbox = maintain(fresh)
+            outbox_refs = [client.collection("outbox").document(e.id) for e in outbox]
+            existing = {d.id for d in transaction.get_all(outbox_refs) if d.exists} if outbox_refs else set()
+            transaction.set(streak_ref, streak_to_doc(uid, fresh.streak))
+            for entry, ref in zip(outbox, outbox_refs, strict=True):
+                if entry.id not in existing:
+                    transaction.create(ref, outbox_to_doc(entry))
+
+        with transient_errors_as_retryable():
+            attempt(client.transaction(max_attempts=10))
+
+
+def outbox_to_doc(entry: OutboxEntry) -> Doc:
+    return {
+        "uid": entry.uid,
+        "kind": entry.kind,
+        "key": entry.key,
+        "data": entry.data,
+        "created_at": entry.created_at,
+        "channels": {"push": "pending", "email": "pending"},
+        "attempts": 0,
+    }

@@ -1,0 +1,151 @@
+"""Maintenance against the real emulator: due paging, guarded writes, redo on conflict, idempotency."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from streak_core.adapters.firestore_store import FirestoreMaintenanceStore, FirestoreUserStore, LazyFirestore
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.models import DueUser
+from streak_core.services.maintenance import maintain_batch
+from streak_core.services.sessions import accept_sessions
+
+pytestmark = pytest.mark.integration
+TICK = datetime(2026, 11, 21, 0, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def stores(firestore_client: Any) -> tuple[FirestoreUserStore, FirestoreMaintenanceStore]:
+    lazy = LazyFirestore(None, factory=lambda _: firestore_client)
+    return FirestoreUserStore(lazy), FirestoreMaintenanceStore(lazy)
+
+
+def seed(users: FirestoreUserStore, days: list[date], tz: str, accepted_at: datetime, hour: int = 9) -> str:
+    uid = f"m-{uuid.uuid4().hex[:12]}"
+    raws = [
+        {
+            "id": f"s{d.isoformat()}",
+            "start": f"{d.isoformat()}T{hour:02d}:00:00",
+            "end": f"{d.isoformat()}T{hour + 1:02d}:00:00",
+            "timezone": tz,
+        }
+        for d in days
+    ]
+    for raw in raws:  # local wall times, with the zone's offset on that date
+        for key in ("start", "end"):
+            raw[key] = datetime.fromisoformat(raw[key]).replace(tzinfo=ZoneInfo(tz)).isoformat()
+    outcome = accept_sessions(users, uid, raws, accepted_at, DEFAULT_CONFIG)
+    assert {i.status for i in outcome.items} == {201}
+    return uid
+
+
+def nov(*days: int) -> list[date]:
+    return [date(2026, 11, d) for d in days]
+
+
+def outbox_kinds(client: Any, uid: str) -> list[tuple[str, str]]:
+    docs = client.collection("outbox").where(filter=FieldFilter("uid", "==", uid)).stream()
+    return sorted((d.get("kind"), d.get("key")) for d in docs)
+
+
+def test_one_tick_maintains_each_user_by_their_own_clock(stores: Any, firestore_client: Any) -> None:
+    users, maintenance = stores
+    day_before = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    freeze = seed(users, nov(13, 14, 15, 16, 17, 18, 19), "UTC", day_before)
+    broken = seed(users, nov(17, 18, 19), "UTC", day_before)
+    bonus = seed(users, nov(9, 10, 11, 12, 13), "UTC", datetime(2026, 11, 14, 12, tzinfo=UTC))
+    plus14 = seed(users, nov(20), "Pacific/Kiritimati", datetime(2026, 11, 20, 0, tzinfo=UTC))
+    minus10 = seed(users, nov(19), "Pacific/Honolulu", day_before)
+
+    due = {uid for page in maintenance.due_pages(TICK, page_size=500) for uid in page}
+    assert {freeze, broken, bonus, plus14} <= due
+    assert minus10 not in due  # still the 20th in Honolulu: their day has not ended
+
+    report = maintain_batch(maintenance, [freeze, broken, bonus, plus14], TICK, DEFAULT_CONFIG)
+    assert sorted(report.processed) == sorted([freeze, broken, bonus, plus14])
+    assert outbox_kinds(firestore_client, freeze) == [
+        ("freeze_applied", "2026-11-20"),
+        ("freeze_earned", "2026-11-19"),
+    ]
+    assert outbox_kinds(firestore_client, broken) == [("streak_broken", "2026-11-20")]
+    assert outbox_kinds(firestore_client, bonus) == [
+        ("streak_broken", "2026-11-14"),
+        ("weekly_bonus", "2026-W46"),
+    ]
+    assert outbox_kinds(firestore_client, plus14) == []
+
+    snap = users.snapshot(plus14, (), ())
+    assert snap.streak.last_maintained_date == date(2026, 11, 20)
+    assert snap.streak.maintenance_due_at == datetime(2026, 11, 21, 10, tzinfo=UTC)  # next midnight at +14
+    assert users.snapshot(freeze, (), ()).streak.state.current_streak(date(2026, 11, 21)) == 7
+    assert {uid for page in maintenance.due_pages(TICK, 500) for uid in page}.isdisjoint(
+        {freeze, broken, bonus}
+    )
+
+
+def test_a_batch_delivered_twice_changes_nothing(stores: Any, firestore_client: Any) -> None:
+    users, maintenance = stores
+    uid = seed(users, nov(17, 18, 19), "UTC", datetime(2026, 11, 20, 12, tzinfo=UTC))
+    maintain_batch(maintenance, [uid], TICK, DEFAULT_CONFIG)
+    first = firestore_client.collection("streaks").document(uid).get().to_dict()
+    report = maintain_batch(maintenance, [uid], TICK, DEFAULT_CONFIG)
+    second = firestore_client.collection("streaks").document(uid).get().to_dict()
+    assert report.processed == [uid]
+    assert {k: v for k, v in first.items() if k != "updated_at"} == {
+        k: v for k, v in second.items() if k != "updated_at"
+    }
+    assert outbox_kinds(firestore_client, uid) == [("streak_broken", "2026-11-20")]
+
+
+class SessionArrivesAfterRead:
+    """Wraps the store so a session lands for the user right after the batch has read them."""
+
+    def __init__(
+        self, inner: FirestoreMaintenanceStore, users: FirestoreUserStore, raw: dict[str, str]
+    ) -> None:
+        self.inner, self.users, self.raw = inner, users, raw
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def load(self, uids: list[str]) -> list[DueUser]:
+        loaded = self.inner.load(uids)
+        accept_sessions(self.users, uids[0], [self.raw], TICK, DEFAULT_CONFIG)
+        return loaded
+
+
+def test_a_session_arriving_between_read_and_write_is_kept_and_the_user_still_maintained(
+    stores: Any, firestore_client: Any
+) -> None:
+    users, maintenance = stores
+    uid = seed(users, nov(17, 18, 19), "UTC", datetime(2026, 11, 20, 12, tzinfo=UTC))
+    late = {"id": "late", "start": "2026-11-20T10:00:00Z", "end": "2026-11-20T11:00:00Z", "timezone": "UTC"}
+    report = maintain_batch(SessionArrivesAfterRead(maintenance, users, late), [uid], TICK, DEFAULT_CONFIG)  # type: ignore[arg-type]
+    assert report.redone == [uid]
+    snap = users.snapshot(uid, ("late",), (date(2026, 11, 20),))
+    assert "late" in snap.sessions
+    assert snap.streak.state.current_streak(date(2026, 11, 21)) == 4  # the late day counts: no break
+    assert snap.streak.last_maintained_date == date(2026, 11, 20)
+    assert outbox_kinds(firestore_client, uid) == []
+
+
+def test_due_users_are_paged_by_cursor(stores: Any, firestore_client: Any) -> None:
+    _, maintenance = stores
+    tag = uuid.uuid4().hex[:6]
+    base = datetime(2001, 1, 1, tzinfo=UTC)  # earlier than any other test's users, so these come first
+    ids = [f"page-{tag}-{n}" for n in range(5)]
+    for n, uid in enumerate(ids):
+        firestore_client.collection("streaks").document(uid).set(
+            {"maintenance_due_at": base + timedelta(minutes=n)}
+        )
+    firestore_client.collection("streaks").document(f"page-{tag}-late").set(
+        {"maintenance_due_at": datetime(2030, 1, 1, tzinfo=UTC)}
+    )
+    pages = list(maintenance.due_pages(base + timedelta(minutes=4), page_size=2))
+    assert pages == [ids[0:2], ids[2:4], ids[4:5]]
