@@ -198,6 +198,17 @@ def patch_settings(call: Call) -> tuple[int, object]:
     return 200, schemas.SettingsOut.model_validate(view).model_dump()
 
 
+def get_maintenance_run(call: Call) -> tuple[int, object]:
+    require_admin(call.principal)
+    run = call.deps.runs.get(call.params["run_id"]) if call.deps.runs else None
+    if run is None:
+        raise ApiError(404, "not_found", "No such maintenance run.")
+    stamps = {
+        k: v.isoformat() if isinstance(v, datetime) else None for k, v in run.items() if k.endswith("_at")
+    }
+    return 200, schemas.MaintenanceRunOut.model_validate({**run, **stamps}).model_dump()
+
+
 def get_openapi(call: Call) -> tuple[int, object]:
     from functions.openapi import openapi_document
 
@@ -239,6 +250,13 @@ ROUTES: list[Route] = [
         "Change some settings",
         {200: schemas.SettingsOut},
         body=schemas.SettingsPatch,
+    ),
+    Route(
+        "GET",
+        "/v1/admin/maintenance-runs/{run_id}",
+        get_maintenance_run,
+        "A maintenance run's progress (admin claim required)",
+        {200: schemas.MaintenanceRunOut},
     ),
     Route("GET", "/v1/openapi.json", get_openapi, "This document", {}, auth=False),
 ]

@@ -85,6 +85,8 @@ def _build(routes: Sequence[Route]) -> dict[str, Any]:
         if route.auth:
             operation["security"] = [{"firebase": []}]
             wanted = [401, 404, 429, 503] + ([400, 413, 422] if route.body else [422])
+            if route.path.startswith("/v1/admin/"):
+                wanted.append(403)
             if route.body is schemas.SessionIn:
                 wanted += [403, 409]
             if route.body is schemas.BatchIn:

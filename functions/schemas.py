@@ -133,3 +133,14 @@ class SettingsPatch(Strict):
         default=None, json_schema_extra={"enum": ["public", "friends", "hidden", None]}
     )
     notifications: NotificationsPatch | None = None
+
+
+class MaintenanceRunOut(BaseModel):
+    run_id: str
+    status: Literal["running", "done", "failed"]
+    users_due: int
+    users_processed: int
+    users_failed: int
+    batches: int | None
+    started_at: str | None
+    finished_at: str | None

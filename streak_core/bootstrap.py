@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
-from streak_core.ports import Clock, TokenVerifier, UserStore
+from streak_core.ports import Clock, RunStore, TokenVerifier, UserStore
 from streak_core.services.rate_limit import RateLimiter
 
 
@@ -19,6 +19,7 @@ class ApiDependencies:
     config: StreakConfig = DEFAULT_CONFIG
     allow_clock_override: bool = False
     rate_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=0))
+    runs: RunStore | None = None
 
 
 def project_id() -> str | None:
@@ -29,12 +30,14 @@ def project_id() -> str | None:
 def api_dependencies() -> ApiDependencies:
     """Built on the first request of an instance; importing this module needs no credentials."""
     from streak_core.adapters.firebase_auth import FirebaseTokenVerifier
-    from streak_core.adapters.firestore_store import FirestoreUserStore, LazyFirestore
+    from streak_core.adapters.firestore_store import FirestoreRunStore, FirestoreUserStore, LazyFirestore
     from streak_core.adapters.system_clock import SystemClock
 
     project = project_id()
+    firestore = LazyFirestore(project)
     return ApiDependencies(
-        store=FirestoreUserStore(LazyFirestore(project)),
+        store=FirestoreUserStore(firestore),
+        runs=FirestoreRunStore(firestore),
         verifier=FirebaseTokenVerifier(project),
         clock=SystemClock(),
         allow_clock_override=os.environ.get("ALLOW_CLOCK_OVERRIDE") == "1",

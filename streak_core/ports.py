@@ -79,3 +79,25 @@ class MaintenanceStore(Protocol):
         ...
 
     def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None: ...
+
+
+class Publisher(Protocol):
+    def publish(self, topic: str, message: dict[str, object]) -> None:
+        """Publish and wait for the broker's acknowledgement."""
+        ...
+
+
+class RunStore(Protocol):
+    """`maintenance_runs/{run_id}`: a run's progress, with counters exact once it is done."""
+
+    def start(self, run_id: str, now: datetime) -> bool:
+        """Create the run; False if it exists and its fan-out already finished (a redelivered tick)."""
+        ...
+
+    def fanned_out(self, run_id: str, users_due: int, batches: int, now: datetime) -> None: ...
+
+    def record_batch(self, run_id: str, index: int, processed: int, failed: int, now: datetime) -> bool:
+        """Count a batch once; False if this batch was already counted (a redelivered batch)."""
+        ...
+
+    def get(self, run_id: str) -> dict[str, object] | None: ...

@@ -21,10 +21,13 @@ class AuthEmulator:
 
     def sign_up(self) -> tuple[str, str]:
         """A fresh user: (uid, ID token)."""
+        return self.sign_up_with(f"{uuid.uuid4().hex}@example.com")
+
+    def sign_up_with(self, email: str) -> tuple[str, str]:
         response = requests.post(
             f"http://{self.host}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=demo-key",
             json={
-                "email": f"{uuid.uuid4().hex}@example.com",
+                "email": email,
                 "password": "s3cret-pass",
                 "returnSecureToken": True,
             },

@@ -357,3 +357,85 @@ def outbox_to_doc(entry: OutboxEntry) -> Doc:
         "channels": {"push": "pending", "email": "pending"},
         "attempts": 0,
     }
+
+
+class FirestoreRunStore:
+    """`maintenance_runs/{run_id}` with `batches/{index}` markers so each batch is counted once."""
+
+    def __init__(self, client: LazyFirestore) -> None:
+        self._client = client
+
+    def _run(self, run_id: str) -> Any:
+        return self._client().collection("maintenance_runs").document(run_id)
+
+    def start(self, run_id: str, now: datetime) -> bool:
+        ref = self._run(run_id)
+
+        @firestore.transactional
+        def attempt(transaction: Any) -> bool:
+            existing = ref.get(transaction=transaction)
+            if existing.exists and existing.get("batches") is not None:
+                return False
+            if not existing.exists:
+                transaction.set(
+                    ref,
+                    {
+                        "run_id": run_id,
+                        "status": "running",
+                        "users_due": 0,
+                        "users_processed": 0,
+                        "users_failed": 0,
+                        "batches": None,
+                        "batches_done": 0,
+                        "started_at": now,
+                        "finished_at": None,
+                    },
+                )
+            return True
+
+        with transient_errors_as_retryable():
+            return bool(attempt(self._client().transaction()))
+
+    def fanned_out(self, run_id: str, users_due: int, batches: int, now: datetime) -> None:
+        ref = self._run(run_id)
+
+        @firestore.transactional
+        def attempt(transaction: Any) -> None:
+            run = ref.get(transaction=transaction).to_dict()
+            update: Doc = {"users_due": users_due, "batches": batches}
+            if run["batches_done"] >= batches:
+                update.update(status="done", finished_at=now)
+            transaction.update(ref, update)
+
+        with transient_errors_as_retryable():
+            attempt(self._client().transaction())
+
+    def record_batch(self, run_id: str, index: int, processed: int, failed: int, now: datetime) -> bool:
+        ref = self._run(run_id)
+        marker = ref.collection("batches").document(str(index))
+
+        @firestore.transactional
+        def attempt(transaction: Any) -> bool:
+            run_doc, marker_doc = ref.get(transaction=transaction), marker.get(transaction=transaction)
+            if marker_doc.exists or not run_doc.exists:
+                return False
+            run = run_doc.to_dict()
+            done = run["batches_done"] + 1
+            update: Doc = {
+                "users_processed": run["users_processed"] + processed,
+                "users_failed": run["users_failed"] + failed,
+                "batches_done": done,
+            }
+            if run["batches"] is not None and done >= run["batches"]:
+                update.update(status="done", finished_at=now)
+            transaction.create(marker, {"processed": processed, "failed": failed, "at": now})
+            transaction.update(ref, update)
+            return True
+
+        with transient_errors_as_retryable():
+            return bool(attempt(self._client().transaction()))
+
+    def get(self, run_id: str) -> dict[str, object] | None:
+        with transient_errors_as_retryable():
+            doc = self._run(run_id).get()
+        return doc.to_dict() if doc.exists else None

@@ -312,6 +312,16 @@ def test_openapi_document_is_valid_and_lists_every_route(api_url: str) -> None:
         ("GET", "/v1/me/days/{date}"),
         ("GET", "/v1/me/settings"),
         ("PATCH", "/v1/me/settings"),
+        ("GET", "/v1/admin/maintenance-runs/{run_id}"),
         ("GET", "/v1/openapi.json"),
     }
     assert "409" in document["paths"]["/v1/sessions"]["post"]["responses"]
+
+
+def test_maintenance_runs_need_the_admin_claim(app_user: AppUser, auth_emulator: Any) -> None:
+    assert app_user.call("GET", "/v1/admin/maintenance-runs/none").status_code == 403
+    email = f"ops-{app_user.uid.lower()}@example.com"
+    uid, _ = auth_emulator.sign_up_with(email)
+    admin = auth_emulator.token_with_claims(uid, email, {"admin": True})
+    missing = app_user.call("GET", "/v1/admin/maintenance-runs/none", token=admin)
+    assert missing.status_code == 404

@@ -149,3 +149,36 @@ def test_due_users_are_paged_by_cursor(stores: Any, firestore_client: Any) -> No
     )
     pages = list(maintenance.due_pages(base + timedelta(minutes=4), page_size=2))
     assert pages == [ids[0:2], ids[2:4], ids[4:5]]
+
+
+class CapturingPublisher:
+    def __init__(self) -> None:
+        self.messages: list[dict[str, Any]] = []
+
+    def publish(self, topic: str, message: dict[str, object]) -> None:
+        self.messages.append(dict(message))
+
+
+def test_a_run_record_is_exact_when_done_despite_a_redelivered_batch(
+    stores: Any, firestore_client: Any
+) -> None:
+    from streak_core.adapters.firestore_store import FirestoreRunStore
+    from streak_core.services.ticks import run_batch, run_tick
+
+    users, maintenance = stores
+    runs = FirestoreRunStore(LazyFirestore(None, factory=lambda _: firestore_client))
+    # A tick far in the future sees every user created so far as due; count them by paging first.
+    later = datetime(2026, 12, 24, 0, 30, tzinfo=UTC)
+    seed(users, nov(18, 19), "UTC", datetime(2026, 11, 20, 12, tzinfo=UTC))
+    expected = sum(len(page) for page in maintenance.due_pages(later, 500))
+    publisher = CapturingPublisher()
+    run_id = f"run-{uuid.uuid4().hex[:8]}"
+    tick = run_tick(runs, maintenance, publisher, run_id, later, page_size=3)
+    assert tick.users_due == expected
+    assert run_tick(runs, maintenance, publisher, run_id, later, page_size=3).skipped
+    for message in [*publisher.messages, publisher.messages[-1]]:
+        run_batch(runs, maintenance, run_id, message["batch"], message["uids"], later, DEFAULT_CONFIG)
+    run = runs.get(run_id)
+    assert run is not None
+    assert (run["status"], run["batches"], run["users_due"]) == ("done", tick.batches, expected)
+    assert (run["users_processed"], run["users_failed"]) == (expected, 0)

@@ -102,3 +102,58 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self.current
+
+
+class RecordingPublisher:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, dict[str, object]]] = []
+
+    def publish(self, topic: str, message: dict[str, object]) -> None:
+        self.messages.append((topic, message))
+
+
+class InMemoryRunStore:
+    def __init__(self) -> None:
+        self.runs: dict[str, dict[str, object]] = {}
+        self.counted: set[tuple[str, int]] = set()
+
+    def start(self, run_id: str, now: datetime) -> bool:
+        run = self.runs.get(run_id)
+        if run is not None and run["batches"] is not None:
+            return False
+        self.runs[run_id] = {
+            "run_id": run_id,
+            "status": "running",
+            "users_due": 0,
+            "users_processed": 0,
+            "users_failed": 0,
+            "batches": None,
+            "batches_done": 0,
+            "started_at": now,
+            "finished_at": None,
+        }
+        return True
+
+    def fanned_out(self, run_id: str, users_due: int, batches: int, now: datetime) -> None:
+        run = self.runs[run_id]
+        run.update(users_due=users_due, batches=batches)
+        self._finish_if_complete(run, now)
+
+    def record_batch(self, run_id: str, index: int, processed: int, failed: int, now: datetime) -> bool:
+        if (run_id, index) in self.counted:
+            return False
+        self.counted.add((run_id, index))
+        run = self.runs[run_id]
+        run["users_processed"] = int(run["users_processed"]) + processed  # type: ignore[call-overload]
+        run["users_failed"] = int(run["users_failed"]) + failed  # type: ignore[call-overload]
+        run["batches_done"] = int(run["batches_done"]) + 1  # type: ignore[call-overload]
+        self._finish_if_complete(run, now)
+        return True
+
+    def get(self, run_id: str) -> dict[str, object] | None:
+        return self.runs.get(run_id)
+
+    @staticmethod
+    def _finish_if_complete(run: dict[str, object], now: datetime) -> None:
+        if run["batches"] is not None and run["batches_done"] == run["batches"]:
+            run.update(status="done", finished_at=now)

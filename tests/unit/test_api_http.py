@@ -113,3 +113,26 @@ def test_openapi_needs_no_token() -> None:
     response = call(deps(), "GET", "/v1/openapi.json", token=None)
     assert response.status_code == 200
     assert response.get_json()["openapi"].startswith("3.")
+
+
+def test_maintenance_runs_are_for_admins_only() -> None:
+    from tests.unit.fakes import InMemoryRunStore
+
+    runs = InMemoryRunStore()
+    runs.start("r1", NOW)
+    runs.fanned_out("r1", 0, 0, NOW)
+    d = deps(runs=runs)
+    assert call(d, "GET", "/v1/admin/maintenance-runs/r1", token="token:u1").status_code == 403
+    found = call(d, "GET", "/v1/admin/maintenance-runs/r1", token="admin:ops")
+    assert found.status_code == 200
+    assert found.get_json() | {} == {
+        "run_id": "r1",
+        "status": "done",
+        "users_due": 0,
+        "users_processed": 0,
+        "users_failed": 0,
+        "batches": 0,
+        "started_at": NOW.isoformat(),
+        "finished_at": NOW.isoformat(),
+    }
+    assert call(d, "GET", "/v1/admin/maintenance-runs/nope", token="admin:ops").status_code == 404

@@ -1,0 +1,57 @@
+"""The scheduled half: a tick fans due users out in pages; each batch maintains its page and reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from streak_core.domain.config import StreakConfig
+from streak_core.ports import MaintenanceStore, Publisher, RunStore
+from streak_core.services.maintenance import BatchReport, maintain_batch
+
+BATCH_TOPIC = "maintenance-batch"
+DEFAULT_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class TickReport:
+    run_id: str
+    users_due: int
+    batches: int
+    skipped: bool = False
+
+
+def run_tick(
+    runs: RunStore,
+    store: MaintenanceStore,
+    publisher: Publisher,
+    run_id: str,
+    now: datetime,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> TickReport:
+    """Publish one batch message per page of due users. A tick delivered again publishes nothing."""
+    if not runs.start(run_id, now):
+        return TickReport(run_id, 0, 0, skipped=True)
+    users_due = batches = 0
+    for index, page in enumerate(store.due_pages(now, page_size)):
+        message: dict[str, object] = {"run_id": run_id, "batch": index, "uids": page, "now": now.isoformat()}
+        publisher.publish(BATCH_TOPIC, message)
+        users_due += len(page)
+        batches += 1
+    runs.fanned_out(run_id, users_due, batches, now)
+    return TickReport(run_id, users_due, batches)
+
+
+def run_batch(
+    runs: RunStore,
+    store: MaintenanceStore,
+    run_id: str,
+    index: int,
+    uids: list[str],
+    now: datetime,
+    config: StreakConfig,
+) -> BatchReport:
+    """Maintain one page. Maintenance is idempotent per user, and the run counts each batch once."""
+    report = maintain_batch(store, uids, now, config)
+    runs.record_batch(run_id, index, len(report.processed), len(report.failed), now)
+    return report

@@ -1,0 +1,79 @@
+"""The tick's fan-out and the run record, with fakes of the stores and the publisher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.streaks import StreakState
+from streak_core.models import DueUser, OutboxEntry, StreakRecord, UserSettings
+from streak_core.services.ticks import BATCH_TOPIC, run_batch, run_tick
+from tests.unit.fakes import InMemoryRunStore, RecordingPublisher
+
+NOW = datetime(2026, 11, 21, 0, 30, tzinfo=UTC)
+
+
+class FakeMaintenanceStore:
+    def __init__(self, due: dict[str, datetime]) -> None:
+        self.due = due
+        self.commits: list[str] = []
+
+    def due_pages(self, now: datetime, page_size: int) -> Iterator[list[str]]:
+        ids = sorted(uid for uid, at in self.due.items() if at <= now)
+        for start in range(0, len(ids), page_size):
+            yield ids[start : start + page_size]
+
+    def load(self, uids: list[str]) -> list[DueUser]:
+        state = StreakState()
+        state.add_qualified(date(2026, 11, 19), DEFAULT_CONFIG)
+        return [DueUser(uid, UserSettings(timezone="UTC"), StreakRecord(state), None) for uid in uids]
+
+    def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:
+        self.commits.append(user.uid)
+        return True
+
+    def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None:
+        raise AssertionError("no conflicts in this fake")
+
+
+def five_due_and_one_not() -> FakeMaintenanceStore:
+    due = {f"u{n}": NOW - timedelta(minutes=30) for n in range(5)}
+    due["later"] = NOW + timedelta(hours=3)
+    return FakeMaintenanceStore(due)
+
+
+def test_a_tick_publishes_one_message_per_page_of_due_users() -> None:
+    runs, publisher = InMemoryRunStore(), RecordingPublisher()
+    report = run_tick(runs, five_due_and_one_not(), publisher, "run-1", NOW, page_size=2)
+    assert (report.users_due, report.batches) == (5, 3)
+    assert [m["uids"] for _, m in publisher.messages] == [["u0", "u1"], ["u2", "u3"], ["u4"]]
+    assert {topic for topic, _ in publisher.messages} == {BATCH_TOPIC}
+    assert runs.get("run-1")["status"] == "running"  # type: ignore[index]
+
+
+def test_a_tick_delivered_twice_fans_out_once() -> None:
+    runs, publisher, store = InMemoryRunStore(), RecordingPublisher(), five_due_and_one_not()
+    run_tick(runs, store, publisher, "run-1", NOW, page_size=2)
+    again = run_tick(runs, store, publisher, "run-1", NOW, page_size=2)
+    assert again.skipped
+    assert len(publisher.messages) == 3
+
+
+def test_counters_are_exact_when_the_run_is_done_even_with_a_redelivered_batch() -> None:
+    runs, publisher, store = InMemoryRunStore(), RecordingPublisher(), five_due_and_one_not()
+    run_tick(runs, store, publisher, "run-1", NOW, page_size=2)
+    messages = [m for _, m in publisher.messages]
+    for message in [*messages, messages[0]]:  # Pub/Sub delivers at least once
+        run_batch(runs, store, "run-1", message["batch"], message["uids"], NOW, DEFAULT_CONFIG)  # type: ignore[arg-type]
+    run = runs.get("run-1")
+    assert run is not None
+    assert (run["status"], run["users_due"], run["users_processed"], run["users_failed"]) == ("done", 5, 5, 0)
+    assert run["finished_at"] == NOW
+
+
+def test_a_tick_with_nobody_due_is_done_at_once() -> None:
+    runs = InMemoryRunStore()
+    report = run_tick(runs, FakeMaintenanceStore({}), RecordingPublisher(), "quiet", NOW)
+    assert report.batches == 0
+    assert runs.get("quiet")["status"] == "done"  # type: ignore[index]
