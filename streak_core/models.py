@@ -109,3 +109,18 @@ class DueUser:
     settings: UserSettings
     streak: StreakRecord
     version: object
+
+
+def new_maintenance_run(run_id: str, now: datetime) -> dict[str, object]:
+    """The record of a run that has just started; `batches` stays None until the fan-out is complete."""
+    return {
+        "run_id": run_id,
+        "status": "running",
+        "users_due": 0,
+        "users_processed": 0,
+        "users_failed": 0,
+        "batches": None,
+        "batches_done": 0,
+        "started_at": now,
+        "finished_at": None,
+    }

@@ -24,6 +24,7 @@ from streak_core.models import (
     StreakRecord,
     UserSettings,
     UserSnapshot,
+    new_maintenance_run,
 )
 from streak_core.ports import TransientStoreError, UserTransaction
 
@@ -377,20 +378,7 @@ class FirestoreRunStore:
             if existing.exists and existing.get("batches") is not None:
                 return False
             if not existing.exists:
-                transaction.set(
-                    ref,
-                    {
-                        "run_id": run_id,
-                        "status": "running",
-                        "users_due": 0,
-                        "users_processed": 0,
-                        "users_failed": 0,
-                        "batches": None,
-                        "batches_done": 0,
-                        "started_at": now,
-                        "finished_at": None,
-                    },
-                )
+                transaction.set(ref, new_maintenance_run(run_id, now))
             return True
 
         with transient_errors_as_retryable():

@@ -7,7 +7,14 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TypeVar
 
-from streak_core.models import DayRecord, StoredSession, StreakRecord, UserSettings, UserSnapshot
+from streak_core.models import (
+    DayRecord,
+    StoredSession,
+    StreakRecord,
+    UserSettings,
+    UserSnapshot,
+    new_maintenance_run,
+)
 from streak_core.ports import InvalidToken, Principal, TransientStoreError, UserTransaction
 
 T = TypeVar("T")
@@ -121,17 +128,7 @@ class InMemoryRunStore:
         run = self.runs.get(run_id)
         if run is not None and run["batches"] is not None:
             return False
-        self.runs[run_id] = {
-            "run_id": run_id,
-            "status": "running",
-            "users_due": 0,
-            "users_processed": 0,
-            "users_failed": 0,
-            "batches": None,
-            "batches_done": 0,
-            "started_at": now,
-            "finished_at": None,
-        }
+        self.runs[run_id] = new_maintenance_run(run_id, now)
         return True
 
     def fanned_out(self, run_id: str, users_due: int, batches: int, now: datetime) -> None:
