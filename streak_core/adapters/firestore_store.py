@@ -304,22 +304,27 @@ class FirestoreMaintenanceStore:
         return users
 
     def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:
+        return self.commit_all_if_unchanged([(user, outbox)])
+
+    def commit_all_if_unchanged(self, items: list[tuple[DueUser, list[OutboxEntry]]]) -> bool:
         client = self._client()
         batch = client.batch()
-        ref = client.collection("streaks").document(user.uid)
-        batch.update(
-            ref,
-            streak_to_doc(user.uid, user.streak),
-            option=client.write_option(last_update_time=user.version),
-        )
-        for entry in outbox:
-            batch.create(client.collection("outbox").document(entry.id), outbox_to_doc(entry))
+        for user, outbox in items:
+            self._stage(client, batch, user, outbox)
         try:
             with transient_errors_as_retryable():
                 batch.commit()
-        except (gexc.FailedPrecondition, gexc.AlreadyExists, gexc.Conflict):
+        except (gexc.FailedPrecondition, gexc.AlreadyExists, gexc.Conflict, gexc.NotFound):
             return False
         return True
+
+    @staticmethod
+    def _stage(client: Any, batch: Any, user: DueUser, outbox: list[OutboxEntry]) -> None:
+        ref = client.collection("streaks").document(user.uid)
+        guard = client.write_option(last_update_time=user.version)
+        batch.update(ref, streak_to_doc(user.uid, user.streak), option=guard)
+        for entry in outbox:
+            batch.create(client.collection("outbox").document(entry.id), outbox_to_doc(entry))
 
     def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None:
         client = self._client()

@@ -2,22 +2,82 @@
 
 from __future__ import annotations
 
+import random
+import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.maintenance import close_days
 from streak_core.models import DueUser, OutboxEntry
-from streak_core.ports import MaintenanceStore, TransientStoreError
+from streak_core.ports import MaintenanceStore, RetryQueue, TransientStoreError
 from streak_core.services.views import local_today, next_local_midnight, user_timezone
+
+T = TypeVar("T")
+CHUNK_SIZE = 100  # users per atomic commit: at most 1 streak + a few outbox writes each, under 500
+BREAKER_THRESHOLD = 5
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Exponential backoff with jitter for transient store errors; `attempts` includes the first try."""
+
+    attempts: int = 3
+    base_delay: float = 0.05
+    max_delay: float = 2.0
+    sleep: Callable[[float], None] = time.sleep
+
+    def run(self, action: Callable[[], T]) -> T:
+        for attempt in range(self.attempts):
+            try:
+                return action()
+            except TransientStoreError:
+                if attempt + 1 == self.attempts:
+                    raise
+                delay = min(self.max_delay, self.base_delay * 2**attempt)
+                self.sleep(delay * random.uniform(0.5, 1.0))
+        raise AssertionError("unreachable")
+
+
+class CircuitBreaker:
+    """Opens after `threshold` consecutive failures; once open, nothing more is attempted."""
+
+    def __init__(self, threshold: int = BREAKER_THRESHOLD) -> None:
+        self.threshold = threshold
+        self._consecutive = 0
+        self._lock = threading.Lock()
+
+    @property
+    def open(self) -> bool:
+        return self._consecutive >= self.threshold
+
+    def success(self) -> None:
+        with self._lock:
+            if not self.open:
+                self._consecutive = 0
+
+    def failure(self) -> None:
+        with self._lock:
+            self._consecutive += 1
 
 
 @dataclass(slots=True)
 class BatchReport:
     processed: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
     redone: list[str] = field(default_factory=list)
+    deferred: dict[str, str] = field(default_factory=dict)  # handed to the retry queue, with the error
+    failed: dict[str, str] = field(
+        default_factory=dict
+    )  # not maintained and not queued: the next tick retries
+    breaker_opened: bool = False
+
+    @property
+    def not_maintained(self) -> int:
+        return len(self.deferred) + len(self.failed)
 
 
 def maintain(user: DueUser, now: datetime, config: StreakConfig) -> list[OutboxEntry]:
@@ -33,29 +93,96 @@ def maintain(user: DueUser, now: datetime, config: StreakConfig) -> list[OutboxE
     return [OutboxEntry(user.uid, e.kind, e.key, e.data, now) for e in closing.events]
 
 
-def maintain_batch(
-    store: MaintenanceStore, uids: list[str], now: datetime, config: StreakConfig, parallelism: int = 16
-) -> BatchReport:
-    """One batched read, then a guarded write per user; a user who changed meanwhile is redone atomically."""
-    report = BatchReport()
-    users = store.load(uids)
+@dataclass
+class BatchWorker:
+    """Maintains one page of users: one batched read, chunked atomic writes, per-user fallback."""
 
-    def one(user: DueUser) -> tuple[str, str | None, bool]:
-        outbox = maintain(user, now, config)
+    store: MaintenanceStore
+    config: StreakConfig
+    retry_queue: RetryQueue | None = None
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    parallelism: int = 4
+    chunk_size: int = CHUNK_SIZE
+
+    def run(self, uids: list[str], now: datetime, run_id: str | None = None) -> BatchReport:
+        report = BatchReport()
+        lock = threading.Lock()
+        breaker = CircuitBreaker()
         try:
-            if store.commit_if_unchanged(user, outbox):
-                return user.uid, None, False
-            store.redo_in_transaction(user.uid, lambda fresh: maintain(fresh, now, config))
-            return user.uid, None, True
+            users = self.policy.run(lambda: self.store.load(uids))
         except TransientStoreError as exc:
-            return user.uid, str(exc), False
+            for uid in uids:
+                self._defer(report, uid, str(exc), now, run_id)
+            return report
+        work = [(user, maintain(user, now, self.config)) for user in users]
+        chunks = [work[i : i + self.chunk_size] for i in range(0, len(work), self.chunk_size)]
 
-    with ThreadPoolExecutor(max_workers=parallelism) as pool:
-        for uid, error, redone in pool.map(one, users):
-            if error is not None:
-                report.failed[uid] = error
-                continue
-            report.processed.append(uid)
+        def commit_chunk(chunk: list[tuple[DueUser, list[OutboxEntry]]]) -> None:
+            if not breaker.open:
+                try:
+                    if self.policy.run(lambda: self.store.commit_all_if_unchanged(chunk)):
+                        breaker.success()
+                        with lock:
+                            report.processed.extend(user.uid for user, _ in chunk)
+                        return
+                except TransientStoreError:
+                    pass  # nothing was written: try each user on their own
+            for user, outbox in chunk:
+                self._commit_one(user, outbox, now, breaker, report, lock, run_id)
+
+        with ThreadPoolExecutor(max_workers=self.parallelism) as pool:
+            list(pool.map(commit_chunk, chunks))
+        report.breaker_opened = breaker.open
+        return report
+
+    def _commit_one(
+        self,
+        user: DueUser,
+        outbox: list[OutboxEntry],
+        now: datetime,
+        breaker: CircuitBreaker,
+        report: BatchReport,
+        lock: threading.Lock,
+        run_id: str | None,
+    ) -> None:
+        if breaker.open:
+            with lock:
+                self._defer(report, user.uid, "circuit breaker open", now, run_id)
+            return
+
+        def attempt() -> bool:
+            if self.store.commit_if_unchanged(user, outbox):
+                return False
+            self.store.redo_in_transaction(user.uid, lambda fresh: maintain(fresh, now, self.config))
+            return True
+
+        try:
+            redone = self.policy.run(attempt)
+        except TransientStoreError as exc:
+            breaker.failure()
+            with lock:
+                self._defer(report, user.uid, str(exc), now, run_id)
+            return
+        breaker.success()
+        with lock:
+            report.processed.append(user.uid)
             if redone:
-                report.redone.append(uid)
-    return report
+                report.redone.append(user.uid)
+
+    def _defer(self, report: BatchReport, uid: str, error: str, now: datetime, run_id: str | None) -> None:
+        if self.retry_queue is None:
+            report.failed[uid] = error
+            return
+        try:
+            self.retry_queue.enqueue({"uid": uid, "run_id": run_id, "now": now.isoformat(), "error": error})
+        except Exception as exc:  # the queue is down too: the user stays due, so the next tick retries
+            report.failed[uid] = f"{error}; enqueue failed: {exc}"
+            return
+        report.deferred[uid] = error
+
+
+def maintain_batch(
+    store: MaintenanceStore, uids: list[str], now: datetime, config: StreakConfig, parallelism: int = 4
+) -> BatchReport:
+    """Maintain a page with no retry queue (what cannot be written is reported as failed)."""
+    return BatchWorker(store, config, parallelism=parallelism).run(uids, now)

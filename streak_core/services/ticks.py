@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from streak_core.domain.config import StreakConfig
 from streak_core.ports import MaintenanceStore, Publisher, RunStore
-from streak_core.services.maintenance import BatchReport, maintain_batch
+from streak_core.services.maintenance import BatchReport, BatchWorker
 
 BATCH_TOPIC = "maintenance-batch"
 DEFAULT_PAGE_SIZE = 500
@@ -43,15 +42,10 @@ def run_tick(
 
 
 def run_batch(
-    runs: RunStore,
-    store: MaintenanceStore,
-    run_id: str,
-    index: int,
-    uids: list[str],
-    now: datetime,
-    config: StreakConfig,
+    runs: RunStore, worker: BatchWorker, run_id: str, index: int, uids: list[str], now: datetime
 ) -> BatchReport:
-    """Maintain one page. Maintenance is idempotent per user, and the run counts each batch once."""
-    report = maintain_batch(store, uids, now, config)
-    runs.record_batch(run_id, index, len(report.processed), len(report.failed), now)
+    """Maintain one page. Maintenance is idempotent per user, and the run counts each batch once:
+    `users_failed` counts the users this batch could not maintain (handed to the retry queue)."""
+    report = worker.run(uids, now, run_id)
+    runs.record_batch(run_id, index, len(report.processed), report.not_maintained, now)
     return report

@@ -163,6 +163,7 @@ def test_a_run_record_is_exact_when_done_despite_a_redelivered_batch(
     stores: Any, firestore_client: Any
 ) -> None:
     from streak_core.adapters.firestore_store import FirestoreRunStore
+    from streak_core.services.maintenance import BatchWorker
     from streak_core.services.ticks import run_batch, run_tick
 
     users, maintenance = stores
@@ -177,7 +178,9 @@ def test_a_run_record_is_exact_when_done_despite_a_redelivered_batch(
     assert tick.users_due == expected
     assert run_tick(runs, maintenance, publisher, run_id, later, page_size=3).skipped
     for message in [*publisher.messages, publisher.messages[-1]]:
-        run_batch(runs, maintenance, run_id, message["batch"], message["uids"], later, DEFAULT_CONFIG)
+        run_batch(
+            runs, BatchWorker(maintenance, DEFAULT_CONFIG), run_id, message["batch"], message["uids"], later
+        )
     run = runs.get(run_id)
     assert run is not None
     assert (run["status"], run["batches"], run["users_due"]) == ("done", tick.batches, expected)

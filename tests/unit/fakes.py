@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import TypeVar
 
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.streaks import StreakState
 from streak_core.models import (
     DayRecord,
+    DueUser,
+    OutboxEntry,
     StoredSession,
     StreakRecord,
     UserSettings,
@@ -154,3 +158,48 @@ class InMemoryRunStore:
     def _finish_if_complete(run: dict[str, object], now: datetime) -> None:
         if run["batches"] is not None and run["batches_done"] == run["batches"]:
             run.update(status="done", finished_at=now)
+
+
+class FakeMaintenanceStore:
+    """Due users with a one-day streak; `broken` users fail every write with a transient error."""
+
+    def __init__(self, due: dict[str, datetime], broken: set[str] | None = None) -> None:
+        self.due = due
+        self.broken = broken or set()
+        self.commits: list[str] = []
+        self.attempts: dict[str, int] = {}
+
+    def due_pages(self, now: datetime, page_size: int) -> Iterator[list[str]]:
+        ids = sorted(uid for uid, at in self.due.items() if at <= now)
+        for start in range(0, len(ids), page_size):
+            yield ids[start : start + page_size]
+
+    def load(self, uids: list[str]) -> list[DueUser]:
+        state = StreakState()
+        state.add_qualified(date(2026, 11, 19), DEFAULT_CONFIG)
+        return [DueUser(uid, UserSettings(timezone="UTC"), StreakRecord(state), None) for uid in uids]
+
+    def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:
+        return self.commit_all_if_unchanged([(user, outbox)])
+
+    def commit_all_if_unchanged(self, items: list[tuple[DueUser, list[OutboxEntry]]]) -> bool:
+        for user, _ in items:
+            self.attempts[user.uid] = self.attempts.get(user.uid, 0) + 1
+        if any(user.uid in self.broken for user, _ in items):
+            raise TransientStoreError("injected: unavailable")
+        self.commits.extend(user.uid for user, _ in items)
+        return True
+
+    def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None:
+        raise AssertionError("no conflicts in this fake")
+
+
+class RecordingQueue:
+    def __init__(self, down: bool = False) -> None:
+        self.tasks: list[dict[str, object]] = []
+        self.down = down
+
+    def enqueue(self, payload: dict[str, object]) -> None:
+        if self.down:
+            raise ConnectionError("queue unavailable")
+        self.tasks.append(payload)

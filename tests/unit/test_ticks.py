@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from streak_core.domain.config import DEFAULT_CONFIG
-from streak_core.domain.streaks import StreakState
-from streak_core.models import DueUser, OutboxEntry, StreakRecord, UserSettings
+from streak_core.services.maintenance import BatchWorker
 from streak_core.services.ticks import BATCH_TOPIC, run_batch, run_tick
-from tests.unit.fakes import InMemoryRunStore, RecordingPublisher
+from tests.unit.fakes import FakeMaintenanceStore, InMemoryRunStore, RecordingPublisher
 
 NOW = datetime(2026, 11, 21, 0, 30, tzinfo=UTC)
-
-
-class FakeMaintenanceStore:
-    def __init__(self, due: dict[str, datetime]) -> None:
-        self.due = due
-        self.commits: list[str] = []
-
-    def due_pages(self, now: datetime, page_size: int) -> Iterator[list[str]]:
-        ids = sorted(uid for uid, at in self.due.items() if at <= now)
-        for start in range(0, len(ids), page_size):
-            yield ids[start : start + page_size]
-
-    def load(self, uids: list[str]) -> list[DueUser]:
-        state = StreakState()
-        state.add_qualified(date(2026, 11, 19), DEFAULT_CONFIG)
-        return [DueUser(uid, UserSettings(timezone="UTC"), StreakRecord(state), None) for uid in uids]
-
-    def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:
-        self.commits.append(user.uid)
-        return True
-
-    def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None:
-        raise AssertionError("no conflicts in this fake")
 
 
 def five_due_and_one_not() -> FakeMaintenanceStore:
@@ -65,7 +40,8 @@ def test_counters_are_exact_when_the_run_is_done_even_with_a_redelivered_batch()
     run_tick(runs, store, publisher, "run-1", NOW, page_size=2)
     messages = [m for _, m in publisher.messages]
     for message in [*messages, messages[0]]:  # Pub/Sub delivers at least once
-        run_batch(runs, store, "run-1", message["batch"], message["uids"], NOW, DEFAULT_CONFIG)  # type: ignore[arg-type]
+        worker = BatchWorker(store, DEFAULT_CONFIG)
+        run_batch(runs, worker, "run-1", message["batch"], message["uids"], NOW)  # type: ignore[arg-type]
     run = runs.get("run-1")
     assert run is not None
     assert (run["status"], run["users_due"], run["users_processed"], run["users_failed"]) == ("done", 5, 5, 0)

@@ -1,0 +1,60 @@
+"""The batch worker: backoff on transient errors, the circuit breaker, and the retry queue."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.services.maintenance import BatchWorker, RetryPolicy
+from tests.unit.fakes import FakeMaintenanceStore, RecordingQueue
+
+NOW = datetime(2026, 11, 21, 0, 30, tzinfo=UTC)
+
+
+def store_of(n: int, broken: set[str] | None = None) -> FakeMaintenanceStore:
+    return FakeMaintenanceStore({f"u{i:02d}": NOW - timedelta(hours=1) for i in range(n)}, broken)
+
+
+def worker(store: FakeMaintenanceStore, queue: RecordingQueue | None, sleeps: list[float]) -> BatchWorker:
+    policy = RetryPolicy(attempts=3, base_delay=0.1, sleep=sleeps.append)
+    return BatchWorker(store, DEFAULT_CONFIG, retry_queue=queue, policy=policy, parallelism=1, chunk_size=4)
+
+
+def test_a_user_failing_every_time_is_tried_three_times_with_backoff_then_queued() -> None:
+    store, queue, sleeps = store_of(4, broken={"u02"}), RecordingQueue(), []
+    report = worker(store, queue, sleeps).run(list(store.due), NOW, run_id="r1")
+    assert sorted(report.processed) == ["u00", "u01", "u03"]
+    assert list(report.deferred) == ["u02"]
+    assert [t["uid"] for t in queue.tasks] == ["u02"]
+    assert queue.tasks[0]["run_id"] == "r1"
+    assert store.attempts["u02"] == 3 + 3  # the chunk commit (3 tries), then alone (3 tries)
+    assert len(sleeps) == 4  # two waits per three tries, doubling, with jitter
+    assert all(0.05 <= s <= 0.1 for s in sleeps[0::2])
+    assert all(0.1 <= s <= 0.2 for s in sleeps[1::2])
+
+
+def test_five_consecutive_failures_open_the_breaker_and_the_rest_is_queued_untried() -> None:
+    everyone = {f"u{i:02d}" for i in range(12)}
+    store, queue, sleeps = store_of(12, broken=everyone), RecordingQueue(), []
+    report = worker(store, queue, sleeps).run(sorted(everyone), NOW, run_id="r1")
+    assert report.breaker_opened
+    assert report.processed == []
+    assert sorted(report.deferred) == sorted(everyone)
+    tried_alone = [uid for uid, n in store.attempts.items() if n > 3]
+    assert len(tried_alone) == 5  # then the breaker stopped hammering the store
+
+
+def test_when_the_queue_is_down_too_the_user_is_reported_and_stays_due() -> None:
+    store = store_of(2, broken={"u01"})
+    report = worker(store, RecordingQueue(down=True), []).run(list(store.due), NOW)
+    assert report.processed == ["u00"]
+    assert "enqueue failed" in report.failed["u01"]
+    assert "u01" not in store.commits
+
+
+def test_a_healthy_batch_commits_in_chunks_without_retries() -> None:
+    store, sleeps = store_of(10), []
+    report = worker(store, RecordingQueue(), sleeps).run(list(store.due), NOW)
+    assert sorted(report.processed) == sorted(store.due)
+    assert sleeps == []
+    assert set(store.attempts.values()) == {1}
