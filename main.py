@@ -1,5 +1,5 @@
 """Cloud Functions entry points: re-exports the function targets and nothing else."""
 
-from functions.entrypoints import api
+from functions.entrypoints import api, maintenance_retry, on_maintenance_batch, on_maintenance_tick
 
-__all__ = ["api"]
+__all__ = ["api", "maintenance_retry", "on_maintenance_batch", "on_maintenance_tick"]

@@ -27,7 +27,7 @@ from streak_core.bootstrap import ApiDependencies
 from streak_core.domain.sessions import FieldIssue, parse_instant
 from streak_core.models import StoredSession
 from streak_core.ports import InvalidToken, Principal, TransientStoreError
-from streak_core.services import queries
+from streak_core.services import queries, retries
 from streak_core.services.sessions import CONFLICT, DUPLICATE, ItemResult, accept_sessions
 
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -209,6 +209,18 @@ def get_maintenance_run(call: Call) -> tuple[int, object]:
     return 200, schemas.MaintenanceRunOut.model_validate({**run, **stamps}).model_dump()
 
 
+def replay_dead_letters(call: Call) -> tuple[int, object]:
+    require_admin(call.principal)
+    body = parse_model(schemas.ReplayIn, json_body(call.request))
+    if call.deps.dead_letters is None or call.deps.replay_worker is None:
+        raise ApiError(404, "not_found", "Dead letters are not configured here.")
+    report = retries.replay_dead_letters(
+        call.deps.replay_worker, call.deps.dead_letters, call.now, body.limit
+    )
+    payload = {"replayed": report.replayed, "still_failing": report.still_failing}
+    return 200, schemas.ReplayOut.model_validate(payload).model_dump()
+
+
 def get_openapi(call: Call) -> tuple[int, object]:
     from functions.openapi import openapi_document
 
@@ -257,6 +269,14 @@ ROUTES: list[Route] = [
         get_maintenance_run,
         "A maintenance run's progress (admin claim required)",
         {200: schemas.MaintenanceRunOut},
+    ),
+    Route(
+        "POST",
+        "/v1/admin/dead-letters:replay",
+        replay_dead_letters,
+        "Maintain dead-lettered users again; those that succeed leave the dead letters (admin)",
+        {200: schemas.ReplayOut},
+        body=schemas.ReplayIn,
     ),
     Route("GET", "/v1/openapi.json", get_openapi, "This document", {}, auth=False),
 ]

@@ -144,3 +144,12 @@ class MaintenanceRunOut(BaseModel):
     batches: int | None
     started_at: str | None
     finished_at: str | None
+
+
+class ReplayIn(Strict):
+    limit: int = Field(default=100, ge=1, le=500, description="Dead letters to replay in this call")
+
+
+class ReplayOut(BaseModel):
+    replayed: list[str]
+    still_failing: dict[str, str]

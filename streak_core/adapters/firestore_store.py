@@ -432,3 +432,25 @@ class FirestoreRunStore:
         with transient_errors_as_retryable():
             doc = self._run(run_id).get()
         return doc.to_dict() if doc.exists else None
+
+
+class FirestoreDeadLetters:
+    """`dead_letters/{run_id}:{uid}`: users whose maintenance exhausted its retries."""
+
+    def __init__(self, client: LazyFirestore) -> None:
+        self._client = client
+
+    def _collection(self) -> Any:
+        return self._client().collection("dead_letters")
+
+    def add(self, letter: dict[str, object]) -> None:
+        with transient_errors_as_retryable():
+            self._collection().document(str(letter["id"])).set(letter)
+
+    def list(self, limit: int) -> list[dict[str, object]]:
+        with transient_errors_as_retryable():
+            return [doc.to_dict() for doc in self._collection().order_by("failed_at").limit(limit).stream()]
+
+    def remove(self, letter_id: str) -> None:
+        with transient_errors_as_retryable():
+            self._collection().document(letter_id).delete()

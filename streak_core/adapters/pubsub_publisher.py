@@ -1,0 +1,28 @@
+"""Publishing JSON messages to Pub/Sub (honours PUBSUB_EMULATOR_HOST); the client is built lazily."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from google.cloud.pubsub_v1 import PublisherClient
+
+
+class PubSubPublisher:
+    def __init__(self, project_id: str | None) -> None:
+        self._project_id = project_id
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    def _publisher(self) -> Any:
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = PublisherClient()
+        return self._client
+
+    def publish(self, topic: str, message: dict[str, object]) -> None:
+        client = self._publisher()
+        future = client.publish(client.topic_path(self._project_id, topic), json.dumps(message).encode())
+        future.result(timeout=60)
