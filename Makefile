@@ -9,7 +9,7 @@ TASKS_VENV := .venv-tasks
 TASKS_STAMP := $(TASKS_VENV)/.installed
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: dev token test lint types unit bench-domain bench-accept clean
+.PHONY: dev token tick test lint types unit bench-domain bench-accept clean
 
 ## dev: the whole system on the emulators, until Ctrl-C (installs what it needs the first time)
 dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP)
@@ -19,8 +19,12 @@ dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP)
 token: $(STAMP)
 	@$(PY) -m devstack.token $(ARGS)
 
+## tick: publish a maintenance tick to the running stack (`make tick ARGS="--now 2026-11-22T00:30:00Z"`)
+tick: $(STAMP)
+	@$(PY) -m devstack.tick $(ARGS)
+
 ## test: lint, types and the whole suite; starts and stops its own emulators
-test: lint types $(NODE_STAMP)
+test: lint types $(NODE_STAMP) $(TASKS_STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -24,6 +24,8 @@ TASKS_EMULATOR = ROOT / ".venv-tasks" / "bin" / "gcloud-tasks-emulator"
 FUNCTIONS_FRAMEWORK = Path(sys.executable).parent / "functions-framework"
 HOST = "127.0.0.1"
 START_TIMEOUT = 90.0
+TASKS_LOCATION = "us-central1"
+RETRY_MAX_ATTEMPTS = 5  # the maintenance-retry queue's max attempts (see deploy/queues.md)
 
 
 class StackError(RuntimeError):
@@ -57,6 +59,17 @@ def check_tools(components: set[str]) -> None:
         raise StackError("firebase-tools is not installed: run `make node_modules/.installed` (npm ci).")
     if "tasks" in components and not TASKS_EMULATOR.exists():
         raise StackError("The Cloud Tasks emulator is not installed: run `make .venv-tasks/.installed`.")
+
+
+def _put(url: str, body: dict[str, object]) -> None:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method="PUT", headers={"Content-Type": "application/json"}
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10).close()
+    except urllib.error.HTTPError as error:
+        if error.code != 409:  # already exists
+            raise
 
 
 def http_ok(url: str) -> bool:
@@ -114,8 +127,9 @@ class Stack:
                 if name in starters:
                     self._wait(name)
             if "functions" in self.components:
-                self._start_functions()
-                self._wait("functions")
+                for name in self._start_functions():
+                    self._wait(name)
+                self._wire()
         except BaseException:
             self.stop()
             raise
@@ -155,6 +169,11 @@ class Stack:
             "auth_host": self.hosts.get("auth"),
             "pubsub_host": self.hosts.get("pubsub"),
             "tasks_host": self.hosts.get("tasks"),
+            "functions": {
+                name: f"http://{self.hosts[name]}/"
+                for name in ("tick", "batch", "retry")
+                if name in self.hosts
+            },
             "fcm_url": None,
             "smtp_host": None,
             "pids": [s.process.pid for s in self.services],
@@ -233,27 +252,64 @@ class Stack:
     def _start_tasks(self) -> None:
         self.hosts["tasks"] = f"{HOST}:{free_port()}"
         port = self.hosts["tasks"].rsplit(":", 1)[1]
-        self._spawn("tasks", [str(TASKS_EMULATOR), "start", "-p", port, "-q"])
+        retries = str(RETRY_MAX_ATTEMPTS - 1)  # the emulator counts retries after the first attempt
+        self._spawn("tasks", [str(TASKS_EMULATOR), "start", "-p", port, "-q", "-r", retries])
 
-    def _start_functions(self) -> None:
-        self.hosts["functions"] = f"{HOST}:{free_port()}"
-        port = self.hosts["functions"].rsplit(":", 1)[1]
-        env = {**self.env(), "ALLOW_CLOCK_OVERRIDE": "1", "PYTHONUNBUFFERED": "1", **self.extra_env}
-        self._spawn(
-            "functions",
-            [
-                str(FUNCTIONS_FRAMEWORK),
-                "--target",
-                "api",
-                "--source",
-                "main.py",
-                "--host",
-                HOST,
-                "--port",
-                port,
-            ],
-            env=env,
-        )
+    def _function_targets(self) -> list[tuple[str, str, str]]:
+        """(service name, target, signature type) for each function this stack can feed."""
+        targets = [("functions", "api", "http")]
+        if "pubsub" in self.hosts:
+            targets += [
+                ("tick", "on_maintenance_tick", "cloudevent"),
+                ("batch", "on_maintenance_batch", "cloudevent"),
+            ]
+        if "tasks" in self.hosts:
+            targets.append(("retry", "maintenance_retry", "http"))
+        return targets
+
+    def _start_functions(self) -> list[str]:
+        targets = self._function_targets()
+        for name, _, _ in targets:
+            self.hosts[name] = f"{HOST}:{free_port()}"
+        env = {
+            **self.env(),
+            "ALLOW_CLOCK_OVERRIDE": "1",
+            "PYTHONUNBUFFERED": "1",
+            "TASKS_LOCATION": TASKS_LOCATION,
+            "MAINTENANCE_RETRY_MAX_ATTEMPTS": str(RETRY_MAX_ATTEMPTS),
+            **self.extra_env,
+        }
+        if "retry" in self.hosts:
+            env["MAINTENANCE_RETRY_URL"] = f"http://{self.hosts['retry']}/"
+        for name, target, signature in targets:
+            port = self.hosts[name].rsplit(":", 1)[1]
+            argv = [str(FUNCTIONS_FRAMEWORK), "--target", target, "--signature-type", signature]
+            self._spawn(name, [*argv, "--source", "main.py", "--host", HOST, "--port", port], env=env)
+        return [name for name, _, _ in targets]
+
+    def _wire(self) -> None:
+        """Topics with push subscriptions to the served functions, and the retry queue."""
+        if "tick" in self.hosts:
+            base = f"http://{self.hosts['pubsub']}/v1/projects/{self.project_id}"
+            for topic, service in (("maintenance-tick", "tick"), ("maintenance-batch", "batch")):
+                _put(f"{base}/topics/{topic}", {})
+                _put(
+                    f"{base}/subscriptions/{topic}-push",
+                    {
+                        "topic": f"projects/{self.project_id}/topics/{topic}",
+                        "pushConfig": {"pushEndpoint": f"http://{self.hosts[service]}/"},
+                        "ackDeadlineSeconds": 600,
+                    },
+                )
+        if "retry" in self.hosts:
+            os.environ.setdefault("CLOUD_TASKS_EMULATOR_HOST", self.hosts["tasks"])
+            from streak_core.adapters.cloud_tasks import tasks_client
+
+            client = tasks_client()
+            parent = f"projects/{self.project_id}/locations/{TASKS_LOCATION}"
+            client.create_queue(
+                parent=parent, queue={"name": f"{parent}/queues/maintenance-retry"}, timeout=30
+            )
 
     # --- readiness -------------------------------------------------------------------------------
     def _probe(self, name: str) -> bool:

@@ -57,11 +57,9 @@ class AuthEmulator:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Firestore, Auth and the `api` function on free ports; stopped by PID at the end of the run."""
+    """Every emulator and function on free ports, wired as in `make dev`; stopped by PID at the end."""
     project = f"demo-test-{uuid.uuid4().hex[:8]}"
-    running = Stack(
-        tmp_path_factory.mktemp("stack"), project_id=project, components=("firestore", "auth", "functions")
-    )
+    running = Stack(tmp_path_factory.mktemp("stack"), project_id=project)
     running.start()
     saved = {k: os.environ.get(k) for k in running.env()}
     os.environ.update(running.env())
