@@ -55,6 +55,9 @@ class StreakRecord:
     weekly_bonus_weeks: list[str] = field(default_factory=list)
     maintenance_due_at: datetime | None = None
     last_maintained_date: date | None = None
+    # A copy of the user's timezone setting, kept in step by the settings transaction, so maintenance
+    # reads one document per user instead of two.
+    timezone_setting: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

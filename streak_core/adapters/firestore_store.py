@@ -114,8 +114,19 @@ class FirestoreUserStore:
         return {r.day: r for r in records}
 
     def save_settings(self, uid: str, settings: UserSettings) -> None:
+        """The settings and their copy on the streak document change together, in one transaction."""
+        client = self._client()
+        streak_ref = client.collection("streaks").document(uid)
+
+        @firestore.transactional
+        def attempt(transaction: Any) -> None:
+            streak_exists = streak_ref.get(transaction=transaction).exists
+            transaction.set(self._user(uid), settings_to_doc(settings), merge=True)
+            if streak_exists:
+                transaction.update(streak_ref, {"timezone_setting": settings.timezone})
+
         with transient_errors_as_retryable():
-            self._user(uid).set(settings_to_doc(settings), merge=True)
+            attempt(client.transaction(max_attempts=self._max_attempts))
 
     # --- mapping ---------------------------------------------------------------------------------
     def _to_snapshot(self, docs: Iterable[Any]) -> UserSnapshot:
@@ -212,6 +223,7 @@ def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
         "last_maintained_date": record.last_maintained_date.isoformat()
         if record.last_maintained_date
         else None,
+        "timezone_setting": record.timezone_setting,
         "updated_at": firestore.SERVER_TIMESTAMP,
     }
 
@@ -225,6 +237,7 @@ def streak_from_doc(data: Doc) -> StreakRecord:
         weekly_bonus_weeks=list(data.get("weekly_bonus_weeks") or []),
         maintenance_due_at=data.get("maintenance_due_at"),
         last_maintained_date=date.fromisoformat(maintained) if maintained else None,
+        timezone_setting=data.get("timezone_setting"),
     )
 
 
@@ -284,24 +297,12 @@ class FirestoreMaintenanceStore:
             cursor = docs[-1]
 
     def load(self, uids: list[str]) -> list[DueUser]:
+        """One batched read of the streak documents (they carry the timezone setting too)."""
         client = self._client()
         refs = [client.collection("streaks").document(uid) for uid in uids]
-        refs += [client.collection("users").document(uid) for uid in uids]
         with transient_errors_as_retryable():
-            docs = {(d.reference.parent.id, d.id): d for d in client.get_all(refs)}
-        users = []
-        for uid in uids:
-            streak_doc = docs.get(("streaks", uid))
-            if streak_doc is None or not streak_doc.exists:
-                continue
-            user_doc = docs.get(("users", uid))
-            settings = (
-                settings_from_doc(user_doc.to_dict()) if user_doc and user_doc.exists else UserSettings()
-            )
-            users.append(
-                DueUser(uid, settings, streak_from_doc(streak_doc.to_dict()), streak_doc.update_time)
-            )
-        return users
+            docs = [doc for doc in client.get_all(refs) if doc.exists]
+        return [_due_user(doc.id, doc.to_dict(), doc.update_time) for doc in docs]
 
     def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:
         return self.commit_all_if_unchanged([(user, outbox)])
@@ -329,18 +330,13 @@ class FirestoreMaintenanceStore:
     def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None:
         client = self._client()
         streak_ref = client.collection("streaks").document(uid)
-        user_ref = client.collection("users").document(uid)
 
         @firestore.transactional
         def attempt(transaction: Any) -> None:
-            docs = {d.reference.parent.id: d for d in transaction.get_all([streak_ref, user_ref])}
-            if not docs["streaks"].exists:
+            snapshot = streak_ref.get(transaction=transaction)
+            if not snapshot.exists:
                 return
-            user_doc = docs.get("users")
-            settings = (
-                settings_from_doc(user_doc.to_dict()) if user_doc and user_doc.exists else UserSettings()
-            )
-            fresh = DueUser(uid, settings, streak_from_doc(docs["streaks"].to_dict()), None)
+            fresh = _due_user(uid, snapshot.to_dict(), None)
             outbox = maintain(fresh)
             outbox_refs = [client.collection("outbox").document(e.id) for e in outbox]
             existing = {d.id for d in transaction.get_all(outbox_refs) if d.exists} if outbox_refs else set()
@@ -351,6 +347,11 @@ class FirestoreMaintenanceStore:
 
         with transient_errors_as_retryable():
             attempt(client.transaction(max_attempts=10))
+
+
+def _due_user(uid: str, data: Doc, version: object) -> DueUser:
+    record = streak_from_doc(data)
+    return DueUser(uid, UserSettings(timezone=record.timezone_setting), record, version)
 
 
 def outbox_to_doc(entry: OutboxEntry) -> Doc:

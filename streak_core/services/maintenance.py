@@ -18,7 +18,9 @@ from streak_core.ports import MaintenanceStore, RetryQueue, TransientStoreError
 from streak_core.services.views import local_today, next_local_midnight, user_timezone
 
 T = TypeVar("T")
-CHUNK_SIZE = 100  # users per atomic commit: at most 1 streak + a few outbox writes each, under 500
+# About 100 users per commit, 4 commits in flight, was fastest on the emulator (bench/maintenance.py);
+# Firestore's own limit is 500 writes per commit.
+MAX_WRITES_PER_COMMIT = 110
 BREAKER_THRESHOLD = 5
 
 
@@ -102,7 +104,7 @@ class BatchWorker:
     retry_queue: RetryQueue | None = None
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     parallelism: int = 4
-    chunk_size: int = CHUNK_SIZE
+    max_writes: int = MAX_WRITES_PER_COMMIT
 
     def run(self, uids: list[str], now: datetime, run_id: str | None = None) -> BatchReport:
         report = BatchReport()
@@ -115,7 +117,7 @@ class BatchWorker:
                 self._defer(report, uid, str(exc), now, run_id)
             return report
         work = [(user, maintain(user, now, self.config)) for user in users]
-        chunks = [work[i : i + self.chunk_size] for i in range(0, len(work), self.chunk_size)]
+        chunks = commit_chunks(work, self.max_writes)
 
         def commit_chunk(chunk: list[tuple[DueUser, list[OutboxEntry]]]) -> None:
             if not breaker.open:
@@ -179,6 +181,22 @@ class BatchWorker:
             report.failed[uid] = f"{error}; enqueue failed: {exc}"
             return
         report.deferred[uid] = error
+
+
+def commit_chunks(
+    work: list[tuple[DueUser, list[OutboxEntry]]], max_writes: int
+) -> list[list[tuple[DueUser, list[OutboxEntry]]]]:
+    """Group users so each commit stays under `max_writes` (one streak write plus one per outbox entry)."""
+    chunks: list[list[tuple[DueUser, list[OutboxEntry]]]] = [[]]
+    writes = 0
+    for item in work:
+        cost = 1 + len(item[1])
+        if chunks[-1] and writes + cost > max_writes:
+            chunks.append([])
+            writes = 0
+        chunks[-1].append(item)
+        writes += cost
+    return [chunk for chunk in chunks if chunk]
 
 
 def maintain_batch(

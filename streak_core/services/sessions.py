@@ -103,6 +103,7 @@ def accept_sessions(
             items.append(ItemResult(item.id, CREATED, session=item.session))
         all_days = {**snap.days, **changed}
         if new_sessions:
+            streak.timezone_setting = snap.settings.timezone
             timezone = user_timezone(snap.settings, streak)
             streak.maintenance_due_at = next_local_midnight(now, timezone)
             tx.write(new_sessions, changed.values(), streak)

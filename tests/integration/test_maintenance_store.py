@@ -185,3 +185,17 @@ def test_a_run_record_is_exact_when_done_despite_a_redelivered_batch(
     assert run is not None
     assert (run["status"], run["batches"], run["users_due"]) == ("done", tick.batches, expected)
     assert (run["users_processed"], run["users_failed"]) == (expected, 0)
+
+
+def test_maintenance_sees_a_changed_timezone_setting_without_reading_the_user(stores: Any) -> None:
+    from streak_core.models import UserSettings
+
+    users, maintenance = stores
+    uid = seed(users, nov(19), "UTC", datetime(2026, 11, 20, 12, tzinfo=UTC))
+    assert maintenance.load([uid])[0].settings.timezone is None
+    users.save_settings(uid, UserSettings(timezone="Pacific/Kiritimati"))
+    assert maintenance.load([uid])[0].settings.timezone == "Pacific/Kiritimati"
+    # A later session keeps the copy: the acceptance transaction writes what it read.
+    late = {"id": "after", "start": "2026-11-20T09:00:00Z", "end": "2026-11-20T10:00:00Z", "timezone": "UTC"}
+    accept_sessions(users, uid, [late], datetime(2026, 11, 20, 12, tzinfo=UTC), DEFAULT_CONFIG)
+    assert maintenance.load([uid])[0].settings.timezone == "Pacific/Kiritimati"

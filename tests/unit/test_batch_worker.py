@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.models import OutboxEntry
 from streak_core.services.maintenance import BatchWorker, RetryPolicy
 from tests.unit.fakes import FakeMaintenanceStore, RecordingQueue
 
@@ -17,7 +18,7 @@ def store_of(n: int, broken: set[str] | None = None) -> FakeMaintenanceStore:
 
 def worker(store: FakeMaintenanceStore, queue: RecordingQueue | None, sleeps: list[float]) -> BatchWorker:
     policy = RetryPolicy(attempts=3, base_delay=0.1, sleep=sleeps.append)
-    return BatchWorker(store, DEFAULT_CONFIG, retry_queue=queue, policy=policy, parallelism=1, chunk_size=4)
+    return BatchWorker(store, DEFAULT_CONFIG, retry_queue=queue, policy=policy, parallelism=1, max_writes=4)
 
 
 def test_a_user_failing_every_time_is_tried_three_times_with_backoff_then_queued() -> None:
@@ -58,3 +59,13 @@ def test_a_healthy_batch_commits_in_chunks_without_retries() -> None:
     assert sorted(report.processed) == sorted(store.due)
     assert sleeps == []
     assert set(store.attempts.values()) == {1}
+
+
+def test_commits_are_grouped_by_their_number_of_writes() -> None:
+    from streak_core.services.maintenance import commit_chunks
+
+    users = FakeMaintenanceStore({}).load(["a", "b", "c", "d"])
+    entry = OutboxEntry("a", "weekly_bonus", "2026-W47", {}, NOW)
+    work = [(users[0], [entry, entry]), (users[1], []), (users[2], [entry]), (users[3], [])]
+    sizes = [[u.uid for u, _ in chunk] for chunk in commit_chunks(work, max_writes=4)]
+    assert sizes == [["a", "b"], ["c", "d"]]
