@@ -87,7 +87,11 @@ class MaintenanceStore(Protocol):
 
 class Publisher(Protocol):
     def publish(self, topic: str, message: dict[str, object]) -> None:
-        """Publish and wait for the broker's acknowledgement."""
+        """Send without waiting; `flush` waits for the broker to acknowledge everything sent."""
+        ...
+
+    def flush(self) -> None:
+        """Wait until every message sent so far is acknowledged; raise if any was not."""
         ...
 
 

@@ -14,6 +14,7 @@ class PubSubPublisher:
         self._project_id = project_id
         self._client: Any = None
         self._lock = threading.Lock()
+        self._pending: list[Any] = []
 
     def _publisher(self) -> Any:
         if self._client is None:
@@ -25,4 +26,11 @@ class PubSubPublisher:
     def publish(self, topic: str, message: dict[str, object]) -> None:
         client = self._publisher()
         future = client.publish(client.topic_path(self._project_id, topic), json.dumps(message).encode())
-        future.result(timeout=60)
+        with self._lock:
+            self._pending.append(future)
+
+    def flush(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, []
+        for future in pending:
+            future.result(timeout=60)

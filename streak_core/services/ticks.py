@@ -37,6 +37,7 @@ def run_tick(
         publisher.publish(BATCH_TOPIC, message)
         users_due += len(page)
         batches += 1
+    publisher.flush()  # every batch is acknowledged before the run says how many there are
     runs.fanned_out(run_id, users_due, batches, now)
     return TickReport(run_id, users_due, batches)
 

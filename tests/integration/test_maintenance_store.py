@@ -158,6 +158,9 @@ class CapturingPublisher:
     def publish(self, topic: str, message: dict[str, object]) -> None:
         self.messages.append(dict(message))
 
+    def flush(self) -> None:
+        return None
+
 
 def test_a_run_record_is_exact_when_done_despite_a_redelivered_batch(
     stores: Any, firestore_client: Any

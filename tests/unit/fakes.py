@@ -117,10 +117,15 @@ class FixedClock:
 
 class RecordingPublisher:
     def __init__(self) -> None:
-        self.messages: list[tuple[str, dict[str, object]]] = []
+        self.sent: list[tuple[str, dict[str, object]]] = []  # published, not yet acknowledged
+        self.messages: list[tuple[str, dict[str, object]]] = []  # acknowledged by the broker
 
     def publish(self, topic: str, message: dict[str, object]) -> None:
-        self.messages.append((topic, message))
+        self.sent.append((topic, message))
+
+    def flush(self) -> None:
+        self.messages.extend(self.sent)
+        self.sent.clear()
 
 
 class InMemoryRunStore:
