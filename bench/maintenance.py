@@ -157,6 +157,11 @@ def main() -> None:
                 time.sleep(0.2)
             seconds = time.perf_counter() - began
             batch_pids = [s.process.pid for s in stack.services if s.name == "batch"]
+            tick_ms = [
+                float(json.loads(line)["latency_ms"])
+                for line in (Path(work) / "tick.log").read_text().splitlines()
+                if '"maintenance tick fanned out"' in line
+            ]
             batch_ms = [
                 float(json.loads(line)["latency_ms"])
                 for line in (Path(work) / "batch.log").read_text().splitlines()
@@ -177,6 +182,7 @@ def main() -> None:
                 "users_processed": run.get("users_processed"),
                 "users_failed": run.get("users_failed"),
                 "batches": run.get("batches"),
+                "tick_fan_out_seconds": round(tick_ms[0] / 1000, 2) if tick_ms else None,
                 "batch_latency_ms_p50": round(sorted(batch_ms)[len(batch_ms) // 2], 1) if batch_ms else None,
                 "batch_concurrency": round(sum(batch_ms) / 1000 / seconds, 2),
                 "peak_rss_mb_batch_worker": round(worker_peak, 1),

@@ -77,7 +77,9 @@ def handle_tick(event: Any, deps: MaintenanceDependencies) -> None:
         log("ERROR", "maintenance tick too old; dropped", event_id=event["id"])
         return
     run_id = str(payload.get("run_id") or f"tick-{event['id']}")
-    report = run_tick(deps.runs, deps.batch_worker.store, deps.publisher, run_id, now, deps.page_size)
+    report = run_tick(
+        deps.runs, deps.batch_worker.store, deps.publisher, run_id, now, deps.page_size, deps.query_page_size
+    )
     log(
         "INFO",
         "maintenance tick skipped (already fanned out)" if report.skipped else "maintenance tick fanned out",

@@ -67,6 +67,7 @@ class MaintenanceDependencies:
     config: StreakConfig = DEFAULT_CONFIG
     allow_clock_override: bool = False
     page_size: int = 500
+    query_page_size: int = 5000
     max_attempts: int = 5
 
 
@@ -101,5 +102,6 @@ def maintenance_dependencies() -> MaintenanceDependencies:
         clock=SystemClock(),
         allow_clock_override=os.environ.get("ALLOW_CLOCK_OVERRIDE") == "1",
         page_size=int(os.environ.get("MAINTENANCE_PAGE_SIZE", "500")),
+        query_page_size=int(os.environ.get("MAINTENANCE_QUERY_PAGE_SIZE", "5000")),
         max_attempts=int(os.environ.get("MAINTENANCE_RETRY_MAX_ATTEMPTS", "5")),
     )

@@ -289,11 +289,9 @@ class FirestoreMaintenanceStore:
             page_query = query.start_after(cursor) if cursor is not None else query
             with transient_errors_as_retryable():
                 docs = list(page_query.stream())
-            if not docs:
+            if not docs:  # only an empty page ends it: a page may come back short while users change
                 return
             yield [doc.id for doc in docs]
-            if len(docs) < page_size:
-                return
             cursor = docs[-1]
 
     def load(self, uids: list[str]) -> list[DueUser]:

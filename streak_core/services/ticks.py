@@ -9,7 +9,10 @@ from streak_core.ports import MaintenanceStore, Publisher, RunStore
 from streak_core.services.maintenance import BatchReport, BatchWorker
 
 BATCH_TOPIC = "maintenance-batch"
-DEFAULT_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 500  # users per batch message
+# Ids read per cursor query; each query page is split into batch messages. Fewer, larger queries matter
+# on the emulator, which scans the collection for every query.
+DEFAULT_QUERY_PAGE_SIZE = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,16 +30,24 @@ def run_tick(
     run_id: str,
     now: datetime,
     page_size: int = DEFAULT_PAGE_SIZE,
+    query_page_size: int = DEFAULT_QUERY_PAGE_SIZE,
 ) -> TickReport:
-    """Publish one batch message per page of due users. A tick delivered again publishes nothing."""
+    """Publish one batch message per `page_size` due users. A tick delivered again publishes nothing."""
     if not runs.start(run_id, now):
         return TickReport(run_id, 0, 0, skipped=True)
     users_due = batches = 0
-    for index, page in enumerate(store.due_pages(now, page_size)):
-        message: dict[str, object] = {"run_id": run_id, "batch": index, "uids": page, "now": now.isoformat()}
-        publisher.publish(BATCH_TOPIC, message)
-        users_due += len(page)
-        batches += 1
+    for query_page in store.due_pages(now, max(query_page_size, page_size)):
+        for start in range(0, len(query_page), page_size):
+            page = query_page[start : start + page_size]
+            message: dict[str, object] = {
+                "run_id": run_id,
+                "batch": batches,
+                "uids": page,
+                "now": now.isoformat(),
+            }
+            publisher.publish(BATCH_TOPIC, message)
+            users_due += len(page)
+            batches += 1
     publisher.flush()  # every batch is acknowledged before the run says how many there are
     runs.fanned_out(run_id, users_due, batches, now)
     return TickReport(run_id, users_due, batches)

@@ -20,9 +20,10 @@ def five_due_and_one_not() -> FakeMaintenanceStore:
 
 def test_a_tick_publishes_one_message_per_page_of_due_users() -> None:
     runs, publisher = InMemoryRunStore(), RecordingPublisher()
-    report = run_tick(runs, five_due_and_one_not(), publisher, "run-1", NOW, page_size=2)
+    report = run_tick(runs, five_due_and_one_not(), publisher, "run-1", NOW, page_size=2, query_page_size=3)
     assert (report.users_due, report.batches) == (5, 3)
-    assert [m["uids"] for _, m in publisher.messages] == [["u0", "u1"], ["u2", "u3"], ["u4"]]
+    assert [m["uids"] for _, m in publisher.messages] == [["u0", "u1"], ["u2"], ["u3", "u4"]]
+    assert [m["batch"] for _, m in publisher.messages] == [0, 1, 2]
     assert {topic for topic, _ in publisher.messages} == {BATCH_TOPIC}
     assert runs.get("run-1")["status"] == "running"  # type: ignore[index]
 
