@@ -33,6 +33,18 @@ def running_stack() -> dict[str, object] | None:
     return info if pids else None
 
 
+def require_running_stack() -> dict[str, object]:
+    """The running stack's description, or exit with a message saying how to start it."""
+    info = running_stack()
+    if not info:
+        print(
+            f"No local stack is running ({STACK_FILE} missing or stale): start it with `make dev`.",
+            file=sys.stderr,
+        )
+        raise SystemExit(1)
+    return info
+
+
 def main() -> int:
     existing = running_stack()
     if existing:

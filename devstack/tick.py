@@ -11,7 +11,7 @@ import time
 import urllib.request
 import uuid
 
-from devstack.__main__ import STACK_FILE, running_stack
+from devstack.__main__ import require_running_stack
 
 
 def publish(pubsub_host: str, project_id: str, topic: str, message: dict[str, object]) -> None:
@@ -30,13 +30,7 @@ def main() -> int:
     parser.add_argument("--run-id", default=None, help="defaults to a fresh id")
     parser.add_argument("--wait", type=float, default=120.0, help="seconds to follow the run")
     args = parser.parse_args()
-    info = running_stack()
-    if not info:
-        print(
-            f"No local stack is running ({STACK_FILE} missing or stale): start it with `make dev`.",
-            file=sys.stderr,
-        )
-        return 1
+    info = require_running_stack()
     run_id = args.run_id or f"manual-{uuid.uuid4().hex[:8]}"
     message: dict[str, object] = {"run_id": run_id}
     if args.now:

@@ -8,7 +8,7 @@ import sys
 
 import requests
 
-from devstack.__main__ import STACK_FILE, running_stack
+from devstack.__main__ import require_running_stack
 
 API_KEY = "demo-key"  # the Auth emulator accepts any key
 
@@ -43,13 +43,7 @@ def main() -> int:
     parser.add_argument("--password", default="demo-password")
     parser.add_argument("--admin", action="store_true", help="give the user the admin claim")
     args = parser.parse_args()
-    info = running_stack()
-    if not info:
-        print(
-            f"No local stack is running ({STACK_FILE} missing or stale): start it with `make dev`.",
-            file=sys.stderr,
-        )
-        return 1
+    info = require_running_stack()
     print(id_token(str(info["auth_host"]), str(info["project_id"]), args.email, args.password, args.admin))
     return 0
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
 from typing import Any
 
 from google.api_core import exceptions as gexc
 from google.cloud import tasks_v2
+
+from streak_core.adapters.lazy import Lazy
 
 
 def tasks_client() -> Any:
@@ -28,15 +29,7 @@ class CloudTasksQueue:
     def __init__(self, project_id: str | None, location: str, queue: str, target_url: str) -> None:
         self._parent = f"projects/{project_id}/locations/{location}/queues/{queue}"
         self._target_url = target_url
-        self._client: Any = None
-        self._lock = threading.Lock()
-
-    def _tasks(self) -> Any:
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    self._client = tasks_client()
-        return self._client
+        self._tasks: Lazy[Any] = Lazy(tasks_client)
 
     def enqueue(self, payload: dict[str, object]) -> None:
         task: dict[str, Any] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -12,6 +11,7 @@ from google.api_core import exceptions as gexc
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
+from streak_core.adapters.lazy import Lazy
 from streak_core.domain.days import DayState
 from streak_core.domain.sessions import Session, parse_instant
 from streak_core.domain.streaks import StreakState
@@ -51,21 +51,12 @@ def transient_errors_as_retryable() -> Iterator[None]:
         raise TransientStoreError(f"{type(exc).__name__}: {exc}") from exc
 
 
-class LazyFirestore:
-    """Creates the Firestore client on first use, once per instance (cold starts stay cheap)."""
+class LazyFirestore(Lazy[Any]):
+    """The Firestore client of `project_id`, created on first use (tests pass their own `factory`)."""
 
     def __init__(self, project_id: str | None, factory: Callable[[str | None], Any] | None = None) -> None:
-        self._project_id = project_id
-        self._factory = factory or (lambda project: firestore.Client(project=project))
-        self._client: Any = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> Any:
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    self._client = self._factory(self._project_id)
-        return self._client
+        make = factory or (lambda project: firestore.Client(project=project))
+        super().__init__(lambda: make(project_id))
 
 
 class FirestoreUserStore:

@@ -8,20 +8,15 @@ from typing import Any
 
 from google.cloud.pubsub_v1 import PublisherClient
 
+from streak_core.adapters.lazy import Lazy
+
 
 class PubSubPublisher:
     def __init__(self, project_id: str | None) -> None:
         self._project_id = project_id
-        self._client: Any = None
+        self._publisher: Lazy[Any] = Lazy(PublisherClient)
         self._lock = threading.Lock()
         self._pending: list[Any] = []
-
-    def _publisher(self) -> Any:
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    self._client = PublisherClient()
-        return self._client
 
     def publish(self, topic: str, message: dict[str, object]) -> None:
         client = self._publisher()
