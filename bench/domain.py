@@ -70,13 +70,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--days", type=int, default=100_000, help="history length for the in-order run")
     parser.add_argument("--inserts", type=int, default=300, help="late inserts timed at each size")
+    parser.add_argument("--repeats", type=int, default=3, help="in-order passes; the best is reported")
     args = parser.parse_args()
 
     sessions, _ = history(args.days, seed=7)
-    print(f"applying {len(sessions):,} sessions over {args.days:,} days in order ...", flush=True)
-    _, streak, elapsed = apply_all(sessions)
-    per_second = len(sessions) / elapsed
-    print(f"  {per_second:,.0f} sessions/s; longest streak {streak.longest_streak}", flush=True)
+    print(f"applying {len(sessions):,} sessions over {args.days:,} days in order, {args.repeats} times ...")
+    rates = []
+    for _ in range(args.repeats):  # the best pass is the one least disturbed by the rest of the machine
+        _, streak, elapsed = apply_all(sessions)
+        rates.append(len(sessions) / elapsed)
+        print(f"  {rates[-1]:,.0f} sessions/s; longest streak {streak.longest_streak}", flush=True)
+    per_second = max(rates)
 
     # Baseline in the same run: only cutting sessions at local midnights, no state at all.
     began = time.perf_counter()
@@ -95,6 +99,7 @@ def main() -> None:
         "days": args.days,
         "sessions": len(sessions),
         "sessions_per_second": round(per_second),
+        "sessions_per_second_median": round(sorted(rates)[len(rates) // 2]),
         "baseline_split_sessions_per_second": round(split_per_second),
         "apply_vs_split_ratio": round(per_second / split_per_second, 3),
         "late_insert_us": {k: round(v, 2) for k, v in per_insert.items()},

@@ -59,12 +59,13 @@ def apply_session(
         # Compare whole seconds, as clients see them, so "qualified" agrees with the stored seconds.
         if before_ms // 1000 * 1000 >= threshold_ms or state.focus_ms // 1000 * 1000 < threshold_ms:
             continue
-        was_frozen = streak.is_frozen(day)
         change = streak.add_qualified(day, config)
         if change is None:
             continue
         outcome.newly_qualified.append(day)
         outcome.run_changes.append(change)
-        outcome.freezes_refunded += int(was_frozen)
-        outcome.milestones.extend(Milestone(m, change.start, day) for m in milestones_reached(change, config))
+        outcome.freezes_refunded += change.refunded
+        reached = milestones_reached(change, config)
+        if reached:
+            outcome.milestones.extend(Milestone(m, change.start, day) for m in reached)
     return outcome

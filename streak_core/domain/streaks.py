@@ -12,18 +12,30 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from streak_core.domain.config import StreakConfig
 
 
-@dataclass(frozen=True, slots=True)
-class RunChange:
-    """How the run holding a day changed: its qualified length before and after, and where it now lies."""
+class RunChange(NamedTuple):
+    """How the run holding a day changed: its qualified length before and after, and where it now lies.
+
+    A NamedTuple, and dates only on demand: one is made for every qualified day, on the hot path.
+    """
 
     before: int
     after: int
-    start: date
-    end: date
+    start_ordinal: int
+    end_ordinal: int
+    refunded: bool = False  # a freeze spent on the day was given back
+
+    @property
+    def start(self) -> date:
+        return date.fromordinal(self.start_ordinal)
+
+    @property
+    def end(self) -> date:
+        return date.fromordinal(self.end_ordinal)
 
 
 @dataclass(slots=True)
@@ -119,14 +131,15 @@ class StreakState:
         o = day.toordinal()
         run = self._run_index(o)
         if run >= 0:
-            if _discard(self.frozen, o):
+            refunded = _discard(self.frozen, o)
+            if refunded:
                 self.freezes_available = min(self.freezes_available + 1, config.max_freezes_held)
             elif not _discard(self.recovered, o):
                 return None  # already qualified: nothing changes
             before = self.lengths[run]
             self.lengths[run] += 1
             self.qualified_days += 1
-            return self._changed(run, before)
+            return self._changed(run, before)._replace(refunded=refunded)
         self.qualified_days += 1
         return self._cover(o, qualified=1)
 
@@ -182,7 +195,7 @@ class StreakState:
         after = self.lengths[run]
         if after > self.longest_streak:
             self.longest_streak = after
-        return RunChange(before, after, date.fromordinal(self.starts[run]), date.fromordinal(self.ends[run]))
+        return RunChange(before, after, self.starts[run], self.ends[run])
 
     # --- persistence ---------------------------------------------------------------------------
     def to_dict(self) -> dict[str, object]:
@@ -222,9 +235,10 @@ class StreakState:
         )
 
 
-def milestones_reached(change: RunChange, config: StreakConfig) -> list[int]:
+def milestones_reached(change: RunChange, config: StreakConfig) -> tuple[int, ...]:
     """Milestones the run crossed in this change; each fires once per run, when first reached."""
-    return [m for m in config.milestones if change.before < m <= change.after]
+    milestones = config.milestones  # sorted, as the configuration guarantees
+    return milestones[bisect_right(milestones, change.before) : bisect_right(milestones, change.after)]
 
 
 def _contains(sorted_values: list[int], value: int) -> bool:

@@ -10,7 +10,7 @@ D0 = date(2026, 1, 1)
 
 def add(state: StreakState, n: int) -> list[int]:
     change = state.add_qualified(D0 + timedelta(days=n), DEFAULT_CONFIG)
-    return milestones_reached(change, DEFAULT_CONFIG) if change else []
+    return list(milestones_reached(change, DEFAULT_CONFIG)) if change else []
 
 
 def test_seventh_consecutive_day_reports_the_7_day_milestone_once() -> None:

@@ -78,7 +78,7 @@ def test_freeze_is_refunded_when_late_data_qualifies_the_frozen_day() -> None:
     state.apply_freeze(day(3))
     change = state.add_qualified(day(3), CONFIG)
     assert change is not None
-    assert (change.before, change.after) == (3, 4)
+    assert (change.before, change.after, change.refunded) == (3, 4, True)
     assert state.freezes_available == 1
     assert not state.is_frozen(day(3))
     assert state.is_qualified(day(3))
