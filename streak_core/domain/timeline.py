@@ -59,13 +59,28 @@ def day_start(day: date, zone: ZoneInfo) -> int:
     return next_day_boundary(day - timedelta(days=1), zone)
 
 
+# The last local day seen per zone, as (first instant, first instant of a later date, date). Sessions
+# mostly land on the day before them, so most instants need no time-zone conversion at all. Pure: the
+# window is exactly what the slow path computes, so caching it cannot change an answer.
+_DAY_WINDOWS: dict[ZoneInfo, tuple[int, int, date]] = {}
+
+
+def _day_window(instant_ms: int, zone: ZoneInfo) -> tuple[int, int, date]:
+    window = _DAY_WINDOWS.get(zone)
+    if window is not None and window[0] <= instant_ms < window[1]:
+        return window
+    day = local_date(instant_ms, zone)
+    window = (day_start(day, zone), next_day_boundary(day, zone), day)
+    _DAY_WINDOWS[zone] = window
+    return window
+
+
 def split_by_local_day(start_ms: int, end_ms: int, zone: ZoneInfo) -> list[tuple[date, int, int]]:
     """Cut [start_ms, end_ms) at every local midnight of `zone`: one (date, start, end) piece per day."""
     pieces: list[tuple[date, int, int]] = []
     cursor = start_ms
     while cursor < end_ms:
-        day = local_date(cursor, zone)
-        boundary = next_day_boundary(day, zone)
+        _, boundary, day = _day_window(cursor, zone)
         piece_end = boundary if boundary < end_ms else end_ms
         pieces.append((day, cursor, piece_end))
         cursor = piece_end
