@@ -1,0 +1,86 @@
+"""Notification texts per kind, channel and locale, and quiet hours that hold messages until they end."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import pytest
+
+from streak_core.domain.notifications import LOCALES, TEMPLATES, QuietHours, release_at, render
+
+SAMPLE = {
+    "milestone": {"days": 7},
+    "freeze_applied": {"streak": 12, "freezes_left": 1},
+    "streak_broken": {"length_lost": 9},
+    "weekly_bonus": {"week": "2026-W47", "qualified_days": 5, "xp": 50},
+    "streak_restored": {"days": 8},
+    "freeze_earned": {"streak": 14, "freezes": 2},
+    "reminder": {"minutes": 12, "streak": 3},
+}
+
+
+def test_every_kind_has_a_template_in_every_locale() -> None:
+    assert LOCALES == ("en", "fr")
+    for locale in LOCALES:
+        assert set(TEMPLATES[locale]) == set(SAMPLE)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("kind", sorted(SAMPLE))
+def test_each_template_renders_the_users_numbers(kind: str, locale: str) -> None:
+    message = render(kind, locale, SAMPLE[kind])
+    numbers = [str(v) for v in SAMPLE[kind].values()]
+    text = message.title + " " + message.body
+    assert all(n in text for n in numbers), (kind, locale, text)
+    assert "{" not in text
+
+
+def test_english_and_french_texts_with_plurals() -> None:
+    assert render("milestone", "en", {"days": 7}).title == "7 days of focus!"
+    assert render("streak_broken", "en", {"length_lost": 1}).body.startswith("Your 1 day streak ended.")
+    assert render("milestone", "fr", {"days": 30}).title == "30 jours de concentration !"
+    assert "série de 1 jour" in render("streak_broken", "fr", {"length_lost": 1}).body
+
+
+def test_unknown_locale_falls_back_to_english() -> None:
+    assert render("milestone", "tlh", {"days": 100}) == render("milestone", "en", {"days": 100})
+
+
+def test_missing_data_is_an_error_not_a_silent_gap() -> None:
+    with pytest.raises(KeyError):
+        render("weekly_bonus", "en", {"xp": 50})
+
+
+def test_html_escapes_values() -> None:
+    message = render("weekly_bonus", "en", {"week": "<b>W47</b>", "qualified_days": 5, "xp": 50})
+    assert "&lt;b&gt;W47&lt;/b&gt;" in message.html
+    assert "<b>W47</b>" in message.body
+
+
+NIGHT = QuietHours(time(22, 0), time(7, 0))
+PARIS = "Europe/Paris"
+
+
+def test_outside_quiet_hours_a_message_goes_now() -> None:
+    now = datetime(2026, 11, 21, 12, tzinfo=UTC)  # 13:00 in Paris
+    assert release_at(now, PARIS, NIGHT) == now
+    assert release_at(now, PARIS, None) == now
+
+
+def test_late_evening_is_held_until_the_next_morning() -> None:
+    now = datetime(2026, 11, 21, 22, 30, tzinfo=UTC)  # 23:30 in Paris
+    assert release_at(now, PARIS, NIGHT) == datetime(2026, 11, 22, 6, 0, tzinfo=UTC)  # 07:00 Paris
+
+
+def test_early_morning_is_held_until_the_same_morning() -> None:
+    now = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)  # 04:00 in Paris
+    assert release_at(now, PARIS, NIGHT) == datetime(2026, 11, 21, 6, 0, tzinfo=UTC)
+
+
+def test_a_window_within_one_day_and_its_end_across_a_dst_change() -> None:
+    siesta = QuietHours(time(1, 0), time(4, 0))
+    # 29 March 2026: Paris jumps from 02:00 to 03:00; 04:00 CEST is 02:00 UTC.
+    now = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # 01:30 CET, inside the window
+    assert release_at(now, PARIS, siesta) == datetime(2026, 3, 29, 2, 0, tzinfo=UTC)
+    assert siesta.holds(time(3, 59))
+    assert not siesta.holds(time(4, 0))
