@@ -38,7 +38,10 @@ class UserTransaction(Protocol):
         sessions: Iterable[StoredSession],
         days: Iterable[DayRecord],
         streak: StreakRecord,
-    ) -> None: ...
+        outbox: Iterable[OutboxEntry] = (),
+    ) -> None:
+        """Stage the writes; existing outbox entries are left as they are (their ids are deterministic)."""
+        ...
 
 
 class UserStore(Protocol):

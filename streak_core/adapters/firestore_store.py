@@ -49,6 +49,11 @@ def transient_errors_as_retryable() -> Iterator[None]:
         yield
     except TRANSIENT_ERRORS as exc:
         raise TransientStoreError(f"{type(exc).__name__}: {exc}") from exc
+    except ValueError as exc:
+        # The client gives up on a contended transaction with a bare ValueError; nothing was committed.
+        if isinstance(exc.__cause__, TRANSIENT_ERRORS) or "Failed to commit transaction" in str(exc):
+            raise TransientStoreError(f"contention: {exc}") from exc
+        raise
 
 
 class LazyFirestore(Lazy[Any]):
@@ -151,8 +156,19 @@ class _Transaction:
         return self._store._to_snapshot(self._tx.get_all(refs))
 
     def write(
-        self, sessions: Iterable[StoredSession], days: Iterable[DayRecord], streak: StreakRecord
+        self,
+        sessions: Iterable[StoredSession],
+        days: Iterable[DayRecord],
+        streak: StreakRecord,
+        outbox: Iterable[OutboxEntry] = (),
     ) -> None:
+        entries = list(outbox)
+        refs = [self._client.collection("outbox").document(entry.id) for entry in entries]
+        # Still a read, so it comes before the first write of the transaction.
+        existing = {doc.id for doc in self._tx.get_all(refs) if doc.exists} if refs else set()
+        for entry, ref in zip(entries, refs, strict=True):
+            if entry.id not in existing:
+                self._tx.create(ref, outbox_to_doc(entry))
         user = self._client.collection("users").document(self._uid)
         for stored in sessions:
             self._tx.create(user.collection("sessions").document(stored.session.id), session_to_doc(stored))

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState
 from streak_core.domain.engine import apply_session
 from streak_core.domain.sessions import FieldIssue, Session, SessionRejected, parse_session
 from streak_core.domain.timeline import split_by_local_day
-from streak_core.models import DayRecord, StoredSession, StreakRecord
+from streak_core.models import DayRecord, OutboxEntry, StoredSession, StreakRecord
 from streak_core.ports import UserStore, UserTransaction
 from streak_core.services.views import (
     day_json,
+    local_today,
     next_local_midnight,
     streak_json,
     today_candidates,
@@ -76,6 +77,8 @@ def accept_sessions(
         known = dict(snap.sessions)
         streak = snap.streak
         changed: dict[date, DayRecord] = {}
+        notices: list[OutboxEntry] = []
+        healed: list[date] = []  # days maintenance had closed as a break, now qualified by late data
         new_sessions: list[StoredSession] = []
         items: list[ItemResult] = []
         touched: list[date] = []
@@ -92,6 +95,16 @@ def accept_sessions(
                     touched.extend(previous.days)
                 continue
             outcome = apply_session(states, streak.state, session, config)
+            notices += [
+                OutboxEntry(uid, "milestone", f"{m.days}-{m.run_start.isoformat()}", {"days": m.days}, now)
+                for m in outcome.milestones
+            ]
+            closed = streak.last_maintained_date
+            healed += [
+                d
+                for d, change in zip(outcome.newly_qualified, outcome.run_changes, strict=True)
+                if closed is not None and d <= closed and not change.refunded
+            ]
             for day, start_ms, end_ms in outcome.pieces:
                 record = changed.get(day) or snap.days.get(day) or DayRecord(states[day])
                 record.pieces[session.id] = (start_ms, end_ms)
@@ -106,7 +119,8 @@ def accept_sessions(
             streak.timezone_setting = snap.settings.timezone
             timezone = user_timezone(snap.settings, streak)
             streak.maintenance_due_at = next_local_midnight(now, timezone)
-            tx.write(new_sessions, changed.values(), streak)
+            notices += _restorations(uid, streak, healed, local_today(now, timezone), now)
+            tx.write(new_sessions, changed.values(), streak, notices)
         return Acceptance(
             items=items,
             streak=streak_json(snap.settings, streak, all_days, now, config),
@@ -118,6 +132,22 @@ def accept_sessions(
         if candidates
         else _nothing_valid(store, uid, checked, now, config)
     )
+
+
+def _restorations(
+    uid: str, streak: StreakRecord, healed: list[date], today: date, now: datetime
+) -> list[OutboxEntry]:
+    """A healed break that now joins an earlier run into the live streak restores that streak."""
+    entries: dict[str, OutboxEntry] = {}
+    for day in healed:
+        run = streak.state.run_containing(day)
+        if run is None or run[0] >= day or run[1] < today - timedelta(days=1):
+            continue
+        key = day.isoformat()
+        entries[key] = OutboxEntry(
+            uid, "streak_restored", key, {"days": streak.state.current_streak(today)}, now
+        )
+    return list(entries.values())
 
 
 def _note_latest_zone(streak: StreakRecord, session: Session) -> None:

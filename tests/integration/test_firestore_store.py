@@ -44,7 +44,7 @@ def test_five_identical_submissions_in_parallel_count_the_minutes_once(
 ) -> None:
     raw = body("same", "08:00", "08:40")
     with ThreadPoolExecutor(max_workers=5) as pool:
-        outcomes = list(pool.map(lambda _: accept_sessions(store, uid, [raw], NOW, DEFAULT_CONFIG), range(5)))
+        outcomes = list(pool.map(lambda _: accept_like_a_client(store, uid, raw), range(5)))
     statuses = sorted(o.items[0].status for o in outcomes)
     assert statuses == [200, 200, 200, 200, 201]
     assert day_seconds(store, uid) == 40 * 60
@@ -53,10 +53,20 @@ def test_five_identical_submissions_in_parallel_count_the_minutes_once(
     assert list(snap.sessions) == ["same"]
 
 
+def accept_like_a_client(store: FirestoreUserStore, uid: str, raw: dict[str, str]) -> Any:
+    """Retry on 503 as API.md tells clients to: the emulator's lock timeouts can exhaust a transaction."""
+    for _ in range(5):
+        try:
+            return accept_sessions(store, uid, [raw], NOW, DEFAULT_CONFIG)
+        except TransientStoreError:
+            continue
+    raise AssertionError("still unavailable after 5 tries")
+
+
 def test_parallel_sessions_of_one_user_on_one_day_all_count(store: FirestoreUserStore, uid: str) -> None:
     raws = [body(f"p{n}", f"{3 + n:02d}:00", f"{3 + n:02d}:10") for n in range(5)]
     with ThreadPoolExecutor(max_workers=5) as pool:
-        outcomes = list(pool.map(lambda raw: accept_sessions(store, uid, [raw], NOW, DEFAULT_CONFIG), raws))
+        outcomes = list(pool.map(lambda raw: accept_like_a_client(store, uid, raw), raws))
     assert [o.items[0].status for o in outcomes] == [201] * 5
     assert day_seconds(store, uid) == 50 * 60
     assert store.snapshot(uid, (), ()).streak.state.qualified_days == 1
@@ -120,3 +130,37 @@ def test_calendar_range_query_returns_only_days_in_range(store: FirestoreUserSto
     accept_sessions(store, uid, raws, NOW, DEFAULT_CONFIG)
     found = store.days_between(uid, date(2026, 11, 11), date(2026, 11, 20))
     assert sorted(found) == [date(2026, 11, 15), date(2026, 11, 20)]
+
+
+def test_milestone_entries_are_written_in_the_acceptance_transaction_once(
+    store: FirestoreUserStore, uid: str, firestore_client: Any
+) -> None:
+    raws = [
+        {
+            "id": f"m{n}",
+            "start": f"2026-11-{n:02d}T08:00:00Z",
+            "end": f"2026-11-{n:02d}T09:00:00Z",
+            "timezone": "UTC",
+        }
+        for n in range(14, 21)
+    ]
+    accept_sessions(store, uid, raws, NOW, DEFAULT_CONFIG)
+    accept_sessions(store, uid, raws, NOW, DEFAULT_CONFIG)
+    entry = firestore_client.collection("outbox").document(f"{uid}:milestone:7-2026-11-14").get()
+    assert entry.exists
+    assert (entry.get("kind"), entry.get("data"), entry.get("channels")) == (
+        "milestone",
+        {"days": 7},
+        {"push": "pending", "email": "pending"},
+    )
+
+
+def test_a_transaction_that_exhausts_its_attempts_is_a_retryable_error(
+    firestore_client: Any, uid: str
+) -> None:
+    exhausted = FirestoreUserStore(
+        LazyFirestore(None, factory=lambda _: FailingCommits(firestore_client, gexc.Aborted("lock timeout"))),
+        max_attempts=2,
+    )
+    with pytest.raises(TransientStoreError, match="contention"):
+        accept_sessions(exhausted, uid, [body("busy", "08:00", "09:00")], NOW, DEFAULT_CONFIG)

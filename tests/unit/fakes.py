@@ -39,6 +39,7 @@ class InMemoryUserStore:
         self.users: dict[str, _UserData] = {}
         self.fail_next_transactions = 0
         self.commits = 0
+        self.outbox: dict[str, OutboxEntry] = {}
 
     def _user(self, uid: str) -> _UserData:
         return self.users.setdefault(uid, _UserData())
@@ -82,10 +83,14 @@ class _Transaction:
         return self.store.snapshot(self.uid, session_ids, days)
 
     def write(
-        self, sessions: Iterable[StoredSession], days: Iterable[DayRecord], streak: StreakRecord
+        self,
+        sessions: Iterable[StoredSession],
+        days: Iterable[DayRecord],
+        streak: StreakRecord,
+        outbox: Iterable[OutboxEntry] = (),
     ) -> None:
         user = self.store._user(self.uid)
-        staged = copy.deepcopy((list(sessions), list(days), streak))
+        staged = copy.deepcopy((list(sessions), list(days), streak, list(outbox)))
 
         def apply() -> None:
             for s in staged[0]:
@@ -93,6 +98,8 @@ class _Transaction:
             for d in staged[1]:
                 user.days[d.day] = d
             user.streak = staged[2]
+            for entry in staged[3]:
+                self.store.outbox.setdefault(entry.id, entry)
 
         self.pending.append(apply)
 

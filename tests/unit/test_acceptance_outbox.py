@@ -1,0 +1,63 @@
+"""Session acceptance writes milestone and streak_restored notifications with the state change."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.services.sessions import accept_sessions
+from tests.unit.fakes import InMemoryUserStore
+
+
+def raw(day: int, sid: str | None = None) -> dict[str, str]:
+    return {
+        "id": sid or f"s{day}",
+        "start": f"2026-11-{day:02d}T09:00:00Z",
+        "end": f"2026-11-{day:02d}T10:00:00Z",
+        "timezone": "UTC",
+    }
+
+
+def noon(day: int) -> datetime:
+    return datetime(2026, 11, day, 12, tzinfo=UTC)
+
+
+def test_the_seventh_day_writes_one_milestone_entry_even_when_resubmitted() -> None:
+    store = InMemoryUserStore()
+    accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG)
+    accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG)
+    assert list(store.outbox) == ["u1:milestone:7-2026-11-10"]
+    assert store.outbox["u1:milestone:7-2026-11-10"].data == {"days": 7}
+
+
+def test_late_data_healing_a_closed_break_restores_the_streak() -> None:
+    store = InMemoryUserStore()
+    accept_sessions(store, "u1", [raw(d) for d in (10, 11, 12, 14, 15)], noon(15), DEFAULT_CONFIG)
+    store.users["u1"].streak.last_maintained_date = date(
+        2026, 11, 14
+    )  # maintenance closed the 13th as a break
+    accept_sessions(store, "u1", [raw(13, "late")], noon(16), DEFAULT_CONFIG)
+    restored = store.outbox["u1:streak_restored:2026-11-13"]
+    assert restored.data == {"days": 6}
+
+
+def test_a_late_day_that_does_not_reach_today_restores_nothing() -> None:
+    store = InMemoryUserStore()
+    accept_sessions(store, "u1", [raw(d) for d in (10, 12)], noon(12), DEFAULT_CONFIG)
+    store.users["u1"].streak.last_maintained_date = date(2026, 11, 15)
+    accept_sessions(
+        store, "u1", [raw(11, "late")], noon(16), DEFAULT_CONFIG
+    )  # 10-12 joined, but it is the 16th
+    assert [k for k in store.outbox if "streak_restored" in k] == []
+
+
+def test_qualifying_a_frozen_day_is_a_refund_not_a_restoration() -> None:
+    store = InMemoryUserStore()
+    accept_sessions(store, "u1", [raw(d) for d in (10, 11, 13)], noon(13), DEFAULT_CONFIG)
+    streak = store.users["u1"].streak
+    streak.state.freezes_available = 1
+    streak.state.apply_freeze(date(2026, 11, 12))
+    streak.last_maintained_date = date(2026, 11, 12)
+    accept_sessions(store, "u1", [raw(12, "late")], noon(13), DEFAULT_CONFIG)
+    assert [k for k in store.outbox if "streak_restored" in k] == []
+    assert store.users["u1"].streak.state.freezes_available == 1
