@@ -185,6 +185,16 @@ def get_day(call: Call) -> tuple[int, object]:
     return 200, schemas.DayExplainedOut.model_validate(view).model_dump()
 
 
+def get_notifications(call: Call) -> tuple[int, object]:
+    raw_limit = call.request.args.get("limit", "20")
+    if not raw_limit.isdigit():
+        raise validation_error([FieldIssue("limit", "invalid_integer", "must be a whole number")])
+    page = queries.list_notifications(
+        call.deps.store, call.uid, int(raw_limit), call.request.args.get("cursor")
+    )
+    return 200, schemas.NotificationsPageOut.model_validate(page).model_dump()
+
+
 def get_settings(call: Call) -> tuple[int, object]:
     return 200, schemas.SettingsOut.model_validate(
         queries.get_settings(call.deps.store, call.uid)
@@ -254,6 +264,14 @@ ROUTES: list[Route] = [
         query=("from", "to"),
     ),
     Route("GET", "/v1/me/days/{date}", get_day, "One day explained", {200: schemas.DayExplainedOut}),
+    Route(
+        "GET",
+        "/v1/me/notifications",
+        get_notifications,
+        "The caller's notifications, newest first, with their delivery status per channel",
+        {200: schemas.NotificationsPageOut},
+        query=("limit", "cursor"),
+    ),
     Route("GET", "/v1/me/settings", get_settings, "The caller's settings", {200: schemas.SettingsOut}),
     Route(
         "PATCH",

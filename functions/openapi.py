@@ -15,6 +15,12 @@ if TYPE_CHECKING:
     from functions.api import Route
 
 REF = "#/components/schemas/{model}"
+QUERY_SCHEMAS: dict[str, dict[str, object]] = {
+    "from": {"type": "string", "format": "date"},
+    "to": {"type": "string", "format": "date"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": 100},
+    "cursor": {"type": "string"},
+}
 ERRORS = {
     400: "The body is not JSON / not an object",
     401: "No or invalid token",
@@ -68,7 +74,12 @@ def _build(routes: Sequence[Route]) -> dict[str, Any]:
                 "content": {"application/json": {"schema": {"type": "object"}}},
             }
         parameters = [
-            {"name": name, "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": QUERY_SCHEMAS.get(name, {"type": "string"}),
+            }
             for name in route.query
         ]
         parameters += [

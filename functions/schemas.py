@@ -153,3 +153,16 @@ class ReplayIn(Strict):
 class ReplayOut(BaseModel):
     replayed: list[str]
     still_failing: dict[str, str]
+
+
+class NotificationOut(BaseModel):
+    id: str
+    kind: str
+    created_at: str
+    channels: dict[str, str]
+    data: dict[str, object]
+
+
+class NotificationsPageOut(BaseModel):
+    notifications: list[NotificationOut]
+    next_cursor: str | None

@@ -55,6 +55,12 @@ class UserStore(Protocol):
 
     def save_settings(self, uid: str, settings: UserSettings) -> None: ...
 
+    def notifications(
+        self, uid: str, limit: int, after: tuple[datetime, str] | None
+    ) -> list[dict[str, object]]:
+        """The user's outbox entries, newest first (ties by id, descending), after the cursor if given."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Principal:

@@ -124,6 +124,21 @@ class FirestoreUserStore:
         with transient_errors_as_retryable():
             attempt(client.transaction(max_attempts=self._max_attempts))
 
+    def notifications(
+        self, uid: str, limit: int, after: tuple[datetime, str] | None
+    ) -> list[dict[str, object]]:
+        outbox = self._client().collection("outbox")
+        query = (
+            outbox.where(filter=FieldFilter("uid", "==", uid))
+            .order_by("created_at", direction=firestore.Query.DESCENDING)
+            .order_by("__name__", direction=firestore.Query.DESCENDING)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.start_after({"created_at": after[0], "__name__": outbox.document(after[1])})
+        with transient_errors_as_retryable():
+            return [{"id": doc.id, **doc.to_dict()} for doc in query.stream()]
+
     # --- mapping ---------------------------------------------------------------------------------
     def _to_snapshot(self, docs: Iterable[Any]) -> UserSnapshot:
         settings, streak = UserSettings(), StreakRecord()

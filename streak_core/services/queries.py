@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -98,6 +100,53 @@ def explain_day(store: UserStore, uid: str, day: date, config: StreakConfig) -> 
         "intervals": intervals,
         "threshold_seconds": config.threshold_seconds,
     }
+
+
+MAX_NOTIFICATIONS_PAGE = 100
+
+
+def list_notifications(store: UserStore, uid: str, limit: int, cursor: str | None) -> dict[str, object]:
+    """A page of the user's notifications, newest first, with an opaque cursor to the next page."""
+    if not 1 <= limit <= MAX_NOTIFICATIONS_PAGE:
+        raise InvalidRequest(
+            [FieldIssue("limit", "out_of_range", f"must be between 1 and {MAX_NOTIFICATIONS_PAGE}")]
+        )
+    after = _decode_cursor(cursor) if cursor else None
+    rows = store.notifications(uid, limit + 1, after)
+    page, more = rows[:limit], len(rows) > limit
+    items = [
+        {
+            "id": row["id"],
+            "kind": row["kind"],
+            "created_at": _iso(row["created_at"]),
+            "channels": row.get("channels") or {},
+            "data": row.get("data") or {},
+        }
+        for row in page
+    ]
+    next_cursor = None
+    if more and isinstance(page[-1]["created_at"], datetime):
+        next_cursor = _encode_cursor(page[-1]["created_at"], str(page[-1]["id"]))
+    return {"notifications": items, "next_cursor": next_cursor}
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _encode_cursor(created_at: datetime, entry_id: str) -> str:
+    raw = json.dumps([created_at.isoformat(), entry_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        stamp, entry_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return datetime.fromisoformat(stamp), str(entry_id)
+    except (ValueError, TypeError):
+        raise InvalidRequest(
+            [FieldIssue("cursor", "invalid_cursor", "is not a cursor this API returned")]
+        ) from None
 
 
 def settings_json(settings: UserSettings) -> dict[str, object]:

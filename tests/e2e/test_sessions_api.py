@@ -310,6 +310,7 @@ def test_openapi_document_is_valid_and_lists_every_route(api_url: str) -> None:
         ("GET", "/v1/me/streak"),
         ("GET", "/v1/me/calendar"),
         ("GET", "/v1/me/days/{date}"),
+        ("GET", "/v1/me/notifications"),
         ("GET", "/v1/me/settings"),
         ("PATCH", "/v1/me/settings"),
         ("GET", "/v1/admin/maintenance-runs/{run_id}"),
@@ -326,3 +327,18 @@ def test_maintenance_runs_need_the_admin_claim(app_user: AppUser, auth_emulator:
     admin = auth_emulator.token_with_claims(uid, email, {"admin": True})
     missing = app_user.call("GET", "/v1/admin/maintenance-runs/none", token=admin)
     assert missing.status_code == 404
+
+
+def test_a_seven_day_streak_lists_its_milestone_notification(app_user: AppUser) -> None:
+    batch = {
+        "sessions": [
+            session_body(f"w{d}", f"2026-11-{d}T09:00:00+01:00", f"2026-11-{d}T10:00:00+01:00")
+            for d in range(15, 22)
+        ]
+    }
+    assert app_user.call("POST", "/v1/sessions:batch", json=batch).status_code == 200
+    page = app_user.call("GET", "/v1/me/notifications").json()
+    assert page["next_cursor"] is None
+    assert [(n["kind"], n["data"], n["channels"]) for n in page["notifications"]] == [
+        ("milestone", {"days": 7}, {"push": "pending", "email": "pending"})
+    ]

@@ -164,3 +164,25 @@ def test_a_transaction_that_exhausts_its_attempts_is_a_retryable_error(
     )
     with pytest.raises(TransientStoreError, match="contention"):
         accept_sessions(exhausted, uid, [body("busy", "08:00", "09:00")], NOW, DEFAULT_CONFIG)
+
+
+def test_notifications_page_by_cursor_newest_first_with_ties_broken_by_id(
+    store: FirestoreUserStore, uid: str, firestore_client: Any
+) -> None:
+    from datetime import timedelta
+
+    from streak_core.services.queries import list_notifications
+
+    stamps = {"a": NOW, "b": NOW, "c": NOW + timedelta(minutes=1), "d": NOW - timedelta(days=1)}
+    for key, stamp in stamps.items():
+        firestore_client.collection("outbox").document(f"{uid}:milestone:{key}").set(
+            {"uid": uid, "kind": "milestone", "key": key, "created_at": stamp, "data": {}, "channels": {}}
+        )
+    seen, cursor = [], None
+    while True:
+        page = list_notifications(store, uid, 2, cursor)
+        seen += [n["id"].rsplit(":", 1)[1] for n in page["notifications"]]  # type: ignore[attr-defined]
+        cursor = page["next_cursor"]  # type: ignore[assignment]
+        if cursor is None:
+            break
+    assert seen == ["c", "b", "a", "d"]

@@ -73,6 +73,27 @@ class InMemoryUserStore:
     def save_settings(self, uid: str, settings: UserSettings) -> None:
         self._user(uid).settings = settings
 
+    def notifications(
+        self, uid: str, limit: int, after: tuple[datetime, str] | None
+    ) -> list[dict[str, object]]:
+        mine = sorted(
+            (e for e in self.outbox.values() if e.uid == uid),
+            key=lambda e: (e.created_at, e.id),
+            reverse=True,
+        )
+        if after is not None:
+            mine = [e for e in mine if (e.created_at, e.id) < after]
+        return [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "created_at": e.created_at,
+                "data": e.data,
+                "channels": {"push": "pending", "email": "pending"},
+            }
+            for e in mine[:limit]
+        ]
+
 
 class _Transaction:
     def __init__(self, store: InMemoryUserStore, uid: str) -> None:

@@ -136,3 +136,28 @@ def test_maintenance_runs_are_for_admins_only() -> None:
         "finished_at": NOW.isoformat(),
     }
     assert call(d, "GET", "/v1/admin/maintenance-runs/nope", token="admin:ops").status_code == 404
+
+
+def test_notifications_are_listed_newest_first_by_cursor_pages() -> None:
+    from datetime import timedelta
+
+    from streak_core.models import OutboxEntry
+
+    store = InMemoryUserStore()
+    for n, kind in enumerate(["streak_broken", "milestone", "weekly_bonus"]):
+        entry = OutboxEntry("u1", kind, f"k{n}", {"n": n}, NOW + timedelta(minutes=n))
+        store.outbox[entry.id] = entry
+    store.outbox["u2:milestone:x"] = OutboxEntry("u2", "milestone", "x", {}, NOW)
+    d = deps(store=store)
+    first = call(d, "GET", "/v1/me/notifications?limit=2").get_json()
+    assert [n["kind"] for n in first["notifications"]] == ["weekly_bonus", "milestone"]
+    assert first["notifications"][0]["channels"] == {"push": "pending", "email": "pending"}
+    second = call(d, "GET", f"/v1/me/notifications?limit=2&cursor={first['next_cursor']}").get_json()
+    assert [n["kind"] for n in second["notifications"]] == ["streak_broken"]
+    assert second["next_cursor"] is None
+
+
+def test_bad_notification_paging_is_422() -> None:
+    for query in ("limit=0", "limit=101", "limit=ten", "cursor=%%%"):
+        response = call(deps(), "GET", f"/v1/me/notifications?{query}")
+        assert response.status_code == 422, query
