@@ -195,6 +195,18 @@ def get_notifications(call: Call) -> tuple[int, object]:
     return 200, schemas.NotificationsPageOut.model_validate(page).model_dump()
 
 
+def post_device(call: Call) -> tuple[int, object]:
+    device = parse_model(schemas.DeviceIn, json_body(call.request))
+    created = call.deps.store.add_device(call.uid, device.token, device.platform, call.now)
+    payload = {"token": device.token, "platform": device.platform, "registered": True}
+    return (201 if created else 200), schemas.DeviceOut.model_validate(payload).model_dump()
+
+
+def delete_device(call: Call) -> tuple[int, object]:
+    call.deps.store.remove_device(call.uid, call.params["token"])
+    return 204, None
+
+
 def get_settings(call: Call) -> tuple[int, object]:
     return 200, schemas.SettingsOut.model_validate(
         queries.get_settings(call.deps.store, call.uid)
@@ -272,6 +284,15 @@ ROUTES: list[Route] = [
         {200: schemas.NotificationsPageOut},
         query=("limit", "cursor"),
     ),
+    Route(
+        "POST",
+        "/v1/me/devices",
+        post_device,
+        "Register an FCM token for push (201 new, 200 already known)",
+        {201: schemas.DeviceOut, 200: schemas.DeviceOut},
+        body=schemas.DeviceIn,
+    ),
+    Route("DELETE", "/v1/me/devices/{token}", delete_device, "Forget an FCM token (idempotent)", {}),
     Route("GET", "/v1/me/settings", get_settings, "The caller's settings", {200: schemas.SettingsOut}),
     Route(
         "PATCH",

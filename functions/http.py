@@ -80,11 +80,14 @@ def parse_model(model: type[M], data: Mapping[str, object], prefix: str = "") ->
 
 
 def respond(status: int, payload: object, headers: Mapping[str, str] | None = None) -> flask.Response:
-    response = flask.Response(
-        json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
-        status=status,
-        mimetype="application/json",
-    )
+    if status == 204:
+        response = flask.Response(status=204)
+    else:
+        response = flask.Response(
+            json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
+            status=status,
+            mimetype="application/json",
+        )
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

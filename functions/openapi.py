@@ -68,7 +68,9 @@ def _build(routes: Sequence[Route]) -> dict[str, Any]:
                 for status, model in route.responses.items()
             },
         }
-        if not route.responses:
+        if not route.responses and route.method == "DELETE":
+            operation["responses"]["204"] = {"description": "Done (also when there was nothing to delete)"}
+        elif not route.responses:
             operation["responses"]["200"] = {
                 "description": "The OpenAPI document",
                 "content": {"application/json": {"schema": {"type": "object"}}},

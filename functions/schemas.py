@@ -105,10 +105,17 @@ class DayExplainedOut(DayOut):
     threshold_seconds: int
 
 
+class QuietHoursBody(Strict):
+    start: str = Field(description="Local time HH:MM")
+    end: str = Field(description="Local time HH:MM; before start for a window over midnight")
+
+
 class NotificationsOut(BaseModel):
     push: bool
     email: bool
     kinds: dict[str, bool]
+    quiet_hours: QuietHoursBody | None
+    reminder_hour: int
 
 
 class SettingsOut(BaseModel):
@@ -116,12 +123,15 @@ class SettingsOut(BaseModel):
     display_name: str | None
     leaderboard_visibility: Literal["public", "friends", "hidden"]
     notifications: NotificationsOut
+    locale: str
 
 
 class NotificationsPatch(Strict):
     push: bool | None = None
     email: bool | None = None
     kinds: dict[str, bool] | None = None
+    quiet_hours: dict[str, object] | None = None
+    reminder_hour: int | None = None
 
 
 class SettingsPatch(Strict):
@@ -133,6 +143,7 @@ class SettingsPatch(Strict):
         default=None, json_schema_extra={"enum": ["public", "friends", "hidden", None]}
     )
     notifications: NotificationsPatch | None = None
+    locale: str | None = Field(default=None, json_schema_extra={"enum": ["en", "fr", None]})
 
 
 class MaintenanceRunOut(BaseModel):
@@ -166,3 +177,14 @@ class NotificationOut(BaseModel):
 class NotificationsPageOut(BaseModel):
     notifications: list[NotificationOut]
     next_cursor: str | None
+
+
+class DeviceIn(Strict):
+    token: StrictStr = Field(min_length=1, max_length=4096, pattern=r"^[^\s/]+$", description="FCM token")
+    platform: Literal["ios", "android", "web"]
+
+
+class DeviceOut(BaseModel):
+    token: str
+    platform: str
+    registered: bool

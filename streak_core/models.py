@@ -65,9 +65,18 @@ class NotificationPreferences:
     push: bool = True
     email: bool = True
     kinds: tuple[tuple[str, bool], ...] = tuple((kind, True) for kind in NOTIFICATION_KINDS)
+    quiet_hours: tuple[str, str] | None = None  # local "HH:MM" start and end; may wrap midnight
+    reminder_hour: int = 20  # local hour of the "today is at risk" reminder
 
     def as_json(self) -> dict[str, object]:
-        return {"push": self.push, "email": self.email, "kinds": dict(self.kinds)}
+        quiet = {"start": self.quiet_hours[0], "end": self.quiet_hours[1]} if self.quiet_hours else None
+        return {
+            "push": self.push,
+            "email": self.email,
+            "kinds": dict(self.kinds),
+            "quiet_hours": quiet,
+            "reminder_hour": self.reminder_hour,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +85,7 @@ class UserSettings:
     display_name: str | None = None
     leaderboard_visibility: str = "friends"
     notifications: NotificationPreferences = field(default_factory=NotificationPreferences)
+    locale: str = "en"
 
 
 @dataclass(slots=True)

@@ -55,6 +55,12 @@ class UserStore(Protocol):
 
     def save_settings(self, uid: str, settings: UserSettings) -> None: ...
 
+    def add_device(self, uid: str, token: str, platform: str, now: datetime) -> bool:
+        """Register an FCM token (True if it is new; a known token is refreshed)."""
+        ...
+
+    def remove_device(self, uid: str, token: str) -> None: ...
+
     def notifications(
         self, uid: str, limit: int, after: tuple[datetime, str] | None
     ) -> list[dict[str, object]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -123,6 +124,29 @@ class FirestoreUserStore:
 
         with transient_errors_as_retryable():
             attempt(client.transaction(max_attempts=self._max_attempts))
+
+    def _device(self, uid: str, token: str) -> Any:
+        # FCM tokens are long and not meant as document ids: the id is a digest, the token a field.
+        return self._user(uid).collection("devices").document(hashlib.sha256(token.encode()).hexdigest())
+
+    def add_device(self, uid: str, token: str, platform: str, now: datetime) -> bool:
+        ref = self._device(uid, token)
+
+        @firestore.transactional
+        def attempt(transaction: Any) -> bool:
+            existing = ref.get(transaction=transaction)
+            data: Doc = {"token": token, "platform": platform, "last_seen_at": now}
+            if not existing.exists:
+                data["registered_at"] = now
+            transaction.set(ref, data, merge=True)
+            return not existing.exists
+
+        with transient_errors_as_retryable():
+            return bool(attempt(self._client().transaction(max_attempts=self._max_attempts)))
+
+    def remove_device(self, uid: str, token: str) -> None:
+        with transient_errors_as_retryable():
+            self._device(uid, token).delete()
 
     def notifications(
         self, uid: str, limit: int, after: tuple[datetime, str] | None
@@ -269,6 +293,7 @@ def settings_to_doc(settings: UserSettings) -> Doc:
         "display_name": settings.display_name,
         "leaderboard_visibility": settings.leaderboard_visibility,
         "notifications": settings.notifications.as_json(),
+        "locale": settings.locale,
     }
 
 
@@ -277,6 +302,7 @@ def settings_from_doc(data: Doc) -> UserSettings:
     prefs = data.get("notifications") or {}
     kinds = dict(defaults.notifications.kinds)
     kinds.update({k: bool(v) for k, v in (prefs.get("kinds") or {}).items() if k in kinds})
+    quiet = prefs.get("quiet_hours")
     return UserSettings(
         timezone=data.get("timezone"),
         display_name=data.get("display_name"),
@@ -285,7 +311,10 @@ def settings_from_doc(data: Doc) -> UserSettings:
             push=bool(prefs.get("push", True)),
             email=bool(prefs.get("email", True)),
             kinds=tuple(kinds.items()),
+            quiet_hours=(str(quiet["start"]), str(quiet["end"])) if quiet else None,
+            reminder_hour=int(prefs.get("reminder_hour", defaults.notifications.reminder_hour)),
         ),
+        locale=data.get("locale") or defaults.locale,
     )
 
 

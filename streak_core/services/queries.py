@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.notifications import LOCALES
 from streak_core.domain.sessions import FieldIssue
 from streak_core.domain.timeline import zone_named
 from streak_core.models import (
@@ -27,6 +29,7 @@ from streak_core.services.views import (
     user_timezone,
 )
 
+QUIET_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 MAX_CALENDAR_DAYS = 366
 DEFAULT_CALENDAR_DAYS = 35
 MAX_DISPLAY_NAME = 50
@@ -155,6 +158,7 @@ def settings_json(settings: UserSettings) -> dict[str, object]:
         "display_name": settings.display_name,
         "leaderboard_visibility": settings.leaderboard_visibility,
         "notifications": settings.notifications.as_json(),
+        "locale": settings.locale,
     }
 
 
@@ -212,6 +216,11 @@ def _patched(current: UserSettings, patch: Mapping[str, object]) -> tuple[UserSe
                     "leaderboard_visibility", "invalid_choice", f"must be one of {', '.join(VISIBILITIES)}"
                 )
             )
+    if "locale" in patch:
+        if patch["locale"] in LOCALES:
+            changes["locale"] = patch["locale"]
+        else:
+            issues.append(FieldIssue("locale", "unsupported_locale", f"must be one of {', '.join(LOCALES)}"))
     if "notifications" in patch:
         prefs, prefs_issues = _patched_notifications(current.notifications, patch["notifications"])
         issues.extend(prefs_issues)
@@ -226,8 +235,32 @@ def _patched_notifications(
         return current, [FieldIssue("notifications", "invalid_type", "must be an object")]
     issues: list[FieldIssue] = []
     push, email, kinds = current.push, current.email, dict(current.kinds)
+    quiet, reminder_hour = current.quiet_hours, current.reminder_hour
     for key, value in patch.items():
-        if key in ("push", "email"):
+        if key == "quiet_hours":
+            if value is None:
+                quiet = None
+            elif _quiet_hours_ok(value):
+                assert isinstance(value, Mapping)
+                quiet = (str(value["start"]), str(value["end"]))
+            else:
+                issues.append(
+                    FieldIssue(
+                        "notifications.quiet_hours",
+                        "invalid_quiet_hours",
+                        'must be null or {"start": "HH:MM", "end": "HH:MM"} with different times',
+                    )
+                )
+        elif key == "reminder_hour":
+            if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 23:
+                reminder_hour = value
+            else:
+                issues.append(
+                    FieldIssue(
+                        "notifications.reminder_hour", "out_of_range", "must be a whole hour from 0 to 23"
+                    )
+                )
+        elif key in ("push", "email"):
             if not isinstance(value, bool):
                 issues.append(FieldIssue(f"notifications.{key}", "invalid_type", "must be true or false"))
             elif key == "push":
@@ -252,4 +285,16 @@ def _patched_notifications(
             issues.append(
                 FieldIssue(f"notifications.{key}", "unknown_field", "is not a notification setting")
             )
-    return NotificationPreferences(push, email, tuple(kinds.items())), issues
+    return NotificationPreferences(push, email, tuple(kinds.items()), quiet, reminder_hour), issues
+
+
+def _quiet_hours_ok(value: object) -> bool:
+    if not isinstance(value, Mapping) or set(value) != {"start", "end"}:
+        return False
+    start, end = value["start"], value["end"]
+    return (
+        isinstance(start, str)
+        and isinstance(end, str)
+        and start != end
+        and all(QUIET_TIME.fullmatch(t) for t in (start, end))
+    )

@@ -311,6 +311,8 @@ def test_openapi_document_is_valid_and_lists_every_route(api_url: str) -> None:
         ("GET", "/v1/me/calendar"),
         ("GET", "/v1/me/days/{date}"),
         ("GET", "/v1/me/notifications"),
+        ("POST", "/v1/me/devices"),
+        ("DELETE", "/v1/me/devices/{token}"),
         ("GET", "/v1/me/settings"),
         ("PATCH", "/v1/me/settings"),
         ("GET", "/v1/admin/maintenance-runs/{run_id}"),
@@ -342,3 +344,25 @@ def test_a_seven_day_streak_lists_its_milestone_notification(app_user: AppUser) 
     assert [(n["kind"], n["data"], n["channels"]) for n in page["notifications"]] == [
         ("milestone", {"days": 7}, {"push": "pending", "email": "pending"})
     ]
+
+
+def test_devices_and_notification_settings_are_stored(app_user: AppUser) -> None:
+    token = "dQw4w9WgXcQ:APA91bHun4MxP5egoKMwt2KZFBaFUH-1RYqx"
+    assert (
+        app_user.call("POST", "/v1/me/devices", json={"token": token, "platform": "ios"}).status_code == 201
+    )
+    devices = list(
+        app_user.firestore.collection("users").document(app_user.uid).collection("devices").stream()
+    )
+    assert [(d.get("token"), d.get("platform")) for d in devices] == [(token, "ios")]
+    assert app_user.call("DELETE", f"/v1/me/devices/{token}").status_code == 204
+    assert not list(
+        app_user.firestore.collection("users").document(app_user.uid).collection("devices").stream()
+    )
+    patch = {"locale": "fr", "notifications": {"quiet_hours": {"start": "22:30", "end": "06:45"}}}
+    assert app_user.call("PATCH", "/v1/me/settings", json=patch).status_code == 200
+    stored = app_user.call("GET", "/v1/me/settings").json()
+    assert (stored["locale"], stored["notifications"]["quiet_hours"]) == (
+        "fr",
+        {"start": "22:30", "end": "06:45"},
+    )

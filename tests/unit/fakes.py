@@ -40,6 +40,7 @@ class InMemoryUserStore:
         self.fail_next_transactions = 0
         self.commits = 0
         self.outbox: dict[str, OutboxEntry] = {}
+        self.devices: dict[str, dict[str, str]] = {}
 
     def _user(self, uid: str) -> _UserData:
         return self.users.setdefault(uid, _UserData())
@@ -72,6 +73,15 @@ class InMemoryUserStore:
 
     def save_settings(self, uid: str, settings: UserSettings) -> None:
         self._user(uid).settings = settings
+
+    def add_device(self, uid: str, token: str, platform: str, now: datetime) -> bool:
+        devices = self.devices.setdefault(uid, {})
+        is_new = token not in devices
+        devices[token] = platform
+        return is_new
+
+    def remove_device(self, uid: str, token: str) -> None:
+        self.devices.get(uid, {}).pop(token, None)
 
     def notifications(
         self, uid: str, limit: int, after: tuple[datetime, str] | None

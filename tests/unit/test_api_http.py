@@ -161,3 +161,56 @@ def test_bad_notification_paging_is_422() -> None:
     for query in ("limit=0", "limit=101", "limit=ten", "cursor=%%%"):
         response = call(deps(), "GET", f"/v1/me/notifications?{query}")
         assert response.status_code == 422, query
+
+
+def test_devices_register_once_refresh_and_delete_idempotently() -> None:
+    d = deps()
+    body = {"token": "fcm:APA91b-abc_123", "platform": "android"}
+    assert call(d, "POST", "/v1/me/devices", json=body).status_code == 201
+    again = call(d, "POST", "/v1/me/devices", json={**body, "platform": "ios"})
+    assert (again.status_code, again.get_json()["platform"]) == (200, "ios")
+    assert d.store.devices["u1"] == {"fcm:APA91b-abc_123": "ios"}  # type: ignore[attr-defined]
+    gone = call(d, "DELETE", "/v1/me/devices/fcm:APA91b-abc_123")
+    assert (gone.status_code, gone.get_data()) == (204, b"")
+    assert call(d, "DELETE", "/v1/me/devices/fcm:APA91b-abc_123").status_code == 204
+    assert d.store.devices["u1"] == {}  # type: ignore[attr-defined]
+
+
+def test_bad_device_registrations_are_422() -> None:
+    for body in (
+        {"token": "", "platform": "ios"},
+        {"token": "a b", "platform": "ios"},
+        {"token": "t", "platform": "pc"},
+    ):
+        assert call(deps(), "POST", "/v1/me/devices", json=body).status_code == 422, body
+
+
+def test_locale_quiet_hours_and_reminder_hour_are_settings() -> None:
+    d = deps()
+    defaults = call(d, "GET", "/v1/me/settings").get_json()
+    assert (defaults["locale"], defaults["notifications"]["quiet_hours"]) == ("en", None)
+    assert defaults["notifications"]["reminder_hour"] == 20
+    patch = {
+        "locale": "fr",
+        "notifications": {"quiet_hours": {"start": "22:00", "end": "07:00"}, "reminder_hour": 19},
+    }
+    updated = call(d, "PATCH", "/v1/me/settings", json=patch).get_json()
+    assert updated["locale"] == "fr"
+    assert updated["notifications"]["quiet_hours"] == {"start": "22:00", "end": "07:00"}
+    assert updated["notifications"]["reminder_hour"] == 19
+    cleared = call(d, "PATCH", "/v1/me/settings", json={"notifications": {"quiet_hours": None}}).get_json()
+    assert cleared["notifications"]["quiet_hours"] is None
+
+
+def test_invalid_notification_settings_are_each_reported_and_nothing_changes() -> None:
+    d = deps()
+    before = call(d, "GET", "/v1/me/settings").get_json()
+    bad = {
+        "locale": "xx",
+        "notifications": {"quiet_hours": {"start": "25:00", "end": "07:00"}, "reminder_hour": 24},
+    }
+    response = call(d, "PATCH", "/v1/me/settings", json=bad)
+    assert response.status_code == 422
+    fields = {i["field"] for i in response.get_json()["error"]["details"]}
+    assert fields == {"locale", "notifications.quiet_hours", "notifications.reminder_hour"}
+    assert call(d, "GET", "/v1/me/settings").get_json() == before
