@@ -138,3 +138,50 @@ class DeadLetterStore(Protocol):
     def list(self, limit: int) -> list[dict[str, object]]: ...
 
     def remove(self, letter_id: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who a notification goes to, and how they want to hear from us."""
+
+    uid: str
+    settings: UserSettings
+    timezone: str
+    email: str | None
+    device_tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PushOutcome:
+    delivered: int
+    invalid_tokens: tuple[str, ...]  # FCM said unregistered or invalid: to be pruned
+
+
+class DeliveryError(Exception):
+    """A channel failed in a way worth retrying (FCM 5xx, SMTP unavailable)."""
+
+
+class OutboxStore(Protocol):
+    def entry(self, entry_id: str) -> dict[str, object] | None:
+        """The outbox entry with `channels` (status per channel) and `attempts` (per channel)."""
+        ...
+
+    def recipient(self, uid: str) -> Recipient: ...
+
+    def record(self, entry_id: str, channel: str, status: str, detail: str | None, attempts: int) -> None: ...
+
+    def prune_tokens(self, uid: str, tokens: tuple[str, ...]) -> None: ...
+
+
+class PushSender(Protocol):
+    def send(self, tokens: tuple[str, ...], title: str, body: str, data: dict[str, str]) -> PushOutcome: ...
+
+
+class EmailSender(Protocol):
+    def send(self, address: str, subject: str, text: str, html: str) -> None: ...
+
+
+class LaterScheduler(Protocol):
+    def dispatch_at(self, entry_id: str, when: datetime) -> None:
+        """Ask for this entry to be dispatched again at `when` (a Cloud Tasks schedule time)."""
+        ...

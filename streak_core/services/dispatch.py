@@ -1,0 +1,134 @@
+"""Sending one outbox entry on each channel, exactly once, as the user's preferences allow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from streak_core.domain.notifications import QuietHours, release_at, render
+from streak_core.ports import DeliveryError, EmailSender, LaterScheduler, OutboxStore, PushSender, Recipient
+
+CHANNELS = ("push", "email")
+DONE = ("sent", "skipped", "failed")
+MAX_ATTEMPTS = 5
+
+
+@dataclass(slots=True)
+class DispatchReport:
+    statuses: dict[str, str] = field(default_factory=dict)
+    held_until: datetime | None = None
+    retry: bool = False  # a channel failed transiently: the task should be retried
+
+
+@dataclass
+class Dispatcher:
+    store: OutboxStore
+    push: PushSender
+    email: EmailSender
+    later: LaterScheduler
+    max_attempts: int = MAX_ATTEMPTS
+
+    def dispatch(self, entry_id: str, now: datetime) -> DispatchReport:
+        """Idempotent: a channel already sent, skipped or failed is never sent again."""
+        report = DispatchReport()
+        entry = self.store.entry(entry_id)
+        if entry is None:
+            return report
+        channels = _mapping(entry.get("channels"))
+        attempts = _mapping(entry.get("attempts_by_channel"))
+        pending = [c for c in CHANNELS if channels.get(c, "pending") not in DONE]
+        report.statuses = {c: str(channels.get(c, "pending")) for c in CHANNELS}
+        if not pending:
+            return report
+        recipient = self.store.recipient(str(entry["uid"]))
+        kind = str(entry["kind"])
+        data = _mapping(entry.get("data"))
+        for channel in pending:
+            reason = skip_reason(channel, kind, recipient)
+            if reason is not None:
+                self._record(report, entry_id, channel, "skipped", reason, _count(attempts.get(channel)))
+                continue
+            release = release_at(now, recipient.timezone, quiet_hours(recipient))
+            if release > now:
+                report.held_until = min(release, report.held_until or release)
+                continue
+            tries = _count(attempts.get(channel)) + 1
+            try:
+                self._send(channel, kind, data, recipient)
+            except DeliveryError as exc:
+                status = "failed" if tries >= self.max_attempts else "pending"
+                report.retry = report.retry or status == "pending"
+                self._record(report, entry_id, channel, status, str(exc), tries)
+                continue
+            except _NothingToSend as nothing:
+                self._record(report, entry_id, channel, "skipped", str(nothing), tries)
+                continue
+            self._record(report, entry_id, channel, "sent", None, tries)
+        if report.held_until is not None:
+            self.later.dispatch_at(entry_id, report.held_until)
+        return report
+
+    def _send(self, channel: str, kind: str, data: dict[str, object], recipient: Recipient) -> None:
+        message = render(kind, recipient.settings.locale, data)
+        if channel == "push":
+            outcome = self.push.send(
+                recipient.device_tokens,
+                message.title,
+                message.body,
+                {"kind": kind, **{k: str(v) for k, v in data.items()}},
+            )
+            if outcome.invalid_tokens:
+                self.store.prune_tokens(recipient.uid, outcome.invalid_tokens)
+            if outcome.delivered == 0:
+                raise _NothingToSend("no device accepted the message (invalid tokens pruned)")
+            return
+        assert recipient.email is not None
+        self.email.send(recipient.email, message.title, message.body, message.html)
+
+    def _record(
+        self,
+        report: DispatchReport,
+        entry_id: str,
+        channel: str,
+        status: str,
+        detail: str | None,
+        attempts: int,
+    ) -> None:
+        self.store.record(entry_id, channel, status, detail, attempts)
+        report.statuses[channel] = status
+
+
+class _NothingToSend(Exception):
+    pass
+
+
+def _mapping(value: object) -> dict[str, object]:
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def skip_reason(channel: str, kind: str, recipient: Recipient) -> str | None:
+    prefs = recipient.settings.notifications
+    if not dict(prefs.kinds).get(kind, True):
+        return f"{kind} notifications are turned off"
+    if channel == "push":
+        if not prefs.push:
+            return "push is turned off"
+        if not recipient.device_tokens:
+            return "no registered device"
+    if channel == "email":
+        if not prefs.email:
+            return "email is turned off"
+        if not recipient.email:
+            return "no email address"
+    return None
+
+
+def quiet_hours(recipient: Recipient) -> QuietHours | None:
+    window = recipient.settings.notifications.quiet_hours
+    if window is None:
+        return None
+    return QuietHours(time.fromisoformat(window[0]), time.fromisoformat(window[1]))

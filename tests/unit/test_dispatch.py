@@ -1,0 +1,136 @@
+"""The dispatcher with fakes of its ports: preferences, quiet hours, idempotency, retries, pruning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from streak_core.models import NotificationPreferences, UserSettings
+from streak_core.ports import DeliveryError, PushOutcome, Recipient
+from streak_core.services.dispatch import Dispatcher
+
+NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)  # 13:00 in Paris
+ENTRY = "u1:milestone:7-2026-11-15"
+
+
+@dataclass
+class FakeOutbox:
+    recipient_: Recipient
+    entries: dict[str, dict[str, object]] = field(default_factory=dict)
+    pruned: list[str] = field(default_factory=list)
+
+    def entry(self, entry_id: str) -> dict[str, object] | None:
+        return self.entries.get(entry_id)
+
+    def recipient(self, uid: str) -> Recipient:
+        return self.recipient_
+
+    def record(self, entry_id: str, channel: str, status: str, detail: str | None, attempts: int) -> None:
+        entry = self.entries[entry_id]
+        entry.setdefault("channels", {})[channel] = status  # type: ignore[union-attr]
+        entry.setdefault("attempts_by_channel", {})[channel] = attempts  # type: ignore[union-attr]
+        entry.setdefault("details", {})[channel] = detail  # type: ignore[union-attr]
+
+    def prune_tokens(self, uid: str, tokens: tuple[str, ...]) -> None:
+        self.pruned.extend(tokens)
+
+
+@dataclass
+class FakePush:
+    invalid: set[str] = field(default_factory=set)
+    failures: int = 0
+    sent: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
+
+    def send(self, tokens: tuple[str, ...], title: str, body: str, data: dict[str, str]) -> PushOutcome:
+        if self.failures:
+            self.failures -= 1
+            raise DeliveryError("FCM answered 500")
+        self.sent.append((tokens, title, body))
+        return PushOutcome(
+            len([t for t in tokens if t not in self.invalid]), tuple(t for t in tokens if t in self.invalid)
+        )
+
+
+@dataclass
+class FakeEmail:
+    sent: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def send(self, address: str, subject: str, text: str, html: str) -> None:
+        self.sent.append((address, subject, text, html))
+
+
+@dataclass
+class FakeLater:
+    scheduled: list[tuple[str, datetime]] = field(default_factory=list)
+
+    def dispatch_at(self, entry_id: str, when: datetime) -> None:
+        self.scheduled.append((entry_id, when))
+
+
+def setup(settings: UserSettings | None = None, tokens: tuple[str, ...] = ("tok-1",), **push: object):
+    recipient = Recipient("u1", settings or UserSettings(), "Europe/Paris", "ada@example.com", tokens)
+    outbox = FakeOutbox(recipient)
+    outbox.entries[ENTRY] = {"uid": "u1", "kind": "milestone", "data": {"days": 7}, "channels": {}}
+    fakes = (FakePush(**push), FakeEmail(), FakeLater())  # type: ignore[arg-type]
+    return Dispatcher(outbox, *fakes), outbox, *fakes
+
+
+def test_each_channel_gets_the_rendered_message_once() -> None:
+    dispatcher, _outbox, push, email, _ = setup()
+    report = dispatcher.dispatch(ENTRY, NOW)
+    assert report.statuses == {"push": "sent", "email": "sent"}
+    assert push.sent == [(("tok-1",), "7 days of focus!", "You reached a 7 days streak. Keep it going!")]
+    assert email.sent[0][:2] == ("ada@example.com", "7 days of focus!")
+    dispatcher.dispatch(ENTRY, NOW)
+    assert (len(push.sent), len(email.sent)) == (1, 1)
+
+
+def test_a_disabled_channel_or_kind_is_skipped_with_the_reason() -> None:
+    no_email = UserSettings(notifications=NotificationPreferences(email=False))
+    dispatcher, outbox, _push, _email, _ = setup(no_email)
+    assert dispatcher.dispatch(ENTRY, NOW).statuses == {"push": "sent", "email": "skipped"}
+    assert outbox.entries[ENTRY]["details"]["email"] == "email is turned off"  # type: ignore[index]
+    kinds = tuple((k, k != "milestone") for k, _ in NotificationPreferences().kinds)
+    dispatcher, *_ = setup(UserSettings(notifications=NotificationPreferences(kinds=kinds)))
+    assert dispatcher.dispatch(ENTRY, NOW).statuses == {"push": "skipped", "email": "skipped"}
+
+
+def test_quiet_hours_hold_the_message_until_they_end() -> None:
+    quiet = UserSettings(notifications=NotificationPreferences(quiet_hours=("12:30", "14:00")))
+    dispatcher, _outbox, push, email, later = setup(quiet)
+    report = dispatcher.dispatch(ENTRY, NOW)
+    assert report.statuses == {"push": "pending", "email": "pending"}
+    assert later.scheduled == [(ENTRY, datetime(2026, 11, 21, 13, tzinfo=UTC))]
+    assert (push.sent, email.sent) == ([], [])
+    assert dispatcher.dispatch(ENTRY, datetime(2026, 11, 21, 13, tzinfo=UTC)).statuses["push"] == "sent"
+
+
+def test_a_push_failure_is_retried_then_sent() -> None:
+    dispatcher, outbox, _push, _, _ = setup(failures=1)
+    first = dispatcher.dispatch(ENTRY, NOW)
+    assert (first.statuses["push"], first.retry) == ("pending", True)
+    second = dispatcher.dispatch(ENTRY, NOW)
+    assert (second.statuses["push"], second.retry) == ("sent", False)
+    assert outbox.entries[ENTRY]["attempts_by_channel"]["push"] == 2  # type: ignore[index]
+
+
+def test_after_the_last_attempt_the_channel_is_failed_with_the_error() -> None:
+    dispatcher, outbox, _, _, _ = setup(failures=99)
+    for _ in range(5):
+        report = dispatcher.dispatch(ENTRY, NOW)
+    assert (report.statuses["push"], report.retry) == ("failed", False)
+    assert outbox.entries[ENTRY]["details"]["push"] == "FCM answered 500"  # type: ignore[index]
+
+
+def test_unregistered_tokens_are_pruned() -> None:
+    dispatcher, outbox, _, _, _ = setup(tokens=("good", "stale"), invalid={"stale"})
+    assert dispatcher.dispatch(ENTRY, NOW).statuses["push"] == "sent"
+    assert outbox.pruned == ["stale"]
+    dispatcher, outbox, _, _, _ = setup(tokens=("stale",), invalid={"stale"})
+    assert dispatcher.dispatch(ENTRY, NOW).statuses["push"] == "skipped"
+
+
+def test_french_users_get_french_text() -> None:
+    dispatcher, _, push, _, _ = setup(replace(UserSettings(), locale="fr"))
+    dispatcher.dispatch(ENTRY, NOW)
+    assert push.sent[0][1] == "7 jours de concentration !"
