@@ -72,6 +72,7 @@ def test_one_tick_maintains_each_user_by_their_own_clock(stores: Any, firestore_
     assert outbox_kinds(firestore_client, freeze) == [
         ("freeze_applied", "2026-11-20"),
         ("freeze_earned", "2026-11-19"),
+        ("milestone", "7-2026-11-13"),  # written by session acceptance, with the seventh day
     ]
     assert outbox_kinds(firestore_client, broken) == [("streak_broken", "2026-11-20")]
     assert outbox_kinds(firestore_client, bonus) == [
