@@ -87,6 +87,16 @@ class UserSettings:
     notifications: NotificationPreferences = field(default_factory=NotificationPreferences)
     locale: str = "en"
 
+    def as_json(self) -> dict[str, object]:
+        """The API's settings body, which is also how they are stored."""
+        return {
+            "timezone": self.timezone,
+            "display_name": self.display_name,
+            "leaderboard_visibility": self.leaderboard_visibility,
+            "notifications": self.notifications.as_json(),
+            "locale": self.locale,
+        }
+
 
 @dataclass(slots=True)
 class UserSnapshot:

@@ -288,13 +288,7 @@ def streak_from_doc(data: Doc) -> StreakRecord:
 
 
 def settings_to_doc(settings: UserSettings) -> Doc:
-    return {
-        "timezone": settings.timezone,
-        "display_name": settings.display_name,
-        "leaderboard_visibility": settings.leaderboard_visibility,
-        "notifications": settings.notifications.as_json(),
-        "locale": settings.locale,
-    }
+    return settings.as_json()
 
 
 def settings_from_doc(data: Doc) -> UserSettings:

@@ -20,7 +20,7 @@ class Message:
 
 
 def _days(n: object, locale: str) -> str:
-    count = int(n)  # type: ignore[call-overload]
+    count = n if isinstance(n, int) else int(str(n))
     if locale == "fr":
         return f"{count} jour" if count in (0, 1) else f"{count} jours"
     return f"{count} day" if count == 1 else f"{count} days"

@@ -152,18 +152,8 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
         ) from None
 
 
-def settings_json(settings: UserSettings) -> dict[str, object]:
-    return {
-        "timezone": settings.timezone,
-        "display_name": settings.display_name,
-        "leaderboard_visibility": settings.leaderboard_visibility,
-        "notifications": settings.notifications.as_json(),
-        "locale": settings.locale,
-    }
-
-
 def get_settings(store: UserStore, uid: str) -> dict[str, object]:
-    return settings_json(store.snapshot(uid, (), ()).settings)
+    return store.snapshot(uid, (), ()).settings.as_json()
 
 
 def update_settings(store: UserStore, uid: str, patch: Mapping[str, object]) -> dict[str, object]:
@@ -174,7 +164,7 @@ def update_settings(store: UserStore, uid: str, patch: Mapping[str, object]) -> 
         raise InvalidRequest(issues)
     if updated != current:
         store.save_settings(uid, updated)
-    return settings_json(updated)
+    return updated.as_json()
 
 
 def _patched(current: UserSettings, patch: Mapping[str, object]) -> tuple[UserSettings, list[FieldIssue]]:
