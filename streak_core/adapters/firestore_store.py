@@ -27,7 +27,7 @@ from streak_core.models import (
     UserSnapshot,
     new_maintenance_run,
 )
-from streak_core.ports import TransientStoreError, UserTransaction
+from streak_core.ports import Recipient, TransientStoreError, UserTransaction
 
 T = TypeVar("T")
 Doc = dict[str, Any]
@@ -126,8 +126,7 @@ class FirestoreUserStore:
             attempt(client.transaction(max_attempts=self._max_attempts))
 
     def _device(self, uid: str, token: str) -> Any:
-        # FCM tokens are long and not meant as document ids: the id is a digest, the token a field.
-        return self._user(uid).collection("devices").document(hashlib.sha256(token.encode()).hexdigest())
+        return self._user(uid).collection("devices").document(device_id(token))
 
     def add_device(self, uid: str, token: str, platform: str, now: datetime) -> bool:
         ref = self._device(uid, token)
@@ -397,6 +396,11 @@ def _due_user(uid: str, data: Doc, version: object) -> DueUser:
     return DueUser(uid, UserSettings(timezone=record.timezone_setting), record, version)
 
 
+def device_id(token: str) -> str:
+    """FCM tokens are long and not meant as document ids: the id is a digest, the token a field."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def outbox_to_doc(entry: OutboxEntry) -> Doc:
     return {
         "uid": entry.uid,
@@ -498,3 +502,47 @@ class FirestoreDeadLetters:
     def remove(self, letter_id: str) -> None:
         with transient_errors_as_retryable():
             self._collection().document(letter_id).delete()
+
+
+class FirestoreOutboxStore:
+    """`outbox/{id}` entries with per-channel status, and who they go to (settings, zone, devices, email)."""
+
+    def __init__(self, client: LazyFirestore, email_of: Callable[[str], str | None]) -> None:
+        self._client = client
+        self._email_of = email_of  # the Auth user record's address, in production
+
+    def entry(self, entry_id: str) -> dict[str, object] | None:
+        with transient_errors_as_retryable():
+            doc = self._client().collection("outbox").document(entry_id).get()
+        return {"id": doc.id, **doc.to_dict()} if doc.exists else None
+
+    def recipient(self, uid: str) -> Recipient:
+        client = self._client()
+        user_ref = client.collection("users").document(uid)
+        with transient_errors_as_retryable():
+            docs = {
+                d.reference.parent.id: d
+                for d in client.get_all([user_ref, client.collection("streaks").document(uid)])
+            }
+            tokens = tuple(str(d.get("token")) for d in user_ref.collection("devices").stream())
+        user_doc, streak_doc = docs.get("users"), docs.get("streaks")
+        settings = settings_from_doc(user_doc.to_dict()) if user_doc and user_doc.exists else UserSettings()
+        streak = streak_from_doc(streak_doc.to_dict()) if streak_doc and streak_doc.exists else StreakRecord()
+        timezone = settings.timezone or streak.latest_session_timezone or "UTC"
+        return Recipient(uid, settings, timezone, self._email_of(uid), tokens)
+
+    def record(self, entry_id: str, channel: str, status: str, detail: str | None, attempts: int) -> None:
+        update = {
+            f"channels.{channel}": status,
+            f"attempts_by_channel.{channel}": attempts,
+            f"details.{channel}": detail,
+            "updated_at": firestore.SERVER_TIMESTAMP,
+        }
+        with transient_errors_as_retryable():
+            self._client().collection("outbox").document(entry_id).update(update)
+
+    def prune_tokens(self, uid: str, tokens: tuple[str, ...]) -> None:
+        devices = self._client().collection("users").document(uid).collection("devices")
+        with transient_errors_as_retryable():
+            for token in tokens:
+                devices.document(device_id(token)).delete()

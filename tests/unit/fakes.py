@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
@@ -19,7 +20,14 @@ from streak_core.models import (
     UserSnapshot,
     new_maintenance_run,
 )
-from streak_core.ports import InvalidToken, Principal, TransientStoreError, UserTransaction
+from streak_core.ports import (
+    DeliveryError,
+    InvalidToken,
+    Principal,
+    PushOutcome,
+    TransientStoreError,
+    UserTransaction,
+)
 
 T = TypeVar("T")
 
@@ -246,3 +254,35 @@ class RecordingQueue:
         if self.down:
             raise ConnectionError("queue unavailable")
         self.tasks.append(payload)
+
+
+@dataclass
+class FakePush:
+    invalid: set[str] = field(default_factory=set)
+    failures: int = 0
+    sent: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
+
+    def send(self, tokens: tuple[str, ...], title: str, body: str, data: dict[str, str]) -> PushOutcome:
+        if self.failures:
+            self.failures -= 1
+            raise DeliveryError("FCM answered 500")
+        self.sent.append((tokens, title, body))
+        return PushOutcome(
+            len([t for t in tokens if t not in self.invalid]), tuple(t for t in tokens if t in self.invalid)
+        )
+
+
+@dataclass
+class FakeEmail:
+    sent: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def send(self, address: str, subject: str, text: str, html: str) -> None:
+        self.sent.append((address, subject, text, html))
+
+
+@dataclass
+class FakeLater:
+    scheduled: list[tuple[str, datetime]] = field(default_factory=list)
+
+    def dispatch_at(self, entry_id: str, when: datetime) -> None:
+        self.scheduled.append((entry_id, when))

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from streak_core.models import NotificationPreferences, UserSettings
-from streak_core.ports import DeliveryError, PushOutcome, Recipient
+from streak_core.ports import Recipient
 from streak_core.services.dispatch import Dispatcher
+from tests.unit.fakes import FakeEmail, FakeLater, FakePush
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)  # 13:00 in Paris
 ENTRY = "u1:milestone:7-2026-11-15"
@@ -33,38 +34,6 @@ class FakeOutbox:
 
     def prune_tokens(self, uid: str, tokens: tuple[str, ...]) -> None:
         self.pruned.extend(tokens)
-
-
-@dataclass
-class FakePush:
-    invalid: set[str] = field(default_factory=set)
-    failures: int = 0
-    sent: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
-
-    def send(self, tokens: tuple[str, ...], title: str, body: str, data: dict[str, str]) -> PushOutcome:
-        if self.failures:
-            self.failures -= 1
-            raise DeliveryError("FCM answered 500")
-        self.sent.append((tokens, title, body))
-        return PushOutcome(
-            len([t for t in tokens if t not in self.invalid]), tuple(t for t in tokens if t in self.invalid)
-        )
-
-
-@dataclass
-class FakeEmail:
-    sent: list[tuple[str, str, str, str]] = field(default_factory=list)
-
-    def send(self, address: str, subject: str, text: str, html: str) -> None:
-        self.sent.append((address, subject, text, html))
-
-
-@dataclass
-class FakeLater:
-    scheduled: list[tuple[str, datetime]] = field(default_factory=list)
-
-    def dispatch_at(self, entry_id: str, when: datetime) -> None:
-        self.scheduled.append((entry_id, when))
 
 
 def setup(settings: UserSettings | None = None, tokens: tuple[str, ...] = ("tok-1",), **push: object):
