@@ -104,7 +104,7 @@ class Stack:
 
     workdir: Path
     project_id: str = "demo-focus-streaks"
-    components: tuple[str, ...] = ("firestore", "pubsub", "auth", "tasks", "functions")
+    components: tuple[str, ...] = ("firestore", "pubsub", "auth", "tasks", "smtp", "functions")
     extra_env: dict[str, str] = field(default_factory=dict)
     services: list[Service] = field(default_factory=list)
     hosts: dict[str, str] = field(default_factory=dict)
@@ -119,6 +119,7 @@ class Stack:
                 "pubsub": self._start_pubsub,
                 "auth": self._start_auth,
                 "tasks": self._start_tasks,
+                "smtp": self._start_smtp,
             }
             for name in self.components:
                 if name in starters:
@@ -159,6 +160,8 @@ class Stack:
             env["FIREBASE_AUTH_EMULATOR_HOST"] = self.hosts["auth"]
         if "tasks" in self.hosts:
             env["CLOUD_TASKS_EMULATOR_HOST"] = self.hosts["tasks"]
+        if "smtp" in self.hosts:
+            env["SMTP_HOST"], env["SMTP_PORT"] = self.hosts["smtp"].rsplit(":", 1)
         return env
 
     def info(self) -> dict[str, object]:
@@ -175,7 +178,8 @@ class Stack:
                 if name in self.hosts
             },
             "fcm_url": None,
-            "smtp_host": None,
+            "smtp_host": self.hosts.get("smtp"),
+            "smtp_mailbox": str(self.mailbox) if "smtp" in self.hosts else None,
             "pids": [s.process.pid for s in self.services],
         }
 
@@ -248,6 +252,16 @@ class Stack:
             env={"NO_UPDATE_NOTIFIER": "1", "FIREBASE_CLI_DISABLE_UPDATE_CHECK": "1", "CI": "true"},
             cwd=self.workdir,
         )
+
+    @property
+    def mailbox(self) -> Path:
+        """The Maildir where the local SMTP server keeps every message it receives."""
+        return self.workdir / "mail"
+
+    def _start_smtp(self) -> None:
+        self.hosts["smtp"] = f"{HOST}:{free_port()}"
+        argv = [sys.executable, "-m", "aiosmtpd", "-n", "-l", self.hosts["smtp"]]
+        self._spawn("smtp", [*argv, "-c", "aiosmtpd.handlers.Mailbox", str(self.mailbox)])
 
     def _start_tasks(self) -> None:
         self.hosts["tasks"] = f"{HOST}:{free_port()}"
