@@ -200,13 +200,7 @@ class _Transaction:
         streak: StreakRecord,
         outbox: Iterable[OutboxEntry] = (),
     ) -> None:
-        entries = list(outbox)
-        refs = [self._client.collection("outbox").document(entry.id) for entry in entries]
-        # Still a read, so it comes before the first write of the transaction.
-        existing = {doc.id for doc in self._tx.get_all(refs) if doc.exists} if refs else set()
-        for entry, ref in zip(entries, refs, strict=True):
-            if entry.id not in existing:
-                self._tx.create(ref, outbox_to_doc(entry))
+        create_missing_outbox(self._client, self._tx, outbox)
         user = self._client.collection("users").document(self._uid)
         for stored in sessions:
             self._tx.create(user.collection("sessions").document(stored.session.id), session_to_doc(stored))
@@ -379,13 +373,8 @@ class FirestoreMaintenanceStore:
             if not snapshot.exists:
                 return
             fresh = _due_user(uid, snapshot.to_dict(), None)
-            outbox = maintain(fresh)
-            outbox_refs = [client.collection("outbox").document(e.id) for e in outbox]
-            existing = {d.id for d in transaction.get_all(outbox_refs) if d.exists} if outbox_refs else set()
+            create_missing_outbox(client, transaction, maintain(fresh))
             transaction.set(streak_ref, streak_to_doc(uid, fresh.streak))
-            for entry, ref in zip(outbox, outbox_refs, strict=True):
-                if entry.id not in existing:
-                    transaction.create(ref, outbox_to_doc(entry))
 
         with transient_errors_as_retryable():
             attempt(client.transaction(max_attempts=10))
@@ -399,6 +388,19 @@ def _due_user(uid: str, data: Doc, version: object) -> DueUser:
 def device_id(token: str) -> str:
     """FCM tokens are long and not meant as document ids: the id is a digest, the token a field."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_missing_outbox(client: Any, transaction: Any, entries: Iterable[OutboxEntry]) -> None:
+    """Create the entries that do not exist yet; existing ones keep their delivery status.
+
+    It reads, so call it before the transaction's first write.
+    """
+    wanted = list(entries)
+    refs = [client.collection("outbox").document(entry.id) for entry in wanted]
+    existing = {doc.id for doc in transaction.get_all(refs) if doc.exists} if refs else set()
+    for entry, ref in zip(wanted, refs, strict=True):
+        if entry.id not in existing:
+            transaction.create(ref, outbox_to_doc(entry))
 
 
 def outbox_to_doc(entry: OutboxEntry) -> Doc:
