@@ -147,3 +147,8 @@ def new_maintenance_run(run_id: str, now: datetime) -> dict[str, object]:
         "started_at": now,
         "finished_at": None,
     }
+
+
+def user_timezone(settings: UserSettings, streak: StreakRecord) -> str:
+    """The zone of the user's "today": their setting, else the zone of their latest session, else UTC."""
+    return settings.timezone or streak.latest_session_timezone or "UTC"

@@ -26,6 +26,7 @@ from streak_core.models import (
     UserSettings,
     UserSnapshot,
     new_maintenance_run,
+    user_timezone,
 )
 from streak_core.ports import Recipient, TransientStoreError, UserTransaction
 
@@ -530,8 +531,7 @@ class FirestoreOutboxStore:
         user_doc, streak_doc = docs.get("users"), docs.get("streaks")
         settings = settings_from_doc(user_doc.to_dict()) if user_doc and user_doc.exists else UserSettings()
         streak = streak_from_doc(streak_doc.to_dict()) if streak_doc and streak_doc.exists else StreakRecord()
-        timezone = settings.timezone or streak.latest_session_timezone or "UTC"
-        return Recipient(uid, settings, timezone, self._email_of(uid), tokens)
+        return Recipient(uid, settings, user_timezone(settings, streak), self._email_of(uid), tokens)
 
     def record(self, entry_id: str, channel: str, status: str, detail: str | None, attempts: int) -> None:
         update = {

@@ -13,9 +13,9 @@ from typing import TypeVar
 
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.maintenance import close_days
-from streak_core.models import DueUser, OutboxEntry
+from streak_core.models import DueUser, OutboxEntry, user_timezone
 from streak_core.ports import MaintenanceStore, RetryQueue, TransientStoreError
-from streak_core.services.views import local_today, next_local_midnight, user_timezone
+from streak_core.services.views import local_today, next_local_midnight
 
 T = TypeVar("T")
 # About 100 users per commit, 4 commits in flight, was fastest on the emulator (bench/maintenance.py);

@@ -18,6 +18,7 @@ from streak_core.models import (
     VISIBILITIES,
     NotificationPreferences,
     UserSettings,
+    user_timezone,
 )
 from streak_core.ports import UserStore
 from streak_core.services.views import (
@@ -26,7 +27,6 @@ from streak_core.services.views import (
     local_today,
     streak_json,
     today_candidates,
-    user_timezone,
 )
 
 QUIET_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")

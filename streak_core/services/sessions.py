@@ -11,7 +11,7 @@ from streak_core.domain.days import DayState
 from streak_core.domain.engine import apply_session
 from streak_core.domain.sessions import FieldIssue, Session, SessionRejected, parse_session
 from streak_core.domain.timeline import split_by_local_day
-from streak_core.models import DayRecord, OutboxEntry, StoredSession, StreakRecord
+from streak_core.models import DayRecord, OutboxEntry, StoredSession, StreakRecord, user_timezone
 from streak_core.ports import UserStore, UserTransaction
 from streak_core.services.views import (
     day_json,
@@ -19,7 +19,6 @@ from streak_core.services.views import (
     next_local_midnight,
     streak_json,
     today_candidates,
-    user_timezone,
 )
 
 CREATED, DUPLICATE, CONFLICT, INVALID = 201, 200, 409, 422

@@ -10,12 +10,7 @@ from streak_core.domain.days import view_day
 from streak_core.domain.sessions import instant_ms
 from streak_core.domain.timeline import local_date, next_day_boundary, zone_named
 from streak_core.domain.xp import level_for, total_xp
-from streak_core.models import DayRecord, StreakRecord, UserSettings
-
-
-def user_timezone(settings: UserSettings, streak: StreakRecord) -> str:
-    """The user's setting, else the zone of their latest session, else UTC."""
-    return settings.timezone or streak.latest_session_timezone or "UTC"
+from streak_core.models import DayRecord, StreakRecord, UserSettings, user_timezone
 
 
 def local_today(now: datetime, timezone: str) -> date:
