@@ -147,30 +147,28 @@ def get_streak(call: Call) -> tuple[int, object]:
     return 200, schemas.StreakOut.model_validate(view).model_dump()
 
 
-def query_date(call: Call, name: str) -> date | None:
-    value = call.request.args.get(name)
-    if value is None:
+def real_date(value: str) -> date | None:
+    """The date written as YYYY-MM-DD, or None if it is not one (2026-02-30 is not)."""
+    if not DATE_PATTERN.fullmatch(value):
         return None
-    return parse_date(value, name)
-
-
-def parse_date(value: str, name: str) -> date:
     try:
-        if DATE_PATTERN.fullmatch(value):
-            return date.fromisoformat(value)
+        return date.fromisoformat(value)
     except ValueError:
-        pass
-    raise validation_error([FieldIssue(name, "invalid_date", "must be a real date as YYYY-MM-DD")])
+        return None
+
+
+def bad_date(name: str) -> FieldIssue:
+    return FieldIssue(name, "invalid_date", "must be a real date as YYYY-MM-DD")
 
 
 def get_calendar(call: Call) -> tuple[int, object]:
     issues: list[FieldIssue] = []
     bounds: dict[str, date | None] = {}
     for name in ("from", "to"):
-        try:
-            bounds[name] = query_date(call, name)
-        except ApiError as error:
-            issues.extend(FieldIssue(**d) for d in error.details)  # type: ignore[attr-defined]
+        value = call.request.args.get(name)
+        bounds[name] = None if value is None else real_date(value)
+        if value is not None and bounds[name] is None:
+            issues.append(bad_date(name))
     if issues:
         raise validation_error(issues)
     days = queries.get_calendar(
@@ -180,7 +178,9 @@ def get_calendar(call: Call) -> tuple[int, object]:
 
 
 def get_day(call: Call) -> tuple[int, object]:
-    day = parse_date(call.params["date"], "date")
+    day = real_date(call.params["date"])
+    if day is None:
+        raise validation_error([bad_date("date")])
     view = queries.explain_day(call.deps.store, call.uid, day, call.deps.config)
     return 200, schemas.DayExplainedOut.model_validate(view).model_dump()
 

@@ -214,3 +214,10 @@ def test_invalid_notification_settings_are_each_reported_and_nothing_changes() -
     fields = {i["field"] for i in response.get_json()["error"]["details"]}
     assert fields == {"locale", "notifications.quiet_hours", "notifications.reminder_hour"}
     assert call(d, "GET", "/v1/me/settings").get_json() == before
+
+
+def test_a_day_that_does_not_exist_is_422_on_the_date_field() -> None:
+    for bad in ("2026-02-30", "21-11-2026", "yesterday"):
+        response = call(deps(), "GET", f"/v1/me/days/{bad}")
+        assert response.status_code == 422, bad
+        assert [d["field"] for d in response.get_json()["error"]["details"]] == ["date"]
