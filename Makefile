@@ -9,7 +9,7 @@ TASKS_VENV := .venv-tasks
 TASKS_STAMP := $(TASKS_VENV)/.installed
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: dev token tick test lint types unit bench-domain bench-accept clean
+.PHONY: dev token tick demo test lint types unit bench-domain bench-accept clean
 
 ## dev: the whole system on the emulators, until Ctrl-C (installs what it needs the first time)
 dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP)
@@ -18,6 +18,10 @@ dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP)
 ## token: an ID token for a demo user of the running stack (`make token ARGS=--admin` for an admin)
 token: $(STAMP)
 	@$(PY) -m devstack.token $(ARGS)
+
+## demo: a demo user reaches a 7-day streak from late sessions; shows the milestone push arriving
+demo: $(STAMP)
+	@$(PY) -m devstack.demo $(ARGS)
 
 ## tick: publish a maintenance tick to the running stack (`make tick ARGS="--now 2026-11-22T00:30:00Z"`)
 tick: $(STAMP)

@@ -1,5 +1,11 @@
 """Cloud Functions entry points: re-exports the function targets and nothing else."""
 
-from functions.entrypoints import api, maintenance_retry, on_maintenance_batch, on_maintenance_tick
+from functions.entrypoints import (
+    api,
+    maintenance_retry,
+    notifications,
+    on_maintenance_batch,
+    on_maintenance_tick,
+)
 
-__all__ = ["api", "maintenance_retry", "on_maintenance_batch", "on_maintenance_tick"]
+__all__ = ["api", "maintenance_retry", "notifications", "on_maintenance_batch", "on_maintenance_tick"]

@@ -7,6 +7,8 @@ import os
 import signal
 import sys
 import time
+import urllib.request
+from pathlib import Path
 from types import FrameType
 
 from devstack.stack import ROOT, Stack, StackError
@@ -45,6 +47,54 @@ def require_running_stack() -> dict[str, object]:
     return info
 
 
+class PushFeed:
+    """Echoes each push the FCM capture server receives, so `make dev` shows notifications arriving."""
+
+    def __init__(self, log: Path) -> None:
+        self._log, self._offset = log, 0
+
+    def show_new(self) -> None:
+        try:
+            with self._log.open("rb") as handle:
+                handle.seek(self._offset)
+                chunk = handle.read()
+        except OSError:
+            return
+        self._offset += len(chunk)
+        for line in chunk.decode(errors="replace").splitlines():
+            if line.startswith("push captured"):
+                print(line, flush=True)
+
+
+class LocalScheduler:
+    """Cloud Scheduler's part locally: the notification sweep every minute, reminders every hour."""
+
+    def __init__(self, info: dict[str, object]) -> None:
+        functions = info.get("functions") or {}
+        self._base = functions.get("notify") if isinstance(functions, dict) else None
+        self._next_sweep = time.time() + 60
+        self._next_reminders = (time.time() // 3600 + 1) * 3600
+
+    def run_due(self, now: float) -> None:
+        if not self._base:
+            return
+        if now >= self._next_sweep:
+            self._next_sweep = now + 60
+            self._post("sweep")
+        if now >= self._next_reminders:
+            self._next_reminders += 3600
+            self._post("reminders")
+
+    def _post(self, route: str) -> None:
+        request = urllib.request.Request(
+            f"{self._base}{route}", data=b"{}", headers={"Content-Type": "application/json"}, method="POST"
+        )
+        try:
+            urllib.request.urlopen(request, timeout=120).close()
+        except OSError as error:
+            print(f"scheduled {route} failed: {error}", file=sys.stderr, flush=True)
+
+
 def main() -> int:
     existing = running_stack()
     if existing:
@@ -70,6 +120,8 @@ def main() -> int:
             "Press Ctrl-C to stop everything.",
             flush=True,
         )
+        scheduler = LocalScheduler(info)
+        pushes = PushFeed(stack.workdir / "fcm.log")
         while True:
             for service in stack.services:
                 if service.process.poll() is not None:
@@ -77,6 +129,8 @@ def main() -> int:
                         f"{service.name} stopped unexpectedly; see {service.log}. Stopping.", file=sys.stderr
                     )
                     return 1
+            pushes.show_new()
+            scheduler.run_due(time.time())
             time.sleep(1)
     except StackError as error:
         print(f"Cannot start the local stack: {error}", file=sys.stderr)

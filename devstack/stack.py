@@ -104,7 +104,7 @@ class Stack:
 
     workdir: Path
     project_id: str = "demo-focus-streaks"
-    components: tuple[str, ...] = ("firestore", "pubsub", "auth", "tasks", "smtp", "functions")
+    components: tuple[str, ...] = ("firestore", "pubsub", "auth", "tasks", "smtp", "fcm", "functions")
     extra_env: dict[str, str] = field(default_factory=dict)
     services: list[Service] = field(default_factory=list)
     hosts: dict[str, str] = field(default_factory=dict)
@@ -120,6 +120,7 @@ class Stack:
                 "auth": self._start_auth,
                 "tasks": self._start_tasks,
                 "smtp": self._start_smtp,
+                "fcm": self._start_fcm,
             }
             for name in self.components:
                 if name in starters:
@@ -162,6 +163,8 @@ class Stack:
             env["CLOUD_TASKS_EMULATOR_HOST"] = self.hosts["tasks"]
         if "smtp" in self.hosts:
             env["SMTP_HOST"], env["SMTP_PORT"] = self.hosts["smtp"].rsplit(":", 1)
+        if "fcm" in self.hosts:
+            env["FCM_URL"] = self.fcm_url
         return env
 
     def info(self) -> dict[str, object]:
@@ -174,10 +177,10 @@ class Stack:
             "tasks_host": self.hosts.get("tasks"),
             "functions": {
                 name: f"http://{self.hosts[name]}/"
-                for name in ("tick", "batch", "retry")
+                for name in ("tick", "batch", "retry", "notify")
                 if name in self.hosts
             },
-            "fcm_url": None,
+            "fcm_url": self.fcm_url if "fcm" in self.hosts else None,
             "smtp_host": self.hosts.get("smtp"),
             "smtp_mailbox": str(self.mailbox) if "smtp" in self.hosts else None,
             "pids": [s.process.pid for s in self.services],
@@ -263,6 +266,16 @@ class Stack:
         argv = [sys.executable, "-m", "aiosmtpd", "-n", "-l", self.hosts["smtp"]]
         self._spawn("smtp", [*argv, "-c", "aiosmtpd.handlers.Mailbox", str(self.mailbox)])
 
+    @property
+    def fcm_url(self) -> str:
+        """The local FCM v1 stand-in (devstack/fcm_capture.py); GET {fcm_url}/captured lists what arrived."""
+        return f"http://{self.hosts['fcm']}"
+
+    def _start_fcm(self) -> None:
+        self.hosts["fcm"] = f"{HOST}:{free_port()}"
+        port = self.hosts["fcm"].rsplit(":", 1)[1]
+        self._spawn("fcm", [sys.executable, "-m", "devstack.fcm_capture", "--host", HOST, "--port", port])
+
     def _start_tasks(self) -> None:
         self.hosts["tasks"] = f"{HOST}:{free_port()}"
         port = self.hosts["tasks"].rsplit(":", 1)[1]
@@ -279,6 +292,7 @@ class Stack:
             ]
         if "tasks" in self.hosts:
             targets.append(("retry", "maintenance_retry", "http"))
+            targets.append(("notify", "notifications", "http"))
         return targets
 
     def _start_functions(self) -> list[str]:
@@ -295,6 +309,8 @@ class Stack:
         }
         if "retry" in self.hosts:
             env["MAINTENANCE_RETRY_URL"] = f"http://{self.hosts['retry']}/"
+        if "notify" in self.hosts:
+            env["NOTIFICATIONS_DISPATCH_URL"] = f"http://{self.hosts['notify']}/dispatch"
         for name, target, signature in targets:
             port = self.hosts[name].rsplit(":", 1)[1]
             argv = [str(FUNCTIONS_FRAMEWORK), "--target", target, "--signature-type", signature]
@@ -321,9 +337,8 @@ class Stack:
 
             client = tasks_client()
             parent = f"projects/{self.project_id}/locations/{TASKS_LOCATION}"
-            client.create_queue(
-                parent=parent, queue={"name": f"{parent}/queues/maintenance-retry"}, timeout=30
-            )
+            for queue in ("maintenance-retry", "notifications"):
+                client.create_queue(parent=parent, queue={"name": f"{parent}/queues/{queue}"}, timeout=30)
 
     # --- readiness -------------------------------------------------------------------------------
     def _probe(self, name: str) -> bool:
@@ -336,6 +351,8 @@ class Stack:
             return http_ok(f"http://{host}/emulator/v1/projects/{self.project_id}/config")
         if name == "functions":
             return http_ok(f"http://{host}/v1/openapi.json")
+        if name == "fcm":
+            return http_ok(f"http://{host}/captured")
         return tcp_ok(host)
 
     def _wait(self, name: str) -> None:

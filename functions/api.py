@@ -99,7 +99,7 @@ def post_session(call: Call) -> tuple[int, object]:
     model = parse_model(schemas.SessionIn, body)
     check_owner(call, model.user_id)
     raw = model.model_dump(exclude={"user_id"})
-    outcome = accept_sessions(call.deps.store, call.uid, [raw], call.now, call.deps.config)
+    outcome = accept_sessions(call.deps.store, call.uid, [raw], call.now, call.deps.config, call.deps.notify)
     item = outcome.items[0]
     if item.issues:
         raise validation_error(item.issues)
@@ -135,7 +135,9 @@ def post_batch(call: Call) -> tuple[int, object]:
             continue
         accepted_raws.append(model.model_dump(exclude={"user_id"}))
         positions.append(n)
-    outcome = accept_sessions(call.deps.store, call.uid, accepted_raws, call.now, call.deps.config)
+    outcome = accept_sessions(
+        call.deps.store, call.uid, accepted_raws, call.now, call.deps.config, call.deps.notify
+    )
     for n, item in zip(positions, outcome.items, strict=True):
         results[n] = {"id": item.id, "status": item.status, "error": item_error(item)}
     payload = {"results": results, "streak": outcome.streak}
@@ -216,7 +218,7 @@ def get_settings(call: Call) -> tuple[int, object]:
 def patch_settings(call: Call) -> tuple[int, object]:
     body = json_body(call.request)
     parse_model(schemas.SettingsPatch, body)  # shape and types; the service checks the values
-    view = queries.update_settings(call.deps.store, call.uid, body)
+    view = queries.update_settings(call.deps.store, call.uid, body, call.now)
     return 200, schemas.SettingsOut.model_validate(view).model_dump()
 
 

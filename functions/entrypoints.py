@@ -9,7 +9,8 @@ import functions_framework
 
 from functions.api import handle
 from functions.maintenance import handle_batch, handle_retry, handle_tick
-from streak_core.bootstrap import api_dependencies, maintenance_dependencies
+from functions.notifications import handle_notifications
+from streak_core.bootstrap import api_dependencies, maintenance_dependencies, notification_dependencies
 
 
 @functions_framework.http
@@ -30,3 +31,8 @@ def on_maintenance_batch(event: Any) -> None:
 @functions_framework.http
 def maintenance_retry(request: flask.Request) -> flask.Response:
     return handle_retry(request, maintenance_dependencies())
+
+
+@functions_framework.http
+def notifications(request: flask.Request) -> flask.Response:
+    return handle_notifications(request, notification_dependencies())

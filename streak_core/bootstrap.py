@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
-from streak_core.ports import Clock, DeadLetterStore, Publisher, RunStore, TokenVerifier, UserStore
+from streak_core.ports import (
+    Clock,
+    DeadLetterStore,
+    DispatchQueue,
+    Publisher,
+    ReminderStore,
+    RunStore,
+    TokenVerifier,
+    UserStore,
+)
+from streak_core.services.dispatch import Dispatcher
 from streak_core.services.maintenance import BatchWorker
 from streak_core.services.rate_limit import RateLimiter
 
@@ -23,10 +33,26 @@ class ApiDependencies:
     runs: RunStore | None = None
     dead_letters: DeadLetterStore | None = None
     replay_worker: BatchWorker | None = None
+    notify: DispatchQueue | None = None
 
 
 def project_id() -> str | None:
     return os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCLOUD_PROJECT")
+
+
+def notifications_queue() -> DispatchQueue | None:
+    """The `notifications` Cloud Tasks queue, whose tasks call the `notifications` function's /dispatch.
+
+    None without NOTIFICATIONS_DISPATCH_URL: entries are then sent by the scheduled sweep alone.
+    """
+    from streak_core.adapters.cloud_tasks import CloudTasksDispatchQueue, CloudTasksQueue
+
+    url = os.environ.get("NOTIFICATIONS_DISPATCH_URL")
+    if not url:
+        return None
+    location = os.environ.get("TASKS_LOCATION", "us-central1")
+    queue = os.environ.get("NOTIFICATIONS_QUEUE", "notifications")
+    return CloudTasksDispatchQueue(CloudTasksQueue(project_id(), location, queue, url))
 
 
 @cache
@@ -44,11 +70,13 @@ def api_dependencies() -> ApiDependencies:
 
     project = project_id()
     firestore = LazyFirestore(project)
+    notify = notifications_queue()
     return ApiDependencies(
         store=FirestoreUserStore(firestore),
         runs=FirestoreRunStore(firestore),
         dead_letters=FirestoreDeadLetters(firestore),
-        replay_worker=BatchWorker(FirestoreMaintenanceStore(firestore), DEFAULT_CONFIG),
+        replay_worker=BatchWorker(FirestoreMaintenanceStore(firestore), DEFAULT_CONFIG, notify=notify),
+        notify=notify,
         verifier=FirebaseTokenVerifier(project),
         clock=SystemClock(),
         allow_clock_override=os.environ.get("ALLOW_CLOCK_OVERRIDE") == "1",
@@ -97,11 +125,56 @@ def maintenance_dependencies() -> MaintenanceDependencies:
         runs=FirestoreRunStore(firestore),
         publisher=PubSubPublisher(project),
         dead_letters=FirestoreDeadLetters(firestore),
-        batch_worker=BatchWorker(store, DEFAULT_CONFIG, retry_queue=queue),
-        retry_worker=BatchWorker(store, DEFAULT_CONFIG),
+        batch_worker=BatchWorker(store, DEFAULT_CONFIG, retry_queue=queue, notify=notifications_queue()),
+        retry_worker=BatchWorker(store, DEFAULT_CONFIG, notify=notifications_queue()),
         clock=SystemClock(),
         allow_clock_override=os.environ.get("ALLOW_CLOCK_OVERRIDE") == "1",
         page_size=int(os.environ.get("MAINTENANCE_PAGE_SIZE", "500")),
         query_page_size=int(os.environ.get("MAINTENANCE_QUERY_PAGE_SIZE", "5000")),
         max_attempts=int(os.environ.get("MAINTENANCE_RETRY_MAX_ATTEMPTS", "5")),
+    )
+
+
+@dataclass
+class NotificationDependencies:
+    dispatcher: Dispatcher
+    reminders: ReminderStore
+    clock: Clock
+    config: StreakConfig = DEFAULT_CONFIG
+    allow_clock_override: bool = False
+    sweep_limit: int = 200
+
+
+@cache
+def notification_dependencies() -> NotificationDependencies:
+    """Built on the first request of an instance; importing this module needs no credentials."""
+    from streak_core.adapters.fcm_push import FcmPushSender
+    from streak_core.adapters.firebase_auth import AuthEmailDirectory
+    from streak_core.adapters.firestore_reminders import FirestoreReminderStore
+    from streak_core.adapters.firestore_store import FirestoreOutboxStore, LazyFirestore
+    from streak_core.adapters.smtp_email import SmtpEmailSender
+    from streak_core.adapters.system_clock import SystemClock
+
+    project = project_id()
+    firestore = LazyFirestore(project)
+    directory = AuthEmailDirectory(project)
+    email = SmtpEmailSender(
+        os.environ.get("SMTP_HOST", "localhost"),
+        int(os.environ.get("SMTP_PORT", "25")),
+        os.environ.get("SMTP_SENDER", "Focus Streaks <streaks@localhost>"),
+        username=os.environ.get("SMTP_USERNAME") or None,
+        password=os.environ.get("SMTP_PASSWORD") or None,
+        starttls=os.environ.get("SMTP_STARTTLS") == "1",
+    )
+    return NotificationDependencies(
+        dispatcher=Dispatcher(
+            FirestoreOutboxStore(firestore, email_of=directory.email_of),
+            FcmPushSender(project, os.environ.get("FCM_URL") or None),
+            email,
+            notifications_queue(),
+        ),
+        reminders=FirestoreReminderStore(firestore),
+        clock=SystemClock(),
+        allow_clock_override=os.environ.get("ALLOW_CLOCK_OVERRIDE") == "1",
+        sweep_limit=int(os.environ.get("NOTIFICATIONS_SWEEP_LIMIT", "200")),
     )

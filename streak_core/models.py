@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from streak_core.domain.days import DayState
 from streak_core.domain.sessions import Session
@@ -58,6 +58,7 @@ class StreakRecord:
     # A copy of the user's timezone setting, kept in step by the settings transaction, so maintenance
     # reads one document per user instead of two.
     timezone_setting: str | None = None
+    reminder_at: datetime | None = None  # when the hourly reminder tick next looks at this user
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,10 @@ class UserSnapshot:
     streak: StreakRecord
     days: dict[date, DayRecord]
     sessions: dict[str, StoredSession]
+
+
+# An outbox entry not settled by then is the sweep's: its task was lost, or it is still being retried.
+SWEEP_GRACE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)

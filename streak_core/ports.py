@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
 from streak_core.models import (
@@ -53,7 +53,9 @@ class UserStore(Protocol):
 
     def days_between(self, uid: str, first: date, last: date) -> dict[date, DayRecord]: ...
 
-    def save_settings(self, uid: str, settings: UserSettings) -> None: ...
+    def save_settings(self, uid: str, settings: UserSettings, now: datetime) -> None:
+        """Save the settings and their copy on the streak; the streak's next reminder is due from `now`."""
+        ...
 
     def add_device(self, uid: str, token: str, platform: str, now: datetime) -> bool:
         """Register an FCM token (True if it is new; a known token is refreshed)."""
@@ -162,13 +164,29 @@ class DeliveryError(Exception):
 
 
 class OutboxStore(Protocol):
-    def entry(self, entry_id: str) -> dict[str, object] | None:
-        """The outbox entry with `channels` (status per channel) and `attempts` (per channel)."""
+    def claim(self, entry_id: str, now: datetime, lease: timedelta) -> dict[str, object] | None:
+        """Take the entry for one dispatch, or None if it is gone or another dispatch holds a live lease.
+
+        The entry carries `channels` (status per channel) and `attempts_by_channel`. The lease keeps two
+        concurrent dispatches (a task and the sweep) from sending the same channel twice.
+        """
+        ...
+
+    def release(self, entry_id: str, sweep_after: datetime | None) -> None:
+        """Drop the lease; `sweep_after` None means every channel is settled and the sweep may forget it."""
+        ...
+
+    def due_for_sweep(self, now: datetime, limit: int) -> list[str]:
+        """Ids of entries still unsettled whose `sweep_after` has passed, oldest first."""
         ...
 
     def recipient(self, uid: str) -> Recipient: ...
 
-    def record(self, entry_id: str, channel: str, status: str, detail: str | None, attempts: int) -> None: ...
+    def record(
+        self, entry_id: str, channel: str, status: str, detail: str | None, attempts: int, now: datetime
+    ) -> None:
+        """Store a channel's status, its detail (skip reason or error), attempt count and when it was set."""
+        ...
 
     def prune_tokens(self, uid: str, tokens: tuple[str, ...]) -> None: ...
 
@@ -181,7 +199,34 @@ class EmailSender(Protocol):
     def send(self, address: str, subject: str, text: str, html: str) -> None: ...
 
 
-class LaterScheduler(Protocol):
+class DispatchQueue(Protocol):
     def dispatch_at(self, entry_id: str, when: datetime) -> None:
-        """Ask for this entry to be dispatched again at `when` (a Cloud Tasks schedule time)."""
+        """Ask for this entry to be dispatched at `when` (a Cloud Tasks task with that schedule time)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderCandidate:
+    """A user whose reminder time has come: settings and streak as read, `version` guards the write."""
+
+    uid: str
+    settings: UserSettings
+    streak: StreakRecord
+    version: object
+
+
+class ReminderStore(Protocol):
+    def due_reminders(self, now: datetime, limit: int) -> list[ReminderCandidate]:
+        """Users whose `reminder_at` is not after `now`, soonest first."""
+        ...
+
+    def focus_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
+        """Focus so far on each (user, local date); missing days count 0."""
+        ...
+
+    def commit_reminders(
+        self, plans: list[tuple[ReminderCandidate, datetime, OutboxEntry | None]]
+    ) -> list[str]:
+        """Move each `reminder_at` on, writing its entry in the same commit, unless the streak changed since
+        it was read (it is then due again at once). Returns the ids of the entries written."""
         ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from datetime import datetime
 from typing import Any
 
 from google.api_core import exceptions as gexc
@@ -32,6 +33,16 @@ class CloudTasksQueue:
         self._tasks: Lazy[Any] = Lazy(tasks_client)
 
     def enqueue(self, payload: dict[str, object]) -> None:
+        name = None
+        if payload.get("run_id") and payload.get("uid"):
+            # A deterministic name: a redelivered batch cannot queue the same user twice for one run.
+            name = f"{payload['run_id']}-{payload['uid']}"
+        self.create(payload, name)
+
+    def create(
+        self, payload: dict[str, object], name: str | None = None, when: datetime | None = None
+    ) -> None:
+        """Queue one task; a task of the same name already queued counts as done."""
         task: dict[str, Any] = {
             "http_request": {
                 "http_method": tasks_v2.HttpMethod.POST,
@@ -40,11 +51,22 @@ class CloudTasksQueue:
                 "body": json.dumps(payload).encode(),
             }
         }
-        if payload.get("run_id") and payload.get("uid"):
-            # A deterministic name: a redelivered batch cannot queue the same user twice for one run.
-            name = re.sub(r"[^A-Za-z0-9_-]", "-", f"{payload['run_id']}-{payload['uid']}")[:400]
-            task["name"] = f"{self._parent}/tasks/{name}"
+        if name is not None:
+            task["name"] = f"{self._parent}/tasks/{re.sub(r'[^A-Za-z0-9_-]', '-', name)[:400]}"
+        if when is not None:
+            task["schedule_time"] = when
         try:
             self._tasks().create_task(parent=self._parent, task=task, timeout=30)
         except gexc.AlreadyExists:
             return
+
+
+class CloudTasksDispatchQueue:
+    """The `notifications` queue: one task per entry and moment, so a repeated announcement is a no-op."""
+
+    def __init__(self, queue: CloudTasksQueue) -> None:
+        self._queue = queue
+
+    def dispatch_at(self, entry_id: str, when: datetime) -> None:
+        payload: dict[str, object] = {"entry_id": entry_id, "at": when.isoformat()}
+        self._queue.create(payload, name=f"{entry_id}-{int(when.timestamp())}", when=when)

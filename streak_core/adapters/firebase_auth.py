@@ -5,15 +5,16 @@ from __future__ import annotations
 import base64
 import json
 import os
-import threading
 import time
 from collections import OrderedDict
 from typing import Any
 
 import firebase_admin
 from firebase_admin import auth
+from firebase_admin import exceptions as firebase_exceptions
 
-from streak_core.ports import InvalidToken, Principal
+from streak_core.adapters.lazy import Lazy
+from streak_core.ports import DeliveryError, InvalidToken, Principal
 
 CACHE_SECONDS = 60.0
 CACHE_SIZE = 10_000
@@ -29,19 +30,8 @@ class FirebaseTokenVerifier:
     """
 
     def __init__(self, project_id: str | None) -> None:
-        self._project_id = project_id
-        self._app: Any = None
-        self._lock = threading.Lock()
+        self._firebase_app = Lazy(lambda: _initialize_app(project_id, f"streaks-{id(self)}"))
         self._cache: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
-
-    def _firebase_app(self) -> Any:
-        if self._app is None:
-            with self._lock:
-                if self._app is None:
-                    options = {"projectId": self._project_id} if self._project_id else None
-                    name = f"streaks-{id(self)}"
-                    self._app = firebase_admin.initialize_app(options=options, name=name)
-        return self._app
 
     def verify(self, token: str) -> Principal:
         now = time.monotonic()
@@ -63,6 +53,27 @@ class FirebaseTokenVerifier:
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return principal
+
+
+class AuthEmailDirectory:
+    """Where email notifications go: the address on the user's Firebase Auth record."""
+
+    def __init__(self, project_id: str | None) -> None:
+        self._firebase_app = Lazy(lambda: _initialize_app(project_id, f"directory-{id(self)}"))
+
+    def email_of(self, uid: str) -> str | None:
+        try:
+            record = auth.get_user(uid, app=self._firebase_app())
+        except auth.UserNotFoundError:
+            return None
+        except firebase_exceptions.FirebaseError as exc:  # worth retrying: the channel stays pending
+            raise DeliveryError(f"could not look up the user's email: {exc}") from exc
+        return str(record.email) if record.email and not record.disabled else None
+
+
+def _initialize_app(project_id: str | None, name: str) -> Any:
+    options = {"projectId": project_id} if project_id else None
+    return firebase_admin.initialize_app(options=options, name=name)
 
 
 def _check_emulator_shape(token: str) -> None:

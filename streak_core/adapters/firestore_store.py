@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from google.api_core import exceptions as gexc
@@ -17,6 +17,7 @@ from streak_core.domain.days import DayState
 from streak_core.domain.sessions import Session, parse_instant
 from streak_core.domain.streaks import StreakState
 from streak_core.models import (
+    SWEEP_GRACE,
     DayRecord,
     DueUser,
     NotificationPreferences,
@@ -111,7 +112,7 @@ class FirestoreUserStore:
             records = [day_from_doc(doc.to_dict()) for doc in query.stream()]
         return {r.day: r for r in records}
 
-    def save_settings(self, uid: str, settings: UserSettings) -> None:
+    def save_settings(self, uid: str, settings: UserSettings, now: datetime) -> None:
         """The settings and their copy on the streak document change together, in one transaction."""
         client = self._client()
         streak_ref = client.collection("streaks").document(uid)
@@ -121,7 +122,9 @@ class FirestoreUserStore:
             streak_exists = streak_ref.get(transaction=transaction).exists
             transaction.set(self._user(uid), settings_to_doc(settings), merge=True)
             if streak_exists:
-                transaction.update(streak_ref, {"timezone_setting": settings.timezone})
+                # The reminder hour or zone may have moved: the next reminder tick works it out afresh.
+                update = {"timezone_setting": settings.timezone, "reminder_at": now}
+                transaction.update(streak_ref, update)
 
         with transient_errors_as_retryable():
             attempt(client.transaction(max_attempts=self._max_attempts))
@@ -264,6 +267,7 @@ def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
         if record.last_maintained_date
         else None,
         "timezone_setting": record.timezone_setting,
+        "reminder_at": record.reminder_at,
         "updated_at": firestore.SERVER_TIMESTAMP,
     }
 
@@ -278,6 +282,7 @@ def streak_from_doc(data: Doc) -> StreakRecord:
         maintenance_due_at=data.get("maintenance_due_at"),
         last_maintained_date=date.fromisoformat(maintained) if maintained else None,
         timezone_setting=data.get("timezone_setting"),
+        reminder_at=data.get("reminder_at"),
     )
 
 
@@ -413,6 +418,8 @@ def outbox_to_doc(entry: OutboxEntry) -> Doc:
         "created_at": entry.created_at,
         "channels": {"push": "pending", "email": "pending"},
         "attempts": 0,
+        # Only unsettled entries carry it, so the sweep's range query finds exactly those.
+        "sweep_after": entry.created_at + SWEEP_GRACE,
     }
 
 
@@ -514,11 +521,6 @@ class FirestoreOutboxStore:
         self._client = client
         self._email_of = email_of  # the Auth user record's address, in production
 
-    def entry(self, entry_id: str) -> dict[str, object] | None:
-        with transient_errors_as_retryable():
-            doc = self._client().collection("outbox").document(entry_id).get()
-        return {"id": doc.id, **doc.to_dict()} if doc.exists else None
-
     def recipient(self, uid: str) -> Recipient:
         client = self._client()
         user_ref = client.collection("users").document(uid)
@@ -533,11 +535,52 @@ class FirestoreOutboxStore:
         streak = streak_from_doc(streak_doc.to_dict()) if streak_doc and streak_doc.exists else StreakRecord()
         return Recipient(uid, settings, user_timezone(settings, streak), self._email_of(uid), tokens)
 
-    def record(self, entry_id: str, channel: str, status: str, detail: str | None, attempts: int) -> None:
+    def claim(self, entry_id: str, now: datetime, lease: timedelta) -> dict[str, object] | None:
+        client = self._client()
+        ref = client.collection("outbox").document(entry_id)
+
+        @firestore.transactional
+        def attempt(transaction: Any) -> dict[str, object] | None:
+            doc = ref.get(transaction=transaction)
+            if not doc.exists:
+                return None
+            data = doc.to_dict()
+            held = data.get("lease_until")
+            if held is not None and held > now:
+                return None
+            transaction.update(ref, {"lease_until": now + lease})
+            return {"id": doc.id, **data}
+
+        with transient_errors_as_retryable():
+            return attempt(client.transaction(max_attempts=5))  # type: ignore[no-any-return]
+
+    def release(self, entry_id: str, sweep_after: datetime | None) -> None:
+        update = {
+            "lease_until": firestore.DELETE_FIELD,
+            "sweep_after": sweep_after if sweep_after is not None else firestore.DELETE_FIELD,
+        }
+        with transient_errors_as_retryable():
+            self._client().collection("outbox").document(entry_id).update(update)
+
+    def due_for_sweep(self, now: datetime, limit: int) -> list[str]:
+        query = (
+            self._client()
+            .collection("outbox")
+            .where(filter=FieldFilter("sweep_after", "<=", now))
+            .order_by("sweep_after")
+            .limit(limit)
+        )
+        with transient_errors_as_retryable():
+            return [doc.id for doc in query.select([]).stream()]
+
+    def record(
+        self, entry_id: str, channel: str, status: str, detail: str | None, attempts: int, now: datetime
+    ) -> None:
         update = {
             f"channels.{channel}": status,
             f"attempts_by_channel.{channel}": attempts,
             f"details.{channel}": detail,
+            f"at_by_channel.{channel}": now,
             "updated_at": firestore.SERVER_TIMESTAMP,
         }
         with transient_errors_as_retryable():

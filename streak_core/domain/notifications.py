@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from string import Formatter
 
 from streak_core.domain.timeline import zone_named
@@ -19,25 +19,36 @@ class Message:
     html: str  # email HTML (values escaped)
 
 
-def _days(n: object, locale: str) -> str:
+_NOUNS = {  # format spec -> locale -> (singular, plural); French uses the singular for 0 and 1
+    "days": {"en": ("{} day", "{} days"), "fr": ("{} jour", "{} jours")},
+    "day": {"en": ("{}-day", "{}-day"), "fr": ("{} jour", "{} jours")},  # as an adjective: "a 7-day streak"
+    "minutes": {"en": ("{} minute", "{} minutes"), "fr": ("{} minute", "{} minutes")},
+    "more_minutes": {
+        "en": ("{} more minute", "{} more minutes"),
+        "fr": ("encore {} minute", "encore {} minutes"),
+    },
+}
+
+
+def _counted(n: object, spec: str, locale: str) -> str:
     count = n if isinstance(n, int) else int(str(n))
-    if locale == "fr":
-        return f"{count} jour" if count in (0, 1) else f"{count} jours"
-    return f"{count} day" if count == 1 else f"{count} days"
+    singular, plural = _NOUNS[spec][locale]
+    one = count in (0, 1) if locale == "fr" else count == 1
+    return (singular if one else plural).format(count)
 
 
-# {days:days} renders a count with its noun, plural-aware per locale; other fields are plain values.
+# {n:days}, {n:day} and {n:minutes} render a count with its noun, plural-aware per locale.
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     "en": {
-        "milestone": ("{days:days} of focus!", "You reached a {days:days} streak. Keep it going!"),
+        "milestone": ("{days:days} of focus!", "You reached a {days:day} streak. Keep it going!"),
         "freeze_applied": (
             "A freeze saved your streak",
-            "You missed a day, so a freeze kept your {streak:days} streak alive. "
+            "You missed a day, so a freeze kept your {streak:day} streak alive. "
             "Freezes left: {freezes_left}.",
         ),
         "streak_broken": (
             "Your streak ended",
-            "Your {length_lost:days} streak ended. Start a new one today!",
+            "Your {length_lost:day} streak ended. Start a new one today!",
         ),
         "weekly_bonus": (
             "Weekly bonus: +{xp} XP",
@@ -49,8 +60,8 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "freeze_earned": ("You earned a freeze", "{streak:days} in a row! You now hold {freezes} freezes."),
         "reminder": (
-            "Keep your {streak:days} streak",
-            "{minutes} more minutes of focus today keep your {streak:days} streak.",
+            "Keep your {streak:day} streak",
+            "{minutes:more_minutes} to keep your {streak:day} streak.",
         ),
     },
     "fr": {
@@ -78,7 +89,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "freeze_earned": ("Vous avez gagné un gel", "{streak:days} d'affilée ! Vous avez {freezes} gels."),
         "reminder": (
             "Gardez votre série de {streak:days}",
-            "Encore {minutes} minutes de concentration aujourd'hui pour garder votre série de {streak:days}.",
+            "Encore {minutes:minutes} aujourd'hui pour garder votre série de {streak:days}.",
         ),
     },
 }
@@ -91,7 +102,9 @@ class _Localized(Formatter):
 
     def format_field(self, value: object, format_spec: str) -> str:
         text = (
-            _days(value, self.locale) if format_spec == "days" else super().format_field(value, format_spec)
+            _counted(value, format_spec, self.locale)
+            if format_spec in _NOUNS
+            else super().format_field(value, format_spec)
         )
         return html.escape(text) if self.escape else text
 
@@ -140,3 +153,33 @@ def release_at(now: datetime, timezone: str, quiet: QuietHours | None) -> dateti
         end_day += timedelta(days=1)
     release = datetime.combine(end_day, quiet.end, tzinfo=zone)
     return max(release.astimezone(now.tzinfo), now)
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderPlan:
+    """Where `now` stands against a user's daily reminder hour."""
+
+    due_on: date | None  # the local date whose reminder hour `now` falls in, if it does
+    next_at: datetime  # the next reminder hour strictly after `now` (UTC)
+
+
+def plan_reminder(now: datetime, timezone: str, hour: int) -> ReminderPlan:
+    """The reminder hour is a one-hour window of local time, so an hourly tick meets each one exactly once.
+
+    On a DST day where the hour does not exist, zoneinfo's reading of it is used (just after the gap).
+    """
+    zone = zone_named(timezone)
+    today = now.astimezone(zone).date()
+    slot = _reminder_slot(today, hour, zone, now)
+    due_on = today if slot <= now < slot + timedelta(hours=1) else None
+    next_at = slot if slot > now else _reminder_slot(today + timedelta(days=1), hour, zone, now)
+    return ReminderPlan(due_on, next_at)
+
+
+def _reminder_slot(day: date, hour: int, zone: tzinfo, now: datetime) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(now.tzinfo)
+
+
+def minutes_to_go(focus_seconds: int, threshold_seconds: int) -> int:
+    """Whole minutes still needed today, rounded up so that doing them is always enough."""
+    return max(0, -(-(threshold_seconds - focus_seconds) // 60))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from streak_core.domain.notifications import QuietHours, release_at, render
-from streak_core.ports import DeliveryError, EmailSender, LaterScheduler, OutboxStore, PushSender, Recipient
+from streak_core.models import SWEEP_GRACE
+from streak_core.ports import DeliveryError, DispatchQueue, EmailSender, OutboxStore, PushSender, Recipient
 
 CHANNELS = ("push", "email")
 DONE = ("sent", "skipped", "failed")
 MAX_ATTEMPTS = 5
+# Longer than one dispatch can take (FCM and SMTP time out well before), short enough for the sweep to
+# pick up an entry whose dispatcher died holding it.
+LEASE = timedelta(minutes=2)
 
 
 @dataclass(slots=True)
@@ -18,6 +23,7 @@ class DispatchReport:
     statuses: dict[str, str] = field(default_factory=dict)
     held_until: datetime | None = None
     retry: bool = False  # a channel failed transiently: the task should be retried
+    busy: bool = False  # gone, or another dispatch holds it: nothing to do here
 
 
 @dataclass
@@ -25,28 +31,47 @@ class Dispatcher:
     store: OutboxStore
     push: PushSender
     email: EmailSender
-    later: LaterScheduler
+    later: DispatchQueue | None  # None: a held entry waits for the sweep instead of its own task
     max_attempts: int = MAX_ATTEMPTS
 
     def dispatch(self, entry_id: str, now: datetime) -> DispatchReport:
-        """Idempotent: a channel already sent, skipped or failed is never sent again."""
+        """Idempotent: a channel already sent, skipped or failed is never sent again.
+
+        An entry another dispatch is holding is left to it (`busy`); nothing is sent twice.
+        """
         report = DispatchReport()
-        entry = self.store.entry(entry_id)
+        entry = self.store.claim(entry_id, now, LEASE)
         if entry is None:
+            report.busy = True
             return report
+        try:
+            self._dispatch(entry_id, entry, now, report)
+        finally:
+            settled = all(report.statuses.get(c) in DONE for c in CHANNELS)
+            if settled:
+                self.store.release(entry_id, None)
+            else:
+                self.store.release(entry_id, (report.held_until or now) + SWEEP_GRACE)
+        if report.held_until is not None and self.later is not None:
+            announce(self.later, [entry_id], report.held_until)  # if this is lost, the sweep sends it
+        return report
+
+    def _dispatch(
+        self, entry_id: str, entry: dict[str, object], now: datetime, report: DispatchReport
+    ) -> None:
         channels = _mapping(entry.get("channels"))
         attempts = _mapping(entry.get("attempts_by_channel"))
         pending = [c for c in CHANNELS if channels.get(c, "pending") not in DONE]
         report.statuses = {c: str(channels.get(c, "pending")) for c in CHANNELS}
         if not pending:
-            return report
+            return
         recipient = self.store.recipient(str(entry["uid"]))
         kind = str(entry["kind"])
         data = _mapping(entry.get("data"))
         for channel in pending:
             reason = skip_reason(channel, kind, recipient)
             if reason is not None:
-                self._record(report, entry_id, channel, "skipped", reason, _count(attempts.get(channel)))
+                self._record(report, entry_id, now, channel, "skipped", reason, _count(attempts.get(channel)))
                 continue
             release = release_at(now, recipient.timezone, quiet_hours(recipient))
             if release > now:
@@ -58,15 +83,12 @@ class Dispatcher:
             except DeliveryError as exc:
                 status = "failed" if tries >= self.max_attempts else "pending"
                 report.retry = report.retry or status == "pending"
-                self._record(report, entry_id, channel, status, str(exc), tries)
+                self._record(report, entry_id, now, channel, status, str(exc), tries)
                 continue
             except _NothingToSend as nothing:
-                self._record(report, entry_id, channel, "skipped", str(nothing), tries)
+                self._record(report, entry_id, now, channel, "skipped", str(nothing), tries)
                 continue
-            self._record(report, entry_id, channel, "sent", None, tries)
-        if report.held_until is not None:
-            self.later.dispatch_at(entry_id, report.held_until)
-        return report
+            self._record(report, entry_id, now, channel, "sent", None, tries)
 
     def _send(self, channel: str, kind: str, data: dict[str, object], recipient: Recipient) -> None:
         message = render(kind, recipient.settings.locale, data)
@@ -89,12 +111,13 @@ class Dispatcher:
         self,
         report: DispatchReport,
         entry_id: str,
+        now: datetime,
         channel: str,
         status: str,
         detail: str | None,
         attempts: int,
     ) -> None:
-        self.store.record(entry_id, channel, status, detail, attempts)
+        self.store.record(entry_id, channel, status, detail, attempts, now)
         report.statuses[channel] = status
 
 
@@ -132,3 +155,30 @@ def quiet_hours(recipient: Recipient) -> QuietHours | None:
     if window is None:
         return None
     return QuietHours(time.fromisoformat(window[0]), time.fromisoformat(window[1]))
+
+
+@dataclass(slots=True)
+class SweepReport:
+    dispatched: int = 0
+    still_pending: int = 0
+
+
+def sweep(dispatcher: Dispatcher, now: datetime, limit: int = 200) -> SweepReport:
+    """Dispatch entries nobody settled in time (a lost enqueue, a task that gave up, a dead dispatcher)."""
+    report = SweepReport()
+    for entry_id in dispatcher.store.due_for_sweep(now, limit):
+        outcome = dispatcher.dispatch(entry_id, now)
+        report.dispatched += 0 if outcome.busy else 1
+        report.still_pending += int(outcome.retry or outcome.held_until is not None)
+    return report
+
+
+def announce(queue: DispatchQueue, entry_ids: Iterable[str], now: datetime) -> int:
+    """Enqueue a dispatch for each committed entry; returns how many could not be (the sweep sends those)."""
+    lost = 0
+    for entry_id in entry_ids:
+        try:
+            queue.dispatch_at(entry_id, now)
+        except Exception:  # any enqueue failure is healed by the sweep; the commit stands
+            lost += 1
+    return lost

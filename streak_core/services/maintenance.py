@@ -14,7 +14,8 @@ from typing import TypeVar
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.maintenance import close_days
 from streak_core.models import DueUser, OutboxEntry, user_timezone
-from streak_core.ports import MaintenanceStore, RetryQueue, TransientStoreError
+from streak_core.ports import DispatchQueue, MaintenanceStore, RetryQueue, TransientStoreError
+from streak_core.services.dispatch import announce
 from streak_core.services.views import local_today, next_local_midnight
 
 T = TypeVar("T")
@@ -76,6 +77,7 @@ class BatchReport:
         default_factory=dict
     )  # not maintained and not queued: the next tick retries
     breaker_opened: bool = False
+    not_announced: int = 0  # committed entries whose dispatch task could not be queued (the sweep sends them)
 
     @property
     def not_maintained(self) -> int:
@@ -102,6 +104,7 @@ class BatchWorker:
     store: MaintenanceStore
     config: StreakConfig
     retry_queue: RetryQueue | None = None
+    notify: DispatchQueue | None = None  # told about each committed outbox entry, after the commit
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     parallelism: int = 4
     max_writes: int = MAX_WRITES_PER_COMMIT
@@ -126,6 +129,7 @@ class BatchWorker:
                         breaker.success()
                         with lock:
                             report.processed.extend(user.uid for user, _ in chunk)
+                        self._announce([e for _, outbox in chunk for e in outbox], now, report, lock)
                         return
                 except TransientStoreError:
                     pass  # nothing was written: try each user on their own
@@ -152,10 +156,17 @@ class BatchWorker:
                 self._defer(report, user.uid, "circuit breaker open", now, run_id)
             return
 
+        written: list[OutboxEntry] = []
+
+        def redo(fresh: DueUser) -> list[OutboxEntry]:
+            written[:] = maintain(fresh, now, self.config)  # the last run of the transaction body wins
+            return written
+
         def attempt() -> bool:
             if self.store.commit_if_unchanged(user, outbox):
+                written[:] = outbox
                 return False
-            self.store.redo_in_transaction(user.uid, lambda fresh: maintain(fresh, now, self.config))
+            self.store.redo_in_transaction(user.uid, redo)
             return True
 
         try:
@@ -170,6 +181,16 @@ class BatchWorker:
             report.processed.append(user.uid)
             if redone:
                 report.redone.append(user.uid)
+        self._announce(written, now, report, lock)
+
+    def _announce(
+        self, entries: list[OutboxEntry], now: datetime, report: BatchReport, lock: threading.Lock
+    ) -> None:
+        if self.notify is None or not entries:
+            return
+        lost = announce(self.notify, [e.id for e in entries], now)
+        with lock:
+            report.not_announced += lost
 
     def _defer(self, report: BatchReport, uid: str, error: str, now: datetime, run_id: str | None) -> None:
         if self.retry_queue is None:

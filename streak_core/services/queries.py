@@ -156,14 +156,16 @@ def get_settings(store: UserStore, uid: str) -> dict[str, object]:
     return store.snapshot(uid, (), ()).settings.as_json()
 
 
-def update_settings(store: UserStore, uid: str, patch: Mapping[str, object]) -> dict[str, object]:
+def update_settings(
+    store: UserStore, uid: str, patch: Mapping[str, object], now: datetime
+) -> dict[str, object]:
     """Apply a partial update; every invalid field is reported and nothing is saved."""
     current = store.snapshot(uid, (), ()).settings
     updated, issues = _patched(current, patch)
     if issues:
         raise InvalidRequest(issues)
     if updated != current:
-        store.save_settings(uid, updated)
+        store.save_settings(uid, updated, now)
     return updated.as_json()
 
 

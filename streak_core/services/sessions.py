@@ -12,7 +12,8 @@ from streak_core.domain.engine import apply_session
 from streak_core.domain.sessions import FieldIssue, Session, SessionRejected, parse_session
 from streak_core.domain.timeline import split_by_local_day
 from streak_core.models import DayRecord, OutboxEntry, StoredSession, StreakRecord, user_timezone
-from streak_core.ports import UserStore, UserTransaction
+from streak_core.ports import DispatchQueue, UserStore, UserTransaction
+from streak_core.services.dispatch import announce
 from streak_core.services.views import (
     day_json,
     local_today,
@@ -39,6 +40,7 @@ class Acceptance:
     items: list[ItemResult]
     streak: dict[str, object]
     days: dict[date, dict[str, object]]  # the local days the accepted or duplicate sessions touched
+    notices: list[str] = field(default_factory=list)  # outbox entries written with this acceptance
 
 
 def validate(raws: Sequence[Mapping[str, object]], now: datetime, config: StreakConfig) -> list[ItemResult]:
@@ -63,8 +65,13 @@ def accept_sessions(
     raws: Sequence[Mapping[str, object]],
     now: datetime,
     config: StreakConfig,
+    notify: DispatchQueue | None = None,
 ) -> Acceptance:
-    """Accept a batch for one user atomically: new ones 201, exact repeats 200, reused ids 409."""
+    """Accept a batch for one user atomically: new ones 201, exact repeats 200, reused ids 409.
+
+    Notifications the acceptance causes are written in its transaction and announced to `notify` after
+    the commit, never from inside the transaction body (which may run more than once).
+    """
     checked = validate(raws, now, config)
     candidates = [item.session for item in checked if item.session is not None]
     dates = {d for s in candidates for d in s.days} | set(today_candidates(now))
@@ -118,19 +125,23 @@ def accept_sessions(
             streak.timezone_setting = snap.settings.timezone
             timezone = user_timezone(snap.settings, streak)
             streak.maintenance_due_at = next_local_midnight(now, timezone)
+            if streak.reminder_at is None:  # a new streak: the next reminder tick works out its hour
+                streak.reminder_at = now
             notices += _restorations(uid, streak, healed, local_today(now, timezone), now)
             tx.write(new_sessions, changed.values(), streak, notices)
         return Acceptance(
             items=items,
             streak=streak_json(snap.settings, streak, all_days, now, config),
             days={d: day_json(d, all_days.get(d), streak, config) for d in dict.fromkeys(touched)},
+            notices=[entry.id for entry in notices] if new_sessions else [],
         )
 
-    return (
-        store.run_in_transaction(uid, body)
-        if candidates
-        else _nothing_valid(store, uid, checked, now, config)
-    )
+    if not candidates:
+        return _nothing_valid(store, uid, checked, now, config)
+    acceptance = store.run_in_transaction(uid, body)
+    if notify is not None:
+        announce(notify, acceptance.notices, now)
+    return acceptance
 
 
 def _restorations(

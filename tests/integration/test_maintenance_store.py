@@ -197,7 +197,9 @@ def test_maintenance_sees_a_changed_timezone_setting_without_reading_the_user(st
     users, maintenance = stores
     uid = seed(users, nov(19), "UTC", datetime(2026, 11, 20, 12, tzinfo=UTC))
     assert maintenance.load([uid])[0].settings.timezone is None
-    users.save_settings(uid, UserSettings(timezone="Pacific/Kiritimati"))
+    users.save_settings(
+        uid, UserSettings(timezone="Pacific/Kiritimati"), datetime(2026, 11, 20, 13, tzinfo=UTC)
+    )
     assert maintenance.load([uid])[0].settings.timezone == "Pacific/Kiritimati"
     # A later session keeps the copy: the acceptance transaction writes what it read.
     late = {"id": "after", "start": "2026-11-20T09:00:00Z", "end": "2026-11-20T10:00:00Z", "timezone": "UTC"}

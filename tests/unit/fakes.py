@@ -79,8 +79,9 @@ class InMemoryUserStore:
     def days_between(self, uid: str, first: date, last: date) -> dict[date, DayRecord]:
         return copy.deepcopy({d: r for d, r in self._user(uid).days.items() if first <= d <= last})
 
-    def save_settings(self, uid: str, settings: UserSettings) -> None:
+    def save_settings(self, uid: str, settings: UserSettings, now: datetime) -> None:
         self._user(uid).settings = settings
+        self._user(uid).streak.reminder_at = now
 
     def add_device(self, uid: str, token: str, platform: str, now: datetime) -> bool:
         devices = self.devices.setdefault(uid, {})

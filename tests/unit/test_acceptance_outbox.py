@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.services.sessions import accept_sessions
-from tests.unit.fakes import InMemoryUserStore
+from tests.unit.fakes import FakeLater, InMemoryUserStore
 
 
 def raw(day: int, sid: str | None = None) -> dict[str, str]:
@@ -61,3 +61,33 @@ def test_qualifying_a_frozen_day_is_a_refund_not_a_restoration() -> None:
     accept_sessions(store, "u1", [raw(12, "late")], noon(13), DEFAULT_CONFIG)
     assert [k for k in store.outbox if "streak_restored" in k] == []
     assert store.users["u1"].streak.state.freezes_available == 1
+
+
+def test_entries_are_announced_after_the_commit_and_only_when_written() -> None:
+    store, queue = InMemoryUserStore(), FakeLater()
+    accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG, queue)
+    assert queue.scheduled == [("u1:milestone:7-2026-11-10", noon(16))]
+    accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG, queue)
+    assert len(queue.scheduled) == 1  # exact repeats write nothing, so there is nothing to announce
+
+
+def test_nothing_is_announced_from_inside_the_transaction_body() -> None:
+    class WatchedStore(InMemoryUserStore):
+        inside = False
+
+        def run_in_transaction(self, uid, body):  # type: ignore[no-untyped-def]
+            self.inside = True
+            try:
+                return super().run_in_transaction(uid, body)
+            finally:
+                self.inside = False
+
+    store = WatchedStore()
+    seen: list[bool] = []
+
+    class Queue:
+        def dispatch_at(self, entry_id: str, when: datetime) -> None:
+            seen.append(store.inside)
+
+    accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG, Queue())
+    assert seen == [False]

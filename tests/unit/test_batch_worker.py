@@ -69,3 +69,19 @@ def test_commits_are_grouped_by_their_number_of_writes() -> None:
     work = [(users[0], [entry, entry]), (users[1], []), (users[2], [entry]), (users[3], [])]
     sizes = [[u.uid for u, _ in chunk] for chunk in commit_chunks(work, max_writes=4)]
     assert sizes == [["a", "b"], ["c", "d"]]
+
+
+def test_committed_entries_are_announced_after_their_commit_and_failed_ones_never() -> None:
+    store = store_of(4, broken={"u02"})
+    announced: list[tuple[str, bool]] = []
+
+    class Queue:
+        def dispatch_at(self, entry_id: str, when: datetime) -> None:
+            uid = entry_id.split(":")[0]
+            announced.append((entry_id, uid in store.commits))
+
+    policy = RetryPolicy(attempts=1, base_delay=0, sleep=lambda _: None)
+    BatchWorker(store, DEFAULT_CONFIG, RecordingQueue(), Queue(), policy, parallelism=1, max_writes=4).run(
+        list(store.due), NOW
+    )
+    assert sorted(announced) == [(f"u{i:02d}:streak_broken:2026-11-20", True) for i in (0, 1, 3)]

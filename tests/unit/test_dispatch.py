@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from streak_core.models import NotificationPreferences, UserSettings
 from streak_core.ports import Recipient
-from streak_core.services.dispatch import Dispatcher
+from streak_core.services.dispatch import Dispatcher, announce, sweep
 from tests.unit.fakes import FakeEmail, FakeLater, FakePush
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)  # 13:00 in Paris
@@ -20,13 +20,29 @@ class FakeOutbox:
     entries: dict[str, dict[str, object]] = field(default_factory=dict)
     pruned: list[str] = field(default_factory=list)
 
-    def entry(self, entry_id: str) -> dict[str, object] | None:
-        return self.entries.get(entry_id)
+    leases: dict[str, datetime] = field(default_factory=dict)
+    sweep_after: dict[str, datetime | None] = field(default_factory=dict)
+
+    def claim(self, entry_id: str, now: datetime, lease: timedelta) -> dict[str, object] | None:
+        if entry_id not in self.entries or self.leases.get(entry_id, now) > now:
+            return None
+        self.leases[entry_id] = now + lease
+        return self.entries[entry_id]
+
+    def release(self, entry_id: str, sweep_after: datetime | None) -> None:
+        self.leases.pop(entry_id, None)
+        self.sweep_after[entry_id] = sweep_after
+
+    def due_for_sweep(self, now: datetime, limit: int) -> list[str]:
+        due = [e for e, at in self.sweep_after.items() if at is not None and at <= now]
+        return sorted(due, key=lambda e: self.sweep_after[e])[:limit]  # type: ignore[arg-type,return-value]
 
     def recipient(self, uid: str) -> Recipient:
         return self.recipient_
 
-    def record(self, entry_id: str, channel: str, status: str, detail: str | None, attempts: int) -> None:
+    def record(
+        self, entry_id: str, channel: str, status: str, detail: str | None, attempts: int, now: datetime
+    ) -> None:
         entry = self.entries[entry_id]
         entry.setdefault("channels", {})[channel] = status  # type: ignore[union-attr]
         entry.setdefault("attempts_by_channel", {})[channel] = attempts  # type: ignore[union-attr]
@@ -48,7 +64,7 @@ def test_each_channel_gets_the_rendered_message_once() -> None:
     dispatcher, _outbox, push, email, _ = setup()
     report = dispatcher.dispatch(ENTRY, NOW)
     assert report.statuses == {"push": "sent", "email": "sent"}
-    assert push.sent == [(("tok-1",), "7 days of focus!", "You reached a 7 days streak. Keep it going!")]
+    assert push.sent == [(("tok-1",), "7 days of focus!", "You reached a 7-day streak. Keep it going!")]
     assert email.sent[0][:2] == ("ada@example.com", "7 days of focus!")
     dispatcher.dispatch(ENTRY, NOW)
     assert (len(push.sent), len(email.sent)) == (1, 1)
@@ -103,3 +119,46 @@ def test_french_users_get_french_text() -> None:
     dispatcher, _, push, _, _ = setup(replace(UserSettings(), locale="fr"))
     dispatcher.dispatch(ENTRY, NOW)
     assert push.sent[0][1] == "7 jours de concentration !"
+
+
+def test_an_entry_another_dispatch_holds_is_left_to_it() -> None:
+    dispatcher, outbox, push, _, _ = setup()
+    outbox.leases[ENTRY] = NOW + timedelta(minutes=1)
+    assert dispatcher.dispatch(ENTRY, NOW).busy
+    assert push.sent == []
+    assert dispatcher.dispatch(ENTRY, NOW + timedelta(minutes=2)).statuses["push"] == "sent"
+
+
+def test_a_settled_entry_leaves_the_sweep_and_an_unsettled_one_stays_in_it() -> None:
+    dispatcher, outbox, _, _, _ = setup(failures=1)
+    dispatcher.dispatch(ENTRY, NOW)
+    assert outbox.sweep_after[ENTRY] == NOW + timedelta(minutes=5)
+    assert outbox.leases == {}
+    report = sweep(dispatcher, NOW + timedelta(minutes=5))
+    assert (report.dispatched, report.still_pending) == (1, 0)
+    assert outbox.sweep_after[ENTRY] is None
+    assert sweep(dispatcher, NOW + timedelta(hours=1)).dispatched == 0
+
+
+def test_a_held_entry_is_swept_only_after_its_release() -> None:
+    quiet = UserSettings(notifications=NotificationPreferences(quiet_hours=("12:30", "14:00")))
+    dispatcher, _outbox, push, _, _ = setup(quiet)
+    dispatcher.dispatch(ENTRY, NOW)
+    assert sweep(dispatcher, NOW + timedelta(minutes=10)).dispatched == 0
+    assert sweep(dispatcher, datetime(2026, 11, 21, 13, 5, tzinfo=UTC)).dispatched == 1
+    assert len(push.sent) == 1
+
+
+def test_announce_counts_what_the_queue_refused_and_goes_on() -> None:
+    class Flaky:
+        def __init__(self) -> None:
+            self.queued: list[str] = []
+
+        def dispatch_at(self, entry_id: str, when: datetime) -> None:
+            if entry_id == "b":
+                raise ConnectionError("queue down")
+            self.queued.append(entry_id)
+
+    queue = Flaky()
+    assert announce(queue, ["a", "b", "c"], NOW) == 1
+    assert queue.queued == ["a", "c"]

@@ -37,7 +37,7 @@ def test_each_template_renders_the_users_numbers(kind: str, locale: str) -> None
 
 def test_english_and_french_texts_with_plurals() -> None:
     assert render("milestone", "en", {"days": 7}).title == "7 days of focus!"
-    assert render("streak_broken", "en", {"length_lost": 1}).body.startswith("Your 1 day streak ended.")
+    assert render("streak_broken", "en", {"length_lost": 1}).body.startswith("Your 1-day streak ended.")
     assert render("milestone", "fr", {"days": 30}).title == "30 jours de concentration !"
     assert "série de 1 jour" in render("streak_broken", "fr", {"length_lost": 1}).body
 

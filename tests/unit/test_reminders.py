@@ -1,0 +1,126 @@
+"""The reminder hour: when it falls (zones, DST), who is at risk, and one reminder per user and day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.notifications import minutes_to_go, plan_reminder
+from streak_core.domain.streaks import StreakState
+from streak_core.models import NotificationPreferences, OutboxEntry, StreakRecord, UserSettings
+from streak_core.ports import ReminderCandidate
+from streak_core.services.reminders import send_reminders
+from tests.unit.fakes import FakeLater
+
+
+def utc(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+def test_the_reminder_hour_is_local_and_met_once_per_day() -> None:
+    paris = plan_reminder(utc(21, 19, 0), "Europe/Paris", 20)  # 20:00 in Paris
+    assert (paris.due_on, paris.next_at) == (date(2026, 11, 21), utc(22, 19))
+    early = plan_reminder(utc(21, 18, 59), "Europe/Paris", 20)
+    assert (early.due_on, early.next_at) == (None, utc(21, 19))
+
+
+def test_the_reminder_hour_follows_dst() -> None:
+    before = plan_reminder(datetime(2026, 3, 7, 12, tzinfo=UTC), "America/New_York", 20)
+    assert before.next_at == datetime(2026, 3, 8, 1, tzinfo=UTC)  # 20:00 EST
+    after = plan_reminder(datetime(2026, 3, 8, 12, tzinfo=UTC), "America/New_York", 20)
+    assert after.next_at == datetime(2026, 3, 9, 0, tzinfo=UTC)  # 20:00 EDT, an hour earlier in UTC
+
+
+def test_minutes_to_go_round_up_and_stop_at_zero() -> None:
+    assert minutes_to_go(0, 1800) == 30
+    assert minutes_to_go(1741, 1800) == 1
+    assert minutes_to_go(1800, 1800) == 0
+    assert minutes_to_go(4000, 1800) == 0
+
+
+@dataclass
+class FakeReminders:
+    users: dict[str, tuple[UserSettings, StreakRecord]] = field(default_factory=dict)
+    due_at: dict[str, datetime] = field(default_factory=dict)
+    focus: dict[tuple[str, date], int] = field(default_factory=dict)
+    outbox: dict[str, OutboxEntry] = field(default_factory=dict)
+
+    def add(self, uid: str, qualified: list[date], settings: UserSettings | None = None) -> None:
+        state = StreakState()
+        for day in qualified:
+            state.add_qualified(day, DEFAULT_CONFIG)
+        self.users[uid] = (settings or UserSettings(timezone="UTC"), StreakRecord(state=state))
+        self.due_at[uid] = utc(1, 0)
+
+    def due_reminders(self, now: datetime, limit: int) -> list[ReminderCandidate]:
+        due = sorted((at, uid) for uid, at in self.due_at.items() if at <= now)[:limit]
+        return [ReminderCandidate(uid, *self.users[uid], version=at) for at, uid in due]
+
+    def focus_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
+        return {key: self.focus[key] for key in days if key in self.focus}
+
+    def commit_reminders(
+        self, plans: list[tuple[ReminderCandidate, datetime, OutboxEntry | None]]
+    ) -> list[str]:
+        written = []
+        for user, next_at, entry in plans:
+            self.due_at[user.uid] = next_at
+            if entry is not None and entry.id not in self.outbox:
+                self.outbox[entry.id] = entry
+                written.append(entry.id)
+        return written
+
+
+NOV = [date(2026, 11, d) for d in (18, 19, 20)]
+
+
+def test_an_at_risk_streak_at_its_reminder_hour_gets_the_minutes_left() -> None:
+    store, queue = FakeReminders(), FakeLater()
+    store.add("risky", NOV)
+    store.focus[("risky", date(2026, 11, 21))] = 600
+    report = send_reminders(store, queue, utc(21, 20, 1), DEFAULT_CONFIG)
+    entry = store.outbox["risky:reminder:2026-11-21"]
+    assert entry.data == {"minutes": 20, "streak": 3, "date": "2026-11-21"}
+    assert queue.scheduled == [("risky:reminder:2026-11-21", utc(21, 20, 1))]
+    assert (report.considered, report.reminded) == (1, 1)
+    assert store.due_at["risky"] == utc(22, 20)
+
+
+def test_no_reminder_when_today_is_covered_or_there_is_no_live_streak() -> None:
+    store = FakeReminders()
+    store.add("done", [*NOV, date(2026, 11, 21)])
+    store.add("lapsed", [date(2026, 11, 10)])
+    send_reminders(store, FakeLater(), utc(21, 20, 1), DEFAULT_CONFIG)
+    assert store.outbox == {}
+    assert set(store.due_at.values()) == {utc(22, 20)}
+
+
+def test_no_reminder_outside_the_hour_or_when_reminders_are_off() -> None:
+    store = FakeReminders()
+    store.add("early", NOV)
+    off = NotificationPreferences(
+        kinds=tuple((k, k != "reminder") for k, _ in NotificationPreferences().kinds)
+    )
+    store.add("off", NOV, UserSettings(timezone="UTC", notifications=off))
+    send_reminders(store, FakeLater(), utc(21, 19, 59), DEFAULT_CONFIG)
+    assert store.due_at["early"] == utc(21, 20)
+    send_reminders(store, FakeLater(), utc(21, 20, 0), DEFAULT_CONFIG)
+    assert list(store.outbox) == ["early:reminder:2026-11-21"]
+
+
+def test_each_user_is_reminded_once_a_day_however_often_the_tick_runs() -> None:
+    store = FakeReminders()
+    store.add("risky", NOV)
+    for minute in (0, 15, 30, 59):
+        send_reminders(store, FakeLater(), utc(21, 20, minute), DEFAULT_CONFIG)
+    assert list(store.outbox) == ["risky:reminder:2026-11-21"]
+
+
+def test_the_reminder_hour_setting_and_zone_are_the_users() -> None:
+    store = FakeReminders()
+    prefs = replace(NotificationPreferences(), reminder_hour=8)
+    store.add("tokyo", NOV, UserSettings(timezone="Asia/Tokyo", notifications=prefs))
+    send_reminders(store, FakeLater(), utc(20, 23, 10), DEFAULT_CONFIG)  # 08:10 on the 21st in Tokyo
+    assert list(store.outbox) == ["tokyo:reminder:2026-11-21"]
+    assert store.due_at["tokyo"] == utc(21, 23) + timedelta(hours=0)
