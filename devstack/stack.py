@@ -215,6 +215,7 @@ class Stack:
                 f"--host={HOST}",
                 f"--port={port}",
                 f"--project_id={self.project_id}",
+                f"--rules={ROOT / 'firestore.rules'}",  # what clients may read; the Admin SDK bypasses it
             ],
         )
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 import flask
 from pydantic import BaseModel
@@ -28,6 +31,8 @@ from streak_core.domain.sessions import FieldIssue, parse_instant
 from streak_core.models import StoredSession
 from streak_core.ports import InvalidToken, Principal, TransientStoreError
 from streak_core.services import queries, retries
+from streak_core.services.friends import FriendError, Friends
+from streak_core.services.leaderboard import parse_request as parse_board_request
 from streak_core.services.sessions import CONFLICT, DUPLICATE, ItemResult, accept_sessions
 
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -51,6 +56,29 @@ class Call:
 
 
 Handler = Callable[[Call], tuple[int, object]]
+
+
+@dataclass(frozen=True)
+class Cacheable:
+    """A body that may be cached by the client: sent with an ETag and Cache-Control, or as 304."""
+
+    body: object
+    cache_control: str
+
+    @property
+    def etag(self) -> str:
+        canonical = json.dumps(self.body, sort_keys=True, separators=(",", ":"), default=str)
+        return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
+
+
+def conditional(
+    request: flask.Request, status: int, payload: Cacheable, headers: dict[str, str]
+) -> tuple[int, object]:
+    headers["ETag"], headers["Cache-Control"] = payload.etag, payload.cache_control
+    wanted = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+    if payload.etag in wanted or "*" in wanted:
+        return 304, None
+    return status, payload.body
 
 
 @dataclass(frozen=True)
@@ -245,6 +273,57 @@ def replay_dead_letters(call: Call) -> tuple[int, object]:
     return 200, schemas.ReplayOut.model_validate(payload).model_dump()
 
 
+def get_leaderboard(call: Call) -> tuple[int, object]:
+    args = call.request.args
+    request = parse_board_request(
+        args.get("period"), args.get("scope"), args.get("limit"), args.get("cursor")
+    )
+    view = social(call.deps.leaderboards).board(call.uid, request, call.now)
+    body = schemas.LeaderboardOut.model_validate(view).model_dump()
+    cached = request.scope == "global" and request.cursor is None
+    return 200, Cacheable(body, "private, max-age=30" if cached else "private, no-cache")
+
+
+def post_friend_request(call: Call) -> tuple[int, object]:
+    body = parse_model(schemas.FriendRequestIn, json_body(call.request))
+    outcome = friend_call(lambda f: f.request(call.uid, body.user_id, call.now), call)
+    payload = {"user_id": body.user_id, "status": outcome.status}
+    return (201 if outcome.changed else 200), schemas.FriendshipOut.model_validate(payload).model_dump()
+
+
+def accept_friend_request(call: Call) -> tuple[int, object]:
+    other = call.params["uid"]
+    outcome = friend_call(lambda f: f.accept(call.uid, other, call.now), call)
+    payload = {"user_id": other, "status": outcome.status}
+    return 200, schemas.FriendshipOut.model_validate(payload).model_dump()
+
+
+def delete_friend(call: Call) -> tuple[int, object]:
+    friend_call(lambda f: f.remove(call.uid, call.params["uid"]), call)
+    return 204, None
+
+
+def get_friends(call: Call) -> tuple[int, object]:
+    view = friend_call(lambda f: f.listing(call.uid, call.now), call)
+    return 200, schemas.FriendsOut.model_validate(view).model_dump()
+
+
+T = TypeVar("T")
+
+
+def social(service: T | None) -> T:
+    if service is None:
+        raise ApiError(404, "not_found", "Leaderboards and friends are not configured here.")
+    return service
+
+
+def friend_call(action: Callable[[Friends], T], call: Call) -> T:
+    try:
+        return action(social(call.deps.friends))
+    except FriendError as error:
+        raise ApiError(error.status, error.code, error.message) from None
+
+
 def get_openapi(call: Call) -> tuple[int, object]:
     from functions.openapi import openapi_document
 
@@ -319,6 +398,37 @@ ROUTES: list[Route] = [
         {200: schemas.ReplayOut},
         body=schemas.ReplayIn,
     ),
+    Route(
+        "GET",
+        "/v1/leaderboard",
+        get_leaderboard,
+        "A leaderboard page and the caller's own rank (ETag; If-None-Match gives 304)",
+        {200: schemas.LeaderboardOut},
+        query=("period", "scope", "limit", "cursor"),
+    ),
+    Route(
+        "POST",
+        "/v1/friends/requests",
+        post_friend_request,
+        "Ask a user to be friends (201 new; 200 already pending or friends; mutual requests make friends)",
+        {201: schemas.FriendshipOut, 200: schemas.FriendshipOut},
+        body=schemas.FriendRequestIn,
+    ),
+    Route(
+        "POST",
+        "/v1/friends/requests/{uid}:accept",
+        accept_friend_request,
+        "Accept a friend request",
+        {200: schemas.FriendshipOut},
+    ),
+    Route(
+        "GET",
+        "/v1/friends",
+        get_friends,
+        "Friends with their streaks, and pending requests",
+        {200: schemas.FriendsOut},
+    ),
+    Route("DELETE", "/v1/friends/{uid}", delete_friend, "Unfriend, decline or withdraw (idempotent)", {}),
     Route("GET", "/v1/openapi.json", get_openapi, "This document", {}, auth=False),
 ]
 _COMPILED = [(route, route.pattern) for route in ROUTES]
@@ -330,6 +440,8 @@ def handle(request: flask.Request, deps: ApiDependencies) -> flask.Response:
     headers = {"X-Correlation-ID": log.correlation}
     try:
         status, payload = _dispatch(request, deps, log)
+        if isinstance(payload, Cacheable):
+            status, payload = conditional(request, status, payload, headers)
     except ApiError as error:
         status, payload = error.status, error.body()
         headers.update(error.headers)

@@ -80,8 +80,8 @@ def parse_model(model: type[M], data: Mapping[str, object], prefix: str = "") ->
 
 
 def respond(status: int, payload: object, headers: Mapping[str, str] | None = None) -> flask.Response:
-    if status == 204:
-        response = flask.Response(status=204)
+    if status in (204, 304):
+        response = flask.Response(status=status)
     else:
         response = flask.Response(
             json.dumps(payload, separators=(",", ":"), ensure_ascii=False),

@@ -188,3 +188,62 @@ class DeviceOut(BaseModel):
     token: str
     platform: str
     registered: bool
+
+
+class LeaderboardEntryOut(BaseModel):
+    rank: int
+    user_id: str
+    display_name: str | None
+    score: int
+    current_streak: int
+    longest_streak: int
+
+
+class LeaderboardMeOut(BaseModel):
+    rank: int = Field(description="Where the caller stands among the users they can see, hidden or not")
+    score: int
+
+
+class LeaderboardOut(BaseModel):
+    entries: list[LeaderboardEntryOut]
+    next_cursor: str | None
+    me: LeaderboardMeOut
+
+
+class FriendRequestIn(Strict):
+    user_id: StrictStr = Field(min_length=1, max_length=128, pattern=r"^[^/\s]+$")
+
+
+class FriendshipOut(BaseModel):
+    user_id: str
+    status: Literal["pending", "friends"]
+
+
+class FriendTodayOut(BaseModel):
+    date: str | None
+    seconds: int
+    qualified: bool
+
+
+class FriendOut(BaseModel):
+    user_id: str
+    display_name: str | None
+    since: str | None
+    current_streak: int
+    today: FriendTodayOut
+
+
+class PendingRequestOut(BaseModel):
+    user_id: str
+    display_name: str | None
+    created_at: str | None
+
+
+class FriendRequestsOut(BaseModel):
+    incoming: list[PendingRequestOut]
+    outgoing: list[PendingRequestOut]
+
+
+class FriendsOut(BaseModel):
+    friends: list[FriendOut]
+    requests: FriendRequestsOut

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache
 
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
@@ -18,6 +19,8 @@ from streak_core.ports import (
     UserStore,
 )
 from streak_core.services.dispatch import Dispatcher
+from streak_core.services.friends import Friends
+from streak_core.services.leaderboard import BoardCache, Leaderboards
 from streak_core.services.maintenance import BatchWorker
 from streak_core.services.rate_limit import RateLimiter
 
@@ -34,6 +37,8 @@ class ApiDependencies:
     dead_letters: DeadLetterStore | None = None
     replay_worker: BatchWorker | None = None
     notify: DispatchQueue | None = None
+    leaderboards: Leaderboards | None = None
+    friends: Friends | None = None
 
 
 def project_id() -> str | None:
@@ -59,6 +64,7 @@ def notifications_queue() -> DispatchQueue | None:
 def api_dependencies() -> ApiDependencies:
     """Built on the first request of an instance; importing this module needs no credentials."""
     from streak_core.adapters.firebase_auth import FirebaseTokenVerifier
+    from streak_core.adapters.firestore_social import FirestoreFriendStore, FirestoreLeaderboardStore
     from streak_core.adapters.firestore_store import (
         FirestoreDeadLetters,
         FirestoreMaintenanceStore,
@@ -71,8 +77,16 @@ def api_dependencies() -> ApiDependencies:
     project = project_id()
     firestore = LazyFirestore(project)
     notify = notifications_queue()
+    users = FirestoreUserStore(firestore)
+    boards, friend_store = FirestoreLeaderboardStore(firestore), FirestoreFriendStore(firestore)
+    cache = BoardCache(
+        max_age=timedelta(seconds=float(os.environ.get("LEADERBOARD_SNAPSHOT_MAX_AGE_SECONDS", "60"))),
+        memory_age=float(os.environ.get("LEADERBOARD_MEMORY_CACHE_SECONDS", "10")),
+    )
     return ApiDependencies(
-        store=FirestoreUserStore(firestore),
+        store=users,
+        leaderboards=Leaderboards(users, boards, friend_store, cache),
+        friends=Friends(friend_store, boards, DEFAULT_CONFIG),
         runs=FirestoreRunStore(firestore),
         dead_letters=FirestoreDeadLetters(firestore),
         replay_worker=BatchWorker(FirestoreMaintenanceStore(firestore), DEFAULT_CONFIG, notify=notify),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
+from streak_core.domain.boards import BoardEntry
 from streak_core.models import (
     DayRecord,
     DueUser,
@@ -39,8 +40,11 @@ class UserTransaction(Protocol):
         days: Iterable[DayRecord],
         streak: StreakRecord,
         outbox: Iterable[OutboxEntry] = (),
+        boards: Iterable[tuple[str, BoardEntry]] = (),
     ) -> None:
-        """Stage the writes; existing outbox entries are left as they are (their ids are deterministic)."""
+        """Stage the writes; existing outbox entries are left as they are (their ids are deterministic).
+
+        `boards` are (period key, entry) pairs: the user's standing on each board whose score changed."""
         ...
 
 
@@ -230,3 +234,94 @@ class ReminderStore(Protocol):
         """Move each `reminder_at` on, writing its entry in the same commit, unless the streak changed since
         it was read (it is then due again at once). Returns the ids of the entries written."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class BoardCursor:
+    """Where a board page ended: the last entry's order key and rank."""
+
+    score: int
+    longest_streak: int
+    reached_at: datetime
+    uid: str
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class StreakSummary:
+    """What a board row or a friend shows of someone's streak."""
+
+    timezone: str
+    last_run: tuple[date, date, int] | None  # start, end, qualified days of the latest run
+    longest_streak: int
+
+    def current_streak(self, today: date) -> int:
+        if self.last_run is None or self.last_run[1] < today - timedelta(days=1):
+            return 0
+        return self.last_run[2]
+
+
+class LeaderboardStore(Protocol):
+    """`boards/{period key}/entries/{uid}`, written with the sessions that change them."""
+
+    def page(self, key: str, limit: int, after: BoardCursor | None) -> list[BoardEntry]:
+        """Public entries in board order."""
+        ...
+
+    def entry(self, key: str, uid: str) -> BoardEntry | None: ...
+
+    def entries(self, key: str, uids: list[str]) -> list[BoardEntry]:
+        """The entries of these users (any visibility) that exist, by id: no query, no 30-value limit."""
+        ...
+
+    def count_public_ahead(self, key: str, of: BoardEntry) -> int:
+        """Public entries ranked before `of`: count aggregations, no entries read."""
+        ...
+
+    def summaries(self, uids: list[str]) -> dict[str, StreakSummary]: ...
+
+    def snapshot(self, key: str) -> tuple[datetime, list[dict[str, object]]] | None:
+        """The materialized first page of a global board and when it was built."""
+        ...
+
+    def save_snapshot(self, key: str, built_at: datetime, rows: list[dict[str, object]]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    """Everything a friendship change between `uid` and `other` depends on, read in one transaction."""
+
+    other_exists: bool
+    friends: bool
+    they_asked: bool  # a pending request from `other` to `uid`
+    we_asked: bool  # a pending request from `uid` to `other`
+    my_friends: int
+    their_friends: int
+
+
+class FriendTransaction(Protocol):
+    def read(self) -> Relationship: ...
+
+    def befriend(self, now: datetime) -> None:
+        """Both sides become friends; pending requests between them go."""
+        ...
+
+    def request(self, now: datetime) -> None: ...
+
+    def unfriend(self, were_friends: bool) -> None:
+        """Both sides stop being friends; pending requests either way go."""
+        ...
+
+
+class FriendStore(Protocol):
+    def run_in_transaction(self, uid: str, other: str, body: Callable[[FriendTransaction], T]) -> T: ...
+
+    def friend_ids(self, uid: str) -> list[str]: ...
+
+    def links(self, uid: str) -> dict[str, list[dict[str, object]]]:
+        """`friends`, `incoming` and `outgoing`: each `{"user_id", "since" or "created_at"}`."""
+        ...
+
+    def profiles(self, uids: list[str]) -> dict[str, UserSettings]: ...
+
+    def today_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]: ...

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from devstack.stack import Stack
+from tests.index_coverage import recording, uncovered
 
 
 @dataclass
@@ -53,6 +54,15 @@ class AuthEmulator:
         )
         response.raise_for_status()
         return str(response.json()["idToken"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_query_has_its_index() -> Iterator[None]:
+    """Fails the run if any query built in this process lacks a composite index in firestore.indexes.json."""
+    with recording() as seen:
+        yield
+    missing = uncovered(seen)
+    assert not missing, f"queries without a composite index in firestore.indexes.json: {missing}"
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore_store import (
     LazyFirestore,
-    day_from_doc,
+    focus_seconds,
     outbox_to_doc,
     settings_from_doc,
     streak_from_doc,
@@ -53,19 +53,7 @@ class FirestoreReminderStore:
         return found
 
     def focus_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
-        client = self._client()
-        refs = {
-            client.collection("users").document(uid).collection("days").document(day.isoformat()): (uid, day)
-            for uid, day in days
-        }
-        with transient_errors_as_retryable():
-            docs = list(client.get_all(list(refs)))
-        seconds: dict[tuple[str, date], int] = {}
-        for doc in docs:
-            if doc.exists:
-                record = day_from_doc(doc.to_dict())
-                seconds[refs[doc.reference]] = record.state.focus_ms // 1000
-        return seconds
+        return focus_seconds(self._client(), days)
 
     def commit_reminders(self, plans: list[Plan]) -> list[str]:
         """All in one commit when nobody raced us; otherwise user by user, leaving the raced ones due."""

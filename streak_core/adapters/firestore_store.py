@@ -13,6 +13,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.lazy import Lazy
+from streak_core.domain.boards import BoardEntry, last_qualified_day, period_key
 from streak_core.domain.days import DayState
 from streak_core.domain.sessions import Session, parse_instant
 from streak_core.domain.streaks import StreakState
@@ -119,12 +120,16 @@ class FirestoreUserStore:
 
         @firestore.transactional
         def attempt(transaction: Any) -> None:
-            streak_exists = streak_ref.get(transaction=transaction).exists
+            streak_doc = streak_ref.get(transaction=transaction)
+            standings = _current_standings(client, transaction, uid, streak_doc)
             transaction.set(self._user(uid), settings_to_doc(settings), merge=True)
-            if streak_exists:
+            if streak_doc.exists:
                 # The reminder hour or zone may have moved: the next reminder tick works it out afresh.
                 update = {"timezone_setting": settings.timezone, "reminder_at": now}
                 transaction.update(streak_ref, update)
+            shown = {"visibility": settings.leaderboard_visibility, "display_name": settings.display_name}
+            for ref in standings:
+                transaction.update(ref, shown)
 
         with transient_errors_as_retryable():
             attempt(client.transaction(max_attempts=self._max_attempts))
@@ -203,8 +208,11 @@ class _Transaction:
         days: Iterable[DayRecord],
         streak: StreakRecord,
         outbox: Iterable[OutboxEntry] = (),
+        boards: Iterable[tuple[str, BoardEntry]] = (),
     ) -> None:
         create_missing_outbox(self._client, self._tx, outbox)
+        for key, entry in boards:
+            self._tx.set(board_ref(self._client, key, self._uid), board_entry_to_doc(entry))
         user = self._client.collection("users").document(self._uid)
         for stored in sessions:
             self._tx.create(user.collection("sessions").document(stored.session.id), session_to_doc(stored))
@@ -268,7 +276,57 @@ def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
         else None,
         "timezone_setting": record.timezone_setting,
         "reminder_at": record.reminder_at,
+        # Derived, so that boards and friend lists can project one small field instead of every run.
+        "last_run": _last_run(record.state),
         "updated_at": firestore.SERVER_TIMESTAMP,
+    }
+
+
+def _last_run(state: StreakState) -> Doc | None:
+    if not state.starts:
+        return None
+    start, end = date.fromordinal(state.starts[-1]), date.fromordinal(state.ends[-1])
+    return {"start": start.isoformat(), "end": end.isoformat(), "length": state.lengths[-1]}
+
+
+def board_entry_to_doc(entry: BoardEntry) -> Doc:
+    return {
+        "uid": entry.uid,
+        "score": entry.score,
+        "longest_streak": entry.longest_streak,
+        "reached_at": entry.reached_at,
+        "visibility": entry.visibility,
+        "display_name": entry.display_name,
+    }
+
+
+def board_entry_from_doc(data: Doc) -> BoardEntry:
+    return BoardEntry(
+        uid=str(data["uid"]),
+        score=int(data["score"]),
+        longest_streak=int(data.get("longest_streak") or 0),
+        reached_at=data["reached_at"],
+        visibility=str(data.get("visibility") or "friends"),
+        display_name=data.get("display_name"),
+    )
+
+
+def board_ref(client: Any, key: str, uid: str) -> Any:
+    return client.collection("boards").document(key).collection("entries").document(uid)
+
+
+def focus_seconds(client: Any, days: Iterable[tuple[str, date]]) -> dict[tuple[str, date], int]:
+    """Focus on each (user, local date), in one batched read; days with no document are left out."""
+    refs = {
+        client.collection("users").document(uid).collection("days").document(day.isoformat()): (uid, day)
+        for uid, day in days
+    }
+    if not refs:
+        return {}
+    with transient_errors_as_retryable():
+        docs = list(client.get_all(list(refs)))
+    return {
+        refs[doc.reference]: day_from_doc(doc.to_dict()).state.focus_ms // 1000 for doc in docs if doc.exists
     }
 
 
@@ -384,6 +442,17 @@ class FirestoreMaintenanceStore:
 
         with transient_errors_as_retryable():
             attempt(client.transaction(max_attempts=10))
+
+
+def _current_standings(client: Any, transaction: Any, uid: str, streak_doc: Any) -> list[Any]:
+    """The board entries that can still be on a current board: all-time, and the week and month of the
+    latest qualified day (older periods are over). Read in the transaction, before its writes."""
+    if not streak_doc.exists:
+        return []
+    last = last_qualified_day(StreakState.from_dict(streak_doc.to_dict()))
+    keys = ["all"] + ([period_key(p, last) for p in ("week", "month")] if last else [])
+    refs = [board_ref(client, key, uid) for key in keys]
+    return [doc.reference for doc in transaction.get_all(refs) if doc.exists]
 
 
 def _due_user(uid: str, data: Doc, version: object) -> DueUser:

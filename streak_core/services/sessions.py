@@ -6,12 +6,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from streak_core.domain.boards import BoardEntry, scores_touched
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState
 from streak_core.domain.engine import apply_session
 from streak_core.domain.sessions import FieldIssue, Session, SessionRejected, parse_session
 from streak_core.domain.timeline import split_by_local_day
-from streak_core.models import DayRecord, OutboxEntry, StoredSession, StreakRecord, user_timezone
+from streak_core.models import (
+    DayRecord,
+    OutboxEntry,
+    StoredSession,
+    StreakRecord,
+    UserSettings,
+    user_timezone,
+)
 from streak_core.ports import DispatchQueue, UserStore, UserTransaction
 from streak_core.services.dispatch import announce
 from streak_core.services.views import (
@@ -85,6 +93,7 @@ def accept_sessions(
         changed: dict[date, DayRecord] = {}
         notices: list[OutboxEntry] = []
         healed: list[date] = []  # days maintenance had closed as a break, now qualified by late data
+        qualified: list[date] = []
         new_sessions: list[StoredSession] = []
         items: list[ItemResult] = []
         touched: list[date] = []
@@ -105,6 +114,7 @@ def accept_sessions(
                 OutboxEntry(uid, "milestone", f"{m.days}-{m.run_start.isoformat()}", {"days": m.days}, now)
                 for m in outcome.milestones
             ]
+            qualified += outcome.newly_qualified
             closed = streak.last_maintained_date
             healed += [
                 d
@@ -128,7 +138,8 @@ def accept_sessions(
             if streak.reminder_at is None:  # a new streak: the next reminder tick works out its hour
                 streak.reminder_at = now
             notices += _restorations(uid, streak, healed, local_today(now, timezone), now)
-            tx.write(new_sessions, changed.values(), streak, notices)
+            standings = _standings(uid, snap.settings, streak, qualified, now)
+            tx.write(new_sessions, changed.values(), streak, notices, standings)
         return Acceptance(
             items=items,
             streak=streak_json(snap.settings, streak, all_days, now, config),
@@ -158,6 +169,22 @@ def _restorations(
             uid, "streak_restored", key, {"days": streak.state.current_streak(today)}, now
         )
     return list(entries.values())
+
+
+def _standings(
+    uid: str, settings: UserSettings, streak: StreakRecord, qualified: list[date], now: datetime
+) -> list[tuple[str, BoardEntry]]:
+    """The new standing on each board whose score these sessions changed, reached at `now`."""
+    state = streak.state
+    return [
+        (
+            key,
+            BoardEntry(
+                uid, score, state.longest_streak, now, settings.leaderboard_visibility, settings.display_name
+            ),
+        )
+        for key, score in scores_touched(state, qualified).items()
+    ]
 
 
 def _note_latest_zone(streak: StreakRecord, session: Session) -> None:

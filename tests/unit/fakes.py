@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
+from streak_core.domain.boards import BoardEntry
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
 from streak_core.models import (
@@ -49,6 +50,7 @@ class InMemoryUserStore:
         self.commits = 0
         self.outbox: dict[str, OutboxEntry] = {}
         self.devices: dict[str, dict[str, str]] = {}
+        self.boards: dict[str, dict[str, BoardEntry]] = {}
 
     def _user(self, uid: str) -> _UserData:
         return self.users.setdefault(uid, _UserData())
@@ -128,9 +130,11 @@ class _Transaction:
         days: Iterable[DayRecord],
         streak: StreakRecord,
         outbox: Iterable[OutboxEntry] = (),
+        boards: Iterable[tuple[str, BoardEntry]] = (),
     ) -> None:
         user = self.store._user(self.uid)
         staged = copy.deepcopy((list(sessions), list(days), streak, list(outbox)))
+        standings = list(boards)
 
         def apply() -> None:
             for s in staged[0]:
@@ -140,6 +144,8 @@ class _Transaction:
             user.streak = staged[2]
             for entry in staged[3]:
                 self.store.outbox.setdefault(entry.id, entry)
+            for key, standing in standings:
+                self.store.boards.setdefault(key, {})[standing.uid] = standing
 
         self.pending.append(apply)
 

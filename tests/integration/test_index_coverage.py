@@ -1,0 +1,79 @@
+"""Every query the stores make runs here on the emulator; each needs exactly the indexes in the file."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from google.cloud.firestore_v1.types import StructuredQuery
+
+from streak_core.adapters.firestore_reminders import FirestoreReminderStore
+from streak_core.adapters.firestore_social import FirestoreFriendStore, FirestoreLeaderboardStore
+from streak_core.adapters.firestore_store import (
+    FirestoreDeadLetters,
+    FirestoreMaintenanceStore,
+    FirestoreOutboxStore,
+    FirestoreUserStore,
+    LazyFirestore,
+)
+from streak_core.domain.boards import BoardEntry
+from streak_core.ports import BoardCursor
+from tests.index_coverage import need_of, recording, uncovered, unused
+
+pytestmark = pytest.mark.integration
+NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
+
+
+def test_every_query_of_the_stores_is_covered_and_every_index_is_used(firestore_client: Any) -> None:
+    lazy = LazyFirestore(None, factory=lambda _: firestore_client)
+    users, boards, friends = (
+        FirestoreUserStore(lazy),
+        FirestoreLeaderboardStore(lazy),
+        FirestoreFriendStore(lazy),
+    )
+    someone = BoardEntry("u-index", 3, 2, NOW, "public")
+    with recording() as seen:
+        users.notifications("u-index", 10, None)
+        users.notifications("u-index", 10, (NOW, "u-index:milestone:x"))
+        users.days_between("u-index", date(2026, 11, 1), date(2026, 11, 30))
+        list(FirestoreMaintenanceStore(lazy).due_pages(NOW, 10))
+        FirestoreOutboxStore(lazy, email_of=lambda _: None).due_for_sweep(NOW, 10)
+        FirestoreReminderStore(lazy).due_reminders(NOW, 10)
+        FirestoreDeadLetters(lazy).list(10)
+        boards.page("all", 10, None)
+        boards.page("all", 10, BoardCursor(3, 2, NOW, "u-index", 4))
+        boards.count_public_ahead("all", someone)
+        boards.entries("all", ["u-index"])
+        boards.summaries(["u-index"])
+        friends.friend_ids("u-index")
+        friends.links("u-index")
+    assert any(need is not None for need in seen)
+    assert uncovered(seen) == []
+    assert unused(seen) == []
+
+
+def structured(where: dict[str, Any] | None, *orders: tuple[str, str]) -> StructuredQuery:
+    """Built by hand: going through the client would record it as a query of the code."""
+    return StructuredQuery(
+        from_=[{"collection_id": "entries"}],
+        where=where,
+        order_by=[{"field": {"field_path": f}, "direction": d} for f, d in orders],
+    )
+
+
+def test_a_query_whose_index_is_missing_is_reported() -> None:
+    public = {
+        "field_filter": {
+            "field": {"field_path": "visibility"},
+            "op": "EQUAL",
+            "value": {"string_value": "public"},
+        }
+    }
+    need = need_of(structured(public, ("display_name", "ASCENDING")))
+    assert need == ("entries", frozenset({"visibility"}), (("display_name", "ASCENDING"),))
+    assert uncovered([need]) == [need]
+    covered = need_of(structured(public, ("score", "ASCENDING")))
+    assert covered is not None
+    assert uncovered([covered]) == []
+    assert need_of(structured(None, ("score", "DESCENDING"))) is None  # one field: single-field index

@@ -1,0 +1,305 @@
+"""Leaderboards and friends on the emulator: order and ties, cursors, `me`, privacy, periods across zones."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from streak_core.adapters.firestore_social import FirestoreFriendStore, FirestoreLeaderboardStore
+from streak_core.adapters.firestore_store import FirestoreUserStore, LazyFirestore, board_entry_to_doc
+from streak_core.domain.boards import BoardEntry
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.services.friends import FriendError, Friends
+from streak_core.services.leaderboard import BoardCache, Leaderboards, parse_request
+from streak_core.services.queries import update_settings
+from streak_core.services.sessions import accept_sessions
+
+pytestmark = pytest.mark.integration
+
+
+class World:
+    """Users with sessions in a month of 2003 nobody else uses, so each test has boards of its own."""
+
+    def __init__(self, client: Any, month: int) -> None:
+        lazy = LazyFirestore(None, factory=lambda _: client)
+        self.client, self.month = client, month
+        self.users = FirestoreUserStore(lazy)
+        self.boards = FirestoreLeaderboardStore(lazy)
+        self.friend_store = FirestoreFriendStore(lazy)
+        self.friends = Friends(self.friend_store, self.boards, DEFAULT_CONFIG, max_friends=500)
+        self.service = Leaderboards(self.users, self.boards, self.friend_store, BoardCache(enabled=False))
+
+    def at(self, day: int, hour: int = 12) -> datetime:
+        return datetime(2003, self.month, day, hour, tzinfo=UTC)
+
+    def person(self, visibility: str = "public", tz: str = "UTC", name: str | None = None) -> str:
+        uid = f"lb-{uuid.uuid4().hex[:10]}"
+        patch = {"leaderboard_visibility": visibility, "timezone": tz, "display_name": name or uid[-4:]}
+        update_settings(self.users, uid, patch, self.at(1))
+        return uid
+
+    def focus(self, uid: str, days: list[int], now: datetime | None = None, tz: str = "UTC") -> None:
+        raws = [
+            {
+                "id": f"s{self.month}-{d}",
+                "start": f"2003-{self.month:02d}-{d:02d}T01:00:00Z",
+                "end": f"2003-{self.month:02d}-{d:02d}T02:00:00Z",
+                "timezone": tz,
+            }
+            for d in days
+        ]
+        accept_sessions(self.users, uid, raws, now or self.at(max(days), 23), DEFAULT_CONFIG)
+
+    def board(
+        self, viewer: str, now: datetime, period: str = "month", scope: str = "global", **kw: str
+    ) -> Any:
+        request = parse_request(period, scope, kw.get("limit"), kw.get("cursor"))
+        return self.service.board(viewer, request, now)
+
+
+def ids(view: dict[str, Any]) -> list[str]:
+    return [e["user_id"] for e in view["entries"]]
+
+
+@pytest.fixture
+def world(firestore_client: Any, request: pytest.FixtureRequest) -> World:
+    months = {"ordering": 1, "cursor": 2, "privacy": 4, "friends_board": 5, "settings": 6, "cache": 7}
+    key = next(k for k in months if k in request.node.name)
+    return World(firestore_client, months[key])
+
+
+def test_ordering_by_score_then_longest_streak_then_who_reached_it_first(world: World) -> None:
+    top, early, late, short = (world.person() for _ in range(4))
+    world.focus(top, [1, 2, 3, 4, 5])
+    world.focus(early, [6, 7, 8], now=world.at(8, 20))
+    world.focus(late, [6, 7, 8], now=world.at(8, 21))
+    world.focus(short, [10, 12, 14], now=world.at(14, 20))
+    view = world.board(early, world.at(15))
+    assert ids(view) == [top, early, late, short]
+    assert [e["rank"] for e in view["entries"]] == [1, 2, 3, 4]
+    assert [(e["score"], e["longest_streak"]) for e in view["entries"]] == [(5, 5), (3, 3), (3, 3), (3, 1)]
+    assert view["me"] == {"rank": 2, "score": 3}
+    assert world.board(short, world.at(15))["me"] == {"rank": 4, "score": 3}
+
+
+def test_cursor_pages_continue_the_ranks_and_end(world: World) -> None:
+    people = [world.person() for _ in range(5)]
+    for n, uid in enumerate(people):
+        world.focus(uid, list(range(1, 6 - n)))
+    first = world.board(people[0], world.at(20), limit="2")
+    second = world.board(people[0], world.at(20), limit="2", cursor=first["next_cursor"])
+    third = world.board(people[0], world.at(20), limit="2", cursor=second["next_cursor"])
+    assert ids(first) + ids(second) + ids(third) == people
+    assert [e["rank"] for e in third["entries"]] == [5]
+    assert third["next_cursor"] is None
+
+
+def test_privacy_each_level_as_a_stranger_a_friend_and_the_user_sees_it(world: World) -> None:
+    public, friendly, hidden = world.person("public"), world.person("friends"), world.person("hidden")
+    stranger, friend = world.person("hidden"), world.person("public")
+    for n, uid in enumerate((public, friendly, hidden)):
+        world.focus(uid, list(range(1, 10 - n)))
+    for uid in (public, friendly, hidden):
+        world.friends.request(friend, uid, world.at(10))
+        world.friends.accept(uid, friend, world.at(10))
+    world.focus(friend, [1])
+    now = world.at(12)
+
+    assert ids(world.board(stranger, now)) == [public, friend]
+    assert ids(world.board(friend, now)) == [public, friend]
+    assert ids(world.board(friend, now, scope="friends")) == [public, friendly, friend]
+    assert ids(world.board(hidden, now, scope="friends")) == [friend]
+    assert world.board(hidden, now)["me"] == {"rank": 2, "score": 7}  # behind the one public user ahead
+    assert world.board(hidden, now, scope="friends")["me"] == {"rank": 1, "score": 7}
+    assert world.board(friendly, now)["me"] == {"rank": 2, "score": 8}
+    assert world.board(stranger, now)["me"] == {"rank": 3, "score": 0}
+
+
+def test_week_and_month_roll_over_by_each_users_local_dates(firestore_client: Any) -> None:
+    world = World(firestore_client, 3)
+    ahead = world.person(tz="Pacific/Kiritimati")  # UTC+14
+    behind = world.person(tz="America/Los_Angeles")
+    # Sunday 2003-03-09 12:00Z is Monday 02:00 in Kiritimati and Sunday 04:00 in Los Angeles.
+    sunday_noon = world.at(9, 12)
+    world.focus(ahead, [6, 7], now=sunday_noon, tz="Pacific/Kiritimati")  # Thu 6 and Fri 7, ISO week 10
+    monday = {
+        "id": "mon",
+        "start": "2003-03-09T11:00:00Z",
+        "end": "2003-03-09T11:40:00Z",
+        "timezone": "Pacific/Kiritimati",
+    }
+    accept_sessions(world.users, ahead, [monday], sunday_noon, DEFAULT_CONFIG)  # Monday 10th there: week 11
+    sunday = {
+        "id": "sun",
+        "start": "2003-03-09T10:00:00Z",
+        "end": "2003-03-09T11:00:00Z",
+        "timezone": "America/Los_Angeles",
+    }
+    accept_sessions(world.users, behind, [sunday], sunday_noon, DEFAULT_CONFIG)  # Sunday 9th there: week 10
+
+    week10 = world.board(behind, sunday_noon, period="week")
+    assert [(e["user_id"], e["score"]) for e in week10["entries"]] == [(ahead, 2), (behind, 1)]
+    week11 = world.board(ahead, sunday_noon, period="week")
+    assert [(e["user_id"], e["score"]) for e in week11["entries"]] == [(ahead, 1)]
+    assert week11["me"]["score"] == 1
+    # A week later nobody has focused: both score 0 on their new week, with no job having reset anything.
+    later = sunday_noon + timedelta(days=8)
+    assert world.board(behind, later, period="week") == {
+        "entries": [],
+        "next_cursor": None,
+        "me": {"rank": 1, "score": 0},
+    }
+    assert world.board(ahead, later, period="month")["me"]["score"] == 3  # still March in both zones
+
+
+def test_friends_board_with_hundreds_of_friends_ranks_all_of_them(world: World) -> None:
+    viewer = world.person()
+    world.focus(viewer, [1, 2, 3])
+    key = "month-2003-05"
+    batch = world.client.batch()
+    friends = [f"{viewer}-f{n:03d}" for n in range(300)]
+    for n, friend in enumerate(friends):
+        entry = BoardEntry(friend, n % 7 + 1, n % 5, world.at(3), "friends", f"F{n}")
+        batch.set(
+            world.client.collection("boards").document(key).collection("entries").document(friend),
+            board_entry_to_doc(entry),
+        )
+        batch.set(
+            world.client.collection("users").document(viewer).collection("friends").document(friend),
+            {"since": world.at(1)},
+        )
+        if len(batch) >= 400:
+            batch.commit()
+            batch = world.client.batch()
+    batch.commit()
+
+    seen: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        view = world.board(
+            viewer, world.at(4), scope="friends", limit="100", **({"cursor": cursor} if cursor else {})
+        )
+        seen += view["entries"]
+        cursor = view["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == 301
+    assert [e["rank"] for e in seen] == list(range(1, 302))
+    keys = [(-e["score"], -e["longest_streak"]) for e in seen if e["user_id"] != viewer]
+    assert keys == sorted(keys)
+    assert view["me"]["rank"] == next(e["rank"] for e in seen if e["user_id"] == viewer)
+
+
+def test_settings_changes_reach_the_board_entries(world: World) -> None:
+    uid, other = world.person("public", name="Ada"), world.person()
+    world.focus(uid, [1, 2])
+    assert ids(world.board(other, world.at(3))) == [uid]
+    update_settings(world.users, uid, {"leaderboard_visibility": "hidden"}, world.at(3))
+    assert ids(world.board(other, world.at(3))) == []
+    update_settings(
+        world.users, uid, {"leaderboard_visibility": "public", "display_name": "Ada L."}, world.at(3)
+    )
+    assert world.board(other, world.at(3))["entries"][0]["display_name"] == "Ada L."
+
+
+def test_cache_serves_the_first_page_from_the_snapshot_until_it_is_old(world: World) -> None:
+    clock = [0.0]
+    cache = BoardCache(max_age=timedelta(seconds=60), memory_age=5, monotonic=lambda: clock[0])
+    service = Leaderboards(world.users, world.boards, world.friend_store, cache)
+    first, second = world.person(), world.person()
+    world.focus(first, [1])
+    request = parse_request("month", "global", None, None)
+    assert ids(service.board(first, request, world.at(2))) == [first]
+    world.focus(second, [1, 2])
+    assert ids(service.board(first, request, world.at(2))) == [first]  # this instance's copy
+    clock[0] = 6.0
+    assert ids(service.board(first, request, world.at(2, 12) + timedelta(seconds=30))) == [first]  # snapshot
+    assert service.board(first, request, world.at(2, 12) + timedelta(seconds=30))["me"] == {
+        "rank": 2,
+        "score": 1,
+    }
+    clock[0] = 12.0
+    assert ids(service.board(first, request, world.at(2, 12) + timedelta(seconds=61))) == [second, first]
+
+
+class TestFriendRequests:
+    @pytest.fixture
+    def w(self, firestore_client: Any) -> World:
+        return World(firestore_client, 8)
+
+    def test_a_request_then_acceptance_makes_friends_on_both_sides(self, w: World) -> None:
+        ada, bob = w.person(name="Ada"), w.person(name="Bob")
+        assert w.friends.request(ada, bob, w.at(1)).status == "pending"
+        assert w.friends.listing(bob, w.at(1))["requests"]["incoming"][0]["user_id"] == ada  # type: ignore[index]
+        assert w.friends.listing(ada, w.at(1))["requests"]["outgoing"][0]["display_name"] == "Bob"  # type: ignore[index]
+        assert w.friends.accept(bob, ada, w.at(2)).status == "friends"
+        assert [f["user_id"] for f in w.friends.listing(ada, w.at(2))["friends"]] == [bob]  # type: ignore[attr-defined]
+        assert [f["user_id"] for f in w.friends.listing(bob, w.at(2))["friends"]] == [ada]  # type: ignore[attr-defined]
+
+    def test_asking_someone_who_asked_you_makes_friends(self, w: World) -> None:
+        ada, bob = w.person(), w.person()
+        w.friends.request(ada, bob, w.at(1))
+        outcome = w.friends.request(bob, ada, w.at(2))
+        assert (outcome.status, outcome.changed) == ("friends", True)
+        assert w.friends.listing(ada, w.at(2))["requests"] == {"incoming": [], "outgoing": []}
+
+    def test_repeats_change_nothing(self, w: World) -> None:
+        ada, bob = w.person(), w.person()
+        w.friends.request(ada, bob, w.at(1))
+        assert not w.friends.request(ada, bob, w.at(1)).changed
+        w.friends.accept(bob, ada, w.at(2))
+        assert not w.friends.request(ada, bob, w.at(3)).changed
+        assert not w.friends.accept(bob, ada, w.at(3)).changed
+
+    def test_removing_is_symmetric_and_idempotent(self, w: World) -> None:
+        ada, bob = w.person(), w.person()
+        w.friends.request(ada, bob, w.at(1))
+        w.friends.accept(bob, ada, w.at(1))
+        w.friends.remove(bob, ada)
+        w.friends.remove(bob, ada)
+        assert w.friends.listing(ada, w.at(2))["friends"] == []
+        assert w.friends.listing(bob, w.at(2))["friends"] == []
+        assert w.client.collection("users").document(ada).get().get("friend_count") == 0
+
+    def test_friends_list_shows_each_friends_streak_and_today(self, w: World) -> None:
+        ada, bob = w.person(), w.person(name="Bob")
+        w.focus(bob, [1, 2, 3], now=w.at(3, 12))
+        w.friends.request(ada, bob, w.at(3))
+        w.friends.accept(bob, ada, w.at(3))
+        [friend] = w.friends.listing(ada, w.at(3, 13))["friends"]  # type: ignore[misc]
+        assert friend["current_streak"] == 3
+        assert friend["today"] == {"date": "2003-08-03", "seconds": 3600, "qualified": True}
+
+    @pytest.mark.parametrize(
+        ("case", "status", "code"),
+        [
+            ("self", 422, "cannot_befriend_self"),
+            ("unknown", 404, "user_not_found"),
+            ("no_request", 404, "request_not_found"),
+        ],
+    )
+    def test_clear_errors(self, w: World, case: str, status: int, code: str) -> None:
+        ada, bob = w.person(), w.person()
+        attempts = {
+            "self": lambda: w.friends.request(ada, ada, w.at(1)),
+            "unknown": lambda: w.friends.request(ada, "nobody-at-all", w.at(1)),
+            "no_request": lambda: w.friends.accept(ada, bob, w.at(1)),
+        }
+        with pytest.raises(FriendError) as raised:
+            attempts[case]()
+        assert (raised.value.status, raised.value.code) == (status, code)
+
+    def test_the_friend_limit_is_enforced_on_both_sides(self, w: World) -> None:
+        limited = Friends(w.friend_store, w.boards, DEFAULT_CONFIG, max_friends=1)
+        ada, bob, cy = w.person(), w.person(), w.person()
+        limited.request(ada, bob, w.at(1))
+        limited.accept(bob, ada, w.at(1))
+        with pytest.raises(FriendError) as mine:
+            limited.request(ada, cy, w.at(1))
+        assert (mine.value.status, mine.value.code) == (409, "friend_limit_reached")
+        limited.request(cy, bob, w.at(1))  # a request is fine; accepting it would exceed bob's limit
+        with pytest.raises(FriendError):
+            limited.accept(bob, cy, w.at(1))
