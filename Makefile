@@ -9,7 +9,7 @@ TASKS_VENV := .venv-tasks
 TASKS_STAMP := $(TASKS_VENV)/.installed
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: dev token tick demo test lint types unit bench-domain bench-accept clean
+.PHONY: dev token tick demo test lint types unit bench-domain bench-accept bench-leaderboard clean
 
 ## dev: the whole system on the emulators, until Ctrl-C (installs what it needs the first time)
 dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP)
@@ -47,6 +47,10 @@ bench-domain: $(STAMP)
 
 bench-accept: $(STAMP) $(NODE_STAMP)
 	$(PY) -m bench.accept
+
+## bench-leaderboard: board pages and `me` with 100,000 users on the emulator, cached vs uncached
+bench-leaderboard: $(STAMP)
+	$(PY) -m bench.leaderboard
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -119,25 +119,33 @@ class Leaderboards:
         key = period_key(request.period, today)
         if request.scope == "friends":
             return self._friends_board(uid, key, request, now)
-        if request.cursor is None:
+        return {**self.global_page(key, request.limit, request.cursor, now), "me": self.me(key, uid)}
+
+    def global_page(
+        self, key: str, limit: int, cursor: BoardCursor | None, now: datetime
+    ) -> dict[str, object]:
+        """Public entries; the first page comes through the cache, deeper pages straight from the board."""
+        if cursor is None:
             rows = self.cache.first_page(
                 self.boards, key, now, lambda: self._rows(key, SNAPSHOT_SIZE, None, now)
             )
-            page = rows[: request.limit]
-            more = len(rows) > request.limit
+            page = rows[:limit]
+            more = len(rows) > limit
         else:
-            page = self._rows(key, request.limit + 1, request.cursor, now)
-            more = len(page) > request.limit
-            page = page[: request.limit]
-        mine = self.boards.entry(key, uid)
-        me = {
-            "rank": self.boards.count_public_ahead(key, mine or _unranked(uid)) + 1,
-            "score": mine.score if mine else 0,
-        }
+            page = self._rows(key, limit + 1, cursor, now)
+            more = len(page) > limit
+            page = page[:limit]
         return {
             "entries": [_public(row) for row in page],
             "next_cursor": str(page[-1]["_cursor"]) if more and page else None,
-            "me": me,
+        }
+
+    def me(self, key: str, uid: str) -> dict[str, int]:
+        """Always live: the caller's own entry and a count of the public entries ahead of it."""
+        mine = self.boards.entry(key, uid)
+        return {
+            "rank": self.boards.count_public_ahead(key, mine or _unranked(uid)) + 1,
+            "score": mine.score if mine else 0,
         }
 
     def _rows(

@@ -1,0 +1,154 @@
+"""Leaderboard reads with 100,000 users on the Firestore emulator: first page, a deep cursor page and `me`,
+cached and uncached, in one run.
+
+Run: python -m bench.leaderboard [--users 100000] [--repeat 30]
+Starts its own Firestore emulator and seeds `boards/all/entries` plus each user's streak summary (80%
+public, 15% friends-only, 5% hidden). Uncached = every call goes to Firestore (query + summaries join);
+cached = the service's snapshot document and per-instance copy, as deployed (`memory`), and with the
+per-instance copy off so every call reads the snapshot document (`snapshot`). Ends with one JSON line;
+`cached_first_page_ratio` = cached p50 / uncached p50 (the target is at most 0.2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from devstack.stack import Stack
+from streak_core.adapters.firestore_social import FirestoreFriendStore, FirestoreLeaderboardStore
+from streak_core.adapters.firestore_store import FirestoreUserStore, LazyFirestore, board_entry_to_doc
+from streak_core.domain.boards import BoardEntry
+from streak_core.ports import BoardCursor
+from streak_core.services.leaderboard import BoardCache, Leaderboards
+
+NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
+KEY = "all"
+
+
+def seed(client: Any, users: int) -> list[BoardEntry]:
+    rng = random.Random(7)
+    entries = []
+    for n in range(users):
+        roll = rng.random()
+        visibility = "public" if roll < 0.8 else "friends" if roll < 0.95 else "hidden"
+        score = int(rng.paretovariate(1.3) * 10)
+        reached = NOW - timedelta(seconds=rng.randrange(90 * 86400))
+        entries.append(
+            BoardEntry(f"u{n:06d}", score, min(score, rng.randrange(1, 60)), reached, visibility, f"User {n}")
+        )
+
+    def write(chunk: list[BoardEntry]) -> None:
+        batch = client.batch()
+        for e in chunk:
+            batch.set(
+                client.collection("boards").document(KEY).collection("entries").document(e.uid),
+                board_entry_to_doc(e),
+            )
+            run = {"start": "2026-11-01", "end": "2026-11-20", "length": e.longest_streak}
+            batch.set(
+                client.collection("streaks").document(e.uid),
+                {
+                    "uid": e.uid,
+                    "last_run": run,
+                    "longest_streak": e.longest_streak,
+                    "timezone_setting": "UTC",
+                },
+            )
+        batch.commit()
+
+    chunks = [entries[i : i + 250] for i in range(0, len(entries), 250)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(write, chunks))
+    return entries
+
+
+def timed(action: Callable[[], object], repeat: int) -> dict[str, float]:
+    action()  # warm: clients, channels, the snapshot
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {
+        "p50_ms": round(statistics.median(samples), 3),
+        "p99_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.99))], 3),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--deep-rank", type=int, default=50_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as workdir, Stack(Path(workdir), components=("firestore",)) as stack:
+        import os
+
+        os.environ.update(stack.env())
+        from google.cloud import firestore
+
+        client = firestore.Client(project=stack.project_id)
+        started = time.perf_counter()
+        entries = seed(client, args.users)
+        seeded_s = time.perf_counter() - started
+        lazy = LazyFirestore(None, factory=lambda _: client)
+        users, boards, friends = (
+            FirestoreUserStore(lazy),
+            FirestoreLeaderboardStore(lazy),
+            FirestoreFriendStore(lazy),
+        )
+        public = sorted((e for e in entries if e.visibility == "public"), key=lambda e: e.order)
+        deep = public[min(args.deep_rank, len(public)) - 1]
+        cursor = BoardCursor(
+            deep.score, deep.longest_streak, deep.reached_at, deep.uid, min(args.deep_rank, len(public))
+        )
+        viewer = public[len(public) // 2].uid
+
+        uncached = Leaderboards(users, boards, friends, BoardCache(enabled=False))
+        memory = Leaderboards(users, boards, friends, BoardCache(max_age=timedelta(days=1), memory_age=3600))
+        snapshot_only = Leaderboards(
+            users, boards, friends, BoardCache(max_age=timedelta(days=1), memory_age=0)
+        )
+        page = uncached.global_page(KEY, 100, None, NOW)
+        assert [e["user_id"] for e in page["entries"]] == [e.uid for e in public[:100]]  # type: ignore[index]
+        assert uncached.me(KEY, viewer)["rank"] == len(public) // 2 + 1
+
+        figures = {
+            "users": args.users,
+            "public_users": len(public),
+            "seed_seconds": round(seeded_s, 1),
+            "first_page_uncached": timed(lambda: uncached.global_page(KEY, 100, None, NOW), args.repeat),
+            "first_page_cached_memory": timed(lambda: memory.global_page(KEY, 100, None, NOW), args.repeat),
+            "first_page_cached_snapshot": timed(
+                lambda: snapshot_only.global_page(KEY, 100, None, NOW), args.repeat
+            ),
+            "deep_page_uncached": timed(
+                lambda: uncached.global_page(KEY, 100, cursor, NOW), max(5, args.repeat // 3)
+            ),
+            "me": timed(lambda: uncached.me(KEY, viewer), max(5, args.repeat // 3)),
+        }
+        uncached_p50 = figures["first_page_uncached"]["p50_ms"]  # type: ignore[index]
+        figures["cached_first_page_ratio"] = round(
+            figures["first_page_cached_memory"]["p50_ms"] / uncached_p50, 4
+        )  # type: ignore[index]
+        figures["snapshot_first_page_ratio"] = round(
+            figures["first_page_cached_snapshot"]["p50_ms"] / uncached_p50, 4
+        )  # type: ignore[index]
+        for name, value in figures.items():
+            print(f"{name}: {value}", flush=True)
+        print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""Board rules: period keys, exact period scores from the runs, the ranking order, request parsing."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streak_core.domain.boards import (
+    BoardEntry,
+    last_qualified_day,
+    period_bounds,
+    period_key,
+    scores_touched,
+)
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.streaks import StreakState
+from streak_core.services.leaderboard import decode_cursor, encode_cursor, parse_request
+from streak_core.services.queries import InvalidRequest
+
+
+def test_period_keys_follow_iso_weeks_and_calendar_months() -> None:
+    assert period_key("week", date(2026, 1, 1)) == "week-2026-W01"
+    assert period_key("week", date(2027, 1, 1)) == "week-2026-W53"  # a Friday in 2026's 53rd ISO week
+    assert period_key("month", date(2024, 2, 29)) == "month-2024-02"
+    assert period_key("all", date(2024, 2, 29)) == "all"
+    assert period_bounds("month", date(2024, 2, 10)) == (date(2024, 2, 1), date(2024, 2, 29))
+    with pytest.raises(ValueError, match="unknown period"):
+        period_key("year", date(2024, 1, 1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=120), min_size=1, max_size=60))
+def test_period_scores_count_exactly_the_qualified_days_in_each_period(offsets: list[int]) -> None:
+    start = date(2026, 1, 20)
+    state = StreakState()
+    days = [start + timedelta(days=o) for o in offsets]
+    for day in days:
+        state.add_qualified(day, DEFAULT_CONFIG)
+    unique = set(days)
+    for key, score in scores_touched(state, days).items():
+        if key == "all":
+            assert score == len(unique)
+            continue
+        period = key.split("-", 1)[0]
+        assert score == sum(1 for d in unique if period_key(period, d) == key)
+
+
+def test_the_last_qualified_day_skips_trailing_frozen_days() -> None:
+    state = StreakState()
+    for offset in range(7):
+        state.add_qualified(date(2026, 3, 1) + timedelta(days=offset), DEFAULT_CONFIG)
+    state.grant_freezes(1, DEFAULT_CONFIG)
+    assert state.apply_freeze(date(2026, 3, 8)) is not None
+    assert state.ends[-1] == date(2026, 3, 8).toordinal()  # the run now ends on the frozen day
+    assert last_qualified_day(state) == date(2026, 3, 7)
+    assert last_qualified_day(StreakState()) is None
+
+
+def test_order_is_score_then_longest_then_earliest_then_id() -> None:
+    t = datetime(2026, 11, 1, tzinfo=UTC)
+    entries = [
+        BoardEntry("d", 3, 3, t + timedelta(seconds=1)),
+        BoardEntry("c", 3, 3, t),
+        BoardEntry("b", 3, 3, t),
+        BoardEntry("e", 3, 1, t),
+        BoardEntry("a", 9, 0, t + timedelta(days=9)),
+    ]
+    assert [e.uid for e in sorted(entries, key=lambda e: e.order)] == ["a", "b", "c", "d", "e"]
+
+
+def test_cursors_round_trip_and_garbage_is_rejected() -> None:
+    entry = BoardEntry("u1", 5, 4, datetime(2026, 11, 1, 8, tzinfo=UTC))
+    cursor = decode_cursor(encode_cursor(entry, 17))
+    assert cursor is not None
+    assert (cursor.score, cursor.longest_streak, cursor.reached_at, cursor.uid, cursor.rank) == (
+        5, 4, entry.reached_at, "u1", 17
+    )  # fmt: skip
+    assert decode_cursor("bm9wZQ") is None
+    assert decode_cursor("%%%") is None
+
+
+def test_every_bad_parameter_is_reported_at_once() -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        parse_request("decade", "galaxy", "500", "garbage")
+    assert [i.field for i in raised.value.issues] == ["period", "scope", "limit", "cursor"]
+    assert parse_request(None, None, None, None).limit == 20
