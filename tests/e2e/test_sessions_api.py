@@ -317,6 +317,11 @@ def test_openapi_document_is_valid_and_lists_every_route(api_url: str) -> None:
         ("PATCH", "/v1/me/settings"),
         ("GET", "/v1/admin/maintenance-runs/{run_id}"),
         ("POST", "/v1/admin/dead-letters:replay"),
+        ("GET", "/v1/leaderboard"),
+        ("POST", "/v1/friends/requests"),
+        ("POST", "/v1/friends/requests/{uid}:accept"),
+        ("GET", "/v1/friends"),
+        ("DELETE", "/v1/friends/{uid}"),
         ("GET", "/v1/openapi.json"),
     }
     assert "409" in document["paths"]["/v1/sessions"]["post"]["responses"]
