@@ -8,7 +8,7 @@ import sys
 import time
 import traceback
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -16,6 +16,7 @@ import flask
 from pydantic import BaseModel, ValidationError
 
 from streak_core.domain.sessions import FieldIssue
+from streak_core.ports import TransientStoreError
 
 MAX_BODY_BYTES = 64 * 1024
 M = TypeVar("M", bound=BaseModel)
@@ -138,3 +139,25 @@ class RequestLog:
 def internal_error(log: RequestLog, exc: BaseException) -> ApiError:
     log.error = "".join(traceback.format_exception(exc))[-4000:]
     return ApiError(500, "internal", "Something went wrong on our side; the error was logged.")
+
+
+def task_response(
+    request: flask.Request, route: str, work: Callable[[RequestLog], tuple[int, object]]
+) -> flask.Response:
+    """Run a Cloud Tasks or Scheduler handler and answer so the queue does the right thing: a malformed task
+    never succeeds, so it is acknowledged (200, "rejected") rather than retried; only an unknown route or
+    method is a 4xx; transient store errors are 503 (retry); anything else is a logged 500."""
+    entry = RequestLog(request, correlation_id(request))
+    entry.route = route
+    try:
+        status, body = work(entry)
+    except ApiError as error:
+        status = error.status if error.status in (404, 405) else 200
+        body = {"outcome": "rejected", **error.body()}
+    except TransientStoreError as exc:
+        entry.error = str(exc)
+        status, body = 503, {"outcome": "retry"}
+    except Exception as exc:  # the last line of defence: log it, never leak it
+        status, body = 500, internal_error(entry, exc).body()
+    entry.emit(status)
+    return respond(status, body)

@@ -11,10 +11,9 @@ from typing import Any
 
 import flask
 
-from functions.http import ApiError, RequestLog, correlation_id, internal_error, json_body, respond
+from functions.http import ApiError, RequestLog, json_body, task_response
 from streak_core.bootstrap import MaintenanceDependencies
 from streak_core.domain.sessions import parse_instant
-from streak_core.ports import TransientStoreError
 from streak_core.services.retries import DEAD_LETTERED, MAINTAINED, retry_user
 from streak_core.services.ticks import run_batch, run_tick
 
@@ -117,9 +116,8 @@ def handle_batch(event: Any, deps: MaintenanceDependencies) -> None:
 
 def handle_retry(request: flask.Request, deps: MaintenanceDependencies) -> flask.Response:
     """A Cloud Tasks attempt: 200 when done (maintained or dead-lettered), 503 to be retried."""
-    entry = RequestLog(request, correlation_id(request))
-    entry.route = "maintenance_retry"
-    try:
+
+    def work(entry: RequestLog) -> tuple[int, object]:
         payload = json_body(request)
         if not isinstance(payload.get("uid"), str) or not isinstance(payload.get("now"), str):
             raise ApiError(422, "validation_failed", "uid and now are required strings.")
@@ -128,14 +126,9 @@ def handle_retry(request: flask.Request, deps: MaintenanceDependencies) -> flask
         outcome = retry_user(
             deps.retry_worker, deps.dead_letters, payload, attempt, deps.max_attempts, deps.clock.now()
         )
-        status = 200 if outcome in (MAINTAINED, DEAD_LETTERED) else 503
-        body: dict[str, object] = {"outcome": outcome, "attempt": attempt}
-    except ApiError as error:  # a malformed task will never succeed: do not let the queue retry it
-        status, body = 200, {"outcome": "rejected", **error.body()}
-    except TransientStoreError as exc:
-        entry.error = str(exc)
-        status, body = 503, {"outcome": "retry"}
-    except Exception as exc:  # the last line of defence: log it, never leak it
-        status, body = 500, internal_error(entry, exc).body()
-    entry.emit(status)
-    return respond(status, body)
+        return (200 if outcome in (MAINTAINED, DEAD_LETTERED) else 503), {
+            "outcome": outcome,
+            "attempt": attempt,
+        }
+
+    return task_response(request, "maintenance_retry", work)

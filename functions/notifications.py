@@ -13,54 +13,36 @@ from datetime import datetime
 
 import flask
 
-from functions.http import ApiError, RequestLog, correlation_id, internal_error, json_body, respond
+from functions.http import ApiError, RequestLog, json_body, task_response
 from streak_core.bootstrap import NotificationDependencies
 from streak_core.domain.sessions import parse_instant
-from streak_core.ports import TransientStoreError
 from streak_core.services.dispatch import sweep
 from streak_core.services.reminders import send_reminders
 
 
 def handle_notifications(request: flask.Request, deps: NotificationDependencies) -> flask.Response:
-    entry = RequestLog(request, correlation_id(request))
     route = request.path.rstrip("/")
-    entry.route = f"notifications{route}"
-    try:
+
+    def work(_: RequestLog) -> tuple[int, object]:
         if request.method != "POST":
             raise ApiError(405, "method_not_allowed", "Use POST.")
         payload = json_body(request)
         if route == "/dispatch":
-            status, body = _dispatch(payload, deps)
-        elif route == "/sweep":
+            return _dispatch(payload, deps)
+        if route == "/sweep":
             report = sweep(deps.dispatcher, _now(payload.get("now"), deps), deps.sweep_limit)
-            status, body = 200, {"dispatched": report.dispatched, "still_pending": report.still_pending}
-        elif route == "/reminders":
-            reminders = send_reminders(
-                deps.reminders, deps.dispatcher.later, _now(payload.get("now"), deps), deps.config
-            )
-            status, body = (
-                200,
-                {
-                    "considered": reminders.considered,
-                    "reminded": reminders.reminded,
-                    "not_announced": reminders.not_announced,
-                },
-            )
-        else:
-            raise ApiError(404, "not_found", "No such route.")
-    except ApiError as error:
-        # A malformed task never succeeds: 4xx would make Cloud Tasks retry it, so only 404/405 are 4xx.
-        status, body = (
-            (error.status if error.status in (404, 405) else 200),
-            {"outcome": "rejected", **error.body()},
-        )
-    except TransientStoreError as exc:
-        entry.error = str(exc)
-        status, body = 503, {"outcome": "retry"}
-    except Exception as exc:  # the last line of defence: log it, never leak it
-        status, body = 500, internal_error(entry, exc).body()
-    entry.emit(status)
-    return respond(status, body)
+            return 200, {"dispatched": report.dispatched, "still_pending": report.still_pending}
+        if route == "/reminders":
+            now = _now(payload.get("now"), deps)
+            reminders = send_reminders(deps.reminders, deps.dispatcher.later, now, deps.config)
+            return 200, {
+                "considered": reminders.considered,
+                "reminded": reminders.reminded,
+                "not_announced": reminders.not_announced,
+            }
+        raise ApiError(404, "not_found", "No such route.")
+
+    return task_response(request, f"notifications{route}", work)
 
 
 def _dispatch(payload: dict[str, object], deps: NotificationDependencies) -> tuple[int, dict[str, object]]:
