@@ -155,6 +155,41 @@ def test_week_and_month_roll_over_by_each_users_local_dates(firestore_client: An
     assert world.board(ahead, later, period="month")["me"]["score"] == 3  # still March in both zones
 
 
+def test_the_month_rolls_over_at_each_users_own_midnight(firestore_client: Any) -> None:
+    world = World(firestore_client, 9)
+    ahead, behind = world.person(tz="Pacific/Kiritimati"), world.person(tz="America/Los_Angeles")
+    # 2003-09-30 12:00Z: already October 1st (02:00) in Kiritimati, still September 30th in Los Angeles.
+    now = world.at(30, 12)
+    early = {
+        "id": "sep",
+        "start": "2003-09-29T09:00:00Z",
+        "end": "2003-09-29T10:00:00Z",
+        "timezone": "Pacific/Kiritimati",
+    }
+    late = {
+        "id": "oct",
+        "start": "2003-09-30T11:00:00Z",
+        "end": "2003-09-30T11:45:00Z",
+        "timezone": "Pacific/Kiritimati",
+    }
+    accept_sessions(
+        world.users, ahead, [early, late], now, DEFAULT_CONFIG
+    )  # Sep 29 23:00 and Oct 1 01:00 there
+    there = {
+        "id": "la",
+        "start": "2003-09-30T10:00:00Z",
+        "end": "2003-09-30T11:00:00Z",
+        "timezone": "America/Los_Angeles",
+    }
+    accept_sessions(world.users, behind, [there], now + timedelta(minutes=1), DEFAULT_CONFIG)  # 03:00 there
+
+    september = world.board(behind, now, period="month")
+    assert [(e["user_id"], e["score"]) for e in september["entries"]] == [(ahead, 1), (behind, 1)]
+    october = world.board(ahead, now, period="month")
+    assert [(e["user_id"], e["score"]) for e in october["entries"]] == [(ahead, 1)]
+    assert world.board(behind, now + timedelta(days=1), period="month")["me"] == {"rank": 2, "score": 0}
+
+
 def test_friends_board_with_hundreds_of_friends_ranks_all_of_them(world: World) -> None:
     viewer = world.person()
     world.focus(viewer, [1, 2, 3])
