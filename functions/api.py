@@ -22,12 +22,13 @@ from functions.http import (
     internal_error,
     issues_json,
     json_body,
+    overridden_now,
     parse_model,
     respond,
     validation_error,
 )
 from streak_core.bootstrap import ApiDependencies
-from streak_core.domain.sessions import FieldIssue, parse_instant
+from streak_core.domain.sessions import FieldIssue
 from streak_core.models import StoredSession
 from streak_core.ports import InvalidToken, Principal, TransientStoreError
 from streak_core.services import queries, retries
@@ -497,11 +498,8 @@ def authenticate(request: flask.Request, deps: ApiDependencies) -> Principal:
 
 
 def current_instant(request: flask.Request, deps: ApiDependencies) -> datetime:
-    override = request.headers.get("X-Now")
-    if override is None or not deps.allow_clock_override:
-        return deps.clock.now()
     try:
-        return parse_instant(override)
+        return overridden_now(request.headers.get("X-Now"), deps.clock, deps.allow_clock_override)
     except ValueError as exc:
         raise ApiError(
             400,

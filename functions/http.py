@@ -10,13 +10,14 @@ import traceback
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 import flask
 from pydantic import BaseModel, ValidationError
 
-from streak_core.domain.sessions import FieldIssue
-from streak_core.ports import TransientStoreError
+from streak_core.domain.sessions import FieldIssue, parse_instant
+from streak_core.ports import Clock, TransientStoreError
 
 MAX_BODY_BYTES = 64 * 1024
 M = TypeVar("M", bound=BaseModel)
@@ -161,3 +162,12 @@ def task_response(
         status, body = 500, internal_error(entry, exc).body()
     entry.emit(status)
     return respond(status, body)
+
+
+def overridden_now(override: object, clock: Clock, allowed: bool) -> datetime:
+    """The clock's `now`, or the instant a local run or test asks for where ALLOW_CLOCK_OVERRIDE=1 allows it.
+
+    ValueError for a malformed instant: each entry point answers that in its own way."""
+    if override is None or not allowed:
+        return clock.now()
+    return parse_instant(str(override))

@@ -11,7 +11,7 @@ from typing import Any
 
 import flask
 
-from functions.http import ApiError, RequestLog, json_body, task_response
+from functions.http import ApiError, RequestLog, json_body, overridden_now, task_response
 from streak_core.bootstrap import MaintenanceDependencies
 from streak_core.domain.sessions import parse_instant
 from streak_core.services.retries import DEAD_LETTERED, MAINTAINED, retry_user
@@ -44,11 +44,8 @@ def decode(event: Any) -> dict[str, Any]:
 
 
 def event_now(payload: dict[str, Any], deps: MaintenanceDependencies) -> datetime:
-    override = payload.get("now")
-    if override is None or not deps.allow_clock_override:
-        return deps.clock.now()
     try:
-        return parse_instant(str(override))
+        return overridden_now(payload.get("now"), deps.clock, deps.allow_clock_override)
     except ValueError as exc:
         raise PoisonMessage(f"bad 'now': {exc}") from None
 

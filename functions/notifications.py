@@ -13,9 +13,8 @@ from datetime import datetime
 
 import flask
 
-from functions.http import ApiError, RequestLog, json_body, task_response
+from functions.http import ApiError, RequestLog, json_body, overridden_now, task_response
 from streak_core.bootstrap import NotificationDependencies
-from streak_core.domain.sessions import parse_instant
 from streak_core.services.dispatch import sweep
 from streak_core.services.reminders import send_reminders
 
@@ -57,10 +56,8 @@ def _dispatch(payload: dict[str, object], deps: NotificationDependencies) -> tup
 
 
 def _now(override: object, deps: NotificationDependencies) -> datetime:
-    if override is None or not deps.allow_clock_override:
-        return deps.clock.now()
     try:
-        return parse_instant(str(override))
+        return overridden_now(override, deps.clock, deps.allow_clock_override)
     except ValueError:
         raise ApiError(
             422, "validation_failed", "'now'/'at' must be an ISO 8601 instant with an offset."
