@@ -22,7 +22,7 @@ class ReminderReport:
 
 def send_reminders(
     store: ReminderStore,
-    queue: DispatchQueue,
+    queue: DispatchQueue | None,
     now: datetime,
     config: StreakConfig,
     page_size: int = 200,
@@ -53,7 +53,8 @@ def send_reminders(
             writes.append((user, next_at, entry))
         written = store.commit_reminders(writes)
         report.reminded += len(written)
-        report.not_announced += announce(queue, written, now)
+        # Without a queue (no NOTIFICATIONS_DISPATCH_URL) nothing is announced: the sweep sends them all.
+        report.not_announced += announce(queue, written, now) if queue is not None else len(written)
         if len(due) < page_size:
             break
     return report
