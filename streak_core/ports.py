@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
 from streak_core.domain.boards import BoardEntry
+from streak_core.domain.streaks import StreakState
 from streak_core.models import (
     DayRecord,
     DueUser,
@@ -256,9 +257,11 @@ class StreakSummary:
     longest_streak: int
 
     def current_streak(self, today: date) -> int:
-        if self.last_run is None or self.last_run[1] < today - timedelta(days=1):
+        """The streak engine's rule, applied to the latest run (the only one that can be live)."""
+        if self.last_run is None:
             return 0
-        return self.last_run[2]
+        start, end, length = self.last_run
+        return StreakState([start.toordinal()], [end.toordinal()], [length]).current_streak(today)
 
 
 class LeaderboardStore(Protocol):

@@ -19,7 +19,7 @@ from streak_core.adapters.firestore_store import (
     transient_errors_as_retryable,
 )
 from streak_core.domain.boards import BoardEntry
-from streak_core.models import UserSettings
+from streak_core.models import StreakRecord, UserSettings, user_timezone
 from streak_core.ports import BoardCursor, Relationship, StreakSummary
 
 T = TypeVar("T")
@@ -117,8 +117,12 @@ def _summary(data: dict[str, Any]) -> StreakSummary:
         if run
         else None
     )
-    timezone = data.get("timezone_setting") or data.get("latest_session_timezone") or "UTC"
-    return StreakSummary(str(timezone), last, int(data.get("longest_streak") or 0))
+    record = StreakRecord(
+        latest_session_timezone=data.get("latest_session_timezone"),
+        timezone_setting=data.get("timezone_setting"),
+    )
+    timezone = user_timezone(UserSettings(timezone=record.timezone_setting), record)
+    return StreakSummary(timezone, last, int(data.get("longest_streak") or 0))
 
 
 class FirestoreFriendStore:
