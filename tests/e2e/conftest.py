@@ -34,6 +34,20 @@ class AppUser:
         body = {"id": sid, "start": start, "end": end, "timezone": tz}
         return self.call("POST", "/v1/sessions", json=body, **kwargs)
 
+    def focus_days(self, days: range, now: str = NOW) -> None:
+        """An hour of focus (08:00-09:00 UTC) on each of these days of November 2026, in one batch."""
+        sessions = [
+            {
+                "id": f"s{d}",
+                "start": f"2026-11-{d:02d}T08:00:00Z",
+                "end": f"2026-11-{d:02d}T09:00:00Z",
+                "timezone": "UTC",
+            }
+            for d in days
+        ]
+        response = self.call("POST", "/v1/sessions:batch", json={"sessions": sessions}, now=now)
+        assert response.status_code == 200, response.text
+
     def stored_state(self) -> dict[str, Any]:
         """Everything Firestore holds for this user, to prove a rejected request changed nothing."""
         user = self.firestore.collection("users").document(self.uid)

@@ -103,23 +103,8 @@ def notify(stack: Stack, route: str, body: dict[str, object]) -> dict[str, Any]:
     return dict(response.json())
 
 
-def week_of_sessions(user: AppUser, days: range, now: str = "2026-11-21T12:00:00Z") -> requests.Response:
-    sessions = [
-        {
-            "id": f"s{d}",
-            "start": f"2026-11-{d:02d}T08:00:00Z",
-            "end": f"2026-11-{d:02d}T09:00:00Z",
-            "timezone": "UTC",
-        }
-        for d in days
-    ]
-    response = user.call("POST", "/v1/sessions:batch", json={"sessions": sessions}, now=now)
-    assert response.status_code in (200, 201, 207), response.text
-    return response
-
-
 def test_a_seven_day_milestone_reaches_the_phone_and_the_inbox(phone: Phone) -> None:
-    week_of_sessions(phone.user, range(15, 22))
+    phone.user.focus_days(range(15, 22))
     entry = phone.settled(f"{phone.user.uid}:milestone:7-2026-11-15")
 
     assert entry["channels"] == {"push": "sent", "email": "sent"}
@@ -136,7 +121,7 @@ def test_a_seven_day_milestone_reaches_the_phone_and_the_inbox(phone: Phone) -> 
 
 
 def test_the_same_entry_dispatched_twice_is_sent_once(phone: Phone, stack: Stack) -> None:
-    week_of_sessions(phone.user, range(15, 22))
+    phone.user.focus_days(range(15, 22))
     entry_id = f"{phone.user.uid}:milestone:7-2026-11-15"
     phone.settled(entry_id)
 
@@ -189,7 +174,7 @@ def test_french_users_get_french_text(phone: Phone, queue: CloudTasksDispatchQue
 def test_a_disabled_channel_is_skipped_with_the_reason(phone: Phone) -> None:
     patch = {"notifications": {"email": False}}
     assert phone.user.call("PATCH", "/v1/me/settings", json=patch).status_code == 200
-    week_of_sessions(phone.user, range(15, 22))
+    phone.user.focus_days(range(15, 22))
 
     entry = phone.settled(f"{phone.user.uid}:milestone:7-2026-11-15")
     assert entry["channels"] == {"push": "sent", "email": "skipped"}
@@ -207,7 +192,7 @@ def test_quiet_hours_hold_a_notification_until_they_end(phone: Phone) -> None:
     assert phone.user.call("PATCH", "/v1/me/settings", json=settings).status_code == 200
     # 23:30 in Paris: the milestone is due in the quiet hours and waits for 07:00 (06:00Z). The task's
     # schedule time is real time to the emulator, so the simulated night lies in the past.
-    week_of_sessions(phone.user, range(8, 15), now="2026-11-14T22:30:00Z")
+    phone.user.focus_days(range(8, 15), now="2026-11-14T22:30:00Z")
 
     entry = phone.settled(f"{phone.user.uid}:milestone:7-2026-11-08")
     assert entry["channels"] == {"push": "sent", "email": "sent"}
@@ -219,7 +204,7 @@ def test_quiet_hours_hold_a_notification_until_they_end(phone: Phone) -> None:
 def test_an_unregistered_token_is_pruned_and_the_others_still_get_the_push(phone: Phone) -> None:
     stale = f"unregistered-{uuid.uuid4().hex}"
     phone.register(stale)
-    week_of_sessions(phone.user, range(15, 22))
+    phone.user.focus_days(range(15, 22))
 
     entry = phone.settled(f"{phone.user.uid}:milestone:7-2026-11-15")
     assert entry["channels"]["push"] == "sent"
@@ -232,7 +217,7 @@ def test_an_fcm_500_is_retried_and_then_sent(phone: Phone, stack: Stack) -> None
     # The Admin SDK itself retries a 500 four times; five failures make the whole attempt fail.
     fail = {"token": phone.device, "status": 500, "times": 5}
     requests.post(f"{stack.fcm_url}/fail", json=fail, timeout=10).raise_for_status()
-    week_of_sessions(phone.user, range(15, 22))
+    phone.user.focus_days(range(15, 22))
 
     entry_id = f"{phone.user.uid}:milestone:7-2026-11-15"
     entry = eventually(
@@ -261,7 +246,7 @@ def test_a_crash_between_commit_and_enqueue_is_healed_by_the_sweep(phone: Phone,
 
 
 def test_an_at_risk_streak_gets_one_reminder_at_the_reminder_hour(phone: Phone, stack: Stack) -> None:
-    week_of_sessions(phone.user, range(18, 21), now="2026-11-21T08:00:00Z")
+    phone.user.focus_days(range(18, 21), now="2026-11-21T08:00:00Z")
     short = {"id": "today", "start": "2026-11-21T07:00:00Z", "end": "2026-11-21T07:10:00Z", "timezone": "UTC"}
     assert phone.user.call("POST", "/v1/sessions", json=short, now="2026-11-21T08:00:00Z").status_code == 201
     entry_id = f"{phone.user.uid}:reminder:2026-11-21"
@@ -281,7 +266,7 @@ def test_an_at_risk_streak_gets_one_reminder_at_the_reminder_hour(phone: Phone, 
 
 def test_a_nightly_break_is_pushed_after_the_maintenance_commit(phone: Phone, stack: Stack) -> None:
     # Tasks are scheduled at the (simulated) commit time, which the emulator reads as real time: the past.
-    week_of_sessions(phone.user, range(10, 13), now="2026-11-12T12:00:00Z")
+    phone.user.focus_days(range(10, 13), now="2026-11-12T12:00:00Z")
     publish(stack.hosts["pubsub"], stack.project_id, "maintenance-tick", {"now": "2026-11-15T00:30:00Z"})
 
     entry = phone.settled(f"{phone.user.uid}:streak_broken:2026-11-13", timeout=90)

@@ -25,22 +25,9 @@ def make_user(api_url: str, auth_emulator: AuthEmulator, firestore_client: Any) 
     return make
 
 
-def focus_days(user: AppUser, days: range) -> None:
-    sessions = [
-        {
-            "id": f"d{d}",
-            "start": f"2026-11-{d:02d}T08:00:00Z",
-            "end": f"2026-11-{d:02d}T09:00:00Z",
-            "timezone": "UTC",
-        }
-        for d in days
-    ]
-    assert user.call("POST", "/v1/sessions:batch", json={"sessions": sessions}).status_code == 200
-
-
 def test_the_leaderboard_has_the_contract_shape_and_a_live_me(make_user: Any) -> None:
     ada = make_user(name="Ada")
-    focus_days(ada, range(1, 21))  # 20 days: ahead of everyone else in this run
+    ada.focus_days(range(1, 21))  # 20 days: ahead of everyone else in this run
     response = ada.call("GET", "/v1/leaderboard", params={"period": "month", "limit": "5"})
     assert response.status_code == 200
     body = response.json()
@@ -59,12 +46,12 @@ def test_the_leaderboard_has_the_contract_shape_and_a_live_me(make_user: Any) ->
 
 def test_an_unchanged_board_answers_304_to_its_etag(make_user: Any) -> None:
     ada = make_user()
-    focus_days(ada, range(18, 21))
+    ada.focus_days(range(18, 21))
     first = ada.call("GET", "/v1/leaderboard", params={"scope": "friends"})
     etag = first.headers["ETag"]
     again = ada.call("GET", "/v1/leaderboard", params={"scope": "friends"}, headers={"If-None-Match": etag})
     assert (again.status_code, again.text, again.headers["ETag"]) == (304, "", etag)
-    focus_days(ada, range(21, 22))
+    ada.focus_days(range(21, 22))
     changed = ada.call("GET", "/v1/leaderboard", params={"scope": "friends"}, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.json()["me"]["score"] == 4
@@ -91,7 +78,7 @@ def test_bad_leaderboard_parameters_are_422_naming_the_field(
 
 def test_friend_requests_through_the_api(make_user: Any) -> None:
     ada, bob = make_user(name="Ada"), make_user(visibility="friends", name="Bob")
-    focus_days(bob, range(19, 21))
+    bob.focus_days(range(19, 21))
     asked = ada.call("POST", "/v1/friends/requests", json={"user_id": bob.uid})
     assert (asked.status_code, asked.json()) == (201, {"user_id": bob.uid, "status": "pending"})
     assert ada.call("POST", "/v1/friends/requests", json={"user_id": bob.uid}).status_code == 200
