@@ -22,30 +22,28 @@ from pathlib import Path
 from typing import Any
 
 from devstack.stack import Stack
-from streak_core.adapters.firestore_store import FirestoreUserStore, LazyFirestore
+from streak_core.adapters.firestore.client import LazyFirestore
+from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.sessions import SessionFields
+from streak_core.domain.vocabulary import SessionStatus
 from streak_core.services.sessions import accept_sessions
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 FIRST_DAY = NOW.date() - timedelta(days=25)
 
 
-def raw_session(uid: str, n: int) -> dict[str, str]:
+def raw_session(uid: str, n: int) -> SessionFields:
     day = FIRST_DAY + timedelta(days=n % 25)
     start = datetime(day.year, day.month, day.day, 7, tzinfo=UTC) + timedelta(minutes=50 * (n // 25))
     end = start + timedelta(minutes=40)
-    return {
-        "id": f"{uid}-{n}",
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "timezone": "Europe/Paris",
-    }
+    return SessionFields(f"{uid}-{n}", start.isoformat(), end.isoformat(), "Europe/Paris")
 
 
 def ours(store: FirestoreUserStore) -> Callable[[str, int], None]:
     def run(uid: str, n: int) -> None:
         outcome = accept_sessions(store, uid, [raw_session(uid, n)], NOW, DEFAULT_CONFIG)
-        assert outcome.items[0].status == 201
+        assert outcome.items[0].status is SessionStatus.CREATED
 
     return run
 

@@ -24,10 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from devstack.stack import Stack
-from streak_core.adapters.firestore_social import FirestoreFriendStore, FirestoreLeaderboardStore
-from streak_core.adapters.firestore_store import FirestoreUserStore, LazyFirestore, board_entry_to_doc
+from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
+from streak_core.adapters.firestore.client import LazyFirestore
+from streak_core.adapters.firestore.documents import board_entry_to_doc
+from streak_core.adapters.firestore.friends import FirestoreFriendStore
+from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.boards import BoardEntry
-from streak_core.ports import BoardCursor
+from streak_core.domain.vocabulary import Visibility
+from streak_core.services.cursors import Cursors
 from streak_core.services.leaderboard import BoardCache, Leaderboards
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
@@ -39,7 +43,9 @@ def seed(client: Any, users: int) -> list[BoardEntry]:
     entries = []
     for n in range(users):
         roll = rng.random()
-        visibility = "public" if roll < 0.8 else "friends" if roll < 0.95 else "hidden"
+        visibility = (
+            Visibility.PUBLIC if roll < 0.8 else Visibility.FRIENDS if roll < 0.95 else Visibility.HIDDEN
+        )
         score = int(rng.paretovariate(1.3) * 10)
         reached = NOW - timedelta(seconds=rng.randrange(90 * 86400))
         entries.append(
@@ -107,33 +113,37 @@ def main() -> int:
             FirestoreLeaderboardStore(lazy),
             FirestoreFriendStore(lazy),
         )
-        public = sorted((e for e in entries if e.visibility == "public"), key=lambda e: e.order)
-        deep = public[min(args.deep_rank, len(public)) - 1]
-        cursor = BoardCursor(
-            deep.score, deep.longest_streak, deep.reached_at, deep.uid, min(args.deep_rank, len(public))
+        public = sorted(
+            (e for e in entries if e.visibility is Visibility.PUBLIC), key=lambda e: e.position.order
         )
+        deep = public[min(args.deep_rank, len(public)) - 1].position
         viewer = public[len(public) // 2].uid
 
-        uncached = Leaderboards(users, boards, friends, BoardCache(enabled=False))
-        memory = Leaderboards(users, boards, friends, BoardCache(max_age=timedelta(days=1), memory_age=3600))
-        snapshot_only = Leaderboards(
-            users, boards, friends, BoardCache(max_age=timedelta(days=1), memory_age=0)
-        )
-        page = uncached.global_page(KEY, 100, None, NOW)
-        assert [e["user_id"] for e in page["entries"]] == [e.uid for e in public[:100]]  # type: ignore[index]
-        assert uncached.me(KEY, viewer)["rank"] == len(public) // 2 + 1
+        cursors = Cursors("bench")
+        uncached = Leaderboards(users, boards, friends, cursors, BoardCache(enabled=False))
+        memory_cache = BoardCache(max_age=timedelta(days=1), memory_age=3600)
+        memory = Leaderboards(users, boards, friends, cursors, memory_cache)
+        snapshot_cache = BoardCache(max_age=timedelta(days=1), memory_age=0)
+        snapshot_only = Leaderboards(users, boards, friends, cursors, snapshot_cache)
+
+        def first_page(service: Leaderboards) -> Callable[[], object]:
+            return lambda: service._global_rows(KEY, 100, None, NOW)
+
+        rows, _ = uncached._global_rows(KEY, 100, None, NOW)
+        assert [row.user_id for row in rows] == [e.uid for e in public[:100]]
+        assert uncached.me(KEY, viewer).rank == len(public) // 2 + 1
+        deep_rows, _ = uncached._global_rows(KEY, 100, deep, NOW)
+        assert deep_rows[0].rank == min(args.deep_rank, len(public)) + 1  # ranks counted live
 
         figures = {
             "users": args.users,
             "public_users": len(public),
             "seed_seconds": round(seeded_s, 1),
-            "first_page_uncached": timed(lambda: uncached.global_page(KEY, 100, None, NOW), args.repeat),
-            "first_page_cached_memory": timed(lambda: memory.global_page(KEY, 100, None, NOW), args.repeat),
-            "first_page_cached_snapshot": timed(
-                lambda: snapshot_only.global_page(KEY, 100, None, NOW), args.repeat
-            ),
+            "first_page_uncached": timed(first_page(uncached), args.repeat),
+            "first_page_cached_memory": timed(first_page(memory), args.repeat),
+            "first_page_cached_snapshot": timed(first_page(snapshot_only), args.repeat),
             "deep_page_uncached": timed(
-                lambda: uncached.global_page(KEY, 100, cursor, NOW), max(5, args.repeat // 3)
+                lambda: uncached._global_rows(KEY, 100, deep, NOW), max(5, args.repeat // 3)
             ),
             "me": timed(lambda: uncached.me(KEY, viewer), max(5, args.repeat // 3)),
         }

@@ -23,7 +23,7 @@ from typing import Any
 
 from devstack.stack import Stack
 from devstack.tick import publish
-from streak_core.adapters.firestore_store import settings_to_doc, streak_to_doc
+from streak_core.adapters.firestore.documents import settings_to_doc, streak_to_doc
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
 from streak_core.models import StreakRecord, UserSettings

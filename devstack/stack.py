@@ -333,10 +333,9 @@ class Stack:
                     },
                 )
         if "retry" in self.hosts:
-            os.environ.setdefault("CLOUD_TASKS_EMULATOR_HOST", self.hosts["tasks"])
             from streak_core.adapters.cloud_tasks import tasks_client
 
-            client = tasks_client()
+            client = tasks_client(self.hosts["tasks"])
             parent = f"projects/{self.project_id}/locations/{TASKS_LOCATION}"
             for queue in ("maintenance-retry", "notifications"):
                 client.create_queue(parent=parent, queue={"name": f"{parent}/queues/{queue}"}, timeout=30)

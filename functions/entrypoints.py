@@ -6,10 +6,13 @@ from typing import Any
 
 import flask
 import functions_framework
+from werkzeug.exceptions import HTTPException
 
 from functions.api import handle
+from functions.http import ApiError, respond
 from functions.maintenance import handle_batch, handle_retry, handle_tick
 from functions.notifications import handle_notifications
+from functions.routing import method_not_allowed
 from streak_core.bootstrap import api_dependencies, maintenance_dependencies, notification_dependencies
 
 
@@ -36,3 +39,22 @@ def maintenance_retry(request: flask.Request) -> flask.Response:
 @functions_framework.http
 def notifications(request: flask.Request) -> flask.Response:
     return handle_notifications(request, notification_dependencies())
+
+
+def http_error(error: HTTPException) -> flask.Response:
+    """What the framework's own router refuses before a function runs (a path its rule cannot match, such
+    as one holding a newline; a method of a Pub/Sub target), in the API's JSON error shape, never HTML."""
+    status = error.code or 500
+    if status == 405:
+        allowed = getattr(error, "valid_methods", None) or []
+        answer = method_not_allowed(flask.request.method, allowed)
+    elif status == 404:
+        answer = ApiError(404, "not_found", "No such route.")
+    else:
+        answer = ApiError(status, "bad_request" if status < 500 else "internal", error.name)
+    return respond(answer.status, answer.body(), answer.headers)
+
+
+# The framework creates one Flask app per target and exposes its error-handler registry while it imports
+# this module; registering here is its documented way to shape what its router answers.
+functions_framework.errorhandler(HTTPException)(http_error)

@@ -8,7 +8,7 @@ import sys
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -17,11 +17,22 @@ import flask
 from pydantic import BaseModel, ValidationError
 
 from streak_core.domain.sessions import FieldIssue, parse_instant
-from streak_core.ports import Clock, TransientStoreError
+from streak_core.errors import Conflict, InvalidRequest, NotFound, ServiceError, Unavailable
+from streak_core.ports import Clock
 
 MAX_BODY_BYTES = 64 * 1024
+# Deeper than any body of the API needs, shallow enough that no parser or validator recurses far.
+MAX_JSON_DEPTH = 32
+RETRY_AFTER_SECONDS = "1"
 M = TypeVar("M", bound=BaseModel)
-CORRELATION_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+CORRELATION_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}", re.ASCII)
+# What each kind of refusal is on the wire; the first match wins.
+SERVICE_STATUS: tuple[tuple[type[ServiceError], int], ...] = (
+    (InvalidRequest, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (Unavailable, 503),
+)
 
 
 @dataclass
@@ -47,31 +58,78 @@ def issues_json(issues: list[FieldIssue]) -> list[dict[str, str]]:
 
 def pydantic_issues(error: ValidationError, prefix: str = "") -> list[FieldIssue]:
     issues = []
-    for item in error.errors(include_url=False):
+    for item in error.errors(include_url=False, include_input=False):
         where = ".".join(str(part) for part in item["loc"]) or "body"
         issues.append(FieldIssue(f"{prefix}{where}", item["type"], item["msg"]))
     return issues
 
 
 def validation_error(issues: list[FieldIssue]) -> ApiError:
-    fields = ", ".join(dict.fromkeys(i.field for i in issues))
-    return ApiError(422, "validation_failed", f"The request is invalid: check {fields}.", issues_json(issues))
+    return service_error(InvalidRequest(issues))
+
+
+def service_error(error: ServiceError) -> ApiError:
+    """A service's refusal as the API answers it."""
+    status = next((s for kind, s in SERVICE_STATUS if isinstance(error, kind)), 500)
+    details = issues_json(error.issues) if isinstance(error, InvalidRequest) else None
+    headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else {}
+    return ApiError(status, error.code, error.message, details, headers)
 
 
 def json_body(request: flask.Request) -> dict[str, Any]:
-    """The request's JSON object, or an ApiError: 413 over 64 KiB, 400 if not a JSON object."""
+    """The request's JSON object, or an ApiError: 413 over 64 KiB; 400 if it is not a JSON object, is nested
+    deeper than 32 levels, or holds text that is not Unicode (a lone surrogate escape such as "\\ud800")."""
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise ApiError(413, "body_too_large", f"The body must be at most {MAX_BODY_BYTES // 1024} KiB.")
+        raise _too_large()
     raw = request.stream.read(MAX_BODY_BYTES + 1)
     if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(413, "body_too_large", f"The body must be at most {MAX_BODY_BYTES // 1024} KiB.")
+        raise _too_large()
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_no_constants)
+    except RecursionError:
+        raise _not_json(f"The body is nested more than {MAX_JSON_DEPTH} levels deep.") from None
     except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
+        raise _not_json("The body is not valid JSON.") from None
+    _check_values(data)
     if not isinstance(data, dict):
         raise ApiError(400, "not_an_object", "The body must be a JSON object.")
     return data
+
+
+def _too_large() -> ApiError:
+    return ApiError(413, "body_too_large", f"The body must be at most {MAX_BODY_BYTES // 1024} KiB.")
+
+
+def _not_json(message: str) -> ApiError:
+    return ApiError(400, "invalid_json", message)
+
+
+def _no_constants(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _check_values(data: object) -> None:
+    """Walk the parsed body without recursion: bounded depth, and only text that can be encoded."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _not_json(f"The body is nested more than {MAX_JSON_DEPTH} levels deep.")
+        if isinstance(value, str):
+            _check_text(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                _check_text(key)
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _not_json("The body holds a string that is not valid Unicode (a lone surrogate).") from None
 
 
 def parse_model(model: type[M], data: Mapping[str, object], prefix: str = "") -> M:
@@ -85,10 +143,10 @@ def respond(status: int, payload: object, headers: Mapping[str, str] | None = No
     if status in (204, 304):
         response = flask.Response(status=status)
     else:
+        # Anything that cannot be encoded becomes a JSON escape (\udXXX) rather than a failure.
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
         response = flask.Response(
-            json.dumps(payload, separators=(",", ":"), ensure_ascii=False),
-            status=status,
-            mimetype="application/json",
+            text.encode("utf-8", "backslashreplace"), status=status, mimetype="application/json"
         )
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -116,7 +174,7 @@ class RequestLog:
         severity = "ERROR" if status >= 500 else "WARNING" if status >= 400 else "INFO"
         entry: dict[str, object] = {
             "severity": severity,
-            "message": f"{self.request.method} {self.route or self.request.path} {status}",
+            "message": f"{self.request.method} {self.route or 'unrouted'} {status}",
             "correlation_id": self.correlation,
             "user_id": self.user_id,
             "route": self.route,
@@ -142,32 +200,10 @@ def internal_error(log: RequestLog, exc: BaseException) -> ApiError:
     return ApiError(500, "internal", "Something went wrong on our side; the error was logged.")
 
 
-def task_response(
-    request: flask.Request, route: str, work: Callable[[RequestLog], tuple[int, object]]
-) -> flask.Response:
-    """Run a Cloud Tasks or Scheduler handler and answer so the queue does the right thing: a malformed task
-    never succeeds, so it is acknowledged (200, "rejected") rather than retried; only an unknown route or
-    method is a 4xx; transient store errors are 503 (retry); anything else is a logged 500."""
-    entry = RequestLog(request, correlation_id(request))
-    entry.route = route
-    try:
-        status, body = work(entry)
-    except ApiError as error:
-        status = error.status if error.status in (404, 405) else 200
-        body = {"outcome": "rejected", **error.body()}
-    except TransientStoreError as exc:
-        entry.error = str(exc)
-        status, body = 503, {"outcome": "retry"}
-    except Exception as exc:  # the last line of defence: log it, never leak it
-        status, body = 500, internal_error(entry, exc).body()
-    entry.emit(status)
-    return respond(status, body)
-
-
-def overridden_now(override: object, clock: Clock, allowed: bool) -> datetime:
+def overridden_now(override: str | None, clock: Clock, allowed: bool) -> datetime:
     """The clock's `now`, or the instant a local run or test asks for where ALLOW_CLOCK_OVERRIDE=1 allows it.
 
-    ValueError for a malformed instant: each entry point answers that in its own way."""
+    ValueError for a malformed or unsupported instant: each entry point answers that in its own way."""
     if override is None or not allowed:
         return clock.now()
-    return parse_instant(str(override))
+    return parse_instant(override)

@@ -7,18 +7,25 @@ import json
 import sys
 import time
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import flask
+from pydantic import ValidationError
 
-from functions.http import ApiError, RequestLog, json_body, overridden_now, task_response
+from functions import payloads
+from functions.http import overridden_now
+from functions.routing import Auth, Call, Reply, Route, RouteTable
+from functions.tasks import handle_task
 from streak_core.bootstrap import MaintenanceDependencies
 from streak_core.domain.sessions import parse_instant
-from streak_core.services.retries import DEAD_LETTERED, MAINTAINED, retry_user
+from streak_core.domain.vocabulary import RetryOutcome
+from streak_core.models import MaintenanceBatch, RetryTask
+from streak_core.services.retries import retry_user
 from streak_core.services.ticks import run_batch, run_tick
 
 # Pub/Sub redelivers a failed message until it is acknowledged; past this age we log and let it go.
 MAX_EVENT_AGE = timedelta(hours=6)
+P = TypeVar("P", bound=payloads.Payload)
 
 
 class PoisonMessage(ValueError):
@@ -30,24 +37,15 @@ def log(severity: str, message: str, **fields: object) -> None:
     sys.stdout.flush()
 
 
-def decode(event: Any) -> dict[str, Any]:
-    """The JSON payload of a Pub/Sub CloudEvent (pushed by Pub/Sub or converted by the framework)."""
+def decode(event: Any, model: type[P]) -> P:
+    """The payload of a Pub/Sub CloudEvent (pushed by Pub/Sub or converted by the framework)."""
     data = event.data if isinstance(event.data, dict) else {}
     message = data.get("message", data)
     try:
-        payload = json.loads(base64.b64decode(message["data"]))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PoisonMessage(f"undecodable message: {exc}") from None
-    if not isinstance(payload, dict):
-        raise PoisonMessage("the message is not a JSON object")
-    return payload
-
-
-def event_now(payload: dict[str, Any], deps: MaintenanceDependencies) -> datetime:
-    try:
-        return overridden_now(payload.get("now"), deps.clock, deps.allow_clock_override)
-    except ValueError as exc:
-        raise PoisonMessage(f"bad 'now': {exc}") from None
+        return model.model_validate(json.loads(base64.b64decode(message["data"])))
+    except (KeyError, TypeError, ValueError) as exc:  # ValidationError is a ValueError
+        reason = f"{len(exc.errors())} invalid field(s)" if isinstance(exc, ValidationError) else str(exc)
+        raise PoisonMessage(f"undecodable message: {reason}") from None
 
 
 def too_old(event: Any, deps: MaintenanceDependencies) -> bool:
@@ -64,15 +62,15 @@ def too_old(event: Any, deps: MaintenanceDependencies) -> bool:
 def handle_tick(event: Any, deps: MaintenanceDependencies) -> None:
     started = time.perf_counter()
     try:
-        payload = decode(event)
-        now = event_now(payload, deps)
+        tick = decode(event, payloads.TickMessage)
+        now = tick_now(tick, deps)
     except PoisonMessage as poison:
         log("ERROR", "maintenance tick ignored", reason=str(poison), event_id=event["id"])
         return
     if too_old(event, deps):
         log("ERROR", "maintenance tick too old; dropped", event_id=event["id"])
         return
-    run_id = str(payload.get("run_id") or f"tick-{event['id']}")
+    run_id = tick.run_id or f"tick-{event['id']}"
     report = run_tick(
         deps.runs, deps.batch_worker.store, deps.publisher, run_id, now, deps.page_size, deps.query_page_size
     )
@@ -86,22 +84,27 @@ def handle_tick(event: Any, deps: MaintenanceDependencies) -> None:
     )
 
 
+def tick_now(tick: payloads.TickMessage, deps: MaintenanceDependencies) -> datetime:
+    try:
+        return overridden_now(tick.now, deps.clock, deps.allow_clock_override)
+    except ValueError as exc:
+        raise PoisonMessage(f"bad 'now': {exc}") from None
+
+
 def handle_batch(event: Any, deps: MaintenanceDependencies) -> None:
     started = time.perf_counter()
     try:
-        payload = decode(event)
-        now = parse_instant(str(payload["now"]))
-        uids = [str(uid) for uid in payload["uids"]]
-        run_id, index = str(payload["run_id"]), int(payload["batch"])
-    except (PoisonMessage, KeyError, TypeError, ValueError) as poison:
+        message = decode(event, payloads.BatchMessage)
+    except PoisonMessage as poison:
         log("ERROR", "maintenance batch ignored", reason=str(poison), event_id=event["id"])
         return
-    report = run_batch(deps.runs, deps.batch_worker, run_id, index, uids, now)
+    batch = MaintenanceBatch(message.run_id, message.batch, tuple(message.uids), message.now)
+    report = run_batch(deps.runs, deps.batch_worker, batch)
     log(
         "WARNING" if report.not_maintained else "INFO",
         "maintenance batch done",
-        run_id=run_id,
-        batch=index,
+        run_id=batch.run_id,
+        batch=batch.batch,
         processed=len(report.processed),
         redone=len(report.redone),
         deferred=len(report.deferred),
@@ -111,21 +114,32 @@ def handle_batch(event: Any, deps: MaintenanceDependencies) -> None:
     )
 
 
-def handle_retry(request: flask.Request, deps: MaintenanceDependencies) -> flask.Response:
+def retry(call: Call[MaintenanceDependencies]) -> Reply:
     """A Cloud Tasks attempt: 200 when done (maintained or dead-lettered), 503 to be retried."""
+    body = call.body_as(payloads.RetryTaskIn)
+    task = RetryTask(body.uid, body.run_id, body.now, body.error)
+    retries = call.request.headers.get("X-CloudTasks-TaskRetryCount", "0")
+    attempt = int(retries) if retries.isascii() and retries.isdigit() else 0
+    deps = call.deps
+    outcome = retry_user(deps.retry_worker, deps.dead_letters, task, attempt, deps.max_attempts, call.now)
+    status = 503 if outcome is RetryOutcome.RETRY else 200
+    return Reply(status, payloads.RetryOut(outcome=outcome, attempt=attempt))
 
-    def work(entry: RequestLog) -> tuple[int, object]:
-        payload = json_body(request)
-        if not isinstance(payload.get("uid"), str) or not isinstance(payload.get("now"), str):
-            raise ApiError(422, "validation_failed", "uid and now are required strings.")
-        entry.user_id = payload["uid"]
-        attempt = int(request.headers.get("X-CloudTasks-TaskRetryCount", "0") or 0)
-        outcome = retry_user(
-            deps.retry_worker, deps.dead_letters, payload, attempt, deps.max_attempts, deps.clock.now()
+
+RETRY: RouteTable[MaintenanceDependencies] = RouteTable(
+    [
+        Route(
+            "POST",
+            "/",
+            retry,
+            "Maintain one user again (the maintenance-retry queue's target)",
+            {200: payloads.RetryOut, 503: payloads.RetryOut},
+            body=payloads.RetryTaskIn,
+            auth=Auth.NONE,
         )
-        return (200 if outcome in (MAINTAINED, DEAD_LETTERED) else 503), {
-            "outcome": outcome,
-            "attempt": attempt,
-        }
+    ]
+)
 
-    return task_response(request, "maintenance_retry", work)
+
+def handle_retry(request: flask.Request, deps: MaintenanceDependencies) -> flask.Response:
+    return handle_task(request, RETRY, deps, deps.clock, "maintenance_retry")

@@ -13,52 +13,78 @@ from datetime import datetime
 
 import flask
 
-from functions.http import ApiError, RequestLog, json_body, overridden_now, task_response
+from functions import payloads
+from functions.http import ApiError, overridden_now
+from functions.routing import Auth, Call, Reply, Route, RouteTable
+from functions.tasks import handle_task
 from streak_core.bootstrap import NotificationDependencies
 from streak_core.services.dispatch import sweep
 from streak_core.services.reminders import send_reminders
 
+NotificationCall = Call[NotificationDependencies]
+
+
+def dispatch(call: NotificationCall) -> Reply:
+    body = call.body_as(payloads.DispatchIn)
+    report = call.deps.dispatcher.dispatch(body.entry_id, clock(body.at, call))
+    answer = payloads.DispatchOut(
+        entry_id=body.entry_id, channels=report.statuses, busy=report.busy, held_until=report.held_until
+    )
+    return Reply(503 if report.retry else 200, answer)
+
+
+def sweep_entries(call: NotificationCall) -> Reply:
+    now = clock(call.body_as(payloads.ClockIn).now, call)
+    return Reply(
+        200, payloads.SweepOut.model_validate(sweep(call.deps.dispatcher, now, call.deps.sweep_limit))
+    )
+
+
+def remind(call: NotificationCall) -> Reply:
+    now = clock(call.body_as(payloads.ClockIn).now, call)
+    report = send_reminders(call.deps.reminders, call.deps.dispatcher.later, now, call.deps.config)
+    return Reply(200, payloads.RemindersOut.model_validate(report))
+
+
+def clock(override: str | None, call: NotificationCall) -> datetime:
+    try:
+        return overridden_now(override, call.deps.clock, call.deps.allow_clock_override)
+    except ValueError:
+        raise ApiError(422, "validation_failed", "'now'/'at' must be an RFC 3339 instant.") from None
+
+
+NOTIFICATIONS: RouteTable[NotificationDependencies] = RouteTable(
+    [
+        Route(
+            "POST",
+            "/dispatch",
+            dispatch,
+            "Send one outbox entry",
+            {200: payloads.DispatchOut, 503: payloads.DispatchOut},
+            body=payloads.DispatchIn,
+            auth=Auth.NONE,
+        ),
+        Route(
+            "POST",
+            "/sweep",
+            sweep_entries,
+            "Send entries nobody settled in time",
+            {200: payloads.SweepOut},
+            body=payloads.ClockIn,
+            auth=Auth.NONE,
+        ),
+        Route(
+            "POST",
+            "/reminders",
+            remind,
+            "The hourly reminder tick",
+            {200: payloads.RemindersOut},
+            body=payloads.ClockIn,
+            auth=Auth.NONE,
+        ),
+    ]
+)
+
 
 def handle_notifications(request: flask.Request, deps: NotificationDependencies) -> flask.Response:
-    route = request.path.rstrip("/")
-
-    def work(_: RequestLog) -> tuple[int, object]:
-        if request.method != "POST":
-            raise ApiError(405, "method_not_allowed", "Use POST.")
-        payload = json_body(request)
-        if route == "/dispatch":
-            return _dispatch(payload, deps)
-        if route == "/sweep":
-            report = sweep(deps.dispatcher, _now(payload.get("now"), deps), deps.sweep_limit)
-            return 200, {"dispatched": report.dispatched, "still_pending": report.still_pending}
-        if route == "/reminders":
-            now = _now(payload.get("now"), deps)
-            reminders = send_reminders(deps.reminders, deps.dispatcher.later, now, deps.config)
-            return 200, {
-                "considered": reminders.considered,
-                "reminded": reminders.reminded,
-                "not_announced": reminders.not_announced,
-            }
-        raise ApiError(404, "not_found", "No such route.")
-
-    return task_response(request, f"notifications{route}", work)
-
-
-def _dispatch(payload: dict[str, object], deps: NotificationDependencies) -> tuple[int, dict[str, object]]:
-    entry_id = payload.get("entry_id")
-    if not isinstance(entry_id, str) or not entry_id:
-        raise ApiError(422, "validation_failed", "entry_id is a required string.")
-    report = deps.dispatcher.dispatch(entry_id, _now(payload.get("at"), deps))
-    body: dict[str, object] = {"entry_id": entry_id, "channels": report.statuses, "busy": report.busy}
-    if report.held_until is not None:
-        body["held_until"] = report.held_until.isoformat()
-    return (503 if report.retry else 200), body
-
-
-def _now(override: object, deps: NotificationDependencies) -> datetime:
-    try:
-        return overridden_now(override, deps.clock, deps.allow_clock_override)
-    except ValueError:
-        raise ApiError(
-            422, "validation_failed", "'now'/'at' must be an ISO 8601 instant with an offset."
-        ) from None
+    return handle_task(request, NOTIFICATIONS, deps, deps.clock, "notifications")

@@ -1,121 +1,114 @@
-"""Builds the OpenAPI 3.1 document from the route table and its pydantic schemas."""
+"""Builds the OpenAPI 3.1 document from a route table and its pydantic models."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from functions import schemas
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from functions.api import Route
+from functions.routing import Auth, Route, RouteTable
 
 REF = "#/components/schemas/{model}"
-QUERY_SCHEMAS: dict[str, dict[str, object]] = {
-    "from": {"type": "string", "format": "date"},
-    "to": {"type": "string", "format": "date"},
-    "limit": {"type": "integer", "minimum": 1, "maximum": 100},
-    "cursor": {"type": "string"},
-}
 ERRORS = {
-    400: "The body is not JSON / not an object",
+    400: "The body is not a JSON object (or X-Now is not an instant)",
     401: "No or invalid token",
     403: "Authenticated but not allowed",
     404: "Unknown route or resource",
-    409: "A session id reused with a different body",
+    409: "Conflict with what is stored",
     413: "Body over 64 KiB",
     422: "Validation failed; details lists each field and why",
     429: "Rate limited; Retry-After is set",
     503: "Transient backend failure; Retry-After is set; safe to retry",
 }
+X_NOW = {
+    "name": "X-Now",
+    "in": "header",
+    "required": False,
+    "description": "The current instant for this request (honoured where ALLOW_CLOCK_OVERRIDE=1)",
+    "schema": {"type": "string", "format": "date-time"},
+}
 
 
-def _ref(model: type[BaseModel]) -> dict[str, str]:
-    return {"$ref": REF.format(model=model.__name__)}
-
-
-_documents: dict[int, dict[str, Any]] = {}
-
-
-def openapi_document(routes: Sequence[Route]) -> dict[str, Any]:
-    """Built once per route table (the table is fixed at import time)."""
-    key = id(routes)
-    if key not in _documents:
-        _documents[key] = _build(routes)
-    return _documents[key]
-
-
-def _build(routes: Sequence[Route]) -> dict[str, Any]:
-    models: set[type[BaseModel]] = {schemas.ErrorOut}
-    for route in routes:
-        models.update(route.responses.values())
+def openapi_document(table: RouteTable[Any], clock_override: bool) -> dict[str, Any]:
+    """The document for `table` as this deployment serves it (X-Now only where it is honoured)."""
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [(schemas.ErrorOut, "serialization")]
+    for route in table.routes:
+        models += [(m, "serialization") for m in route.responses.values() if m is not None]
         if route.body:
-            models.add(route.body)
-    _, top = models_json_schema(
-        [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)], ref_template=REF
-    )
+            models.append((route.body, "validation"))
+    unique = sorted(set(models), key=lambda pair: (pair[0].__name__, pair[1]))
+    refs, top = models_json_schema(unique, ref_template=REF)
+
+    def ref(model: type[BaseModel], mode: JsonSchemaMode) -> dict[str, Any]:
+        return dict(refs[(model, mode)])
+
     paths: dict[str, dict[str, Any]] = {}
-    for route in routes:
-        operation: dict[str, Any] = {
-            "summary": route.summary,
-            "operationId": f"{route.method.lower()}_{route.path.strip('/').replace('/', '_')}",
-            "responses": {
-                str(status): {"description": "OK", "content": {"application/json": {"schema": _ref(model)}}}
-                for status, model in route.responses.items()
-            },
-        }
-        if not route.responses and route.method == "DELETE":
-            operation["responses"]["204"] = {"description": "Done (also when there was nothing to delete)"}
-        elif not route.responses:
-            operation["responses"]["200"] = {
-                "description": "The OpenAPI document",
-                "content": {"application/json": {"schema": {"type": "object"}}},
-            }
-        parameters = [
-            {
-                "name": name,
-                "in": "query",
-                "required": False,
-                "schema": QUERY_SCHEMAS.get(name, {"type": "string"}),
-            }
-            for name in route.query
-        ]
-        parameters += [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in route.pattern.groupindex
-        ]
-        if parameters:
-            operation["parameters"] = parameters
-        if route.body:
-            operation["requestBody"] = {
-                "required": True,
-                "content": {"application/json": {"schema": _ref(route.body)}},
-            }
-        if route.auth:
-            operation["security"] = [{"firebase": []}]
-            wanted = [401, 404, 429, 503] + ([400, 413, 422] if route.body else [422])
-            if route.path.startswith("/v1/admin/"):
-                wanted.append(403)
-            if route.body is schemas.SessionIn:
-                wanted += [403, 409]
-            if route.body is schemas.BatchIn:
-                wanted += [403]
-            for status in sorted(set(wanted)):
-                operation["responses"][str(status)] = {
-                    "description": ERRORS[status],
-                    "content": {"application/json": {"schema": _ref(schemas.ErrorOut)}},
-                }
-        paths.setdefault(route.path, {})[route.method.lower()] = operation
+    for route in table.routes:
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, ref, clock_override)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Focus streaks API", "version": "1"},
         "paths": paths,
         "components": {
-            "schemas": top["$defs"],
+            "schemas": top.get("$defs", {}),
             "securitySchemes": {"firebase": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },
     }
+
+
+def _operation(route: Route[Any], ref: Any, clock_override: bool) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    for status, model in sorted(route.responses.items()):
+        if model is None:
+            responses[str(status)] = {"description": "Done; no body"}
+        else:
+            content = {"application/json": {"schema": ref(model, "serialization")}}
+            responses[str(status)] = {"description": "OK", "content": content}
+    for status in route.error_statuses(clock_override):
+        responses[str(status)] = {
+            "description": ERRORS[status],
+            "content": {"application/json": {"schema": ref(schemas.ErrorOut, "serialization")}},
+        }
+    operation: dict[str, Any] = {
+        "summary": route.summary,
+        "operationId": f"{route.method.lower()}_{route.path.strip('/').replace('/', '_')}",
+        "responses": responses,
+    }
+    parameters = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": dict(route.path_schemas.get(name, {"type": "string"})),
+        }
+        for name in route.path_params
+    ]
+    if route.query is not None:
+        query_schema = route.query.model_json_schema(by_alias=True)
+        parameters += [
+            {"name": name, "in": "query", "required": False, "schema": _inline(schema, query_schema)}
+            for name, schema in query_schema["properties"].items()
+        ]
+    if clock_override:
+        parameters.append(X_NOW)
+    if parameters:
+        operation["parameters"] = parameters
+    if route.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": ref(route.body, "validation")}},
+        }
+    if route.auth is not Auth.NONE:
+        operation["security"] = [{"firebase": []}]
+    return operation
+
+
+def _inline(schema: dict[str, Any], whole: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter's schema with its local $refs (enums) resolved, so it stands on its own."""
+    if "$ref" in schema:
+        return dict(whole["$defs"][schema["$ref"].rsplit("/", 1)[-1]])
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [_inline(s, whole) for s in schema["anyOf"]]}
+    return schema

@@ -1,36 +1,173 @@
-"""Request and response schemas of the HTTP API (API.md); the OpenAPI document is generated from them."""
+"""The HTTP API's request and response models (API.md); the OpenAPI document is generated from them.
+
+Requests are parsed here, field by field, with the domain's own rules as validators; responses serialise
+the services' views (`from_attributes`), so what is sent is exactly what the document says."""
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import (
+    MISSING,
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    RootModel,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+    model_serializer,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from streak_core.domain.ids import SESSION_ID_PATTERN, is_user_id
+from streak_core.domain.notifications import QuietHours
+from streak_core.domain.sessions import parse_date
+from streak_core.domain.timeline import zone_named
+from streak_core.domain.vocabulary import (
+    Channel,
+    DeliveryStatus,
+    FriendStatus,
+    Locale,
+    NotificationKind,
+    Period,
+    Platform,
+    RunStatus,
+    Scope,
+    Visibility,
+)
+from streak_core.models import MAX_DISPLAY_NAME, display_name_rule
+
+HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d", re.ASCII)
+
+
+# --- field types: one per rule, each carrying its JSON schema -------------------------------------------
+def _rule(code: str, check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A validator applying a domain rule (which raises ValueError) under a stable error code."""
+
+    def validate(value: Any) -> Any:
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise PydanticCustomError(code, str(exc)) from None
+
+    return validate
+
+
+def _zone(name: str) -> str:
+    zone_named(name)
+    return name
+
+
+def _date(value: object) -> date:
+    if not isinstance(value, str):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return parse_date(value)
+
+
+def _clock_time(value: object) -> time:
+    if not isinstance(value, str) or not HH_MM.fullmatch(value):
+        raise ValueError('must be a local time as "HH:MM"')
+    return time.fromisoformat(value)
+
+
+def _user_id(value: str) -> str:
+    if not is_user_id(value):
+        raise ValueError("is not an id any user can have")
+    return value
+
+
+Instant = Annotated[
+    datetime,
+    PlainSerializer(lambda moment: moment.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+DateIn = Annotated[
+    date,
+    BeforeValidator(_rule("invalid_date", _date)),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+TimeZoneName = Annotated[
+    StrictStr,
+    AfterValidator(_rule("unknown_timezone", _zone)),
+    WithJsonSchema({"type": "string", "description": "An IANA time zone name, e.g. Europe/Paris"}),
+]
+DisplayName = Annotated[
+    StrictStr,
+    AfterValidator(_rule("invalid_display_name", display_name_rule)),
+    WithJsonSchema(
+        {"type": "string", "description": f"1-{MAX_DISPLAY_NAME} printable characters once trimmed"}
+    ),
+]
+ClockTimeOut = Annotated[
+    time,
+    PlainSerializer(lambda t: f"{t:%H:%M}", return_type=str),
+    WithJsonSchema({"type": "string", "pattern": f"^{HH_MM.pattern}$"}),
+]
+ClockTime = Annotated[ClockTimeOut, BeforeValidator(_rule("invalid_time", _clock_time))]
+UserId = Annotated[
+    StrictStr,
+    AfterValidator(_rule("invalid_user_id", _user_id)),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[^/]+$"}),
+]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class View(BaseModel):
+    """A response: read from a service's view (a dataclass) by attribute."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- sessions -------------------------------------------------------------------------------------------
 class SessionIn(Strict):
-    id: StrictStr = Field(description="Client-chosen id, 1-128 characters of [A-Za-z0-9_-]")
-    start: StrictStr = Field(description="RFC 3339 instant with offset")
-    end: StrictStr = Field(description="RFC 3339 instant with offset, after start, at most 24 h later")
+    """Shape and types; the values are checked by the domain's rules, each broken rule reported."""
+
+    id: StrictStr = Field(
+        description="Client-chosen id, 1-128 characters of [A-Za-z0-9_-], not of the form __x__",
+        json_schema_extra={"pattern": f"^{SESSION_ID_PATTERN.pattern}$", "not": {"pattern": "^__.*__$"}},
+    )
+    start: StrictStr = Field(
+        description="RFC 3339 instant with offset", json_schema_extra={"format": "date-time"}
+    )
+    end: StrictStr = Field(
+        description="RFC 3339 instant with offset, after start, at most 24 h later",
+        json_schema_extra={"format": "date-time"},
+    )
     timezone: StrictStr = Field(description="IANA time zone the session's local days are counted in")
     user_id: StrictStr | None = Field(default=None, description="Optional; must equal the token's uid")
 
 
 class BatchIn(Strict):
-    sessions: list[dict[str, object]] = Field(max_length=100, description="Up to 100 session bodies")
+    """Items are checked one by one (an item that is not even an object is a 422 result of its own)."""
+
+    sessions: Annotated[
+        list[Any],
+        WithJsonSchema(
+            {"type": "array", "maxItems": 100, "items": {"$ref": "#/components/schemas/SessionIn"}}
+        ),
+    ] = Field(max_length=100, description="Up to 100 session bodies")
 
 
-class TodayOut(BaseModel):
-    date: str
+class TodayOut(View):
+    date: date
     seconds: int
     qualified: bool
     seconds_to_qualify: int
 
 
-class StreakOut(BaseModel):
+class StreakOut(View):
     current_streak: int
     longest_streak: int
     qualified_days: int
@@ -40,27 +177,28 @@ class StreakOut(BaseModel):
     at_risk: bool
     xp: int
     level: int
+    xp_to_next_level: int | None = Field(description="XP still needed for the next level; null at the top")
 
 
-class DayOut(BaseModel):
-    date: str
+class DayOut(View):
+    date: date
     seconds: int
     qualified: bool
     frozen: bool
     recovered: bool
 
 
-class StoredSessionOut(BaseModel):
+class SessionOut(View):
     id: str
-    start: str
-    end: str
+    start: Instant
+    end: Instant
     timezone: str
-    received_at: str
-    days: list[str]
+    received_at: Instant
+    days: list[date]
 
 
-class SessionAcceptedOut(BaseModel):
-    session: StoredSessionOut
+class SessionAcceptedOut(View):
+    session: SessionOut
     duplicate: bool
     streak: StreakOut
     days: list[DayOut]
@@ -69,7 +207,7 @@ class SessionAcceptedOut(BaseModel):
 class ErrorBody(BaseModel):
     code: str
     message: str
-    details: object | None = None
+    details: Any = None
 
 
 class ErrorOut(BaseModel):
@@ -77,9 +215,16 @@ class ErrorOut(BaseModel):
 
 
 class BatchItemOut(BaseModel):
-    id: str | None
+    id: str | None = Field(description="The item's id, or null when it had none")
     status: int
-    error: ErrorBody | None = None
+    error: ErrorBody | None = Field(default=None, description="Present when the item was not accepted")
+
+    @model_serializer(mode="wrap")
+    def _without_absent_error(self, handler: Any) -> Any:
+        data = handler(self)
+        if data.get("error") is None:
+            data.pop("error", None)
+        return data
 
 
 class BatchOut(BaseModel):
@@ -87,110 +232,148 @@ class BatchOut(BaseModel):
     streak: StreakOut
 
 
-class CalendarOut(BaseModel):
+class CalendarOut(View):
     days: list[DayOut]
 
 
-class DaySessionOut(BaseModel):
+class DaySessionOut(View):
     id: str
-    start: str
-    end: str
+    start: Instant
+    end: Instant
     timezone: str
     seconds_in_day: int
 
 
 class DayExplainedOut(DayOut):
     sessions: list[DaySessionOut]
-    intervals: list[list[str]]
+    intervals: list[tuple[str, str]]
     threshold_seconds: int
 
 
+# --- queries ----------------------------------------------------------------------------------------------
+class CalendarQuery(BaseModel):
+    from_: DateIn | None = Field(default=None, alias="from", description="First date (default: 35 days back)")
+    to: DateIn | None = Field(default=None, description="Last date (default: today); at most 366 days")
+
+
+class PageQuery(BaseModel):
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, description="next_cursor of the previous page, as returned")
+
+
+class LeaderboardQuery(PageQuery):
+    period: Period = Period.ALL
+    scope: Scope = Scope.GLOBAL
+
+
+class DayPath(BaseModel):
+    date: DateIn
+
+
+# --- settings ---------------------------------------------------------------------------------------------
 class QuietHoursBody(Strict):
-    start: str = Field(description="Local time HH:MM")
-    end: str = Field(description="Local time HH:MM; before start for a window over midnight")
+    start: ClockTime = Field(description="Local time HH:MM")
+    end: ClockTime = Field(description="Local time HH:MM; before start for a window over midnight")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> QuietHoursBody:
+        if self.start == self.end:
+            raise PydanticCustomError("empty_window", "start and end must differ")
+        return self
+
+    def window(self) -> QuietHours:
+        return QuietHours(self.start, self.end)
 
 
-class NotificationsOut(BaseModel):
+class QuietHoursOut(View):
+    start: ClockTimeOut
+    end: ClockTimeOut
+
+
+class NotificationsOut(View):
     push: bool
     email: bool
-    kinds: dict[str, bool]
-    quiet_hours: QuietHoursBody | None
+    kinds: dict[NotificationKind, bool]
+    quiet_hours: QuietHoursOut | None
     reminder_hour: int
 
 
-class SettingsOut(BaseModel):
+class SettingsOut(View):
     timezone: str | None
     display_name: str | None
-    leaderboard_visibility: Literal["public", "friends", "hidden"]
+    leaderboard_visibility: Visibility
     notifications: NotificationsOut
-    locale: str
+    locale: Locale
 
 
 class NotificationsPatch(Strict):
-    push: bool | None = None
-    email: bool | None = None
-    kinds: dict[str, bool] | None = None
-    quiet_hours: dict[str, object] | None = None
-    reminder_hour: int | None = None
+    """Each field may be left out; only `quiet_hours` may be null (no quiet hours)."""
+
+    push: StrictBool | MISSING = MISSING
+    email: StrictBool | MISSING = MISSING
+    kinds: dict[NotificationKind, StrictBool] | MISSING = MISSING
+    quiet_hours: QuietHoursBody | MISSING | None = MISSING
+    reminder_hour: Annotated[StrictInt, Field(ge=0, le=23)] | MISSING = MISSING
 
 
 class SettingsPatch(Strict):
-    """Shape and types only: the service checks the values, so every bad field is reported at once."""
+    """Each field may be left out; `timezone` and `display_name` may be null (cleared)."""
 
-    timezone: str | None = None
-    display_name: str | None = None
-    leaderboard_visibility: str | None = Field(
-        default=None, json_schema_extra={"enum": ["public", "friends", "hidden", None]}
-    )
-    notifications: NotificationsPatch | None = None
-    locale: str | None = Field(default=None, json_schema_extra={"enum": ["en", "fr", None]})
+    timezone: TimeZoneName | MISSING | None = MISSING
+    display_name: DisplayName | MISSING | None = MISSING
+    leaderboard_visibility: Visibility | MISSING = MISSING
+    notifications: NotificationsPatch | MISSING = MISSING
+    locale: Locale | MISSING = MISSING
 
 
-class MaintenanceRunOut(BaseModel):
+# --- admin ------------------------------------------------------------------------------------------------
+class MaintenanceRunOut(View):
     run_id: str
-    status: Literal["running", "done", "failed"]
+    status: RunStatus
     users_due: int
     users_processed: int
     users_failed: int
     batches: int | None
-    started_at: str | None
-    finished_at: str | None
+    started_at: Instant | None
+    finished_at: Instant | None
 
 
 class ReplayIn(Strict):
-    limit: int = Field(default=100, ge=1, le=500, description="Dead letters to replay in this call")
+    limit: StrictInt = Field(default=100, ge=1, le=500, description="Dead letters to replay in this call")
 
 
-class ReplayOut(BaseModel):
+class ReplayOut(View):
     replayed: list[str]
     still_failing: dict[str, str]
 
 
-class NotificationOut(BaseModel):
+# --- notifications and devices ------------------------------------------------------------------------
+class NotificationOut(View):
     id: str
-    kind: str
-    created_at: str
-    channels: dict[str, str]
-    data: dict[str, object]
+    kind: NotificationKind
+    created_at: Instant
+    channels: dict[Channel, DeliveryStatus]
+    data: dict[str, int | str]
 
 
-class NotificationsPageOut(BaseModel):
+class NotificationsPageOut(View):
     notifications: list[NotificationOut]
     next_cursor: str | None
 
 
 class DeviceIn(Strict):
     token: StrictStr = Field(min_length=1, max_length=4096, pattern=r"^[^\s/]+$", description="FCM token")
-    platform: Literal["ios", "android", "web"]
+    platform: Platform
 
 
 class DeviceOut(BaseModel):
     token: str
-    platform: str
+    platform: Platform
     registered: bool
 
 
-class LeaderboardEntryOut(BaseModel):
+# --- leaderboards and friends ---------------------------------------------------------------------------
+class LeaderboardEntryOut(View):
     rank: int
     user_id: str
     display_name: str | None
@@ -199,51 +382,57 @@ class LeaderboardEntryOut(BaseModel):
     longest_streak: int
 
 
-class LeaderboardMeOut(BaseModel):
+class LeaderboardMeOut(View):
     rank: int = Field(description="Where the caller stands among the users they can see, hidden or not")
     score: int
 
 
-class LeaderboardOut(BaseModel):
+class LeaderboardOut(View):
     entries: list[LeaderboardEntryOut]
     next_cursor: str | None
     me: LeaderboardMeOut
 
 
 class FriendRequestIn(Strict):
-    user_id: StrictStr = Field(min_length=1, max_length=128, pattern=r"^[^/\s]+$")
+    user_id: UserId
 
 
 class FriendshipOut(BaseModel):
     user_id: str
-    status: Literal["pending", "friends"]
+    status: FriendStatus
 
 
-class FriendTodayOut(BaseModel):
-    date: str | None
+class FriendTodayOut(View):
+    date: date | None
     seconds: int
     qualified: bool
 
 
-class FriendOut(BaseModel):
+class FriendOut(View):
     user_id: str
     display_name: str | None
-    since: str | None
+    since: Instant | None
     current_streak: int
     today: FriendTodayOut
 
 
-class PendingRequestOut(BaseModel):
+class PendingRequestOut(View):
     user_id: str
-    display_name: str | None
-    created_at: str | None
+    display_name: str | None = Field(description="null when unknown, or hidden by that user's settings")
+    created_at: Instant | None
 
 
-class FriendRequestsOut(BaseModel):
+class FriendRequestsOut(View):
     incoming: list[PendingRequestOut]
     outgoing: list[PendingRequestOut]
 
 
-class FriendsOut(BaseModel):
+class FriendsOut(View):
     friends: list[FriendOut]
     requests: FriendRequestsOut
+
+
+class Document(RootModel[dict[str, Any]]):
+    """A JSON document served as it is (the OpenAPI document)."""
+
+    model_config = ConfigDict(json_schema_extra={"type": "object"})

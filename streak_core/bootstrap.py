@@ -1,28 +1,84 @@
-"""The one place that builds the object graph from the environment; clients are created lazily."""
+"""The one place that reads the environment and builds the object graph; clients are created lazily."""
 
 from __future__ import annotations
 
-import os
+import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.ports import (
+    BatchPublisher,
     Clock,
     DeadLetterStore,
     DispatchQueue,
-    Publisher,
     ReminderStore,
     RunStore,
     TokenVerifier,
     UserStore,
 )
+from streak_core.services.cursors import Cursors
 from streak_core.services.dispatch import Dispatcher
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import BoardCache, Leaderboards
 from streak_core.services.maintenance import BatchWorker
 from streak_core.services.rate_limit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+
+class Settings(BaseSettings):
+    """Every environment variable the functions read, with its default (names are case-insensitive)."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    project_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT")
+    )
+    # Local runs and tests only: honour `X-Now` and `now` overrides of the clock.
+    allow_clock_override: bool = False
+    rate_limit_per_minute: int = 600
+    # Signs page cursors. Unset, each instance draws its own key, so a cursor only works on the instance
+    # that issued it: deployments set it (the same on every instance).
+    cursor_secret: SecretStr | None = None
+    leaderboard_snapshot_max_age_seconds: float = 60.0
+    leaderboard_memory_cache_seconds: float = 10.0
+    tasks_location: str = "us-central1"
+    cloud_tasks_emulator_host: str | None = None
+    notifications_queue: str = "notifications"
+    # The `notifications` function's /dispatch; unset, entries are sent by the scheduled sweep alone.
+    notifications_dispatch_url: str | None = None
+    notifications_sweep_limit: int = 200
+    maintenance_retry_queue: str = "maintenance-retry"
+    maintenance_retry_url: str = ""
+    maintenance_retry_max_attempts: int = 5
+    maintenance_page_size: int = 500
+    maintenance_query_page_size: int = 5000
+    firebase_auth_emulator_host: str | None = None
+    fcm_url: str | None = None
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_sender: str = "Focus Streaks <streaks@localhost>"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+
+    def cursors(self) -> Cursors:
+        if self.cursor_secret is None:
+            log.warning("CURSOR_SECRET is not set: page cursors only work on the instance that issued them")
+            return Cursors(secrets.token_urlsafe(32))
+        return Cursors(self.cursor_secret.get_secret_value())
+
+
+@cache
+def settings() -> Settings:
+    """Read once per instance, on first use."""
+    return Settings()
 
 
 @dataclass
@@ -30,83 +86,81 @@ class ApiDependencies:
     store: UserStore
     verifier: TokenVerifier
     clock: Clock
+    leaderboards: Leaderboards
+    friends: Friends
+    runs: RunStore
+    dead_letters: DeadLetterStore
+    replay_worker: BatchWorker
+    cursors: Cursors
+    notify: DispatchQueue | None = None
     config: StreakConfig = DEFAULT_CONFIG
     allow_clock_override: bool = False
     rate_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=0))
-    runs: RunStore | None = None
-    dead_letters: DeadLetterStore | None = None
-    replay_worker: BatchWorker | None = None
-    notify: DispatchQueue | None = None
-    leaderboards: Leaderboards | None = None
-    friends: Friends | None = None
 
 
-def project_id() -> str | None:
-    return os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCLOUD_PROJECT")
-
-
-def notifications_queue() -> DispatchQueue | None:
-    """The `notifications` Cloud Tasks queue, whose tasks call the `notifications` function's /dispatch.
-
-    None without NOTIFICATIONS_DISPATCH_URL: entries are then sent by the scheduled sweep alone.
-    """
+def notifications_queue(env: Settings) -> DispatchQueue | None:
+    """The `notifications` Cloud Tasks queue, whose tasks call the `notifications` function's /dispatch."""
     from streak_core.adapters.cloud_tasks import CloudTasksDispatchQueue, CloudTasksQueue
 
-    url = os.environ.get("NOTIFICATIONS_DISPATCH_URL")
-    if not url:
+    if not env.notifications_dispatch_url:
         return None
-    location = os.environ.get("TASKS_LOCATION", "us-central1")
-    queue = os.environ.get("NOTIFICATIONS_QUEUE", "notifications")
-    return CloudTasksDispatchQueue(CloudTasksQueue(project_id(), location, queue, url))
+    queue = CloudTasksQueue(
+        env.project_id,
+        env.tasks_location,
+        env.notifications_queue,
+        env.notifications_dispatch_url,
+        env.cloud_tasks_emulator_host,
+    )
+    return CloudTasksDispatchQueue(queue)
 
 
 @cache
 def api_dependencies() -> ApiDependencies:
     """Built on the first request of an instance; importing this module needs no credentials."""
     from streak_core.adapters.firebase_auth import FirebaseTokenVerifier
-    from streak_core.adapters.firestore_social import FirestoreFriendStore, FirestoreLeaderboardStore
-    from streak_core.adapters.firestore_store import (
-        FirestoreDeadLetters,
-        FirestoreMaintenanceStore,
-        FirestoreRunStore,
-        FirestoreUserStore,
-        LazyFirestore,
-    )
+    from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
+    from streak_core.adapters.firestore.client import LazyFirestore
+    from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
+    from streak_core.adapters.firestore.friends import FirestoreFriendStore
+    from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
+    from streak_core.adapters.firestore.runs import FirestoreRunStore
+    from streak_core.adapters.firestore.users import FirestoreUserStore
     from streak_core.adapters.system_clock import SystemClock
 
-    project = project_id()
-    firestore = LazyFirestore(project)
-    notify = notifications_queue()
+    env = settings()
+    firestore = LazyFirestore(env.project_id)
+    notify = notifications_queue(env)
     users = FirestoreUserStore(firestore)
     boards, friend_store = FirestoreLeaderboardStore(firestore), FirestoreFriendStore(firestore)
     cache = BoardCache(
-        max_age=timedelta(seconds=float(os.environ.get("LEADERBOARD_SNAPSHOT_MAX_AGE_SECONDS", "60"))),
-        memory_age=float(os.environ.get("LEADERBOARD_MEMORY_CACHE_SECONDS", "10")),
+        max_age=timedelta(seconds=env.leaderboard_snapshot_max_age_seconds),
+        memory_age=env.leaderboard_memory_cache_seconds,
     )
+    cursors = env.cursors()
     return ApiDependencies(
         store=users,
-        leaderboards=Leaderboards(users, boards, friend_store, cache),
+        verifier=FirebaseTokenVerifier(env.project_id, emulated=bool(env.firebase_auth_emulator_host)),
+        clock=SystemClock(),
+        leaderboards=Leaderboards(users, boards, friend_store, cursors, cache),
         friends=Friends(friend_store, boards, DEFAULT_CONFIG),
         runs=FirestoreRunStore(firestore),
         dead_letters=FirestoreDeadLetters(firestore),
         replay_worker=BatchWorker(FirestoreMaintenanceStore(firestore), DEFAULT_CONFIG, notify=notify),
+        cursors=cursors,
         notify=notify,
-        verifier=FirebaseTokenVerifier(project),
-        clock=SystemClock(),
-        allow_clock_override=os.environ.get("ALLOW_CLOCK_OVERRIDE") == "1",
-        rate_limiter=RateLimiter(per_minute=int(os.environ.get("RATE_LIMIT_PER_MINUTE", "600"))),
+        allow_clock_override=env.allow_clock_override,
+        rate_limiter=RateLimiter(per_minute=env.rate_limit_per_minute),
     )
 
 
 @dataclass
 class MaintenanceDependencies:
     runs: RunStore
-    publisher: Publisher
+    publisher: BatchPublisher
     dead_letters: DeadLetterStore
     batch_worker: BatchWorker  # hands what still fails to the retry queue
     retry_worker: BatchWorker  # used by the queue's handler itself: no queue of its own
     clock: Clock
-    config: StreakConfig = DEFAULT_CONFIG
     allow_clock_override: bool = False
     page_size: int = 500
     query_page_size: int = 5000
@@ -116,36 +170,38 @@ class MaintenanceDependencies:
 @cache
 def maintenance_dependencies() -> MaintenanceDependencies:
     """Built on the first event of an instance; importing this module needs no credentials."""
-    from streak_core.adapters.cloud_tasks import CloudTasksQueue
-    from streak_core.adapters.firestore_store import (
-        FirestoreDeadLetters,
-        FirestoreMaintenanceStore,
-        FirestoreRunStore,
-        LazyFirestore,
-    )
-    from streak_core.adapters.pubsub_publisher import PubSubPublisher
+    from streak_core.adapters.cloud_tasks import CloudTasksQueue, CloudTasksRetryQueue
+    from streak_core.adapters.firestore.client import LazyFirestore
+    from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
+    from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
+    from streak_core.adapters.firestore.runs import FirestoreRunStore
+    from streak_core.adapters.pubsub_publisher import PubSubBatchPublisher
     from streak_core.adapters.system_clock import SystemClock
 
-    project = project_id()
-    firestore = LazyFirestore(project)
+    env = settings()
+    firestore = LazyFirestore(env.project_id)
     store = FirestoreMaintenanceStore(firestore)
-    queue = CloudTasksQueue(
-        project,
-        os.environ.get("TASKS_LOCATION", "us-central1"),
-        os.environ.get("MAINTENANCE_RETRY_QUEUE", "maintenance-retry"),
-        os.environ.get("MAINTENANCE_RETRY_URL", ""),
+    retry_queue = CloudTasksRetryQueue(
+        CloudTasksQueue(
+            env.project_id,
+            env.tasks_location,
+            env.maintenance_retry_queue,
+            env.maintenance_retry_url,
+            env.cloud_tasks_emulator_host,
+        )
     )
+    notify = notifications_queue(env)
     return MaintenanceDependencies(
         runs=FirestoreRunStore(firestore),
-        publisher=PubSubPublisher(project),
+        publisher=PubSubBatchPublisher(env.project_id),
         dead_letters=FirestoreDeadLetters(firestore),
-        batch_worker=BatchWorker(store, DEFAULT_CONFIG, retry_queue=queue, notify=notifications_queue()),
-        retry_worker=BatchWorker(store, DEFAULT_CONFIG, notify=notifications_queue()),
+        batch_worker=BatchWorker(store, DEFAULT_CONFIG, retry_queue=retry_queue, notify=notify),
+        retry_worker=BatchWorker(store, DEFAULT_CONFIG, notify=notify),
         clock=SystemClock(),
-        allow_clock_override=os.environ.get("ALLOW_CLOCK_OVERRIDE") == "1",
-        page_size=int(os.environ.get("MAINTENANCE_PAGE_SIZE", "500")),
-        query_page_size=int(os.environ.get("MAINTENANCE_QUERY_PAGE_SIZE", "5000")),
-        max_attempts=int(os.environ.get("MAINTENANCE_RETRY_MAX_ATTEMPTS", "5")),
+        allow_clock_override=env.allow_clock_override,
+        page_size=env.maintenance_page_size,
+        query_page_size=env.maintenance_query_page_size,
+        max_attempts=env.maintenance_retry_max_attempts,
     )
 
 
@@ -164,31 +220,32 @@ def notification_dependencies() -> NotificationDependencies:
     """Built on the first request of an instance; importing this module needs no credentials."""
     from streak_core.adapters.fcm_push import FcmPushSender
     from streak_core.adapters.firebase_auth import AuthEmailDirectory
-    from streak_core.adapters.firestore_reminders import FirestoreReminderStore
-    from streak_core.adapters.firestore_store import FirestoreOutboxStore, LazyFirestore
+    from streak_core.adapters.firestore.client import LazyFirestore
+    from streak_core.adapters.firestore.outbox import FirestoreOutboxStore
+    from streak_core.adapters.firestore.reminders import FirestoreReminderStore
     from streak_core.adapters.smtp_email import SmtpEmailSender
     from streak_core.adapters.system_clock import SystemClock
 
-    project = project_id()
-    firestore = LazyFirestore(project)
-    directory = AuthEmailDirectory(project)
+    env = settings()
+    firestore = LazyFirestore(env.project_id)
+    directory = AuthEmailDirectory(env.project_id)
     email = SmtpEmailSender(
-        os.environ.get("SMTP_HOST", "localhost"),
-        int(os.environ.get("SMTP_PORT", "25")),
-        os.environ.get("SMTP_SENDER", "Focus Streaks <streaks@localhost>"),
-        username=os.environ.get("SMTP_USERNAME") or None,
-        password=os.environ.get("SMTP_PASSWORD") or None,
-        starttls=os.environ.get("SMTP_STARTTLS") == "1",
+        env.smtp_host,
+        env.smtp_port,
+        env.smtp_sender,
+        username=env.smtp_username or None,
+        password=env.smtp_password.get_secret_value() if env.smtp_password else None,
+        starttls=env.smtp_starttls,
     )
     return NotificationDependencies(
         dispatcher=Dispatcher(
             FirestoreOutboxStore(firestore, email_of=directory.email_of),
-            FcmPushSender(project, os.environ.get("FCM_URL") or None),
+            FcmPushSender(env.project_id, env.fcm_url or None),
             email,
-            notifications_queue(),
+            notifications_queue(env),
         ),
         reminders=FirestoreReminderStore(firestore),
         clock=SystemClock(),
-        allow_clock_override=os.environ.get("ALLOW_CLOCK_OVERRIDE") == "1",
-        sweep_limit=int(os.environ.get("NOTIFICATIONS_SWEEP_LIMIT", "200")),
+        allow_clock_override=env.allow_clock_override,
+        sweep_limit=env.notifications_sweep_limit,
     )

@@ -1,23 +1,27 @@
-"""Stored shapes of a user's data, shared by services, ports and adapters (pure dataclasses)."""
+"""Stored shapes of the system's data, shared by services, ports and adapters (pure dataclasses)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from enum import Enum
 
+from streak_core.domain.boards import BoardEntry
 from streak_core.domain.days import DayState
+from streak_core.domain.notifications import NotificationData, QuietHours
 from streak_core.domain.sessions import Session
 from streak_core.domain.streaks import StreakState
-
-VISIBILITIES = ("public", "friends", "hidden")
-NOTIFICATION_KINDS = (
-    "milestone",
-    "streak_broken",
-    "freeze_applied",
-    "weekly_bonus",
-    "streak_restored",
-    "reminder",
+from streak_core.domain.vocabulary import (
+    Channel,
+    DeliveryStatus,
+    Locale,
+    NotificationKind,
+    RunStatus,
+    Visibility,
 )
+
+MAX_DISPLAY_NAME = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,38 +69,91 @@ class StreakRecord:
 class NotificationPreferences:
     push: bool = True
     email: bool = True
-    kinds: tuple[tuple[str, bool], ...] = tuple((kind, True) for kind in NOTIFICATION_KINDS)
-    quiet_hours: tuple[str, str] | None = None  # local "HH:MM" start and end; may wrap midnight
+    muted: frozenset[NotificationKind] = frozenset()  # kinds the user switched off
+    quiet_hours: QuietHours | None = None  # local time; may wrap midnight
     reminder_hour: int = 20  # local hour of the "today is at risk" reminder
 
-    def as_json(self) -> dict[str, object]:
-        quiet = {"start": self.quiet_hours[0], "end": self.quiet_hours[1]} if self.quiet_hours else None
-        return {
-            "push": self.push,
-            "email": self.email,
-            "kinds": dict(self.kinds),
-            "quiet_hours": quiet,
-            "reminder_hour": self.reminder_hour,
-        }
+    @property
+    def kinds(self) -> dict[NotificationKind, bool]:
+        """Every kind, with whether the user hears about it."""
+        return {kind: kind not in self.muted for kind in NotificationKind}
+
+    def allows(self, kind: NotificationKind) -> bool:
+        return kind not in self.muted
 
 
 @dataclass(frozen=True, slots=True)
 class UserSettings:
     timezone: str | None = None
     display_name: str | None = None
-    leaderboard_visibility: str = "friends"
+    leaderboard_visibility: Visibility = Visibility.FRIENDS
     notifications: NotificationPreferences = field(default_factory=NotificationPreferences)
-    locale: str = "en"
+    locale: Locale = Locale.EN
 
-    def as_json(self) -> dict[str, object]:
-        """The API's settings body, which is also how they are stored."""
-        return {
-            "timezone": self.timezone,
-            "display_name": self.display_name,
-            "leaderboard_visibility": self.leaderboard_visibility,
-            "notifications": self.notifications.as_json(),
-            "locale": self.locale,
-        }
+
+def display_name_rule(name: str) -> str:
+    """The name as shown: trimmed, 1-50 printable characters; ValueError otherwise."""
+    trimmed = name.strip()
+    if not 1 <= len(trimmed) <= MAX_DISPLAY_NAME or not trimmed.isprintable():
+        raise ValueError(f"must be 1-{MAX_DISPLAY_NAME} printable characters, or null")
+    return trimmed
+
+
+class Unset(Enum):
+    """A field a partial update leaves as it is (distinct from None, which clears a nullable field)."""
+
+    UNSET = "unset"
+
+
+UNSET = Unset.UNSET
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationsChange:
+    push: bool | Unset = UNSET
+    email: bool | Unset = UNSET
+    kinds: Mapping[NotificationKind, bool] | Unset = UNSET
+    quiet_hours: QuietHours | Unset | None = UNSET
+    reminder_hour: int | Unset = UNSET
+
+    def applied_to(self, current: NotificationPreferences) -> NotificationPreferences:
+        muted = set(current.muted)
+        for kind, enabled in ({} if isinstance(self.kinds, Unset) else self.kinds).items():
+            (muted.discard if enabled else muted.add)(kind)
+        return NotificationPreferences(
+            push=current.push if isinstance(self.push, Unset) else self.push,
+            email=current.email if isinstance(self.email, Unset) else self.email,
+            muted=frozenset(muted),
+            quiet_hours=current.quiet_hours if isinstance(self.quiet_hours, Unset) else self.quiet_hours,
+            reminder_hour=(
+                current.reminder_hour if isinstance(self.reminder_hour, Unset) else self.reminder_hour
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsChange:
+    """A partial update of the settings, already validated field by field."""
+
+    timezone: str | Unset | None = UNSET
+    display_name: str | Unset | None = UNSET
+    leaderboard_visibility: Visibility | Unset = UNSET
+    locale: Locale | Unset = UNSET
+    notifications: NotificationsChange = NotificationsChange()
+
+    def applied_to(self, current: UserSettings) -> UserSettings:
+        return replace(
+            current,
+            timezone=current.timezone if isinstance(self.timezone, Unset) else self.timezone,
+            display_name=current.display_name if isinstance(self.display_name, Unset) else self.display_name,
+            leaderboard_visibility=(
+                current.leaderboard_visibility
+                if isinstance(self.leaderboard_visibility, Unset)
+                else self.leaderboard_visibility
+            ),
+            locale=current.locale if isinstance(self.locale, Unset) else self.locale,
+            notifications=self.notifications.applied_to(current.notifications),
+        )
 
 
 @dataclass(slots=True)
@@ -119,14 +176,30 @@ class OutboxEntry:
     (user, kind, day or week), so a retried write can never create a second one."""
 
     uid: str
-    kind: str
+    kind: NotificationKind
     key: str
-    data: dict[str, object]
+    data: NotificationData
     created_at: datetime
 
     @property
     def id(self) -> str:
         return f"{self.uid}:{self.kind}:{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredNotification:
+    """An outbox entry as stored: what it says and where each channel of its delivery stands."""
+
+    id: str
+    uid: str
+    kind: NotificationKind
+    data: NotificationData
+    created_at: datetime
+    channels: Mapping[Channel, DeliveryStatus]
+    attempts: Mapping[Channel, int] = field(default_factory=dict)
+
+    def status(self, channel: Channel) -> DeliveryStatus:
+        return self.channels.get(channel, DeliveryStatus.PENDING)
 
 
 @dataclass(slots=True)
@@ -139,19 +212,122 @@ class DueUser:
     version: object
 
 
-def new_maintenance_run(run_id: str, now: datetime) -> dict[str, object]:
-    """The record of a run that has just started; `batches` stays None until the fan-out is complete."""
-    return {
-        "run_id": run_id,
-        "status": "running",
-        "users_due": 0,
-        "users_processed": 0,
-        "users_failed": 0,
-        "batches": None,
-        "batches_done": 0,
-        "started_at": now,
-        "finished_at": None,
-    }
+@dataclass(frozen=True, slots=True)
+class MaintenanceBatch:
+    """One page of a maintenance run's due users: the message a tick publishes for a batch function."""
+
+    run_id: str
+    batch: int
+    uids: tuple[str, ...]
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RetryTask:
+    """One user's maintenance handed to the retry queue."""
+
+    uid: str
+    run_id: str | None
+    now: datetime
+    error: str | None = None
+
+    @property
+    def letter_id(self) -> str:
+        """The dead letter this task becomes if every attempt fails: one per run and user."""
+        return f"{self.run_id or 'manual'}:{self.uid}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """A user whose maintenance exhausted its retries, kept for an operator's replay."""
+
+    id: str
+    uid: str
+    run_id: str | None
+    now: datetime
+    error: str
+    attempts: int
+    failed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceRun:
+    """`maintenance_runs/{run_id}`: a run's progress; the counters are exact once it is done."""
+
+    run_id: str
+    status: RunStatus
+    users_due: int
+    users_processed: int
+    users_failed: int
+    batches: int | None  # None until the fan-out is complete
+    batches_done: int
+    started_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def started(cls, run_id: str, now: datetime) -> MaintenanceRun:
+        return cls(run_id, RunStatus.RUNNING, 0, 0, 0, None, 0, now, None)
+
+    def fanned_out(self, users_due: int, batches: int, now: datetime) -> MaintenanceRun:
+        return replace(self, users_due=users_due, batches=batches)._finished_if_complete(now)
+
+    def with_batch(self, processed: int, failed: int, now: datetime) -> MaintenanceRun:
+        return replace(
+            self,
+            users_processed=self.users_processed + processed,
+            users_failed=self.users_failed + failed,
+            batches_done=self.batches_done + 1,
+        )._finished_if_complete(now)
+
+    def _finished_if_complete(self, now: datetime) -> MaintenanceRun:
+        if self.batches is not None and self.batches_done >= self.batches:
+            return replace(self, status=RunStatus.DONE, finished_at=now)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class FriendLink:
+    """Another user linked to this one: a friend (`at` = since) or a pending request (`at` = sent)."""
+
+    user_id: str
+    at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class FriendLinks:
+    friends: tuple[FriendLink, ...]
+    incoming: tuple[FriendLink, ...]
+    outgoing: tuple[FriendLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """One ranked line of a board page, as served and as kept in a board snapshot."""
+
+    rank: int
+    entry: BoardEntry
+    current_streak: int
+    longest_streak: int
+
+    @property
+    def user_id(self) -> str:
+        return self.entry.uid
+
+    @property
+    def display_name(self) -> str | None:
+        return self.entry.display_name
+
+    @property
+    def score(self) -> int:
+        return self.entry.score
+
+
+@dataclass(frozen=True, slots=True)
+class BoardSnapshot:
+    """The materialized first page of a global board and when it was built."""
+
+    built_at: datetime
+    rows: tuple[BoardRow, ...]
 
 
 def user_timezone(settings: UserSettings, streak: StreakRecord) -> str:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
-from streak_core.domain.boards import BoardEntry
+from streak_core.domain.boards import BoardEntry, BoardPosition
 from streak_core.domain.streaks import StreakState
+from streak_core.domain.vocabulary import Channel, DeliveryStatus, Platform
 from streak_core.models import (
+    BoardSnapshot,
     DayRecord,
+    DeadLetter,
     DueUser,
+    FriendLinks,
+    MaintenanceBatch,
+    MaintenanceRun,
     OutboxEntry,
+    RetryTask,
+    StoredNotification,
     StoredSession,
     StreakRecord,
     UserSettings,
@@ -22,8 +30,12 @@ from streak_core.models import (
 T = TypeVar("T")
 
 
-class TransientStoreError(Exception):
-    """The store failed in a way that is safe to retry (nothing was written)."""
+@dataclass(frozen=True, slots=True)
+class NotificationPosition:
+    """Where a page of a user's notifications ended: the last entry's creation time and id."""
+
+    created_at: datetime
+    entry_id: str
 
 
 class Clock(Protocol):
@@ -62,16 +74,16 @@ class UserStore(Protocol):
         """Save the settings and their copy on the streak; the streak's next reminder is due from `now`."""
         ...
 
-    def add_device(self, uid: str, token: str, platform: str, now: datetime) -> bool:
+    def add_device(self, uid: str, token: str, platform: Platform, now: datetime) -> bool:
         """Register an FCM token (True if it is new; a known token is refreshed)."""
         ...
 
     def remove_device(self, uid: str, token: str) -> None: ...
 
     def notifications(
-        self, uid: str, limit: int, after: tuple[datetime, str] | None
-    ) -> list[dict[str, object]]:
-        """The user's outbox entries, newest first (ties by id, descending), after the cursor if given."""
+        self, uid: str, limit: int, after: NotificationPosition | None
+    ) -> list[StoredNotification]:
+        """The user's outbox entries, newest first (ties by id, descending), after the position if given."""
         ...
 
 
@@ -107,8 +119,8 @@ class MaintenanceStore(Protocol):
     def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None: ...
 
 
-class Publisher(Protocol):
-    def publish(self, topic: str, message: dict[str, object]) -> None:
+class BatchPublisher(Protocol):
+    def publish(self, batch: MaintenanceBatch) -> None:
         """Send without waiting; `flush` waits for the broker to acknowledge everything sent."""
         ...
 
@@ -130,19 +142,19 @@ class RunStore(Protocol):
         """Count a batch once; False if this batch was already counted (a redelivered batch)."""
         ...
 
-    def get(self, run_id: str) -> dict[str, object] | None: ...
+    def get(self, run_id: str) -> MaintenanceRun | None: ...
 
 
 class RetryQueue(Protocol):
-    def enqueue(self, payload: dict[str, object]) -> None:
+    def enqueue(self, task: RetryTask) -> None:
         """Hand one user's maintenance to the retry queue (Cloud Tasks); raises if it cannot."""
         ...
 
 
 class DeadLetterStore(Protocol):
-    def add(self, letter: dict[str, object]) -> None: ...
+    def add(self, letter: DeadLetter) -> None: ...
 
-    def list(self, limit: int) -> list[dict[str, object]]: ...
+    def list(self, limit: int) -> list[DeadLetter]: ...
 
     def remove(self, letter_id: str) -> None: ...
 
@@ -169,11 +181,10 @@ class DeliveryError(Exception):
 
 
 class OutboxStore(Protocol):
-    def claim(self, entry_id: str, now: datetime, lease: timedelta) -> dict[str, object] | None:
+    def claim(self, entry_id: str, now: datetime, lease: timedelta) -> StoredNotification | None:
         """Take the entry for one dispatch, or None if it is gone or another dispatch holds a live lease.
 
-        The entry carries `channels` (status per channel) and `attempts_by_channel`. The lease keeps two
-        concurrent dispatches (a task and the sweep) from sending the same channel twice.
+        The lease keeps two concurrent dispatches (a task and the sweep) from sending a channel twice.
         """
         ...
 
@@ -188,7 +199,13 @@ class OutboxStore(Protocol):
     def recipient(self, uid: str) -> Recipient: ...
 
     def record(
-        self, entry_id: str, channel: str, status: str, detail: str | None, attempts: int, now: datetime
+        self,
+        entry_id: str,
+        channel: Channel,
+        status: DeliveryStatus,
+        detail: str | None,
+        attempts: int,
+        now: datetime,
     ) -> None:
         """Store a channel's status, its detail (skip reason or error), attempt count and when it was set."""
         ...
@@ -197,7 +214,9 @@ class OutboxStore(Protocol):
 
 
 class PushSender(Protocol):
-    def send(self, tokens: tuple[str, ...], title: str, body: str, data: dict[str, str]) -> PushOutcome: ...
+    def send(
+        self, tokens: tuple[str, ...], title: str, body: str, data: Mapping[str, str]
+    ) -> PushOutcome: ...
 
 
 class EmailSender(Protocol):
@@ -238,17 +257,6 @@ class ReminderStore(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class BoardCursor:
-    """Where a board page ended: the last entry's order key and rank."""
-
-    score: int
-    longest_streak: int
-    reached_at: datetime
-    uid: str
-    rank: int
-
-
-@dataclass(frozen=True, slots=True)
 class StreakSummary:
     """What a board row or a friend shows of someone's streak."""
 
@@ -267,8 +275,8 @@ class StreakSummary:
 class LeaderboardStore(Protocol):
     """`boards/{period key}/entries/{uid}`, written with the sessions that change them."""
 
-    def page(self, key: str, limit: int, after: BoardCursor | None) -> list[BoardEntry]:
-        """Public entries in board order."""
+    def page(self, key: str, limit: int, after: BoardPosition | None) -> list[BoardEntry]:
+        """Public entries in board order, from just after `after` if given."""
         ...
 
     def entry(self, key: str, uid: str) -> BoardEntry | None: ...
@@ -277,17 +285,15 @@ class LeaderboardStore(Protocol):
         """The entries of these users (any visibility) that exist, by id: no query, no 30-value limit."""
         ...
 
-    def count_public_ahead(self, key: str, of: BoardEntry) -> int:
+    def count_public_ahead(self, key: str, of: BoardPosition) -> int:
         """Public entries ranked before `of`: count aggregations, no entries read."""
         ...
 
     def summaries(self, uids: list[str]) -> dict[str, StreakSummary]: ...
 
-    def snapshot(self, key: str) -> tuple[datetime, list[dict[str, object]]] | None:
-        """The materialized first page of a global board and when it was built."""
-        ...
+    def snapshot(self, key: str) -> BoardSnapshot | None: ...
 
-    def save_snapshot(self, key: str, built_at: datetime, rows: list[dict[str, object]]) -> None: ...
+    def save_snapshot(self, key: str, snapshot: BoardSnapshot) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,9 +327,7 @@ class FriendStore(Protocol):
 
     def friend_ids(self, uid: str) -> list[str]: ...
 
-    def links(self, uid: str) -> dict[str, list[dict[str, object]]]:
-        """`friends`, `incoming` and `outgoing`: each `{"user_id", "since" or "created_at"}`."""
-        ...
+    def links(self, uid: str) -> FriendLinks: ...
 
     def profiles(self, uids: list[str]) -> dict[str, UserSettings]: ...
 

@@ -69,7 +69,9 @@ def every_query_has_its_index() -> Iterator[None]:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Every emulator and function on free ports, wired as in `make dev`; stopped by PID at the end."""
     project = f"demo-test-{uuid.uuid4().hex[:8]}"
-    running = Stack(tmp_path_factory.mktemp("stack"), project_id=project)
+    # The API fuzzer sends thousands of requests as one user: the per-user limit is tested with fakes.
+    limits = {"RATE_LIMIT_PER_MINUTE": "0", "CURSOR_SECRET": uuid.uuid4().hex}
+    running = Stack(tmp_path_factory.mktemp("stack"), project_id=project, extra_env=limits)
     running.start()
     saved = {k: os.environ.get(k) for k in running.env()}
     os.environ.update(running.env())

@@ -1,9 +1,8 @@
-"""Enqueuing HTTP tasks on Cloud Tasks; CLOUD_TASKS_EMULATOR_HOST points the client at the emulator."""
+"""Enqueuing HTTP tasks on Cloud Tasks; an emulator host points the client at the local emulator."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import datetime
 from typing import Any
@@ -12,36 +11,30 @@ from google.api_core import exceptions as gexc
 from google.cloud import tasks_v2
 
 from streak_core.adapters.lazy import Lazy
+from streak_core.models import RetryTask
 
 
-def tasks_client() -> Any:
-    host = os.environ.get("CLOUD_TASKS_EMULATOR_HOST")
-    if not host:
+def tasks_client(emulator_host: str | None) -> Any:
+    if not emulator_host:
         return tasks_v2.CloudTasksClient()
     import grpc
     from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
 
-    return tasks_v2.CloudTasksClient(transport=CloudTasksGrpcTransport(channel=grpc.insecure_channel(host)))
+    channel = grpc.insecure_channel(emulator_host)
+    return tasks_v2.CloudTasksClient(transport=CloudTasksGrpcTransport(channel=channel))
 
 
 class CloudTasksQueue:
     """One queue whose tasks POST their JSON payload to `target_url`."""
 
-    def __init__(self, project_id: str | None, location: str, queue: str, target_url: str) -> None:
+    def __init__(
+        self, project_id: str | None, location: str, queue: str, target_url: str, emulator_host: str | None
+    ) -> None:
         self._parent = f"projects/{project_id}/locations/{location}/queues/{queue}"
         self._target_url = target_url
-        self._tasks: Lazy[Any] = Lazy(tasks_client)
+        self._tasks: Lazy[Any] = Lazy(lambda: tasks_client(emulator_host))
 
-    def enqueue(self, payload: dict[str, object]) -> None:
-        name = None
-        if payload.get("run_id") and payload.get("uid"):
-            # A deterministic name: a redelivered batch cannot queue the same user twice for one run.
-            name = f"{payload['run_id']}-{payload['uid']}"
-        self.create(payload, name)
-
-    def create(
-        self, payload: dict[str, object], name: str | None = None, when: datetime | None = None
-    ) -> None:
+    def create(self, payload: dict[str, Any], name: str | None = None, when: datetime | None = None) -> None:
         """Queue one task; a task of the same name already queued counts as done."""
         task: dict[str, Any] = {
             "http_request": {
@@ -61,6 +54,17 @@ class CloudTasksQueue:
             return
 
 
+class CloudTasksRetryQueue:
+    """The `maintenance-retry` queue: one task per run and user; a redelivered batch queues nobody twice."""
+
+    def __init__(self, queue: CloudTasksQueue) -> None:
+        self._queue = queue
+
+    def enqueue(self, task: RetryTask) -> None:
+        payload = {"uid": task.uid, "run_id": task.run_id, "now": task.now.isoformat(), "error": task.error}
+        self._queue.create(payload, name=task.letter_id if task.run_id else None)
+
+
 class CloudTasksDispatchQueue:
     """The `notifications` queue: one task per entry and moment, so a repeated announcement is a no-op."""
 
@@ -68,5 +72,5 @@ class CloudTasksDispatchQueue:
         self._queue = queue
 
     def dispatch_at(self, entry_id: str, when: datetime) -> None:
-        payload: dict[str, object] = {"entry_id": entry_id, "at": when.isoformat()}
+        payload = {"entry_id": entry_id, "at": when.isoformat()}
         self._queue.create(payload, name=f"{entry_id}-{int(when.timestamp())}", when=when)

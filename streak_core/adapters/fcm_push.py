@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import firebase_admin
@@ -45,11 +46,11 @@ class FcmPushSender:
             service._fcm_url = self._endpoint + FCM_SEND_PATH.format(project=app.project_id)
         return app
 
-    def send(self, tokens: tuple[str, ...], title: str, body: str, data: dict[str, str]) -> PushOutcome:
+    def send(self, tokens: tuple[str, ...], title: str, body: str, data: Mapping[str, str]) -> PushOutcome:
         if not tokens:
             return PushOutcome(0, ())
         notification = messaging.Notification(title=title, body=body)
-        messages = [messaging.Message(token=t, notification=notification, data=data) for t in tokens]
+        messages = [messaging.Message(token=t, notification=notification, data=dict(data)) for t in tokens]
         try:
             batch = messaging.send_each(messages, app=self._app())
         except exceptions.FirebaseError as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import time
 from collections import OrderedDict
 from typing import Any
@@ -14,6 +13,7 @@ from firebase_admin import auth
 from firebase_admin import exceptions as firebase_exceptions
 
 from streak_core.adapters.lazy import Lazy
+from streak_core.errors import Unavailable
 from streak_core.ports import DeliveryError, InvalidToken, Principal
 
 CACHE_SECONDS = 60.0
@@ -29,8 +29,9 @@ class FirebaseTokenVerifier:
     expired, or naming an unknown user is refused. In production the SDK verifies Google's signature.
     """
 
-    def __init__(self, project_id: str | None) -> None:
+    def __init__(self, project_id: str | None, emulated: bool) -> None:
         self._firebase_app = Lazy(lambda: _initialize_app(project_id, f"streaks-{id(self)}"))
+        self._emulated = emulated  # FIREBASE_AUTH_EMULATOR_HOST is set: the SDK talks to the emulator
         self._cache: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
 
     def verify(self, token: str) -> Principal:
@@ -38,15 +39,14 @@ class FirebaseTokenVerifier:
         cached = self._cache.get(token)
         if cached and cached[0] > now:
             return cached[1]
-        emulated = bool(os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"))
-        if emulated:
+        if self._emulated:
             _check_emulator_shape(token)
         try:
             claims = auth.verify_id_token(token, app=self._firebase_app(), check_revoked=True)
         except (auth.InvalidIdTokenError, auth.UserNotFoundError, auth.UserDisabledError, ValueError) as exc:
             raise InvalidToken(type(exc).__name__) from None
-        except auth.CertificateFetchError as exc:  # cannot check right now: not the client's fault
-            raise ConnectionError("could not fetch token certificates") from exc
+        except firebase_exceptions.FirebaseError as exc:  # cannot check right now: not the client's fault
+            raise Unavailable(f"could not verify the token: {type(exc).__name__}") from exc
         principal = Principal(uid=str(claims["uid"]), admin=claims.get("admin") is True)
         expires_at = float(claims.get("exp", 0)) - time.time()
         self._cache[token] = (now + max(0.0, min(CACHE_SECONDS, expires_at)), principal)
@@ -85,6 +85,8 @@ def _check_emulator_shape(token: str) -> None:
         payload = json.loads(_b64(parts[1]))
     except ValueError:
         raise InvalidToken("undecodable JWT") from None
+    if not isinstance(header, dict) or not isinstance(payload, dict):
+        raise InvalidToken("not a JWT")
     if header.get("alg") != "none" or parts[2]:
         raise InvalidToken("not issued by the Auth emulator")
     if not isinstance(payload.get("exp"), int) or payload["exp"] <= time.time():

@@ -1,4 +1,4 @@
-"""Publishing JSON messages to Pub/Sub (honours PUBSUB_EMULATOR_HOST); the client is built lazily."""
+"""Publishing maintenance batches to Pub/Sub (honours PUBSUB_EMULATOR_HOST); the client is built lazily."""
 
 from __future__ import annotations
 
@@ -9,18 +9,33 @@ from typing import Any
 from google.cloud.pubsub_v1 import PublisherClient
 
 from streak_core.adapters.lazy import Lazy
+from streak_core.models import MaintenanceBatch
+
+BATCH_TOPIC = "maintenance-batch"
 
 
-class PubSubPublisher:
-    def __init__(self, project_id: str | None) -> None:
+def batch_message(batch: MaintenanceBatch) -> bytes:
+    """The JSON the batch function reads (functions/maintenance.py parses it with BatchMessage)."""
+    body = {
+        "run_id": batch.run_id,
+        "batch": batch.batch,
+        "uids": list(batch.uids),
+        "now": batch.now.isoformat(),
+    }
+    return json.dumps(body).encode()
+
+
+class PubSubBatchPublisher:
+    def __init__(self, project_id: str | None, topic: str = BATCH_TOPIC) -> None:
         self._project_id = project_id
+        self._topic = topic
         self._publisher: Lazy[Any] = Lazy(PublisherClient)
         self._lock = threading.Lock()
         self._pending: list[Any] = []
 
-    def publish(self, topic: str, message: dict[str, object]) -> None:
+    def publish(self, batch: MaintenanceBatch) -> None:
         client = self._publisher()
-        future = client.publish(client.topic_path(self._project_id, topic), json.dumps(message).encode())
+        future = client.publish(client.topic_path(self._project_id, self._topic), batch_message(batch))
         with self._lock:
             self._pending.append(future)
 

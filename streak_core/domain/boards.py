@@ -6,28 +6,31 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from streak_core.domain.streaks import StreakState
+from streak_core.domain.vocabulary import Period, Visibility
 from streak_core.domain.weekly import iso_week_bounds, iso_week_key
 
-PERIODS = ("all", "week", "month")
-SCOPES = ("global", "friends")
-VISIBILITIES = ("public", "friends", "hidden")
 
-
-def period_key(period: str, day: date) -> str:
+def period_key(period: Period, day: date) -> str:
     """The board a local date counts on: `all`, `week-2026-W47` (ISO week) or `month-2026-11`."""
-    if period == "all":
-        return "all"
-    if period == "week":
+    if period is Period.WEEK:
         return f"week-{iso_week_key(day)}"
-    if period == "month":
+    if period is Period.MONTH:
         return f"month-{day:%Y-%m}"
-    raise ValueError(f"unknown period {period!r}")
+    return "all"
 
 
-def period_bounds(period: str, day: date) -> tuple[date, date]:
-    if period == "week":
+def period_of_key(key: str) -> Period | None:
+    """The period whose board `key` is (the inverse of `period_key`), or None for no board's key."""
+    try:
+        return Period(key.split("-", 1)[0])
+    except ValueError:
+        return None
+
+
+def period_bounds(period: Period, day: date) -> tuple[date, date]:
+    if period is Period.WEEK:
         return iso_week_bounds(day)
-    if period == "month":
+    if period is Period.MONTH:
         first = day.replace(day=1)
         following = (first + timedelta(days=32)).replace(day=1)
         return first, following - timedelta(days=1)
@@ -38,12 +41,12 @@ def scores_touched(state: StreakState, newly_qualified: list[date]) -> dict[str,
     """The new score on every board whose period holds a newly qualified day (exact, from the runs)."""
     scores: dict[str, int] = {}
     for day in newly_qualified:
-        for period in PERIODS:
+        for period in Period:
             key = period_key(period, day)
             if key not in scores:
                 first, last = period_bounds(period, day)
                 scores[key] = (
-                    state.qualified_days if period == "all" else state.qualified_between(first, last)
+                    state.qualified_days if period is Period.ALL else state.qualified_between(first, last)
                 )
     return scores
 
@@ -60,20 +63,34 @@ def last_qualified_day(state: StreakState) -> date | None:
 
 
 @dataclass(frozen=True, slots=True)
-class BoardEntry:
-    """One user on one board. Order: score desc, longest streak desc, who reached the score first, uid."""
+class BoardPosition:
+    """A place in board order: score desc, longest streak desc, who reached the score first, uid."""
 
-    uid: str
     score: int
     longest_streak: int
     reached_at: datetime
-    visibility: str = "friends"
-    display_name: str | None = None
+    uid: str
 
     @property
     def order(self) -> tuple[int, int, datetime, str]:
         return (-self.score, -self.longest_streak, self.reached_at, self.uid)
 
 
+@dataclass(frozen=True, slots=True)
+class BoardEntry:
+    """One user on one board."""
+
+    uid: str
+    score: int
+    longest_streak: int
+    reached_at: datetime
+    visibility: Visibility = Visibility.FRIENDS
+    display_name: str | None = None
+
+    @property
+    def position(self) -> BoardPosition:
+        return BoardPosition(self.score, self.longest_streak, self.reached_at, self.uid)
+
+
 def visible_to_friends(entry: BoardEntry) -> bool:
-    return entry.visibility in ("public", "friends")
+    return entry.visibility is not Visibility.HIDDEN

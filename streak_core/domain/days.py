@@ -10,6 +10,16 @@ from streak_core.domain.streaks import StreakState
 from streak_core.domain.timeline import Interval, merge_interval
 
 
+def qualifies(seconds: int, config: StreakConfig) -> bool:
+    """The one rule of a qualified day: at least the threshold of focus, in whole seconds."""
+    return seconds >= config.threshold_seconds
+
+
+def seconds_to_qualify(seconds: int, config: StreakConfig) -> int:
+    """Focus still missing before a day with `seconds` qualifies (0 once it does)."""
+    return max(0, config.threshold_seconds - seconds)
+
+
 @dataclass(slots=True)
 class DayState:
     """The union of session time on one local date, kept as sorted disjoint intervals."""
@@ -23,7 +33,7 @@ class DayState:
         return self.focus_ms // 1000
 
     def qualifies(self, config: StreakConfig) -> bool:
-        return self.seconds >= config.threshold_seconds
+        return qualifies(self.seconds, config)
 
     def add(self, interval: Interval) -> int:
         """Merge an interval into the day; return the ms it added to the union."""
@@ -42,22 +52,13 @@ class DayView:
     frozen: bool
     recovered: bool
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "date": self.date.isoformat(),
-            "seconds": self.seconds,
-            "qualified": self.qualified,
-            "frozen": self.frozen,
-            "recovered": self.recovered,
-        }
-
 
 def view_day(day: date, state: DayState | None, streak: StreakState, config: StreakConfig) -> DayView:
     seconds = state.seconds if state else 0
     return DayView(
         date=day,
         seconds=seconds,
-        qualified=seconds >= config.threshold_seconds,
+        qualified=qualifies(seconds, config),
         frozen=streak.is_frozen(day),
         recovered=streak.is_recovered(day),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.days import DayState
+from streak_core.domain.days import DayState, qualifies
 from streak_core.domain.sessions import Session
 from streak_core.domain.streaks import RunChange, StreakState, milestones_reached
 from streak_core.domain.timeline import split_by_local_day
@@ -47,7 +47,6 @@ def apply_session(
     can load exactly those. Applying the same session twice changes nothing the second time.
     """
     outcome = SessionOutcome()
-    threshold_ms = config.threshold_seconds * 1000
     for day, start_ms, end_ms in split_by_local_day(session.start_ms, session.end_ms, session.zone):
         outcome.pieces.append((day, start_ms, end_ms))
         state = days.get(day)
@@ -56,8 +55,7 @@ def apply_session(
         before_ms = state.focus_ms
         if not state.add((start_ms, end_ms)):
             continue
-        # Compare whole seconds, as clients see them, so "qualified" agrees with the stored seconds.
-        if before_ms // 1000 * 1000 >= threshold_ms or state.focus_ms // 1000 * 1000 < threshold_ms:
+        if qualifies(before_ms // 1000, config) or not state.qualifies(config):
             continue
         change = streak.add_qualified(day, config)
         if change is None:

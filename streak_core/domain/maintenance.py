@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.notifications import NotificationData
 from streak_core.domain.streaks import StreakState
+from streak_core.domain.vocabulary import NotificationKind as Kind
 from streak_core.domain.weekly import iso_week_key, weekly_consistency
 
 
@@ -14,10 +16,10 @@ from streak_core.domain.weekly import iso_week_key, weekly_consistency
 class MaintenanceEvent:
     """Something maintenance did that the user hears about; (kind, key) is unique per user."""
 
-    kind: str  # freeze_applied | streak_broken | freeze_earned | weekly_bonus
+    kind: Kind
     day: date
     key: str  # the day or ISO week it concerns, for deterministic outbox ids
-    data: dict[str, object] = field(default_factory=dict)
+    data: NotificationData = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -70,14 +72,14 @@ def _close_one(
             if streak.apply_freeze(day) is not None:
                 events.append(
                     MaintenanceEvent(
-                        "freeze_applied",
+                        Kind.FREEZE_APPLIED,
                         day,
                         key,
                         {"streak": live[2], "freezes_left": streak.freezes_available},
                     )
                 )
             else:
-                events.append(MaintenanceEvent("streak_broken", day, key, {"length_lost": live[2]}))
+                events.append(MaintenanceEvent(Kind.STREAK_BROKEN, day, key, {"length_lost": live[2]}))
     elif streak.is_qualified(day):
         run = streak.run_containing(day)
         assert run is not None  # a qualified day is covered
@@ -85,7 +87,10 @@ def _close_one(
         if length_so_far % config.freeze_every_days == 0 and streak.grant_freezes(1, config):
             events.append(
                 MaintenanceEvent(
-                    "freeze_earned", day, key, {"streak": length_so_far, "freezes": streak.freezes_available}
+                    Kind.FREEZE_EARNED,
+                    day,
+                    key,
+                    {"streak": length_so_far, "freezes": streak.freezes_available},
                 )
             )
     if day.isoweekday() == 7:
@@ -94,7 +99,7 @@ def _close_one(
             bonus_weeks.append(week.week)
             events.append(
                 MaintenanceEvent(
-                    "weekly_bonus",
+                    Kind.WEEKLY_BONUS,
                     day,
                     iso_week_key(day),
                     {

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from string import Formatter
 
+from streak_core.domain.config import StreakConfig
+from streak_core.domain.days import seconds_to_qualify
 from streak_core.domain.timeline import zone_named
+from streak_core.domain.vocabulary import Locale
+from streak_core.domain.vocabulary import NotificationKind as Kind
 
-DEFAULT_LOCALE = "en"
+# What a notification carries for its texts and for the app: flat, so it is the same in Firestore, in an
+# FCM data payload (strings) and in the API.
+NotificationData = Mapping[str, int | str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,85 +26,89 @@ class Message:
     html: str  # email HTML (values escaped)
 
 
-_NOUNS = {  # format spec -> locale -> (singular, plural); French uses the singular for 0 and 1
-    "days": {"en": ("{} day", "{} days"), "fr": ("{} jour", "{} jours")},
-    "day": {"en": ("{}-day", "{}-day"), "fr": ("{} jour", "{} jours")},  # as an adjective: "a 7-day streak"
-    "minutes": {"en": ("{} minute", "{} minutes"), "fr": ("{} minute", "{} minutes")},
+_NOUNS: dict[str, dict[Locale, tuple[str, str]]] = {
+    # format spec -> locale -> (singular, plural); French uses the singular for 0 and 1
+    "days": {Locale.EN: ("{} day", "{} days"), Locale.FR: ("{} jour", "{} jours")},
+    # as an adjective: "a 7-day streak"
+    "day": {Locale.EN: ("{}-day", "{}-day"), Locale.FR: ("{} jour", "{} jours")},
+    "minutes": {Locale.EN: ("{} minute", "{} minutes"), Locale.FR: ("{} minute", "{} minutes")},
     "more_minutes": {
-        "en": ("{} more minute", "{} more minutes"),
-        "fr": ("encore {} minute", "encore {} minutes"),
+        Locale.EN: ("{} more minute", "{} more minutes"),
+        Locale.FR: ("encore {} minute", "encore {} minutes"),
     },
 }
 
 
-def _counted(n: object, spec: str, locale: str) -> str:
+def _counted(n: object, spec: str, locale: Locale) -> str:
     count = n if isinstance(n, int) else int(str(n))
     singular, plural = _NOUNS[spec][locale]
-    one = count in (0, 1) if locale == "fr" else count == 1
+    one = count in (0, 1) if locale is Locale.FR else count == 1
     return (singular if one else plural).format(count)
 
 
 # {n:days}, {n:day} and {n:minutes} render a count with its noun, plural-aware per locale.
-TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
-    "en": {
-        "milestone": ("{days:days} of focus!", "You reached a {days:day} streak. Keep it going!"),
-        "freeze_applied": (
+TEMPLATES: dict[Locale, dict[Kind, tuple[str, str]]] = {
+    Locale.EN: {
+        Kind.MILESTONE: ("{days:days} of focus!", "You reached a {days:day} streak. Keep it going!"),
+        Kind.FREEZE_APPLIED: (
             "A freeze saved your streak",
             "You missed a day, so a freeze kept your {streak:day} streak alive. "
             "Freezes left: {freezes_left}.",
         ),
-        "streak_broken": (
+        Kind.STREAK_BROKEN: (
             "Your streak ended",
             "Your {length_lost:day} streak ended. Start a new one today!",
         ),
-        "weekly_bonus": (
+        Kind.WEEKLY_BONUS: (
             "Weekly bonus: +{xp} XP",
             "You focused on {qualified_days:days} in week {week} and earned {xp} XP.",
         ),
-        "streak_restored": (
+        Kind.STREAK_RESTORED: (
             "Your streak is back",
             "Late sessions filled the gap: your streak is {days:days} again.",
         ),
-        "freeze_earned": ("You earned a freeze", "{streak:days} in a row! You now hold {freezes} freezes."),
-        "reminder": (
+        Kind.FREEZE_EARNED: (
+            "You earned a freeze",
+            "{streak:days} in a row! You now hold {freezes} freezes.",
+        ),
+        Kind.REMINDER: (
             "Keep your {streak:day} streak",
             "{minutes:more_minutes} to keep your {streak:day} streak.",
         ),
     },
-    "fr": {
-        "milestone": (
+    Locale.FR: {
+        Kind.MILESTONE: (
             "{days:days} de concentration !",
             "Vous avez atteint une série de {days:days}. Continuez !",
         ),
-        "freeze_applied": (
+        Kind.FREEZE_APPLIED: (
             "Un gel a sauvé votre série",
             "Vous avez manqué un jour : un gel a préservé votre série de {streak:days}. "
             "Gels restants : {freezes_left}.",
         ),
-        "streak_broken": (
+        Kind.STREAK_BROKEN: (
             "Votre série est terminée",
             "Votre série de {length_lost:days} est terminée. Commencez-en une nouvelle aujourd'hui !",
         ),
-        "weekly_bonus": (
+        Kind.WEEKLY_BONUS: (
             "Bonus de la semaine : +{xp} XP",
             "Vous vous êtes concentré {qualified_days:days} pendant la semaine {week} : +{xp} XP.",
         ),
-        "streak_restored": (
+        Kind.STREAK_RESTORED: (
             "Votre série est de retour",
             "Des sessions tardives ont comblé le trou : votre série est de nouveau de {days:days}.",
         ),
-        "freeze_earned": ("Vous avez gagné un gel", "{streak:days} d'affilée ! Vous avez {freezes} gels."),
-        "reminder": (
+        Kind.FREEZE_EARNED: ("Vous avez gagné un gel", "{streak:days} d'affilée ! Vous avez {freezes} gels."),
+        Kind.REMINDER: (
             "Gardez votre série de {streak:days}",
             "Encore {minutes:minutes} aujourd'hui pour garder votre série de {streak:days}.",
         ),
     },
 }
-LOCALES = tuple(TEMPLATES)
 
 
 class _Localized(Formatter):
-    def __init__(self, locale: str, escape: bool) -> None:
+    def __init__(self, locale: Locale, escape: bool) -> None:
         self.locale, self.escape = locale, escape
 
     def format_field(self, value: object, format_spec: str) -> str:
@@ -109,13 +120,12 @@ class _Localized(Formatter):
         return html.escape(text) if self.escape else text
 
 
-def render(kind: str, locale: str | None, data: dict[str, object]) -> Message:
-    """The message for `kind` in `locale` (English when the locale is unknown); KeyError for an unknown kind
-    or a missing value, so a template and its data can never silently disagree."""
-    chosen = locale if locale in TEMPLATES else DEFAULT_LOCALE
-    title, body = TEMPLATES[chosen][kind]
-    plain = _Localized(chosen, escape=False)
-    escaped = _Localized(chosen, escape=True)
+def render(kind: Kind, locale: Locale, data: NotificationData) -> Message:
+    """The message for `kind` in `locale`; KeyError for a missing value, so a template and its data can
+    never silently disagree."""
+    title, body = TEMPLATES[locale][kind]
+    plain = _Localized(locale, escape=False)
+    escaped = _Localized(locale, escape=True)
     return Message(
         title=plain.format(title, **data),
         body=plain.format(body, **data),
@@ -180,6 +190,6 @@ def _reminder_slot(day: date, hour: int, zone: tzinfo, now: datetime) -> datetim
     return datetime.combine(day, time(hour), tzinfo=zone).astimezone(now.tzinfo)
 
 
-def minutes_to_go(focus_seconds: int, threshold_seconds: int) -> int:
+def minutes_to_go(focus_seconds: int, config: StreakConfig) -> int:
     """Whole minutes still needed today, rounded up so that doing them is always enough."""
-    return max(0, -(-(threshold_seconds - focus_seconds) // 60))
+    return -(-seconds_to_qualify(focus_seconds, config) // 60)

@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.ids import is_session_id
 from streak_core.domain.timeline import zone_named
 
-SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 # RFC 3339 date-time: a full date, 'T' (or space), time with optional fraction, and a mandatory offset.
-RFC3339_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})")
+RFC3339_PATTERN = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+# Instants the engine can do calendar arithmetic around (a late-data window before, days after, any zone)
+# without leaving the years datetime can hold.
+EARLIEST_INSTANT = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_INSTANT = datetime(9000, 1, 1, tzinfo=UTC)
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(8999, 12, 31)
+
+
+def parse_date(text: str) -> date:
+    """A calendar date written YYYY-MM-DD, in the supported range; ValueError otherwise (2026-02-30 is not
+    a date)."""
+    if not DATE_PATTERN.fullmatch(text):
+        raise ValueError("must be a real date as YYYY-MM-DD")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("must be a real date as YYYY-MM-DD") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(f"must lie between {EARLIEST_DATE} and {LATEST_DATE}")
+    return day
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,40 +108,59 @@ def parse_instant(text: str) -> datetime:
         fraction = digits.group(0)
         normalized = f"{head}.{fraction[:6].ljust(6, '0')}{rest[len(fraction) :]}"
     try:
-        return datetime.fromisoformat(normalized)
-    except ValueError as exc:
-        raise ValueError(f"is not a real date-time ({exc})") from None
+        moment = datetime.fromisoformat(normalized)
+    except ValueError:
+        raise ValueError("is not a real date-time") from None
+    if not _supported(moment):
+        raise ValueError("must lie between 1900-01-01 and 9000-01-01 (UTC)")
+    return moment
 
 
-def parse_session(raw: Mapping[str, object], now: datetime, config: StreakConfig) -> Session:
+def _supported(moment: datetime) -> bool:
+    """Whether the instant is in the supported range. The wall clock is checked first: converting
+    9999-12-31T23:59:59-12:00 or 0001-01-01T00:00:00+14:00 to UTC would overflow."""
+    wall, day = moment.replace(tzinfo=None), timedelta(days=1)
+    if not EARLIEST_INSTANT.replace(tzinfo=None) - day <= wall <= LATEST_INSTANT.replace(tzinfo=None) + day:
+        return False
+    return EARLIEST_INSTANT <= moment < LATEST_INSTANT
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFields:
+    """A session as a client sent it: text still to be checked against the rules."""
+
+    id: str
+    start: str
+    end: str
+    timezone: str
+
+
+def parse_session(raw: SessionFields, now: datetime, config: StreakConfig) -> Session:
     """Build a Session from client fields, or raise SessionRejected listing every broken rule."""
     issues: list[FieldIssue] = []
 
-    session_id = raw.get("id")
-    if not isinstance(session_id, str) or not SESSION_ID_PATTERN.fullmatch(session_id):
+    session_id = raw.id
+    if not is_session_id(session_id):
         issues.append(
-            FieldIssue("id", "invalid_id", "must be 1-128 characters of letters, digits, '_' or '-'")
+            FieldIssue(
+                "id",
+                "invalid_id",
+                "must be 1-128 characters of letters, digits, '_' or '-', not of the form __x__",
+            )
         )
 
     instants: dict[str, datetime] = {}
-    for name in ("start", "end"):
-        value = raw.get(name)
-        if not isinstance(value, str):
-            issues.append(FieldIssue(name, "missing", "is required as an RFC 3339 string"))
-            continue
+    for name, value in (("start", raw.start), ("end", raw.end)):
         try:
             instants[name] = parse_instant(value)
         except ValueError as exc:
             issues.append(FieldIssue(name, "invalid_instant", str(exc)))
 
-    timezone = raw.get("timezone")
-    if not isinstance(timezone, str):
-        issues.append(FieldIssue("timezone", "missing", "is required as an IANA time zone name"))
-    else:
-        try:
-            zone_named(timezone)
-        except ValueError as exc:
-            issues.append(FieldIssue("timezone", "unknown_timezone", str(exc)))
+    timezone = raw.timezone
+    try:
+        zone_named(timezone)
+    except ValueError as exc:
+        issues.append(FieldIssue("timezone", "unknown_timezone", str(exc)))
 
     start, end = instants.get("start"), instants.get("end")
     if start is not None and end is not None:
@@ -142,8 +182,6 @@ def parse_session(raw: Mapping[str, object], now: datetime, config: StreakConfig
 
     if issues:
         raise SessionRejected(issues)
-    assert isinstance(session_id, str)
-    assert isinstance(timezone, str)
     assert start is not None
     assert end is not None
     return Session(id=session_id, start=start, end=end, timezone=timezone)

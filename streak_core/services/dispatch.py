@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from streak_core.domain.notifications import QuietHours, release_at, render
-from streak_core.models import SWEEP_GRACE
+from streak_core.domain.notifications import NotificationData, release_at, render
+from streak_core.domain.vocabulary import Channel, DeliveryStatus, NotificationKind
+from streak_core.models import SWEEP_GRACE, StoredNotification
 from streak_core.ports import DeliveryError, DispatchQueue, EmailSender, OutboxStore, PushSender, Recipient
 
-CHANNELS = ("push", "email")
-DONE = ("sent", "skipped", "failed")
 MAX_ATTEMPTS = 5
 # Longer than one dispatch can take (FCM and SMTP time out well before), short enough for the sweep to
 # pick up an entry whose dispatcher died holding it.
@@ -20,7 +19,7 @@ LEASE = timedelta(minutes=2)
 
 @dataclass(slots=True)
 class DispatchReport:
-    statuses: dict[str, str] = field(default_factory=dict)
+    statuses: dict[Channel, DeliveryStatus] = field(default_factory=dict)
     held_until: datetime | None = None
     retry: bool = False  # a channel failed transiently: the task should be retried
     busy: bool = False  # gone, or another dispatch holds it: nothing to do here
@@ -45,9 +44,9 @@ class Dispatcher:
             report.busy = True
             return report
         try:
-            self._dispatch(entry_id, entry, now, report)
+            self._dispatch(entry, now, report)
         finally:
-            settled = all(report.statuses.get(c) in DONE for c in CHANNELS)
+            settled = all(report.statuses.get(c, DeliveryStatus.PENDING).settled for c in Channel)
             if settled:
                 self.store.release(entry_id, None)
             else:
@@ -56,48 +55,46 @@ class Dispatcher:
             announce(self.later, [entry_id], report.held_until)  # if this is lost, the sweep sends it
         return report
 
-    def _dispatch(
-        self, entry_id: str, entry: dict[str, object], now: datetime, report: DispatchReport
-    ) -> None:
-        channels = _mapping(entry.get("channels"))
-        attempts = _mapping(entry.get("attempts_by_channel"))
-        pending = [c for c in CHANNELS if channels.get(c, "pending") not in DONE]
-        report.statuses = {c: str(channels.get(c, "pending")) for c in CHANNELS}
+    def _dispatch(self, entry: StoredNotification, now: datetime, report: DispatchReport) -> None:
+        report.statuses = {c: entry.status(c) for c in Channel}
+        pending = [c for c in Channel if not entry.status(c).settled]
         if not pending:
             return
-        recipient = self.store.recipient(str(entry["uid"]))
-        kind = str(entry["kind"])
-        data = _mapping(entry.get("data"))
+        recipient = self.store.recipient(entry.uid)
         for channel in pending:
-            reason = skip_reason(channel, kind, recipient)
+            tried = entry.attempts.get(channel, 0)
+            reason = skip_reason(channel, entry.kind, recipient)
             if reason is not None:
-                self._record(report, entry_id, now, channel, "skipped", reason, _count(attempts.get(channel)))
+                self._record(report, entry.id, now, channel, DeliveryStatus.SKIPPED, reason, tried)
                 continue
-            release = release_at(now, recipient.timezone, quiet_hours(recipient))
+            prefs = recipient.settings.notifications
+            release = release_at(now, recipient.timezone, prefs.quiet_hours)
             if release > now:
                 report.held_until = min(release, report.held_until or release)
                 continue
-            tries = _count(attempts.get(channel)) + 1
+            tries = tried + 1
             try:
-                self._send(channel, kind, data, recipient)
+                self._send(channel, entry.kind, entry.data, recipient)
             except DeliveryError as exc:
-                status = "failed" if tries >= self.max_attempts else "pending"
-                report.retry = report.retry or status == "pending"
-                self._record(report, entry_id, now, channel, status, str(exc), tries)
+                status = DeliveryStatus.FAILED if tries >= self.max_attempts else DeliveryStatus.PENDING
+                report.retry = report.retry or status is DeliveryStatus.PENDING
+                self._record(report, entry.id, now, channel, status, str(exc), tries)
                 continue
             except _NothingToSend as nothing:
-                self._record(report, entry_id, now, channel, "skipped", str(nothing), tries)
+                self._record(report, entry.id, now, channel, DeliveryStatus.SKIPPED, str(nothing), tries)
                 continue
-            self._record(report, entry_id, now, channel, "sent", None, tries)
+            self._record(report, entry.id, now, channel, DeliveryStatus.SENT, None, tries)
 
-    def _send(self, channel: str, kind: str, data: dict[str, object], recipient: Recipient) -> None:
+    def _send(
+        self, channel: Channel, kind: NotificationKind, data: NotificationData, recipient: Recipient
+    ) -> None:
         message = render(kind, recipient.settings.locale, data)
-        if channel == "push":
+        if channel is Channel.PUSH:
             outcome = self.push.send(
                 recipient.device_tokens,
                 message.title,
                 message.body,
-                {"kind": kind, **{k: str(v) for k, v in data.items()}},
+                {"kind": kind.value, **{k: str(v) for k, v in data.items()}},
             )
             if outcome.invalid_tokens:
                 self.store.prune_tokens(recipient.uid, outcome.invalid_tokens)
@@ -112,8 +109,8 @@ class Dispatcher:
         report: DispatchReport,
         entry_id: str,
         now: datetime,
-        channel: str,
-        status: str,
+        channel: Channel,
+        status: DeliveryStatus,
         detail: str | None,
         attempts: int,
     ) -> None:
@@ -125,36 +122,21 @@ class _NothingToSend(Exception):
     pass
 
 
-def _mapping(value: object) -> dict[str, object]:
-    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
-
-
-def _count(value: object) -> int:
-    return value if isinstance(value, int) else 0
-
-
-def skip_reason(channel: str, kind: str, recipient: Recipient) -> str | None:
+def skip_reason(channel: Channel, kind: NotificationKind, recipient: Recipient) -> str | None:
     prefs = recipient.settings.notifications
-    if not dict(prefs.kinds).get(kind, True):
+    if not prefs.allows(kind):
         return f"{kind} notifications are turned off"
-    if channel == "push":
+    if channel is Channel.PUSH:
         if not prefs.push:
             return "push is turned off"
         if not recipient.device_tokens:
             return "no registered device"
-    if channel == "email":
+    if channel is Channel.EMAIL:
         if not prefs.email:
             return "email is turned off"
         if not recipient.email:
             return "no email address"
     return None
-
-
-def quiet_hours(recipient: Recipient) -> QuietHours | None:
-    window = recipient.settings.notifications.quiet_hours
-    if window is None:
-        return None
-    return QuietHours(time.fromisoformat(window[0]), time.fromisoformat(window[1]))
 
 
 @dataclass(slots=True)

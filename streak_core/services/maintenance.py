@@ -13,8 +13,9 @@ from typing import TypeVar
 
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.maintenance import close_days
-from streak_core.models import DueUser, OutboxEntry, user_timezone
-from streak_core.ports import DispatchQueue, MaintenanceStore, RetryQueue, TransientStoreError
+from streak_core.errors import TransientStoreError
+from streak_core.models import DueUser, OutboxEntry, RetryTask, user_timezone
+from streak_core.ports import DispatchQueue, MaintenanceStore, RetryQueue
 from streak_core.services.dispatch import announce
 from streak_core.services.views import local_today, next_local_midnight
 
@@ -197,7 +198,7 @@ class BatchWorker:
             report.failed[uid] = error
             return
         try:
-            self.retry_queue.enqueue({"uid": uid, "run_id": run_id, "now": now.isoformat(), "error": error})
+            self.retry_queue.enqueue(RetryTask(uid, run_id, now, error))
         except Exception as exc:  # the queue is down too: the user stays due, so the next tick retries
             report.failed[uid] = f"{error}; enqueue failed: {exc}"
             return
@@ -218,10 +219,3 @@ def commit_chunks(
         chunks[-1].append(item)
         writes += cost
     return [chunk for chunk in chunks if chunk]
-
-
-def maintain_batch(
-    store: MaintenanceStore, uids: list[str], now: datetime, config: StreakConfig, parallelism: int = 4
-) -> BatchReport:
-    """Maintain a page with no retry queue (what cannot be written is reported as failed)."""
-    return BatchWorker(store, config, parallelism=parallelism).run(uids, now)

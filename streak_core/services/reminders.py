@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.notifications import minutes_to_go, plan_reminder
+from streak_core.domain.notifications import NotificationData, minutes_to_go, plan_reminder
+from streak_core.domain.vocabulary import NotificationKind
 from streak_core.models import OutboxEntry, user_timezone
 from streak_core.ports import DispatchQueue, ReminderCandidate, ReminderStore
 from streak_core.services.dispatch import announce
@@ -46,10 +47,11 @@ def send_reminders(
         for user, next_at, day in plans:
             entry = None
             if day is not None:
-                minutes = minutes_to_go(seconds.get((user.uid, day), 0), config.threshold_seconds)
+                minutes = minutes_to_go(seconds.get((user.uid, day), 0), config)
                 streak = user.streak.state.current_streak(day)
-                data: dict[str, object] = {"minutes": minutes, "streak": streak, "date": day.isoformat()}
-                entry = OutboxEntry(user.uid, "reminder", day.isoformat(), data, now) if minutes > 0 else None
+                data: NotificationData = {"minutes": minutes, "streak": streak, "date": day.isoformat()}
+                kind = NotificationKind.REMINDER
+                entry = OutboxEntry(user.uid, kind, day.isoformat(), data, now) if minutes > 0 else None
             writes.append((user, next_at, entry))
         written = store.commit_reminders(writes)
         report.reminded += len(written)
@@ -65,6 +67,6 @@ def _decide(user: ReminderCandidate, now: datetime) -> tuple[datetime, date | No
     prefs = user.settings.notifications
     plan = plan_reminder(now, user_timezone(user.settings, user.streak), prefs.reminder_hour)
     day = plan.due_on
-    if day is None or not dict(prefs.kinds).get("reminder", True) or not user.streak.state.at_risk(day):
+    if day is None or not prefs.allows(NotificationKind.REMINDER) or not user.streak.state.at_risk(day):
         return plan.next_at, None
     return plan.next_at, day

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from streak_core.domain.boards import BoardEntry, scores_touched
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.days import DayState
+from streak_core.domain.days import DayState, DayView
 from streak_core.domain.engine import apply_session
-from streak_core.domain.sessions import FieldIssue, Session, SessionRejected, parse_session
+from streak_core.domain.sessions import FieldIssue, Session, SessionFields, SessionRejected, parse_session
 from streak_core.domain.timeline import split_by_local_day
+from streak_core.domain.vocabulary import NotificationKind, SessionStatus
+from streak_core.errors import InvalidRequest, SessionConflict
 from streak_core.models import (
     DayRecord,
     OutboxEntry,
@@ -23,22 +25,22 @@ from streak_core.models import (
 from streak_core.ports import DispatchQueue, UserStore, UserTransaction
 from streak_core.services.dispatch import announce
 from streak_core.services.views import (
-    day_json,
+    SessionView,
+    StreakView,
+    day_view,
     local_today,
     next_local_midnight,
-    streak_json,
+    streak_view,
     today_candidates,
 )
-
-CREATED, DUPLICATE, CONFLICT, INVALID = 201, 200, 409, 422
 
 
 @dataclass(slots=True)
 class ItemResult:
     """The fate of one submitted session."""
 
-    id: str | None
-    status: int
+    id: str
+    status: SessionStatus
     issues: list[FieldIssue] = field(default_factory=list)
     session: StoredSession | None = None
 
@@ -46,31 +48,64 @@ class ItemResult:
 @dataclass(slots=True)
 class Acceptance:
     items: list[ItemResult]
-    streak: dict[str, object]
-    days: dict[date, dict[str, object]]  # the local days the accepted or duplicate sessions touched
+    streak: StreakView
+    days: dict[date, DayView]  # the local days the accepted or duplicate sessions touched
     notices: list[str] = field(default_factory=list)  # outbox entries written with this acceptance
 
 
-def validate(raws: Sequence[Mapping[str, object]], now: datetime, config: StreakConfig) -> list[ItemResult]:
+@dataclass(frozen=True, slots=True)
+class SessionAccepted:
+    """One session accepted (or found to be an exact duplicate) and the state it left."""
+
+    session: SessionView
+    duplicate: bool
+    streak: StreakView
+    days: list[DayView]
+
+
+def validate(raws: Sequence[SessionFields], now: datetime, config: StreakConfig) -> list[ItemResult]:
     """Check each session on its own; nothing is stored yet."""
     results: list[ItemResult] = []
     for raw in raws:
-        raw_id = raw.get("id")
-        item_id = raw_id if isinstance(raw_id, str) else None
         try:
             session = parse_session(raw, now, config)
         except SessionRejected as rejected:
-            results.append(ItemResult(item_id, INVALID, rejected.issues))
+            results.append(ItemResult(raw.id, SessionStatus.INVALID, rejected.issues))
             continue
         days = tuple(d for d, _, _ in split_by_local_day(session.start_ms, session.end_ms, session.zone))
-        results.append(ItemResult(item_id, CREATED, session=StoredSession(session, now, days)))
+        results.append(ItemResult(raw.id, SessionStatus.CREATED, session=StoredSession(session, now, days)))
     return results
+
+
+def accept_session(
+    store: UserStore,
+    uid: str,
+    raw: SessionFields,
+    now: datetime,
+    config: StreakConfig,
+    notify: DispatchQueue | None = None,
+) -> SessionAccepted:
+    """Accept one session: InvalidRequest if it breaks a rule, SessionConflict if its id was used before
+    for another session."""
+    acceptance = accept_sessions(store, uid, [raw], now, config, notify)
+    item = acceptance.items[0]
+    if item.status is SessionStatus.INVALID:
+        raise InvalidRequest(item.issues)
+    assert item.session is not None
+    if item.status is SessionStatus.CONFLICT:
+        raise SessionConflict(item.session)
+    return SessionAccepted(
+        session=SessionView.of(item.session),
+        duplicate=item.status is SessionStatus.DUPLICATE,
+        streak=acceptance.streak,
+        days=[acceptance.days[d] for d in item.session.days],
+    )
 
 
 def accept_sessions(
     store: UserStore,
     uid: str,
-    raws: Sequence[Mapping[str, object]],
+    raws: Sequence[SessionFields],
     now: datetime,
     config: StreakConfig,
     notify: DispatchQueue | None = None,
@@ -105,13 +140,14 @@ def accept_sessions(
             previous = known.get(session.id)
             if previous is not None:
                 same = previous.canonical == item.session.canonical
-                items.append(ItemResult(item.id, DUPLICATE if same else CONFLICT, session=previous))
+                status = SessionStatus.DUPLICATE if same else SessionStatus.CONFLICT
+                items.append(ItemResult(item.id, status, session=previous))
                 if same:
                     touched.extend(previous.days)
                 continue
             outcome = apply_session(states, streak.state, session, config)
             notices += [
-                OutboxEntry(uid, "milestone", f"{m.days}-{m.run_start.isoformat()}", {"days": m.days}, now)
+                OutboxEntry(uid, NotificationKind.MILESTONE, f"{m.days}-{m.run_start}", {"days": m.days}, now)
                 for m in outcome.milestones
             ]
             qualified += outcome.newly_qualified
@@ -129,7 +165,7 @@ def accept_sessions(
             known[session.id] = item.session
             new_sessions.append(item.session)
             touched.extend(item.session.days)
-            items.append(ItemResult(item.id, CREATED, session=item.session))
+            items.append(ItemResult(item.id, SessionStatus.CREATED, session=item.session))
         all_days = {**snap.days, **changed}
         if new_sessions:
             streak.timezone_setting = snap.settings.timezone
@@ -142,8 +178,8 @@ def accept_sessions(
             tx.write(new_sessions, changed.values(), streak, notices, standings)
         return Acceptance(
             items=items,
-            streak=streak_json(snap.settings, streak, all_days, now, config),
-            days={d: day_json(d, all_days.get(d), streak, config) for d in dict.fromkeys(touched)},
+            streak=streak_view(snap.settings, streak, all_days, now, config),
+            days={d: day_view(d, all_days.get(d), streak, config) for d in dict.fromkeys(touched)},
             notices=[entry.id for entry in notices] if new_sessions else [],
         )
 
@@ -166,7 +202,7 @@ def _restorations(
             continue
         key = day.isoformat()
         entries[key] = OutboxEntry(
-            uid, "streak_restored", key, {"days": streak.state.current_streak(today)}, now
+            uid, NotificationKind.STREAK_RESTORED, key, {"days": streak.state.current_streak(today)}, now
         )
     return list(entries.values())
 
@@ -201,4 +237,4 @@ def _nothing_valid(
     store: UserStore, uid: str, items: list[ItemResult], now: datetime, config: StreakConfig
 ) -> Acceptance:
     snap = store.snapshot(uid, (), today_candidates(now))
-    return Acceptance(items, streak_json(snap.settings, snap.streak, snap.days, now, config), {})
+    return Acceptance(items, streak_view(snap.settings, snap.streak, snap.days, now, config), {})

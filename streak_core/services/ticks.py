@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from streak_core.ports import MaintenanceStore, Publisher, RunStore
+from streak_core.models import MaintenanceBatch
+from streak_core.ports import BatchPublisher, MaintenanceStore, RunStore
 from streak_core.services.maintenance import BatchReport, BatchWorker
 
-BATCH_TOPIC = "maintenance-batch"
 DEFAULT_PAGE_SIZE = 500  # users per batch message
 # Ids read per cursor query; each query page is split into batch messages. Fewer, larger queries matter
 # on the emulator, which scans the collection for every query.
@@ -26,7 +26,7 @@ class TickReport:
 def run_tick(
     runs: RunStore,
     store: MaintenanceStore,
-    publisher: Publisher,
+    publisher: BatchPublisher,
     run_id: str,
     now: datetime,
     page_size: int = DEFAULT_PAGE_SIZE,
@@ -38,14 +38,8 @@ def run_tick(
     users_due = batches = 0
     for query_page in store.due_pages(now, max(query_page_size, page_size)):
         for start in range(0, len(query_page), page_size):
-            page = query_page[start : start + page_size]
-            message: dict[str, object] = {
-                "run_id": run_id,
-                "batch": batches,
-                "uids": page,
-                "now": now.isoformat(),
-            }
-            publisher.publish(BATCH_TOPIC, message)
+            page = tuple(query_page[start : start + page_size])
+            publisher.publish(MaintenanceBatch(run_id, batches, page, now))
             users_due += len(page)
             batches += 1
     publisher.flush()  # every batch is acknowledged before the run says how many there are
@@ -53,11 +47,9 @@ def run_tick(
     return TickReport(run_id, users_due, batches)
 
 
-def run_batch(
-    runs: RunStore, worker: BatchWorker, run_id: str, index: int, uids: list[str], now: datetime
-) -> BatchReport:
+def run_batch(runs: RunStore, worker: BatchWorker, batch: MaintenanceBatch) -> BatchReport:
     """Maintain one page. Maintenance is idempotent per user, and the run counts each batch once:
     `users_failed` counts the users this batch could not maintain (handed to the retry queue)."""
-    report = worker.run(uids, now, run_id)
-    runs.record_batch(run_id, index, len(report.processed), report.not_maintained, now)
+    report = worker.run(list(batch.uids), batch.now, batch.run_id)
+    runs.record_batch(batch.run_id, batch.batch, len(report.processed), report.not_maintained, batch.now)
     return report

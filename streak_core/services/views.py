@@ -1,16 +1,56 @@
-"""What clients see: the Streak and Day shapes of API.md, computed from stored records and `now`."""
+"""What clients see of a user's state: the Streak and Day views of API.md, from stored records and `now`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.days import view_day
+from streak_core.domain.days import DayView, qualifies, seconds_to_qualify, view_day
 from streak_core.domain.sessions import instant_ms
 from streak_core.domain.timeline import local_date, next_day_boundary, zone_named
-from streak_core.domain.xp import level_for, total_xp
-from streak_core.models import DayRecord, StreakRecord, UserSettings, user_timezone
+from streak_core.domain.xp import level_for, total_xp, xp_to_next_level
+from streak_core.models import DayRecord, StoredSession, StreakRecord, UserSettings, user_timezone
+
+
+@dataclass(frozen=True, slots=True)
+class TodayView:
+    date: date
+    seconds: int
+    qualified: bool
+    seconds_to_qualify: int
+
+
+@dataclass(frozen=True, slots=True)
+class StreakView:
+    current_streak: int
+    longest_streak: int
+    qualified_days: int
+    freezes_available: int
+    timezone: str
+    today: TodayView
+    at_risk: bool
+    xp: int
+    level: int
+    xp_to_next_level: int | None  # None at the top of the level table
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """A session as stored: the client's fields as sent, when it arrived, the local days it touched."""
+
+    id: str
+    start: datetime
+    end: datetime
+    timezone: str
+    received_at: datetime
+    days: tuple[date, ...]
+
+    @classmethod
+    def of(cls, stored: StoredSession) -> SessionView:
+        s = stored.session
+        return cls(s.id, s.start, s.end, s.timezone, stored.received_at, stored.days)
 
 
 def local_today(now: datetime, timezone: str) -> date:
@@ -19,48 +59,43 @@ def local_today(now: datetime, timezone: str) -> date:
 
 def today_candidates(now: datetime) -> list[date]:
     """Every date that is "today" somewhere on Earth at `now` (UTC-12 to UTC+14)."""
-    utc_day = now.astimezone(zone_named("UTC")).date()
+    utc_day = now.astimezone(UTC).date()
     return [utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)]
 
 
-def day_json(
-    day: date, record: DayRecord | None, streak: StreakRecord, config: StreakConfig
-) -> dict[str, object]:
-    return view_day(day, record.state if record else None, streak.state, config).as_json()
+def day_view(day: date, record: DayRecord | None, streak: StreakRecord, config: StreakConfig) -> DayView:
+    return view_day(day, record.state if record else None, streak.state, config)
 
 
-def streak_json(
+def streak_view(
     settings: UserSettings,
     streak: StreakRecord,
     days: Mapping[date, DayRecord],
     now: datetime,
     config: StreakConfig,
-) -> dict[str, object]:
+) -> StreakView:
     timezone = user_timezone(settings, streak)
     today = local_today(now, timezone)
     record = days.get(today)
     seconds = record.state.seconds if record else 0
     state = streak.state
     xp = total_xp(state.qualified_days, len(streak.weekly_bonus_weeks), config)
-    return {
-        "current_streak": state.current_streak(today),
-        "longest_streak": state.longest_streak,
-        "qualified_days": state.qualified_days,
-        "freezes_available": state.freezes_available,
-        "timezone": timezone,
-        "today": {
-            "date": today.isoformat(),
-            "seconds": seconds,
-            "qualified": seconds >= config.threshold_seconds,
-            "seconds_to_qualify": max(0, config.threshold_seconds - seconds),
-        },
-        "at_risk": state.at_risk(today),
-        "xp": xp,
-        "level": level_for(xp, config),
-    }
+    return StreakView(
+        current_streak=state.current_streak(today),
+        longest_streak=state.longest_streak,
+        qualified_days=state.qualified_days,
+        freezes_available=state.freezes_available,
+        timezone=timezone,
+        today=TodayView(today, seconds, qualifies(seconds, config), seconds_to_qualify(seconds, config)),
+        at_risk=state.at_risk(today),
+        xp=xp,
+        level=level_for(xp, config),
+        xp_to_next_level=xp_to_next_level(xp, config),
+    )
 
 
 def local_instant(instant_ms: int, timezone: str) -> str:
+    """The instant on the user's wall clock, RFC 3339, with milliseconds only where it has them."""
     moment = datetime.fromtimestamp(instant_ms / 1000, zone_named(timezone))
     return moment.isoformat(timespec="milliseconds" if instant_ms % 1000 else "seconds")
 
@@ -69,4 +104,4 @@ def next_local_midnight(now: datetime, timezone: str) -> datetime:
     """When the user's current local day ends (DST-correct): maintenance is due from then."""
     zone = zone_named(timezone)
     boundary = next_day_boundary(local_date(instant_ms(now), zone), zone)
-    return datetime.fromtimestamp(boundary / 1000, zone_named("UTC"))
+    return datetime.fromtimestamp(boundary / 1000, UTC)

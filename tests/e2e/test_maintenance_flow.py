@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +13,10 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from devstack.stack import Stack
 from devstack.tick import publish
-from streak_core.adapters.cloud_tasks import CloudTasksQueue
+from streak_core.adapters.cloud_tasks import CloudTasksQueue, CloudTasksRetryQueue
+from streak_core.adapters.firestore.documents import dead_letter_to_doc
+from streak_core.domain.sessions import parse_instant
+from streak_core.models import DeadLetter, RetryTask
 from tests.conftest import AuthEmulator
 from tests.e2e.conftest import AppUser
 
@@ -86,8 +90,10 @@ def test_a_task_on_the_retry_queue_maintains_its_user(app_user: AppUser, stack: 
         "us-central1",
         "maintenance-retry",
         stack.info()["functions"]["retry"],  # type: ignore[index]
+        stack.hosts["tasks"],
     )
-    queue.enqueue({"uid": app_user.uid, "run_id": f"t-{uuid.uuid4().hex[:6]}", "now": TICK_AT})
+    task = RetryTask(app_user.uid, f"t-{uuid.uuid4().hex[:6]}", parse_instant(TICK_AT))
+    CloudTasksRetryQueue(queue).enqueue(task)
     streak_ref = app_user.firestore.collection("streaks").document(app_user.uid)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not streak_ref.get().get("last_maintained_date"):
@@ -99,15 +105,9 @@ def test_a_task_on_the_retry_queue_maintains_its_user(app_user: AppUser, stack: 
 def test_an_admin_replays_dead_letters(app_user: AppUser, auth_emulator: AuthEmulator) -> None:
     qualify(app_user, 19)
     letter = f"old-run:{app_user.uid}"
-    app_user.firestore.collection("dead_letters").document(letter).set(
-        {
-            "id": letter,
-            "uid": app_user.uid,
-            "run_id": "old-run",
-            "error": "was down",
-            "failed_at": time.time(),
-        }
-    )
+    failed_at = datetime.now(UTC)
+    stored = DeadLetter(letter, app_user.uid, "old-run", parse_instant(TICK_AT), "was down", 5, failed_at)
+    app_user.firestore.collection("dead_letters").document(letter).set(dead_letter_to_doc(stored))
     assert app_user.call("POST", "/v1/admin/dead-letters:replay", json={}).status_code == 403
     response = app_user.call(
         "POST",

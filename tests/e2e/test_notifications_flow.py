@@ -18,7 +18,8 @@ import requests
 from devstack.stack import TASKS_LOCATION, Stack
 from devstack.tick import publish
 from streak_core.adapters.cloud_tasks import CloudTasksDispatchQueue, CloudTasksQueue
-from streak_core.adapters.firestore_store import outbox_to_doc
+from streak_core.adapters.firestore.documents import outbox_to_doc
+from streak_core.domain.vocabulary import NotificationKind
 from streak_core.models import OutboxEntry
 from tests.conftest import AuthEmulator
 from tests.e2e.conftest import AppUser
@@ -77,9 +78,9 @@ class Phone:
 
         return eventually(probe, timeout, what=f"{entry_id} to settle")
 
-    def write_entry(self, kind: str, key: str, data: dict[str, object], created_at: datetime) -> str:
+    def write_entry(self, kind: str, key: str, data: dict[str, int | str], created_at: datetime) -> str:
         """An entry as a committed state change leaves it, without announcing it."""
-        entry = OutboxEntry(self.user.uid, kind, key, data, created_at)
+        entry = OutboxEntry(self.user.uid, NotificationKind(kind), key, data, created_at)
         self.user.firestore.collection("outbox").document(entry.id).create(outbox_to_doc(entry))
         return entry.id
 
@@ -94,7 +95,8 @@ def phone(stack: Stack, auth_emulator: AuthEmulator, firestore_client: Any) -> P
 @pytest.fixture
 def queue(stack: Stack) -> CloudTasksDispatchQueue:
     url = f"http://{stack.hosts['notify']}/dispatch"
-    return CloudTasksDispatchQueue(CloudTasksQueue(stack.project_id, TASKS_LOCATION, "notifications", url))
+    tasks = CloudTasksQueue(stack.project_id, TASKS_LOCATION, "notifications", url, stack.hosts["tasks"])
+    return CloudTasksDispatchQueue(tasks)
 
 
 def notify(stack: Stack, route: str, body: dict[str, object]) -> dict[str, Any]:

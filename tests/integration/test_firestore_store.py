@@ -5,15 +5,20 @@ from __future__ import annotations
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from google.api_core import exceptions as gexc
 
-from streak_core.adapters.firestore_store import FirestoreUserStore, LazyFirestore
+from streak_core.adapters.firestore.client import LazyFirestore
+from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
-from streak_core.ports import TransientStoreError
+from streak_core.domain.sessions import SessionFields
+from streak_core.domain.vocabulary import SessionStatus
+from streak_core.errors import TransientStoreError
+from streak_core.services.cursors import Cursors
+from streak_core.services.queries import list_notifications
 from streak_core.services.sessions import accept_sessions
 
 pytestmark = pytest.mark.integration
@@ -21,8 +26,8 @@ NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 DAY = date(2026, 11, 21)
 
 
-def body(sid: str, start: str, end: str) -> dict[str, str]:
-    return {"id": sid, "start": f"2026-11-21T{start}:00Z", "end": f"2026-11-21T{end}:00Z", "timezone": "UTC"}
+def body(sid: str, start: str, end: str, day: int = 21) -> SessionFields:
+    return SessionFields(sid, f"2026-11-{day:02d}T{start}:00Z", f"2026-11-{day:02d}T{end}:00Z", "UTC")
 
 
 @pytest.fixture
@@ -47,14 +52,14 @@ def test_five_identical_submissions_in_parallel_count_the_minutes_once(
     with ThreadPoolExecutor(max_workers=5) as pool:
         outcomes = list(pool.map(lambda _: accept_like_a_client(store, uid, raw), range(5)))
     statuses = sorted(o.items[0].status for o in outcomes)
-    assert statuses == [200, 200, 200, 200, 201]
+    assert statuses == [SessionStatus.CREATED] + [SessionStatus.DUPLICATE] * 4
     assert day_seconds(store, uid) == 40 * 60
     snap = store.snapshot(uid, ("same",), (DAY,))
     assert snap.streak.state.qualified_days == 1
     assert list(snap.sessions) == ["same"]
 
 
-def accept_like_a_client(store: FirestoreUserStore, uid: str, raw: dict[str, str]) -> Any:
+def accept_like_a_client(store: FirestoreUserStore, uid: str, raw: SessionFields) -> Any:
     """Retry on 503 after a pause, as API.md tells clients to: the emulator's lock timeouts can exhaust a
     transaction's own retries when five of them contend for the same documents."""
     for attempt in range(8):
@@ -69,7 +74,7 @@ def test_parallel_sessions_of_one_user_on_one_day_all_count(store: FirestoreUser
     raws = [body(f"p{n}", f"{3 + n:02d}:00", f"{3 + n:02d}:10") for n in range(5)]
     with ThreadPoolExecutor(max_workers=5) as pool:
         outcomes = list(pool.map(lambda raw: accept_like_a_client(store, uid, raw), raws))
-    assert [o.items[0].status for o in outcomes] == [201] * 5
+    assert [o.items[0].status for o in outcomes] == [SessionStatus.CREATED] * 5
     assert day_seconds(store, uid) == 50 * 60
     assert store.snapshot(uid, (), ()).streak.state.qualified_days == 1
 
@@ -116,19 +121,11 @@ def test_transient_failure_raises_retryable_error_and_writes_nothing(firestore_c
     snap = healthy.snapshot(uid, ("lost",), (DAY,))
     assert (snap.sessions, snap.days, snap.streak.state.qualified_days) == ({}, {}, 0)
     outcome = accept_sessions(healthy, uid, [body("lost", "08:00", "09:00")], NOW, DEFAULT_CONFIG)
-    assert outcome.items[0].status == 201
+    assert outcome.items[0].status is SessionStatus.CREATED
 
 
 def test_calendar_range_query_returns_only_days_in_range(store: FirestoreUserStore, uid: str) -> None:
-    raws = [
-        {
-            "id": f"d{n}",
-            "start": f"2026-11-{n:02d}T08:00:00Z",
-            "end": f"2026-11-{n:02d}T09:00:00Z",
-            "timezone": "UTC",
-        }
-        for n in (10, 15, 20)
-    ]
+    raws = [body(f"d{n}", "08:00", "09:00", day=n) for n in (10, 15, 20)]
     accept_sessions(store, uid, raws, NOW, DEFAULT_CONFIG)
     found = store.days_between(uid, date(2026, 11, 11), date(2026, 11, 20))
     assert sorted(found) == [date(2026, 11, 15), date(2026, 11, 20)]
@@ -137,15 +134,7 @@ def test_calendar_range_query_returns_only_days_in_range(store: FirestoreUserSto
 def test_milestone_entries_are_written_in_the_acceptance_transaction_once(
     store: FirestoreUserStore, uid: str, firestore_client: Any
 ) -> None:
-    raws = [
-        {
-            "id": f"m{n}",
-            "start": f"2026-11-{n:02d}T08:00:00Z",
-            "end": f"2026-11-{n:02d}T09:00:00Z",
-            "timezone": "UTC",
-        }
-        for n in range(14, 21)
-    ]
+    raws = [body(f"m{n}", "08:00", "09:00", day=n) for n in range(14, 21)]
     accept_sessions(store, uid, raws, NOW, DEFAULT_CONFIG)
     accept_sessions(store, uid, raws, NOW, DEFAULT_CONFIG)
     entry = firestore_client.collection("outbox").document(f"{uid}:milestone:7-2026-11-14").get()
@@ -171,20 +160,17 @@ def test_a_transaction_that_exhausts_its_attempts_is_a_retryable_error(
 def test_notifications_page_by_cursor_newest_first_with_ties_broken_by_id(
     store: FirestoreUserStore, uid: str, firestore_client: Any
 ) -> None:
-    from datetime import timedelta
-
-    from streak_core.services.queries import list_notifications
-
     stamps = {"a": NOW, "b": NOW, "c": NOW + timedelta(minutes=1), "d": NOW - timedelta(days=1)}
     for key, stamp in stamps.items():
         firestore_client.collection("outbox").document(f"{uid}:milestone:{key}").set(
             {"uid": uid, "kind": "milestone", "key": key, "created_at": stamp, "data": {}, "channels": {}}
         )
-    seen, cursor = [], None
+    seen: list[str] = []
+    cursor: str | None = None
     while True:
-        page = list_notifications(store, uid, 2, cursor)
-        seen += [n["id"].rsplit(":", 1)[1] for n in page["notifications"]]  # type: ignore[attr-defined]
-        cursor = page["next_cursor"]  # type: ignore[assignment]
+        page = list_notifications(store, Cursors("k"), uid, 2, cursor)
+        seen += [n.id.rsplit(":", 1)[1] for n in page.notifications]
+        cursor = page.next_cursor
         if cursor is None:
             break
     assert seen == ["c", "b", "a", "d"]

@@ -8,17 +8,16 @@ from typing import Any
 import pytest
 from google.cloud.firestore_v1.types import StructuredQuery
 
-from streak_core.adapters.firestore_reminders import FirestoreReminderStore
-from streak_core.adapters.firestore_social import FirestoreFriendStore, FirestoreLeaderboardStore
-from streak_core.adapters.firestore_store import (
-    FirestoreDeadLetters,
-    FirestoreMaintenanceStore,
-    FirestoreOutboxStore,
-    FirestoreUserStore,
-    LazyFirestore,
-)
-from streak_core.domain.boards import BoardEntry
-from streak_core.ports import BoardCursor
+from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
+from streak_core.adapters.firestore.client import LazyFirestore
+from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
+from streak_core.adapters.firestore.friends import FirestoreFriendStore
+from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
+from streak_core.adapters.firestore.outbox import FirestoreOutboxStore
+from streak_core.adapters.firestore.reminders import FirestoreReminderStore
+from streak_core.adapters.firestore.users import FirestoreUserStore
+from streak_core.domain.boards import BoardPosition
+from streak_core.ports import NotificationPosition
 from tests.index_coverage import need_of, recording, uncovered, unused
 
 pytestmark = pytest.mark.integration
@@ -32,17 +31,17 @@ def test_every_query_of_the_stores_is_covered_and_every_index_is_used(firestore_
         FirestoreLeaderboardStore(lazy),
         FirestoreFriendStore(lazy),
     )
-    someone = BoardEntry("u-index", 3, 2, NOW, "public")
+    someone = BoardPosition(3, 2, NOW, "u-index")
     with recording() as seen:
         users.notifications("u-index", 10, None)
-        users.notifications("u-index", 10, (NOW, "u-index:milestone:x"))
+        users.notifications("u-index", 10, NotificationPosition(NOW, "u-index:milestone:x"))
         users.days_between("u-index", date(2026, 11, 1), date(2026, 11, 30))
         list(FirestoreMaintenanceStore(lazy).due_pages(NOW, 10))
         FirestoreOutboxStore(lazy, email_of=lambda _: None).due_for_sweep(NOW, 10)
         FirestoreReminderStore(lazy).due_reminders(NOW, 10)
         FirestoreDeadLetters(lazy).list(10)
         boards.page("all", 10, None)
-        boards.page("all", 10, BoardCursor(3, 2, NOW, "u-index", 4))
+        boards.page("all", 10, someone)
         boards.count_public_ahead("all", someone)
         boards.entries("all", ["u-index"])
         boards.summaries(["u-index"])

@@ -8,12 +8,27 @@ from typing import Any
 
 import pytest
 
-from streak_core.adapters.firestore_social import FirestoreFriendStore, FirestoreLeaderboardStore
-from streak_core.adapters.firestore_store import FirestoreUserStore, LazyFirestore, board_entry_to_doc
+from functions.schemas import FriendsOut, LeaderboardOut
+from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
+from streak_core.adapters.firestore.client import LazyFirestore
+from streak_core.adapters.firestore.documents import board_entry_to_doc
+from streak_core.adapters.firestore.friends import FirestoreFriendStore
+from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.boards import BoardEntry
 from streak_core.domain.config import DEFAULT_CONFIG
-from streak_core.services.friends import FriendError, Friends
-from streak_core.services.leaderboard import BoardCache, Leaderboards, parse_request
+from streak_core.domain.sessions import SessionFields
+from streak_core.domain.vocabulary import FriendStatus, Period, Scope, Visibility
+from streak_core.errors import (
+    CannotBefriendSelf,
+    FriendLimitReached,
+    FriendRequestNotFound,
+    ServiceError,
+    UserNotFound,
+)
+from streak_core.models import SettingsChange
+from streak_core.services.cursors import Cursors
+from streak_core.services.friends import Friends
+from streak_core.services.leaderboard import BoardCache, BoardPage, BoardRequest, Leaderboards
 from streak_core.services.queries import update_settings
 from streak_core.services.sessions import accept_sessions
 
@@ -30,34 +45,53 @@ class World:
         self.boards = FirestoreLeaderboardStore(lazy)
         self.friend_store = FirestoreFriendStore(lazy)
         self.friends = Friends(self.friend_store, self.boards, DEFAULT_CONFIG, max_friends=500)
-        self.service = Leaderboards(self.users, self.boards, self.friend_store, BoardCache(enabled=False))
+        self.cursors = Cursors("test")
+        self.service = Leaderboards(
+            self.users, self.boards, self.friend_store, self.cursors, BoardCache(enabled=False)
+        )
 
     def at(self, day: int, hour: int = 12) -> datetime:
         return datetime(2003, self.month, day, hour, tzinfo=UTC)
 
-    def person(self, visibility: str = "public", tz: str = "UTC", name: str | None = None) -> str:
+    def person(
+        self, visibility: Visibility = Visibility.PUBLIC, tz: str = "UTC", name: str | None = None
+    ) -> str:
         uid = f"lb-{uuid.uuid4().hex[:10]}"
-        patch = {"leaderboard_visibility": visibility, "timezone": tz, "display_name": name or uid[-4:]}
-        update_settings(self.users, uid, patch, self.at(1))
+        change = SettingsChange(leaderboard_visibility=visibility, timezone=tz, display_name=name or uid[-4:])
+        update_settings(self.users, uid, change, self.at(1))
         return uid
 
     def focus(self, uid: str, days: list[int], now: datetime | None = None, tz: str = "UTC") -> None:
         raws = [
-            {
-                "id": f"s{self.month}-{d}",
-                "start": f"2003-{self.month:02d}-{d:02d}T01:00:00Z",
-                "end": f"2003-{self.month:02d}-{d:02d}T02:00:00Z",
-                "timezone": tz,
-            }
+            SessionFields(
+                f"s{self.month}-{d}",
+                f"2003-{self.month:02d}-{d:02d}T01:00:00Z",
+                f"2003-{self.month:02d}-{d:02d}T02:00:00Z",
+                tz,
+            )
             for d in days
         ]
         accept_sessions(self.users, uid, raws, now or self.at(max(days), 23), DEFAULT_CONFIG)
 
     def board(
-        self, viewer: str, now: datetime, period: str = "month", scope: str = "global", **kw: str
-    ) -> Any:
-        request = parse_request(period, scope, kw.get("limit"), kw.get("cursor"))
-        return self.service.board(viewer, request, now)
+        self,
+        viewer: str,
+        now: datetime,
+        period: Period = Period.MONTH,
+        scope: Scope = Scope.GLOBAL,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        """The page as the API sends it."""
+        page = self.service.board(viewer, BoardRequest(period, scope, limit, cursor), now)
+        return as_json(page)
+
+    def listing(self, uid: str, now: datetime) -> dict[str, Any]:
+        return FriendsOut.model_validate(self.friends.listing(uid, now)).model_dump(mode="json")
+
+
+def as_json(page: BoardPage) -> dict[str, Any]:
+    return LeaderboardOut.model_validate(page).model_dump(mode="json")
 
 
 def ids(view: dict[str, Any]) -> list[str]:
@@ -89,17 +123,18 @@ def test_cursor_pages_continue_the_ranks_and_end(world: World) -> None:
     people = [world.person() for _ in range(5)]
     for n, uid in enumerate(people):
         world.focus(uid, list(range(1, 6 - n)))
-    first = world.board(people[0], world.at(20), limit="2")
-    second = world.board(people[0], world.at(20), limit="2", cursor=first["next_cursor"])
-    third = world.board(people[0], world.at(20), limit="2", cursor=second["next_cursor"])
+    first = world.board(people[0], world.at(20), limit=2)
+    second = world.board(people[0], world.at(20), limit=2, cursor=first["next_cursor"])
+    third = world.board(people[0], world.at(20), limit=2, cursor=second["next_cursor"])
     assert ids(first) + ids(second) + ids(third) == people
     assert [e["rank"] for e in third["entries"]] == [5]
     assert third["next_cursor"] is None
 
 
 def test_privacy_each_level_as_a_stranger_a_friend_and_the_user_sees_it(world: World) -> None:
-    public, friendly, hidden = world.person("public"), world.person("friends"), world.person("hidden")
-    stranger, friend = world.person("hidden"), world.person("public")
+    public, friendly = world.person(Visibility.PUBLIC), world.person(Visibility.FRIENDS)
+    hidden, stranger = world.person(Visibility.HIDDEN), world.person(Visibility.HIDDEN)
+    friend = world.person(Visibility.PUBLIC)
     for n, uid in enumerate((public, friendly, hidden)):
         world.focus(uid, list(range(1, 10 - n)))
     for uid in (public, friendly, hidden):
@@ -110,10 +145,10 @@ def test_privacy_each_level_as_a_stranger_a_friend_and_the_user_sees_it(world: W
 
     assert ids(world.board(stranger, now)) == [public, friend]
     assert ids(world.board(friend, now)) == [public, friend]
-    assert ids(world.board(friend, now, scope="friends")) == [public, friendly, friend]
-    assert ids(world.board(hidden, now, scope="friends")) == [friend]
+    assert ids(world.board(friend, now, scope=Scope.FRIENDS)) == [public, friendly, friend]
+    assert ids(world.board(hidden, now, scope=Scope.FRIENDS)) == [friend]
     assert world.board(hidden, now)["me"] == {"rank": 2, "score": 7}  # behind the one public user ahead
-    assert world.board(hidden, now, scope="friends")["me"] == {"rank": 1, "score": 7}
+    assert world.board(hidden, now, scope=Scope.FRIENDS)["me"] == {"rank": 1, "score": 7}
     assert world.board(friendly, now)["me"] == {"rank": 2, "score": 8}
     assert world.board(stranger, now)["me"] == {"rank": 3, "score": 0}
 
@@ -125,34 +160,24 @@ def test_week_and_month_roll_over_by_each_users_local_dates(firestore_client: An
     # Sunday 2003-03-09 12:00Z is Monday 02:00 in Kiritimati and Sunday 04:00 in Los Angeles.
     sunday_noon = world.at(9, 12)
     world.focus(ahead, [6, 7], now=sunday_noon, tz="Pacific/Kiritimati")  # Thu 6 and Fri 7, ISO week 10
-    monday = {
-        "id": "mon",
-        "start": "2003-03-09T11:00:00Z",
-        "end": "2003-03-09T11:40:00Z",
-        "timezone": "Pacific/Kiritimati",
-    }
+    monday = SessionFields("mon", "2003-03-09T11:00:00Z", "2003-03-09T11:40:00Z", "Pacific/Kiritimati")
     accept_sessions(world.users, ahead, [monday], sunday_noon, DEFAULT_CONFIG)  # Monday 10th there: week 11
-    sunday = {
-        "id": "sun",
-        "start": "2003-03-09T10:00:00Z",
-        "end": "2003-03-09T11:00:00Z",
-        "timezone": "America/Los_Angeles",
-    }
+    sunday = SessionFields("sun", "2003-03-09T10:00:00Z", "2003-03-09T11:00:00Z", "America/Los_Angeles")
     accept_sessions(world.users, behind, [sunday], sunday_noon, DEFAULT_CONFIG)  # Sunday 9th there: week 10
 
-    week10 = world.board(behind, sunday_noon, period="week")
+    week10 = world.board(behind, sunday_noon, period=Period.WEEK)
     assert [(e["user_id"], e["score"]) for e in week10["entries"]] == [(ahead, 2), (behind, 1)]
-    week11 = world.board(ahead, sunday_noon, period="week")
+    week11 = world.board(ahead, sunday_noon, period=Period.WEEK)
     assert [(e["user_id"], e["score"]) for e in week11["entries"]] == [(ahead, 1)]
     assert week11["me"]["score"] == 1
     # A week later nobody has focused: both score 0 on their new week, with no job having reset anything.
     later = sunday_noon + timedelta(days=8)
-    assert world.board(behind, later, period="week") == {
+    assert world.board(behind, later, period=Period.WEEK) == {
         "entries": [],
         "next_cursor": None,
         "me": {"rank": 1, "score": 0},
     }
-    assert world.board(ahead, later, period="month")["me"]["score"] == 3  # still March in both zones
+    assert world.board(ahead, later, period=Period.MONTH)["me"]["score"] == 3  # still March in both zones
 
 
 def test_the_month_rolls_over_at_each_users_own_midnight(firestore_client: Any) -> None:
@@ -160,34 +185,19 @@ def test_the_month_rolls_over_at_each_users_own_midnight(firestore_client: Any) 
     ahead, behind = world.person(tz="Pacific/Kiritimati"), world.person(tz="America/Los_Angeles")
     # 2003-09-30 12:00Z: already October 1st (02:00) in Kiritimati, still September 30th in Los Angeles.
     now = world.at(30, 12)
-    early = {
-        "id": "sep",
-        "start": "2003-09-29T09:00:00Z",
-        "end": "2003-09-29T10:00:00Z",
-        "timezone": "Pacific/Kiritimati",
-    }
-    late = {
-        "id": "oct",
-        "start": "2003-09-30T11:00:00Z",
-        "end": "2003-09-30T11:45:00Z",
-        "timezone": "Pacific/Kiritimati",
-    }
+    early = SessionFields("sep", "2003-09-29T09:00:00Z", "2003-09-29T10:00:00Z", "Pacific/Kiritimati")
+    late = SessionFields("oct", "2003-09-30T11:00:00Z", "2003-09-30T11:45:00Z", "Pacific/Kiritimati")
     accept_sessions(
         world.users, ahead, [early, late], now, DEFAULT_CONFIG
     )  # Sep 29 23:00 and Oct 1 01:00 there
-    there = {
-        "id": "la",
-        "start": "2003-09-30T10:00:00Z",
-        "end": "2003-09-30T11:00:00Z",
-        "timezone": "America/Los_Angeles",
-    }
+    there = SessionFields("la", "2003-09-30T10:00:00Z", "2003-09-30T11:00:00Z", "America/Los_Angeles")
     accept_sessions(world.users, behind, [there], now + timedelta(minutes=1), DEFAULT_CONFIG)  # 03:00 there
 
-    september = world.board(behind, now, period="month")
+    september = world.board(behind, now, period=Period.MONTH)
     assert [(e["user_id"], e["score"]) for e in september["entries"]] == [(ahead, 1), (behind, 1)]
-    october = world.board(ahead, now, period="month")
+    october = world.board(ahead, now, period=Period.MONTH)
     assert [(e["user_id"], e["score"]) for e in october["entries"]] == [(ahead, 1)]
-    assert world.board(behind, now + timedelta(days=1), period="month")["me"] == {"rank": 2, "score": 0}
+    assert world.board(behind, now + timedelta(days=1), period=Period.MONTH)["me"] == {"rank": 2, "score": 0}
 
 
 def test_friends_board_with_hundreds_of_friends_ranks_all_of_them(world: World) -> None:
@@ -197,7 +207,7 @@ def test_friends_board_with_hundreds_of_friends_ranks_all_of_them(world: World) 
     batch = world.client.batch()
     friends = [f"{viewer}-f{n:03d}" for n in range(300)]
     for n, friend in enumerate(friends):
-        entry = BoardEntry(friend, n % 7 + 1, n % 5, world.at(3), "friends", f"F{n}")
+        entry = BoardEntry(friend, n % 7 + 1, n % 5, world.at(3), Visibility.FRIENDS, f"F{n}")
         batch.set(
             world.client.collection("boards").document(key).collection("entries").document(friend),
             board_entry_to_doc(entry),
@@ -214,9 +224,7 @@ def test_friends_board_with_hundreds_of_friends_ranks_all_of_them(world: World) 
     seen: list[dict[str, Any]] = []
     cursor = None
     while True:
-        view = world.board(
-            viewer, world.at(4), scope="friends", limit="100", **({"cursor": cursor} if cursor else {})
-        )
+        view = world.board(viewer, world.at(4), scope=Scope.FRIENDS, limit=100, cursor=cursor)
         seen += view["entries"]
         cursor = view["next_cursor"]
         if cursor is None:
@@ -229,35 +237,35 @@ def test_friends_board_with_hundreds_of_friends_ranks_all_of_them(world: World) 
 
 
 def test_settings_changes_reach_the_board_entries(world: World) -> None:
-    uid, other = world.person("public", name="Ada"), world.person()
+    uid, other = world.person(name="Ada"), world.person()
     world.focus(uid, [1, 2])
     assert ids(world.board(other, world.at(3))) == [uid]
-    update_settings(world.users, uid, {"leaderboard_visibility": "hidden"}, world.at(3))
+    update_settings(world.users, uid, SettingsChange(leaderboard_visibility=Visibility.HIDDEN), world.at(3))
     assert ids(world.board(other, world.at(3))) == []
-    update_settings(
-        world.users, uid, {"leaderboard_visibility": "public", "display_name": "Ada L."}, world.at(3)
-    )
+    shown = SettingsChange(leaderboard_visibility=Visibility.PUBLIC, display_name="Ada L.")
+    update_settings(world.users, uid, shown, world.at(3))
     assert world.board(other, world.at(3))["entries"][0]["display_name"] == "Ada L."
 
 
 def test_cache_serves_the_first_page_from_the_snapshot_until_it_is_old(world: World) -> None:
     clock = [0.0]
     cache = BoardCache(max_age=timedelta(seconds=60), memory_age=5, monotonic=lambda: clock[0])
-    service = Leaderboards(world.users, world.boards, world.friend_store, cache)
+    service = Leaderboards(world.users, world.boards, world.friend_store, world.cursors, cache)
     first, second = world.person(), world.person()
     world.focus(first, [1])
-    request = parse_request("month", "global", None, None)
-    assert ids(service.board(first, request, world.at(2))) == [first]
+    request = BoardRequest(Period.MONTH, Scope.GLOBAL, 20, None)
+
+    def board(now: datetime) -> dict[str, Any]:
+        return as_json(service.board(first, request, now))
+
+    assert ids(board(world.at(2))) == [first]
     world.focus(second, [1, 2])
-    assert ids(service.board(first, request, world.at(2))) == [first]  # this instance's copy
+    assert ids(board(world.at(2))) == [first]  # this instance's copy
     clock[0] = 6.0
-    assert ids(service.board(first, request, world.at(2, 12) + timedelta(seconds=30))) == [first]  # snapshot
-    assert service.board(first, request, world.at(2, 12) + timedelta(seconds=30))["me"] == {
-        "rank": 2,
-        "score": 1,
-    }
+    assert ids(board(world.at(2, 12) + timedelta(seconds=30))) == [first]  # snapshot
+    assert board(world.at(2, 12) + timedelta(seconds=30))["me"] == {"rank": 2, "score": 1}
     clock[0] = 12.0
-    assert ids(service.board(first, request, world.at(2, 12) + timedelta(seconds=61))) == [second, first]
+    assert ids(board(world.at(2, 12) + timedelta(seconds=61))) == [second, first]
 
 
 class TestFriendRequests:
@@ -267,19 +275,27 @@ class TestFriendRequests:
 
     def test_a_request_then_acceptance_makes_friends_on_both_sides(self, w: World) -> None:
         ada, bob = w.person(name="Ada"), w.person(name="Bob")
-        assert w.friends.request(ada, bob, w.at(1)).status == "pending"
-        assert w.friends.listing(bob, w.at(1))["requests"]["incoming"][0]["user_id"] == ada  # type: ignore[index]
-        assert w.friends.listing(ada, w.at(1))["requests"]["outgoing"][0]["display_name"] == "Bob"  # type: ignore[index]
-        assert w.friends.accept(bob, ada, w.at(2)).status == "friends"
-        assert [f["user_id"] for f in w.friends.listing(ada, w.at(2))["friends"]] == [bob]  # type: ignore[attr-defined]
-        assert [f["user_id"] for f in w.friends.listing(bob, w.at(2))["friends"]] == [ada]  # type: ignore[attr-defined]
+        assert w.friends.request(ada, bob, w.at(1)).status is FriendStatus.PENDING
+        assert w.listing(bob, w.at(1))["requests"]["incoming"][0]["user_id"] == ada
+        assert w.listing(ada, w.at(1))["requests"]["outgoing"][0]["display_name"] == "Bob"
+        assert w.friends.accept(bob, ada, w.at(2)).status is FriendStatus.FRIENDS
+        assert [f["user_id"] for f in w.listing(ada, w.at(2))["friends"]] == [bob]
+        assert [f["user_id"] for f in w.listing(bob, w.at(2))["friends"]] == [ada]
+
+    def test_a_hidden_users_name_is_not_shown_to_whoever_asked_them(self, w: World) -> None:
+        ada, shy = w.person(name="Ada"), w.person(Visibility.HIDDEN, name="Shy")
+        w.friends.request(ada, shy, w.at(1))
+        assert w.listing(ada, w.at(1))["requests"]["outgoing"] == [
+            {"user_id": shy, "display_name": None, "created_at": w.at(1).isoformat()}
+        ]
+        assert w.listing(shy, w.at(1))["requests"]["incoming"][0]["display_name"] == "Ada"
 
     def test_asking_someone_who_asked_you_makes_friends(self, w: World) -> None:
         ada, bob = w.person(), w.person()
         w.friends.request(ada, bob, w.at(1))
         outcome = w.friends.request(bob, ada, w.at(2))
-        assert (outcome.status, outcome.changed) == ("friends", True)
-        assert w.friends.listing(ada, w.at(2))["requests"] == {"incoming": [], "outgoing": []}
+        assert (outcome.status, outcome.changed) == (FriendStatus.FRIENDS, True)
+        assert w.listing(ada, w.at(2))["requests"] == {"incoming": [], "outgoing": []}
 
     def test_repeats_change_nothing(self, w: World) -> None:
         ada, bob = w.person(), w.person()
@@ -295,8 +311,8 @@ class TestFriendRequests:
         w.friends.accept(bob, ada, w.at(1))
         w.friends.remove(bob, ada)
         w.friends.remove(bob, ada)
-        assert w.friends.listing(ada, w.at(2))["friends"] == []
-        assert w.friends.listing(bob, w.at(2))["friends"] == []
+        assert w.listing(ada, w.at(2))["friends"] == []
+        assert w.listing(bob, w.at(2))["friends"] == []
         assert w.client.collection("users").document(ada).get().get("friend_count") == 0
 
     def test_friends_list_shows_each_friends_streak_and_today(self, w: World) -> None:
@@ -304,37 +320,39 @@ class TestFriendRequests:
         w.focus(bob, [1, 2, 3], now=w.at(3, 12))
         w.friends.request(ada, bob, w.at(3))
         w.friends.accept(bob, ada, w.at(3))
-        [friend] = w.friends.listing(ada, w.at(3, 13))["friends"]  # type: ignore[misc]
+        [friend] = w.listing(ada, w.at(3, 13))["friends"]
         assert friend["current_streak"] == 3
         assert friend["today"] == {"date": "2003-08-03", "seconds": 3600, "qualified": True}
 
     @pytest.mark.parametrize(
-        ("case", "status", "code"),
+        ("case", "error"),
         [
-            ("self", 422, "cannot_befriend_self"),
-            ("unknown", 404, "user_not_found"),
-            ("no_request", 404, "request_not_found"),
+            ("self", CannotBefriendSelf),
+            ("unknown", UserNotFound),
+            ("no_request", FriendRequestNotFound),
+            ("reserved", UserNotFound),
+            ("dots", FriendRequestNotFound),
         ],
     )
-    def test_clear_errors(self, w: World, case: str, status: int, code: str) -> None:
+    def test_clear_errors(self, w: World, case: str, error: type[ServiceError]) -> None:
         ada, bob = w.person(), w.person()
         attempts = {
             "self": lambda: w.friends.request(ada, ada, w.at(1)),
             "unknown": lambda: w.friends.request(ada, "nobody-at-all", w.at(1)),
             "no_request": lambda: w.friends.accept(ada, bob, w.at(1)),
+            "reserved": lambda: w.friends.request(ada, "__reserved__", w.at(1)),
+            "dots": lambda: w.friends.accept(ada, "..", w.at(1)),
         }
-        with pytest.raises(FriendError) as raised:
+        with pytest.raises(error):
             attempts[case]()
-        assert (raised.value.status, raised.value.code) == (status, code)
 
     def test_the_friend_limit_is_enforced_on_both_sides(self, w: World) -> None:
         limited = Friends(w.friend_store, w.boards, DEFAULT_CONFIG, max_friends=1)
         ada, bob, cy = w.person(), w.person(), w.person()
         limited.request(ada, bob, w.at(1))
         limited.accept(bob, ada, w.at(1))
-        with pytest.raises(FriendError) as mine:
+        with pytest.raises(FriendLimitReached):
             limited.request(ada, cy, w.at(1))
-        assert (mine.value.status, mine.value.code) == (409, "friend_limit_reached")
         limited.request(cy, bob, w.at(1))  # a request is fine; accepting it would exceed bob's limit
-        with pytest.raises(FriendError):
+        with pytest.raises(FriendLimitReached):
             limited.accept(bob, cy, w.at(1))

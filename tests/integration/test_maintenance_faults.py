@@ -8,17 +8,17 @@ from typing import Any
 
 import pytest
 
-from streak_core.adapters.firestore_store import (
-    FirestoreDeadLetters,
-    FirestoreMaintenanceStore,
-    FirestoreUserStore,
-    LazyFirestore,
-)
+from streak_core.adapters.firestore.client import LazyFirestore
+from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
+from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
+from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.sessions import SessionFields
+from streak_core.domain.vocabulary import RetryOutcome
+from streak_core.errors import TransientStoreError
 from streak_core.models import DueUser, OutboxEntry
-from streak_core.ports import TransientStoreError
 from streak_core.services.maintenance import BatchWorker, RetryPolicy
-from streak_core.services.retries import DEAD_LETTERED, RETRY, replay_dead_letters, retry_user
+from streak_core.services.retries import replay_dead_letters, retry_user
 from streak_core.services.sessions import accept_sessions
 from tests.unit.fakes import RecordingQueue
 
@@ -63,8 +63,7 @@ def lazy(firestore_client: Any) -> LazyFirestore:
 def due_user(lazy: LazyFirestore) -> str:
     uid = f"f-{uuid.uuid4().hex[:10]}"
     raws = [
-        {"id": f"s{d}", "start": f"2026-11-{d}T09:00:00Z", "end": f"2026-11-{d}T10:00:00Z", "timezone": "UTC"}
-        for d in (18, 19)
+        SessionFields(f"s{d}", f"2026-11-{d}T09:00:00Z", f"2026-11-{d}T10:00:00Z", "UTC") for d in (18, 19)
     ]
     accept_sessions(
         FirestoreUserStore(lazy), uid, raws, datetime(2026, 11, 20, 12, tzinfo=UTC), DEFAULT_CONFIG
@@ -100,10 +99,10 @@ def test_a_user_failing_every_time_is_dead_lettered_then_replayed_once_the_fault
 
     letters = FirestoreDeadLetters(lazy)
     failing_worker = BatchWorker(broken, DEFAULT_CONFIG, policy=NO_WAIT)  # type: ignore[arg-type]
-    assert retry_user(failing_worker, letters, task, attempt=0, max_attempts=3, failed_at=TICK) == RETRY
-    assert (
-        retry_user(failing_worker, letters, task, attempt=2, max_attempts=3, failed_at=TICK) == DEAD_LETTERED
-    )
+    retry = retry_user(failing_worker, letters, task, attempt=0, max_attempts=3, failed_at=TICK)
+    assert retry is RetryOutcome.RETRY
+    last = retry_user(failing_worker, letters, task, attempt=2, max_attempts=3, failed_at=TICK)
+    assert last is RetryOutcome.DEAD_LETTERED
     stored = lazy().collection("dead_letters").document(f"faulty-run:{doomed}").get().to_dict()
     assert (stored["uid"], stored["attempts"]) == (doomed, 3)
     assert "injected" in stored["error"]

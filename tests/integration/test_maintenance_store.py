@@ -10,11 +10,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from google.cloud.firestore_v1.base_query import FieldFilter
 
-from streak_core.adapters.firestore_store import FirestoreMaintenanceStore, FirestoreUserStore, LazyFirestore
+from streak_core.adapters.firestore.client import LazyFirestore
+from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
+from streak_core.adapters.firestore.runs import FirestoreRunStore
+from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
-from streak_core.models import DueUser
-from streak_core.services.maintenance import maintain_batch
+from streak_core.domain.sessions import SessionFields
+from streak_core.domain.vocabulary import RunStatus, SessionStatus
+from streak_core.models import DueUser, MaintenanceBatch, UserSettings
+from streak_core.ports import MaintenanceStore
+from streak_core.services.maintenance import BatchReport, BatchWorker
 from streak_core.services.sessions import accept_sessions
+from streak_core.services.ticks import run_batch, run_tick
 
 pytestmark = pytest.mark.integration
 TICK = datetime(2026, 11, 21, 0, 30, tzinfo=UTC)
@@ -28,21 +35,19 @@ def stores(firestore_client: Any) -> tuple[FirestoreUserStore, FirestoreMaintena
 
 def seed(users: FirestoreUserStore, days: list[date], tz: str, accepted_at: datetime, hour: int = 9) -> str:
     uid = f"m-{uuid.uuid4().hex[:12]}"
-    raws = [
-        {
-            "id": f"s{d.isoformat()}",
-            "start": f"{d.isoformat()}T{hour:02d}:00:00",
-            "end": f"{d.isoformat()}T{hour + 1:02d}:00:00",
-            "timezone": tz,
-        }
-        for d in days
-    ]
-    for raw in raws:  # local wall times, with the zone's offset on that date
-        for key in ("start", "end"):
-            raw[key] = datetime.fromisoformat(raw[key]).replace(tzinfo=ZoneInfo(tz)).isoformat()
+
+    def local(day: date, at: int) -> str:  # a local wall time, with the zone's offset on that date
+        return datetime(day.year, day.month, day.day, at, tzinfo=ZoneInfo(tz)).isoformat()
+
+    raws = [SessionFields(f"s{d.isoformat()}", local(d, hour), local(d, hour + 1), tz) for d in days]
     outcome = accept_sessions(users, uid, raws, accepted_at, DEFAULT_CONFIG)
-    assert {i.status for i in outcome.items} == {201}
+    assert {i.status for i in outcome.items} == {SessionStatus.CREATED}
     return uid
+
+
+def maintain_batch(store: MaintenanceStore, uids: list[str], now: datetime) -> BatchReport:
+    """A page maintained with no retry queue (what cannot be written is reported as failed)."""
+    return BatchWorker(store, DEFAULT_CONFIG).run(uids, now)
 
 
 def nov(*days: int) -> list[date]:
@@ -67,7 +72,7 @@ def test_one_tick_maintains_each_user_by_their_own_clock(stores: Any, firestore_
     assert {freeze, broken, bonus, plus14} <= due
     assert minus10 not in due  # still the 20th in Honolulu: their day has not ended
 
-    report = maintain_batch(maintenance, [freeze, broken, bonus, plus14], TICK, DEFAULT_CONFIG)
+    report = maintain_batch(maintenance, [freeze, broken, bonus, plus14], TICK)
     assert sorted(report.processed) == sorted([freeze, broken, bonus, plus14])
     assert outbox_kinds(firestore_client, freeze) == [
         ("freeze_applied", "2026-11-20"),
@@ -93,9 +98,9 @@ def test_one_tick_maintains_each_user_by_their_own_clock(stores: Any, firestore_
 def test_a_batch_delivered_twice_changes_nothing(stores: Any, firestore_client: Any) -> None:
     users, maintenance = stores
     uid = seed(users, nov(17, 18, 19), "UTC", datetime(2026, 11, 20, 12, tzinfo=UTC))
-    maintain_batch(maintenance, [uid], TICK, DEFAULT_CONFIG)
+    maintain_batch(maintenance, [uid], TICK)
     first = firestore_client.collection("streaks").document(uid).get().to_dict()
-    report = maintain_batch(maintenance, [uid], TICK, DEFAULT_CONFIG)
+    report = maintain_batch(maintenance, [uid], TICK)
     second = firestore_client.collection("streaks").document(uid).get().to_dict()
     assert report.processed == [uid]
     assert {k: v for k, v in first.items() if k != "updated_at"} == {
@@ -108,7 +113,7 @@ class SessionArrivesAfterRead:
     """Wraps the store so a session lands for the user right after the batch has read them."""
 
     def __init__(
-        self, inner: FirestoreMaintenanceStore, users: FirestoreUserStore, raw: dict[str, str]
+        self, inner: FirestoreMaintenanceStore, users: FirestoreUserStore, raw: SessionFields
     ) -> None:
         self.inner, self.users, self.raw = inner, users, raw
 
@@ -126,8 +131,8 @@ def test_a_session_arriving_between_read_and_write_is_kept_and_the_user_still_ma
 ) -> None:
     users, maintenance = stores
     uid = seed(users, nov(17, 18, 19), "UTC", datetime(2026, 11, 20, 12, tzinfo=UTC))
-    late = {"id": "late", "start": "2026-11-20T10:00:00Z", "end": "2026-11-20T11:00:00Z", "timezone": "UTC"}
-    report = maintain_batch(SessionArrivesAfterRead(maintenance, users, late), [uid], TICK, DEFAULT_CONFIG)  # type: ignore[arg-type]
+    late = SessionFields("late", "2026-11-20T10:00:00Z", "2026-11-20T11:00:00Z", "UTC")
+    report = maintain_batch(SessionArrivesAfterRead(maintenance, users, late), [uid], TICK)  # type: ignore[arg-type]
     assert report.redone == [uid]
     snap = users.snapshot(uid, ("late",), (date(2026, 11, 20),))
     assert "late" in snap.sessions
@@ -154,10 +159,10 @@ def test_due_users_are_paged_by_cursor(stores: Any, firestore_client: Any) -> No
 
 class CapturingPublisher:
     def __init__(self) -> None:
-        self.messages: list[dict[str, Any]] = []
+        self.messages: list[MaintenanceBatch] = []
 
-    def publish(self, topic: str, message: dict[str, object]) -> None:
-        self.messages.append(dict(message))
+    def publish(self, batch: MaintenanceBatch) -> None:
+        self.messages.append(batch)
 
     def flush(self) -> None:
         return None
@@ -166,10 +171,6 @@ class CapturingPublisher:
 def test_a_run_record_is_exact_when_done_despite_a_redelivered_batch(
     stores: Any, firestore_client: Any
 ) -> None:
-    from streak_core.adapters.firestore_store import FirestoreRunStore
-    from streak_core.services.maintenance import BatchWorker
-    from streak_core.services.ticks import run_batch, run_tick
-
     users, maintenance = stores
     runs = FirestoreRunStore(LazyFirestore(None, factory=lambda _: firestore_client))
     # A tick far in the future sees every user created so far as due; count them by paging first.
@@ -182,18 +183,14 @@ def test_a_run_record_is_exact_when_done_despite_a_redelivered_batch(
     assert tick.users_due == expected
     assert run_tick(runs, maintenance, publisher, run_id, later, page_size=3).skipped
     for message in [*publisher.messages, publisher.messages[-1]]:
-        run_batch(
-            runs, BatchWorker(maintenance, DEFAULT_CONFIG), run_id, message["batch"], message["uids"], later
-        )
+        run_batch(runs, BatchWorker(maintenance, DEFAULT_CONFIG), message)
     run = runs.get(run_id)
     assert run is not None
-    assert (run["status"], run["batches"], run["users_due"]) == ("done", tick.batches, expected)
-    assert (run["users_processed"], run["users_failed"]) == (expected, 0)
+    assert (run.status, run.batches, run.users_due) == (RunStatus.DONE, tick.batches, expected)
+    assert (run.users_processed, run.users_failed, run.finished_at) == (expected, 0, later)
 
 
 def test_maintenance_sees_a_changed_timezone_setting_without_reading_the_user(stores: Any) -> None:
-    from streak_core.models import UserSettings
-
     users, maintenance = stores
     uid = seed(users, nov(19), "UTC", datetime(2026, 11, 20, 12, tzinfo=UTC))
     assert maintenance.load([uid])[0].settings.timezone is None
@@ -202,6 +199,6 @@ def test_maintenance_sees_a_changed_timezone_setting_without_reading_the_user(st
     )
     assert maintenance.load([uid])[0].settings.timezone == "Pacific/Kiritimati"
     # A later session keeps the copy: the acceptance transaction writes what it read.
-    late = {"id": "after", "start": "2026-11-20T09:00:00Z", "end": "2026-11-20T10:00:00Z", "timezone": "UTC"}
+    late = SessionFields("after", "2026-11-20T09:00:00Z", "2026-11-20T10:00:00Z", "UTC")
     accept_sessions(users, uid, [late], datetime(2026, 11, 20, 12, tzinfo=UTC), DEFAULT_CONFIG)
     assert maintenance.load([uid])[0].settings.timezone == "Pacific/Kiritimati"

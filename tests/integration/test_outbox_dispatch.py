@@ -8,8 +8,13 @@ from typing import Any
 
 import pytest
 
-from streak_core.adapters.firestore_store import FirestoreOutboxStore, FirestoreUserStore, LazyFirestore
+from streak_core.adapters.firestore.client import LazyFirestore
+from streak_core.adapters.firestore.outbox import FirestoreOutboxStore
+from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.sessions import SessionFields
+from streak_core.domain.vocabulary import Platform
+from streak_core.services.cursors import Cursors
 from streak_core.services.dispatch import Dispatcher
 from streak_core.services.queries import list_notifications
 from streak_core.services.sessions import accept_sessions
@@ -24,12 +29,12 @@ def test_a_milestone_is_dispatched_once_and_its_statuses_are_stored(firestore_cl
     users = FirestoreUserStore(lazy)
     uid = f"n-{uuid.uuid4().hex[:10]}"
     raws = [
-        {"id": f"s{d}", "start": f"2026-11-{d}T08:00:00Z", "end": f"2026-11-{d}T09:00:00Z", "timezone": "UTC"}
+        SessionFields(f"s{d}", f"2026-11-{d}T08:00:00Z", f"2026-11-{d}T09:00:00Z", "UTC")
         for d in range(15, 22)
     ]
     accept_sessions(users, uid, raws, NOW, DEFAULT_CONFIG)
-    users.add_device(uid, "good-token", "ios", NOW)
-    users.add_device(uid, "stale-token", "android", NOW)
+    users.add_device(uid, "good-token", Platform.IOS, NOW)
+    users.add_device(uid, "stale-token", Platform.ANDROID, NOW)
     push, email = FakePush(invalid={"stale-token"}), FakeEmail()
     outbox = FirestoreOutboxStore(lazy, email_of=lambda user: f"{user}@example.com")
     dispatcher = Dispatcher(outbox, push, email, FakeLater())
@@ -47,5 +52,5 @@ def test_a_milestone_is_dispatched_once_and_its_statuses_are_stored(firestore_cl
     )
     devices = firestore_client.collection("users").document(uid).collection("devices").stream()
     assert [d.get("token") for d in devices] == ["good-token"]
-    page = list_notifications(users, uid, 10, None)
-    assert page["notifications"][0]["channels"] == {"push": "sent", "email": "sent"}  # type: ignore[index]
+    page = list_notifications(users, Cursors("k"), uid, 10, None)
+    assert page.notifications[0].channels == {"push": "sent", "email": "sent"}

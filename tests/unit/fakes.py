@@ -3,32 +3,50 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import TypeVar
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
-from streak_core.domain.boards import BoardEntry
+from streak_core.bootstrap import ApiDependencies
+from streak_core.domain.boards import BoardEntry, BoardPosition
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
+from streak_core.domain.vocabulary import Channel, DeliveryStatus, Platform, Visibility
+from streak_core.errors import TransientStoreError
 from streak_core.models import (
+    BoardSnapshot,
     DayRecord,
+    DeadLetter,
     DueUser,
+    FriendLink,
+    FriendLinks,
+    MaintenanceBatch,
+    MaintenanceRun,
     OutboxEntry,
+    RetryTask,
+    StoredNotification,
     StoredSession,
     StreakRecord,
     UserSettings,
     UserSnapshot,
-    new_maintenance_run,
+    user_timezone,
 )
 from streak_core.ports import (
     DeliveryError,
+    FriendTransaction,
     InvalidToken,
+    NotificationPosition,
     Principal,
     PushOutcome,
-    TransientStoreError,
+    Relationship,
+    StreakSummary,
     UserTransaction,
 )
+from streak_core.services.cursors import Cursors
+from streak_core.services.friends import Friends
+from streak_core.services.leaderboard import BoardCache, Leaderboards
+from streak_core.services.maintenance import BatchWorker
 
 T = TypeVar("T")
 
@@ -49,7 +67,7 @@ class InMemoryUserStore:
         self.fail_next_transactions = 0
         self.commits = 0
         self.outbox: dict[str, OutboxEntry] = {}
-        self.devices: dict[str, dict[str, str]] = {}
+        self.devices: dict[str, dict[str, Platform]] = {}
         self.boards: dict[str, dict[str, BoardEntry]] = {}
 
     def _user(self, uid: str) -> _UserData:
@@ -84,8 +102,19 @@ class InMemoryUserStore:
     def save_settings(self, uid: str, settings: UserSettings, now: datetime) -> None:
         self._user(uid).settings = settings
         self._user(uid).streak.reminder_at = now
+        for board in self.boards.values():
+            entry = board.get(uid)
+            if entry is not None:
+                board[uid] = BoardEntry(
+                    uid,
+                    entry.score,
+                    entry.longest_streak,
+                    entry.reached_at,
+                    settings.leaderboard_visibility,
+                    settings.display_name,
+                )
 
-    def add_device(self, uid: str, token: str, platform: str, now: datetime) -> bool:
+    def add_device(self, uid: str, token: str, platform: Platform, now: datetime) -> bool:
         devices = self.devices.setdefault(uid, {})
         is_new = token not in devices
         devices[token] = platform
@@ -95,25 +124,17 @@ class InMemoryUserStore:
         self.devices.get(uid, {}).pop(token, None)
 
     def notifications(
-        self, uid: str, limit: int, after: tuple[datetime, str] | None
-    ) -> list[dict[str, object]]:
+        self, uid: str, limit: int, after: NotificationPosition | None
+    ) -> list[StoredNotification]:
         mine = sorted(
             (e for e in self.outbox.values() if e.uid == uid),
             key=lambda e: (e.created_at, e.id),
             reverse=True,
         )
         if after is not None:
-            mine = [e for e in mine if (e.created_at, e.id) < after]
-        return [
-            {
-                "id": e.id,
-                "kind": e.kind,
-                "created_at": e.created_at,
-                "data": e.data,
-                "channels": {"push": "pending", "email": "pending"},
-            }
-            for e in mine[:limit]
-        ]
+            mine = [e for e in mine if (e.created_at, e.id) < (after.created_at, after.entry_id)]
+        pending = dict.fromkeys(Channel, DeliveryStatus.PENDING)
+        return [StoredNotification(e.id, e.uid, e.kind, e.data, e.created_at, pending) for e in mine[:limit]]
 
 
 class _Transaction:
@@ -150,6 +171,119 @@ class _Transaction:
         self.pending.append(apply)
 
 
+class InMemoryLeaderboardStore:
+    """Reads the boards the user store's transactions write."""
+
+    def __init__(self, users: InMemoryUserStore) -> None:
+        self.users = users
+        self.snapshots: dict[str, BoardSnapshot] = {}
+
+    def _public(self, key: str) -> list[BoardEntry]:
+        entries = self.users.boards.get(key, {}).values()
+        return sorted(
+            (e for e in entries if e.visibility is Visibility.PUBLIC), key=lambda e: e.position.order
+        )
+
+    def page(self, key: str, limit: int, after: BoardPosition | None) -> list[BoardEntry]:
+        public = self._public(key)
+        return [e for e in public if after is None or e.position.order > after.order][:limit]
+
+    def entry(self, key: str, uid: str) -> BoardEntry | None:
+        return self.users.boards.get(key, {}).get(uid)
+
+    def entries(self, key: str, uids: list[str]) -> list[BoardEntry]:
+        board = self.users.boards.get(key, {})
+        return [board[uid] for uid in uids if uid in board]
+
+    def count_public_ahead(self, key: str, of: BoardPosition) -> int:
+        return sum(1 for e in self._public(key) if e.position.order < of.order)
+
+    def summaries(self, uids: list[str]) -> dict[str, StreakSummary]:
+        found = {}
+        for uid in uids:
+            if uid in self.users.users:
+                user = self.users.users[uid]
+                state = user.streak.state
+                last = (
+                    (date.fromordinal(state.starts[-1]), date.fromordinal(state.ends[-1]), state.lengths[-1])
+                    if state.starts
+                    else None
+                )
+                zone = user_timezone(user.settings, user.streak)
+                found[uid] = StreakSummary(zone, last, state.longest_streak)
+        return found
+
+    def snapshot(self, key: str) -> BoardSnapshot | None:
+        return self.snapshots.get(key)
+
+    def save_snapshot(self, key: str, snapshot: BoardSnapshot) -> None:
+        self.snapshots[key] = snapshot
+
+
+@dataclass
+class InMemoryFriendStore:
+    users: InMemoryUserStore
+    friends: dict[str, dict[str, datetime]] = field(default_factory=dict)
+    requests: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (from, to)
+
+    def run_in_transaction(self, uid: str, other: str, body: Callable[[FriendTransaction], T]) -> T:
+        return body(_FriendTransaction(self, uid, other))
+
+    def friend_ids(self, uid: str) -> list[str]:
+        return list(self.friends.get(uid, {}))
+
+    def links(self, uid: str) -> FriendLinks:
+        return FriendLinks(
+            tuple(FriendLink(o, at) for o, at in self.friends.get(uid, {}).items()),
+            tuple(FriendLink(a, at) for (a, b), at in self.requests.items() if b == uid),
+            tuple(FriendLink(b, at) for (a, b), at in self.requests.items() if a == uid),
+        )
+
+    def profiles(self, uids: list[str]) -> dict[str, UserSettings]:
+        return {uid: self.users.users[uid].settings for uid in uids if uid in self.users.users}
+
+    def today_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
+        found = {}
+        for uid, day in days:
+            record = self.users.users[uid].days.get(day) if uid in self.users.users else None
+            if record is not None:
+                found[(uid, day)] = record.state.seconds
+        return found
+
+
+class _FriendTransaction:
+    def __init__(self, store: InMemoryFriendStore, uid: str, other: str) -> None:
+        self.store, self.uid, self.other = store, uid, other
+
+    def read(self) -> Relationship:
+        s = self.store
+        return Relationship(
+            other_exists=self.other in s.users.users,
+            friends=self.other in s.friends.get(self.uid, {}),
+            they_asked=(self.other, self.uid) in s.requests,
+            we_asked=(self.uid, self.other) in s.requests,
+            my_friends=len(s.friends.get(self.uid, {})),
+            their_friends=len(s.friends.get(self.other, {})),
+        )
+
+    def befriend(self, now: datetime) -> None:
+        self.store.friends.setdefault(self.uid, {})[self.other] = now
+        self.store.friends.setdefault(self.other, {})[self.uid] = now
+        self._drop_requests()
+
+    def request(self, now: datetime) -> None:
+        self.store.requests[(self.uid, self.other)] = now
+
+    def unfriend(self, were_friends: bool) -> None:
+        self.store.friends.get(self.uid, {}).pop(self.other, None)
+        self.store.friends.get(self.other, {}).pop(self.uid, None)
+        self._drop_requests()
+
+    def _drop_requests(self) -> None:
+        self.store.requests.pop((self.uid, self.other), None)
+        self.store.requests.pop((self.other, self.uid), None)
+
+
 class FakeVerifier:
     """Tokens look like 'token:<uid>' or 'admin:<uid>'; anything else is invalid."""
 
@@ -170,11 +304,11 @@ class FixedClock:
 
 class RecordingPublisher:
     def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, object]]] = []  # published, not yet acknowledged
-        self.messages: list[tuple[str, dict[str, object]]] = []  # acknowledged by the broker
+        self.sent: list[MaintenanceBatch] = []  # published, not yet acknowledged
+        self.messages: list[MaintenanceBatch] = []  # acknowledged by the broker
 
-    def publish(self, topic: str, message: dict[str, object]) -> None:
-        self.sent.append((topic, message))
+    def publish(self, batch: MaintenanceBatch) -> None:
+        self.sent.append(batch)
 
     def flush(self) -> None:
         self.messages.extend(self.sent)
@@ -183,39 +317,43 @@ class RecordingPublisher:
 
 class InMemoryRunStore:
     def __init__(self) -> None:
-        self.runs: dict[str, dict[str, object]] = {}
+        self.runs: dict[str, MaintenanceRun] = {}
         self.counted: set[tuple[str, int]] = set()
 
     def start(self, run_id: str, now: datetime) -> bool:
         run = self.runs.get(run_id)
-        if run is not None and run["batches"] is not None:
+        if run is not None and run.batches is not None:
             return False
-        self.runs[run_id] = new_maintenance_run(run_id, now)
+        if run is None:
+            self.runs[run_id] = MaintenanceRun.started(run_id, now)
         return True
 
     def fanned_out(self, run_id: str, users_due: int, batches: int, now: datetime) -> None:
-        run = self.runs[run_id]
-        run.update(users_due=users_due, batches=batches)
-        self._finish_if_complete(run, now)
+        self.runs[run_id] = self.runs[run_id].fanned_out(users_due, batches, now)
 
     def record_batch(self, run_id: str, index: int, processed: int, failed: int, now: datetime) -> bool:
-        if (run_id, index) in self.counted:
+        if (run_id, index) in self.counted or run_id not in self.runs:
             return False
         self.counted.add((run_id, index))
-        run = self.runs[run_id]
-        run["users_processed"] = int(run["users_processed"]) + processed  # type: ignore[call-overload]
-        run["users_failed"] = int(run["users_failed"]) + failed  # type: ignore[call-overload]
-        run["batches_done"] = int(run["batches_done"]) + 1  # type: ignore[call-overload]
-        self._finish_if_complete(run, now)
+        self.runs[run_id] = self.runs[run_id].with_batch(processed, failed, now)
         return True
 
-    def get(self, run_id: str) -> dict[str, object] | None:
+    def get(self, run_id: str) -> MaintenanceRun | None:
         return self.runs.get(run_id)
 
-    @staticmethod
-    def _finish_if_complete(run: dict[str, object], now: datetime) -> None:
-        if run["batches"] is not None and run["batches_done"] == run["batches"]:
-            run.update(status="done", finished_at=now)
+
+@dataclass
+class InMemoryDeadLetters:
+    letters: dict[str, DeadLetter] = field(default_factory=dict)
+
+    def add(self, letter: DeadLetter) -> None:
+        self.letters[letter.id] = letter
+
+    def list(self, limit: int) -> list[DeadLetter]:
+        return sorted(self.letters.values(), key=lambda letter: letter.failed_at)[:limit]
+
+    def remove(self, letter_id: str) -> None:
+        self.letters.pop(letter_id, None)
 
 
 class FakeMaintenanceStore:
@@ -254,13 +392,13 @@ class FakeMaintenanceStore:
 
 class RecordingQueue:
     def __init__(self, down: bool = False) -> None:
-        self.tasks: list[dict[str, object]] = []
+        self.tasks: list[RetryTask] = []
         self.down = down
 
-    def enqueue(self, payload: dict[str, object]) -> None:
+    def enqueue(self, task: RetryTask) -> None:
         if self.down:
             raise ConnectionError("queue unavailable")
-        self.tasks.append(payload)
+        self.tasks.append(task)
 
 
 @dataclass
@@ -269,7 +407,7 @@ class FakePush:
     failures: int = 0
     sent: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
 
-    def send(self, tokens: tuple[str, ...], title: str, body: str, data: dict[str, str]) -> PushOutcome:
+    def send(self, tokens: tuple[str, ...], title: str, body: str, data: Mapping[str, str]) -> PushOutcome:
         if self.failures:
             self.failures -= 1
             raise DeliveryError("FCM answered 500")
@@ -293,3 +431,23 @@ class FakeLater:
 
     def dispatch_at(self, entry_id: str, when: datetime) -> None:
         self.scheduled.append((entry_id, when))
+
+
+def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDependencies:
+    """Everything the `api` function needs, on fakes that share one user store."""
+    users = overrides.pop("store", None) or InMemoryUserStore()
+    cursors = Cursors("test-secret")
+    boards = InMemoryLeaderboardStore(users)
+    friend_store = InMemoryFriendStore(users)
+    values: dict[str, Any] = {
+        "store": users,
+        "verifier": FakeVerifier(),
+        "clock": FixedClock(now or datetime(2026, 11, 21, 12, tzinfo=UTC)),
+        "leaderboards": Leaderboards(users, boards, friend_store, cursors, BoardCache(enabled=False)),
+        "friends": Friends(friend_store, boards, DEFAULT_CONFIG),
+        "runs": InMemoryRunStore(),
+        "dead_letters": InMemoryDeadLetters(),
+        "replay_worker": BatchWorker(FakeMaintenanceStore({}), DEFAULT_CONFIG),
+        "cursors": cursors,
+    }
+    return ApiDependencies(**{**values, **overrides})

@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.sessions import SessionFields
 from streak_core.services.sessions import accept_sessions
 from tests.unit.fakes import FakeLater, InMemoryUserStore
 
 
-def raw(day: int, sid: str | None = None) -> dict[str, str]:
-    return {
-        "id": sid or f"s{day}",
-        "start": f"2026-11-{day:02d}T09:00:00Z",
-        "end": f"2026-11-{day:02d}T10:00:00Z",
-        "timezone": "UTC",
-    }
+def raw(day: int, sid: str | None = None) -> SessionFields:
+    return SessionFields(
+        sid or f"s{day}", f"2026-11-{day:02d}T09:00:00Z", f"2026-11-{day:02d}T10:00:00Z", "UTC"
+    )
 
 
 def noon(day: int) -> datetime:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import flask
@@ -11,8 +11,10 @@ import pytest
 
 from functions.api import handle
 from streak_core.bootstrap import ApiDependencies
+from streak_core.domain.vocabulary import NotificationKind
+from streak_core.models import OutboxEntry
 from streak_core.services.rate_limit import RateLimiter
-from tests.unit.fakes import FakeVerifier, FixedClock, InMemoryUserStore
+from tests.unit.fakes import InMemoryUserStore, api_dependencies
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 SESSION = {"id": "s1", "start": "2026-11-21T09:00:00Z", "end": "2026-11-21T10:00:00Z", "timezone": "UTC"}
@@ -20,12 +22,7 @@ app = flask.Flask(__name__)
 
 
 def deps(**overrides: Any) -> ApiDependencies:
-    values: dict[str, Any] = {
-        "store": InMemoryUserStore(),
-        "verifier": FakeVerifier(),
-        "clock": FixedClock(NOW),
-    }
-    return ApiDependencies(**{**values, **overrides})
+    return api_dependencies(NOW, **overrides)
 
 
 def call(
@@ -139,15 +136,12 @@ def test_maintenance_runs_are_for_admins_only() -> None:
 
 
 def test_notifications_are_listed_newest_first_by_cursor_pages() -> None:
-    from datetime import timedelta
-
-    from streak_core.models import OutboxEntry
-
     store = InMemoryUserStore()
-    for n, kind in enumerate(["streak_broken", "milestone", "weekly_bonus"]):
+    kinds = [NotificationKind.STREAK_BROKEN, NotificationKind.MILESTONE, NotificationKind.WEEKLY_BONUS]
+    for n, kind in enumerate(kinds):
         entry = OutboxEntry("u1", kind, f"k{n}", {"n": n}, NOW + timedelta(minutes=n))
         store.outbox[entry.id] = entry
-    store.outbox["u2:milestone:x"] = OutboxEntry("u2", "milestone", "x", {}, NOW)
+    store.outbox["u2:milestone:x"] = OutboxEntry("u2", NotificationKind.MILESTONE, "x", {}, NOW)
     d = deps(store=store)
     first = call(d, "GET", "/v1/me/notifications?limit=2").get_json()
     assert [n["kind"] for n in first["notifications"]] == ["weekly_bonus", "milestone"]
@@ -212,7 +206,7 @@ def test_invalid_notification_settings_are_each_reported_and_nothing_changes() -
     response = call(d, "PATCH", "/v1/me/settings", json=bad)
     assert response.status_code == 422
     fields = {i["field"] for i in response.get_json()["error"]["details"]}
-    assert fields == {"locale", "notifications.quiet_hours", "notifications.reminder_hour"}
+    assert fields == {"locale", "notifications.quiet_hours.start", "notifications.reminder_hour"}
     assert call(d, "GET", "/v1/me/settings").get_json() == before
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.vocabulary import NotificationKind
 from streak_core.models import OutboxEntry
 from streak_core.services.maintenance import BatchWorker, RetryPolicy
 from tests.unit.fakes import FakeMaintenanceStore, RecordingQueue
@@ -26,8 +27,8 @@ def test_a_user_failing_every_time_is_tried_three_times_with_backoff_then_queued
     report = worker(store, queue, sleeps).run(list(store.due), NOW, run_id="r1")
     assert sorted(report.processed) == ["u00", "u01", "u03"]
     assert list(report.deferred) == ["u02"]
-    assert [t["uid"] for t in queue.tasks] == ["u02"]
-    assert queue.tasks[0]["run_id"] == "r1"
+    assert [t.uid for t in queue.tasks] == ["u02"]
+    assert queue.tasks[0].run_id == "r1"
     assert store.attempts["u02"] == 3 + 3  # the chunk commit (3 tries), then alone (3 tries)
     assert len(sleeps) == 4  # two waits per three tries, doubling, with jitter
     assert all(0.05 <= s <= 0.1 for s in sleeps[0::2])
@@ -65,7 +66,7 @@ def test_commits_are_grouped_by_their_number_of_writes() -> None:
     from streak_core.services.maintenance import commit_chunks
 
     users = FakeMaintenanceStore({}).load(["a", "b", "c", "d"])
-    entry = OutboxEntry("a", "weekly_bonus", "2026-W47", {}, NOW)
+    entry = OutboxEntry("a", NotificationKind.WEEKLY_BONUS, "2026-W47", {}, NOW)
     work = [(users[0], [entry, entry]), (users[1], []), (users[2], [entry]), (users[3], [])]
     sizes = [[u.uid for u, _ in chunk] for chunk in commit_chunks(work, max_writes=4)]
     assert sizes == [["a", "b"], ["c", "d"]]

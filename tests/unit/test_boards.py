@@ -13,22 +13,29 @@ from streak_core.domain.boards import (
     last_qualified_day,
     period_bounds,
     period_key,
+    period_of_key,
     scores_touched,
 )
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
-from streak_core.services.leaderboard import decode_cursor, encode_cursor, parse_request
-from streak_core.services.queries import InvalidRequest
+from streak_core.domain.vocabulary import Period
 
 
 def test_period_keys_follow_iso_weeks_and_calendar_months() -> None:
-    assert period_key("week", date(2026, 1, 1)) == "week-2026-W01"
-    assert period_key("week", date(2027, 1, 1)) == "week-2026-W53"  # a Friday in 2026's 53rd ISO week
-    assert period_key("month", date(2024, 2, 29)) == "month-2024-02"
-    assert period_key("all", date(2024, 2, 29)) == "all"
-    assert period_bounds("month", date(2024, 2, 10)) == (date(2024, 2, 1), date(2024, 2, 29))
-    with pytest.raises(ValueError, match="unknown period"):
-        period_key("year", date(2024, 1, 1))
+    assert period_key(Period.WEEK, date(2026, 1, 1)) == "week-2026-W01"
+    assert period_key(Period.WEEK, date(2027, 1, 1)) == "week-2026-W53"  # a Friday in 2026's 53rd ISO week
+    assert period_key(Period.MONTH, date(2024, 2, 29)) == "month-2024-02"
+    assert period_key(Period.ALL, date(2024, 2, 29)) == "all"
+    assert period_bounds(Period.MONTH, date(2024, 2, 10)) == (date(2024, 2, 1), date(2024, 2, 29))
+
+
+@pytest.mark.parametrize("period", list(Period))
+def test_a_board_key_names_its_period(period: Period) -> None:
+    assert period_of_key(period_key(period, date(2026, 11, 21))) is period
+
+
+def test_a_key_of_no_board_has_no_period() -> None:
+    assert period_of_key("year-2026") is None
 
 
 @settings(max_examples=150, deadline=None)
@@ -44,7 +51,8 @@ def test_period_scores_count_exactly_the_qualified_days_in_each_period(offsets: 
         if key == "all":
             assert score == len(unique)
             continue
-        period = key.split("-", 1)[0]
+        period = period_of_key(key)
+        assert period is not None
         assert score == sum(1 for d in unique if period_key(period, d) == key)
 
 
@@ -68,22 +76,4 @@ def test_order_is_score_then_longest_then_earliest_then_id() -> None:
         BoardEntry("e", 3, 1, t),
         BoardEntry("a", 9, 0, t + timedelta(days=9)),
     ]
-    assert [e.uid for e in sorted(entries, key=lambda e: e.order)] == ["a", "b", "c", "d", "e"]
-
-
-def test_cursors_round_trip_and_garbage_is_rejected() -> None:
-    entry = BoardEntry("u1", 5, 4, datetime(2026, 11, 1, 8, tzinfo=UTC))
-    cursor = decode_cursor(encode_cursor(entry, 17))
-    assert cursor is not None
-    assert (cursor.score, cursor.longest_streak, cursor.reached_at, cursor.uid, cursor.rank) == (
-        5, 4, entry.reached_at, "u1", 17
-    )  # fmt: skip
-    assert decode_cursor("bm9wZQ") is None
-    assert decode_cursor("%%%") is None
-
-
-def test_every_bad_parameter_is_reported_at_once() -> None:
-    with pytest.raises(InvalidRequest) as raised:
-        parse_request("decade", "galaxy", "500", "garbage")
-    assert [i.field for i in raised.value.issues] == ["period", "scope", "limit", "cursor"]
-    assert parse_request(None, None, None, None).limit == 20
+    assert [e.uid for e in sorted(entries, key=lambda e: e.position.order)] == ["a", "b", "c", "d", "e"]

@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
-from streak_core.models import NotificationPreferences, UserSettings
+from streak_core.domain.notifications import QuietHours
+from streak_core.domain.vocabulary import Channel, DeliveryStatus, Locale, NotificationKind
+from streak_core.models import NotificationPreferences, StoredNotification, UserSettings
 from streak_core.ports import Recipient
 from streak_core.services.dispatch import Dispatcher, announce, sweep
 from tests.unit.fakes import FakeEmail, FakeLater, FakePush
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)  # 13:00 in Paris
 ENTRY = "u1:milestone:7-2026-11-15"
+LUNCH = QuietHours(time(12, 30), time(14, 0))
 
 
 @dataclass
 class FakeOutbox:
     recipient_: Recipient
-    entries: dict[str, dict[str, object]] = field(default_factory=dict)
+    entries: dict[str, StoredNotification] = field(default_factory=dict)
+    details: dict[Channel, str | None] = field(default_factory=dict)
     pruned: list[str] = field(default_factory=list)
 
     leases: dict[str, datetime] = field(default_factory=dict)
     sweep_after: dict[str, datetime | None] = field(default_factory=dict)
 
-    def claim(self, entry_id: str, now: datetime, lease: timedelta) -> dict[str, object] | None:
+    def claim(self, entry_id: str, now: datetime, lease: timedelta) -> StoredNotification | None:
         if entry_id not in self.entries or self.leases.get(entry_id, now) > now:
             return None
         self.leases[entry_id] = now + lease
@@ -41,12 +45,20 @@ class FakeOutbox:
         return self.recipient_
 
     def record(
-        self, entry_id: str, channel: str, status: str, detail: str | None, attempts: int, now: datetime
+        self,
+        entry_id: str,
+        channel: Channel,
+        status: DeliveryStatus,
+        detail: str | None,
+        attempts: int,
+        now: datetime,
     ) -> None:
         entry = self.entries[entry_id]
-        entry.setdefault("channels", {})[channel] = status  # type: ignore[union-attr]
-        entry.setdefault("attempts_by_channel", {})[channel] = attempts  # type: ignore[union-attr]
-        entry.setdefault("details", {})[channel] = detail  # type: ignore[union-attr]
+        channels = {**entry.channels, channel: status}
+        self.entries[entry_id] = replace(
+            entry, channels=channels, attempts={**entry.attempts, channel: attempts}
+        )
+        self.details[channel] = detail
 
     def prune_tokens(self, uid: str, tokens: tuple[str, ...]) -> None:
         self.pruned.extend(tokens)
@@ -55,7 +67,7 @@ class FakeOutbox:
 def setup(settings: UserSettings | None = None, tokens: tuple[str, ...] = ("tok-1",), **push: object):
     recipient = Recipient("u1", settings or UserSettings(), "Europe/Paris", "ada@example.com", tokens)
     outbox = FakeOutbox(recipient)
-    outbox.entries[ENTRY] = {"uid": "u1", "kind": "milestone", "data": {"days": 7}, "channels": {}}
+    outbox.entries[ENTRY] = StoredNotification(ENTRY, "u1", NotificationKind.MILESTONE, {"days": 7}, NOW, {})
     fakes = (FakePush(**push), FakeEmail(), FakeLater())  # type: ignore[arg-type]
     return Dispatcher(outbox, *fakes), outbox, *fakes
 
@@ -74,14 +86,14 @@ def test_a_disabled_channel_or_kind_is_skipped_with_the_reason() -> None:
     no_email = UserSettings(notifications=NotificationPreferences(email=False))
     dispatcher, outbox, _push, _email, _ = setup(no_email)
     assert dispatcher.dispatch(ENTRY, NOW).statuses == {"push": "sent", "email": "skipped"}
-    assert outbox.entries[ENTRY]["details"]["email"] == "email is turned off"  # type: ignore[index]
-    kinds = tuple((k, k != "milestone") for k, _ in NotificationPreferences().kinds)
-    dispatcher, *_ = setup(UserSettings(notifications=NotificationPreferences(kinds=kinds)))
+    assert outbox.details[Channel.EMAIL] == "email is turned off"
+    muted = frozenset({NotificationKind.MILESTONE})
+    dispatcher, *_ = setup(UserSettings(notifications=NotificationPreferences(muted=muted)))
     assert dispatcher.dispatch(ENTRY, NOW).statuses == {"push": "skipped", "email": "skipped"}
 
 
 def test_quiet_hours_hold_the_message_until_they_end() -> None:
-    quiet = UserSettings(notifications=NotificationPreferences(quiet_hours=("12:30", "14:00")))
+    quiet = UserSettings(notifications=NotificationPreferences(quiet_hours=LUNCH))
     dispatcher, _outbox, push, email, later = setup(quiet)
     report = dispatcher.dispatch(ENTRY, NOW)
     assert report.statuses == {"push": "pending", "email": "pending"}
@@ -96,7 +108,7 @@ def test_a_push_failure_is_retried_then_sent() -> None:
     assert (first.statuses["push"], first.retry) == ("pending", True)
     second = dispatcher.dispatch(ENTRY, NOW)
     assert (second.statuses["push"], second.retry) == ("sent", False)
-    assert outbox.entries[ENTRY]["attempts_by_channel"]["push"] == 2  # type: ignore[index]
+    assert outbox.entries[ENTRY].attempts[Channel.PUSH] == 2
 
 
 def test_after_the_last_attempt_the_channel_is_failed_with_the_error() -> None:
@@ -104,7 +116,7 @@ def test_after_the_last_attempt_the_channel_is_failed_with_the_error() -> None:
     for _ in range(5):
         report = dispatcher.dispatch(ENTRY, NOW)
     assert (report.statuses["push"], report.retry) == ("failed", False)
-    assert outbox.entries[ENTRY]["details"]["push"] == "FCM answered 500"  # type: ignore[index]
+    assert outbox.details[Channel.PUSH] == "FCM answered 500"
 
 
 def test_unregistered_tokens_are_pruned() -> None:
@@ -116,7 +128,7 @@ def test_unregistered_tokens_are_pruned() -> None:
 
 
 def test_french_users_get_french_text() -> None:
-    dispatcher, _, push, _, _ = setup(replace(UserSettings(), locale="fr"))
+    dispatcher, _, push, _, _ = setup(replace(UserSettings(), locale=Locale.FR))
     dispatcher.dispatch(ENTRY, NOW)
     assert push.sent[0][1] == "7 jours de concentration !"
 
@@ -141,7 +153,7 @@ def test_a_settled_entry_leaves_the_sweep_and_an_unsettled_one_stays_in_it() -> 
 
 
 def test_a_held_entry_is_swept_only_after_its_release() -> None:
-    quiet = UserSettings(notifications=NotificationPreferences(quiet_hours=("12:30", "14:00")))
+    quiet = UserSettings(notifications=NotificationPreferences(quiet_hours=LUNCH))
     dispatcher, _outbox, push, _, _ = setup(quiet)
     dispatcher.dispatch(ENTRY, NOW)
     assert sweep(dispatcher, NOW + timedelta(minutes=10)).dispatched == 0

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.notifications import minutes_to_go, plan_reminder
 from streak_core.domain.streaks import StreakState
+from streak_core.domain.vocabulary import NotificationKind
 from streak_core.models import NotificationPreferences, OutboxEntry, StreakRecord, UserSettings
 from streak_core.ports import ReminderCandidate
 from streak_core.services.reminders import send_reminders
@@ -33,10 +34,10 @@ def test_the_reminder_hour_follows_dst() -> None:
 
 
 def test_minutes_to_go_round_up_and_stop_at_zero() -> None:
-    assert minutes_to_go(0, 1800) == 30
-    assert minutes_to_go(1741, 1800) == 1
-    assert minutes_to_go(1800, 1800) == 0
-    assert minutes_to_go(4000, 1800) == 0
+    assert minutes_to_go(0, DEFAULT_CONFIG) == 30
+    assert minutes_to_go(1741, DEFAULT_CONFIG) == 1
+    assert minutes_to_go(1800, DEFAULT_CONFIG) == 0
+    assert minutes_to_go(4000, DEFAULT_CONFIG) == 0
 
 
 @dataclass
@@ -99,9 +100,7 @@ def test_no_reminder_when_today_is_covered_or_there_is_no_live_streak() -> None:
 def test_no_reminder_outside_the_hour_or_when_reminders_are_off() -> None:
     store = FakeReminders()
     store.add("early", NOV)
-    off = NotificationPreferences(
-        kinds=tuple((k, k != "reminder") for k, _ in NotificationPreferences().kinds)
-    )
+    off = NotificationPreferences(muted=frozenset({NotificationKind.REMINDER}))
     store.add("off", NOV, UserSettings(timezone="UTC", notifications=off))
     send_reminders(store, FakeLater(), utc(21, 19, 59), DEFAULT_CONFIG)
     assert store.due_at["early"] == utc(21, 20)

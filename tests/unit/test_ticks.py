@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.vocabulary import RunStatus
+from streak_core.models import MaintenanceRun
 from streak_core.services.maintenance import BatchWorker
-from streak_core.services.ticks import BATCH_TOPIC, run_batch, run_tick
+from streak_core.services.ticks import run_batch, run_tick
 from tests.unit.fakes import FakeMaintenanceStore, InMemoryRunStore, RecordingPublisher
 
 NOW = datetime(2026, 11, 21, 0, 30, tzinfo=UTC)
@@ -22,10 +24,10 @@ def test_a_tick_publishes_one_message_per_page_of_due_users() -> None:
     runs, publisher = InMemoryRunStore(), RecordingPublisher()
     report = run_tick(runs, five_due_and_one_not(), publisher, "run-1", NOW, page_size=2, query_page_size=3)
     assert (report.users_due, report.batches) == (5, 3)
-    assert [m["uids"] for _, m in publisher.messages] == [["u0", "u1"], ["u2"], ["u3", "u4"]]
-    assert [m["batch"] for _, m in publisher.messages] == [0, 1, 2]
-    assert {topic for topic, _ in publisher.messages} == {BATCH_TOPIC}
-    assert runs.get("run-1")["status"] == "running"  # type: ignore[index]
+    assert [m.uids for m in publisher.messages] == [("u0", "u1"), ("u2",), ("u3", "u4")]
+    assert [m.batch for m in publisher.messages] == [0, 1, 2]
+    assert {(m.run_id, m.now) for m in publisher.messages} == {("run-1", NOW)}
+    assert run_of(runs, "run-1").status is RunStatus.RUNNING
 
 
 def test_a_tick_delivered_twice_fans_out_once() -> None:
@@ -39,18 +41,22 @@ def test_a_tick_delivered_twice_fans_out_once() -> None:
 def test_counters_are_exact_when_the_run_is_done_even_with_a_redelivered_batch() -> None:
     runs, publisher, store = InMemoryRunStore(), RecordingPublisher(), five_due_and_one_not()
     run_tick(runs, store, publisher, "run-1", NOW, page_size=2)
-    messages = [m for _, m in publisher.messages]
+    messages = list(publisher.messages)
     for message in [*messages, messages[0]]:  # Pub/Sub delivers at least once
-        worker = BatchWorker(store, DEFAULT_CONFIG)
-        run_batch(runs, worker, "run-1", message["batch"], message["uids"], NOW)  # type: ignore[arg-type]
-    run = runs.get("run-1")
-    assert run is not None
-    assert (run["status"], run["users_due"], run["users_processed"], run["users_failed"]) == ("done", 5, 5, 0)
-    assert run["finished_at"] == NOW
+        run_batch(runs, BatchWorker(store, DEFAULT_CONFIG), message)
+    run = run_of(runs, "run-1")
+    assert (run.status, run.users_due, run.users_processed, run.users_failed) == (RunStatus.DONE, 5, 5, 0)
+    assert run.finished_at == NOW
 
 
 def test_a_tick_with_nobody_due_is_done_at_once() -> None:
     runs = InMemoryRunStore()
     report = run_tick(runs, FakeMaintenanceStore({}), RecordingPublisher(), "quiet", NOW)
     assert report.batches == 0
-    assert runs.get("quiet")["status"] == "done"  # type: ignore[index]
+    assert run_of(runs, "quiet").status is RunStatus.DONE
+
+
+def run_of(runs: InMemoryRunStore, run_id: str) -> MaintenanceRun:
+    run = runs.get(run_id)
+    assert run is not None
+    return run

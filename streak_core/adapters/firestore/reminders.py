@@ -1,4 +1,4 @@
-"""Reminder bookkeeping on Firestore: who is due (`streaks.reminder_at`), today's focus, guarded writes."""
+"""Reminder bookkeeping: who is due (`streaks.reminder_at`), today's focus, guarded writes."""
 
 from __future__ import annotations
 
@@ -7,14 +7,10 @@ from datetime import date, datetime
 from google.api_core import exceptions as gexc
 from google.cloud.firestore_v1.base_query import FieldFilter
 
-from streak_core.adapters.firestore_store import (
-    LazyFirestore,
-    focus_seconds,
-    outbox_to_doc,
-    settings_from_doc,
-    streak_from_doc,
-    transient_errors_as_retryable,
-)
+from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.client import LazyFirestore, commit_guarded, store_errors
+from streak_core.adapters.firestore.documents import outbox_to_doc, settings_from_doc, streak_from_doc
+from streak_core.adapters.firestore.users import read_focus_seconds
 from streak_core.models import OutboxEntry, UserSettings
 from streak_core.ports import ReminderCandidate
 
@@ -33,16 +29,10 @@ class FirestoreReminderStore:
             .order_by("reminder_at")
             .limit(limit)
         )
-        with transient_errors_as_retryable():
+        with store_errors():
             streaks = list(query.stream())
-            users = (
-                {
-                    doc.id: doc
-                    for doc in client.get_all([client.collection("users").document(s.id) for s in streaks])
-                }
-                if streaks
-                else {}
-            )
+            refs = [paths.user(client, s.id) for s in streaks]
+            users = {doc.id: doc for doc in client.get_all(refs)} if refs else {}
         found: list[ReminderCandidate] = []
         for doc in streaks:
             user = users.get(doc.id)
@@ -53,7 +43,7 @@ class FirestoreReminderStore:
         return found
 
     def focus_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
-        return focus_seconds(self._client(), days)
+        return read_focus_seconds(self._client(), days)
 
     def commit_reminders(self, plans: list[Plan]) -> list[str]:
         """All in one commit when nobody raced us; otherwise user by user, leaving the raced ones due."""
@@ -70,19 +60,12 @@ class FirestoreReminderStore:
                 written.append(entry.id)
         return written
 
-    def _commit(self, plans: list[Plan]) -> type[Exception] | None:
+    def _commit(self, plans: list[Plan]) -> type[gexc.GoogleAPICallError] | None:
         client = self._client()
         batch = client.batch()
         for user, next_at, entry in plans:
             guard = client.write_option(last_update_time=user.version)
-            batch.update(
-                client.collection("streaks").document(user.uid), {"reminder_at": next_at}, option=guard
-            )
+            batch.update(paths.streak(client, user.uid), {"reminder_at": next_at}, option=guard)
             if entry is not None:
-                batch.create(client.collection("outbox").document(entry.id), outbox_to_doc(entry))
-        try:
-            with transient_errors_as_retryable():
-                batch.commit()
-        except (gexc.FailedPrecondition, gexc.Conflict, gexc.NotFound, gexc.AlreadyExists) as lost:
-            return type(lost)
-        return None
+                batch.create(paths.outbox(client).document(entry.id), outbox_to_doc(entry))
+        return commit_guarded(batch)

@@ -1,0 +1,97 @@
+"""What the platform sends our functions (Cloud Tasks, Cloud Scheduler, Pub/Sub) and what they answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
+
+from functions.schemas import Instant
+from streak_core.domain.ids import is_document_id, is_user_id
+from streak_core.domain.sessions import parse_instant
+from streak_core.domain.vocabulary import Channel, DeliveryStatus, RetryOutcome
+
+
+def _checked(rule: Callable[[str], bool], what: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not rule(value):
+            raise ValueError(f"is not {what}")
+        return value
+
+    return check
+
+
+def _instant(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("must be an RFC 3339 instant")
+    return parse_instant(value)
+
+
+DocumentId = Annotated[StrictStr, AfterValidator(_checked(is_document_id, "a document id"))]
+UserId = Annotated[StrictStr, AfterValidator(_checked(is_user_id, "a user id"))]
+InstantIn = Annotated[datetime, BeforeValidator(_instant)]
+
+
+class Payload(BaseModel):
+    """Fields we do not know are ignored: the platform may add its own."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- the notifications function (Cloud Tasks and Cloud Scheduler) --------------------------------------
+class DispatchIn(Payload):
+    entry_id: DocumentId
+    at: StrictStr | None = Field(default=None, description="Clock override (ALLOW_CLOCK_OVERRIDE=1 only)")
+
+
+class ClockIn(Payload):
+    now: StrictStr | None = Field(default=None, description="Clock override (ALLOW_CLOCK_OVERRIDE=1 only)")
+
+
+class DispatchOut(Answer):
+    entry_id: str
+    channels: dict[Channel, DeliveryStatus]
+    busy: bool
+    held_until: Instant | None = None
+
+
+class SweepOut(Answer):
+    dispatched: int
+    still_pending: int
+
+
+class RemindersOut(Answer):
+    considered: int
+    reminded: int
+    not_announced: int
+
+
+# --- maintenance (Pub/Sub and the retry queue) -----------------------------------------------------------
+class TickMessage(Payload):
+    run_id: DocumentId | None = None
+    now: StrictStr | None = None
+
+
+class BatchMessage(Payload):
+    run_id: DocumentId
+    batch: Annotated[StrictInt, Field(ge=0)]
+    uids: list[UserId]
+    now: InstantIn
+
+
+class RetryTaskIn(Payload):
+    uid: UserId
+    run_id: DocumentId | None = None
+    now: InstantIn
+    error: StrictStr | None = None
+
+
+class RetryOut(Answer):
+    outcome: RetryOutcome
+    attempt: int

@@ -1,0 +1,77 @@
+"""The Firestore client built on first use, the one transaction helper, and the one error translation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from google.api_core import exceptions as gexc
+from google.cloud import firestore
+
+from streak_core.adapters.lazy import Lazy
+from streak_core.errors import TransientStoreError
+
+T = TypeVar("T")
+
+# Failures after which nothing was committed and a retry may well succeed.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    gexc.ServiceUnavailable,
+    gexc.DeadlineExceeded,
+    gexc.Aborted,
+    gexc.InternalServerError,
+    gexc.TooManyRequests,
+    gexc.ResourceExhausted,
+    gexc.RetryError,
+)
+# A guarded write whose guard no longer holds: someone else wrote first, and nothing of ours was written.
+LOST_RACE: tuple[type[gexc.GoogleAPICallError], ...] = (
+    gexc.FailedPrecondition,
+    gexc.AlreadyExists,
+    gexc.Conflict,
+    gexc.NotFound,
+)
+
+
+class LazyFirestore(Lazy[Any]):
+    """The Firestore client of `project_id`, created on first use (tests pass their own `factory`)."""
+
+    def __init__(self, project_id: str | None, factory: Callable[[str | None], Any] | None = None) -> None:
+        make = factory or (lambda project: firestore.Client(project=project))
+        super().__init__(lambda: make(project_id))
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """Firestore's transient failures as the port's TransientStoreError; anything else passes through."""
+    try:
+        yield
+    except TRANSIENT_ERRORS as exc:
+        raise TransientStoreError(f"{type(exc).__name__}: {exc}") from exc
+    except ValueError as exc:
+        # A transaction that kept losing to contention ends in a ValueError raised from the last Aborted.
+        if isinstance(exc.__cause__, TRANSIENT_ERRORS):
+            raise TransientStoreError(f"contention: {exc}") from exc
+        raise
+
+
+def run_transaction(client: Any, body: Callable[[Any], T], max_attempts: int = 10) -> T:
+    """Run `body(transaction)` atomically, again on contention (so it must have no side effects)."""
+
+    @firestore.transactional
+    def attempt(transaction: Any) -> T:
+        return body(transaction)
+
+    with store_errors():
+        return attempt(client.transaction(max_attempts=max_attempts))  # type: ignore[no-any-return]
+
+
+def commit_guarded(batch: Any) -> type[gexc.GoogleAPICallError] | None:
+    """Commit a batch of guarded writes: None when it committed, else the kind of race that stopped it
+    (nothing was written)."""
+    try:
+        with store_errors():
+            batch.commit()
+    except LOST_RACE as lost:
+        return type(lost)
+    return None

@@ -1,0 +1,26 @@
+"""`dead_letters/{run_id}:{uid}`: users whose maintenance exhausted its retries."""
+
+from __future__ import annotations
+
+from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.client import LazyFirestore, store_errors
+from streak_core.adapters.firestore.documents import dead_letter_from_doc, dead_letter_to_doc
+from streak_core.models import DeadLetter
+
+
+class FirestoreDeadLetters:
+    def __init__(self, client: LazyFirestore) -> None:
+        self._client = client
+
+    def add(self, letter: DeadLetter) -> None:
+        with store_errors():
+            paths.dead_letters(self._client()).document(letter.id).set(dead_letter_to_doc(letter))
+
+    def list(self, limit: int) -> list[DeadLetter]:
+        query = paths.dead_letters(self._client()).order_by("failed_at").limit(limit)
+        with store_errors():
+            return [dead_letter_from_doc(doc.to_dict()) for doc in query.stream()]
+
+    def remove(self, letter_id: str) -> None:
+        with store_errors():
+            paths.dead_letters(self._client()).document(letter_id).delete()

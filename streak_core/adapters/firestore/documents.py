@@ -1,0 +1,308 @@
+"""Records to Firestore documents and back. Flat where Firestore needs it (it has no nested arrays);
+tolerant of fields older documents lack."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from google.cloud import firestore
+
+from streak_core.domain.boards import BoardEntry
+from streak_core.domain.days import DayState
+from streak_core.domain.notifications import QuietHours
+from streak_core.domain.sessions import Session, parse_instant
+from streak_core.domain.streaks import StreakState
+from streak_core.domain.vocabulary import (
+    Channel,
+    DeliveryStatus,
+    Locale,
+    NotificationKind,
+    RunStatus,
+    Visibility,
+)
+from streak_core.models import (
+    SWEEP_GRACE,
+    BoardRow,
+    BoardSnapshot,
+    DayRecord,
+    DeadLetter,
+    MaintenanceRun,
+    NotificationPreferences,
+    OutboxEntry,
+    StoredNotification,
+    StoredSession,
+    StreakRecord,
+    UserSettings,
+)
+
+Doc = dict[str, Any]
+W = TypeVar("W", bound=StrEnum)
+
+
+# --- sessions and days --------------------------------------------------------------------------------
+def session_to_doc(stored: StoredSession) -> Doc:
+    s = stored.session
+    return {
+        **s.canonical(),
+        "start_ms": s.start_ms,
+        "end_ms": s.end_ms,
+        "received_at": stored.received_at,
+        "days": [d.isoformat() for d in stored.days],
+    }
+
+
+def session_from_doc(data: Doc) -> StoredSession:
+    session = Session(data["id"], parse_instant(data["start"]), parse_instant(data["end"]), data["timezone"])
+    received = data.get("received_at")
+    return StoredSession(
+        session,
+        received if isinstance(received, datetime) else session.end,
+        tuple(date.fromisoformat(d) for d in data.get("days", [])),
+    )
+
+
+def day_to_doc(record: DayRecord) -> Doc:
+    state = record.state
+    return {
+        "date": state.day.isoformat(),
+        "intervals": [t for interval in state.intervals for t in interval],
+        "focus_ms": state.focus_ms,
+        "seconds": state.seconds,
+        "pieces": {sid: [a, b] for sid, (a, b) in record.pieces.items()},
+        "updated_at": firestore.SERVER_TIMESTAMP,
+    }
+
+
+def day_from_doc(data: Doc) -> DayRecord:
+    flat = [int(t) for t in data.get("intervals", [])]
+    intervals = list(zip(flat[::2], flat[1::2], strict=True))
+    state = DayState(date.fromisoformat(data["date"]), intervals, int(data.get("focus_ms", 0)))
+    pieces = {sid: (int(p[0]), int(p[1])) for sid, p in (data.get("pieces") or {}).items()}
+    return DayRecord(state, pieces)
+
+
+# --- the streak read model ---------------------------------------------------------------------------
+def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
+    return {
+        "uid": uid,
+        **record.state.to_dict(),
+        "latest_session_end_ms": record.latest_session_end_ms,
+        "latest_session_timezone": record.latest_session_timezone,
+        "weekly_bonus_weeks": list(record.weekly_bonus_weeks),
+        "maintenance_due_at": record.maintenance_due_at,
+        "last_maintained_date": record.last_maintained_date.isoformat()
+        if record.last_maintained_date
+        else None,
+        "timezone_setting": record.timezone_setting,
+        "reminder_at": record.reminder_at,
+        # Derived, so that boards and friend lists can project one small field instead of every run.
+        "last_run": _last_run(record.state),
+        "updated_at": firestore.SERVER_TIMESTAMP,
+    }
+
+
+def _last_run(state: StreakState) -> Doc | None:
+    if not state.starts:
+        return None
+    start, end = date.fromordinal(state.starts[-1]), date.fromordinal(state.ends[-1])
+    return {"start": start.isoformat(), "end": end.isoformat(), "length": state.lengths[-1]}
+
+
+def streak_from_doc(data: Doc) -> StreakRecord:
+    maintained = data.get("last_maintained_date")
+    return StreakRecord(
+        state=StreakState.from_dict(data),
+        latest_session_end_ms=int(data.get("latest_session_end_ms") or 0),
+        latest_session_timezone=data.get("latest_session_timezone"),
+        weekly_bonus_weeks=list(data.get("weekly_bonus_weeks") or []),
+        maintenance_due_at=data.get("maintenance_due_at"),
+        last_maintained_date=date.fromisoformat(maintained) if maintained else None,
+        timezone_setting=data.get("timezone_setting"),
+        reminder_at=data.get("reminder_at"),
+    )
+
+
+# --- settings ------------------------------------------------------------------------------------------
+def settings_to_doc(settings: UserSettings) -> Doc:
+    prefs = settings.notifications
+    quiet = prefs.quiet_hours
+    return {
+        "timezone": settings.timezone,
+        "display_name": settings.display_name,
+        "leaderboard_visibility": settings.leaderboard_visibility.value,
+        "notifications": {
+            "push": prefs.push,
+            "email": prefs.email,
+            "kinds": {kind.value: on for kind, on in prefs.kinds.items()},
+            "quiet_hours": {"start": f"{quiet.start:%H:%M}", "end": f"{quiet.end:%H:%M}"} if quiet else None,
+            "reminder_hour": prefs.reminder_hour,
+        },
+        "locale": settings.locale.value,
+    }
+
+
+def settings_from_doc(data: Doc) -> UserSettings:
+    defaults = UserSettings()
+    prefs = data.get("notifications") or {}
+    kinds = prefs.get("kinds") or {}
+    quiet = prefs.get("quiet_hours")
+    return UserSettings(
+        timezone=data.get("timezone"),
+        display_name=data.get("display_name"),
+        leaderboard_visibility=_word(
+            Visibility, data.get("leaderboard_visibility"), defaults.leaderboard_visibility
+        ),
+        notifications=NotificationPreferences(
+            push=bool(prefs.get("push", True)),
+            email=bool(prefs.get("email", True)),
+            muted=frozenset(kind for kind in NotificationKind if kinds.get(kind.value) is False),
+            quiet_hours=(
+                QuietHours(time.fromisoformat(quiet["start"]), time.fromisoformat(quiet["end"]))
+                if quiet
+                else None
+            ),
+            reminder_hour=int(prefs.get("reminder_hour", defaults.notifications.reminder_hour)),
+        ),
+        locale=_word(Locale, data.get("locale"), defaults.locale),
+    )
+
+
+def _word(vocabulary: type[W], stored: object, default: W) -> W:
+    """The stored word, or the default for one this version does not know."""
+    try:
+        return vocabulary(stored) if isinstance(stored, str) else default
+    except ValueError:
+        return default
+
+
+# --- boards ----------------------------------------------------------------------------------------------
+def board_entry_to_doc(entry: BoardEntry) -> Doc:
+    return {
+        "uid": entry.uid,
+        "score": entry.score,
+        "longest_streak": entry.longest_streak,
+        "reached_at": entry.reached_at,
+        "visibility": entry.visibility.value,
+        "display_name": entry.display_name,
+    }
+
+
+def board_entry_from_doc(data: Doc) -> BoardEntry:
+    return BoardEntry(
+        uid=str(data["uid"]),
+        score=int(data["score"]),
+        longest_streak=int(data.get("longest_streak") or 0),
+        reached_at=data["reached_at"],
+        visibility=_word(Visibility, data.get("visibility"), Visibility.FRIENDS),
+        display_name=data.get("display_name"),
+    )
+
+
+def snapshot_to_doc(snapshot: BoardSnapshot) -> Doc:
+    rows = [
+        {
+            **board_entry_to_doc(row.entry),
+            "rank": row.rank,
+            "current_streak": row.current_streak,
+            "shown_longest_streak": row.longest_streak,
+        }
+        for row in snapshot.rows
+    ]
+    return {"built_at": snapshot.built_at, "rows": rows}
+
+
+def snapshot_from_doc(data: Doc) -> BoardSnapshot:
+    rows = tuple(
+        BoardRow(
+            rank=int(row["rank"]),
+            entry=board_entry_from_doc(row),
+            current_streak=int(row["current_streak"]),
+            longest_streak=int(row["shown_longest_streak"]),
+        )
+        for row in data.get("rows") or []
+    )
+    return BoardSnapshot(data["built_at"], rows)
+
+
+# --- the outbox ------------------------------------------------------------------------------------------
+def outbox_to_doc(entry: OutboxEntry) -> Doc:
+    return {
+        "uid": entry.uid,
+        "kind": entry.kind.value,
+        "key": entry.key,
+        "data": dict(entry.data),
+        "created_at": entry.created_at,
+        "channels": {channel.value: DeliveryStatus.PENDING.value for channel in Channel},
+        "attempts": 0,
+        # Only unsettled entries carry it, so the sweep's range query finds exactly those.
+        "sweep_after": entry.created_at + SWEEP_GRACE,
+    }
+
+
+def notification_from_doc(entry_id: str, data: Doc) -> StoredNotification:
+    channels = data.get("channels") or {}
+    attempts = data.get("attempts_by_channel") or {}
+    return StoredNotification(
+        id=entry_id,
+        uid=str(data["uid"]),
+        kind=NotificationKind(data["kind"]),
+        data=dict(data.get("data") or {}),
+        created_at=data["created_at"],
+        channels={c: DeliveryStatus(channels[c.value]) for c in Channel if c.value in channels},
+        attempts={c: int(attempts[c.value]) for c in Channel if c.value in attempts},
+    )
+
+
+# --- maintenance runs and dead letters -------------------------------------------------------------------
+def run_to_doc(run: MaintenanceRun) -> Doc:
+    return {
+        "run_id": run.run_id,
+        "status": run.status.value,
+        "users_due": run.users_due,
+        "users_processed": run.users_processed,
+        "users_failed": run.users_failed,
+        "batches": run.batches,
+        "batches_done": run.batches_done,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+    }
+
+
+def run_from_doc(data: Doc) -> MaintenanceRun:
+    return MaintenanceRun(
+        run_id=str(data["run_id"]),
+        status=RunStatus(data["status"]),
+        users_due=int(data["users_due"]),
+        users_processed=int(data["users_processed"]),
+        users_failed=int(data["users_failed"]),
+        batches=None if data.get("batches") is None else int(data["batches"]),
+        batches_done=int(data.get("batches_done") or 0),
+        started_at=data["started_at"],
+        finished_at=data.get("finished_at"),
+    )
+
+
+def dead_letter_to_doc(letter: DeadLetter) -> Doc:
+    return {
+        "id": letter.id,
+        "uid": letter.uid,
+        "run_id": letter.run_id,
+        "now": letter.now,
+        "error": letter.error,
+        "attempts": letter.attempts,
+        "failed_at": letter.failed_at,
+    }
+
+
+def dead_letter_from_doc(data: Doc) -> DeadLetter:
+    return DeadLetter(
+        id=str(data["id"]),
+        uid=str(data["uid"]),
+        run_id=data.get("run_id"),
+        now=data["now"],
+        error=str(data.get("error") or ""),
+        attempts=int(data.get("attempts") or 0),
+        failed_at=data["failed_at"],
+    )

@@ -1,0 +1,87 @@
+"""Due users for nightly maintenance: a range query on `maintenance_due_at`, guarded batched writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.client import (
+    LazyFirestore,
+    commit_guarded,
+    run_transaction,
+    store_errors,
+)
+from streak_core.adapters.firestore.documents import Doc, outbox_to_doc, streak_from_doc, streak_to_doc
+from streak_core.adapters.firestore.outbox import create_missing_outbox
+from streak_core.models import DueUser, OutboxEntry, UserSettings
+
+
+class FirestoreMaintenanceStore:
+    """Due users by a single-field range query on `maintenance_due_at`, paged with a cursor."""
+
+    def __init__(self, client: LazyFirestore) -> None:
+        self._client = client
+
+    def due_pages(self, now: datetime, page_size: int) -> Iterator[list[str]]:
+        """Ids only: the projection reads just the due instant, which the cursor needs."""
+        query = (
+            self._client()
+            .collection("streaks")
+            .where(filter=FieldFilter("maintenance_due_at", "<=", now))
+            .order_by("maintenance_due_at")
+            .select(["maintenance_due_at"])
+            .limit(page_size)
+        )
+        cursor = None
+        while True:
+            page_query = query.start_after(cursor) if cursor is not None else query
+            with store_errors():
+                docs = list(page_query.stream())
+            if not docs:  # only an empty page ends it: a page may come back short while users change
+                return
+            yield [doc.id for doc in docs]
+            cursor = docs[-1]
+
+    def load(self, uids: list[str]) -> list[DueUser]:
+        """One batched read of the streak documents (they carry the timezone setting too)."""
+        client = self._client()
+        refs = [paths.streak(client, uid) for uid in uids]
+        with store_errors():
+            docs = [doc for doc in client.get_all(refs) if doc.exists]
+        return [_due_user(doc.id, doc.to_dict(), doc.update_time) for doc in docs]
+
+    def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:
+        return self.commit_all_if_unchanged([(user, outbox)])
+
+    def commit_all_if_unchanged(self, items: list[tuple[DueUser, list[OutboxEntry]]]) -> bool:
+        client = self._client()
+        batch = client.batch()
+        for user, outbox in items:
+            guard = client.write_option(last_update_time=user.version)
+            batch.update(paths.streak(client, user.uid), streak_to_doc(user.uid, user.streak), option=guard)
+            for entry in outbox:
+                batch.create(paths.outbox(client).document(entry.id), outbox_to_doc(entry))
+        return commit_guarded(batch) is None
+
+    def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None:
+        client = self._client()
+        streak_ref = paths.streak(client, uid)
+
+        def body(transaction: Any) -> None:
+            snapshot = streak_ref.get(transaction=transaction)
+            if not snapshot.exists:
+                return
+            fresh = _due_user(uid, snapshot.to_dict(), None)
+            create_missing_outbox(client, transaction, maintain(fresh))
+            transaction.set(streak_ref, streak_to_doc(uid, fresh.streak))
+
+        run_transaction(client, body)
+
+
+def _due_user(uid: str, data: Doc, version: object) -> DueUser:
+    record = streak_from_doc(data)
+    return DueUser(uid, UserSettings(timezone=record.timezone_setting), record, version)

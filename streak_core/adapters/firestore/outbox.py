@@ -1,0 +1,114 @@
+"""`outbox/{id}`: notification entries with a status per channel, and who each one goes to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
+from streak_core.adapters.firestore.documents import (
+    notification_from_doc,
+    outbox_to_doc,
+    settings_from_doc,
+    streak_from_doc,
+)
+from streak_core.domain.vocabulary import Channel, DeliveryStatus
+from streak_core.models import OutboxEntry, StoredNotification, StreakRecord, UserSettings, user_timezone
+from streak_core.ports import Recipient
+
+
+def create_missing_outbox(client: Any, transaction: Any, entries: Iterable[OutboxEntry]) -> None:
+    """Create the entries that do not exist yet; existing ones keep their delivery status.
+
+    It reads, so call it before the transaction's first write.
+    """
+    wanted = list(entries)
+    refs = [paths.outbox(client).document(entry.id) for entry in wanted]
+    existing = {doc.id for doc in transaction.get_all(refs) if doc.exists} if refs else set()
+    for entry, ref in zip(wanted, refs, strict=True):
+        if entry.id not in existing:
+            transaction.create(ref, outbox_to_doc(entry))
+
+
+class FirestoreOutboxStore:
+    """The dispatcher's port: claims with a lease, per-channel records, the sweep's query, recipients."""
+
+    def __init__(self, client: LazyFirestore, email_of: Callable[[str], str | None]) -> None:
+        self._client = client
+        self._email_of = email_of  # the Auth user record's address, in production
+
+    def recipient(self, uid: str) -> Recipient:
+        client = self._client()
+        user_ref = paths.user(client, uid)
+        with store_errors():
+            docs = {d.reference.parent.id: d for d in client.get_all([user_ref, paths.streak(client, uid)])}
+            tokens = tuple(str(d.get("token")) for d in user_ref.collection("devices").stream())
+        user_doc, streak_doc = docs.get("users"), docs.get("streaks")
+        settings = settings_from_doc(user_doc.to_dict()) if user_doc and user_doc.exists else UserSettings()
+        streak = streak_from_doc(streak_doc.to_dict()) if streak_doc and streak_doc.exists else StreakRecord()
+        return Recipient(uid, settings, user_timezone(settings, streak), self._email_of(uid), tokens)
+
+    def claim(self, entry_id: str, now: datetime, lease: timedelta) -> StoredNotification | None:
+        client = self._client()
+        ref = paths.outbox(client).document(entry_id)
+
+        def body(transaction: Any) -> StoredNotification | None:
+            doc = ref.get(transaction=transaction)
+            if not doc.exists:
+                return None
+            data = doc.to_dict()
+            held = data.get("lease_until")
+            if held is not None and held > now:
+                return None
+            transaction.update(ref, {"lease_until": now + lease})
+            return notification_from_doc(doc.id, data)
+
+        return run_transaction(client, body, max_attempts=5)
+
+    def release(self, entry_id: str, sweep_after: datetime | None) -> None:
+        update = {
+            "lease_until": firestore.DELETE_FIELD,
+            "sweep_after": sweep_after if sweep_after is not None else firestore.DELETE_FIELD,
+        }
+        with store_errors():
+            paths.outbox(self._client()).document(entry_id).update(update)
+
+    def due_for_sweep(self, now: datetime, limit: int) -> list[str]:
+        query = (
+            paths.outbox(self._client())
+            .where(filter=FieldFilter("sweep_after", "<=", now))
+            .order_by("sweep_after")
+            .limit(limit)
+        )
+        with store_errors():
+            return [doc.id for doc in query.select([]).stream()]
+
+    def record(
+        self,
+        entry_id: str,
+        channel: Channel,
+        status: DeliveryStatus,
+        detail: str | None,
+        attempts: int,
+        now: datetime,
+    ) -> None:
+        update = {
+            f"channels.{channel}": status.value,
+            f"attempts_by_channel.{channel}": attempts,
+            f"details.{channel}": detail,
+            f"at_by_channel.{channel}": now,
+            "updated_at": firestore.SERVER_TIMESTAMP,
+        }
+        with store_errors():
+            paths.outbox(self._client()).document(entry_id).update(update)
+
+    def prune_tokens(self, uid: str, tokens: tuple[str, ...]) -> None:
+        client = self._client()
+        with store_errors():
+            for token in tokens:
+                paths.device(client, uid, token).delete()

@@ -1,0 +1,51 @@
+"""Where each kind of document lives: the collection names in one place."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+
+def user(client: Any, uid: str) -> Any:
+    return client.collection("users").document(uid)
+
+
+def streak(client: Any, uid: str) -> Any:
+    return client.collection("streaks").document(uid)
+
+
+def day(client: Any, uid: str, iso_date: str) -> Any:
+    return user(client, uid).collection("days").document(iso_date)
+
+
+def session(client: Any, uid: str, session_id: str) -> Any:
+    return user(client, uid).collection("sessions").document(session_id)
+
+
+def device(client: Any, uid: str, token: str) -> Any:
+    """FCM tokens are long and not meant as document ids: the id is a digest, the token a field."""
+    return user(client, uid).collection("devices").document(hashlib.sha256(token.encode()).hexdigest())
+
+
+def outbox(client: Any) -> Any:
+    return client.collection("outbox")
+
+
+def board_entries(client: Any, key: str) -> Any:
+    return client.collection("boards").document(key).collection("entries")
+
+
+def board_entry(client: Any, key: str, uid: str) -> Any:
+    return board_entries(client, key).document(uid)
+
+
+def board_snapshot(client: Any, key: str) -> Any:
+    return client.collection("board_snapshots").document(key)
+
+
+def maintenance_run(client: Any, run_id: str) -> Any:
+    return client.collection("maintenance_runs").document(run_id)
+
+
+def dead_letters(client: Any) -> Any:
+    return client.collection("dead_letters")

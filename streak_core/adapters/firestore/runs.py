@@ -1,0 +1,63 @@
+"""`maintenance_runs/{run_id}`, with a `batches/{index}` marker so each batch is counted once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
+from streak_core.adapters.firestore.documents import run_from_doc, run_to_doc
+from streak_core.models import MaintenanceRun
+
+ATTEMPTS = 5  # runs are written by one tick and a few hundred batches: contention stays low
+
+
+class FirestoreRunStore:
+    def __init__(self, client: LazyFirestore) -> None:
+        self._client = client
+
+    def start(self, run_id: str, now: datetime) -> bool:
+        client = self._client()
+        ref = paths.maintenance_run(client, run_id)
+
+        def body(transaction: Any) -> bool:
+            existing = ref.get(transaction=transaction)
+            if existing.exists and existing.get("batches") is not None:
+                return False
+            if not existing.exists:
+                transaction.set(ref, run_to_doc(MaintenanceRun.started(run_id, now)))
+            return True
+
+        return run_transaction(client, body, ATTEMPTS)
+
+    def fanned_out(self, run_id: str, users_due: int, batches: int, now: datetime) -> None:
+        client = self._client()
+        ref = paths.maintenance_run(client, run_id)
+
+        def body(transaction: Any) -> None:
+            run = run_from_doc(ref.get(transaction=transaction).to_dict())
+            transaction.set(ref, run_to_doc(run.fanned_out(users_due, batches, now)))
+
+        run_transaction(client, body, ATTEMPTS)
+
+    def record_batch(self, run_id: str, index: int, processed: int, failed: int, now: datetime) -> bool:
+        client = self._client()
+        ref = paths.maintenance_run(client, run_id)
+        marker = ref.collection("batches").document(str(index))
+
+        def body(transaction: Any) -> bool:
+            run_doc, marker_doc = ref.get(transaction=transaction), marker.get(transaction=transaction)
+            if marker_doc.exists or not run_doc.exists:
+                return False
+            run = run_from_doc(run_doc.to_dict()).with_batch(processed, failed, now)
+            transaction.create(marker, {"processed": processed, "failed": failed, "at": now})
+            transaction.set(ref, run_to_doc(run))
+            return True
+
+        return run_transaction(client, body, ATTEMPTS)
+
+    def get(self, run_id: str) -> MaintenanceRun | None:
+        with store_errors():
+            doc = paths.maintenance_run(self._client(), run_id).get()
+        return run_from_doc(doc.to_dict()) if doc.exists else None

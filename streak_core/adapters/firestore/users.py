@@ -1,0 +1,204 @@
+"""A user's own documents: settings, the session log, days, the streak, devices and notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
+from streak_core.adapters.firestore.documents import (
+    board_entry_to_doc,
+    day_from_doc,
+    day_to_doc,
+    notification_from_doc,
+    session_from_doc,
+    session_to_doc,
+    settings_from_doc,
+    settings_to_doc,
+    streak_from_doc,
+    streak_to_doc,
+)
+from streak_core.adapters.firestore.outbox import create_missing_outbox
+from streak_core.domain.boards import BoardEntry, last_qualified_day, period_key
+from streak_core.domain.streaks import StreakState
+from streak_core.domain.vocabulary import Period, Platform
+from streak_core.models import (
+    DayRecord,
+    OutboxEntry,
+    StoredNotification,
+    StoredSession,
+    StreakRecord,
+    UserSettings,
+    UserSnapshot,
+)
+from streak_core.ports import NotificationPosition, UserTransaction
+
+T = TypeVar("T")
+
+
+class FirestoreUserStore:
+    """`users/{uid}`, `users/{uid}/sessions/{id}`, `users/{uid}/days/{date}` and `streaks/{uid}`."""
+
+    def __init__(self, client: LazyFirestore, max_attempts: int = 10) -> None:
+        self._client = client
+        self._max_attempts = max_attempts
+
+    def _refs(self, uid: str, session_ids: Iterable[str], days: Iterable[date]) -> list[Any]:
+        client = self._client()
+        refs = [paths.user(client, uid), paths.streak(client, uid)]
+        refs += [paths.session(client, uid, sid) for sid in sorted(set(session_ids))]
+        refs += [paths.day(client, uid, d.isoformat()) for d in sorted(set(days))]
+        return refs
+
+    def run_in_transaction(self, uid: str, body: Callable[[UserTransaction], T]) -> T:
+        client = self._client()
+        return run_transaction(
+            client, lambda tx: body(_Transaction(self, client, tx, uid)), self._max_attempts
+        )
+
+    def snapshot(self, uid: str, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot:
+        with store_errors():
+            docs = list(self._client().get_all(self._refs(uid, session_ids, days)))
+        return _to_snapshot(docs)
+
+    def days_between(self, uid: str, first: date, last: date) -> dict[date, DayRecord]:
+        query = (
+            paths.user(self._client(), uid)
+            .collection("days")
+            .where(filter=FieldFilter("date", ">=", first.isoformat()))
+            .where(filter=FieldFilter("date", "<=", last.isoformat()))
+        )
+        with store_errors():
+            records = [day_from_doc(doc.to_dict()) for doc in query.stream()]
+        return {r.day: r for r in records}
+
+    def save_settings(self, uid: str, settings: UserSettings, now: datetime) -> None:
+        """The settings, their copy on the streak and on the current board entries change together."""
+        client = self._client()
+        streak_ref = paths.streak(client, uid)
+
+        def body(transaction: Any) -> None:
+            streak_doc = streak_ref.get(transaction=transaction)
+            standings = _current_standings(client, transaction, uid, streak_doc)
+            transaction.set(paths.user(client, uid), settings_to_doc(settings), merge=True)
+            if streak_doc.exists:
+                # The reminder hour or zone may have moved: the next reminder tick works it out afresh.
+                transaction.update(streak_ref, {"timezone_setting": settings.timezone, "reminder_at": now})
+            shown = {
+                "visibility": settings.leaderboard_visibility.value,
+                "display_name": settings.display_name,
+            }
+            for ref in standings:
+                transaction.update(ref, shown)
+
+        run_transaction(client, body, self._max_attempts)
+
+    def add_device(self, uid: str, token: str, platform: Platform, now: datetime) -> bool:
+        ref = paths.device(self._client(), uid, token)
+
+        def body(transaction: Any) -> bool:
+            existing = ref.get(transaction=transaction)
+            data: dict[str, Any] = {"token": token, "platform": platform.value, "last_seen_at": now}
+            if not existing.exists:
+                data["registered_at"] = now
+            transaction.set(ref, data, merge=True)
+            return not existing.exists
+
+        return run_transaction(self._client(), body, self._max_attempts)
+
+    def remove_device(self, uid: str, token: str) -> None:
+        with store_errors():
+            paths.device(self._client(), uid, token).delete()
+
+    def notifications(
+        self, uid: str, limit: int, after: NotificationPosition | None
+    ) -> list[StoredNotification]:
+        outbox = paths.outbox(self._client())
+        query = (
+            outbox.where(filter=FieldFilter("uid", "==", uid))
+            .order_by("created_at", direction=firestore.Query.DESCENDING)
+            .order_by("__name__", direction=firestore.Query.DESCENDING)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.start_after(
+                {"created_at": after.created_at, "__name__": outbox.document(after.entry_id)}
+            )
+        with store_errors():
+            return [notification_from_doc(doc.id, doc.to_dict()) for doc in query.stream()]
+
+
+def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
+    settings, streak = UserSettings(), StreakRecord()
+    days: dict[date, DayRecord] = {}
+    sessions: dict[str, StoredSession] = {}
+    for doc in docs:
+        if not doc.exists:
+            continue
+        data = doc.to_dict()
+        kind = doc.reference.parent.id
+        if kind == "users":
+            settings = settings_from_doc(data)
+        elif kind == "streaks":
+            streak = streak_from_doc(data)
+        elif kind == "days":
+            record = day_from_doc(data)
+            days[record.day] = record
+        elif kind == "sessions":
+            stored = session_from_doc(data)
+            sessions[stored.session.id] = stored
+    return UserSnapshot(settings, streak, days, sessions)
+
+
+class _Transaction:
+    def __init__(self, store: FirestoreUserStore, client: Any, transaction: Any, uid: str) -> None:
+        self._store, self._client, self._tx, self._uid = store, client, transaction, uid
+
+    def read(self, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot:
+        return _to_snapshot(self._tx.get_all(self._store._refs(self._uid, session_ids, days)))
+
+    def write(
+        self,
+        sessions: Iterable[StoredSession],
+        days: Iterable[DayRecord],
+        streak: StreakRecord,
+        outbox: Iterable[OutboxEntry] = (),
+        boards: Iterable[tuple[str, BoardEntry]] = (),
+    ) -> None:
+        create_missing_outbox(self._client, self._tx, outbox)
+        for key, entry in boards:
+            self._tx.set(paths.board_entry(self._client, key, self._uid), board_entry_to_doc(entry))
+        for stored in sessions:
+            ref = paths.session(self._client, self._uid, stored.session.id)
+            self._tx.create(ref, session_to_doc(stored))
+        for record in days:
+            self._tx.set(paths.day(self._client, self._uid, record.day.isoformat()), day_to_doc(record))
+        self._tx.set(paths.streak(self._client, self._uid), streak_to_doc(self._uid, streak))
+
+
+def _current_standings(client: Any, transaction: Any, uid: str, streak_doc: Any) -> list[Any]:
+    """The board entries that can still be on a current board: all-time, and the week and month of the
+    latest qualified day (older periods are over). Read in the transaction, before its writes."""
+    if not streak_doc.exists:
+        return []
+    last = last_qualified_day(StreakState.from_dict(streak_doc.to_dict()))
+    keys = [period_key(Period.ALL, date.min)]
+    if last:
+        keys += [period_key(p, last) for p in (Period.WEEK, Period.MONTH)]
+    refs = [paths.board_entry(client, key, uid) for key in keys]
+    return [doc.reference for doc in transaction.get_all(refs) if doc.exists]
+
+
+def read_focus_seconds(client: Any, days: Iterable[tuple[str, date]]) -> dict[tuple[str, date], int]:
+    """Focus on each (user, local date), in one batched read; days with no document are left out."""
+    refs = {paths.day(client, uid, day.isoformat()): (uid, day) for uid, day in days}
+    if not refs:
+        return {}
+    with store_errors():
+        docs = list(client.get_all(list(refs)))
+    return {refs[doc.reference]: day_from_doc(doc.to_dict()).state.seconds for doc in docs if doc.exists}

@@ -1,0 +1,31 @@
+"""Which identifiers can exist: an id that can never name a stored thing is refused before any read."""
+
+from __future__ import annotations
+
+import re
+
+MAX_ID_BYTES = 1500  # Firestore's limit on a document id
+MAX_USER_ID_CHARS = 128  # Firebase Auth's limit on a uid
+SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
+_RESERVED = re.compile(r"__.*__", re.DOTALL)  # Firestore keeps ids of this form for itself
+
+
+def is_document_id(value: str) -> bool:
+    """True when `value` can be a Firestore document id: 1 to 1,500 bytes of UTF-8, no '/', not '.' or
+    '..', not of the reserved form `__x__`."""
+    if not value or "/" in value or value in (".", "..") or _RESERVED.fullmatch(value):
+        return False
+    try:
+        return len(value.encode("utf-8")) <= MAX_ID_BYTES
+    except UnicodeEncodeError:  # a lone surrogate: not text any store can hold
+        return False
+
+
+def is_user_id(value: str) -> bool:
+    """A uid Firebase Auth could have issued that is also a document id."""
+    return len(value) <= MAX_USER_ID_CHARS and is_document_id(value)
+
+
+def is_session_id(value: str) -> bool:
+    """A client-chosen session id (DESIGN.md): 1-128 of [A-Za-z0-9_-], and storable."""
+    return bool(SESSION_ID_PATTERN.fullmatch(value)) and is_document_id(value)

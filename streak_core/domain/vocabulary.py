@@ -1,0 +1,93 @@
+"""The words of the system, one StrEnum per concept: the only place a kind, status or choice is spelled."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class NotificationKind(StrEnum):
+    """Everything the backend tells a user about; each one has texts and can be switched off."""
+
+    MILESTONE = "milestone"
+    STREAK_BROKEN = "streak_broken"
+    FREEZE_APPLIED = "freeze_applied"
+    FREEZE_EARNED = "freeze_earned"
+    WEEKLY_BONUS = "weekly_bonus"
+    STREAK_RESTORED = "streak_restored"
+    REMINDER = "reminder"
+
+
+class Channel(StrEnum):
+    PUSH = "push"
+    EMAIL = "email"
+
+
+class DeliveryStatus(StrEnum):
+    """Where one channel of one notification stands; all but `pending` are final."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+    @property
+    def settled(self) -> bool:
+        return self is not DeliveryStatus.PENDING
+
+
+class Visibility(StrEnum):
+    """Who sees a user on leaderboards: everyone, friends only, or nobody."""
+
+    PUBLIC = "public"
+    FRIENDS = "friends"
+    HIDDEN = "hidden"
+
+
+class Period(StrEnum):
+    ALL = "all"
+    WEEK = "week"
+    MONTH = "month"
+
+
+class Scope(StrEnum):
+    GLOBAL = "global"
+    FRIENDS = "friends"
+
+
+class Locale(StrEnum):
+    EN = "en"
+    FR = "fr"
+
+
+class Platform(StrEnum):
+    IOS = "ios"
+    ANDROID = "android"
+    WEB = "web"
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class SessionStatus(StrEnum):
+    """The fate of one submitted session."""
+
+    CREATED = "created"
+    DUPLICATE = "duplicate"  # same id, same body: nothing written
+    CONFLICT = "conflict"  # same id, another body: nothing written
+    INVALID = "invalid"
+
+
+class FriendStatus(StrEnum):
+    PENDING = "pending"
+    FRIENDS = "friends"
+
+
+class RetryOutcome(StrEnum):
+    """What one retry-queue attempt at a user's maintenance came to."""
+
+    MAINTAINED = "maintained"
+    RETRY = "retry"
+    DEAD_LETTERED = "dead_lettered"

@@ -1,0 +1,96 @@
+"""Why a use case refused: the errors services raise. Entry points decide what each means on the wire."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from streak_core.domain.sessions import FieldIssue
+from streak_core.models import StoredSession
+
+
+class ServiceError(Exception):
+    """A refusal with a machine code and a sentence for the person who asked."""
+
+    code: ClassVar[str] = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(ServiceError):
+    """The request breaks a rule; `issues` lists each field and why."""
+
+    code = "validation_failed"
+
+    def __init__(self, issues: list[FieldIssue], message: str | None = None) -> None:
+        fields = ", ".join(dict.fromkeys(i.field for i in issues))
+        super().__init__(message or f"The request is invalid: check {fields}.")
+        self.issues = issues
+
+
+class InvalidCursor(InvalidRequest):
+    code = "invalid_cursor"
+
+    def __init__(self) -> None:
+        issue = FieldIssue("cursor", "invalid_cursor", "is not a cursor this API returned for this list")
+        super().__init__([issue], "The cursor was not issued by this API for this list.")
+
+
+class CannotBefriendSelf(InvalidRequest):
+    code = "cannot_befriend_self"
+
+    def __init__(self) -> None:
+        issue = FieldIssue("user_id", "cannot_befriend_self", "must be another user")
+        super().__init__([issue], "You cannot be your own friend.")
+
+
+class NotFound(ServiceError):
+    code = "not_found"
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No such user.")
+
+
+class FriendRequestNotFound(NotFound):
+    code = "request_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("This user has not asked to be your friend.")
+
+
+class RunNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such maintenance run.")
+
+
+class Conflict(ServiceError):
+    code = "conflict"
+
+
+class SessionConflict(Conflict):
+    """The session id was used before for a different session; `existing` is what is stored."""
+
+    code = "session_conflict"
+
+    def __init__(self, existing: StoredSession) -> None:
+        super().__init__("This session id was already used for a different session.")
+        self.existing = existing
+
+
+class FriendLimitReached(Conflict):
+    code = "friend_limit_reached"
+
+
+class Unavailable(ServiceError):
+    """A backend we depend on failed in a way that is safe to retry."""
+
+    code = "unavailable"
+
+
+class TransientStoreError(Unavailable):
+    """The store failed in a way that is safe to retry (nothing was written)."""

@@ -1,0 +1,44 @@
+"""Opaque, tamper-evident page cursors: a position signed with the deployment's key (itsdangerous)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from itsdangerous import BadData, URLSafeSerializer
+
+from streak_core.domain.boards import BoardPosition
+from streak_core.domain.vocabulary import Scope
+from streak_core.errors import InvalidCursor
+from streak_core.ports import NotificationPosition
+
+
+class Cursors:
+    """Encodes where a page ended and checks, on the way back, that this deployment issued it for the same
+    list. One salt per list, so a cursor of one list is refused by another."""
+
+    def __init__(self, secret: str) -> None:
+        self._notifications = URLSafeSerializer(secret, salt="notifications-cursor")
+        self._boards = URLSafeSerializer(secret, salt="leaderboard-cursor")
+
+    def notifications(self, position: NotificationPosition) -> str:
+        return str(self._notifications.dumps([position.created_at.isoformat(), position.entry_id]))
+
+    def notification_position(self, cursor: str) -> NotificationPosition:
+        try:
+            stamp, entry_id = self._notifications.loads(cursor)
+            return NotificationPosition(datetime.fromisoformat(stamp), str(entry_id))
+        except (BadData, ValueError, TypeError):
+            raise InvalidCursor from None
+
+    def board(self, scope: Scope, key: str, position: BoardPosition) -> str:
+        raw = [scope.value, key, position.score, position.longest_streak, position.reached_at.isoformat()]
+        return str(self._boards.dumps([*raw, position.uid]))
+
+    def board_position(self, cursor: str) -> tuple[Scope, str, BoardPosition]:
+        """The scope and board a cursor pages through, and where its page ended."""
+        try:
+            scope, key, score, longest, reached, uid = self._boards.loads(cursor)
+            position = BoardPosition(int(score), int(longest), datetime.fromisoformat(reached), str(uid))
+            return Scope(scope), str(key), position
+        except (BadData, ValueError, TypeError):
+            raise InvalidCursor from None
