@@ -110,6 +110,7 @@ def handle_batch(event: Any, deps: MaintenanceDependencies) -> None:
         deferred=len(report.deferred),
         failed=report.failed,
         breaker_opened=report.breaker_opened,
+        not_announced=report.not_announced,
         latency_ms=round((time.perf_counter() - started) * 1000, 1),
     )
 

@@ -28,6 +28,7 @@ X_NOW = {
     "required": False,
     "description": "The current instant for this request (honoured where ALLOW_CLOCK_OVERRIDE=1)",
     "schema": {"type": "string", "format": "date-time"},
+    "example": "2026-11-21T12:00:00Z",
 }
 
 
@@ -106,9 +107,12 @@ def _operation(route: Route[Any], ref: Any, clock_override: bool) -> dict[str, A
 
 
 def _inline(schema: dict[str, Any], whole: dict[str, Any]) -> dict[str, Any]:
-    """A query parameter's schema with its local $refs (enums) resolved, so it stands on its own."""
+    """A query parameter's schema standing on its own: local $refs (enums) resolved, and no null (a query
+    string cannot carry one; a parameter left out takes its default)."""
     if "$ref" in schema:
         return dict(whole["$defs"][schema["$ref"].rsplit("/", 1)[-1]])
     if "anyOf" in schema:
-        return {**schema, "anyOf": [_inline(s, whole) for s in schema["anyOf"]]}
+        options = [_inline(s, whole) for s in schema["anyOf"] if s != {"type": "null"}]
+        rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+        return {**rest, **options[0]} if len(options) == 1 else {**rest, "anyOf": options}
     return schema

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
 
-from functions.schemas import Instant
-from streak_core.domain.ids import is_document_id, is_user_id
+from functions.schemas import DocumentId, Instant, UserId
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, RetryOutcome
-
-
-def _checked(rule: Callable[[str], bool], what: str) -> Callable[[str], str]:
-    def check(value: str) -> str:
-        if not rule(value):
-            raise ValueError(f"is not {what}")
-        return value
-
-    return check
 
 
 def _instant(value: object) -> datetime:
@@ -29,8 +18,6 @@ def _instant(value: object) -> datetime:
     return parse_instant(value)
 
 
-DocumentId = Annotated[StrictStr, AfterValidator(_checked(is_document_id, "a document id"))]
-UserId = Annotated[StrictStr, AfterValidator(_checked(is_user_id, "a user id"))]
 InstantIn = Annotated[datetime, BeforeValidator(_instant)]
 
 

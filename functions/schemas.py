@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     PlainSerializer,
     RootModel,
     StrictBool,
@@ -28,7 +29,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from streak_core.domain.ids import SESSION_ID_PATTERN, is_user_id
+from streak_core.domain.ids import SESSION_ID_PATTERN, is_document_id, is_user_id
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.sessions import parse_date
 from streak_core.domain.timeline import zone_named
@@ -79,10 +80,13 @@ def _clock_time(value: object) -> time:
     return time.fromisoformat(value)
 
 
-def _user_id(value: str) -> str:
-    if not is_user_id(value):
-        raise ValueError("is not an id any user can have")
-    return value
+def _holds(rule: Callable[[str], bool], what: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not rule(value):
+            raise ValueError(f"is not {what}")
+        return value
+
+    return check
 
 
 Instant = Annotated[
@@ -115,8 +119,11 @@ ClockTimeOut = Annotated[
 ClockTime = Annotated[ClockTimeOut, BeforeValidator(_rule("invalid_time", _clock_time))]
 UserId = Annotated[
     StrictStr,
-    AfterValidator(_rule("invalid_user_id", _user_id)),
+    AfterValidator(_rule("invalid_user_id", _holds(is_user_id, "an id any user can have"))),
     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[^/]+$"}),
+]
+DocumentId = Annotated[
+    StrictStr, AfterValidator(_rule("invalid_id", _holds(is_document_id, "a storable id")))
 ]
 
 
@@ -131,8 +138,18 @@ class View(BaseModel):
 
 
 # --- sessions -------------------------------------------------------------------------------------------
+EXAMPLE_SESSION: dict[str, JsonValue] = {
+    "id": "3f1c-focus-1",
+    "start": "2026-11-21T09:00:00+01:00",
+    "end": "2026-11-21T10:00:00+01:00",
+    "timezone": "Europe/Paris",
+}
+
+
 class SessionIn(Strict):
     """Shape and types; the values are checked by the domain's rules, each broken rule reported."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_SESSION]})
 
     id: StrictStr = Field(
         description="Client-chosen id, 1-128 characters of [A-Za-z0-9_-], not of the form __x__",
@@ -151,6 +168,10 @@ class SessionIn(Strict):
 
 class BatchIn(Strict):
     """Items are checked one by one (an item that is not even an object is a 422 result of its own)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"sessions": [EXAMPLE_SESSION, {**EXAMPLE_SESSION, "id": "3f1c-2"}]}]}
+    )
 
     sessions: Annotated[
         list[Any],
@@ -319,6 +340,19 @@ class NotificationsPatch(Strict):
 class SettingsPatch(Strict):
     """Each field may be left out; `timezone` and `display_name` may be null (cleared)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "timezone": "Europe/Paris",
+                    "display_name": "Ada",
+                    "leaderboard_visibility": "public",
+                    "notifications": {"quiet_hours": {"start": "22:00", "end": "07:00"}},
+                }
+            ]
+        }
+    )
+
     timezone: TimeZoneName | MISSING | None = MISSING
     display_name: DisplayName | MISSING | None = MISSING
     leaderboard_visibility: Visibility | MISSING = MISSING
@@ -362,6 +396,10 @@ class NotificationsPageOut(View):
 
 
 class DeviceIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"token": "fcm:APA91b-abc_123", "platform": "ios"}]}
+    )
+
     token: StrictStr = Field(min_length=1, max_length=4096, pattern=r"^[^\s/]+$", description="FCM token")
     platform: Platform
 

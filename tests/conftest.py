@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,24 @@ class AuthEmulator:
         )
         response.raise_for_status()
         return str(response.json()["idToken"])
+
+
+# (operation, status) -> requests the API fuzzer made (tests/e2e/test_api_fuzz.py)
+FUZZ_FIGURES: pytest.StashKey[Counter[tuple[str, int]]] = pytest.StashKey()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    figures = config.stash.get(FUZZ_FIGURES, None)
+    if not figures:
+        return
+    operations = {operation for operation, _ in figures}
+    statuses = Counter[int]()
+    for (_, status), count in figures.items():
+        statuses[status] += count
+    terminalreporter.write_line(
+        f"API fuzzing: {len(operations)} operations, {sum(figures.values())} requests, "
+        f"statuses {dict(sorted(statuses.items()))}"
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

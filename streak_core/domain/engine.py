@@ -17,22 +17,17 @@ from streak_core.domain.timeline import split_by_local_day
 class Milestone:
     days: int
     run_start: date
-    reached_on: date  # the day whose qualification completed it
 
 
 @dataclass(slots=True)
 class SessionOutcome:
-    """What a session changed: its piece of each local day (in order), newly qualified days, milestones."""
+    """What a session changed: its piece of each local day (in order), newly qualified days with how their
+    runs changed, and milestones."""
 
     pieces: list[tuple[date, int, int]] = field(default_factory=list)
     newly_qualified: list[date] = field(default_factory=list)
-    freezes_refunded: int = 0
     milestones: list[Milestone] = field(default_factory=list)
     run_changes: list[RunChange] = field(default_factory=list)
-
-    @property
-    def touched(self) -> list[date]:
-        return [day for day, _, _ in self.pieces]
 
 
 def apply_session(
@@ -62,8 +57,7 @@ def apply_session(
             continue
         outcome.newly_qualified.append(day)
         outcome.run_changes.append(change)
-        outcome.freezes_refunded += change.refunded
         reached = milestones_reached(change, config)
         if reached:
-            outcome.milestones.extend(Milestone(m, change.start, day) for m in reached)
+            outcome.milestones.extend(Milestone(m, change.start) for m in reached)
     return outcome

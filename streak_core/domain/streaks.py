@@ -197,43 +197,6 @@ class StreakState:
             self.longest_streak = after
         return RunChange(before, after, self.starts[run], self.ends[run])
 
-    # --- persistence ---------------------------------------------------------------------------
-    def to_dict(self) -> dict[str, object]:
-        """A flat, JSON- and Firestore-friendly form (no nested arrays)."""
-        return {
-            "run_starts": list(self.starts),
-            "run_ends": list(self.ends),
-            "run_lengths": list(self.lengths),
-            "frozen": list(self.frozen),
-            "recovered": list(self.recovered),
-            "freezes_available": self.freezes_available,
-            "qualified_days": self.qualified_days,
-            "longest_streak": self.longest_streak,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, object]) -> StreakState:
-        def ints(key: str) -> list[int]:
-            value = data.get(key) or []
-            assert isinstance(value, list)
-            return [int(v) for v in value]
-
-        def number(key: str) -> int:
-            value = data.get(key) or 0
-            assert isinstance(value, int)
-            return value
-
-        return cls(
-            starts=ints("run_starts"),
-            ends=ints("run_ends"),
-            lengths=ints("run_lengths"),
-            frozen=ints("frozen"),
-            recovered=ints("recovered"),
-            freezes_available=number("freezes_available"),
-            qualified_days=number("qualified_days"),
-            longest_streak=number("longest_streak"),
-        )
-
 
 def milestones_reached(change: RunChange, config: StreakConfig) -> tuple[int, ...]:
     """Milestones the run crossed in this change; each fires once per run, when first reached."""

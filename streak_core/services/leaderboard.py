@@ -55,7 +55,8 @@ class BoardCache:
         if held is not None and self.monotonic() - held[0] < self.memory_age:
             return held[1]
         stored = boards.snapshot(key)
-        if stored is not None and now - stored.built_at < self.max_age:
+        # A snapshot from the future (another instance's skewed clock, a replayed `now`) is not fresh.
+        if stored is not None and timedelta(0) <= now - stored.built_at < self.max_age:
             rows = stored.rows
         else:
             rows = tuple(build())

@@ -1,4 +1,4 @@
-"""A per-instance token bucket per user: bursts are allowed, floods get 429 with a retry delay."""
+"""A per-instance token bucket per user: bursts are allowed, floods are told how long to wait."""
 
 from __future__ import annotations
 

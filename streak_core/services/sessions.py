@@ -110,7 +110,8 @@ def accept_sessions(
     config: StreakConfig,
     notify: DispatchQueue | None = None,
 ) -> Acceptance:
-    """Accept a batch for one user atomically: new ones 201, exact repeats 200, reused ids 409.
+    """Accept a batch for one user atomically: new ones created, exact repeats duplicates, reused ids
+    conflicts, each item with its own status.
 
     Notifications the acceptance causes are written in its transaction and announced to `notify` after
     the commit, never from inside the transaction body (which may run more than once).

@@ -40,6 +40,7 @@ from streak_core.ports import (
     Principal,
     PushOutcome,
     Relationship,
+    ReminderCandidate,
     StreakSummary,
     UserTransaction,
 )
@@ -431,6 +432,39 @@ class FakeLater:
 
     def dispatch_at(self, entry_id: str, when: datetime) -> None:
         self.scheduled.append((entry_id, when))
+
+
+@dataclass
+class FakeReminders:
+    users: dict[str, tuple[UserSettings, StreakRecord]] = field(default_factory=dict)
+    due_at: dict[str, datetime] = field(default_factory=dict)
+    focus: dict[tuple[str, date], int] = field(default_factory=dict)
+    outbox: dict[str, OutboxEntry] = field(default_factory=dict)
+
+    def add(self, uid: str, qualified: list[date], settings: UserSettings | None = None) -> None:
+        state = StreakState()
+        for day in qualified:
+            state.add_qualified(day, DEFAULT_CONFIG)
+        self.users[uid] = (settings or UserSettings(timezone="UTC"), StreakRecord(state=state))
+        self.due_at[uid] = datetime(2026, 11, 1, tzinfo=UTC)
+
+    def due_reminders(self, now: datetime, limit: int) -> list[ReminderCandidate]:
+        due = sorted((at, uid) for uid, at in self.due_at.items() if at <= now)[:limit]
+        return [ReminderCandidate(uid, *self.users[uid], version=at) for at, uid in due]
+
+    def focus_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
+        return {key: self.focus[key] for key in days if key in self.focus}
+
+    def commit_reminders(
+        self, plans: list[tuple[ReminderCandidate, datetime, OutboxEntry | None]]
+    ) -> list[str]:
+        written = []
+        for user, next_at, entry in plans:
+            self.due_at[user.uid] = next_at
+            if entry is not None and entry.id not in self.outbox:
+                self.outbox[entry.id] = entry
+                written.append(entry.id)
+        return written
 
 
 def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDependencies:

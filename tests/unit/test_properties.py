@@ -57,7 +57,7 @@ def apply_all(items: list[Session]) -> tuple[dict[date, DayState], StreakState]:
 
 
 def snapshot(days: dict[date, DayState], streak: StreakState) -> tuple[object, ...]:
-    return ({d: list(s.intervals) for d, s in days.items() if s.intervals}, streak.to_dict())
+    return ({d: list(s.intervals) for d, s in days.items() if s.intervals}, streak)
 
 
 # --- the slow, obviously correct reference -------------------------------------------------------

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.notifications import minutes_to_go, plan_reminder
-from streak_core.domain.streaks import StreakState
 from streak_core.domain.vocabulary import NotificationKind
-from streak_core.models import NotificationPreferences, OutboxEntry, StreakRecord, UserSettings
-from streak_core.ports import ReminderCandidate
+from streak_core.models import NotificationPreferences, UserSettings
 from streak_core.services.reminders import send_reminders
-from tests.unit.fakes import FakeLater
+from tests.unit.fakes import FakeLater, FakeReminders
 
 
 def utc(day: int, hour: int, minute: int = 0) -> datetime:
@@ -38,39 +36,6 @@ def test_minutes_to_go_round_up_and_stop_at_zero() -> None:
     assert minutes_to_go(1741, DEFAULT_CONFIG) == 1
     assert minutes_to_go(1800, DEFAULT_CONFIG) == 0
     assert minutes_to_go(4000, DEFAULT_CONFIG) == 0
-
-
-@dataclass
-class FakeReminders:
-    users: dict[str, tuple[UserSettings, StreakRecord]] = field(default_factory=dict)
-    due_at: dict[str, datetime] = field(default_factory=dict)
-    focus: dict[tuple[str, date], int] = field(default_factory=dict)
-    outbox: dict[str, OutboxEntry] = field(default_factory=dict)
-
-    def add(self, uid: str, qualified: list[date], settings: UserSettings | None = None) -> None:
-        state = StreakState()
-        for day in qualified:
-            state.add_qualified(day, DEFAULT_CONFIG)
-        self.users[uid] = (settings or UserSettings(timezone="UTC"), StreakRecord(state=state))
-        self.due_at[uid] = utc(1, 0)
-
-    def due_reminders(self, now: datetime, limit: int) -> list[ReminderCandidate]:
-        due = sorted((at, uid) for uid, at in self.due_at.items() if at <= now)[:limit]
-        return [ReminderCandidate(uid, *self.users[uid], version=at) for at, uid in due]
-
-    def focus_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
-        return {key: self.focus[key] for key in days if key in self.focus}
-
-    def commit_reminders(
-        self, plans: list[tuple[ReminderCandidate, datetime, OutboxEntry | None]]
-    ) -> list[str]:
-        written = []
-        for user, next_at, entry in plans:
-            self.due_at[user.uid] = next_at
-            if entry is not None and entry.id not in self.outbox:
-                self.outbox[entry.id] = entry
-                written.append(entry.id)
-        return written
 
 
 NOV = [date(2026, 11, d) for d in (18, 19, 20)]

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from streak_core.adapters.firestore.documents import streak_state_from_doc, streak_state_to_doc
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.streaks import StreakState
 
@@ -132,4 +133,4 @@ def test_state_round_trips_through_its_stored_form() -> None:
     state = qualified(0, 1, 4)
     state.freezes_available = 1
     state.apply_freeze(day(2))
-    assert StreakState.from_dict(state.to_dict()) == state
+    assert streak_state_from_doc(streak_state_to_doc(state)) == state

@@ -84,10 +84,40 @@ def day_from_doc(data: Doc) -> DayRecord:
 
 
 # --- the streak read model ---------------------------------------------------------------------------
+def streak_state_to_doc(state: StreakState) -> Doc:
+    """The runs as flat lists (Firestore has no nested arrays), with the counters derived from them."""
+    return {
+        "run_starts": list(state.starts),
+        "run_ends": list(state.ends),
+        "run_lengths": list(state.lengths),
+        "frozen": list(state.frozen),
+        "recovered": list(state.recovered),
+        "freezes_available": state.freezes_available,
+        "qualified_days": state.qualified_days,
+        "longest_streak": state.longest_streak,
+    }
+
+
+def streak_state_from_doc(data: Doc) -> StreakState:
+    def ints(key: str) -> list[int]:
+        return [int(v) for v in data.get(key) or []]
+
+    return StreakState(
+        starts=ints("run_starts"),
+        ends=ints("run_ends"),
+        lengths=ints("run_lengths"),
+        frozen=ints("frozen"),
+        recovered=ints("recovered"),
+        freezes_available=int(data.get("freezes_available") or 0),
+        qualified_days=int(data.get("qualified_days") or 0),
+        longest_streak=int(data.get("longest_streak") or 0),
+    )
+
+
 def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
     return {
         "uid": uid,
-        **record.state.to_dict(),
+        **streak_state_to_doc(record.state),
         "latest_session_end_ms": record.latest_session_end_ms,
         "latest_session_timezone": record.latest_session_timezone,
         "weekly_bonus_weeks": list(record.weekly_bonus_weeks),
@@ -113,7 +143,7 @@ def _last_run(state: StreakState) -> Doc | None:
 def streak_from_doc(data: Doc) -> StreakRecord:
     maintained = data.get("last_maintained_date")
     return StreakRecord(
-        state=StreakState.from_dict(data),
+        state=streak_state_from_doc(data),
         latest_session_end_ms=int(data.get("latest_session_end_ms") or 0),
         latest_session_timezone=data.get("latest_session_timezone"),
         weekly_bonus_weeks=list(data.get("weekly_bonus_weeks") or []),

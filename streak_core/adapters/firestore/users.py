@@ -21,11 +21,11 @@ from streak_core.adapters.firestore.documents import (
     settings_from_doc,
     settings_to_doc,
     streak_from_doc,
+    streak_state_from_doc,
     streak_to_doc,
 )
 from streak_core.adapters.firestore.outbox import create_missing_outbox
 from streak_core.domain.boards import BoardEntry, last_qualified_day, period_key
-from streak_core.domain.streaks import StreakState
 from streak_core.domain.vocabulary import Period, Platform
 from streak_core.models import (
     DayRecord,
@@ -186,7 +186,7 @@ def _current_standings(client: Any, transaction: Any, uid: str, streak_doc: Any)
     latest qualified day (older periods are over). Read in the transaction, before its writes."""
     if not streak_doc.exists:
         return []
-    last = last_qualified_day(StreakState.from_dict(streak_doc.to_dict()))
+    last = last_qualified_day(streak_state_from_doc(streak_doc.to_dict()))
     keys = [period_key(Period.ALL, date.min)]
     if last:
         keys += [period_key(p, last) for p in (Period.WEEK, Period.MONTH)]

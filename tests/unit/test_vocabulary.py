@@ -1,0 +1,67 @@
+"""One vocabulary each: the notification kinds the code emits, the kinds with texts in every locale and the
+kinds a user can switch off are one and the same set."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from functions.schemas import NotificationsPatch
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.notifications import TEMPLATES
+from streak_core.domain.sessions import SessionFields
+from streak_core.domain.vocabulary import Locale, NotificationKind
+from streak_core.models import DueUser, NotificationPreferences, OutboxEntry
+from streak_core.services.maintenance import maintain
+from streak_core.services.reminders import send_reminders
+from streak_core.services.sessions import accept_sessions
+from tests.unit.fakes import FakeLater, FakeReminders, InMemoryUserStore
+
+UID = "ada"
+
+
+def focus(store: InMemoryUserStore, day: date, now: datetime, sid: str | None = None) -> None:
+    start = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+    raw = SessionFields(sid or f"s{day}", start.isoformat(), (start + timedelta(hours=1)).isoformat(), "UTC")
+    accept_sessions(store, UID, [raw], now, DEFAULT_CONFIG)
+
+
+def close_through(store: InMemoryUserStore, now: datetime) -> list[OutboxEntry]:
+    """Nightly maintenance of the user at `now`, as the batch worker does it."""
+    user = store.users[UID]
+    due = DueUser(UID, user.settings, user.streak, None)
+    return maintain(due, now, DEFAULT_CONFIG)
+
+
+def emitted_kinds() -> set[NotificationKind]:
+    """Drive one user through a life that makes the code emit everything it can."""
+    store = InMemoryUserStore()
+    monday = date(2026, 11, 2)
+    for n in range(7):  # Monday to Sunday: a 7-day streak
+        focus(store, monday + timedelta(days=n), datetime(2026, 11, 8, 20, tzinfo=UTC))
+    entries = close_through(store, datetime(2026, 11, 9, 1, tzinfo=UTC))  # freeze earned, weekly bonus
+    entries += close_through(store, datetime(2026, 11, 11, 1, tzinfo=UTC))  # 9th frozen, 10th breaks it
+    focus(store, date(2026, 11, 11), datetime(2026, 11, 12, 8, tzinfo=UTC))
+    focus(store, date(2026, 11, 10), datetime(2026, 11, 12, 8, tzinfo=UTC), "late")  # heals the break
+    reminders = FakeReminders()
+    reminders.add(UID, [date(2026, 11, d) for d in (18, 19, 20)])
+    send_reminders(reminders, FakeLater(), datetime(2026, 11, 21, 20, 1, tzinfo=UTC), DEFAULT_CONFIG)
+    return {e.kind for e in [*entries, *store.outbox.values(), *reminders.outbox.values()]}
+
+
+def test_the_code_emits_every_kind_and_nothing_else() -> None:
+    assert emitted_kinds() == set(NotificationKind)
+
+
+@pytest.mark.parametrize("locale", list(Locale))
+def test_every_kind_has_texts_in_every_locale(locale: Locale) -> None:
+    assert set(TEMPLATES[locale]) == set(NotificationKind)
+
+
+def test_every_kind_can_be_switched_off() -> None:
+    assert set(NotificationPreferences().kinds) == set(NotificationKind)
+    off = {kind.value: False for kind in NotificationKind}
+    patch = NotificationsPatch.model_validate({"kinds": off})
+    assert isinstance(patch.kinds, dict)
+    assert set(patch.kinds) == set(NotificationKind)
