@@ -70,10 +70,10 @@ def post_session(call: ApiCall) -> Reply:
             deps.store, call.uid, session_fields(model), call.now, deps.config, deps.notify
         )
     except SessionConflict as conflict:
-        existing = schemas.SessionOut.model_validate(SessionView.of(conflict.existing)).model_dump(
-            mode="json"
-        )
-        raise ApiError(409, conflict.code, conflict.message, {"existing": existing}) from None
+        answer = service_error(conflict)
+        existing = schemas.SessionOut.model_validate(SessionView.of(conflict.existing))
+        answer.details = {"existing": existing.model_dump(mode="json")}
+        raise answer from None
     status = 200 if accepted.duplicate else 201
     return Reply(status, schemas.SessionAcceptedOut.model_validate(accepted))
 
@@ -92,17 +92,17 @@ def post_batch(call: ApiCall) -> Reply:
             check_owner(call, model.user_id)
         except ValidationError as invalid:
             error = validation_error(pydantic_issues(invalid, prefix=f"sessions.{n}."))
-            results[n] = item_out(item_id, error)
+            results[n] = item_out(item_id, error.status, error)
             continue
         except ApiError as error:
-            results[n] = item_out(item_id, error)
+            results[n] = item_out(item_id, error.status, error)
             continue
         accepted.append(session_fields(model))
         positions.append(n)
     deps = call.deps
     outcome = accept_sessions(deps.store, call.uid, accepted, call.now, deps.config, deps.notify)
     for n, item in zip(positions, outcome.items, strict=True):
-        results[n] = item_out(item.id, item_error(item), ITEM_STATUS[item.status])
+        results[n] = item_out(item.id, ITEM_STATUS[item.status], item_error(item))
     items = [r for r in results if r is not None]
     return Reply(
         200, schemas.BatchOut(results=items, streak=schemas.StreakOut.model_validate(outcome.streak))
@@ -111,15 +111,16 @@ def post_batch(call: ApiCall) -> Reply:
 
 def item_error(item: ItemResult) -> ApiError | None:
     if item.status is SessionStatus.CONFLICT:
-        return ApiError(409, "session_conflict", "This session id was already used for another session.")
+        assert item.session is not None
+        return service_error(SessionConflict(item.session))
     if item.issues:
         return validation_error(item.issues)
     return None
 
 
-def item_out(item_id: str | None, error: ApiError | None, status: int | None = None) -> schemas.BatchItemOut:
+def item_out(item_id: str | None, status: int, error: ApiError | None) -> schemas.BatchItemOut:
     body = schemas.ErrorBody.model_validate(error.body()["error"]) if error else None
-    return schemas.BatchItemOut(id=item_id, status=status or (error.status if error else 200), error=body)
+    return schemas.BatchItemOut(id=item_id, status=status, error=body)
 
 
 # --- the user's state -------------------------------------------------------------------------------------

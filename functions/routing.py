@@ -111,12 +111,13 @@ class RouteTable(Generic[D]):
     def match(self, method: str, path: str) -> tuple[Route[D], dict[str, str]]:
         """The route and its path parameters; ApiError 404 for an unknown path, 405 (with `Allow`) for a
         method the path does not have."""
+        wanted = "GET" if method == "HEAD" else method  # HEAD is GET without the body (werkzeug drops it)
         allowed: list[str] = []
         for route, pattern in self._compiled:
             found = pattern.match(path)
             if found is None:
                 continue
-            if route.method == method:
+            if route.method == wanted:
                 return route, found.groupdict()
             allowed.append(route.method)
         if allowed:
@@ -125,7 +126,7 @@ class RouteTable(Generic[D]):
 
 
 def method_not_allowed(method: str, allowed: Sequence[str]) -> ApiError:
-    methods = ", ".join(sorted(set(allowed)))
+    methods = ", ".join(sorted({*allowed, *(["HEAD"] if "GET" in allowed else [])}))
     return ApiError(
         405,
         "method_not_allowed",

@@ -214,11 +214,11 @@ def test_odd_paths_are_a_json_404(app_user: AppUser, path: str) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "allow"),
     [
-        ("PUT", "/v1/me/streak", "GET"),
+        ("PUT", "/v1/me/streak", "GET, HEAD"),
         ("DELETE", "/v1/sessions", "POST"),
-        ("POST", "/v1/me/settings", "GET, PATCH"),
-        ("OPTIONS", "/v1/leaderboard", "GET"),
-        ("PROPFIND", "/v1/me/calendar", "GET"),
+        ("POST", "/v1/me/settings", "GET, HEAD, PATCH"),
+        ("OPTIONS", "/v1/leaderboard", "GET, HEAD"),
+        ("PROPFIND", "/v1/me/calendar", "GET, HEAD"),
     ],
 )
 def test_a_method_a_route_lacks_is_a_json_405_with_allow(
@@ -227,6 +227,12 @@ def test_a_method_a_route_lacks_is_a_json_405_with_allow(
     response = app_user.call(method, path)
     error_of(response, 405)
     assert response.headers["Allow"] == allow
+
+
+def test_head_is_get_without_a_body(app_user: AppUser) -> None:
+    response = app_user.call("HEAD", "/v1/me/streak")
+    assert (response.status_code, response.content) == (200, b"")
+    assert response.headers["Content-Type"].startswith("application/json")
 
 
 # --- time zones ------------------------------------------------------------------------------------------

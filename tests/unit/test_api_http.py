@@ -215,3 +215,25 @@ def test_a_day_that_does_not_exist_is_422_on_the_date_field() -> None:
         response = call(deps(), "GET", f"/v1/me/days/{bad}")
         assert response.status_code == 422, bad
         assert [d["field"] for d in response.get_json()["error"]["details"]] == ["date"]
+
+
+def nested(depth: int) -> bytes:
+    """A settings patch whose display name is `depth` levels deep in all (the object itself is one)."""
+    return b'{"display_name": ' + b"[" * (depth - 1) + b"]" * (depth - 1) + b"}"
+
+
+def test_a_body_32_levels_deep_is_parsed_and_33_is_400() -> None:
+    headers = {"Content-Type": "application/json"}
+    at_limit = call(deps(), "PATCH", "/v1/me/settings", data=nested(32), headers=headers)
+    assert at_limit.status_code == 422  # parsed, then refused field by field
+    too_deep = call(deps(), "PATCH", "/v1/me/settings", data=nested(33), headers=headers)
+    assert (too_deep.status_code, too_deep.get_json()["error"]["code"]) == (400, "invalid_json")
+
+
+def test_json_constants_that_are_not_json_are_400() -> None:
+    for constant in (b"NaN", b"Infinity", b"-Infinity"):
+        body = b'{"display_name": ' + constant + b"}"
+        response = call(
+            deps(), "PATCH", "/v1/me/settings", data=body, headers={"Content-Type": "application/json"}
+        )
+        assert (response.status_code, response.get_json()["error"]["code"]) == (400, "invalid_json")
