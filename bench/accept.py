@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -69,12 +70,12 @@ def baseline(client: Any) -> Callable[[str, int], None]:
     def run(uid: str, n: int) -> None:
         raw = raw_session(uid, n)
         user = client.collection("users").document(uid)
-        day = raw["start"][:10]
+        day = raw.start[:10]
         utc_today = NOW.date()
         refs = [
             user,
             client.collection("streaks").document(uid),
-            user.collection("sessions").document(raw["id"]),
+            user.collection("sessions").document(raw.id),
         ]
         refs += [
             user.collection("days").document(d.isoformat())
@@ -85,7 +86,7 @@ def baseline(client: Any) -> Callable[[str, int], None]:
         @firestore.transactional
         def body(tx: Any) -> None:
             list(tx.get_all(refs))
-            tx.create(refs[2], raw)
+            tx.create(refs[2], asdict(raw))
             tx.set(user.collection("days").document(day), {**day_doc, "date": day})
             tx.set(refs[1], streak_doc)
 
