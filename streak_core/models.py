@@ -118,8 +118,9 @@ class NotificationsChange:
 
     def applied_to(self, current: NotificationPreferences) -> NotificationPreferences:
         muted = set(current.muted)
-        for kind, enabled in ({} if isinstance(self.kinds, Unset) else self.kinds).items():
-            (muted.discard if enabled else muted.add)(kind)
+        if not isinstance(self.kinds, Unset):
+            muted |= {kind for kind, enabled in self.kinds.items() if not enabled}
+            muted -= {kind for kind, enabled in self.kinds.items() if enabled}
         return NotificationPreferences(
             push=current.push if isinstance(self.push, Unset) else self.push,
             email=current.email if isinstance(self.email, Unset) else self.email,
