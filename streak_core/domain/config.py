@@ -27,6 +27,10 @@ class StreakConfig:
     freeze_every_days: int = 7
     max_freezes_held: int = 2
     weekly_bonus_min_days: int = 5
+    # Recovery (DESIGN.md "Forgiveness"): the day after a break needs this many times the threshold, and
+    # a recovered day needs no other recovered day within this many days before it.
+    recovery_factor: int = 2
+    recovery_spacing_days: int = 30
     xp_per_qualified_day: int = 10
     xp_per_weekly_bonus: int = 50
     level_thresholds: tuple[int, ...] = field(default=DEFAULT_LEVEL_THRESHOLDS)
@@ -51,6 +55,10 @@ class StreakConfig:
             problems.append("max_freezes_held must not be negative")
         if not 1 <= self.weekly_bonus_min_days <= 7:
             problems.append("weekly_bonus_min_days must be between 1 and 7")
+        if self.recovery_factor < 1:
+            problems.append("recovery_factor must be at least 1")
+        if self.recovery_spacing_days < 0:
+            problems.append("recovery_spacing_days must not be negative")
         if self.xp_per_qualified_day < 0 or self.xp_per_weekly_bonus < 0:
             problems.append("XP rewards must not be negative")
         thresholds = self.level_thresholds

@@ -20,6 +20,16 @@ def seconds_to_qualify(seconds: int, config: StreakConfig) -> int:
     return max(0, config.threshold_seconds - seconds)
 
 
+def recovery_seconds(config: StreakConfig) -> int:
+    """Focus a day needs to recover the break the day before it (the recovery factor times the threshold)."""
+    return config.recovery_factor * config.threshold_seconds
+
+
+def is_strong(seconds: int, config: StreakConfig) -> bool:
+    """Enough focus to recover the day before."""
+    return seconds >= recovery_seconds(config)
+
+
 @dataclass(slots=True)
 class DayState:
     """The union of session time on one local date, kept as sorted disjoint intervals."""
@@ -51,6 +61,8 @@ class DayView:
     qualified: bool
     frozen: bool
     recovered: bool
+    paused: bool
+    excused: bool
 
 
 def view_day(day: date, state: DayState | None, streak: StreakState, config: StreakConfig) -> DayView:
@@ -61,4 +73,6 @@ def view_day(day: date, state: DayState | None, streak: StreakState, config: Str
         qualified=qualifies(seconds, config),
         frozen=streak.is_frozen(day),
         recovered=streak.is_recovered(day),
+        paused=streak.is_paused(day),
+        excused=streak.is_excused(day),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.days import DayState, qualifies
+from streak_core.domain.days import DayState, is_strong, qualifies
 from streak_core.domain.sessions import Session
 from streak_core.domain.streaks import RunChange, StreakState, milestones_reached
 from streak_core.domain.timeline import split_by_local_day
@@ -22,12 +22,14 @@ class Milestone:
 @dataclass(slots=True)
 class SessionOutcome:
     """What a session changed: its piece of each local day (in order), newly qualified days with how their
-    runs changed, and milestones."""
+    runs changed, days it recovered (or whose recovery it undid), and milestones."""
 
     pieces: list[tuple[date, int, int]] = field(default_factory=list)
     newly_qualified: list[date] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
     run_changes: list[RunChange] = field(default_factory=list)
+    recovered: list[date] = field(default_factory=list)
+    unrecovered: list[date] = field(default_factory=list)
 
 
 def apply_session(
@@ -42,22 +44,33 @@ def apply_session(
     can load exactly those. Applying the same session twice changes nothing the second time.
     """
     outcome = SessionOutcome()
+    grown: list[RunChange] = []
     for day, start_ms, end_ms in split_by_local_day(session.start_ms, session.end_ms, session.zone):
         outcome.pieces.append((day, start_ms, end_ms))
         state = days.get(day)
         if state is None:
             state = days[day] = DayState(day)
-        before_ms = state.focus_ms
+        before = state.focus_ms // 1000
         if not state.add((start_ms, end_ms)):
             continue
-        if qualifies(before_ms // 1000, config) or not state.qualifies(config):
-            continue
-        change = streak.add_qualified(day, config)
-        if change is None:
-            continue
-        outcome.newly_qualified.append(day)
-        outcome.run_changes.append(change)
-        reached = milestones_reached(change, config)
-        if reached:
-            outcome.milestones.extend(Milestone(m, change.start) for m in reached)
+        if not qualifies(before, config) and state.qualifies(config):
+            change = streak.add_qualified(day, config)
+            if change is not None:
+                outcome.newly_qualified.append(day)
+                outcome.run_changes.append(change)
+                grown.append(change)
+        if not is_strong(before, config) and is_strong(state.seconds, config):
+            streak.add_strong(day, config)
+    effects = streak.drain_effects()
+    if effects.recovered or effects.unrecovered:
+        gained, lost = set(effects.recovered), set(effects.unrecovered)
+        outcome.recovered = [date.fromordinal(o) for o in sorted(gained - lost)]
+        outcome.unrecovered = [date.fromordinal(o) for o in sorted(lost - gained)]
+    seen: set[Milestone] = set()
+    for change in [*grown, *effects.grown]:
+        for m in milestones_reached(change, config):
+            milestone = Milestone(m, change.start)
+            if milestone not in seen:
+                seen.add(milestone)
+                outcome.milestones.append(milestone)
     return outcome

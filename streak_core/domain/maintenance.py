@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.days import recovery_seconds
 from streak_core.domain.notifications import NotificationData
 from streak_core.domain.streaks import StreakState
+from streak_core.domain.timeline import next_day_boundary, zone_named
 from streak_core.domain.vocabulary import NotificationKind as Kind
 from streak_core.domain.weekly import iso_week_key, weekly_consistency
 
@@ -41,9 +43,11 @@ def close_days(
     bonus_weeks: list[str],
     last_closed: date | None,
     yesterday: date,
+    timezone: str,
     config: StreakConfig,
 ) -> Closing:
-    """Close every day from the one after `last_closed` through `yesterday`, in order, in place.
+    """Close every day from the one after `last_closed` through `yesterday` (local dates of `timezone`), in
+    order, in place.
 
     Closing a day twice is impossible by construction (`last_closed` only moves forward), so a retried
     or duplicated maintenance changes nothing. Several days are caught up when ticks were missed.
@@ -56,20 +60,31 @@ def close_days(
     day = start
     while day <= yesterday:
         closed.append(day)
-        events.extend(_close_one(streak, bonus_weeks, day, config))
+        events.extend(_close_one(streak, bonus_weeks, day, day == yesterday, timezone, config))
         day += timedelta(days=1)
     return Closing(events, closed, yesterday)
 
 
+def recovery_deadline(broken: date, timezone: str) -> datetime:
+    """The end of the day after a break, in the user's zone: until then a strong day recovers it."""
+    zone = zone_named(timezone)
+    return datetime.fromtimestamp(next_day_boundary(broken + timedelta(days=1), zone) / 1000, UTC)
+
+
 def _close_one(
-    streak: StreakState, bonus_weeks: list[str], day: date, config: StreakConfig
+    streak: StreakState,
+    bonus_weeks: list[str],
+    day: date,
+    last: bool,
+    timezone: str,
+    config: StreakConfig,
 ) -> list[MaintenanceEvent]:
     events: list[MaintenanceEvent] = []
     key = day.isoformat()
     if not streak.is_covered(day):
         live = streak.run_ending_before(day)
         if live is not None and live[2] > 0:
-            if streak.apply_freeze(day) is not None:
+            if streak.apply_freeze(day, config) is not None:
                 events.append(
                     MaintenanceEvent(
                         Kind.FREEZE_APPLIED,
@@ -79,7 +94,12 @@ def _close_one(
                     )
                 )
             else:
-                events.append(MaintenanceEvent(Kind.STREAK_BROKEN, day, key, {"length_lost": live[2]}))
+                data: dict[str, int | str] = {"length_lost": live[2]}
+                # Only the last day closed can still be recovered: the day after it is today.
+                if last and streak.recoverable(day, config):
+                    data["recoverable_until"] = recovery_deadline(day, timezone).isoformat()
+                    data["minutes"] = recovery_seconds(config) // 60
+                events.append(MaintenanceEvent(Kind.STREAK_BROKEN, day, key, data))
     elif streak.is_qualified(day):
         run = streak.run_containing(day)
         assert run is not None  # a qualified day is covered

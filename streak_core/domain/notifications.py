@@ -71,6 +71,10 @@ TEMPLATES: dict[Locale, dict[Kind, tuple[str, str]]] = {
             "You earned a freeze",
             "{streak:days} in a row! You now hold {freezes} freezes.",
         ),
+        Kind.STREAK_RECOVERED: (
+            "Streak recovered",
+            "Your extra focus recovered your streak: {days:days} and counting.",
+        ),
         Kind.REMINDER: (
             "Keep your {streak:day} streak",
             "{minutes:more_minutes} to keep your {streak:day} streak.",
@@ -99,9 +103,50 @@ TEMPLATES: dict[Locale, dict[Kind, tuple[str, str]]] = {
             "Des sessions tardives ont comblé le trou : votre série est de nouveau de {days:days}.",
         ),
         Kind.FREEZE_EARNED: ("Vous avez gagné un gel", "{streak:days} d'affilée ! Vous avez {freezes} gels."),
+        Kind.STREAK_RECOVERED: (
+            "Série récupérée",
+            "Votre effort supplémentaire a sauvé votre série : {days:days} et ça continue.",
+        ),
         Kind.REMINDER: (
             "Gardez votre série de {streak:days}",
             "Encore {minutes:minutes} aujourd'hui pour garder votre série de {streak:days}.",
+        ),
+    },
+}
+# Other texts of a kind, used when the data holds the key named: a break that can still be recovered, and
+# the reminder on the day that recovers it.
+VARIANTS: dict[Locale, dict[Kind, tuple[str, tuple[str, str]]]] = {
+    Locale.EN: {
+        Kind.STREAK_BROKEN: (
+            "recoverable_until",
+            (
+                "Your streak can still be saved",
+                "Your {length_lost:day} streak ended yesterday. Focus {minutes:minutes} today to recover it.",
+            ),
+        ),
+        Kind.REMINDER: (
+            "recovery",
+            (
+                "Recover your {streak:day} streak",
+                "{minutes:more_minutes} today to recover your {streak:day} streak.",
+            ),
+        ),
+    },
+    Locale.FR: {
+        Kind.STREAK_BROKEN: (
+            "recoverable_until",
+            (
+                "Votre série peut encore être sauvée",
+                "Votre série de {length_lost:days} s'est arrêtée hier. "
+                "Concentrez-vous {minutes:minutes} aujourd'hui pour la récupérer.",
+            ),
+        ),
+        Kind.REMINDER: (
+            "recovery",
+            (
+                "Récupérez votre série de {streak:days}",
+                "Encore {minutes:minutes} aujourd'hui pour récupérer votre série de {streak:days}.",
+            ),
         ),
     },
 }
@@ -124,6 +169,9 @@ def render(kind: Kind, locale: Locale, data: NotificationData) -> Message:
     """The message for `kind` in `locale`; KeyError for a missing value, so a template and its data can
     never silently disagree."""
     title, body = TEMPLATES[locale][kind]
+    variant = VARIANTS[locale].get(kind)
+    if variant is not None and variant[0] in data:
+        title, body = variant[1]
     plain = _Localized(locale, escape=False)
     escaped = _Localized(locale, escape=True)
     return Message(

@@ -1,15 +1,21 @@
-"""The streak state: covered days kept as sorted date runs, with freezes, recoveries and counters.
+"""The streak state: the facts about a user's days, and the runs of covered days derived from them.
 
-A day is *covered* when it is qualified, frozen or recovered. Covered days are stored as maximal runs of
-consecutive date ordinals, each with the number of qualified days inside it. Because sessions only ever
-add time, coverage only grows and runs only merge; so `longest_streak` is maintained incrementally and
-every update is a binary search plus a constant number of list edits: a late day in a history of any
-length costs about the same.
+Facts: the qualified days (kept as runs of consecutive dates), the strong days (at least the recovery factor
+times the threshold of focus), and the frozen, paused and excused days. A day is *covered* when it is one of
+those, or *recovered*: a one-day break after a run, followed by a strong day, at most once in any window of
+`recovery_spacing_days` (DESIGN.md "Forgiveness"). Recoveries are derived from the facts, never stored as
+facts, so arrival order never matters.
+
+Covered days are kept as maximal runs of date ordinals with the number of qualified days in each. A change is
+local: the recovery candidates next to the changed days are looked at again, and the greedy choice of
+recoveries is replayed forward only until it agrees with the old one. A late day in a history of any length
+costs about the same.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -20,7 +26,8 @@ from streak_core.domain.config import StreakConfig
 class RunChange(NamedTuple):
     """How the run holding a day changed: its qualified length before and after, and where it now lies.
 
-    A NamedTuple, and dates only on demand: one is made for every qualified day, on the hot path.
+    `before` is the longest of the runs that were joined into it. A NamedTuple, and dates only on demand:
+    one is made for every qualified day, on the hot path.
     """
 
     before: int
@@ -28,6 +35,7 @@ class RunChange(NamedTuple):
     start_ordinal: int
     end_ordinal: int
     refunded: bool = False  # a freeze spent on the day was given back
+    bridged: bool = False  # the day was covered already (frozen, recovered, paused or excused)
 
     @property
     def start(self) -> date:
@@ -39,26 +47,67 @@ class RunChange(NamedTuple):
 
 
 @dataclass(slots=True)
-class StreakState:
-    """Covered date runs (inclusive ordinals) and the counters derived from them. Mutated in place."""
+class Effects:
+    """What a change did besides the day it was about: recoveries gained or lost, and runs they grew."""
 
+    recovered: list[int] = field(default_factory=list)
+    unrecovered: list[int] = field(default_factory=list)
+    grown: list[RunChange] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class StreakState:
+    """Facts and derived runs, as inclusive date ordinals. Mutated in place."""
+
+    # --- derived: covered runs and the counters over them ---------------------------------------------
     starts: list[int] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
     lengths: list[int] = field(default_factory=list)  # qualified days in each run
-    frozen: list[int] = field(default_factory=list)  # sorted ordinals of frozen, not qualified days
     recovered: list[int] = field(default_factory=list)
-    freezes_available: int = 0
+    candidates: list[int] = field(default_factory=list)  # days the recovery rule could recover
     qualified_days: int = 0
     longest_streak: int = 0
+    # --- facts -----------------------------------------------------------------------------------------
+    q_starts: list[int] = field(default_factory=list)  # qualified days, as runs
+    q_ends: list[int] = field(default_factory=list)
+    strong: list[int] = field(default_factory=list)
+    frozen: list[int] = field(default_factory=list)  # never qualified: a qualifying day gets its freeze back
+    paused: list[int] = field(default_factory=list)
+    excused: list[int] = field(default_factory=list)
+    freezes_available: int = 0
+    # What the last changes did besides their own day; the caller drains it (not part of the state).
+    effects: Effects = field(default_factory=Effects, compare=False, repr=False)
 
-    # --- queries -----------------------------------------------------------------------------
+    # --- queries ---------------------------------------------------------------------------------------
     def _run_index(self, ordinal: int) -> int:
-        """Index of the run containing `ordinal`, or -1."""
+        """Index of the covered run containing `ordinal`, or -1."""
         i = bisect_right(self.starts, ordinal) - 1
         return i if i >= 0 and self.ends[i] >= ordinal else -1
 
+    def _q_index(self, ordinal: int) -> int:
+        i = bisect_right(self.q_starts, ordinal) - 1
+        return i if i >= 0 and self.q_ends[i] >= ordinal else -1
+
+    def _qualified(self, o: int) -> bool:
+        return self._q_index(o) >= 0
+
+    def _fact(self, o: int) -> bool:
+        """Covered whatever the recoveries: qualified, frozen, paused or excused."""
+        return (
+            self._q_index(o) >= 0
+            or _contains(self.frozen, o)
+            or _contains(self.paused, o)
+            or _contains(self.excused, o)
+        )
+
     def is_covered(self, day: date) -> bool:
         return self._run_index(day.toordinal()) >= 0
+
+    def is_qualified(self, day: date) -> bool:
+        return self._qualified(day.toordinal())
+
+    def is_strong(self, day: date) -> bool:
+        return _contains(self.strong, day.toordinal())
 
     def is_frozen(self, day: date) -> bool:
         return _contains(self.frozen, day.toordinal())
@@ -66,9 +115,11 @@ class StreakState:
     def is_recovered(self, day: date) -> bool:
         return _contains(self.recovered, day.toordinal())
 
-    def is_qualified(self, day: date) -> bool:
-        o = day.toordinal()
-        return self._run_index(o) >= 0 and not _contains(self.frozen, o) and not _contains(self.recovered, o)
+    def is_paused(self, day: date) -> bool:
+        return _contains(self.paused, day.toordinal())
+
+    def is_excused(self, day: date) -> bool:
+        return _contains(self.excused, day.toordinal())
 
     def current_streak(self, today: date) -> int:
         """Length of the run containing `today`, else of the one containing yesterday, else 0."""
@@ -105,60 +156,124 @@ class StreakState:
 
     def qualified_between(self, first: date, last: date) -> int:
         """Qualified days in the inclusive range [first, last]."""
-        lo, hi = first.toordinal(), last.toordinal()
-        covered = 0
-        i = max(bisect_right(self.starts, lo) - 1, 0)
-        while i < len(self.starts) and self.starts[i] <= hi:
-            overlap = min(self.ends[i], hi) - max(self.starts[i], lo) + 1
-            covered += max(overlap, 0)
+        return self._qualified_count(first.toordinal(), last.toordinal())
+
+    def _qualified_count(self, lo: int, hi: int) -> int:
+        count = 0
+        i = max(bisect_right(self.q_starts, lo) - 1, 0)
+        while i < len(self.q_starts) and self.q_starts[i] <= hi:
+            count += max(min(self.q_ends[i], hi) - max(self.q_starts[i], lo) + 1, 0)
             i += 1
-        bridged = _count_between(self.frozen, lo, hi) + _count_between(self.recovered, lo, hi)
-        return covered - bridged
+        return count
 
     def qualified_dates(self) -> list[date]:
         """Every qualified date, ascending (O(history): for reports and tests, not hot paths)."""
-        bridged = set(self.frozen) | set(self.recovered)
         return [
             date.fromordinal(o)
-            for s, e in zip(self.starts, self.ends, strict=True)
+            for s, e in zip(self.q_starts, self.q_ends, strict=True)
             for o in range(s, e + 1)
-            if o not in bridged
         ]
 
-    # --- updates -----------------------------------------------------------------------------
+    # --- recovery -----------------------------------------------------------------------------------
+    def recoverable(self, day: date, config: StreakConfig) -> bool:
+        """Whether a break on `day` can still be recovered by a strong next day: it broke a run, and no
+        other day in the spacing window before it is recovered."""
+        o = day.toordinal()
+        return not self._fact(o) and self._broke_a_run(o) and self._spacing_allows(o, config)
+
+    def recovery_offer(self, today: date, config: StreakConfig) -> date | None:
+        """Yesterday, while a strong today would recover it (and today is not strong yet)."""
+        yesterday = today.toordinal() - 1
+        if _contains(self.recovered, yesterday) or not self.recoverable(date.fromordinal(yesterday), config):
+            return None
+        return date.fromordinal(yesterday)
+
+    def next_recovery_on(self, today: date, config: StreakConfig) -> date | None:
+        """The first date a break may be recovered again, when that is after today."""
+        if not self.recovered:
+            return None
+        allowed = self.recovered[-1] + config.recovery_spacing_days + 1
+        return date.fromordinal(allowed) if allowed > today.toordinal() else None
+
+    def _spacing_allows(self, o: int, config: StreakConfig) -> bool:
+        lo = o - config.recovery_spacing_days
+        return bisect_left(self.recovered, o) == bisect_left(self.recovered, lo)
+
+    def _broke_a_run(self, o: int) -> bool:
+        """The day before `o` is covered by facts that hold a qualified day (walking back over bridges)."""
+        x = o - 1
+        while True:
+            if self._qualified(x):
+                return True
+            if not self._fact(x):
+                return False
+            x -= 1
+
+    def _is_candidate(self, o: int) -> bool:
+        return _contains(self.strong, o + 1) and not self._fact(o) and self._broke_a_run(o)
+
+    def _block_end(self, o: int) -> int | None:
+        """The last day of the block of fact-covered days holding `o`, if `o` is fact-covered."""
+        if not self._fact(o):
+            return None
+        x = o
+        while True:
+            q = self._q_index(x)
+            if q >= 0:
+                x = self.q_ends[q]
+            if not self._fact(x + 1):
+                return x
+            x += 1
+
+    # --- updates ---------------------------------------------------------------------------------------
     def add_qualified(self, day: date, config: StreakConfig) -> RunChange | None:
         """Record that `day` qualified. Refunds a freeze spent on it. None if it already qualified."""
         o = day.toordinal()
+        if self._qualified(o):
+            return None
+        refunded = _discard(self.frozen, o)
+        if refunded:
+            self.freezes_available = min(self.freezes_available + 1, config.max_freezes_held)
+        self._insert_qualified(o)
+        self.qualified_days += 1
         run = self._run_index(o)
         if run >= 0:
-            refunded = _discard(self.frozen, o)
-            if refunded:
-                self.freezes_available = min(self.freezes_available + 1, config.max_freezes_held)
-            elif not _discard(self.recovered, o):
-                return None  # already qualified: nothing changes
             before = self.lengths[run]
             self.lengths[run] += 1
-            self.qualified_days += 1
-            return self._changed(run, before)._replace(refunded=refunded)
-        self.qualified_days += 1
-        return self._cover(o, qualified=1)
+            self._note_longest(self.lengths[run])
+        else:
+            before = self._cover(o, 1)
+        gained = self._refresh((o,), config)
+        if gained:
+            newly_covered = gained if run >= 0 else {o} | gained
+            change = self._change(o, newly_covered, new_qualified=o)
+        else:
+            i = self._run_index(o)
+            change = RunChange(before, self.lengths[i], self.starts[i], self.ends[i])
+        change = change._replace(refunded=refunded, bridged=run >= 0)
+        self._grow(gained, besides=change)
+        return change
 
-    def apply_freeze(self, day: date) -> RunChange | None:
+    def add_strong(self, day: date, config: StreakConfig) -> None:
+        """Record that a qualified `day` reached the recovery factor: the day before may be recovered."""
+        o = day.toordinal()
+        if _contains(self.strong, o):
+            return
+        insort(self.strong, o)
+        self._grow(self._refresh((o,), config, strength_only=True))
+
+    def apply_freeze(self, day: date, config: StreakConfig) -> RunChange | None:
         """Spend a freeze to bridge `day`. None (nothing spent) if it is covered or none is left."""
         o = day.toordinal()
         if self.freezes_available <= 0 or self._run_index(o) >= 0:
             return None
         self.freezes_available -= 1
         insort(self.frozen, o)
-        return self._cover(o, qualified=0)
-
-    def mark_recovered(self, day: date) -> RunChange | None:
-        """Bridge `day` by the recovery rule. None if it is already covered."""
-        o = day.toordinal()
-        if self._run_index(o) >= 0:
-            return None
-        insort(self.recovered, o)
-        return self._cover(o, qualified=0)
+        self._cover(o, 0)
+        gained = self._refresh((o,), config)
+        change = self._change(o, {o} | gained)
+        self._grow(gained, besides=change)
+        return change
 
     def grant_freezes(self, count: int, config: StreakConfig) -> int:
         """Add up to `count` freezes without exceeding the cap; return how many were granted."""
@@ -166,42 +281,263 @@ class StreakState:
         self.freezes_available += granted
         return granted
 
-    def _cover(self, o: int, qualified: int) -> RunChange:
+    def pause(self, days: Iterable[date], config: StreakConfig) -> None:
+        """Paused days bridge a run (focus on them still counts)."""
+        changed = []
+        for day in days:
+            o = day.toordinal()
+            if _contains(self.paused, o):
+                continue
+            insort(self.paused, o)
+            changed.append(o)
+            if self._run_index(o) < 0:
+                self._cover(o, 0)
+        self._grow(self._refresh(changed, config))
+
+    def unpause(self, days: Iterable[date], config: StreakConfig) -> None:
+        """Paused days that are paused no more (a pause withdrawn before they came)."""
+        changed = []
+        for day in days:
+            o = day.toordinal()
+            if not _discard(self.paused, o):
+                continue
+            changed.append(o)
+            if not self._fact(o) and not _contains(self.recovered, o):
+                self._uncover(o)
+        self._grow(self._refresh(changed, config))
+
+    def excuse(self, day: date, config: StreakConfig) -> bool:
+        """An operator excuses `day` (an outage): it bridges the run, and a freeze spent on it comes back.
+        False if it was excused already."""
+        o = day.toordinal()
+        if _contains(self.excused, o):
+            return False
+        insort(self.excused, o)
+        if _discard(self.frozen, o):
+            self.freezes_available = min(self.freezes_available + 1, config.max_freezes_held)
+        if self._run_index(o) < 0:
+            self._cover(o, 0)
+        self._grow(self._refresh((o,), config))
+        return True
+
+    def drain_effects(self) -> Effects:
+        effects, self.effects = self.effects, Effects()
+        return effects
+
+    # --- keeping the derived parts true ------------------------------------------------------------------
+    def _refresh(self, changed: Iterable[int], config: StreakConfig, strength_only: bool = False) -> set[int]:
+        """Look again at the recovery candidates the changed days can affect, replay the greedy choice
+        where it may differ, and cover or uncover the days whose recovery changed. Returns the days newly
+        covered by recoveries.
+
+        A candidate at d depends on whether d+1 is strong, on d itself, and on the block of covered days
+        that ends at d-1 holding a qualified day. So a day getting strong can change only the candidate
+        before it; a day getting (or losing) cover can change the candidate on it, the one after it, and
+        the one after the block of bridges that follows it (a walk back from there may reach it)."""
+        points: set[int] = set()
+        for o in changed:
+            if strength_only:
+                points.add(o - 1)
+                continue
+            points.update((o, o + 1))
+            if self._fact(o + 1) and not self._qualified(o + 1):
+                end = self._block_end(o + 1)
+                assert end is not None
+                points.add(end + 1)
+        flipped: list[int] = []
+        for p in points:
+            now = self._is_candidate(p)
+            if now != _contains(self.candidates, p):
+                flipped.append(p)
+                if now:
+                    insort(self.candidates, p)
+                else:
+                    _discard(self.candidates, p)
+        if not flipped:
+            return set()
+        return self._replay(min(flipped), max(flipped), config)
+
+    def _replay(self, lo: int, hi: int, config: StreakConfig) -> set[int]:
+        """The greedy choice of recoveries from `lo` on, until it agrees with the old choice again; only
+        that stretch of the list is replaced."""
+        old = self.recovered
+        spacing = config.recovery_spacing_days
+        keep = bisect_left(old, lo)
+        last = old[keep - 1] if keep else None
+        chosen: list[int] = []
+        i = bisect_left(self.candidates, lo)
+        rest_from = len(old)
+        while i < len(self.candidates):
+            c = self.candidates[i]
+            if c > hi:
+                j = bisect_left(old, c)
+                old_last = old[j - 1] if j > 0 else None
+                if old_last == last or (_before(old_last, c - spacing) and _before(last, c - spacing)):
+                    rest_from = j
+                    break
+            if last is None or c - last > spacing:
+                chosen.append(c)
+                last = c
+            i += 1
+        replaced = old[keep:rest_from]
+        if chosen == replaced:
+            return set()
+        old[keep:rest_from] = chosen
+        gained, lost = set(chosen) - set(replaced), set(replaced) - set(chosen)
+        for o in sorted(lost):
+            self.effects.unrecovered.append(o)
+            if not self._fact(o):
+                self._uncover(o)
+        for o in sorted(gained):
+            self.effects.recovered.append(o)
+            if self._run_index(o) < 0:
+                self._cover(o, 0)
+        return gained
+
+    def _grow(self, gained: set[int], besides: RunChange | None = None) -> None:
+        """Report the runs that new recoveries grew (once each, and not the one already reported)."""
+        seen = {besides.start_ordinal} if besides else set()
+        for o in sorted(gained):
+            change = self._change(o, gained)
+            if change.start_ordinal not in seen:
+                seen.add(change.start_ordinal)
+                self.effects.grown.append(change)
+
+    def _change(self, o: int, newly_covered: set[int], new_qualified: int | None = None) -> RunChange:
+        """The run now holding `o`, with `before` the longest of the runs it was joined from."""
+        run = self._run_index(o)
+        start, end, after = self.starts[run], self.ends[run], self.lengths[run]
+        cuts = sorted(x for x in newly_covered if start <= x <= end)
+        before, lo = 0, start
+        for x in [*cuts, end + 1]:
+            if lo <= x - 1:
+                piece = self._qualified_count(lo, x - 1)
+                if new_qualified is not None and lo <= new_qualified <= x - 1:
+                    piece -= 1
+                before = max(before, piece)
+            lo = x + 1
+        return RunChange(before, after, start, end)
+
+    def _insert_qualified(self, o: int) -> None:
+        i = bisect_left(self.q_starts, o)  # first qualified run starting after o (o is not qualified)
+        left = i > 0 and self.q_ends[i - 1] == o - 1
+        right = i < len(self.q_starts) and self.q_starts[i] == o + 1
+        if left and right:
+            self.q_ends[i - 1] = self.q_ends[i]
+            del self.q_starts[i], self.q_ends[i]
+        elif left:
+            self.q_ends[i - 1] = o
+        elif right:
+            self.q_starts[i] = o
+        else:
+            self.q_starts.insert(i, o)
+            self.q_ends.insert(i, o)
+
+    def _cover(self, o: int, qualified: int) -> int:
+        """Cover `o` (not covered), joining the runs beside it; returns the longest of those runs."""
         i = bisect_left(self.starts, o)  # first run starting after o (o is not covered)
         joins_left = i > 0 and self.ends[i - 1] == o - 1
         joins_right = i < len(self.starts) and self.starts[i] == o + 1
+        before = 0
         if joins_left and joins_right:
             before = max(self.lengths[i - 1], self.lengths[i])
             self.ends[i - 1] = self.ends[i]
             self.lengths[i - 1] += self.lengths[i] + qualified
             del self.starts[i], self.ends[i], self.lengths[i]
-            return self._changed(i - 1, before)
-        if joins_left:
+            i -= 1
+        elif joins_left:
             before = self.lengths[i - 1]
             self.ends[i - 1] = o
             self.lengths[i - 1] += qualified
-            return self._changed(i - 1, before)
-        if joins_right:
+            i -= 1
+        elif joins_right:
             before = self.lengths[i]
             self.starts[i] = o
             self.lengths[i] += qualified
-            return self._changed(i, before)
-        self.starts.insert(i, o)
-        self.ends.insert(i, o)
-        self.lengths.insert(i, qualified)
-        return self._changed(i, 0)
+        else:
+            self.starts.insert(i, o)
+            self.ends.insert(i, o)
+            self.lengths.insert(i, qualified)
+        self._note_longest(self.lengths[i])
+        return before
 
-    def _changed(self, run: int, before: int) -> RunChange:
-        after = self.lengths[run]
-        if after > self.longest_streak:
-            self.longest_streak = after
-        return RunChange(before, after, self.starts[run], self.ends[run])
+    def _uncover(self, o: int) -> None:
+        """`o` (not qualified) is covered no more: its run splits around it."""
+        run = self._run_index(o)
+        start, end, length = self.starts[run], self.ends[run], self.lengths[run]
+        del self.starts[run], self.ends[run], self.lengths[run]
+        if o < end:
+            self.starts.insert(run, o + 1)
+            self.ends.insert(run, end)
+            self.lengths.insert(run, self._qualified_count(o + 1, end))
+        if start < o:
+            self.starts.insert(run, start)
+            self.ends.insert(run, o - 1)
+            self.lengths.insert(run, self._qualified_count(start, o - 1))
+        if length == self.longest_streak:
+            self.longest_streak = max(self.lengths, default=0)
+
+    def _note_longest(self, length: int) -> None:
+        if length > self.longest_streak:
+            self.longest_streak = length
+
+    # --- from the facts alone ----------------------------------------------------------------------
+    @classmethod
+    def from_facts(
+        cls,
+        qualified: Iterable[date],
+        strong: Iterable[date],
+        frozen: Iterable[date],
+        paused: Iterable[date],
+        excused: Iterable[date],
+        freezes_available: int,
+        config: StreakConfig,
+    ) -> StreakState:
+        """The state these facts make, derived in one pass (rebuilds, stored forms of older versions)."""
+        qualified_ordinals = sorted({d.toordinal() for d in qualified})
+        state = cls(freezes_available=freezes_available)
+        for o in qualified_ordinals:
+            state._insert_qualified(o)
+        state.qualified_days = len(qualified_ordinals)
+        state.strong = sorted({d.toordinal() for d in strong} & set(qualified_ordinals))
+        state.paused = sorted({d.toordinal() for d in paused})
+        state.excused = sorted({d.toordinal() for d in excused})
+        state.frozen = sorted({d.toordinal() for d in frozen} - set(qualified_ordinals) - set(state.excused))
+        state.candidates = [s - 1 for s in state.strong if state._is_candidate(s - 1)]
+        last: int | None = None
+        for c in state.candidates:
+            if last is None or c - last > config.recovery_spacing_days:
+                state.recovered.append(c)
+                last = c
+        covered = sorted(
+            {o for s, e in zip(state.q_starts, state.q_ends, strict=True) for o in range(s, e + 1)}
+            | set(state.frozen)
+            | set(state.paused)
+            | set(state.excused)
+            | set(state.recovered)
+        )
+        for o in covered:
+            qualified_day = int(state._qualified(o))
+            if state.ends and state.ends[-1] == o - 1:
+                state.ends[-1] = o
+                state.lengths[-1] += qualified_day
+            else:
+                state.starts.append(o)
+                state.ends.append(o)
+                state.lengths.append(qualified_day)
+        state.longest_streak = max(state.lengths, default=0)
+        return state
 
 
 def milestones_reached(change: RunChange, config: StreakConfig) -> tuple[int, ...]:
     """Milestones the run crossed in this change; each fires once per run, when first reached."""
     milestones = config.milestones  # sorted, as the configuration guarantees
     return milestones[bisect_right(milestones, change.before) : bisect_right(milestones, change.after)]
+
+
+def _before(value: int | None, bound: int) -> bool:
+    """`value` is None or earlier than `bound` (a recovery outside the spacing window)."""
+    return value is None or value < bound
 
 
 def _contains(sorted_values: list[int], value: int) -> bool:
@@ -215,7 +551,3 @@ def _discard(sorted_values: list[int], value: int) -> bool:
         del sorted_values[i]
         return True
     return False
-
-
-def _count_between(sorted_values: list[int], lo: int, hi: int) -> int:
-    return bisect_right(sorted_values, hi) - bisect_left(sorted_values, lo)

@@ -14,6 +14,7 @@ class NotificationKind(StrEnum):
     FREEZE_EARNED = "freeze_earned"
     WEEKLY_BONUS = "weekly_bonus"
     STREAK_RESTORED = "streak_restored"
+    STREAK_RECOVERED = "streak_recovered"
     REMINDER = "reminder"
 
 

@@ -91,7 +91,7 @@ def maintain(user: DueUser, now: datetime, config: StreakConfig) -> list[OutboxE
     yesterday = local_today(now, timezone) - timedelta(days=1)
     record = user.streak
     closing = close_days(
-        record.state, record.weekly_bonus_weeks, record.last_maintained_date, yesterday, config
+        record.state, record.weekly_bonus_weeks, record.last_maintained_date, yesterday, timezone, config
     )
     record.last_maintained_date = closing.last_closed or record.last_maintained_date
     record.maintenance_due_at = next_local_midnight(now, timezone)

@@ -128,7 +128,8 @@ def accept_sessions(
         streak = snap.streak
         changed: dict[date, DayRecord] = {}
         notices: list[OutboxEntry] = []
-        healed: list[date] = []  # days maintenance had closed as a break, now qualified by late data
+        healed: list[date] = []  # breaks maintenance had closed, now qualified by late data
+        recovered: list[date] = []  # breaks these sessions recovered
         qualified: list[date] = []
         new_sessions: list[StoredSession] = []
         items: list[ItemResult] = []
@@ -152,11 +153,12 @@ def accept_sessions(
                 for m in outcome.milestones
             ]
             qualified += outcome.newly_qualified
+            recovered += outcome.recovered
             closed = streak.last_maintained_date
             healed += [
                 d
                 for d, change in zip(outcome.newly_qualified, outcome.run_changes, strict=True)
-                if closed is not None and d <= closed and not change.refunded
+                if closed is not None and d <= closed and not change.bridged
             ]
             for day, start_ms, end_ms in outcome.pieces:
                 record = changed.get(day) or snap.days.get(day) or DayRecord(states[day])
@@ -174,7 +176,9 @@ def accept_sessions(
             streak.maintenance_due_at = next_local_midnight(now, timezone)
             if streak.reminder_at is None:  # a new streak: the next reminder tick works out its hour
                 streak.reminder_at = now
-            notices += _restorations(uid, streak, healed, local_today(now, timezone), now)
+            today = local_today(now, timezone)
+            notices += _restorations(uid, streak, healed, today, now)
+            notices += _recoveries(uid, streak, recovered, today, now)
             standings = _standings(uid, snap.settings, streak, qualified, now)
             tx.write(new_sessions, changed.values(), streak, notices, standings)
         return Acceptance(
@@ -206,6 +210,23 @@ def _restorations(
             uid, NotificationKind.STREAK_RESTORED, key, {"days": streak.state.current_streak(today)}, now
         )
     return list(entries.values())
+
+
+def _recoveries(
+    uid: str, streak: StreakRecord, recovered: list[date], today: date, now: datetime
+) -> list[OutboxEntry]:
+    """Each break these sessions recovered, still recovered once they are all in (keyed by the day)."""
+    return [
+        OutboxEntry(
+            uid,
+            NotificationKind.STREAK_RECOVERED,
+            day.isoformat(),
+            {"days": streak.state.current_streak(today), "day": day.isoformat()},
+            now,
+        )
+        for day in dict.fromkeys(recovered)
+        if streak.state.is_recovered(day)
+    ]
 
 
 def _standings(

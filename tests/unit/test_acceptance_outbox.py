@@ -10,10 +10,11 @@ from streak_core.services.sessions import accept_sessions
 from tests.unit.fakes import FakeLater, InMemoryUserStore
 
 
-def raw(day: int, sid: str | None = None) -> SessionFields:
-    return SessionFields(
-        sid or f"s{day}", f"2026-11-{day:02d}T09:00:00Z", f"2026-11-{day:02d}T10:00:00Z", "UTC"
-    )
+def raw(day: int, sid: str | None = None, minutes: int = 40, hour: int = 9) -> SessionFields:
+    """A qualifying session; an hour or more is a strong day, which recovers a break the day before."""
+    start = f"2026-11-{day:02d}T{hour:02d}:00:00Z"
+    end = f"2026-11-{day:02d}T{hour + minutes // 60:02d}:{minutes % 60:02d}:00Z"
+    return SessionFields(sid or f"s{day}", start, end, "UTC")
 
 
 def noon(day: int) -> datetime:
@@ -54,7 +55,7 @@ def test_qualifying_a_frozen_day_is_a_refund_not_a_restoration() -> None:
     accept_sessions(store, "u1", [raw(d) for d in (10, 11, 13)], noon(13), DEFAULT_CONFIG)
     streak = store.users["u1"].streak
     streak.state.freezes_available = 1
-    streak.state.apply_freeze(date(2026, 11, 12))
+    streak.state.apply_freeze(date(2026, 11, 12), DEFAULT_CONFIG)
     streak.last_maintained_date = date(2026, 11, 12)
     accept_sessions(store, "u1", [raw(12, "late")], noon(13), DEFAULT_CONFIG)
     assert [k for k in store.outbox if "streak_restored" in k] == []
@@ -89,3 +90,24 @@ def test_nothing_is_announced_from_inside_the_transaction_body() -> None:
 
     accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG, Queue())
     assert seen == [False]
+
+
+def test_a_strong_day_after_a_break_writes_one_recovered_entry() -> None:
+    store = InMemoryUserStore()
+    accept_sessions(store, "u1", [raw(d) for d in (10, 11)], noon(11), DEFAULT_CONFIG)
+    accept_sessions(store, "u1", [raw(13, minutes=30)], noon(13), DEFAULT_CONFIG)
+    assert [k for k in store.outbox if "streak_recovered" in k] == []  # 30 minutes qualify, do not recover
+    later = datetime(2026, 11, 13, 18, tzinfo=UTC)
+    accept_sessions(store, "u1", [raw(13, "more", minutes=30, hour=11)], later, DEFAULT_CONFIG)
+    assert store.outbox["u1:streak_recovered:2026-11-12"].data == {"days": 3, "day": "2026-11-12"}
+    assert store.users["u1"].streak.state.is_recovered(date(2026, 11, 12))
+
+
+def test_late_data_qualifying_a_recovered_day_is_not_a_restoration() -> None:
+    store = InMemoryUserStore()
+    accept_sessions(store, "u1", [raw(10), raw(11), raw(13, minutes=60)], noon(13), DEFAULT_CONFIG)
+    store.users["u1"].streak.last_maintained_date = date(2026, 11, 12)
+    assert store.users["u1"].streak.state.is_recovered(date(2026, 11, 12))
+    accept_sessions(store, "u1", [raw(12, "late")], noon(13), DEFAULT_CONFIG)
+    assert [k for k in store.outbox if "streak_restored" in k] == []
+    assert store.users["u1"].streak.state.is_qualified(date(2026, 11, 12))

@@ -61,7 +61,7 @@ def test_the_last_qualified_day_skips_trailing_frozen_days() -> None:
     for offset in range(7):
         state.add_qualified(date(2026, 3, 1) + timedelta(days=offset), DEFAULT_CONFIG)
     state.grant_freezes(1, DEFAULT_CONFIG)
-    assert state.apply_freeze(date(2026, 3, 8)) is not None
+    assert state.apply_freeze(date(2026, 3, 8), DEFAULT_CONFIG) is not None
     assert state.ends[-1] == date(2026, 3, 8).toordinal()  # the run now ends on the frozen day
     assert last_qualified_day(state) == date(2026, 3, 7)
     assert last_qualified_day(StreakState()) is None

@@ -18,6 +18,7 @@ SAMPLE: dict[Kind, NotificationData] = {
     Kind.WEEKLY_BONUS: {"week": "2026-W47", "qualified_days": 5, "xp": 50},
     Kind.STREAK_RESTORED: {"days": 8},
     Kind.FREEZE_EARNED: {"streak": 14, "freezes": 2},
+    Kind.STREAK_RECOVERED: {"days": 9},
     Kind.REMINDER: {"minutes": 12, "streak": 3},
 }
 
@@ -38,6 +39,22 @@ def test_english_and_french_texts_with_plurals() -> None:
     assert broken.body.startswith("Your 1-day streak ended.")
     assert render(Kind.MILESTONE, Locale.FR, {"days": 30}).title == "30 jours de concentration !"
     assert "série de 1 jour" in render(Kind.STREAK_BROKEN, Locale.FR, {"length_lost": 1}).body
+
+
+def test_a_recoverable_break_and_the_recovery_reminder_say_how_many_minutes() -> None:
+    broken = {"length_lost": 3, "recoverable_until": "2026-11-22T23:00:00+00:00", "minutes": 60}
+    assert render(Kind.STREAK_BROKEN, Locale.EN, broken).body == (
+        "Your 3-day streak ended yesterday. Focus 60 minutes today to recover it."
+    )
+    assert "60 minutes" in render(Kind.STREAK_BROKEN, Locale.FR, broken).body
+    reminder = {"minutes": 25, "streak": 3, "recovery": 1}
+    assert (
+        render(Kind.REMINDER, Locale.EN, reminder).body
+        == "25 more minutes today to recover your 3-day streak."
+    )
+    assert render(Kind.REMINDER, Locale.EN, {"minutes": 25, "streak": 3}).body.endswith(
+        "to keep your 3-day streak."
+    )
 
 
 def test_a_stored_locale_this_version_does_not_know_reads_as_english() -> None:

@@ -21,9 +21,12 @@ from tests.unit.fakes import FakeLater, FakeReminders, InMemoryUserStore
 UID = "ada"
 
 
-def focus(store: InMemoryUserStore, day: date, now: datetime, sid: str | None = None) -> None:
+def focus(
+    store: InMemoryUserStore, day: date, now: datetime, sid: str | None = None, minutes: int = 40
+) -> None:
     start = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
-    raw = SessionFields(sid or f"s{day}", start.isoformat(), (start + timedelta(hours=1)).isoformat(), "UTC")
+    end = start + timedelta(minutes=minutes)
+    raw = SessionFields(sid or f"s{day}", start.isoformat(), end.isoformat(), "UTC")
     accept_sessions(store, UID, [raw], now, DEFAULT_CONFIG)
 
 
@@ -44,6 +47,7 @@ def emitted_kinds() -> set[NotificationKind]:
     entries += close_through(store, datetime(2026, 11, 11, 1, tzinfo=UTC))  # 9th frozen, 10th breaks it
     focus(store, date(2026, 11, 11), datetime(2026, 11, 12, 8, tzinfo=UTC))
     focus(store, date(2026, 11, 10), datetime(2026, 11, 12, 8, tzinfo=UTC), "late")  # heals the break
+    focus(store, date(2026, 11, 13), datetime(2026, 11, 13, 20, tzinfo=UTC), minutes=60)  # recovers the 12th
     reminders = FakeReminders()
     reminders.add(UID, [date(2026, 11, d) for d in (18, 19, 20)])
     send_reminders(reminders, FakeLater(), datetime(2026, 11, 21, 20, 1, tzinfo=UTC), DEFAULT_CONFIG)

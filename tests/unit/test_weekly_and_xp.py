@@ -37,7 +37,7 @@ def test_four_qualified_days_do_not_earn_it() -> None:
 def test_days_outside_the_week_and_frozen_days_do_not_count() -> None:
     state = week_with([-1, 0, 1, 2, 3, 7])
     state.freezes_available = 1
-    state.apply_freeze(MONDAY + timedelta(days=4))
+    state.apply_freeze(MONDAY + timedelta(days=4), DEFAULT_CONFIG)
     assert weekly_consistency(state, MONDAY, DEFAULT_CONFIG).qualified_days == 4
 
 

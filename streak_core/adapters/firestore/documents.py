@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from google.cloud import firestore
 
 from streak_core.domain.boards import BoardEntry
+from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.days import DayState
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.sessions import Session, parse_instant
@@ -85,16 +86,22 @@ def day_from_doc(data: Doc) -> DayRecord:
 
 # --- the streak read model ---------------------------------------------------------------------------
 def streak_state_to_doc(state: StreakState) -> Doc:
-    """The runs as flat lists (Firestore has no nested arrays), with the counters derived from them."""
+    """The facts and the runs derived from them, as flat lists (Firestore has no nested arrays)."""
     return {
         "run_starts": list(state.starts),
         "run_ends": list(state.ends),
         "run_lengths": list(state.lengths),
-        "frozen": list(state.frozen),
         "recovered": list(state.recovered),
-        "freezes_available": state.freezes_available,
+        "candidates": list(state.candidates),
         "qualified_days": state.qualified_days,
         "longest_streak": state.longest_streak,
+        "q_starts": list(state.q_starts),
+        "q_ends": list(state.q_ends),
+        "strong": list(state.strong),
+        "frozen": list(state.frozen),
+        "paused": list(state.paused),
+        "excused": list(state.excused),
+        "freezes_available": state.freezes_available,
     }
 
 
@@ -102,15 +109,32 @@ def streak_state_from_doc(data: Doc) -> StreakState:
     def ints(key: str) -> list[int]:
         return [int(v) for v in data.get(key) or []]
 
+    freezes = int(data.get("freezes_available") or 0)
+    if "q_starts" not in data:
+        # Written before qualified days were kept apart: they were the covered days that were neither frozen
+        # nor recovered, and no day was strong, paused or excused.
+        bridged = set(ints("frozen")) | set(ints("recovered"))
+        covered = (
+            o for s, e in zip(ints("run_starts"), ints("run_ends"), strict=True) for o in range(s, e + 1)
+        )
+        qualified = [date.fromordinal(o) for o in covered if o not in bridged]
+        frozen = [date.fromordinal(o) for o in ints("frozen")]
+        return StreakState.from_facts(qualified, [], frozen, [], [], freezes, DEFAULT_CONFIG)
     return StreakState(
         starts=ints("run_starts"),
         ends=ints("run_ends"),
         lengths=ints("run_lengths"),
-        frozen=ints("frozen"),
         recovered=ints("recovered"),
-        freezes_available=int(data.get("freezes_available") or 0),
+        candidates=ints("candidates"),
         qualified_days=int(data.get("qualified_days") or 0),
         longest_streak=int(data.get("longest_streak") or 0),
+        q_starts=ints("q_starts"),
+        q_ends=ints("q_ends"),
+        strong=ints("strong"),
+        frozen=ints("frozen"),
+        paused=ints("paused"),
+        excused=ints("excused"),
+        freezes_available=freezes,
     )
 
 
