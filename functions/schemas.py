@@ -188,6 +188,13 @@ class TodayOut(View):
     seconds_to_qualify: int
 
 
+class RecoveryOut(View):
+    day: date = Field(description="The broken day that focus today can recover")
+    deadline: Instant = Field(description="The end of today in the user's zone")
+    seconds: int = Field(description="Focus so far today")
+    seconds_needed: int = Field(description="Focus today needs in all to recover the day")
+
+
 class StreakOut(View):
     current_streak: int
     longest_streak: int
@@ -199,6 +206,10 @@ class StreakOut(View):
     xp: int
     level: int
     xp_to_next_level: int | None = Field(description="XP still needed for the next level; null at the top")
+    recovery: RecoveryOut | None = Field(description="Present while a broken streak can still be recovered")
+    recoveries_used: int
+    next_recovery_on: date | None = Field(description="When a recovery is possible again, if not now")
+    paused_today: bool
 
 
 class DayOut(View):
@@ -207,6 +218,8 @@ class DayOut(View):
     qualified: bool
     frozen: bool
     recovered: bool
+    paused: bool
+    excused: bool
 
 
 class SessionOut(View):

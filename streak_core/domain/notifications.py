@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from string import Formatter
 
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.days import seconds_to_qualify
+from streak_core.domain.days import recovery_seconds, seconds_to_qualify
 from streak_core.domain.timeline import zone_named
 from streak_core.domain.vocabulary import Locale
 from streak_core.domain.vocabulary import NotificationKind as Kind
@@ -241,3 +241,8 @@ def _reminder_slot(day: date, hour: int, zone: tzinfo, now: datetime) -> datetim
 def minutes_to_go(focus_seconds: int, config: StreakConfig) -> int:
     """Whole minutes still needed today, rounded up so that doing them is always enough."""
     return -(-seconds_to_qualify(focus_seconds, config) // 60)
+
+
+def minutes_to_recover(focus_seconds: int, config: StreakConfig) -> int:
+    """Whole minutes still needed today to recover yesterday's break, rounded up."""
+    return -(-max(0, recovery_seconds(config) - focus_seconds) // 60)

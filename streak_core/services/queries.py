@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
@@ -37,14 +37,9 @@ class DaySession:
 
 
 @dataclass(frozen=True, slots=True)
-class DayExplanation:
+class DayExplanation(DayView):
     """A day and why: the sessions that touched it and the merged intervals its seconds come from."""
 
-    date: date
-    seconds: int
-    qualified: bool
-    frozen: bool
-    recovered: bool
     sessions: list[DaySession]
     intervals: list[tuple[str, str]]
     threshold_seconds: int
@@ -106,11 +101,7 @@ def explain_day(store: UserStore, uid: str, day: date, config: StreakConfig) -> 
         else []
     )
     return DayExplanation(
-        date=view.date,
-        seconds=view.seconds,
-        qualified=view.qualified,
-        frozen=view.frozen,
-        recovered=view.recovered,
+        **{f.name: getattr(view, f.name) for f in fields(view)},
         sessions=sessions,
         intervals=intervals,
         threshold_seconds=config.threshold_seconds,

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.notifications import NotificationData, minutes_to_go, plan_reminder
+from streak_core.domain.notifications import (
+    NotificationData,
+    minutes_to_go,
+    minutes_to_recover,
+    plan_reminder,
+)
 from streak_core.domain.vocabulary import NotificationKind
 from streak_core.models import OutboxEntry, user_timezone
 from streak_core.ports import DispatchQueue, ReminderCandidate, ReminderStore
@@ -40,18 +45,16 @@ def send_reminders(
         previous = [u.uid for u in due]
         report.pages += 1
         report.considered += len(due)
-        plans = [(user, *_decide(user, now)) for user in due]
+        plans = [(user, *_decide(user, now, config)) for user in due]
         wanted = [(user.uid, day) for user, _, day in plans if day is not None]
         seconds = store.focus_seconds(wanted) if wanted else {}
         writes: list[tuple[ReminderCandidate, datetime, OutboxEntry | None]] = []
         for user, next_at, day in plans:
             entry = None
             if day is not None:
-                minutes = minutes_to_go(seconds.get((user.uid, day), 0), config)
-                streak = user.streak.state.current_streak(day)
-                data: NotificationData = {"minutes": minutes, "streak": streak, "date": day.isoformat()}
+                data = _reminder(user, day, seconds.get((user.uid, day), 0), config)
                 kind = NotificationKind.REMINDER
-                entry = OutboxEntry(user.uid, kind, day.isoformat(), data, now) if minutes > 0 else None
+                entry = OutboxEntry(user.uid, kind, day.isoformat(), data, now) if data["minutes"] else None
             writes.append((user, next_at, entry))
         written = store.commit_reminders(writes)
         report.reminded += len(written)
@@ -62,11 +65,26 @@ def send_reminders(
     return report
 
 
-def _decide(user: ReminderCandidate, now: datetime) -> tuple[datetime, date | None]:
-    """(the next reminder time, the local date to remind about now, if the streak is at risk on it)."""
+def _decide(user: ReminderCandidate, now: datetime, config: StreakConfig) -> tuple[datetime, date | None]:
+    """(the next reminder time, the local date to remind about now: at risk, or recovering yesterday's
+    break, and not paused)."""
     prefs = user.settings.notifications
     plan = plan_reminder(now, user_timezone(user.settings, user.streak), prefs.reminder_hour)
-    day = plan.due_on
-    if day is None or not prefs.allows(NotificationKind.REMINDER) or not user.streak.state.at_risk(day):
+    day, state = plan.due_on, user.streak.state
+    if day is None or not prefs.allows(NotificationKind.REMINDER) or state.is_paused(day):
         return plan.next_at, None
-    return plan.next_at, day
+    if state.at_risk(day) or state.recovery_offer(day, config) is not None:
+        return plan.next_at, day
+    return plan.next_at, None
+
+
+def _reminder(user: ReminderCandidate, day: date, seconds: int, config: StreakConfig) -> NotificationData:
+    """How much is left today: to keep the streak, or to recover the one that broke yesterday."""
+    state = user.streak.state
+    if state.at_risk(day):
+        minutes = minutes_to_go(seconds, config)
+        return {"minutes": minutes, "streak": state.current_streak(day), "date": day.isoformat()}
+    broken = state.run_ending_before(day - timedelta(days=1))
+    streak = broken[2] if broken else 0
+    minutes = minutes_to_recover(seconds, config)
+    return {"minutes": minutes, "streak": streak, "date": day.isoformat(), "recovery": 1}

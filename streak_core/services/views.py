@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.days import DayView, qualifies, seconds_to_qualify, view_day
+from streak_core.domain.days import DayView, qualifies, recovery_seconds, seconds_to_qualify, view_day
+from streak_core.domain.maintenance import recovery_deadline
 from streak_core.domain.sessions import instant_ms
 from streak_core.domain.timeline import local_date, next_day_boundary, zone_named
 from streak_core.domain.xp import level_for, total_xp, xp_to_next_level
@@ -23,6 +24,16 @@ class TodayView:
 
 
 @dataclass(frozen=True, slots=True)
+class RecoveryView:
+    """A break that today's focus can still recover: until `deadline`, `seconds_needed` in all."""
+
+    day: date
+    deadline: datetime
+    seconds: int
+    seconds_needed: int
+
+
+@dataclass(frozen=True, slots=True)
 class StreakView:
     current_streak: int
     longest_streak: int
@@ -34,6 +45,10 @@ class StreakView:
     xp: int
     level: int
     xp_to_next_level: int | None  # None at the top of the level table
+    recovery: RecoveryView | None
+    recoveries_used: int
+    next_recovery_on: date | None
+    paused_today: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +95,11 @@ def streak_view(
     seconds = record.state.seconds if record else 0
     state = streak.state
     xp = total_xp(state.qualified_days, len(streak.weekly_bonus_weeks), config)
+    offer = state.recovery_offer(today, config)
+    recovery = None
+    if offer is not None:
+        deadline = recovery_deadline(offer, timezone)
+        recovery = RecoveryView(offer, deadline, seconds, recovery_seconds(config))
     return StreakView(
         current_streak=state.current_streak(today),
         longest_streak=state.longest_streak,
@@ -91,6 +111,10 @@ def streak_view(
         xp=xp,
         level=level_for(xp, config),
         xp_to_next_level=xp_to_next_level(xp, config),
+        recovery=recovery,
+        recoveries_used=len(state.recovered),
+        next_recovery_on=state.next_recovery_on(today, config),
+        paused_today=state.is_paused(today),
     )
 
 

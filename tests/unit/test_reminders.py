@@ -88,3 +88,28 @@ def test_the_reminder_hour_setting_and_zone_are_the_users() -> None:
     send_reminders(store, FakeLater(), utc(20, 23, 10), DEFAULT_CONFIG)  # 08:10 on the 21st in Tokyo
     assert list(store.outbox) == ["tokyo:reminder:2026-11-21"]
     assert store.due_at["tokyo"] == utc(21, 23) + timedelta(hours=0)
+
+
+def test_the_day_after_a_break_the_reminder_says_what_recovers_it() -> None:
+    store = FakeReminders()
+    store.add("broke", [date(2026, 11, d) for d in (17, 18, 19)])  # the 20th was missed
+    store.focus[("broke", date(2026, 11, 21))] = 1500
+    send_reminders(store, FakeLater(), utc(21, 20, 1), DEFAULT_CONFIG)
+    entry = store.outbox["broke:reminder:2026-11-21"]
+    assert entry.data == {"minutes": 35, "streak": 3, "date": "2026-11-21", "recovery": 1}
+
+
+def test_no_reminder_once_the_break_may_not_be_recovered() -> None:
+    store = FakeReminders()
+    store.add("late", [date(2026, 11, d) for d in (17, 18)])  # two days missed: nothing to recover
+    send_reminders(store, FakeLater(), utc(21, 20, 1), DEFAULT_CONFIG)
+    assert store.outbox == {}
+
+
+def test_no_reminder_on_a_paused_day() -> None:
+    store = FakeReminders()
+    store.add("away", NOV)
+    store.users["away"][1].state.pause([date(2026, 11, 21)], DEFAULT_CONFIG)
+    send_reminders(store, FakeLater(), utc(21, 20, 1), DEFAULT_CONFIG)
+    assert store.outbox == {}
+    assert store.due_at["away"] == utc(22, 20)  # looked at again tomorrow
