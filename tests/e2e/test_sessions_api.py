@@ -39,7 +39,15 @@ def test_a_posted_session_shows_in_streak_and_calendar(app_user: AppUser) -> Non
     assert body["duplicate"] is False
     assert body["session"]["id"] == "s1"
     assert body["days"] == [
-        {"date": "2026-11-21", "seconds": 3600, "qualified": True, "frozen": False, "recovered": False, "paused": False, "excused": False}
+        {
+            "date": "2026-11-21",
+            "seconds": 3600,
+            "qualified": True,
+            "frozen": False,
+            "recovered": False,
+            "paused": False,
+            "excused": False,
+        }
     ]
     assert body["streak"]["current_streak"] == 1
 
