@@ -36,7 +36,7 @@ from streak_core.domain.vocabulary import Scope, SessionStatus
 from streak_core.errors import RunNotFound, ServiceError, SessionConflict
 from streak_core.models import UNSET, NotificationsChange, SettingsChange, Unset
 from streak_core.ports import InvalidToken, Principal
-from streak_core.services import queries, retries
+from streak_core.services import pauses, queries, retries
 from streak_core.services.leaderboard import BoardRequest
 from streak_core.services.sessions import ItemResult, accept_session, accept_sessions
 from streak_core.services.views import SessionView
@@ -194,6 +194,23 @@ def _given(value: T | MISSING) -> T | Unset:
     return UNSET if value is MISSING else value
 
 
+# --- pauses -----------------------------------------------------------------------------------------------
+def post_pause(call: ApiCall) -> Reply:
+    body = call.body_as(schemas.PauseIn)
+    pause = pauses.create_pause(call.deps.pauses, call.uid, body.from_, body.to, call.now, call.deps.config)
+    return Reply(201, schemas.PauseCreatedOut(pause=schemas.PauseOut.model_validate(pause)))
+
+
+def get_pauses(call: ApiCall) -> Reply:
+    found = pauses.list_pauses(call.deps.pauses, call.uid)
+    return Reply(200, schemas.PausesOut(pauses=[schemas.PauseOut.model_validate(p) for p in found]))
+
+
+def delete_pause(call: ApiCall) -> Reply:
+    pauses.withdraw_pause(call.deps.pauses, call.uid, call.params["id"], call.now, call.deps.config)
+    return Reply(204)
+
+
 # --- admin ------------------------------------------------------------------------------------------------
 def get_maintenance_run(call: ApiCall) -> Reply:
     run_id = call.params["run_id"]
@@ -322,6 +339,24 @@ API: RouteTable[ApiDependencies] = RouteTable(
             "Change some settings (fields left out stay as they are)",
             {200: schemas.SettingsOut},
             body=schemas.SettingsPatch,
+        ),
+        Route(
+            "POST",
+            "/v1/me/pauses",
+            post_pause,
+            "Pause the streak on days to come (at most 14 days each, 30 a calendar year, no overlaps)",
+            {201: schemas.PauseCreatedOut},
+            body=schemas.PauseIn,
+        ),
+        Route(
+            "GET", "/v1/me/pauses", get_pauses, "The caller's pauses, by first day", {200: schemas.PausesOut}
+        ),
+        Route(
+            "DELETE",
+            "/v1/me/pauses/{id}",
+            delete_pause,
+            "Withdraw a pause: its days from today on are paused no more (earlier days stay paused)",
+            {204: None},
         ),
         Route(
             "GET",

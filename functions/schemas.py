@@ -373,6 +373,29 @@ class SettingsPatch(Strict):
     locale: Locale | MISSING = MISSING
 
 
+# --- pauses -----------------------------------------------------------------------------------------------
+class PauseIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"from": "2026-12-24", "to": "2026-12-31"}]})
+
+    from_: DateIn = Field(alias="from", description="First paused day, the user's local today or later")
+    to: DateIn = Field(description="Last paused day; at most 14 days from the first")
+
+
+class PauseOut(View):
+    id: str
+    first: date = Field(serialization_alias="from")
+    last: date = Field(serialization_alias="to")
+    created_at: Instant
+
+
+class PauseCreatedOut(View):
+    pause: PauseOut
+
+
+class PausesOut(View):
+    pauses: list[PauseOut]
+
+
 # --- admin ------------------------------------------------------------------------------------------------
 class MaintenanceRunOut(View):
     run_id: str

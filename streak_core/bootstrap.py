@@ -17,6 +17,7 @@ from streak_core.ports import (
     Clock,
     DeadLetterStore,
     DispatchQueue,
+    PauseStore,
     ReminderStore,
     RunStore,
     TokenVerifier,
@@ -92,6 +93,7 @@ class ApiDependencies:
     dead_letters: DeadLetterStore
     replay_worker: BatchWorker
     cursors: Cursors
+    pauses: PauseStore
     notify: DispatchQueue | None = None
     config: StreakConfig = DEFAULT_CONFIG
     allow_clock_override: bool = False
@@ -123,6 +125,7 @@ def api_dependencies() -> ApiDependencies:
     from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
     from streak_core.adapters.firestore.friends import FirestoreFriendStore
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
+    from streak_core.adapters.firestore.pauses import FirestorePauseStore
     from streak_core.adapters.firestore.runs import FirestoreRunStore
     from streak_core.adapters.firestore.users import FirestoreUserStore
     from streak_core.adapters.system_clock import SystemClock
@@ -147,6 +150,7 @@ def api_dependencies() -> ApiDependencies:
         dead_letters=FirestoreDeadLetters(firestore),
         replay_worker=BatchWorker(FirestoreMaintenanceStore(firestore), DEFAULT_CONFIG, notify=notify),
         cursors=cursors,
+        pauses=FirestorePauseStore(firestore),
         notify=notify,
         allow_clock_override=env.allow_clock_override,
         rate_limiter=RateLimiter(per_minute=env.rate_limit_per_minute),

@@ -63,6 +63,11 @@ class FriendRequestNotFound(NotFound):
         super().__init__("This user has not asked to be your friend.")
 
 
+class PauseNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such pause.")
+
+
 class RunNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("No such maintenance run.")

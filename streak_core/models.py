@@ -287,6 +287,20 @@ class MaintenanceRun:
 
 
 @dataclass(frozen=True, slots=True)
+class Pause:
+    """Days a user set aside in advance (`first` to `last`, local dates, inclusive)."""
+
+    id: str
+    first: date
+    last: date
+    created_at: datetime
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+
+@dataclass(frozen=True, slots=True)
 class FriendLink:
     """Another user linked to this one: a friend (`at` = since) or a pending request (`at` = sent)."""
 

@@ -19,6 +19,7 @@ from streak_core.models import (
     MaintenanceBatch,
     MaintenanceRun,
     OutboxEntry,
+    Pause,
     RetryTask,
     StoredNotification,
     StoredSession,
@@ -332,3 +333,28 @@ class FriendStore(Protocol):
     def profiles(self, uids: list[str]) -> dict[str, UserSettings]: ...
 
     def today_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]: ...
+
+
+@dataclass(slots=True)
+class PauseSnapshot:
+    """A user's pauses with what changing them depends on, read in one transaction."""
+
+    settings: UserSettings
+    streak: StreakRecord
+    pauses: list[Pause]
+
+
+class PauseTransaction(Protocol):
+    def read(self) -> PauseSnapshot: ...
+
+    def write(self, streak: StreakRecord, put: Pause | None = None, remove: str | None = None) -> None:
+        """Store the streak with a pause created or changed (`put`) or gone (`remove`, by id)."""
+        ...
+
+
+class PauseStore(Protocol):
+    def run_in_transaction(self, uid: str, body: Callable[[PauseTransaction], T]) -> T: ...
+
+    def pauses(self, uid: str) -> list[Pause]:
+        """The user's pauses, by first day."""
+        ...

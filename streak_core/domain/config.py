@@ -31,6 +31,9 @@ class StreakConfig:
     # a recovered day needs no other recovered day within this many days before it.
     recovery_factor: int = 2
     recovery_spacing_days: int = 30
+    # Pauses are set in advance: at most this many days each, and this many paused days in a calendar year.
+    pause_max_days: int = 14
+    pause_max_days_per_year: int = 30
     xp_per_qualified_day: int = 10
     xp_per_weekly_bonus: int = 50
     level_thresholds: tuple[int, ...] = field(default=DEFAULT_LEVEL_THRESHOLDS)
@@ -59,6 +62,8 @@ class StreakConfig:
             problems.append("recovery_factor must be at least 1")
         if self.recovery_spacing_days < 0:
             problems.append("recovery_spacing_days must not be negative")
+        if not 1 <= self.pause_max_days <= self.pause_max_days_per_year <= 366:
+            problems.append("pause limits must satisfy 1 <= pause_max_days <= pause_max_days_per_year <= 366")
         if self.xp_per_qualified_day < 0 or self.xp_per_weekly_bonus < 0:
             problems.append("XP rewards must not be negative")
         thresholds = self.level_thresholds

@@ -24,6 +24,7 @@ from streak_core.models import (
     MaintenanceBatch,
     MaintenanceRun,
     OutboxEntry,
+    Pause,
     RetryTask,
     StoredNotification,
     StoredSession,
@@ -37,6 +38,8 @@ from streak_core.ports import (
     FriendTransaction,
     InvalidToken,
     NotificationPosition,
+    PauseSnapshot,
+    PauseTransaction,
     Principal,
     PushOutcome,
     Relationship,
@@ -285,6 +288,47 @@ class _FriendTransaction:
         self.store.requests.pop((self.other, self.uid), None)
 
 
+@dataclass
+class InMemoryPauseStore:
+    """Pauses beside the user store's streaks; a transaction's writes apply when its body returns."""
+
+    users: InMemoryUserStore
+    saved: dict[str, dict[str, Pause]] = field(default_factory=dict)
+
+    def run_in_transaction(self, uid: str, body: Callable[[PauseTransaction], T]) -> T:
+        tx = _PauseTransaction(self, uid)
+        result = body(tx)
+        for apply in tx.pending:
+            apply()
+        return result
+
+    def pauses(self, uid: str) -> list[Pause]:
+        return sorted(self.saved.get(uid, {}).values(), key=lambda p: p.first)
+
+
+class _PauseTransaction:
+    def __init__(self, store: InMemoryPauseStore, uid: str) -> None:
+        self.store, self.uid = store, uid
+        self.pending: list[Callable[[], None]] = []
+
+    def read(self) -> PauseSnapshot:
+        snap = self.store.users.snapshot(self.uid, (), ())
+        return PauseSnapshot(snap.settings, snap.streak, self.store.pauses(self.uid))
+
+    def write(self, streak: StreakRecord, put: Pause | None = None, remove: str | None = None) -> None:
+        staged = copy.deepcopy(streak)
+
+        def apply() -> None:
+            mine = self.store.saved.setdefault(self.uid, {})
+            if put is not None:
+                mine[put.id] = put
+            if remove is not None:
+                mine.pop(remove, None)
+            self.store.users._user(self.uid).streak = staged
+
+        self.pending.append(apply)
+
+
 class FakeVerifier:
     """Tokens look like 'token:<uid>' or 'admin:<uid>'; anything else is invalid."""
 
@@ -483,5 +527,6 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "dead_letters": InMemoryDeadLetters(),
         "replay_worker": BatchWorker(FakeMaintenanceStore({}), DEFAULT_CONFIG),
         "cursors": cursors,
+        "pauses": InMemoryPauseStore(users),
     }
     return ApiDependencies(**{**values, **overrides})

@@ -237,3 +237,64 @@ def test_json_constants_that_are_not_json_are_400() -> None:
             deps(), "PATCH", "/v1/me/settings", data=body, headers={"Content-Type": "application/json"}
         )
         assert (response.status_code, response.get_json()["error"]["code"]) == (400, "invalid_json")
+
+
+def pause(d: ApiDependencies, first: str, last: str, now: str = "2026-11-21T12:00:00Z") -> Any:
+    headers = {"X-Now": now}
+    return call(d, "POST", "/v1/me/pauses", json={"from": first, "to": last}, headers=headers)
+
+
+def test_a_pause_is_created_listed_and_bridges_the_streak() -> None:
+    d = deps(allow_clock_override=True)
+    for n in (18, 19, 20):
+        body = {**SESSION, "id": f"s{n}", "start": f"2026-11-{n}T09:00:00Z", "end": f"2026-11-{n}T09:40:00Z"}
+        assert call(d, "POST", "/v1/sessions", json=body).status_code == 201
+    created = pause(d, "2026-11-21", "2026-11-27")
+    assert created.status_code == 201
+    assert set(created.get_json()["pause"]) == {"id", "from", "to", "created_at"}
+    listed = call(d, "GET", "/v1/me/pauses").get_json()["pauses"]
+    assert [(p["from"], p["to"]) for p in listed] == [("2026-11-21", "2026-11-27")]
+    later = call(d, "GET", "/v1/me/streak", headers={"X-Now": "2026-11-28T12:00:00Z"}).get_json()
+    assert (later["current_streak"], later["freezes_available"]) == (3, 0)
+    assert call(d, "GET", "/v1/me/streak", headers={"X-Now": "2026-11-22T12:00:00Z"}).get_json()[
+        "paused_today"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "field", "code"),
+    [
+        ("2026-11-20", "2026-11-22", "from", "in_past"),
+        ("2026-11-25", "2026-11-24", "to", "before_from"),
+        ("2026-12-01", "2026-12-15", "to", "too_long"),
+        ("2026-12-20", "2026-12-24", "from", "overlap"),
+        ("2026-12-25", "2027-01-01", "from", "overlap"),
+    ],
+)
+def test_each_pause_limit_is_422(first: str, last: str, field: str, code: str) -> None:
+    d = deps(allow_clock_override=True)
+    assert pause(d, "2026-12-22", "2026-12-28").status_code == 201
+    response = pause(d, first, last)
+    assert response.status_code == 422
+    assert (field, code) in [(i["field"], i["code"]) for i in response.get_json()["error"]["details"]]
+
+
+def test_at_most_30_paused_days_in_a_calendar_year() -> None:
+    d = deps(allow_clock_override=True)
+    for first, last in (("2027-01-01", "2027-01-14"), ("2027-02-01", "2027-02-14")):
+        assert pause(d, first, last).status_code == 201
+    assert pause(d, "2027-03-01", "2027-03-02").status_code == 201  # 30 days in 2027
+    refused = pause(d, "2027-04-01", "2027-04-01")
+    assert [i["code"] for i in refused.get_json()["error"]["details"]] == ["yearly_limit"]
+    assert pause(d, "2026-12-30", "2026-12-31").status_code == 201  # 2026 is another year
+
+
+def test_withdrawing_keeps_the_days_already_past_and_unknown_ids_are_404() -> None:
+    d = deps(allow_clock_override=True)
+    pause_id = pause(d, "2026-11-22", "2026-11-28").get_json()["pause"]["id"]
+    gone = call(d, "DELETE", f"/v1/me/pauses/{pause_id}", headers={"X-Now": "2026-11-25T12:00:00Z"})
+    assert gone.status_code == 204
+    [kept] = call(d, "GET", "/v1/me/pauses").get_json()["pauses"]
+    assert (kept["from"], kept["to"]) == ("2026-11-22", "2026-11-24")
+    for unknown in ("nope", "__x__"):
+        assert call(d, "DELETE", f"/v1/me/pauses/{unknown}").status_code == 404

@@ -32,6 +32,7 @@ from streak_core.models import (
     MaintenanceRun,
     NotificationPreferences,
     OutboxEntry,
+    Pause,
     StoredNotification,
     StoredSession,
     StreakRecord,
@@ -229,6 +230,22 @@ def _word(vocabulary: type[W], stored: object, default: W) -> W:
         return vocabulary(stored) if isinstance(stored, str) else default
     except ValueError:
         return default
+
+
+# --- pauses --------------------------------------------------------------------------------------------
+def pause_to_doc(pause: Pause) -> Doc:
+    return {
+        "id": pause.id,
+        "from": pause.first.isoformat(),
+        "to": pause.last.isoformat(),
+        "created_at": pause.created_at,
+    }
+
+
+def pause_from_doc(data: Doc) -> Pause:
+    return Pause(
+        str(data["id"]), date.fromisoformat(data["from"]), date.fromisoformat(data["to"]), data["created_at"]
+    )
 
 
 # --- boards ----------------------------------------------------------------------------------------------

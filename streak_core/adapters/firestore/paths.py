@@ -22,6 +22,10 @@ def session(client: Any, uid: str, session_id: str) -> Any:
     return user(client, uid).collection("sessions").document(session_id)
 
 
+def pauses(client: Any, uid: str) -> Any:
+    return user(client, uid).collection("pauses")
+
+
 def device(client: Any, uid: str, token: str) -> Any:
     """FCM tokens are long and not meant as document ids: the id is a digest, the token a field."""
     return user(client, uid).collection("devices").document(hashlib.sha256(token.encode()).hexdigest())

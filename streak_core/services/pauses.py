@@ -1,0 +1,85 @@
+"""Pauses: days set aside in advance that bridge a streak; their limits, and withdrawing what is to come."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+from streak_core.domain.config import StreakConfig
+from streak_core.domain.ids import is_document_id
+from streak_core.domain.sessions import FieldIssue
+from streak_core.errors import InvalidRequest, PauseNotFound
+from streak_core.models import Pause, user_timezone
+from streak_core.ports import PauseStore, PauseTransaction
+from streak_core.services.views import local_today
+
+
+def create_pause(
+    store: PauseStore, uid: str, first: date, last: date, now: datetime, config: StreakConfig
+) -> Pause:
+    """A pause from `first` to `last`: InvalidRequest listing each limit it breaks (a start before the
+    user's local today, `to` before `from`, too long, too many paused days in a calendar year, an
+    overlap with another pause)."""
+    pause = Pause(uuid.uuid4().hex, first, last, now)
+
+    def body(tx: PauseTransaction) -> Pause:
+        snap = tx.read()
+        today = local_today(now, user_timezone(snap.settings, snap.streak))
+        issues = _issues(pause, snap.pauses, today, config)
+        if issues:
+            raise InvalidRequest(issues)
+        snap.streak.state.pause(pause.days, config)
+        snap.streak.state.drain_effects()
+        tx.write(snap.streak, put=pause)
+        return pause
+
+    return store.run_in_transaction(uid, body)
+
+
+def list_pauses(store: PauseStore, uid: str) -> list[Pause]:
+    return store.pauses(uid)
+
+
+def withdraw_pause(store: PauseStore, uid: str, pause_id: str, now: datetime, config: StreakConfig) -> None:
+    """The pause's days from the user's local today on are paused no more; days before stay paused (they
+    are history). PauseNotFound for an unknown id."""
+    if not is_document_id(pause_id):
+        raise PauseNotFound
+
+    def body(tx: PauseTransaction) -> None:
+        snap = tx.read()
+        pause = next((p for p in snap.pauses if p.id == pause_id), None)
+        if pause is None:
+            raise PauseNotFound
+        today = local_today(now, user_timezone(snap.settings, snap.streak))
+        if pause.last < today:
+            return
+        snap.streak.state.unpause([d for d in pause.days if d >= today], config)
+        snap.streak.state.drain_effects()
+        if pause.first < today:
+            kept = Pause(pause.id, pause.first, today - timedelta(days=1), pause.created_at)
+            tx.write(snap.streak, put=kept)
+        else:
+            tx.write(snap.streak, remove=pause.id)
+
+    store.run_in_transaction(uid, body)
+
+
+def _issues(pause: Pause, others: list[Pause], today: date, config: StreakConfig) -> list[FieldIssue]:
+    issues = []
+    if pause.first < today:
+        issues.append(FieldIssue("from", "in_past", f"must be today ({today}) or later in your time zone"))
+    if pause.last < pause.first:
+        issues.append(FieldIssue("to", "before_from", "must not be earlier than 'from'"))
+        return issues
+    if len(pause.days) > config.pause_max_days:
+        issues.append(FieldIssue("to", "too_long", f"a pause lasts at most {config.pause_max_days} days"))
+    for year in sorted({d.year for d in pause.days}):
+        paused = sum(1 for p in [*others, pause] for d in p.days if d.year == year)
+        if paused > config.pause_max_days_per_year:
+            limit = config.pause_max_days_per_year
+            issues.append(FieldIssue("to", "yearly_limit", f"at most {limit} paused days in {year}"))
+    overlapping = [p for p in others if p.first <= pause.last and pause.first <= p.last]
+    if overlapping:
+        issues.append(FieldIssue("from", "overlap", f"overlaps the pause from {overlapping[0].first}"))
+    return issues
