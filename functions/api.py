@@ -30,14 +30,16 @@ from functions.http import (
 from functions.openapi import openapi_document
 from functions.routing import Auth, Call, Reply, Route, RouteTable
 from streak_core.bootstrap import ApiDependencies
-from streak_core.domain.ids import is_document_id
+from streak_core.domain.ids import is_document_id, is_user_id
 from streak_core.domain.sessions import FieldIssue, SessionFields
 from streak_core.domain.vocabulary import Scope, SessionStatus
-from streak_core.errors import RunNotFound, ServiceError, SessionConflict
+from streak_core.errors import RunNotFound, ServiceError, SessionConflict, UserNotFound
 from streak_core.models import UNSET, NotificationsChange, SettingsChange, Unset
 from streak_core.ports import InvalidToken, Principal
 from streak_core.services import pauses, queries, retries
+from streak_core.services.admin import grant_freezes
 from streak_core.services.leaderboard import BoardRequest
+from streak_core.services.rebuild import rebuild_user
 from streak_core.services.sessions import ItemResult, accept_session, accept_sessions
 from streak_core.services.views import SessionView
 
@@ -220,6 +222,22 @@ def get_maintenance_run(call: ApiCall) -> Reply:
     return Reply(200, schemas.MaintenanceRunOut.model_validate(run))
 
 
+def rebuild(call: ApiCall) -> Reply:
+    dry_run = call.query_as(schemas.RebuildQuery).dry_run
+    uid = call.params["uid"]
+    if not is_user_id(uid):
+        raise UserNotFound
+    deps = call.deps
+    report = rebuild_user(deps.rebuilds, uid, call.now, deps.config, dry_run)
+    return Reply(200, schemas.RebuildOut.model_validate(report))
+
+
+def post_freezes(call: ApiCall) -> Reply:
+    count = call.body_as(schemas.FreezesIn).count
+    held = grant_freezes(call.deps.store, call.params["uid"], count, call.deps.config)
+    return Reply(200, schemas.FreezesOut(freezes_available=held))
+
+
 def replay_dead_letters(call: ApiCall) -> Reply:
     body = call.body_as(schemas.ReplayIn)
     deps = call.deps
@@ -364,6 +382,25 @@ API: RouteTable[ApiDependencies] = RouteTable(
             get_maintenance_run,
             "A maintenance run's progress (admin claim required)",
             {200: schemas.MaintenanceRunOut},
+            auth=Auth.ADMIN,
+        ),
+        Route(
+            "POST",
+            "/v1/admin/users/{uid}:rebuild",
+            rebuild,
+            "Recompute a user's days, streak and board entries from the session log and the recorded facts"
+            " and report what differed (admin)",
+            {200: schemas.RebuildOut},
+            query=schemas.RebuildQuery,
+            auth=Auth.ADMIN,
+        ),
+        Route(
+            "POST",
+            "/v1/admin/users/{uid}/freezes",
+            post_freezes,
+            "Give a user freezes, never above the cap (admin)",
+            {200: schemas.FreezesOut},
+            body=schemas.FreezesIn,
             auth=Auth.ADMIN,
         ),
         Route(

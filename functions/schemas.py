@@ -408,6 +408,38 @@ class MaintenanceRunOut(View):
     finished_at: Instant | None
 
 
+class RebuildQuery(BaseModel):
+    dry_run: bool = Field(default=False, description="true: compare only, write nothing")
+
+
+class CountersOut(View):
+    current_streak: int
+    longest_streak: int
+    qualified_days: int
+    freezes_available: int
+    recoveries_used: int
+
+
+class RebuildOut(View):
+    uid: str
+    dry_run: bool
+    changed: bool
+    before: CountersOut
+    after: CountersOut
+    days_changed: int
+    boards_changed: int
+
+
+class FreezesIn(Strict):
+    count: StrictInt = Field(
+        ge=1, le=5, description="Freezes to give; the user never holds more than the cap"
+    )
+
+
+class FreezesOut(BaseModel):
+    freezes_available: int
+
+
 class ReplayIn(Strict):
     limit: StrictInt = Field(default=100, ge=1, le=500, description="Dead letters to replay in this call")
 

@@ -18,6 +18,7 @@ from streak_core.ports import (
     DeadLetterStore,
     DispatchQueue,
     PauseStore,
+    RebuildStore,
     ReminderStore,
     RunStore,
     TokenVerifier,
@@ -94,6 +95,7 @@ class ApiDependencies:
     replay_worker: BatchWorker
     cursors: Cursors
     pauses: PauseStore
+    rebuilds: RebuildStore
     notify: DispatchQueue | None = None
     config: StreakConfig = DEFAULT_CONFIG
     allow_clock_override: bool = False
@@ -126,6 +128,7 @@ def api_dependencies() -> ApiDependencies:
     from streak_core.adapters.firestore.friends import FirestoreFriendStore
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
     from streak_core.adapters.firestore.pauses import FirestorePauseStore
+    from streak_core.adapters.firestore.rebuild import FirestoreRebuildStore
     from streak_core.adapters.firestore.runs import FirestoreRunStore
     from streak_core.adapters.firestore.users import FirestoreUserStore
     from streak_core.adapters.system_clock import SystemClock
@@ -151,6 +154,7 @@ def api_dependencies() -> ApiDependencies:
         replay_worker=BatchWorker(FirestoreMaintenanceStore(firestore), DEFAULT_CONFIG, notify=notify),
         cursors=cursors,
         pauses=FirestorePauseStore(firestore),
+        rebuilds=FirestoreRebuildStore(firestore),
         notify=notify,
         allow_clock_override=env.allow_clock_override,
         rate_limiter=RateLimiter(per_minute=env.rate_limit_per_minute),

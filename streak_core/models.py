@@ -64,6 +64,15 @@ class StreakRecord:
     timezone_setting: str | None = None
     reminder_at: datetime | None = None  # when the hourly reminder tick next looks at this user
 
+    def note_session(self, session: Session) -> None:
+        """Keep the zone of the session that ended last in real time (order independent)."""
+        end_ms = session.end_ms
+        if end_ms > self.latest_session_end_ms or (
+            end_ms == self.latest_session_end_ms and session.timezone > (self.latest_session_timezone or "")
+        ):
+            self.latest_session_end_ms = end_ms
+            self.latest_session_timezone = session.timezone
+
 
 @dataclass(frozen=True, slots=True)
 class NotificationPreferences:
@@ -165,6 +174,7 @@ class UserSnapshot:
     streak: StreakRecord
     days: dict[date, DayRecord]
     sessions: dict[str, StoredSession]
+    known: bool = True  # the user has settings or a streak stored
 
 
 # An outbox entry not settled by then is the sweep's: its task was lost, or it is still being retried.
@@ -298,6 +308,19 @@ class Pause:
     @property
     def days(self) -> list[date]:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+
+@dataclass(slots=True)
+class UserHistory:
+    """Everything a user's projections are rebuilt from: the session log and the recorded facts, with the
+    projections as stored (to compare)."""
+
+    known: bool  # the user has a streak or settings at all
+    settings: UserSettings
+    streak: StreakRecord
+    sessions: list[StoredSession]
+    days: dict[date, DayRecord]
+    pauses: list[Pause]
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from streak_core.models import (
     StoredNotification,
     StoredSession,
     StreakRecord,
+    UserHistory,
     UserSettings,
     UserSnapshot,
 )
@@ -357,4 +358,31 @@ class PauseStore(Protocol):
 
     def pauses(self, uid: str) -> list[Pause]:
         """The user's pauses, by first day."""
+        ...
+
+
+class RebuildTransaction(Protocol):
+    def history(self) -> UserHistory: ...
+
+    def board_entries(self, keys: list[str]) -> dict[str, BoardEntry]:
+        """The user's entries on these boards that exist (read before any write)."""
+        ...
+
+    def write(
+        self,
+        days: list[DayRecord],
+        removed_days: list[date],
+        streak: StreakRecord,
+        boards: list[tuple[str, BoardEntry | None]],
+    ) -> None:
+        """Store the rebuilt projections: changed days, days no session touches any more, the streak, and
+        board entries (None: the entry goes)."""
+        ...
+
+
+class RebuildStore(Protocol):
+    def run_in_transaction(self, uid: str, body: Callable[[RebuildTransaction], T]) -> T: ...
+
+    def user_pages(self, page_size: int) -> Iterable[list[str]]:
+        """Every user with a streak, a page of ids at a time, by cursor."""
         ...

@@ -10,7 +10,7 @@ from streak_core.domain.boards import BoardEntry, scores_touched
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState, DayView
 from streak_core.domain.engine import apply_session
-from streak_core.domain.sessions import FieldIssue, Session, SessionFields, SessionRejected, parse_session
+from streak_core.domain.sessions import FieldIssue, SessionFields, SessionRejected, parse_session
 from streak_core.domain.timeline import split_by_local_day
 from streak_core.domain.vocabulary import NotificationKind, SessionStatus
 from streak_core.errors import InvalidRequest, SessionConflict
@@ -164,7 +164,7 @@ def accept_sessions(
                 record = changed.get(day) or snap.days.get(day) or DayRecord(states[day])
                 record.pieces[session.id] = (start_ms, end_ms)
                 changed[day] = record
-            _note_latest_zone(streak, session)
+            streak.note_session(session)
             known[session.id] = item.session
             new_sessions.append(item.session)
             touched.extend(item.session.days)
@@ -243,16 +243,6 @@ def _standings(
         )
         for key, score in scores_touched(state, qualified).items()
     ]
-
-
-def _note_latest_zone(streak: StreakRecord, session: Session) -> None:
-    """Keep the zone of the session that ended last in real time (order independent)."""
-    end_ms = session.end_ms
-    if end_ms > streak.latest_session_end_ms or (
-        end_ms == streak.latest_session_end_ms and session.timezone > (streak.latest_session_timezone or "")
-    ):
-        streak.latest_session_end_ms = end_ms
-        streak.latest_session_timezone = session.timezone
 
 
 def _nothing_valid(

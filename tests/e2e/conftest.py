@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +63,24 @@ class AppUser:
             },
             "sessions": {s.id: s.to_dict() for s in user.collection("sessions").stream()},
         }
+
+
+def admin_token(auth_emulator: AuthEmulator) -> str:
+    """An ID token of a fresh user holding the admin claim."""
+    email = f"ops-{uuid.uuid4().hex[:8]}@example.com"
+    uid, _ = auth_emulator.sign_up_with(email)
+    return auth_emulator.token_with_claims(uid, email, {"admin": True})
+
+
+def wait_for_run(user: AppUser, token: str, run_id: str, timeout: float = 90) -> dict[str, Any]:
+    """The run record once it is done (asked for as an admin)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = user.call("GET", f"/v1/admin/maintenance-runs/{run_id}", token=token)
+        if response.status_code == 200 and response.json()["status"] == "done":
+            return dict(response.json())
+        time.sleep(0.5)
+    raise AssertionError(f"run {run_id} did not finish: {response.status_code} {response.text}")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from tests.conftest import AuthEmulator
-from tests.e2e.conftest import NOW, AppUser
+from tests.e2e.conftest import NOW, AppUser, admin_token
 
 pytestmark = pytest.mark.e2e
 GOOD = {"id": "good", "start": "2026-11-21T09:00:00Z", "end": "2026-11-21T10:00:00Z", "timezone": "UTC"}
@@ -81,9 +81,7 @@ def test_friend_paths_with_an_id_no_user_can_have_are_404(app_user: AppUser, bad
 def test_a_run_id_no_document_can_have_is_404(
     app_user: AppUser, auth_emulator: AuthEmulator, bad_id: str
 ) -> None:
-    email = f"runs-{app_user.uid.lower()}@example.com"
-    uid, _ = auth_emulator.sign_up_with(email)
-    admin = auth_emulator.token_with_claims(uid, email, {"admin": True})
+    admin = admin_token(auth_emulator)
     error_of(app_user.call("GET", f"/v1/admin/maintenance-runs/{bad_id}", token=admin), 404)
 
 

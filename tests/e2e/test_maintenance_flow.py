@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from google.cloud.firestore_v1.base_query import FieldFilter
@@ -18,7 +17,7 @@ from streak_core.adapters.firestore.documents import dead_letter_to_doc
 from streak_core.domain.sessions import parse_instant
 from streak_core.models import DeadLetter, RetryTask
 from tests.conftest import AuthEmulator
-from tests.e2e.conftest import AppUser
+from tests.e2e.conftest import AppUser, admin_token, wait_for_run
 
 pytestmark = pytest.mark.e2e
 TICK_AT = "2026-11-21T00:30:00Z"
@@ -34,22 +33,6 @@ def qualify(user: AppUser, *days: int) -> None:
             now="2026-11-20T12:00:00Z",
         )
         assert response.status_code == 201, response.text
-
-
-def admin_token(auth_emulator: AuthEmulator) -> str:
-    email = f"ops-{uuid.uuid4().hex[:8]}@example.com"
-    uid, _ = auth_emulator.sign_up_with(email)
-    return auth_emulator.token_with_claims(uid, email, {"admin": True})
-
-
-def wait_for_run(user: AppUser, token: str, run_id: str, timeout: float = 90) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = user.call("GET", f"/v1/admin/maintenance-runs/{run_id}", token=token)
-        if response.status_code == 200 and response.json()["status"] == "done":
-            return dict(response.json())
-        time.sleep(0.5)
-    raise AssertionError(f"run {run_id} did not finish: {response.status_code} {response.text}")
 
 
 def outbox_kinds(user: AppUser) -> list[tuple[str, str]]:

@@ -29,6 +29,7 @@ from streak_core.models import (
     StoredNotification,
     StoredSession,
     StreakRecord,
+    UserHistory,
     UserSettings,
     UserSnapshot,
     user_timezone,
@@ -42,6 +43,7 @@ from streak_core.ports import (
     PauseTransaction,
     Principal,
     PushOutcome,
+    RebuildTransaction,
     Relationship,
     ReminderCandidate,
     StreakSummary,
@@ -78,6 +80,7 @@ class InMemoryUserStore:
         return self.users.setdefault(uid, _UserData())
 
     def snapshot(self, uid: str, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot:
+        known = uid in self.users
         user = self._user(uid)
         return copy.deepcopy(
             UserSnapshot(
@@ -85,6 +88,7 @@ class InMemoryUserStore:
                 user.streak,
                 {d: user.days[d] for d in days if d in user.days},
                 {s: user.sessions[s] for s in session_ids if s in user.sessions},
+                known,
             )
         )
 
@@ -329,6 +333,65 @@ class _PauseTransaction:
         self.pending.append(apply)
 
 
+@dataclass
+class InMemoryRebuildStore:
+    users: InMemoryUserStore
+    pause_store: InMemoryPauseStore
+
+    def run_in_transaction(self, uid: str, body: Callable[[RebuildTransaction], T]) -> T:
+        tx = _RebuildTransaction(self, uid)
+        result = body(tx)
+        for apply in tx.pending:
+            apply()
+        return result
+
+    def user_pages(self, page_size: int) -> Iterator[list[str]]:
+        ids = sorted(self.users.users)
+        for start in range(0, len(ids), page_size):
+            yield ids[start : start + page_size]
+
+
+class _RebuildTransaction:
+    def __init__(self, store: InMemoryRebuildStore, uid: str) -> None:
+        self.store, self.uid = store, uid
+        self.pending: list[Callable[[], None]] = []
+
+    def history(self) -> UserHistory:
+        known = self.uid in self.store.users.users
+        user = copy.deepcopy(self.store.users.users.get(self.uid) or _UserData())
+        pauses = self.store.pause_store.pauses(self.uid)
+        return UserHistory(known, user.settings, user.streak, list(user.sessions.values()), user.days, pauses)
+
+    def board_entries(self, keys: list[str]) -> dict[str, BoardEntry]:
+        boards = self.store.users.boards
+        return {k: boards[k][self.uid] for k in keys if self.uid in boards.get(k, {})}
+
+    def write(
+        self,
+        days: list[DayRecord],
+        removed_days: list[date],
+        streak: StreakRecord,
+        boards: list[tuple[str, BoardEntry | None]],
+    ) -> None:
+        staged = copy.deepcopy((days, removed_days, streak, boards))
+
+        def apply() -> None:
+            user = self.store.users._user(self.uid)
+            for record in staged[0]:
+                user.days[record.day] = record
+            for day in staged[1]:
+                user.days.pop(day, None)
+            user.streak = staged[2]
+            for key, entry in staged[3]:
+                board = self.store.users.boards.setdefault(key, {})
+                if entry is None:
+                    board.pop(self.uid, None)
+                else:
+                    board[self.uid] = entry
+
+        self.pending.append(apply)
+
+
 class FakeVerifier:
     """Tokens look like 'token:<uid>' or 'admin:<uid>'; anything else is invalid."""
 
@@ -515,6 +578,7 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
     """Everything the `api` function needs, on fakes that share one user store."""
     users = overrides.pop("store", None) or InMemoryUserStore()
     cursors = Cursors("test-secret")
+    pause_store = InMemoryPauseStore(users)
     boards = InMemoryLeaderboardStore(users)
     friend_store = InMemoryFriendStore(users)
     values: dict[str, Any] = {
@@ -527,6 +591,7 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "dead_letters": InMemoryDeadLetters(),
         "replay_worker": BatchWorker(FakeMaintenanceStore({}), DEFAULT_CONFIG),
         "cursors": cursors,
-        "pauses": InMemoryPauseStore(users),
+        "pauses": pause_store,
+        "rebuilds": InMemoryRebuildStore(users, pause_store),
     }
     return ApiDependencies(**{**values, **overrides})

@@ -137,22 +137,23 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
     settings, streak = UserSettings(), StreakRecord()
     days: dict[date, DayRecord] = {}
     sessions: dict[str, StoredSession] = {}
+    known = False
     for doc in docs:
         if not doc.exists:
             continue
         data = doc.to_dict()
         kind = doc.reference.parent.id
         if kind == "users":
-            settings = settings_from_doc(data)
+            settings, known = settings_from_doc(data), True
         elif kind == "streaks":
-            streak = streak_from_doc(data)
+            streak, known = streak_from_doc(data), True
         elif kind == "days":
             record = day_from_doc(data)
             days[record.day] = record
         elif kind == "sessions":
             stored = session_from_doc(data)
             sessions[stored.session.id] = stored
-    return UserSnapshot(settings, streak, days, sessions)
+    return UserSnapshot(settings, streak, days, sessions, known)
 
 
 class _Transaction:

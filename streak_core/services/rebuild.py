@@ -1,0 +1,153 @@
+"""Rebuilding a user's projections from the session log and the recorded facts, and saying what differed.
+
+Days come from the sessions alone. The streak comes from the days (qualified and strong), the pauses, and
+the facts only the streak document records: frozen and excused days and the freezes held (with a freeze
+given back where its day turns out qualified). Board entries come from the streak. Everything else on the
+streak document (weekly bonuses granted, how far maintenance got, when it is next due) is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from streak_core.domain.boards import BoardEntry, scores_touched
+from streak_core.domain.config import StreakConfig
+from streak_core.domain.days import DayState, is_strong, qualifies
+from streak_core.domain.streaks import StreakState
+from streak_core.domain.timeline import split_by_local_day
+from streak_core.errors import UserNotFound
+from streak_core.models import DayRecord, StoredSession, StreakRecord, UserHistory, user_timezone
+from streak_core.ports import RebuildStore, RebuildTransaction
+from streak_core.services.views import local_today
+
+
+@dataclass(frozen=True, slots=True)
+class Counters:
+    current_streak: int
+    longest_streak: int
+    qualified_days: int
+    freezes_available: int
+    recoveries_used: int
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildReport:
+    uid: str
+    dry_run: bool
+    changed: bool
+    before: Counters
+    after: Counters
+    days_changed: int
+    boards_changed: int
+
+
+def rebuild_user(
+    store: RebuildStore, uid: str, now: datetime, config: StreakConfig, dry_run: bool
+) -> RebuildReport:
+    """Recompute the user's days, streak and board entries; write them unless `dry_run`. UserNotFound for a
+    user with nothing stored."""
+
+    def body(tx: RebuildTransaction) -> RebuildReport:
+        history = tx.history()
+        if not history.known:
+            raise UserNotFound
+        days = rebuilt_days(history.sessions)
+        streak = rebuilt_streak(history, days, config)
+        changed_days = [record for d, record in days.items() if _differs(history.days.get(d), record)]
+        removed = sorted(set(history.days) - set(days))
+        scores = _scores(streak.state)
+        stored_entries = tx.board_entries(sorted(set(scores) | set(_scores(history.streak.state))))
+        entries = rebuilt_entries(uid, history, scores, streak, stored_entries, now)
+        boards = [(k, e) for k, e in entries.items() if stored_entries.get(k) != e]
+        changed = bool(changed_days or removed or boards) or streak != history.streak
+        if changed and not dry_run:
+            tx.write(changed_days, removed, streak, boards)
+        today = local_today(now, user_timezone(history.settings, streak))
+        return RebuildReport(
+            uid,
+            dry_run,
+            changed,
+            _counters(history.streak, today),
+            _counters(streak, today),
+            len(changed_days) + len(removed),
+            len(boards),
+        )
+
+    return store.run_in_transaction(uid, body)
+
+
+def rebuilt_days(sessions: Iterable[StoredSession]) -> dict[date, DayRecord]:
+    """Each local day the sessions touch: the union of their intervals and each session's piece."""
+    days: dict[date, DayRecord] = {}
+    for stored in sorted(sessions, key=lambda s: s.session.id):
+        session = stored.session
+        for day, start_ms, end_ms in split_by_local_day(session.start_ms, session.end_ms, session.zone):
+            record = days.get(day)
+            if record is None:
+                record = days[day] = DayRecord(DayState(day))
+            record.state.add((start_ms, end_ms))
+            record.pieces[session.id] = (start_ms, end_ms)
+    return days
+
+
+def rebuilt_streak(history: UserHistory, days: dict[date, DayRecord], config: StreakConfig) -> StreakRecord:
+    old = history.streak.state
+    qualified = {d for d, r in days.items() if qualifies(r.state.seconds, config)}
+    strong = {d for d, r in days.items() if is_strong(r.state.seconds, config)}
+    frozen = {date.fromordinal(o) for o in old.frozen}
+    freezes = old.freezes_available
+    if frozen & qualified:  # a freeze spent on a day that qualified after all is given back
+        freezes = min(freezes + len(frozen & qualified), config.max_freezes_held)
+    paused = {d for p in history.pauses for d in p.days}
+    excused = [date.fromordinal(o) for o in old.excused]
+    state = StreakState.from_facts(qualified, strong, frozen, paused, excused, freezes, config)
+    record = replace(history.streak, state=state, latest_session_end_ms=0, latest_session_timezone=None)
+    for stored in history.sessions:
+        record.note_session(stored.session)
+    return record
+
+
+def rebuilt_entries(
+    uid: str,
+    history: UserHistory,
+    scores: dict[str, int],
+    streak: StreakRecord,
+    stored: dict[str, BoardEntry],
+    now: datetime,
+) -> dict[str, BoardEntry | None]:
+    """The user's standing on every board their qualified days count on (None where they count no more).
+    A stored entry with the right score stands as it is: like the live system, it keeps when that score
+    was reached and the tie-breaking streak and visibility it had then."""
+    settings = history.settings
+    wanted: dict[str, BoardEntry | None] = dict.fromkeys(stored)
+    for key, score in scores.items():
+        previous = stored.get(key)
+        if previous is not None and previous.score == score:
+            wanted[key] = previous
+            continue
+        longest = streak.state.longest_streak
+        visibility, name = settings.leaderboard_visibility, settings.display_name
+        wanted[key] = BoardEntry(uid, score, longest, now, visibility, name)
+    return wanted
+
+
+def _scores(state: StreakState) -> dict[str, int]:
+    """The score on each board the qualified days count on."""
+    return scores_touched(state, state.qualified_dates())
+
+
+def _differs(stored: DayRecord | None, rebuilt: DayRecord) -> bool:
+    return stored is None or (stored.state, stored.pieces) != (rebuilt.state, rebuilt.pieces)
+
+
+def _counters(streak: StreakRecord, today: date) -> Counters:
+    state = streak.state
+    return Counters(
+        state.current_streak(today),
+        state.longest_streak,
+        state.qualified_days,
+        state.freezes_available,
+        len(state.recovered),
+    )

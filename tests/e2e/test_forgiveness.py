@@ -1,0 +1,153 @@
+"""Forgiveness as a user and an operator meet it, over HTTP and Pub/Sub on the emulators: recovering a
+break, pauses through nightly maintenance, rebuilding a corrupted read model, giving freezes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from devstack.stack import Stack
+from devstack.tick import publish
+from tests.conftest import AuthEmulator
+from tests.e2e.conftest import AppUser, admin_token, wait_for_run
+from tests.e2e.test_maintenance_flow import outbox_kinds
+
+pytestmark = pytest.mark.e2e
+
+
+def focus(user: AppUser, day: int, minutes: int = 40, hour: int = 9, now: str | None = None) -> None:
+    """Focus on a day of November 2026 (UTC); 40 minutes qualify, 60 recover a break the day before."""
+    start = f"2026-11-{day:02d}T{hour:02d}:00:00Z"
+    end = f"2026-11-{day:02d}T{hour + minutes // 60:02d}:{minutes % 60:02d}:00Z"
+    sid = f"f{day}-{hour}-{minutes}"
+    response = user.post_session(start, end, "UTC", sid, now=now or f"2026-11-{day:02d}T20:00:00Z")
+    assert response.status_code == 201, response.text
+
+
+def streak(user: AppUser, now: str) -> dict[str, Any]:
+    return dict(user.call("GET", "/v1/me/streak", now=now).json())
+
+
+def day_of(user: AppUser, day: str, now: str) -> dict[str, Any]:
+    days = user.call("GET", "/v1/me/calendar", params={"from": day, "to": day}, now=now).json()["days"]
+    return dict(days[0])
+
+
+def tick(stack: Stack, user: AppUser, token: str, now: str) -> None:
+    run_id = f"fg-{uuid.uuid4().hex[:8]}"
+    publish(stack.hosts["pubsub"], stack.project_id, "maintenance-tick", {"run_id": run_id, "now": now})
+    wait_for_run(user, token, run_id)
+
+
+def test_a_broken_streak_is_offered_for_recovery_and_an_hour_of_focus_recovers_it(
+    app_user: AppUser, auth_emulator: AuthEmulator, stack: Stack
+) -> None:
+    for d in (17, 18, 19):
+        focus(app_user, d)
+    tick(stack, app_user, admin_token(auth_emulator), "2026-11-21T00:30:00Z")  # closes the missed 20th
+    broken = (
+        app_user.firestore.collection("outbox").document(f"{app_user.uid}:streak_broken:2026-11-20").get()
+    )
+    assert broken.get("data") == {
+        "length_lost": 3,
+        "recoverable_until": "2026-11-22T00:00:00+00:00",
+        "minutes": 60,
+    }
+    offered = streak(app_user, "2026-11-21T10:00:00Z")
+    assert offered["current_streak"] == 0
+    assert offered["recovery"] == {
+        "day": "2026-11-20",
+        "deadline": "2026-11-22T00:00:00+00:00",
+        "seconds": 0,
+        "seconds_needed": 3600,
+    }
+    focus(app_user, 21, minutes=60, now="2026-11-21T12:00:00Z")
+    after = streak(app_user, "2026-11-21T12:00:00Z")
+    assert (after["current_streak"], after["recovery"], after["recoveries_used"]) == (4, None, 1)
+    assert after["next_recovery_on"] == "2026-12-21"
+    assert day_of(app_user, "2026-11-20", "2026-11-21T12:00:00Z")["recovered"] is True
+    assert ("streak_recovered", "2026-11-20") in outbox_kinds(app_user)
+
+
+def test_recovering_before_the_break_is_closed_gives_the_same_state(
+    app_user: AppUser, auth_emulator: AuthEmulator, stack: Stack
+) -> None:
+    for d in (17, 18, 19):
+        focus(app_user, d)
+    focus(app_user, 21, minutes=60, now="2026-11-21T10:00:00Z")  # before any tick closed the 20th
+    tick(stack, app_user, admin_token(auth_emulator), "2026-11-22T00:30:00Z")
+    assert [k for k, _ in outbox_kinds(app_user)] == ["streak_recovered"]  # no break was ever announced
+    after = streak(app_user, "2026-11-22T12:00:00Z")
+    assert (after["current_streak"], after["recoveries_used"]) == (4, 1)
+
+
+def test_a_late_session_completes_a_recovery(app_user: AppUser) -> None:
+    for d in (17, 18, 19):
+        focus(app_user, d)
+    focus(app_user, 21, minutes=40, now="2026-11-21T10:00:00Z")  # qualifies, does not recover
+    assert streak(app_user, "2026-11-21T12:00:00Z")["recovery"]["seconds"] == 2400
+    focus(app_user, 21, minutes=20, hour=15, now="2026-11-24T09:00:00Z")  # arrives three days late
+    assert day_of(app_user, "2026-11-20", "2026-11-24T09:00:00Z")["recovered"] is True
+
+
+def test_a_second_break_within_30_days_is_not_offered(app_user: AppUser) -> None:
+    for d in (15, 16, 17):
+        focus(app_user, d)
+    focus(app_user, 19, minutes=60)  # recovers the 18th
+    focus(app_user, 20)
+    later = streak(app_user, "2026-11-22T12:00:00Z")  # the 21st was missed
+    assert (later["recovery"], later["next_recovery_on"]) == (None, "2026-12-19")
+
+
+def test_a_paused_week_bridges_the_streak_through_nightly_maintenance_without_a_freeze(
+    app_user: AppUser, auth_emulator: AuthEmulator, stack: Stack
+) -> None:
+    for d in (1, 2, 3):
+        focus(app_user, d)
+    pause = app_user.call(
+        "POST", "/v1/me/pauses", json={"from": "2026-11-04", "to": "2026-11-10"}, now="2026-11-03T20:00:00Z"
+    )
+    assert pause.status_code == 201, pause.text
+    tick(stack, app_user, admin_token(auth_emulator), "2026-11-11T00:30:00Z")
+    focus(app_user, 11)
+    after = streak(app_user, "2026-11-11T20:00:00Z")
+    assert (after["current_streak"], after["freezes_available"]) == (4, 0)
+    assert outbox_kinds(app_user) == []  # no freeze spent, nothing broken
+    assert day_of(app_user, "2026-11-07", "2026-11-11T20:00:00Z")["paused"] is True
+
+
+def test_a_rebuild_restores_a_corrupted_read_model_exactly(
+    app_user: AppUser, auth_emulator: AuthEmulator
+) -> None:
+    for d in (14, 15, 18):
+        focus(app_user, d)
+    focus(app_user, 17, minutes=60)  # a strong 17th recovers the 16th
+    healthy = app_user.stored_state()
+    token = admin_token(auth_emulator)
+    streak_ref = app_user.firestore.collection("streaks").document(app_user.uid)
+    streak_ref.update({"qualified_days": 99, "run_lengths": [1], "recovered": []})
+    days = app_user.firestore.collection("users").document(app_user.uid).collection("days")
+    days.document("2026-11-15").delete()
+    days.document("2026-11-17").update({"focus_ms": 5})
+    path = f"/v1/admin/users/{app_user.uid}:rebuild"
+    dry = app_user.call("POST", path, params={"dry_run": "true"}, token=token)
+    assert dry.status_code == 200, dry.text
+    report = dry.json()
+    assert (report["changed"], report["days_changed"]) == (True, 2)
+    assert (report["before"]["qualified_days"], report["after"]["qualified_days"]) == (99, 4)
+    assert app_user.stored_state() != healthy
+    assert app_user.call("POST", path, params={"dry_run": "false"}, token=token).json()["changed"] is True
+    assert app_user.stored_state() == healthy
+    assert app_user.call("POST", path, params={"dry_run": "true"}, token=token).json()["changed"] is False
+    assert app_user.call("POST", path, token=app_user.token).status_code == 403
+
+
+def test_an_admin_gives_freezes_up_to_the_cap(app_user: AppUser, auth_emulator: AuthEmulator) -> None:
+    focus(app_user, 20)
+    token = admin_token(auth_emulator)
+    path = f"/v1/admin/users/{app_user.uid}/freezes"
+    assert app_user.call("POST", path, json={"count": 1}, token=token).json() == {"freezes_available": 1}
+    assert app_user.call("POST", path, json={"count": 5}, token=token).json() == {"freezes_available": 2}
+    assert streak(app_user, "2026-11-21T12:00:00Z")["freezes_available"] == 2
