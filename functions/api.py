@@ -36,7 +36,7 @@ from streak_core.domain.vocabulary import Scope, SessionStatus
 from streak_core.errors import RunNotFound, ServiceError, SessionConflict, UserNotFound
 from streak_core.models import UNSET, NotificationsChange, SettingsChange, Unset
 from streak_core.ports import InvalidToken, Principal
-from streak_core.services import pauses, queries, retries
+from streak_core.services import outages, pauses, queries, retries
 from streak_core.services.admin import grant_freezes
 from streak_core.services.leaderboard import BoardRequest
 from streak_core.services.rebuild import rebuild_user
@@ -238,6 +238,20 @@ def post_freezes(call: ApiCall) -> Reply:
     return Reply(200, schemas.FreezesOut(freezes_available=held))
 
 
+def post_outage(call: ApiCall) -> Reply:
+    body, deps = call.body_as(schemas.OutageIn), call.deps
+    if body.dry_run:
+        page = deps.page_size
+        affected = outages.count_affected(deps.maintenance, body.start, body.end, call.now, deps.config, page)
+        return Reply(200, schemas.OutageDryRunOut(users_affected=affected))
+    outage, run_id = outages.record_outage(
+        deps.outages, deps.ticks, body.start, body.end, body.reason, call.now
+    )
+    return Reply(
+        202, schemas.OutageRecordedOut(outage=schemas.OutageOut.model_validate(outage), run_id=run_id)
+    )
+
+
 def replay_dead_letters(call: ApiCall) -> Reply:
     body = call.body_as(schemas.ReplayIn)
     deps = call.deps
@@ -401,6 +415,17 @@ API: RouteTable[ApiDependencies] = RouteTable(
             "Give a user freezes, never above the cap (admin)",
             {200: schemas.FreezesOut},
             body=schemas.FreezesIn,
+            auth=Auth.ADMIN,
+        ),
+        Route(
+            "POST",
+            "/v1/admin/outages",
+            post_outage,
+            "Record an outage (at most 72 h, already over): a run excuses the days it cost users and gives"
+            " their freezes back; a dry run counts the users affected (admin)",
+            {202: schemas.OutageRecordedOut, 200: schemas.OutageDryRunOut},
+            errors=(422,),
+            body=schemas.OutageIn,
             auth=Auth.ADMIN,
         ),
         Route(

@@ -20,6 +20,8 @@ from streak_core.bootstrap import MaintenanceDependencies
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import RetryOutcome
 from streak_core.models import MaintenanceBatch, RetryTask
+from streak_core.services.maintenance import BatchWorker
+from streak_core.services.outages import candidate_pages, excusing
 from streak_core.services.retries import retry_user
 from streak_core.services.ticks import run_batch, run_tick
 
@@ -71,9 +73,16 @@ def handle_tick(event: Any, deps: MaintenanceDependencies) -> None:
         log("ERROR", "maintenance tick too old; dropped", event_id=event["id"])
         return
     run_id = tick.run_id or f"tick-{event['id']}"
-    report = run_tick(
-        deps.runs, deps.batch_worker.store, deps.publisher, run_id, now, deps.page_size, deps.query_page_size
-    )
+    store = deps.batch_worker.store
+    if tick.outage_id is None:
+        pages = store.due_pages(now, max(deps.query_page_size, deps.page_size))
+    else:
+        outage = deps.outages.get(tick.outage_id)
+        if outage is None:
+            log("ERROR", "outage tick ignored", reason="no such outage", outage_id=tick.outage_id)
+            return
+        pages = candidate_pages(store, outage, max(deps.query_page_size, deps.page_size))
+    report = run_tick(deps.runs, pages, deps.publisher, run_id, now, deps.page_size, tick.outage_id)
     log(
         "INFO",
         "maintenance tick skipped (already fanned out)" if report.skipped else "maintenance tick fanned out",
@@ -98,8 +107,18 @@ def handle_batch(event: Any, deps: MaintenanceDependencies) -> None:
     except PoisonMessage as poison:
         log("ERROR", "maintenance batch ignored", reason=str(poison), event_id=event["id"])
         return
-    batch = MaintenanceBatch(message.run_id, message.batch, tuple(message.uids), message.now)
-    report = run_batch(deps.runs, deps.batch_worker, batch)
+    batch = MaintenanceBatch(
+        message.run_id, message.batch, tuple(message.uids), message.now, message.outage_id
+    )
+    worker = deps.batch_worker
+    if batch.outage_id is not None:
+        outage = deps.outages.get(batch.outage_id)
+        if outage is None:
+            log("ERROR", "outage batch ignored", reason="no such outage", outage_id=batch.outage_id)
+            return
+        # Idempotent per user; what cannot be written is counted as failed: the operator runs it again.
+        worker = BatchWorker(worker.store, deps.config, work=excusing(outage, deps.config))
+    report = run_batch(deps.runs, worker, batch)
     log(
         "WARNING" if report.not_maintained else "INFO",
         "maintenance batch done",

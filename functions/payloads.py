@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
-from functions.schemas import DocumentId, Instant, UserId
-from streak_core.domain.sessions import parse_instant
+from functions.schemas import DocumentId, Instant, InstantIn, UserId
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, RetryOutcome
-
-
-def _instant(value: object) -> datetime:
-    if not isinstance(value, str):
-        raise ValueError("must be an RFC 3339 instant")
-    return parse_instant(value)
-
-
-InstantIn = Annotated[datetime, BeforeValidator(_instant)]
 
 
 class Payload(BaseModel):
@@ -63,6 +52,7 @@ class RemindersOut(Answer):
 class TickMessage(Payload):
     run_id: DocumentId | None = None
     now: StrictStr | None = None
+    outage_id: DocumentId | None = None  # a run that excuses this outage, not nightly maintenance
 
 
 class BatchMessage(Payload):
@@ -70,6 +60,7 @@ class BatchMessage(Payload):
     batch: Annotated[StrictInt, Field(ge=0)]
     uids: list[UserId]
     now: InstantIn
+    outage_id: DocumentId | None = None
 
 
 class RetryTaskIn(Payload):

@@ -31,7 +31,7 @@ from pydantic_core import PydanticCustomError
 
 from streak_core.domain.ids import SESSION_ID_PATTERN, is_document_id, is_user_id
 from streak_core.domain.notifications import QuietHours
-from streak_core.domain.sessions import parse_date
+from streak_core.domain.sessions import parse_date, parse_instant
 from streak_core.domain.timeline import zone_named
 from streak_core.domain.vocabulary import (
     Channel,
@@ -74,6 +74,12 @@ def _date(value: object) -> date:
     return parse_date(value)
 
 
+def _instant(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("must be an RFC 3339 instant with an offset")
+    return parse_instant(value)
+
+
 def _clock_time(value: object) -> time:
     if not isinstance(value, str) or not HH_MM.fullmatch(value):
         raise ValueError('must be a local time as "HH:MM"')
@@ -92,6 +98,11 @@ def _holds(rule: Callable[[str], bool], what: str) -> Callable[[str], str]:
 Instant = Annotated[
     datetime,
     PlainSerializer(lambda moment: moment.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+InstantIn = Annotated[
+    datetime,
+    BeforeValidator(_rule("invalid_instant", _instant)),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
 DateIn = Annotated[
@@ -438,6 +449,41 @@ class FreezesIn(Strict):
 
 class FreezesOut(BaseModel):
     freezes_available: int
+
+
+class OutageIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "start": "2026-11-20T22:00:00Z",
+                    "end": "2026-11-21T03:00:00Z",
+                    "reason": "database incident",
+                }
+            ]
+        }
+    )
+
+    start: InstantIn
+    end: InstantIn = Field(description="After start, at most 72 hours later, not in the future")
+    reason: StrictStr = Field(min_length=1, max_length=500)
+    dry_run: StrictBool = Field(default=False, description="true: count the users affected, write nothing")
+
+
+class OutageOut(View):
+    id: str
+    start: Instant
+    end: Instant
+    reason: str
+
+
+class OutageRecordedOut(BaseModel):
+    outage: OutageOut
+    run_id: str
+
+
+class OutageDryRunOut(BaseModel):
+    users_affected: int
 
 
 class ReplayIn(Strict):

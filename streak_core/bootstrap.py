@@ -17,10 +17,13 @@ from streak_core.ports import (
     Clock,
     DeadLetterStore,
     DispatchQueue,
+    MaintenanceStore,
+    OutageStore,
     PauseStore,
     RebuildStore,
     ReminderStore,
     RunStore,
+    TickPublisher,
     TokenVerifier,
     UserStore,
 )
@@ -96,8 +99,12 @@ class ApiDependencies:
     cursors: Cursors
     pauses: PauseStore
     rebuilds: RebuildStore
+    maintenance: MaintenanceStore
+    outages: OutageStore
+    ticks: TickPublisher
     notify: DispatchQueue | None = None
     config: StreakConfig = DEFAULT_CONFIG
+    page_size: int = 500  # users read at a time when a request pages through them (an outage's dry run)
     allow_clock_override: bool = False
     rate_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=0))
 
@@ -127,10 +134,12 @@ def api_dependencies() -> ApiDependencies:
     from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
     from streak_core.adapters.firestore.friends import FirestoreFriendStore
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
+    from streak_core.adapters.firestore.outages import FirestoreOutageStore
     from streak_core.adapters.firestore.pauses import FirestorePauseStore
     from streak_core.adapters.firestore.rebuild import FirestoreRebuildStore
     from streak_core.adapters.firestore.runs import FirestoreRunStore
     from streak_core.adapters.firestore.users import FirestoreUserStore
+    from streak_core.adapters.pubsub_publisher import PubSubTickPublisher
     from streak_core.adapters.system_clock import SystemClock
 
     env = settings()
@@ -143,6 +152,7 @@ def api_dependencies() -> ApiDependencies:
         memory_age=env.leaderboard_memory_cache_seconds,
     )
     cursors = env.cursors()
+    maintenance = FirestoreMaintenanceStore(firestore)
     return ApiDependencies(
         store=users,
         verifier=FirebaseTokenVerifier(env.project_id, emulated=bool(env.firebase_auth_emulator_host)),
@@ -151,10 +161,13 @@ def api_dependencies() -> ApiDependencies:
         friends=Friends(friend_store, boards, DEFAULT_CONFIG),
         runs=FirestoreRunStore(firestore),
         dead_letters=FirestoreDeadLetters(firestore),
-        replay_worker=BatchWorker(FirestoreMaintenanceStore(firestore), DEFAULT_CONFIG, notify=notify),
+        replay_worker=BatchWorker(maintenance, DEFAULT_CONFIG, notify=notify),
         cursors=cursors,
         pauses=FirestorePauseStore(firestore),
         rebuilds=FirestoreRebuildStore(firestore),
+        maintenance=maintenance,
+        outages=FirestoreOutageStore(firestore),
+        ticks=PubSubTickPublisher(env.project_id),
         notify=notify,
         allow_clock_override=env.allow_clock_override,
         rate_limiter=RateLimiter(per_minute=env.rate_limit_per_minute),
@@ -168,7 +181,9 @@ class MaintenanceDependencies:
     dead_letters: DeadLetterStore
     batch_worker: BatchWorker  # hands what still fails to the retry queue
     retry_worker: BatchWorker  # used by the queue's handler itself: no queue of its own
+    outages: OutageStore
     clock: Clock
+    config: StreakConfig = DEFAULT_CONFIG
     allow_clock_override: bool = False
     page_size: int = 500
     query_page_size: int = 5000
@@ -182,6 +197,7 @@ def maintenance_dependencies() -> MaintenanceDependencies:
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
+    from streak_core.adapters.firestore.outages import FirestoreOutageStore
     from streak_core.adapters.firestore.runs import FirestoreRunStore
     from streak_core.adapters.pubsub_publisher import PubSubBatchPublisher
     from streak_core.adapters.system_clock import SystemClock
@@ -205,6 +221,7 @@ def maintenance_dependencies() -> MaintenanceDependencies:
         dead_letters=FirestoreDeadLetters(firestore),
         batch_worker=BatchWorker(store, DEFAULT_CONFIG, retry_queue=retry_queue, notify=notify),
         retry_worker=BatchWorker(store, DEFAULT_CONFIG, notify=notify),
+        outages=FirestoreOutageStore(firestore),
         clock=SystemClock(),
         allow_clock_override=env.allow_clock_override,
         page_size=env.maintenance_page_size,

@@ -224,13 +224,34 @@ class DueUser:
 
 
 @dataclass(frozen=True, slots=True)
+class Outage:
+    """A window of our own failure, recorded once by an operator; users' days in it are excused."""
+
+    id: str
+    start: datetime
+    end: datetime
+    reason: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceTick:
+    """What starts a run: nightly maintenance, or the excusing of an outage (`outage_id`)."""
+
+    run_id: str
+    now: datetime | None = None
+    outage_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MaintenanceBatch:
-    """One page of a maintenance run's due users: the message a tick publishes for a batch function."""
+    """One page of a run's users: the message a tick publishes for a batch function."""
 
     run_id: str
     batch: int
     uids: tuple[str, ...]
     now: datetime
+    outage_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,8 @@ from streak_core.models import (
     FriendLinks,
     MaintenanceBatch,
     MaintenanceRun,
+    MaintenanceTick,
+    Outage,
     OutboxEntry,
     Pause,
     RetryTask,
@@ -108,6 +110,10 @@ class MaintenanceStore(Protocol):
         """Ids of users whose maintenance is due, a page at a time, by cursor."""
         ...
 
+    def active_pages(self, since: date, page_size: int) -> Iterable[list[str]]:
+        """Ids of users whose latest run ends on `since` or later, a page at a time, by cursor."""
+        ...
+
     def load(self, uids: list[str]) -> list[DueUser]: ...
 
     def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:
@@ -129,6 +135,18 @@ class BatchPublisher(Protocol):
     def flush(self) -> None:
         """Wait until every message sent so far is acknowledged; raise if any was not."""
         ...
+
+
+class TickPublisher(Protocol):
+    def publish_tick(self, tick: MaintenanceTick) -> None:
+        """Start a run (as Cloud Scheduler does); returns once the broker has the message."""
+        ...
+
+
+class OutageStore(Protocol):
+    def create(self, outage: Outage) -> None: ...
+
+    def get(self, outage_id: str) -> Outage | None: ...
 
 
 class RunStore(Protocol):

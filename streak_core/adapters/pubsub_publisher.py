@@ -1,4 +1,4 @@
-"""Publishing maintenance batches to Pub/Sub (honours PUBSUB_EMULATOR_HOST); the client is built lazily."""
+"""Publishing maintenance ticks and batches to Pub/Sub (honours PUBSUB_EMULATOR_HOST); clients are lazy."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 from google.cloud.pubsub_v1 import PublisherClient
 
 from streak_core.adapters.lazy import Lazy
-from streak_core.models import MaintenanceBatch
+from streak_core.models import MaintenanceBatch, MaintenanceTick
 
 BATCH_TOPIC = "maintenance-batch"
+TICK_TOPIC = "maintenance-tick"
 
 
 def batch_message(batch: MaintenanceBatch) -> bytes:
@@ -21,6 +22,7 @@ def batch_message(batch: MaintenanceBatch) -> bytes:
         "batch": batch.batch,
         "uids": list(batch.uids),
         "now": batch.now.isoformat(),
+        "outage_id": batch.outage_id,
     }
     return json.dumps(body).encode()
 
@@ -44,3 +46,21 @@ class PubSubBatchPublisher:
             pending, self._pending = self._pending, []
         for future in pending:
             future.result(timeout=60)
+
+
+class PubSubTickPublisher:
+    """Starts runs the way Cloud Scheduler does: a message on the tick topic (TickMessage)."""
+
+    def __init__(self, project_id: str | None, topic: str = TICK_TOPIC) -> None:
+        self._project_id = project_id
+        self._topic = topic
+        self._publisher: Lazy[Any] = Lazy(PublisherClient)
+
+    def publish_tick(self, tick: MaintenanceTick) -> None:
+        client = self._publisher()
+        body = {
+            "run_id": tick.run_id,
+            "now": tick.now.isoformat() if tick.now else None,
+            "outage_id": tick.outage_id,
+        }
+        client.publish(client.topic_path(self._project_id, self._topic), json.dumps(body).encode()).result(60)

@@ -98,9 +98,16 @@ def maintain(user: DueUser, now: datetime, config: StreakConfig) -> list[OutboxE
     return [OutboxEntry(user.uid, e.kind, e.key, e.data, now) for e in closing.events]
 
 
+# What a batch does to each user (in place): the outbox entries to write with it, or None when the user is
+# left unchanged and nothing needs writing.
+Work = Callable[[DueUser, datetime], list[OutboxEntry] | None]
+
+
 @dataclass
 class BatchWorker:
-    """Maintains one page of users: one batched read, chunked atomic writes, per-user fallback."""
+    """Works through one page of users: one batched read, chunked atomic writes, per-user fallback.
+
+    The work is nightly maintenance unless another is given (excusing an outage)."""
 
     store: MaintenanceStore
     config: StreakConfig
@@ -109,6 +116,10 @@ class BatchWorker:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     parallelism: int = 4
     max_writes: int = MAX_WRITES_PER_COMMIT
+    work: Work | None = None
+
+    def _work(self, user: DueUser, now: datetime) -> list[OutboxEntry] | None:
+        return self.work(user, now) if self.work is not None else maintain(user, now, self.config)
 
     def run(self, uids: list[str], now: datetime, run_id: str | None = None) -> BatchReport:
         report = BatchReport()
@@ -120,7 +131,13 @@ class BatchWorker:
             for uid in uids:
                 self._defer(report, uid, str(exc), now, run_id)
             return report
-        work = [(user, maintain(user, now, self.config)) for user in users]
+        work: list[tuple[DueUser, list[OutboxEntry]]] = []
+        for user in users:
+            outbox = self._work(user, now)
+            if outbox is None:
+                report.processed.append(user.uid)  # nothing to write
+            else:
+                work.append((user, outbox))
         chunks = commit_chunks(work, self.max_writes)
 
         def commit_chunk(chunk: list[tuple[DueUser, list[OutboxEntry]]]) -> None:
@@ -160,7 +177,7 @@ class BatchWorker:
         written: list[OutboxEntry] = []
 
         def redo(fresh: DueUser) -> list[OutboxEntry]:
-            written[:] = maintain(fresh, now, self.config)  # the last run of the transaction body wins
+            written[:] = self._work(fresh, now) or []  # the last run of the transaction body wins
             return written
 
         def attempt() -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from streak_core.models import MaintenanceBatch
-from streak_core.ports import BatchPublisher, MaintenanceStore, RunStore
+from streak_core.ports import BatchPublisher, RunStore
 from streak_core.services.maintenance import BatchReport, BatchWorker
 
 DEFAULT_PAGE_SIZE = 500  # users per batch message
@@ -25,21 +26,22 @@ class TickReport:
 
 def run_tick(
     runs: RunStore,
-    store: MaintenanceStore,
+    pages: Iterable[list[str]],
     publisher: BatchPublisher,
     run_id: str,
     now: datetime,
     page_size: int = DEFAULT_PAGE_SIZE,
-    query_page_size: int = DEFAULT_QUERY_PAGE_SIZE,
+    outage_id: str | None = None,
 ) -> TickReport:
-    """Publish one batch message per `page_size` due users. A tick delivered again publishes nothing."""
+    """Publish one batch message per `page_size` users of `pages` (the due users, or those an outage may
+    have cost). A tick delivered again publishes nothing."""
     if not runs.start(run_id, now):
         return TickReport(run_id, 0, 0, skipped=True)
     users_due = batches = 0
-    for query_page in store.due_pages(now, max(query_page_size, page_size)):
+    for query_page in pages:
         for start in range(0, len(query_page), page_size):
             page = tuple(query_page[start : start + page_size])
-            publisher.publish(MaintenanceBatch(run_id, batches, page, now))
+            publisher.publish(MaintenanceBatch(run_id, batches, page, now, outage_id))
             users_due += len(page)
             batches += 1
     publisher.flush()  # every batch is acknowledged before the run says how many there are

@@ -3,6 +3,7 @@ break, pauses through nightly maintenance, rebuilding a corrupted read model, gi
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -151,3 +152,59 @@ def test_an_admin_gives_freezes_up_to_the_cap(app_user: AppUser, auth_emulator: 
     assert app_user.call("POST", path, json={"count": 1}, token=token).json() == {"freezes_available": 1}
     assert app_user.call("POST", path, json={"count": 5}, token=token).json() == {"freezes_available": 2}
     assert streak(app_user, "2026-11-21T12:00:00Z")["freezes_available"] == 2
+
+
+def test_an_outage_excuses_a_break_and_gives_a_freeze_back_once_however_often_it_is_delivered(
+    api_url: str, auth_emulator: AuthEmulator, stack: Stack, firestore_client: Any
+) -> None:
+    broke, froze = (AppUser(api_url, *auth_emulator.sign_up(), firestore_client) for _ in range(2))
+    for user in (broke, froze):
+        for d in (17, 18, 19):
+            focus(user, d)
+    token = admin_token(auth_emulator)
+    granted = froze.call("POST", f"/v1/admin/users/{froze.uid}/freezes", json={"count": 1}, token=token)
+    assert granted.json() == {"freezes_available": 1}
+    tick(stack, broke, token, "2026-11-21T00:30:00Z")  # closes the 20th: a break, and a freeze spent
+    assert ("streak_broken", "2026-11-20") in outbox_kinds(broke)
+    assert streak(froze, "2026-11-21T01:00:00Z")["freezes_available"] == 0
+
+    window = {"start": "2026-11-20T10:00:00Z", "end": "2026-11-20T12:00:00Z", "reason": "store outage"}
+    now = "2026-11-21T02:00:00Z"
+    dry = broke.call("POST", "/v1/admin/outages", json={**window, "dry_run": True}, token=token, now=now)
+    assert dry.status_code == 200, dry.text
+    assert dry.json()["users_affected"] >= 2  # these two, and whoever else in this run's database
+    recorded = broke.call("POST", "/v1/admin/outages", json=window, token=token, now=now)
+    assert recorded.status_code == 202, recorded.text
+    run_id = recorded.json()["run_id"]
+    run = wait_for_run(broke, token, run_id)
+    assert run["users_processed"] >= 2
+
+    assert day_of(broke, "2026-11-20", now)["excused"] is True
+    assert streak(broke, now)["current_streak"] == 3
+    after = streak(froze, now)
+    assert (after["freezes_available"], after["current_streak"]) == (1, 3)
+    froze_day = day_of(froze, "2026-11-20", now)
+    assert (froze_day["frozen"], froze_day["excused"]) == (False, True)
+
+    # Pub/Sub delivers at least once: the tick again, and a batch again, change nothing and count nothing.
+    states = (broke.stored_state(), froze.stored_state())
+    publish(
+        stack.hosts["pubsub"],
+        stack.project_id,
+        "maintenance-tick",
+        {"run_id": run_id, "outage_id": recorded.json()["outage"]["id"], "now": now},
+    )
+    batch = {
+        "run_id": run_id,
+        "batch": 0,
+        "uids": [broke.uid, froze.uid],
+        "now": now,
+        "outage_id": recorded.json()["outage"]["id"],
+    }
+    publish(stack.hosts["pubsub"], stack.project_id, "maintenance-batch", batch)
+    deadline = time.monotonic() + 20
+    batch_log = stack.workdir / "batch.log"
+    while time.monotonic() < deadline and batch_log.read_text().count(run_id) < run["batches"] + 1:
+        time.sleep(0.3)
+    assert (broke.stored_state(), froze.stored_state()) == states
+    assert wait_for_run(broke, token, run_id) == run

@@ -330,6 +330,7 @@ def test_openapi_document_is_valid_and_lists_every_route(api_url: str) -> None:
         ("GET", "/v1/admin/maintenance-runs/{run_id}"),
         ("POST", "/v1/admin/users/{uid}:rebuild"),
         ("POST", "/v1/admin/users/{uid}/freezes"),
+        ("POST", "/v1/admin/outages"),
         ("POST", "/v1/admin/dead-letters:replay"),
         ("GET", "/v1/leaderboard"),
         ("POST", "/v1/friends/requests"),

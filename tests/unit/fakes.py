@@ -23,6 +23,8 @@ from streak_core.models import (
     FriendLinks,
     MaintenanceBatch,
     MaintenanceRun,
+    MaintenanceTick,
+    Outage,
     OutboxEntry,
     Pause,
     RetryTask,
@@ -392,6 +394,84 @@ class _RebuildTransaction:
         self.pending.append(apply)
 
 
+@dataclass
+class InMemoryMaintenanceStore:
+    """Maintenance reads and guarded writes over the user store (a version per user stands for the
+    document's update time)."""
+
+    users: InMemoryUserStore
+    versions: dict[str, int] = field(default_factory=dict)
+
+    def due_pages(self, now: datetime, page_size: int) -> Iterator[list[str]]:
+        due = sorted(
+            uid
+            for uid, u in self.users.users.items()
+            if u.streak.maintenance_due_at and u.streak.maintenance_due_at <= now
+        )
+        for start in range(0, len(due), page_size):
+            yield due[start : start + page_size]
+
+    def active_pages(self, since: date, page_size: int) -> Iterator[list[str]]:
+        active = sorted(
+            uid
+            for uid, u in self.users.users.items()
+            if u.streak.state.ends and date.fromordinal(u.streak.state.ends[-1]) >= since
+        )
+        for start in range(0, len(active), page_size):
+            yield active[start : start + page_size]
+
+    def load(self, uids: list[str]) -> list[DueUser]:
+        found = []
+        for uid in uids:
+            if uid in self.users.users:
+                streak = copy.deepcopy(self.users.users[uid].streak)
+                found.append(
+                    DueUser(
+                        uid, UserSettings(timezone=streak.timezone_setting), streak, self.versions.get(uid, 0)
+                    )
+                )
+        return found
+
+    def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:
+        return self.commit_all_if_unchanged([(user, outbox)])
+
+    def commit_all_if_unchanged(self, items: list[tuple[DueUser, list[OutboxEntry]]]) -> bool:
+        if any(self.versions.get(u.uid, 0) != u.version for u, _ in items):
+            return False
+        for user, outbox in items:
+            self._write(user, outbox)
+        return True
+
+    def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None:
+        [fresh] = self.load([uid])
+        self._write(fresh, maintain(fresh))
+
+    def _write(self, user: DueUser, outbox: list[OutboxEntry]) -> None:
+        self.users.users[user.uid].streak = copy.deepcopy(user.streak)
+        self.versions[user.uid] = self.versions.get(user.uid, 0) + 1
+        for entry in outbox:
+            self.users.outbox.setdefault(entry.id, entry)
+
+
+@dataclass
+class InMemoryOutageStore:
+    outages: dict[str, Outage] = field(default_factory=dict)
+
+    def create(self, outage: Outage) -> None:
+        self.outages[outage.id] = outage
+
+    def get(self, outage_id: str) -> Outage | None:
+        return self.outages.get(outage_id)
+
+
+@dataclass
+class RecordingTicks:
+    ticks: list[MaintenanceTick] = field(default_factory=list)
+
+    def publish_tick(self, tick: MaintenanceTick) -> None:
+        self.ticks.append(tick)
+
+
 class FakeVerifier:
     """Tokens look like 'token:<uid>' or 'admin:<uid>'; anything else is invalid."""
 
@@ -579,6 +659,7 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
     users = overrides.pop("store", None) or InMemoryUserStore()
     cursors = Cursors("test-secret")
     pause_store = InMemoryPauseStore(users)
+    maintenance = InMemoryMaintenanceStore(users)
     boards = InMemoryLeaderboardStore(users)
     friend_store = InMemoryFriendStore(users)
     values: dict[str, Any] = {
@@ -589,9 +670,12 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "friends": Friends(friend_store, boards, DEFAULT_CONFIG),
         "runs": InMemoryRunStore(),
         "dead_letters": InMemoryDeadLetters(),
-        "replay_worker": BatchWorker(FakeMaintenanceStore({}), DEFAULT_CONFIG),
+        "replay_worker": BatchWorker(maintenance, DEFAULT_CONFIG),
         "cursors": cursors,
         "pauses": pause_store,
         "rebuilds": InMemoryRebuildStore(users, pause_store),
+        "maintenance": maintenance,
+        "outages": InMemoryOutageStore(),
+        "ticks": RecordingTicks(),
     }
     return ApiDependencies(**{**values, **overrides})

@@ -22,7 +22,8 @@ def five_due_and_one_not() -> FakeMaintenanceStore:
 
 def test_a_tick_publishes_one_message_per_page_of_due_users() -> None:
     runs, publisher = InMemoryRunStore(), RecordingPublisher()
-    report = run_tick(runs, five_due_and_one_not(), publisher, "run-1", NOW, page_size=2, query_page_size=3)
+    pages = five_due_and_one_not().due_pages(NOW, 3)  # query pages of 3, split into batches of 2
+    report = run_tick(runs, pages, publisher, "run-1", NOW, page_size=2)
     assert (report.users_due, report.batches) == (5, 3)
     assert [m.uids for m in publisher.messages] == [("u0", "u1"), ("u2",), ("u3", "u4")]
     assert [m.batch for m in publisher.messages] == [0, 1, 2]
@@ -32,15 +33,15 @@ def test_a_tick_publishes_one_message_per_page_of_due_users() -> None:
 
 def test_a_tick_delivered_twice_fans_out_once() -> None:
     runs, publisher, store = InMemoryRunStore(), RecordingPublisher(), five_due_and_one_not()
-    run_tick(runs, store, publisher, "run-1", NOW, page_size=2)
-    again = run_tick(runs, store, publisher, "run-1", NOW, page_size=2)
+    run_tick(runs, store.due_pages(NOW, 500), publisher, "run-1", NOW, page_size=2)
+    again = run_tick(runs, store.due_pages(NOW, 500), publisher, "run-1", NOW, page_size=2)
     assert again.skipped
     assert len(publisher.messages) == 3
 
 
 def test_counters_are_exact_when_the_run_is_done_even_with_a_redelivered_batch() -> None:
     runs, publisher, store = InMemoryRunStore(), RecordingPublisher(), five_due_and_one_not()
-    run_tick(runs, store, publisher, "run-1", NOW, page_size=2)
+    run_tick(runs, store.due_pages(NOW, 500), publisher, "run-1", NOW, page_size=2)
     messages = list(publisher.messages)
     for message in [*messages, messages[0]]:  # Pub/Sub delivers at least once
         run_batch(runs, BatchWorker(store, DEFAULT_CONFIG), message)
@@ -51,7 +52,7 @@ def test_counters_are_exact_when_the_run_is_done_even_with_a_redelivered_batch()
 
 def test_a_tick_with_nobody_due_is_done_at_once() -> None:
     runs = InMemoryRunStore()
-    report = run_tick(runs, FakeMaintenanceStore({}), RecordingPublisher(), "quiet", NOW)
+    report = run_tick(runs, FakeMaintenanceStore({}).due_pages(NOW, 500), RecordingPublisher(), "quiet", NOW)
     assert report.batches == 0
     assert run_of(runs, "quiet").status is RunStatus.DONE
 

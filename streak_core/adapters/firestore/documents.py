@@ -31,6 +31,7 @@ from streak_core.models import (
     DeadLetter,
     MaintenanceRun,
     NotificationPreferences,
+    Outage,
     OutboxEntry,
     Pause,
     StoredNotification,
@@ -246,6 +247,21 @@ def pause_from_doc(data: Doc) -> Pause:
     return Pause(
         str(data["id"]), date.fromisoformat(data["from"]), date.fromisoformat(data["to"]), data["created_at"]
     )
+
+
+# --- outages --------------------------------------------------------------------------------------------
+def outage_to_doc(outage: Outage) -> Doc:
+    return {
+        "id": outage.id,
+        "start": outage.start,
+        "end": outage.end,
+        "reason": outage.reason,
+        "created_at": outage.created_at,
+    }
+
+
+def outage_from_doc(data: Doc) -> Outage:
+    return Outage(str(data["id"]), data["start"], data["end"], str(data["reason"]), data["created_at"])
 
 
 # --- boards ----------------------------------------------------------------------------------------------

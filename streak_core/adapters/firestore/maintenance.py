@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from google.cloud.firestore_v1.base_query import FieldFilter
@@ -42,6 +42,25 @@ class FirestoreMaintenanceStore:
             with store_errors():
                 docs = list(page_query.stream())
             if not docs:  # only an empty page ends it: a page may come back short while users change
+                return
+            yield [doc.id for doc in docs]
+            cursor = docs[-1]
+
+    def active_pages(self, since: date, page_size: int) -> Iterator[list[str]]:
+        """By the end of the latest run (a field of its own on the streak document), ids only."""
+        query = (
+            self._client()
+            .collection("streaks")
+            .where(filter=FieldFilter("last_run.end", ">=", since.isoformat()))
+            .order_by("last_run.end")
+            .select(["last_run.end"])
+            .limit(page_size)
+        )
+        cursor = None
+        while True:
+            with store_errors():
+                docs = list((query.start_after(cursor) if cursor is not None else query).stream())
+            if not docs:
                 return
             yield [doc.id for doc in docs]
             cursor = docs[-1]

@@ -53,3 +53,7 @@ def maintenance_run(client: Any, run_id: str) -> Any:
 
 def dead_letters(client: Any) -> Any:
     return client.collection("dead_letters")
+
+
+def outage(client: Any, outage_id: str) -> Any:
+    return client.collection("outages").document(outage_id)

@@ -1,0 +1,22 @@
+"""`outages/{id}`: outage windows recorded by operators, applied by runs (and kept for rebuilds)."""
+
+from __future__ import annotations
+
+from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.client import LazyFirestore, store_errors
+from streak_core.adapters.firestore.documents import outage_from_doc, outage_to_doc
+from streak_core.models import Outage
+
+
+class FirestoreOutageStore:
+    def __init__(self, client: LazyFirestore) -> None:
+        self._client = client
+
+    def create(self, outage: Outage) -> None:
+        with store_errors():
+            paths.outage(self._client(), outage.id).create(outage_to_doc(outage))
+
+    def get(self, outage_id: str) -> Outage | None:
+        with store_errors():
+            doc = paths.outage(self._client(), outage_id).get()
+        return outage_from_doc(doc.to_dict()) if doc.exists else None
