@@ -9,7 +9,7 @@ TASKS_VENV := .venv-tasks
 TASKS_STAMP := $(TASKS_VENV)/.installed
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: dev token tick demo test lint types unit bench-domain bench-accept bench-leaderboard clean
+.PHONY: dev token tick demo ops test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild clean
 
 ## dev: the whole system on the emulators, until Ctrl-C (installs what it needs the first time)
 dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP)
@@ -26,6 +26,10 @@ demo: $(STAMP)
 ## tick: publish a maintenance tick to the running stack (`make tick ARGS="--now 2026-11-22T00:30:00Z"`)
 tick: $(STAMP)
 	@$(PY) -m devstack.tick $(ARGS)
+
+## ops: the operator CLI against the running stack (`make ops ARGS="rebuild --all --dry-run"`)
+ops: $(STAMP)
+	@$(PY) -m streak_core.ops --stack .dev/stack.json $(ARGS)
 
 ## test: lint, types and the whole suite; starts and stops its own emulators
 test: lint types $(NODE_STAMP) $(TASKS_STAMP)
@@ -51,6 +55,14 @@ bench-accept: $(STAMP) $(NODE_STAMP)
 ## bench-leaderboard: board pages and `me` with 100,000 users on the emulator, cached vs uncached
 bench-leaderboard: $(STAMP)
 	$(PY) -m bench.leaderboard
+
+## bench-maintenance: nightly maintenance over seeded users, next to raw batched writes
+bench-maintenance: $(STAMP)
+	$(PY) -m bench.maintenance
+
+## bench-rebuild: `rebuild --all --dry-run` over 10,000 seeded users, next to a bare read of the same documents
+bench-rebuild: $(STAMP)
+	$(PY) -m bench.rebuild
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

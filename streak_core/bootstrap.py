@@ -274,3 +274,47 @@ def notification_dependencies() -> NotificationDependencies:
         allow_clock_override=env.allow_clock_override,
         sweep_limit=env.notifications_sweep_limit,
     )
+
+
+@dataclass
+class OpsDependencies:
+    """What the operator's command line works with (streak_core/ops.py)."""
+
+    users: UserStore
+    rebuilds: RebuildStore
+    maintenance: MaintenanceStore
+    outages: OutageStore
+    ticks: TickPublisher
+    runs: RunStore
+    dead_letters: DeadLetterStore
+    replay_worker: BatchWorker
+    clock: Clock
+    config: StreakConfig = DEFAULT_CONFIG
+
+
+def ops_dependencies() -> OpsDependencies:
+    """Built when a command starts, from the environment (the --stack option sets it for `make dev`)."""
+    from streak_core.adapters.firestore.client import LazyFirestore
+    from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
+    from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
+    from streak_core.adapters.firestore.outages import FirestoreOutageStore
+    from streak_core.adapters.firestore.rebuild import FirestoreRebuildStore
+    from streak_core.adapters.firestore.runs import FirestoreRunStore
+    from streak_core.adapters.firestore.users import FirestoreUserStore
+    from streak_core.adapters.pubsub_publisher import PubSubTickPublisher
+    from streak_core.adapters.system_clock import SystemClock
+
+    env = Settings()
+    firestore = LazyFirestore(env.project_id)
+    maintenance = FirestoreMaintenanceStore(firestore)
+    return OpsDependencies(
+        users=FirestoreUserStore(firestore),
+        rebuilds=FirestoreRebuildStore(firestore),
+        maintenance=maintenance,
+        outages=FirestoreOutageStore(firestore),
+        ticks=PubSubTickPublisher(env.project_id),
+        runs=FirestoreRunStore(firestore),
+        dead_letters=FirestoreDeadLetters(firestore),
+        replay_worker=BatchWorker(maintenance, DEFAULT_CONFIG, notify=notifications_queue(env)),
+        clock=SystemClock(),
+    )

@@ -404,3 +404,7 @@ class RebuildStore(Protocol):
     def user_pages(self, page_size: int) -> Iterable[list[str]]:
         """Every user with a streak, a page of ids at a time, by cursor."""
         ...
+
+    def count_users(self) -> int:
+        """How many users have a streak (a count aggregation, no documents read)."""
+        ...

@@ -352,6 +352,9 @@ class InMemoryRebuildStore:
         for start in range(0, len(ids), page_size):
             yield ids[start : start + page_size]
 
+    def count_users(self) -> int:
+        return len(self.users.users)
+
 
 class _RebuildTransaction:
     def __init__(self, store: InMemoryRebuildStore, uid: str) -> None:

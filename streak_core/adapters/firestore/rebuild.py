@@ -46,6 +46,11 @@ class FirestoreRebuildStore:
             yield [doc.id for doc in docs]
             cursor = docs[-1]
 
+    def count_users(self) -> int:
+        with store_errors():
+            results = self._client().collection("streaks").count().get()
+        return sum(int(result[0].value) for result in results)
+
 
 class _Transaction:
     def __init__(self, client: Any, transaction: Any, uid: str) -> None:

@@ -1,0 +1,217 @@
+"""The operator's command line: rebuilds, outages, freezes, dead letters and run records.
+
+Run `python -m streak_core.ops --help`. It works against whatever the Google environment names (a real
+project, with GOOGLE_CLOUD_PROJECT and credentials), or against `make dev` with `--stack .dev/stack.json`.
+Exit codes: 0 done, 1 something failed (a user could not be rebuilt, a run left users failed, a run or user
+is unknown), 2 the command was given bad input.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from streak_core.bootstrap import OpsDependencies, ops_dependencies
+from streak_core.domain.sessions import parse_instant
+from streak_core.domain.vocabulary import RunStatus
+from streak_core.errors import InvalidRequest, ServiceError
+from streak_core.services.admin import grant_freezes
+from streak_core.services.outages import count_affected, record_outage
+from streak_core.services.rebuild import rebuild_user
+from streak_core.services.retries import replay_dead_letters
+
+PAGE_SIZE = 500
+err = Console(stderr=True)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+    )
+
+
+def _say(**fields: Any) -> None:
+    """One JSON line on stdout: what scripts read."""
+    click.echo(json.dumps(fields, default=str))
+
+
+def _stack_env(path: Path) -> dict[str, str]:
+    """The environment of a process that talks to the stack `make dev` described in stack.json."""
+    info = json.loads(path.read_text())
+    env = {"GOOGLE_CLOUD_PROJECT": str(info["project_id"]), "GCLOUD_PROJECT": str(info["project_id"])}
+    for key, name in (("firestore_host", "FIRESTORE_EMULATOR_HOST"), ("pubsub_host", "PUBSUB_EMULATOR_HOST")):
+        if info.get(key):
+            env[name] = str(info[key])
+    return env
+
+
+def _instant(_: click.Context, param: click.Parameter, value: str) -> datetime:
+    try:
+        return parse_instant(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
+
+
+def _refused(error: InvalidRequest) -> None:
+    for issue in error.issues:
+        err.print(f"[red]{issue.field}[/red]: {issue.message}")
+    sys.exit(2)
+
+
+@click.group()
+@click.option(
+    "--stack",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A running `make dev`'s stack.json: work against its emulators.",
+)
+@click.pass_context
+def cli(ctx: click.Context, stack: Path | None) -> None:
+    """Operate the focus streaks backend."""
+    if stack is not None:
+        os.environ.update(_stack_env(stack))
+    ctx.obj = ops_dependencies()
+
+
+@cli.command()
+@click.option("--user", "uid", help="Rebuild this user.")
+@click.option("--all", "everyone", is_flag=True, help="Rebuild every user with a streak.")
+@click.option("--dry-run", is_flag=True, help="Compare only; write nothing.")
+@click.pass_obj
+def rebuild(deps: OpsDependencies, uid: str | None, everyone: bool, dry_run: bool) -> None:
+    """Recompute days, streaks and board entries from the session log and the recorded facts."""
+    if bool(uid) == everyone:
+        raise click.UsageError("give --user UID or --all")
+    pages = [[uid]] if uid else deps.rebuilds.user_pages(PAGE_SIZE)
+    total = 1 if uid else deps.rebuilds.count_users()
+    users = changed = days_changed = boards_changed = 0
+    failed: dict[str, str] = {}
+    with _progress() as progress:
+        task = progress.add_task("dry run" if dry_run else "rebuild", total=total)
+        for page in pages:
+            for user in page:
+                try:
+                    report = rebuild_user(deps.rebuilds, user, deps.clock.now(), deps.config, dry_run)
+                except ServiceError as exc:
+                    failed[user] = f"{type(exc).__name__}: {exc}"
+                else:
+                    users += 1
+                    changed += report.changed
+                    days_changed += report.days_changed
+                    boards_changed += report.boards_changed
+                    if uid:
+                        _say(**dataclasses.asdict(report))
+                progress.advance(task)
+    _say(
+        summary="rebuild",
+        dry_run=dry_run,
+        users=users,
+        users_changed=changed,
+        days_changed=days_changed,
+        boards_changed=boards_changed,
+        failed=failed,
+    )
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--start", required=True, callback=_instant, help="RFC 3339 instant the outage began.")
+@click.option("--end", required=True, callback=_instant, help="RFC 3339 instant it ended (at most 72 h on).")
+@click.option("--reason", required=True, help="What happened, for the record.")
+@click.option("--dry-run", is_flag=True, help="Count the users affected; write nothing.")
+@click.option("--wait/--no-wait", default=True, help="Follow the run until it is done.")
+@click.option("--timeout", default=600.0, show_default=True, help="Seconds to follow the run.")
+@click.pass_obj
+def outage(
+    deps: OpsDependencies,
+    start: datetime,
+    end: datetime,
+    reason: str,
+    dry_run: bool,
+    wait: bool,
+    timeout: float,
+) -> None:
+    """Excuse what an outage cost users (their broken days, their spent freezes), through a run."""
+    now = deps.clock.now()
+    try:
+        if dry_run:
+            affected = count_affected(deps.maintenance, start, end, now, deps.config, PAGE_SIZE)
+            _say(summary="outage", dry_run=True, users_affected=affected)
+            return
+        recorded, run_id = record_outage(deps.outages, deps.ticks, start, end, reason, now)
+    except InvalidRequest as refused:
+        _refused(refused)
+        return
+    _say(outage=recorded.id, run_id=run_id)
+    if wait:
+        _follow(deps, run_id, timeout)
+
+
+def _follow(deps: OpsDependencies, run_id: str, timeout: float) -> None:
+    """A progress bar over the run's record until it is done; exit 1 if users failed or time ran out."""
+    deadline = time.monotonic() + timeout
+    with _progress() as progress:
+        task = progress.add_task(run_id, total=None)
+        while time.monotonic() < deadline:
+            run = deps.runs.get(run_id)
+            if run is not None:
+                total = run.users_due if run.batches is not None else None
+                progress.update(task, total=total, completed=run.users_processed + run.users_failed)
+                if run.status == RunStatus.DONE:
+                    break
+            time.sleep(0.5)
+    run = deps.runs.get(run_id)
+    _say(summary="run", **(dataclasses.asdict(run) if run else {"run_id": run_id, "status": "unknown"}))
+    if run is None or run.status != RunStatus.DONE or run.users_failed:
+        sys.exit(1)
+
+
+@cli.command("grant-freezes")
+@click.option("--user", "uid", required=True)
+@click.option("--count", type=click.IntRange(1, 5), required=True)
+@click.pass_obj
+def grant_freezes_command(deps: OpsDependencies, uid: str, count: int) -> None:
+    """Give a user freezes (never above the cap)."""
+    try:
+        held = grant_freezes(deps.users, uid, count, deps.config)
+    except ServiceError as exc:
+        err.print(f"[red]{exc}[/red]")
+        sys.exit(1)
+    _say(user=uid, freezes_available=held)
+
+
+@cli.command("replay-dead-letters")
+@click.option("--limit", type=click.IntRange(1, 500), default=100, show_default=True)
+@click.pass_obj
+def replay_dead_letters_command(deps: OpsDependencies, limit: int) -> None:
+    """Maintain dead-lettered users again; those that succeed leave the dead letters."""
+    report = replay_dead_letters(deps.replay_worker, deps.dead_letters, deps.clock.now(), limit)
+    _say(summary="replay", replayed=report.replayed, still_failing=report.still_failing)
+    if report.still_failing:
+        sys.exit(1)
+
+
+@cli.command("run-status")
+@click.argument("run_id")
+@click.pass_obj
+def run_status(deps: OpsDependencies, run_id: str) -> None:
+    """A maintenance or outage run's record."""
+    run = deps.runs.get(run_id)
+    if run is None:
+        err.print(f"[red]no run {run_id}[/red]")
+        sys.exit(1)
+    _say(**dataclasses.asdict(run))
+
+
+if __name__ == "__main__":
+    cli()
