@@ -9,7 +9,7 @@ TASKS_VENV := .venv-tasks
 TASKS_STAMP := $(TASKS_VENV)/.installed
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: dev token tick demo ops test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild clean
+.PHONY: dev token tick demo demo-forgiveness ops test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild clean
 
 ## dev: the whole system on the emulators, until Ctrl-C (installs what it needs the first time)
 dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP)
@@ -22,6 +22,10 @@ token: $(STAMP)
 ## demo: a demo user reaches a 7-day streak from late sessions; shows the milestone push arriving
 demo: $(STAMP)
 	@$(PY) -m devstack.demo $(ARGS)
+
+## demo-forgiveness: a fresh user breaks a 3-day streak, recovers it, then pauses a week without a freeze
+demo-forgiveness: $(STAMP)
+	@$(PY) -m devstack.forgiveness $(ARGS)
 
 ## tick: publish a maintenance tick to the running stack (`make tick ARGS="--now 2026-11-22T00:30:00Z"`)
 tick: $(STAMP)

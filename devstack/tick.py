@@ -24,17 +24,12 @@ def publish(pubsub_host: str, project_id: str, topic: str, message: dict[str, ob
     urllib.request.urlopen(request, timeout=10).close()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--now", help="RFC 3339 instant the tick runs at (the stack allows clock overrides)")
-    parser.add_argument("--run-id", default=None, help="defaults to a fresh id")
-    parser.add_argument("--wait", type=float, default=120.0, help="seconds to follow the run")
-    args = parser.parse_args()
-    info = require_running_stack()
-    run_id = args.run_id or f"manual-{uuid.uuid4().hex[:8]}"
+def run_tick(info: dict[str, object], run_id: str, now: str | None, wait: float) -> dict[str, object] | None:
+    """Publish a tick to the running stack and follow its run record: the record once it has ended, else
+    None after `wait` seconds."""
     message: dict[str, object] = {"run_id": run_id}
-    if args.now:
-        message["now"] = args.now
+    if now:
+        message["now"] = now
     publish(str(info["pubsub_host"]), str(info["project_id"]), "maintenance-tick", message)
     print(f"published maintenance-tick {json.dumps(message)}", flush=True)
 
@@ -44,15 +39,29 @@ def main() -> int:
     run_ref = (
         firestore.Client(project=str(info["project_id"])).collection("maintenance_runs").document(run_id)
     )
-    deadline = time.monotonic() + args.wait
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         run = run_ref.get().to_dict()
         if run and run.get("status") != "running":
-            print(json.dumps(run, default=str, indent=2))
-            return 0
+            return dict(run)
         time.sleep(0.5)
-    print(f"run {run_id} still running after {args.wait:.0f}s: {run_ref.get().to_dict()}", file=sys.stderr)
-    return 1
+    return None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--now", help="RFC 3339 instant the tick runs at (the stack allows clock overrides)")
+    parser.add_argument("--run-id", default=None, help="defaults to a fresh id")
+    parser.add_argument("--wait", type=float, default=120.0, help="seconds to follow the run")
+    args = parser.parse_args()
+    info = require_running_stack()
+    run_id = args.run_id or f"manual-{uuid.uuid4().hex[:8]}"
+    run = run_tick(info, run_id, args.now, args.wait)
+    if run is None:
+        print(f"run {run_id} still running after {args.wait:.0f}s", file=sys.stderr)
+        return 1
+    print(json.dumps(run, default=str, indent=2))
+    return 0
 
 
 if __name__ == "__main__":

@@ -399,10 +399,19 @@ class RebuildTransaction(Protocol):
 
 
 class RebuildStore(Protocol):
-    def run_in_transaction(self, uid: str, body: Callable[[RebuildTransaction], T]) -> T: ...
+    def run_in_transaction(
+        self, uid: str, body: Callable[[RebuildTransaction], T], read_only: bool = False
+    ) -> T:
+        """`body` on one consistent view of the user; read_only: it must not write (a dry run)."""
+        ...
 
     def user_pages(self, page_size: int) -> Iterable[list[str]]:
         """Every user with a streak, a page of ids at a time, by cursor."""
+        ...
+
+    def read_page(self, uids: list[str]) -> dict[str, RebuildTransaction]:
+        """A read-only view of each of these users (that exists), read together outside any transaction:
+        cheaper per user than a transaction each, but not one consistent snapshot, and it cannot write."""
         ...
 
     def count_users(self) -> int:

@@ -8,9 +8,10 @@ streak document (weekly bonuses granted, how far maintenance got, when it is nex
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 
 from streak_core.domain.boards import BoardEntry, scores_touched
 from streak_core.domain.config import StreakConfig
@@ -48,34 +49,49 @@ def rebuild_user(
 ) -> RebuildReport:
     """Recompute the user's days, streak and board entries; write them unless `dry_run`. UserNotFound for a
     user with nothing stored."""
+    return store.run_in_transaction(
+        uid, lambda tx: _rebuild(tx, uid, now, config, dry_run), read_only=dry_run
+    )
 
-    def body(tx: RebuildTransaction) -> RebuildReport:
-        history = tx.history()
-        if not history.known:
-            raise UserNotFound
-        days = rebuilt_days(history.sessions)
-        streak = rebuilt_streak(history, days, config)
-        changed_days = [record for d, record in days.items() if _differs(history.days.get(d), record)]
-        removed = sorted(set(history.days) - set(days))
-        scores = _scores(streak.state)
-        stored_entries = tx.board_entries(sorted(set(scores) | set(_scores(history.streak.state))))
-        entries = rebuilt_entries(uid, history, scores, streak, stored_entries, now)
-        boards = [(k, e) for k, e in entries.items() if stored_entries.get(k) != e]
-        changed = bool(changed_days or removed or boards) or streak != history.streak
-        if changed and not dry_run:
-            tx.write(changed_days, removed, streak, boards)
-        today = local_today(now, user_timezone(history.settings, streak))
-        return RebuildReport(
-            uid,
-            dry_run,
-            changed,
-            _counters(history.streak, today),
-            _counters(streak, today),
-            len(changed_days) + len(removed),
-            len(boards),
-        )
 
-    return store.run_in_transaction(uid, body)
+def screen_users(
+    store: RebuildStore, uids: list[str], now: datetime, config: StreakConfig
+) -> dict[str, Callable[[], RebuildReport]]:
+    """For each user of a page, what a dry run would report from one read of the whole page (a few queries,
+    not a few per user). The read is no consistent snapshot, so only "nothing differs" is an answer: a user
+    whose report says changed is worth a rebuild_user, which looks again in a transaction. Each report is a
+    call, so that a caller can spread the work over threads (board entries are read per user)."""
+    views = store.read_page(uids)
+    return {uid: partial(_rebuild, view, uid, now, config, True) for uid, view in views.items()}
+
+
+def _rebuild(
+    tx: RebuildTransaction, uid: str, now: datetime, config: StreakConfig, dry_run: bool
+) -> RebuildReport:
+    history = tx.history()
+    if not history.known:
+        raise UserNotFound
+    days = rebuilt_days(history.sessions)
+    streak = rebuilt_streak(history, days, config)
+    changed_days = [record for d, record in days.items() if _differs(history.days.get(d), record)]
+    removed = sorted(set(history.days) - set(days))
+    scores = _scores(streak.state)
+    stored_entries = tx.board_entries(sorted(set(scores) | set(_scores(history.streak.state))))
+    entries = rebuilt_entries(uid, history, scores, streak, stored_entries, now)
+    boards = [(k, e) for k, e in entries.items() if stored_entries.get(k) != e]
+    changed = bool(changed_days or removed or boards) or streak != history.streak
+    if changed and not dry_run:
+        tx.write(changed_days, removed, streak, boards)
+    today = local_today(now, user_timezone(history.settings, streak))
+    return RebuildReport(
+        uid,
+        dry_run,
+        changed,
+        _counters(history.streak, today),
+        _counters(streak, today),
+        len(changed_days) + len(removed),
+        len(boards),
+    )
 
 
 def rebuilt_days(sessions: Iterable[StoredSession]) -> dict[date, DayRecord]:

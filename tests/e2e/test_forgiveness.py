@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -117,6 +118,42 @@ def test_a_paused_week_bridges_the_streak_through_nightly_maintenance_without_a_
     assert (after["current_streak"], after["freezes_available"]) == (4, 0)
     assert outbox_kinds(app_user) == []  # no freeze spent, nothing broken
     assert day_of(app_user, "2026-11-07", "2026-11-11T20:00:00Z")["paused"] is True
+
+
+def post_pause(user: AppUser, first: str, last: str) -> Any:
+    return user.call("POST", "/v1/me/pauses", json={"from": first, "to": last}, now="2026-11-21T12:00:00Z")
+
+
+def refusals(response: Any) -> list[tuple[str, str]]:
+    assert response.status_code == 422, response.text
+    return [(i["field"], i["code"]) for i in response.json()["error"]["details"]]
+
+
+def test_pause_limits_and_overlaps_are_422_and_store_nothing(app_user: AppUser) -> None:
+    assert post_pause(app_user, "2026-12-22", "2026-12-28").status_code == 201
+    assert ("from", "in_past") in refusals(post_pause(app_user, "2026-11-20", "2026-11-22"))
+    assert ("to", "too_long") in refusals(post_pause(app_user, "2026-12-01", "2026-12-15"))
+    assert ("from", "overlap") in refusals(post_pause(app_user, "2026-12-28", "2027-01-02"))
+    for first, last in (("2027-01-03", "2027-01-16"), ("2027-02-01", "2027-02-14")):
+        assert post_pause(app_user, first, last).status_code == 201
+    assert post_pause(app_user, "2027-03-01", "2027-03-02").status_code == 201  # 30 days in 2027
+    assert refusals(post_pause(app_user, "2027-04-01", "2027-04-01")) == [("to", "yearly_limit")]
+    listed = app_user.call("GET", "/v1/me/pauses", now="2026-11-21T12:00:00Z").json()["pauses"]
+    assert [(p["from"], p["to"]) for p in listed] == [
+        ("2026-12-22", "2026-12-28"),
+        ("2027-01-03", "2027-01-16"),
+        ("2027-02-01", "2027-02-14"),
+        ("2027-03-01", "2027-03-02"),
+    ]
+
+
+def test_two_overlapping_pauses_posted_at_once_store_exactly_one(app_user: AppUser) -> None:
+    spans = [("2026-12-01", "2026-12-07"), ("2026-12-05", "2026-12-11")] * 3
+    with ThreadPoolExecutor(len(spans)) as pool:
+        statuses = sorted(pool.map(lambda span: post_pause(app_user, *span).status_code, spans))
+    assert statuses == [201, 422, 422, 422, 422, 422]
+    listed = app_user.call("GET", "/v1/me/pauses", now="2026-11-21T12:00:00Z").json()["pauses"]
+    assert len(listed) == 1
 
 
 def test_a_rebuild_restores_a_corrupted_read_model_exactly(

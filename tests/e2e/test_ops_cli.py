@@ -15,9 +15,12 @@ import pytest
 
 from devstack.stack import Stack
 from streak_core.adapters.firestore.client import LazyFirestore
+from streak_core.adapters.firestore.documents import pause_to_doc
+from streak_core.adapters.firestore.rebuild import FirestoreRebuildStore
 from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
+from streak_core.models import Pause
 from streak_core.services.sessions import accept_sessions
 from tests.conftest import AuthEmulator
 from tests.e2e.conftest import AppUser
@@ -91,6 +94,23 @@ def test_rebuild_all_reports_no_difference_on_a_healthy_database_and_repairs_a_c
     assert code == 0
     assert (lines[0]["uid"], lines[0]["changed"], lines[0]["after"]["qualified_days"]) == ("u3", True, 6)
     assert ops(env, "rebuild", "--all", "--dry-run")[1][-1]["users_changed"] == 0
+
+
+def test_a_page_read_gives_each_user_exactly_what_their_own_transaction_reads(
+    own_project: tuple[dict[str, str], Any],
+) -> None:
+    _, client = own_project
+    seed(client, ["u1", "u10", "u2", "u20"])
+    pause = Pause("p", NOW.date() + timedelta(days=2), NOW.date() + timedelta(days=4), NOW)
+    client.collection("users").document("u1").collection("pauses").document("p").set(pause_to_doc(pause))
+    store = FirestoreRebuildStore(LazyFirestore(None, factory=lambda _: client))
+    views = store.read_page(["u1", "u2"])  # u10 sorts between them, u20 just after: neither may leak in
+    assert sorted(views) == ["u1", "u2"]
+    for uid, view in views.items():
+        mine = store.run_in_transaction(uid, lambda tx: tx.history(), read_only=True)
+        assert view.history() == mine
+    assert len(views["u1"].history().pauses) == 1
+    assert {s.session.id for s in views["u2"].history().sessions} == {"s7", "s6", "s5", "s3", "s2", "s1"}
 
 
 def test_bad_input_and_unknown_things_exit_non_zero(own_project: tuple[dict[str, str], Any]) -> None:

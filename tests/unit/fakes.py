@@ -339,10 +339,15 @@ class _PauseTransaction:
 class InMemoryRebuildStore:
     users: InMemoryUserStore
     pause_store: InMemoryPauseStore
+    page_reads: list[list[str]] = field(default_factory=list)
 
-    def run_in_transaction(self, uid: str, body: Callable[[RebuildTransaction], T]) -> T:
+    def run_in_transaction(
+        self, uid: str, body: Callable[[RebuildTransaction], T], read_only: bool = False
+    ) -> T:
         tx = _RebuildTransaction(self, uid)
         result = body(tx)
+        if read_only and tx.pending:
+            raise AssertionError("a read-only transaction wrote")
         for apply in tx.pending:
             apply()
         return result
@@ -352,13 +357,19 @@ class InMemoryRebuildStore:
         for start in range(0, len(ids), page_size):
             yield ids[start : start + page_size]
 
+    def read_page(self, uids: list[str]) -> dict[str, RebuildTransaction]:
+        self.page_reads.append(list(uids))
+        return {
+            uid: _RebuildTransaction(self, uid, read_only=True) for uid in uids if uid in self.users.users
+        }
+
     def count_users(self) -> int:
         return len(self.users.users)
 
 
 class _RebuildTransaction:
-    def __init__(self, store: InMemoryRebuildStore, uid: str) -> None:
-        self.store, self.uid = store, uid
+    def __init__(self, store: InMemoryRebuildStore, uid: str, read_only: bool = False) -> None:
+        self.store, self.uid, self.read_only = store, uid, read_only
         self.pending: list[Callable[[], None]] = []
 
     def history(self) -> UserHistory:
@@ -378,6 +389,8 @@ class _RebuildTransaction:
         streak: StreakRecord,
         boards: list[tuple[str, BoardEntry | None]],
     ) -> None:
+        if self.read_only:
+            raise AssertionError("a view read outside a transaction wrote")
         staged = copy.deepcopy((days, removed_days, streak, boards))
 
         def apply() -> None:

@@ -13,7 +13,7 @@ from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
 from streak_core.errors import UserNotFound
 from streak_core.services.admin import grant_freezes
-from streak_core.services.rebuild import rebuild_user
+from streak_core.services.rebuild import rebuild_user, screen_users
 from streak_core.services.sessions import accept_sessions
 from tests.unit.fakes import InMemoryPauseStore, InMemoryRebuildStore, InMemoryUserStore, api_dependencies
 
@@ -136,3 +136,17 @@ def test_admins_rebuild_over_http_with_a_dry_run() -> None:
     }
     assert report["after"]["qualified_days"] == 2
     assert admin_call("POST", "/v1/admin/users/__x__:rebuild").status_code == 404
+
+
+def test_a_page_screen_reads_the_page_once_and_writes_nothing() -> None:
+    users, rebuilds = world()
+    for uid in ("ada", "bob", "cy"):
+        focus(users, uid, [10, 11, 12])
+    users.users["bob"].streak.state.qualified_days = 99
+    before = stored(users, "bob")
+    screened = screen_users(rebuilds, ["ada", "bob", "cy", "nobody"], NOW, DEFAULT_CONFIG)
+    reports = {uid: check() for uid, check in screened.items()}
+    assert {uid: r.changed for uid, r in reports.items()} == {"ada": False, "bob": True, "cy": False}
+    assert all(r.dry_run for r in reports.values())
+    assert rebuilds.page_reads == [["ada", "bob", "cy", "nobody"]]
+    assert stored(users, "bob") == before

@@ -55,15 +55,18 @@ def store_errors() -> Iterator[None]:
         raise
 
 
-def run_transaction(client: Any, body: Callable[[Any], T], max_attempts: int = 10) -> T:
-    """Run `body(transaction)` atomically, again on contention (so it must have no side effects)."""
+def run_transaction(
+    client: Any, body: Callable[[Any], T], max_attempts: int = 10, read_only: bool = False
+) -> T:
+    """Run `body(transaction)` atomically, again on contention (so it must have no side effects). A read-only
+    transaction reads one consistent snapshot without taking locks, so it never holds up live writes."""
 
     @firestore.transactional
     def attempt(transaction: Any) -> T:
         return body(transaction)
 
     with store_errors():
-        return attempt(client.transaction(max_attempts=max_attempts))  # type: ignore[no-any-return]
+        return attempt(client.transaction(max_attempts=max_attempts, read_only=read_only))  # type: ignore[no-any-return]
 
 
 def commit_guarded(batch: Any) -> type[gexc.GoogleAPICallError] | None:

@@ -1,7 +1,9 @@
-"""Everything a user's projections are rebuilt from, read in one transaction, and the rebuilt ones written."""
+"""Everything a user's projections are rebuilt from, read in one transaction (or a page of users read at
+once), and the rebuilt ones written."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, TypeVar
@@ -31,9 +33,11 @@ class FirestoreRebuildStore:
         self._client = client
         self._max_attempts = max_attempts
 
-    def run_in_transaction(self, uid: str, body: Callable[[RebuildTransaction], T]) -> T:
+    def run_in_transaction(
+        self, uid: str, body: Callable[[RebuildTransaction], T], read_only: bool = False
+    ) -> T:
         client = self._client()
-        return run_transaction(client, lambda tx: body(_Transaction(client, tx, uid)), self._max_attempts)
+        return run_transaction(client, lambda tx: body(_View(client, tx, uid)), self._max_attempts, read_only)
 
     def user_pages(self, page_size: int) -> Iterator[list[str]]:
         query = self._client().collection("streaks").order_by("__name__").select([]).limit(page_size)
@@ -46,43 +50,95 @@ class FirestoreRebuildStore:
             yield [doc.id for doc in docs]
             cursor = docs[-1]
 
+    def read_page(self, uids: list[str]) -> dict[str, RebuildTransaction]:
+        """A read-only view of each user of the page, from one read of their top documents and one
+        collection-group query per subcollection over the page's range of ids (a few queries for the whole
+        page where a view per user would cost a few each), outside any transaction."""
+        client = self._client()
+        if not uids:
+            return {}
+        first, last = min(uids), max(uids)
+        refs = [ref for uid in uids for ref in (paths.user(client, uid), paths.streak(client, uid))]
+        with store_errors():
+            docs = {doc.reference.path: doc for doc in client.get_all(refs)}
+            below = {name: documents_under_users(client, name, first, last) for name in SUBCOLLECTIONS}
+        views: dict[str, RebuildTransaction] = {}
+        for uid in uids:
+            user_doc = docs[paths.user(client, uid).path]
+            streak_doc = docs[paths.streak(client, uid).path]
+            found = {name: below[name].get(uid, []) for name in SUBCOLLECTIONS}
+            views[uid] = _View(client, None, uid, _history(user_doc, streak_doc, found))
+        return views
+
     def count_users(self) -> int:
         with store_errors():
             results = self._client().collection("streaks").count().get()
         return sum(int(result[0].value) for result in results)
 
 
-class _Transaction:
-    def __init__(self, client: Any, transaction: Any, uid: str) -> None:
-        self._client, self._tx, self._uid = client, transaction, uid
+SUBCOLLECTIONS = ("sessions", "days", "pauses")
+
+
+def documents_under_users(client: Any, collection_id: str, first: str, last: str) -> dict[str, list[Any]]:
+    """Every document of the users' subcollections `collection_id` for ids first..last, by user. The range
+    is on document names, which order segment by segment: users/{last}/... sorts before users/{last}\\0."""
+    query = (
+        client.collection_group(collection_id)
+        .order_by("__name__")
+        .start_at([paths.user(client, first)])
+        .end_before([paths.user(client, last + "\0")])
+    )
+    found: dict[str, list[Any]] = defaultdict(list)
+    for doc in query.stream():
+        owner = doc.reference.parent.parent
+        if owner is not None and owner.parent.id == "users":
+            found[owner.id].append(doc)
+    return found
+
+
+def _history(user: Any, streak: Any, below: dict[str, list[Any]]) -> UserHistory:
+    days = [day_from_doc(d.to_dict()) for d in below["days"]]
+    return UserHistory(
+        known=user.exists or streak.exists,
+        settings=settings_from_doc(user.to_dict()) if user.exists else UserSettings(),
+        streak=streak_from_doc(streak.to_dict()) if streak.exists else StreakRecord(),
+        sessions=[session_from_doc(d.to_dict()) for d in below["sessions"]],
+        days={record.day: record for record in days},
+        pauses=[pause_from_doc(d.to_dict()) for d in below["pauses"]],
+    )
+
+
+def _read_history(client: Any, transaction: Any, uid: str) -> UserHistory:
+    """The user's history read in the transaction (which takes queries, not collections)."""
+    user_ref, streak_ref = paths.user(client, uid), paths.streak(client, uid)
+    docs = {doc.reference.path: doc for doc in transaction.get_all([user_ref, streak_ref])}
+    below = {
+        name: list(transaction.get(user_ref.collection(name).order_by("__name__"))) for name in SUBCOLLECTIONS
+    }
+    return _history(docs[user_ref.path], docs[streak_ref.path], below)
+
+
+class _View:
+    """One user's history and board entries, read in `transaction` (which then takes the writes) or, with
+    None, outside any (and then it refuses to write)."""
+
+    def __init__(self, client: Any, transaction: Any, uid: str, history: UserHistory | None = None) -> None:
+        self._client, self._tx, self._uid, self._history = client, transaction, uid, history
 
     def history(self) -> UserHistory:
-        user_ref, streak_ref = paths.user(self._client, self._uid), paths.streak(self._client, self._uid)
-        docs = {doc.reference.path: doc for doc in self._tx.get_all([user_ref, streak_ref])}
-        user, streak = docs[user_ref.path], docs[streak_ref.path]
-        sessions = [session_from_doc(d.to_dict()) for d in self._all(user_ref.collection("sessions"))]
-        days = [day_from_doc(d.to_dict()) for d in self._all(user_ref.collection("days"))]
-        pauses = [pause_from_doc(d.to_dict()) for d in self._all(paths.pauses(self._client, self._uid))]
-        return UserHistory(
-            known=user.exists or streak.exists,
-            settings=settings_from_doc(user.to_dict()) if user.exists else UserSettings(),
-            streak=streak_from_doc(streak.to_dict()) if streak.exists else StreakRecord(),
-            sessions=sessions,
-            days={record.day: record for record in days},
-            pauses=pauses,
-        )
-
-    def _all(self, collection: Any) -> Any:
-        """Every document of a collection, read in the transaction (which takes queries, not collections)."""
-        return self._tx.get(collection.order_by("__name__"))
+        if self._history is None:
+            self._history = _read_history(self._client, self._tx, self._uid)
+        return self._history
 
     def board_entries(self, keys: list[str]) -> dict[str, BoardEntry]:
-        refs = {paths.board_entry(self._client, key, self._uid).path: key for key in keys}
-        found = (
-            self._tx.get_all([paths.board_entry(self._client, key, self._uid) for key in keys])
-            if keys
-            else []
-        )
+        refs = {self._ref(key).path: key for key in keys}
+        if not keys:
+            return {}
+        if self._tx is not None:  # errors here belong to the transaction, which retries on contention
+            found = list(self._tx.get_all(list(map(self._ref, keys))))
+        else:
+            with store_errors():
+                found = list(self._client.get_all(list(map(self._ref, keys))))
         return {refs[d.reference.path]: board_entry_from_doc(d.to_dict()) for d in found if d.exists}
 
     def write(
@@ -92,14 +148,19 @@ class _Transaction:
         streak: StreakRecord,
         boards: list[tuple[str, BoardEntry | None]],
     ) -> None:
+        if self._tx is None:
+            raise RuntimeError("a view read outside a transaction cannot write")
         for record in days:
             self._tx.set(paths.day(self._client, self._uid, record.day.isoformat()), day_to_doc(record))
         for day in removed_days:
             self._tx.delete(paths.day(self._client, self._uid, day.isoformat()))
         for key, entry in boards:
-            ref = paths.board_entry(self._client, key, self._uid)
+            ref = self._ref(key)
             if entry is None:
                 self._tx.delete(ref)
             else:
                 self._tx.set(ref, board_entry_to_doc(entry))
         self._tx.set(paths.streak(self._client, self._uid), streak_to_doc(self._uid, streak))
+
+    def _ref(self, key: str) -> Any:
+        return paths.board_entry(self._client, key, self._uid)
