@@ -131,7 +131,7 @@ def rebuild(deps: OpsDependencies, uid: str | None, everyone: bool, dry_run: boo
                 else:
                     tally.update(
                         users=1,
-                        users_changed=outcome.changed,
+                        users_changed=int(outcome.changed),
                         days_changed=outcome.days_changed,
                         boards_changed=outcome.boards_changed,
                     )

@@ -93,6 +93,8 @@ def test_rebuild_all_reports_no_difference_on_a_healthy_database_and_repairs_a_c
     code, lines, _ = ops(env, "rebuild", "--user", "u3")
     assert code == 0
     assert (lines[0]["uid"], lines[0]["changed"], lines[0]["after"]["qualified_days"]) == ("u3", True, 6)
+    assert [type(lines[-1][k]) for k in ("users", "users_changed")] == [int, int]  # counts, not flags
+    assert (lines[-1]["users"], lines[-1]["users_changed"]) == (1, 1)
     assert ops(env, "rebuild", "--all", "--dry-run")[1][-1]["users_changed"] == 0
 
 
