@@ -49,6 +49,7 @@ from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import Session
 from streak_core.domain.timeline import split_by_local_day
 from streak_core.models import Pause, StoredSession, StreakRecord, UserHistory, UserSettings
+from streak_core.services.badges import award_badges
 from streak_core.services.rebuild import rebuilt_days, rebuilt_entries, rebuilt_streak
 
 ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Los_Angeles"]
@@ -81,6 +82,7 @@ def user_documents(client: Any, uid: str, history: UserHistory, now: datetime) -
     """(ref, data) of every document the user has, as a rebuild makes them; and their board keys."""
     days = rebuilt_days(history.sessions)
     streak = rebuilt_streak(history, days, DEFAULT_CONFIG)
+    award_badges(uid, streak, now, announce=False)
     scores = scores_touched(streak.state, streak.state.qualified_dates())
     entries = rebuilt_entries(uid, history, scores, streak, {}, now)
     docs: list[Any] = [

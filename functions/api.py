@@ -36,7 +36,7 @@ from streak_core.domain.vocabulary import Scope, SessionStatus
 from streak_core.errors import RunNotFound, ServiceError, SessionConflict, UserNotFound
 from streak_core.models import UNSET, NotificationsChange, SettingsChange, Unset
 from streak_core.ports import InvalidToken, Principal
-from streak_core.services import outages, pauses, queries, retries
+from streak_core.services import badges, outages, pauses, queries, retries
 from streak_core.services.admin import grant_freezes
 from streak_core.services.leaderboard import BoardRequest
 from streak_core.services.rebuild import rebuild_user
@@ -194,6 +194,27 @@ def settings_change(patch: schemas.SettingsPatch) -> SettingsChange:
 
 def _given(value: T | MISSING) -> T | Unset:
     return UNSET if value is MISSING else value
+
+
+# --- badges -----------------------------------------------------------------------------------------------
+def get_badges(call: ApiCall) -> Reply:
+    found = badges.list_badges(call.deps.store, call.deps.badge_counts, call.uid)
+    return Reply(
+        200,
+        schemas.BadgesOut(
+            badges=[
+                schemas.BadgeOut(
+                    id=b.id,
+                    name=b.name,
+                    description=b.description,
+                    earned_at=b.earned_at,
+                    progress=schemas.BadgeProgressOut(current=b.current, target=b.target),
+                    rarity=b.rarity,
+                )
+                for b in found
+            ]
+        ),
+    )
 
 
 # --- pauses -----------------------------------------------------------------------------------------------
@@ -379,6 +400,13 @@ API: RouteTable[ApiDependencies] = RouteTable(
             "Pause the streak on days to come (at most 14 days each, 30 a calendar year, no overlaps)",
             {201: schemas.PauseCreatedOut},
             body=schemas.PauseIn,
+        ),
+        Route(
+            "GET",
+            "/v1/me/badges",
+            get_badges,
+            "The whole badge catalogue: when the caller earned each, their progress, and its rarity",
+            {200: schemas.BadgesOut},
         ),
         Route(
             "GET", "/v1/me/pauses", get_pauses, "The caller's pauses, by first day", {200: schemas.PausesOut}

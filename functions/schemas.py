@@ -407,6 +407,25 @@ class PausesOut(View):
     pauses: list[PauseOut]
 
 
+# --- badges -----------------------------------------------------------------------------------------------
+class BadgeProgressOut(BaseModel):
+    current: int = Field(ge=0)
+    target: int = Field(ge=1)
+
+
+class BadgeOut(View):
+    id: str
+    name: str
+    description: str
+    earned_at: Instant | None
+    progress: BadgeProgressOut
+    rarity: float = Field(ge=0.0, le=1.0, description="Holders among the users with any activity")
+
+
+class BadgesOut(View):
+    badges: list[BadgeOut]
+
+
 # --- admin ------------------------------------------------------------------------------------------------
 class MaintenanceRunOut(View):
     run_id: str

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.ports import (
+    BadgeCounts,
     BatchPublisher,
     Clock,
     DeadLetterStore,
@@ -102,6 +103,7 @@ class ApiDependencies:
     maintenance: MaintenanceStore
     outages: OutageStore
     ticks: TickPublisher
+    badge_counts: BadgeCounts
     notify: DispatchQueue | None = None
     config: StreakConfig = DEFAULT_CONFIG
     page_size: int = 500  # users read at a time when a request pages through them (an outage's dry run)
@@ -129,6 +131,7 @@ def notifications_queue(env: Settings) -> DispatchQueue | None:
 def api_dependencies() -> ApiDependencies:
     """Built on the first request of an instance; importing this module needs no credentials."""
     from streak_core.adapters.firebase_auth import FirebaseTokenVerifier
+    from streak_core.adapters.firestore.badges import FirestoreBadgeCounts
     from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
@@ -168,6 +171,7 @@ def api_dependencies() -> ApiDependencies:
         maintenance=maintenance,
         outages=FirestoreOutageStore(firestore),
         ticks=PubSubTickPublisher(env.project_id),
+        badge_counts=FirestoreBadgeCounts(firestore),
         notify=notify,
         allow_clock_override=env.allow_clock_override,
         rate_limiter=RateLimiter(per_minute=env.rate_limit_per_minute),

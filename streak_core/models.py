@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 
+from streak_core.domain.badges import BadgeFacts, BadgeTally, DayMarks, piece_marks
 from streak_core.domain.boards import BoardEntry
-from streak_core.domain.days import DayState
+from streak_core.domain.config import StreakConfig
+from streak_core.domain.days import DayState, qualifies
 from streak_core.domain.notifications import NotificationData, QuietHours
 from streak_core.domain.sessions import Session
 from streak_core.domain.streaks import StreakState
@@ -43,6 +45,18 @@ class DayRecord:
 
     state: DayState
     pieces: dict[str, tuple[int, int]] = field(default_factory=dict)
+    early: bool = False  # some piece starts before 07:00 local (badges)
+    late: bool = False  # some piece runs past 22:00 local (badges)
+
+    def add_piece(self, session_id: str, start_ms: int, end_ms: int, zone: tzinfo) -> None:
+        """Record a session's piece of the day (its time is merged into `state` by the engine)."""
+        self.pieces[session_id] = (start_ms, end_ms)
+        early, late = piece_marks(start_ms, end_ms, zone)
+        self.early, self.late = self.early or early, self.late or late
+
+    def marks(self, config: StreakConfig) -> DayMarks:
+        seconds = self.state.seconds
+        return DayMarks(qualifies(seconds, config), self.early, self.late, seconds)
 
     @property
     def day(self) -> date:
@@ -63,6 +77,22 @@ class StreakRecord:
     # reads one document per user instead of two.
     timezone_setting: str | None = None
     reminder_at: datetime | None = None  # when the hourly reminder tick next looks at this user
+    badges: dict[str, datetime] = field(default_factory=dict)  # badge id -> when it was earned
+    badge_tally: BadgeTally = field(default_factory=BadgeTally)
+    counted_active: bool = False  # counted once among the users with any activity (badge rarity)
+    # Not stored: the rarity counters the write of this streak must move with it (badges just awarded, and
+    # the active-user count on first activity); set by the award, consumed by whichever adapter writes.
+    counts_due: list[str] = field(default_factory=list, compare=False)
+
+    def badge_facts(self) -> BadgeFacts:
+        state = self.state
+        return BadgeFacts(
+            state.longest_streak,
+            state.qualified_days,
+            tuple(self.weekly_bonus_weeks),
+            len(state.recovered),
+            self.badge_tally,
+        )
 
     def note_session(self, session: Session) -> None:
         """Keep the zone of the session that ended last in real time (order independent)."""

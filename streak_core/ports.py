@@ -65,6 +65,12 @@ class UserTransaction(Protocol):
         ...
 
 
+class BadgeCounts(Protocol):
+    def totals(self) -> dict[str, int]:
+        """The rarity counters summed over their shards: holders per badge id, and ACTIVE_USERS."""
+        ...
+
+
 class UserStore(Protocol):
     def run_in_transaction(self, uid: str, body: Callable[[UserTransaction], T]) -> T:
         """Run `body` atomically; it may be run more than once, so it must have no side effects."""

@@ -17,6 +17,9 @@ from streak_core.domain.vocabulary import NotificationKind as Kind
 # What a notification carries for its texts and for the app: flat, so it is the same in Firestore, in an
 # FCM data payload (strings) and in the API.
 NotificationData = Mapping[str, int | str]
+# A data key: the entry goes to the notification list and by email, but is not pushed (several badges
+# earned at once make one push, for the first).
+PUSH_HELD = "push_held"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,7 @@ TEMPLATES: dict[Locale, dict[Kind, tuple[str, str]]] = {
             "Keep your {streak:day} streak",
             "{minutes:more_minutes} to keep your {streak:day} streak.",
         ),
+        Kind.BADGE_EARNED: ("New badge: {name}", "You earned the {name} badge. {description}"),
     },
     Locale.FR: {
         Kind.MILESTONE: (
@@ -111,6 +115,7 @@ TEMPLATES: dict[Locale, dict[Kind, tuple[str, str]]] = {
             "Gardez votre série de {streak:days}",
             "Encore {minutes:minutes} aujourd'hui pour garder votre série de {streak:days}.",
         ),
+        Kind.BADGE_EARNED: ("Nouveau badge : {name}", "Vous avez obtenu le badge « {name} » : {description}"),
     },
 }
 # Other texts of a kind, used when the data holds the key named: a break that can still be recovered, and

@@ -16,6 +16,7 @@ class NotificationKind(StrEnum):
     STREAK_RESTORED = "streak_restored"
     STREAK_RECOVERED = "streak_recovered"
     REMINDER = "reminder"
+    BADGE_EARNED = "badge_earned"
 
 
 class Channel(StrEnum):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from streak_core.domain.notifications import NotificationData, release_at, render
+from streak_core.domain.notifications import PUSH_HELD, NotificationData, release_at, render
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, NotificationKind
 from streak_core.models import SWEEP_GRACE, StoredNotification
 from streak_core.ports import DeliveryError, DispatchQueue, EmailSender, OutboxStore, PushSender, Recipient
@@ -63,7 +63,7 @@ class Dispatcher:
         recipient = self.store.recipient(entry.uid)
         for channel in pending:
             tried = entry.attempts.get(channel, 0)
-            reason = skip_reason(channel, entry.kind, recipient)
+            reason = skip_reason(channel, entry.kind, recipient, entry.data)
             if reason is not None:
                 self._record(report, entry.id, now, channel, DeliveryStatus.SKIPPED, reason, tried)
                 continue
@@ -122,11 +122,15 @@ class _NothingToSend(Exception):
     pass
 
 
-def skip_reason(channel: Channel, kind: NotificationKind, recipient: Recipient) -> str | None:
+def skip_reason(
+    channel: Channel, kind: NotificationKind, recipient: Recipient, data: NotificationData
+) -> str | None:
     prefs = recipient.settings.notifications
     if not prefs.allows(kind):
         return f"{kind} notifications are turned off"
     if channel is Channel.PUSH:
+        if PUSH_HELD in data:
+            return "another notification of the same change was pushed"
         if not prefs.push:
             return "push is turned off"
         if not recipient.device_tokens:

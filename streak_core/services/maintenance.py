@@ -16,6 +16,7 @@ from streak_core.domain.maintenance import close_days
 from streak_core.errors import TransientStoreError
 from streak_core.models import DueUser, OutboxEntry, RetryTask, user_timezone
 from streak_core.ports import DispatchQueue, MaintenanceStore, RetryQueue
+from streak_core.services.badges import award_badges
 from streak_core.services.dispatch import announce
 from streak_core.services.views import local_today, next_local_midnight
 
@@ -95,7 +96,8 @@ def maintain(user: DueUser, now: datetime, config: StreakConfig) -> list[OutboxE
     )
     record.last_maintained_date = closing.last_closed or record.last_maintained_date
     record.maintenance_due_at = next_local_midnight(now, timezone)
-    return [OutboxEntry(user.uid, e.kind, e.key, e.data, now) for e in closing.events]
+    events = [OutboxEntry(user.uid, e.kind, e.key, e.data, now) for e in closing.events]
+    return events + award_badges(user.uid, record, now, push=not events)
 
 
 # What a batch does to each user (in place): the outbox entries to write with it, or None when the user is

@@ -13,6 +13,7 @@ from streak_core.domain.sessions import FieldIssue
 from streak_core.errors import InvalidRequest
 from streak_core.models import DueUser, MaintenanceTick, Outage, OutboxEntry, user_timezone
 from streak_core.ports import MaintenanceStore, OutageStore, TickPublisher
+from streak_core.services.badges import award_badges
 from streak_core.services.maintenance import Work
 
 ACTIVE_MARGIN = timedelta(days=2)  # a run that ended this long before the window may have broken in it
@@ -54,7 +55,7 @@ def excusing(outage: Outage, config: StreakConfig) -> Work:
     def work(user: DueUser, now: datetime) -> list[OutboxEntry] | None:
         zone = user_timezone(user.settings, user.streak)
         excused = excuse_outage(user.streak.state, outage.start, outage.end, zone, config)
-        return [] if excused else None
+        return award_badges(user.uid, user.streak, now) if excused else None
 
     return work
 

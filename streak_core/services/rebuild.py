@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 
+from streak_core.domain.badges import tally_of
 from streak_core.domain.boards import BoardEntry, scores_touched
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState, is_strong, qualifies
@@ -21,6 +22,7 @@ from streak_core.domain.timeline import split_by_local_day
 from streak_core.errors import UserNotFound
 from streak_core.models import DayRecord, StoredSession, StreakRecord, UserHistory, user_timezone
 from streak_core.ports import RebuildStore, RebuildTransaction
+from streak_core.services.badges import award_badges
 from streak_core.services.views import local_today
 
 
@@ -73,6 +75,7 @@ def _rebuild(
         raise UserNotFound
     days = rebuilt_days(history.sessions)
     streak = rebuilt_streak(history, days, config)
+    award_badges(uid, streak, now, announce=False)  # what the user should hold, silently
     changed_days = [record for d, record in days.items() if _differs(history.days.get(d), record)]
     removed = sorted(set(history.days) - set(days))
     scores = _scores(streak.state)
@@ -104,7 +107,7 @@ def rebuilt_days(sessions: Iterable[StoredSession]) -> dict[date, DayRecord]:
             if record is None:
                 record = days[day] = DayRecord(DayState(day))
             record.state.add((start_ms, end_ms))
-            record.pieces[session.id] = (start_ms, end_ms)
+            record.add_piece(session.id, start_ms, end_ms, session.zone)
     return days
 
 
@@ -119,7 +122,16 @@ def rebuilt_streak(history: UserHistory, days: dict[date, DayRecord], config: St
     paused = {d for p in history.pauses for d in p.days}
     excused = [date.fromordinal(o) for o in old.excused]
     state = StreakState.from_facts(qualified, strong, frozen, paused, excused, freezes, config)
-    record = replace(history.streak, state=state, latest_session_end_ms=0, latest_session_timezone=None)
+    marks = (day.marks(config) for day in days.values())
+    tally = tally_of(marks, history.streak.badge_tally.challenges_completed)
+    record = replace(
+        history.streak,
+        state=state,
+        latest_session_end_ms=0,
+        latest_session_timezone=None,
+        badges=dict(history.streak.badges),  # never taken back
+        badge_tally=tally,
+    )
     for stored in history.sessions:
         record.note_session(stored.session)
     return record
@@ -155,7 +167,7 @@ def _scores(state: StreakState) -> dict[str, int]:
 
 
 def _differs(stored: DayRecord | None, rebuilt: DayRecord) -> bool:
-    return stored is None or (stored.state, stored.pieces) != (rebuilt.state, rebuilt.pieces)
+    return stored != rebuilt
 
 
 def _counters(streak: StreakRecord, today: date) -> Counters:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from streak_core.domain.badges import DayMarks
 from streak_core.domain.boards import BoardEntry, scores_touched
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState, DayView
@@ -23,6 +24,7 @@ from streak_core.models import (
     user_timezone,
 )
 from streak_core.ports import DispatchQueue, UserStore, UserTransaction
+from streak_core.services.badges import award_badges
 from streak_core.services.dispatch import announce
 from streak_core.services.views import (
     SessionView,
@@ -134,6 +136,7 @@ def accept_sessions(
         new_sessions: list[StoredSession] = []
         items: list[ItemResult] = []
         touched: list[date] = []
+        before: dict[date, DayMarks | None] = {}
         for item in checked:
             if item.session is None:
                 items.append(item)
@@ -147,6 +150,10 @@ def accept_sessions(
                 if same:
                     touched.extend(previous.days)
                 continue
+            for day in item.session.days:  # how each day stood before this batch, for the badge tally
+                if day not in before:
+                    stood = changed.get(day) or snap.days.get(day)
+                    before[day] = stood.marks(config) if stood else None
             outcome = apply_session(states, streak.state, session, config)
             notices += [
                 OutboxEntry(uid, NotificationKind.MILESTONE, f"{m.days}-{m.run_start}", {"days": m.days}, now)
@@ -162,7 +169,7 @@ def accept_sessions(
             ]
             for day, start_ms, end_ms in outcome.pieces:
                 record = changed.get(day) or snap.days.get(day) or DayRecord(states[day])
-                record.pieces[session.id] = (start_ms, end_ms)
+                record.add_piece(session.id, start_ms, end_ms, session.zone)
                 changed[day] = record
             streak.note_session(session)
             known[session.id] = item.session
@@ -179,6 +186,9 @@ def accept_sessions(
             today = local_today(now, timezone)
             notices += _restorations(uid, streak, healed, today, now)
             notices += _recoveries(uid, streak, recovered, today, now)
+            for day, record in changed.items():
+                streak.badge_tally = streak.badge_tally.moved(before[day], record.marks(config))
+            notices += award_badges(uid, streak, now, push=not notices)
             standings = _standings(uid, snap.settings, streak, qualified, now)
             tx.write(new_sessions, changed.values(), streak, notices, standings)
         return Acceptance(

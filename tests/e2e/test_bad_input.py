@@ -298,6 +298,7 @@ def test_every_kind_can_be_switched_off_including_freeze_earned(app_user: AppUse
         "weekly_bonus",
         "streak_restored",
         "streak_recovered",
+        "badge_earned",
         "reminder",
     }
 

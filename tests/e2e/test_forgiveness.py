@@ -80,7 +80,8 @@ def test_recovering_before_the_break_is_closed_gives_the_same_state(
         focus(app_user, d)
     focus(app_user, 21, minutes=60, now="2026-11-21T10:00:00Z")  # before any tick closed the 20th
     tick(stack, app_user, admin_token(auth_emulator), "2026-11-22T00:30:00Z")
-    assert [k for k, _ in outbox_kinds(app_user)] == ["streak_recovered"]  # no break was ever announced
+    # no break was ever announced; the recovery earned the comeback badge
+    assert [k for k, _ in outbox_kinds(app_user)] == ["badge_earned", "streak_recovered"]
     after = streak(app_user, "2026-11-22T12:00:00Z")
     assert (after["current_streak"], after["recoveries_used"]) == (4, 1)
 

@@ -326,6 +326,7 @@ def test_openapi_document_is_valid_and_lists_every_route(api_url: str) -> None:
         ("PATCH", "/v1/me/settings"),
         ("POST", "/v1/me/pauses"),
         ("GET", "/v1/me/pauses"),
+        ("GET", "/v1/me/badges"),
         ("DELETE", "/v1/me/pauses/{id}"),
         ("GET", "/v1/admin/maintenance-runs/{run_id}"),
         ("POST", "/v1/admin/users/{uid}:rebuild"),
@@ -362,7 +363,17 @@ def test_a_seven_day_streak_lists_its_milestone_notification(app_user: AppUser) 
     page = app_user.call("GET", "/v1/me/notifications").json()
     assert page["next_cursor"] is None
     assert [(n["kind"], n["data"], n["channels"]) for n in page["notifications"]] == [
-        ("milestone", {"days": 7}, {"push": "pending", "email": "pending"})
+        ("milestone", {"days": 7}, {"push": "pending", "email": "pending"}),
+        (
+            "badge_earned",
+            {
+                "badge": "streak-7",
+                "name": "7-day streak",
+                "description": "Keep a streak of 7 days.",
+                "push_held": 1,
+            },
+            {"push": "pending", "email": "pending"},
+        ),
     ]
 
 

@@ -75,6 +75,7 @@ def test_one_tick_maintains_each_user_by_their_own_clock(stores: Any, firestore_
     report = maintain_batch(maintenance, [freeze, broken, bonus, plus14], TICK)
     assert sorted(report.processed) == sorted([freeze, broken, bonus, plus14])
     assert outbox_kinds(firestore_client, freeze) == [
+        ("badge_earned", "streak-7"),  # written by session acceptance, with the seventh day
         ("freeze_applied", "2026-11-20"),
         ("freeze_earned", "2026-11-19"),
         ("milestone", "7-2026-11-13"),  # written by session acceptance, with the seventh day

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from streak_core.bootstrap import ApiDependencies
+from streak_core.domain.badges import ACTIVE_USERS
 from streak_core.domain.boards import BoardEntry, BoardPosition
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
@@ -670,6 +672,19 @@ class FakeReminders:
         return written
 
 
+@dataclass
+class InMemoryBadgeCounts:
+    """Rarity counters as the users' streaks hold them (the sharded counters are the emulator tests')."""
+
+    users: InMemoryUserStore
+
+    def totals(self) -> dict[str, int]:
+        streaks = [u.streak for u in self.users.users.values()]
+        totals = Counter(badge for streak in streaks for badge in streak.badges)
+        totals[ACTIVE_USERS] = sum(streak.counted_active for streak in streaks)
+        return dict(totals)
+
+
 def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDependencies:
     """Everything the `api` function needs, on fakes that share one user store."""
     users = overrides.pop("store", None) or InMemoryUserStore()
@@ -693,5 +708,6 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "maintenance": maintenance,
         "outages": InMemoryOutageStore(),
         "ticks": RecordingTicks(),
+        "badge_counts": InMemoryBadgeCounts(users),
     }
     return ApiDependencies(**{**values, **overrides})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.notifications import PUSH_HELD
 from streak_core.domain.sessions import SessionFields
 from streak_core.services.sessions import accept_sessions
 from tests.unit.fakes import FakeLater, InMemoryUserStore
@@ -25,8 +26,9 @@ def test_the_seventh_day_writes_one_milestone_entry_even_when_resubmitted() -> N
     store = InMemoryUserStore()
     accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG)
     accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG)
-    assert list(store.outbox) == ["u1:milestone:7-2026-11-10"]
+    assert list(store.outbox) == ["u1:milestone:7-2026-11-10", "u1:badge_earned:streak-7"]
     assert store.outbox["u1:milestone:7-2026-11-10"].data == {"days": 7}
+    assert PUSH_HELD in store.outbox["u1:badge_earned:streak-7"].data  # the milestone is this change's push
 
 
 def test_late_data_healing_a_closed_break_restores_the_streak() -> None:
@@ -65,9 +67,12 @@ def test_qualifying_a_frozen_day_is_a_refund_not_a_restoration() -> None:
 def test_entries_are_announced_after_the_commit_and_only_when_written() -> None:
     store, queue = InMemoryUserStore(), FakeLater()
     accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG, queue)
-    assert queue.scheduled == [("u1:milestone:7-2026-11-10", noon(16))]
+    assert queue.scheduled == [
+        ("u1:milestone:7-2026-11-10", noon(16)),
+        ("u1:badge_earned:streak-7", noon(16)),
+    ]
     accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG, queue)
-    assert len(queue.scheduled) == 1  # exact repeats write nothing, so there is nothing to announce
+    assert len(queue.scheduled) == 2  # exact repeats write nothing, so there is nothing to announce
 
 
 def test_nothing_is_announced_from_inside_the_transaction_body() -> None:
@@ -89,7 +94,7 @@ def test_nothing_is_announced_from_inside_the_transaction_body() -> None:
             seen.append(store.inside)
 
     accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG, Queue())
-    assert seen == [False]
+    assert seen == [False, False]  # the milestone and the streak-7 badge
 
 
 def test_a_strong_day_after_a_break_writes_one_recovered_entry() -> None:

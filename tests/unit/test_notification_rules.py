@@ -20,6 +20,7 @@ SAMPLE: dict[Kind, NotificationData] = {
     Kind.FREEZE_EARNED: {"streak": 14, "freezes": 2},
     Kind.STREAK_RECOVERED: {"days": 9},
     Kind.REMINDER: {"minutes": 12, "streak": 3},
+    Kind.BADGE_EARNED: {"name": "Night owl", "description": "Qualify on 5 days with focus after 22:00."},
 }
 
 

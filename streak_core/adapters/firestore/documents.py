@@ -3,12 +3,14 @@ tolerant of fields older documents lack."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from google.cloud import firestore
 
+from streak_core.domain.badges import BadgeTally
 from streak_core.domain.boards import BoardEntry
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.days import DayState
@@ -74,6 +76,8 @@ def day_to_doc(record: DayRecord) -> Doc:
         "focus_ms": state.focus_ms,
         "seconds": state.seconds,
         "pieces": {sid: [a, b] for sid, (a, b) in record.pieces.items()},
+        "early": record.early,
+        "late": record.late,
         "updated_at": firestore.SERVER_TIMESTAMP,
     }
 
@@ -83,7 +87,7 @@ def day_from_doc(data: Doc) -> DayRecord:
     intervals = list(zip(flat[::2], flat[1::2], strict=True))
     state = DayState(date.fromisoformat(data["date"]), intervals, int(data.get("focus_ms", 0)))
     pieces = {sid: (int(p[0]), int(p[1])) for sid, p in (data.get("pieces") or {}).items()}
-    return DayRecord(state, pieces)
+    return DayRecord(state, pieces, bool(data.get("early")), bool(data.get("late")))
 
 
 # --- the streak read model ---------------------------------------------------------------------------
@@ -153,10 +157,18 @@ def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
         else None,
         "timezone_setting": record.timezone_setting,
         "reminder_at": record.reminder_at,
+        "badges": dict(record.badges),
+        "badge_tally": dataclasses.asdict(record.badge_tally),
+        "counted_active": record.counted_active,
         # Derived, so that boards and friend lists can project one small field instead of every run.
         "last_run": _last_run(record.state),
         "updated_at": firestore.SERVER_TIMESTAMP,
     }
+
+
+def _badge_tally(data: Doc) -> BadgeTally:
+    known = {f.name for f in dataclasses.fields(BadgeTally)}
+    return BadgeTally(**{key: int(value) for key, value in data.items() if key in known})
 
 
 def _last_run(state: StreakState) -> Doc | None:
@@ -177,6 +189,9 @@ def streak_from_doc(data: Doc) -> StreakRecord:
         last_maintained_date=date.fromisoformat(maintained) if maintained else None,
         timezone_setting=data.get("timezone_setting"),
         reminder_at=data.get("reminder_at"),
+        badges=dict(data.get("badges") or {}),
+        badge_tally=_badge_tally(data.get("badge_tally") or {}),
+        counted_active=bool(data.get("counted_active")),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.badges import move_counters
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
     commit_guarded,
@@ -84,6 +85,7 @@ class FirestoreMaintenanceStore:
             batch.update(paths.streak(client, user.uid), streak_to_doc(user.uid, user.streak), option=guard)
             for entry in outbox:
                 batch.create(paths.outbox(client).document(entry.id), outbox_to_doc(entry))
+        move_counters(client, batch, *(user.streak for user, _ in items))
         return commit_guarded(batch) is None
 
     def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None:
@@ -97,6 +99,7 @@ class FirestoreMaintenanceStore:
             fresh = _due_user(uid, snapshot.to_dict(), None)
             create_missing_outbox(client, transaction, maintain(fresh))
             transaction.set(streak_ref, streak_to_doc(uid, fresh.streak))
+            move_counters(client, transaction, fresh.streak)
 
         run_transaction(client, body)
 

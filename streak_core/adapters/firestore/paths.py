@@ -57,3 +57,7 @@ def dead_letters(client: Any) -> Any:
 
 def outage(client: Any, outage_id: str) -> Any:
     return client.collection("outages").document(outage_id)
+
+
+def badge_count_shard(client: Any, shard: int) -> Any:
+    return client.collection("badge_counts").document(f"shard-{shard:02d}")

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.badges import move_counters
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
 from streak_core.adapters.firestore.documents import (
     board_entry_from_doc,
@@ -161,6 +162,7 @@ class _View:
             else:
                 self._tx.set(ref, board_entry_to_doc(entry))
         self._tx.set(paths.streak(self._client, self._uid), streak_to_doc(self._uid, streak))
+        move_counters(self._client, self._tx, streak)
 
     def _ref(self, key: str) -> Any:
         return paths.board_entry(self._client, key, self._uid)

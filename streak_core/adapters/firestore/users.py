@@ -10,6 +10,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.badges import move_counters
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
 from streak_core.adapters.firestore.documents import (
     board_entry_to_doc,
@@ -180,6 +181,7 @@ class _Transaction:
         for record in days:
             self._tx.set(paths.day(self._client, self._uid, record.day.isoformat()), day_to_doc(record))
         self._tx.set(paths.streak(self._client, self._uid), streak_to_doc(self._uid, streak))
+        move_counters(self._client, self._tx, streak)
 
 
 def _current_standings(client: Any, transaction: Any, uid: str, streak_doc: Any) -> list[Any]:
