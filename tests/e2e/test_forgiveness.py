@@ -149,10 +149,15 @@ def test_pause_limits_and_overlaps_are_422_and_store_nothing(app_user: AppUser) 
 
 
 def test_two_overlapping_pauses_posted_at_once_store_exactly_one(app_user: AppUser) -> None:
-    spans = [("2026-12-01", "2026-12-07"), ("2026-12-05", "2026-12-11")] * 3
+    spans = [("2026-12-01", "2026-12-07"), ("2026-12-05", "2026-12-11")] * 2
     with ThreadPoolExecutor(len(spans)) as pool:
-        statuses = sorted(pool.map(lambda span: post_pause(app_user, *span).status_code, spans))
-    assert statuses == [201, 422, 422, 422, 422, 422]
+        statuses = list(pool.map(lambda span: post_pause(app_user, *span).status_code, spans))
+    # A transaction that kept losing to the others may answer 503 (retry later); retried, it is refused.
+    assert statuses.count(201) == 1
+    assert set(statuses) <= {201, 422, 503}
+    for span, status in zip(spans, statuses, strict=True):
+        if status == 503:
+            assert post_pause(app_user, *span).status_code == 422
     listed = app_user.call("GET", "/v1/me/pauses", now="2026-11-21T12:00:00Z").json()["pauses"]
     assert len(listed) == 1
 
