@@ -35,6 +35,7 @@ from rich.progress import Progress
 from bench.maintenance import bulk_write
 from devstack.stack import Stack
 from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.client import pages_of
 from streak_core.adapters.firestore.documents import (
     board_entry_to_doc,
     day_to_doc,
@@ -133,19 +134,15 @@ def bare_read(client: Any, keys: dict[str, list[str]], workers: int) -> tuple[fl
 
     query = client.collection("streaks").order_by("__name__").select([]).limit(PAGE)
     began = time.perf_counter()
-    read, cursor = 0, None
+    read = 0
     with ThreadPoolExecutor(workers) as pool:
-        while True:
-            page = list((query.start_after(cursor) if cursor is not None else query).stream())
-            if not page:
-                break
+        for page in pages_of(query):
             uids = [doc.id for doc in page]
             top = [ref for uid in uids for ref in (paths.user(client, uid), paths.streak(client, uid))]
             read += len(list(client.get_all(top)))
             for name in SUBCOLLECTIONS:
                 read += sum(map(len, documents_under_users(client, name, uids[0], uids[-1]).values()))
             read += sum(pool.map(boards, uids))
-            cursor = page[-1]
     return time.perf_counter() - began, read
 
 

@@ -69,6 +69,19 @@ def run_transaction(
         return attempt(client.transaction(max_attempts=max_attempts, read_only=read_only))  # type: ignore[no-any-return]
 
 
+def pages_of(query: Any) -> Iterator[list[Any]]:
+    """The documents of a limited, ordered query, a page at a time by cursor. Only an empty page ends it:
+    a page may come back short while documents change."""
+    cursor = None
+    while True:
+        with store_errors():
+            docs = list((query.start_after(cursor) if cursor is not None else query).stream())
+        if not docs:
+            return
+        yield docs
+        cursor = docs[-1]
+
+
 def commit_guarded(batch: Any) -> type[gexc.GoogleAPICallError] | None:
     """Commit a batch of guarded writes: None when it committed, else the kind of race that stopped it
     (nothing was written)."""

@@ -13,6 +13,7 @@ from streak_core.adapters.firestore.badges import move_counters
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
     commit_guarded,
+    pages_of,
     run_transaction,
     store_errors,
 )
@@ -37,15 +38,8 @@ class FirestoreMaintenanceStore:
             .select(["maintenance_due_at"])
             .limit(page_size)
         )
-        cursor = None
-        while True:
-            page_query = query.start_after(cursor) if cursor is not None else query
-            with store_errors():
-                docs = list(page_query.stream())
-            if not docs:  # only an empty page ends it: a page may come back short while users change
-                return
+        for docs in pages_of(query):
             yield [doc.id for doc in docs]
-            cursor = docs[-1]
 
     def active_pages(self, since: date, page_size: int) -> Iterator[list[str]]:
         """By the end of the latest run (a field of its own on the streak document), ids only."""
@@ -57,14 +51,8 @@ class FirestoreMaintenanceStore:
             .select(["last_run.end"])
             .limit(page_size)
         )
-        cursor = None
-        while True:
-            with store_errors():
-                docs = list((query.start_after(cursor) if cursor is not None else query).stream())
-            if not docs:
-                return
+        for docs in pages_of(query):
             yield [doc.id for doc in docs]
-            cursor = docs[-1]
 
     def load(self, uids: list[str]) -> list[DueUser]:
         """One batched read of the streak documents (they carry the timezone setting too)."""

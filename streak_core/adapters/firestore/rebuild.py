@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.badges import move_counters
-from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
+from streak_core.adapters.firestore.client import LazyFirestore, pages_of, run_transaction, store_errors
 from streak_core.adapters.firestore.documents import (
     board_entry_from_doc,
     board_entry_to_doc,
@@ -42,14 +42,8 @@ class FirestoreRebuildStore:
 
     def user_pages(self, page_size: int) -> Iterator[list[str]]:
         query = self._client().collection("streaks").order_by("__name__").select([]).limit(page_size)
-        cursor = None
-        while True:
-            with store_errors():
-                docs = list((query.start_after(cursor) if cursor is not None else query).stream())
-            if not docs:
-                return
+        for docs in pages_of(query):
             yield [doc.id for doc in docs]
-            cursor = docs[-1]
 
     def read_page(self, uids: list[str]) -> dict[str, RebuildTransaction]:
         """A read-only view of each user of the page, from one read of their top documents and one
