@@ -30,13 +30,14 @@ from functions.http import (
 from functions.openapi import openapi_document
 from functions.routing import Auth, Call, Reply, Route, RouteTable
 from streak_core.bootstrap import ApiDependencies
+from streak_core.domain.challenges import ChallengeTerms
 from streak_core.domain.ids import is_document_id, is_user_id
 from streak_core.domain.sessions import FieldIssue, SessionFields
 from streak_core.domain.vocabulary import Scope, SessionStatus
 from streak_core.errors import RunNotFound, ServiceError, SessionConflict, UserNotFound
 from streak_core.models import UNSET, NotificationsChange, SettingsChange, Unset
 from streak_core.ports import InvalidToken, Principal
-from streak_core.services import badges, outages, pauses, queries, retries
+from streak_core.services import badges, challenges, outages, pauses, queries, retries
 from streak_core.services.admin import grant_freezes
 from streak_core.services.leaderboard import BoardRequest
 from streak_core.services.rebuild import rebuild_user
@@ -215,6 +216,71 @@ def get_badges(call: ApiCall) -> Reply:
             ]
         ),
     )
+
+
+# --- challenges -------------------------------------------------------------------------------------------
+def challenge_out(view: challenges.ChallengeView) -> schemas.ChallengeOut:
+    c, terms = view.challenge, view.challenge.terms
+    return schemas.ChallengeOut(
+        id=c.id,
+        title=c.title,
+        kind=terms.kind,
+        target=terms.target,
+        starts_on=terms.starts_on,
+        ends_on=terms.ends_on,
+        reward_xp=terms.reward_xp,
+        visibility=c.visibility,
+        created_by=c.created_by,
+        participants=c.participants,
+        status=view.status,
+    )
+
+
+def post_challenge(call: ApiCall) -> Reply:
+    body = call.body_as(schemas.ChallengeIn)
+    terms = ChallengeTerms(body.kind, body.target, body.starts_on, body.ends_on, body.reward_xp)
+    admin = call.principal is not None and call.principal.admin
+    view = challenges.create_challenge(
+        call.deps.challenges, call.uid, admin, body.title, terms, body.visibility, call.now
+    )
+    return Reply(201, schemas.ChallengeCreatedOut(challenge=challenge_out(view)))
+
+
+def get_challenges(call: ApiCall) -> Reply:
+    query, deps = call.query_as(schemas.ChallengesQuery), call.deps
+    found = challenges.list_challenges(
+        deps.challenges, deps.cursors, call.uid, query.status, query.limit, query.cursor, call.now
+    )
+    out = [challenge_out(view) for view in found.challenges]
+    return Reply(200, schemas.ChallengesOut(challenges=out, next_cursor=found.next_cursor))
+
+
+def get_challenge(call: ApiCall) -> Reply:
+    detail = challenges.challenge_detail(call.deps.challenges, call.uid, call.params["id"], call.now)
+    return Reply(
+        200,
+        schemas.ChallengeDetailOut(
+            challenge=challenge_out(detail.challenge),
+            me=schemas.ChallengeMeOut.model_validate(detail.me),
+            top=[schemas.ChallengeTopOut.model_validate(row) for row in detail.top],
+        ),
+    )
+
+
+def join_challenge(call: ApiCall) -> Reply:
+    deps = call.deps
+    view, me = challenges.join_challenge(
+        deps.challenges, call.uid, call.params["id"], call.now, deps.config, deps.notify
+    )
+    out = schemas.ChallengeJoinedOut(
+        challenge=challenge_out(view), me=schemas.ChallengeMeOut.model_validate(me)
+    )
+    return Reply(200, out)
+
+
+def leave_challenge(call: ApiCall) -> Reply:
+    challenges.leave_challenge(call.deps.challenges, call.uid, call.params["id"])
+    return Reply(204)
 
 
 # --- pauses -----------------------------------------------------------------------------------------------
@@ -407,6 +473,49 @@ API: RouteTable[ApiDependencies] = RouteTable(
             get_badges,
             "The whole badge catalogue: when the caller earned each, their progress, and its rarity",
             {200: schemas.BadgesOut},
+        ),
+        Route(
+            "POST",
+            "/v1/challenges",
+            post_challenge,
+            "Create a challenge: public ones need the admin claim, anyone may create a private one (its id"
+            " is the invitation)",
+            {201: schemas.ChallengeCreatedOut},
+            errors=(403, 422),
+            body=schemas.ChallengeIn,
+        ),
+        Route(
+            "GET",
+            "/v1/challenges",
+            get_challenges,
+            "Challenges by status: public ones, and the private ones the caller created or joined",
+            {200: schemas.ChallengesOut},
+            errors=(422,),
+            query=schemas.ChallengesQuery,
+        ),
+        Route(
+            "GET",
+            "/v1/challenges/{id}",
+            get_challenge,
+            "A challenge, where the caller stands, and the first 20 participants",
+            {200: schemas.ChallengeDetailOut},
+            errors=(404,),
+        ),
+        Route(
+            "POST",
+            "/v1/challenges/{id}:join",
+            join_challenge,
+            "Join a challenge (again: nothing changes); progress counts the whole window so far",
+            {200: schemas.ChallengeJoinedOut},
+            errors=(404, 409),
+        ),
+        Route(
+            "POST",
+            "/v1/challenges/{id}:leave",
+            leave_challenge,
+            "Leave a challenge (204, also when not in it); a completed one cannot be left (409)",
+            {204: None},
+            errors=(404, 409),
         ),
         Route(
             "GET", "/v1/me/pauses", get_pauses, "The caller's pauses, by first day", {200: schemas.PausesOut}

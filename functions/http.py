@@ -17,7 +17,7 @@ import flask
 from pydantic import BaseModel, ValidationError
 
 from streak_core.domain.sessions import FieldIssue, parse_instant
-from streak_core.errors import Conflict, InvalidRequest, NotFound, ServiceError, Unavailable
+from streak_core.errors import Conflict, Forbidden, InvalidRequest, NotFound, ServiceError, Unavailable
 from streak_core.ports import Clock
 
 MAX_BODY_BYTES = 64 * 1024
@@ -29,6 +29,7 @@ CORRELATION_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}", re.ASCII)
 # What each kind of refusal is on the wire; the first match wins.
 SERVICE_STATUS: tuple[tuple[type[ServiceError], int], ...] = (
     (InvalidRequest, 422),
+    (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
     (Unavailable, 503),

@@ -29,11 +29,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from streak_core.domain.challenges import MAX_TITLE
 from streak_core.domain.ids import SESSION_ID_PATTERN, is_document_id, is_user_id
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.sessions import parse_date, parse_instant
 from streak_core.domain.timeline import zone_named
 from streak_core.domain.vocabulary import (
+    ChallengeKind,
+    ChallengeStatus,
+    ChallengeVisibility,
     Channel,
     DeliveryStatus,
     FriendStatus,
@@ -424,6 +428,88 @@ class BadgeOut(View):
 
 class BadgesOut(View):
     badges: list[BadgeOut]
+
+
+# --- challenges -------------------------------------------------------------------------------------------
+class ChallengeIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "7-day study sprint",
+                    "kind": "qualified_days",
+                    "target": 7,
+                    "starts_on": "2026-12-01",
+                    "ends_on": "2026-12-07",
+                    "reward_xp": 0,
+                    "visibility": "private",
+                }
+            ]
+        }
+    )
+
+    title: StrictStr = Field(min_length=1, max_length=MAX_TITLE, description="1-80 printable characters")
+    kind: ChallengeKind
+    target: StrictInt = Field(description="Qualified days, or focus minutes; at least 1, reachable")
+    starts_on: DateIn = Field(description="First local date of the window (each participant's own)")
+    ends_on: DateIn = Field(description="Last local date; at most 92 days after starts_on, not yet past")
+    reward_xp: StrictInt = Field(default=0, description="0-1000; private challenges grant none (0)")
+    visibility: ChallengeVisibility = Field(
+        default=ChallengeVisibility.PRIVATE, description="public needs the admin claim"
+    )
+
+
+class ChallengeOut(BaseModel):
+    id: str
+    title: str
+    kind: ChallengeKind
+    target: int
+    starts_on: date
+    ends_on: date
+    reward_xp: int
+    visibility: ChallengeVisibility
+    created_by: str
+    participants: int
+    status: ChallengeStatus = Field(description="The window's status somewhere on Earth (UTC+14 to UTC-12)")
+
+
+class ChallengeMeOut(View):
+    joined: bool
+    progress: int = Field(description="Qualified days or focus minutes in the window, capped at the target")
+    completed_at: Instant | None
+    rank: int | None = Field(description="1 + the participants ahead; null when not joined")
+
+
+class ChallengeTopOut(View):
+    rank: int
+    user_id: str
+    display_name: str | None
+    progress: int
+    completed_at: Instant | None
+
+
+class ChallengeCreatedOut(BaseModel):
+    challenge: ChallengeOut
+
+
+class ChallengesOut(BaseModel):
+    challenges: list[ChallengeOut]
+    next_cursor: str | None
+
+
+class ChallengeJoinedOut(BaseModel):
+    challenge: ChallengeOut
+    me: ChallengeMeOut
+
+
+class ChallengeDetailOut(BaseModel):
+    challenge: ChallengeOut
+    me: ChallengeMeOut
+    top: list[ChallengeTopOut] = Field(description="The first 20, by progress then completion time")
+
+
+class ChallengesQuery(PageQuery):
+    status: ChallengeStatus = ChallengeStatus.ACTIVE
 
 
 # --- admin ------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.ports import (
     BadgeCounts,
     BatchPublisher,
+    ChallengeStore,
     Clock,
     DeadLetterStore,
     DispatchQueue,
@@ -104,6 +105,7 @@ class ApiDependencies:
     outages: OutageStore
     ticks: TickPublisher
     badge_counts: BadgeCounts
+    challenges: ChallengeStore
     notify: DispatchQueue | None = None
     config: StreakConfig = DEFAULT_CONFIG
     page_size: int = 500  # users read at a time when a request pages through them (an outage's dry run)
@@ -133,6 +135,7 @@ def api_dependencies() -> ApiDependencies:
     from streak_core.adapters.firebase_auth import FirebaseTokenVerifier
     from streak_core.adapters.firestore.badges import FirestoreBadgeCounts
     from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
+    from streak_core.adapters.firestore.challenges import FirestoreChallengeStore
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
     from streak_core.adapters.firestore.friends import FirestoreFriendStore
@@ -172,6 +175,7 @@ def api_dependencies() -> ApiDependencies:
         outages=FirestoreOutageStore(firestore),
         ticks=PubSubTickPublisher(env.project_id),
         badge_counts=FirestoreBadgeCounts(firestore),
+        challenges=FirestoreChallengeStore(firestore),
         notify=notify,
         allow_clock_override=env.allow_clock_override,
         rate_limiter=RateLimiter(per_minute=env.rate_limit_per_minute),

@@ -73,8 +73,42 @@ class RunNotFound(NotFound):
         super().__init__("No such maintenance run.")
 
 
+class ChallengeNotFound(NotFound):
+    code = "challenge_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No such challenge.")
+
+
+class Forbidden(ServiceError):
+    """The caller is who they say, but may not do this."""
+
+    code = "forbidden"
+
+
 class Conflict(ServiceError):
     code = "conflict"
+
+
+class ChallengeEnded(Conflict):
+    code = "challenge_ended"
+
+    def __init__(self) -> None:
+        super().__init__("This challenge has ended: it can no longer be joined.")
+
+
+class TooManyChallenges(Conflict):
+    code = "too_many_challenges"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"You are already in {limit} unfinished challenges: finish or leave one first.")
+
+
+class ChallengeCompleted(Conflict):
+    code = "challenge_completed"
+
+    def __init__(self) -> None:
+        super().__init__("You completed this challenge: a completed challenge cannot be left.")
 
 
 class SessionConflict(Conflict):

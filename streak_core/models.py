@@ -9,6 +9,7 @@ from enum import Enum
 
 from streak_core.domain.badges import BadgeFacts, BadgeTally, DayMarks, piece_marks
 from streak_core.domain.boards import BoardEntry
+from streak_core.domain.challenges import Membership
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState, qualifies
 from streak_core.domain.notifications import NotificationData, QuietHours
@@ -80,6 +81,10 @@ class StreakRecord:
     badges: dict[str, datetime] = field(default_factory=dict)  # badge id -> when it was earned
     badge_tally: BadgeTally = field(default_factory=BadgeTally)
     counted_active: bool = False  # counted once among the users with any activity (badge rarity)
+    # The unfinished challenges the user is in, so the acceptance that moves them reads nothing more; and
+    # the reward of each completed one (facts of XP, granted once: keyed by challenge).
+    challenges: dict[str, Membership] = field(default_factory=dict)
+    challenge_rewards: dict[str, int] = field(default_factory=dict)
     # Not stored: the rarity counters the write of this streak must move with it (badges just awarded, and
     # the active-user count on first activity); set by the award, consumed by whichever adapter writes.
     counts_due: list[str] = field(default_factory=list, compare=False)
@@ -93,6 +98,12 @@ class StreakRecord:
             len(state.recovered),
             self.badge_tally,
         )
+
+    def complete(self, membership: Membership) -> None:
+        """The challenge is done: its reward counts once, and it leaves the unfinished ones."""
+        self.challenges.pop(membership.challenge_id, None)
+        self.challenge_rewards[membership.challenge_id] = membership.terms.reward_xp
+        self.badge_tally = replace(self.badge_tally, challenges_completed=len(self.challenge_rewards))
 
     def note_session(self, session: Session) -> None:
         """Keep the zone of the session that ended last in real time (order independent)."""
@@ -372,6 +383,7 @@ class UserHistory:
     sessions: list[StoredSession]
     days: dict[date, DayRecord]
     pauses: list[Pause]
+    memberships: list[Membership] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

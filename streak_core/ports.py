@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
 from streak_core.domain.boards import BoardEntry, BoardPosition
+from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.streaks import StreakState
-from streak_core.domain.vocabulary import Channel, DeliveryStatus, Platform
+from streak_core.domain.vocabulary import ChallengeStatus, Channel, DeliveryStatus, Platform
 from streak_core.models import (
     BoardSnapshot,
     DayRecord,
@@ -58,10 +59,12 @@ class UserTransaction(Protocol):
         streak: StreakRecord,
         outbox: Iterable[OutboxEntry] = (),
         boards: Iterable[tuple[str, BoardEntry]] = (),
+        memberships: Iterable[Membership] = (),
     ) -> None:
         """Stage the writes; existing outbox entries are left as they are (their ids are deterministic).
 
-        `boards` are (period key, entry) pairs: the user's standing on each board whose score changed."""
+        `boards` are (period key, entry) pairs: the user's standing on each board whose score changed;
+        `memberships` the user's challenges whose progress moved."""
         ...
 
 
@@ -398,9 +401,10 @@ class RebuildTransaction(Protocol):
         removed_days: list[date],
         streak: StreakRecord,
         boards: list[tuple[str, BoardEntry | None]],
+        memberships: Iterable[Membership] = (),
     ) -> None:
-        """Store the rebuilt projections: changed days, days no session touches any more, the streak, and
-        board entries (None: the entry goes)."""
+        """Store the rebuilt projections: changed days, days no session touches any more, the streak,
+        board entries (None: the entry goes) and challenge memberships whose progress differs."""
         ...
 
 
@@ -423,3 +427,88 @@ class RebuildStore(Protocol):
     def count_users(self) -> int:
         """How many users have a streak (a count aggregation, no documents read)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengePosition:
+    """Where a page of challenges ended: the instant the listing orders by, and the challenge id."""
+
+    at: datetime
+    challenge_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengePage:
+    challenges: list[Challenge]
+    next_position: ChallengePosition | None
+
+
+@dataclass(slots=True)
+class MembershipSnapshot:
+    """What joining or leaving a challenge reads in one transaction."""
+
+    challenge: Challenge | None
+    settings: UserSettings
+    streak: StreakRecord
+    membership: Membership | None
+
+
+class MembershipTransaction(Protocol):
+    def read(self, challenge_id: str) -> MembershipSnapshot: ...
+
+    def days(self, first: date, last: date) -> dict[date, DayRecord]:
+        """The user's day records in first..last (read before any write)."""
+        ...
+
+    def join(
+        self,
+        challenge: Challenge,
+        streak: StreakRecord,
+        membership: Membership,
+        outbox: Iterable[OutboxEntry] = (),
+    ) -> None:
+        """Store a new membership with the streak, counted among the challenge's participants."""
+        ...
+
+    def leave(self, challenge: Challenge, streak: StreakRecord) -> None:
+        """Remove the user's membership and their count among the participants."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A participant's line in a challenge's standings."""
+
+    uid: str
+    membership: Membership
+
+
+class ChallengeStore(Protocol):
+    def create(self, challenge: Challenge) -> None: ...
+
+    def get(self, challenge_id: str) -> Challenge | None:
+        """The challenge with its participant count, or None."""
+        ...
+
+    def page(
+        self, uid: str, status: ChallengeStatus, now: datetime, after: ChallengePosition | None, limit: int
+    ) -> ChallengePage:
+        """Public challenges and the private ones `uid` created or joined, in `status` at `now`: upcoming by
+        opening, active by closing (soonest first), ended by closing (latest first)."""
+        ...
+
+    def top(self, challenge_id: str, limit: int) -> list[Standing]:
+        """The first participants in ranking order (more progress, then earlier completion)."""
+        ...
+
+    def ahead_of(self, challenge_id: str, membership: Membership) -> int:
+        """How many participants rank strictly before this membership."""
+        ...
+
+    def membership(self, uid: str, challenge_id: str) -> Membership | None: ...
+
+    def settings_of(self, uids: list[str]) -> dict[str, UserSettings]:
+        """The settings of those of these users who have any (for names shown in standings)."""
+        ...
+
+    def run_in_transaction(self, uid: str, body: Callable[[MembershipTransaction], T]) -> T: ...

@@ -83,6 +83,10 @@ TEMPLATES: dict[Locale, dict[Kind, tuple[str, str]]] = {
             "{minutes:more_minutes} to keep your {streak:day} streak.",
         ),
         Kind.BADGE_EARNED: ("New badge: {name}", "You earned the {name} badge. {description}"),
+        Kind.CHALLENGE_COMPLETED: (
+            "Challenge completed: {title}",
+            "You completed “{title}” and earned {reward_xp} XP.",
+        ),
     },
     Locale.FR: {
         Kind.MILESTONE: (
@@ -116,6 +120,10 @@ TEMPLATES: dict[Locale, dict[Kind, tuple[str, str]]] = {
             "Encore {minutes:minutes} aujourd'hui pour garder votre série de {streak:days}.",
         ),
         Kind.BADGE_EARNED: ("Nouveau badge : {name}", "Vous avez obtenu le badge « {name} » : {description}"),
+        Kind.CHALLENGE_COMPLETED: (
+            "Défi réussi : {title}",
+            "Vous avez réussi le défi « {title} » et gagné {reward_xp} XP.",
+        ),
     },
 }
 # Other texts of a kind, used when the data holds the key named: a break that can still be recovered, and

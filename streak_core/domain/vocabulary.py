@@ -17,6 +17,7 @@ class NotificationKind(StrEnum):
     STREAK_RECOVERED = "streak_recovered"
     REMINDER = "reminder"
     BADGE_EARNED = "badge_earned"
+    CHALLENGE_COMPLETED = "challenge_completed"
 
 
 class Channel(StrEnum):
@@ -93,3 +94,23 @@ class RetryOutcome(StrEnum):
     MAINTAINED = "maintained"
     RETRY = "retry"
     DEAD_LETTERED = "dead_lettered"
+
+
+class ChallengeKind(StrEnum):
+    """What a challenge counts inside its window."""
+
+    QUALIFIED_DAYS = "qualified_days"
+    FOCUS_MINUTES = "focus_minutes"
+
+
+class ChallengeVisibility(StrEnum):
+    PUBLIC = "public"  # listed for everyone; created by admins
+    PRIVATE = "private"  # the id is the invitation
+
+
+class ChallengeStatus(StrEnum):
+    """Where a challenge's window stands, anywhere on Earth."""
+
+    UPCOMING = "upcoming"
+    ACTIVE = "active"
+    ENDED = "ended"

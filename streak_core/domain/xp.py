@@ -1,4 +1,4 @@
-"""Experience points and levels, derived from qualified days and weekly bonuses only."""
+"""Experience points and levels, derived from qualified days, weekly bonuses and challenge rewards only."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from bisect import bisect_right
 from streak_core.domain.config import StreakConfig
 
 
-def total_xp(qualified_days: int, weekly_bonuses: int, config: StreakConfig) -> int:
-    return qualified_days * config.xp_per_qualified_day + weekly_bonuses * config.xp_per_weekly_bonus
+def total_xp(
+    qualified_days: int, weekly_bonuses: int, config: StreakConfig, challenge_rewards: int = 0
+) -> int:
+    days = qualified_days * config.xp_per_qualified_day
+    return days + weekly_bonuses * config.xp_per_weekly_bonus + challenge_rewards
 
 
 def level_for(xp: int, config: StreakConfig) -> int:

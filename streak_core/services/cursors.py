@@ -7,9 +7,9 @@ from datetime import datetime
 from itsdangerous import BadData, URLSafeSerializer
 
 from streak_core.domain.boards import BoardPosition
-from streak_core.domain.vocabulary import Scope
+from streak_core.domain.vocabulary import ChallengeStatus, Scope
 from streak_core.errors import InvalidCursor
-from streak_core.ports import NotificationPosition
+from streak_core.ports import ChallengePosition, NotificationPosition
 
 
 class Cursors:
@@ -19,6 +19,7 @@ class Cursors:
     def __init__(self, secret: str) -> None:
         self._notifications = URLSafeSerializer(secret, salt="notifications-cursor")
         self._boards = URLSafeSerializer(secret, salt="leaderboard-cursor")
+        self._challenges = URLSafeSerializer(secret, salt="challenges-cursor")
 
     def notifications(self, position: NotificationPosition) -> str:
         return str(self._notifications.dumps([position.created_at.isoformat(), position.entry_id]))
@@ -40,5 +41,18 @@ class Cursors:
             scope, key, score, longest, reached, uid = self._boards.loads(cursor)
             position = BoardPosition(int(score), int(longest), datetime.fromisoformat(reached), str(uid))
             return Scope(scope), str(key), position
+        except (BadData, ValueError, TypeError):
+            raise InvalidCursor from None
+
+    def challenges(self, status: ChallengeStatus, position: ChallengePosition) -> str:
+        return str(self._challenges.dumps([status.value, position.at.isoformat(), position.challenge_id]))
+
+    def challenge_position(self, cursor: str, status: ChallengeStatus) -> ChallengePosition:
+        """Where a page of the `status` listing ended; a cursor of another status is refused."""
+        try:
+            issued_for, stamp, challenge_id = self._challenges.loads(cursor)
+            if issued_for != status.value:
+                raise ValueError(issued_for)
+            return ChallengePosition(datetime.fromisoformat(stamp), str(challenge_id))
         except (BadData, ValueError, TypeError):
             raise InvalidCursor from None

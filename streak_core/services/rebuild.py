@@ -2,7 +2,8 @@
 
 Days come from the sessions alone. The streak comes from the days (qualified and strong), the pauses, and
 the facts only the streak document records: frozen and excused days and the freezes held (with a freeze
-given back where its day turns out qualified). Board entries come from the streak. Everything else on the
+given back where its day turns out qualified). Board entries come from the streak. Challenge progress comes
+from the days, and completions with their rewards from the membership documents. Everything else on the
 streak document (weekly bonuses granted, how far maintenance got, when it is next due) is kept.
 """
 
@@ -23,6 +24,7 @@ from streak_core.errors import UserNotFound
 from streak_core.models import DayRecord, StoredSession, StreakRecord, UserHistory, user_timezone
 from streak_core.ports import RebuildStore, RebuildTransaction
 from streak_core.services.badges import award_badges
+from streak_core.services.challenges import rebuilt_memberships
 from streak_core.services.views import local_today
 
 
@@ -75,6 +77,7 @@ def _rebuild(
         raise UserNotFound
     days = rebuilt_days(history.sessions)
     streak = rebuilt_streak(history, days, config)
+    memberships = rebuilt_memberships(history, days, streak, now, config)
     award_badges(uid, streak, now, announce=False)  # what the user should hold, silently
     changed_days = [record for d, record in days.items() if _differs(history.days.get(d), record)]
     removed = sorted(set(history.days) - set(days))
@@ -82,9 +85,9 @@ def _rebuild(
     stored_entries = tx.board_entries(sorted(set(scores) | set(_scores(history.streak.state))))
     entries = rebuilt_entries(uid, history, scores, streak, stored_entries, now)
     boards = [(k, e) for k, e in entries.items() if stored_entries.get(k) != e]
-    changed = bool(changed_days or removed or boards) or streak != history.streak
+    changed = bool(changed_days or removed or boards or memberships) or streak != history.streak
     if changed and not dry_run:
-        tx.write(changed_days, removed, streak, boards)
+        tx.write(changed_days, removed, streak, boards, memberships)
     today = local_today(now, user_timezone(history.settings, streak))
     return RebuildReport(
         uid,

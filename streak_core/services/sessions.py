@@ -25,6 +25,7 @@ from streak_core.models import (
 )
 from streak_core.ports import DispatchQueue, UserStore, UserTransaction
 from streak_core.services.badges import award_badges
+from streak_core.services.challenges import advance_challenges
 from streak_core.services.dispatch import announce
 from streak_core.services.views import (
     SessionView,
@@ -137,6 +138,7 @@ def accept_sessions(
         items: list[ItemResult] = []
         touched: list[date] = []
         before: dict[date, DayMarks | None] = {}
+        seconds_before: dict[date, int] = {}
         for item in checked:
             if item.session is None:
                 items.append(item)
@@ -154,6 +156,7 @@ def accept_sessions(
                 if day not in before:
                     stood = changed.get(day) or snap.days.get(day)
                     before[day] = stood.marks(config) if stood else None
+                    seconds_before[day] = stood.state.seconds if stood else 0
             outcome = apply_session(states, streak.state, session, config)
             notices += [
                 OutboxEntry(uid, NotificationKind.MILESTONE, f"{m.days}-{m.run_start}", {"days": m.days}, now)
@@ -188,9 +191,12 @@ def accept_sessions(
             notices += _recoveries(uid, streak, recovered, today, now)
             for day, record in changed.items():
                 streak.badge_tally = streak.badge_tally.moved(before[day], record.marks(config))
+            seconds_after = {day: record.state.seconds for day, record in changed.items()}
+            moved, completed = advance_challenges(uid, streak, seconds_before, seconds_after, now, config)
+            notices += completed
             notices += award_badges(uid, streak, now, push=not notices)
             standings = _standings(uid, snap.settings, streak, qualified, now)
-            tx.write(new_sessions, changed.values(), streak, notices, standings)
+            tx.write(new_sessions, changed.values(), streak, notices, standings, moved)
         return Acceptance(
             items=items,
             streak=streak_view(snap.settings, streak, all_days, now, config),

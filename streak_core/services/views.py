@@ -94,7 +94,8 @@ def streak_view(
     record = days.get(today)
     seconds = record.state.seconds if record else 0
     state = streak.state
-    xp = total_xp(state.qualified_days, len(streak.weekly_bonus_weeks), config)
+    rewards = sum(streak.challenge_rewards.values())
+    xp = total_xp(state.qualified_days, len(streak.weekly_bonus_weeks), config, rewards)
     offer = state.recovery_offer(today, config)
     recovery = None
     if offer is not None:

@@ -299,6 +299,7 @@ def test_every_kind_can_be_switched_off_including_freeze_earned(app_user: AppUse
         "streak_restored",
         "streak_recovered",
         "badge_earned",
+        "challenge_completed",
         "reminder",
     }
 

@@ -9,6 +9,7 @@ import pytest
 from google.cloud.firestore_v1.types import StructuredQuery
 
 from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
+from streak_core.adapters.firestore.challenges import FirestoreChallengeStore
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
@@ -17,11 +18,14 @@ from streak_core.adapters.firestore.outbox import FirestoreOutboxStore
 from streak_core.adapters.firestore.reminders import FirestoreReminderStore
 from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.boards import BoardPosition
-from streak_core.ports import NotificationPosition
+from streak_core.domain.challenges import ChallengeTerms, Membership
+from streak_core.domain.vocabulary import ChallengeKind, ChallengeStatus
+from streak_core.ports import ChallengePosition, NotificationPosition
 from tests.index_coverage import need_of, recording, uncovered, unused
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
+TERMS = ChallengeTerms(ChallengeKind.QUALIFIED_DAYS, 3, date(2026, 11, 16), date(2026, 11, 22), 0)
 
 
 def test_every_query_of_the_stores_is_covered_and_every_index_is_used(firestore_client: Any) -> None:
@@ -47,6 +51,12 @@ def test_every_query_of_the_stores_is_covered_and_every_index_is_used(firestore_
         boards.summaries(["u-index"])
         friends.friend_ids("u-index")
         friends.links("u-index")
+        challenges = FirestoreChallengeStore(lazy)
+        for status in ChallengeStatus:
+            challenges.page("u-index", status, NOW, None, 10)
+            challenges.page("u-index", status, NOW, ChallengePosition(NOW, "c-index"), 10)
+        challenges.top("c-index", 20)
+        challenges.ahead_of("c-index", Membership("c-index", "t", TERMS, NOW))
     assert any(need is not None for need in seen)
     assert uncovered(seen) == []
     assert unused(seen) == []

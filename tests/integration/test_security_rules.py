@@ -51,6 +51,9 @@ def people(stack: Stack, auth_emulator: AuthEmulator, firestore_client: Any) -> 
         user.collection("sessions").document("s1").set({"id": "s1"})
         user.collection("devices").document("d1").set({"token": "t"})
         user.collection("friends").document("x").set({"since": 1})
+        user.collection("memberships").document("c1").set({"challenge_id": "c1"})
+        firestore_client.collection("challenges").document("c1").set({"id": "c1"})
+        firestore_client.document("challenges/c1/shards/shard-00").set({"participants": 1})
         firestore_client.collection("streaks").document(uid).set({"uid": uid})
         firestore_client.collection("outbox").document(f"{uid}:milestone:7").set({"uid": uid})
         firestore_client.collection("boards").document("all").collection("entries").document(uid).set(
@@ -61,7 +64,9 @@ def people(stack: Stack, auth_emulator: AuthEmulator, firestore_client: Any) -> 
     return made
 
 
-@pytest.mark.parametrize("path", ["users/{me}", "users/{me}/days/2026-11-21", "streaks/{me}"])
+@pytest.mark.parametrize(
+    "path", ["users/{me}", "users/{me}/days/2026-11-21", "streaks/{me}", "users/{me}/memberships/c1"]
+)
 def test_a_client_reads_its_own_user_days_and_streak(people: dict[str, Any], path: str) -> None:
     uid, ada = people["ada"]
     assert ada.get(path.format(me=uid)) == 200
@@ -84,6 +89,9 @@ def test_a_client_reads_its_own_notification_and_lists_only_its_own(people: dict
         "users/{me}/sessions/s1",
         "users/{me}/devices/d1",
         "users/{me}/friends/x",
+        "users/{other}/memberships/c1",
+        "challenges/c1",
+        "challenges/c1/shards/shard-00",
         "boards/all/entries/{me}",
         "boards/all/entries/{other}",
     ],
@@ -100,7 +108,14 @@ def test_another_users_notifications_cannot_be_listed(people: dict[str, Any]) ->
 
 
 @pytest.mark.parametrize(
-    "path", ["users/{me}", "streaks/{me}", "users/{me}/days/2026-11-22", "outbox/{me}:x:y"]
+    "path",
+    [
+        "users/{me}",
+        "streaks/{me}",
+        "users/{me}/days/2026-11-22",
+        "users/{me}/memberships/c1",
+        "outbox/{me}:x:y",
+    ],
 )
 def test_clients_write_nothing_not_even_their_own(people: dict[str, Any], path: str) -> None:
     uid, ada = people["ada"]

@@ -5,16 +5,24 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from streak_core.bootstrap import ApiDependencies
 from streak_core.domain.badges import ACTIVE_USERS
 from streak_core.domain.boards import BoardEntry, BoardPosition
+from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
-from streak_core.domain.vocabulary import Channel, DeliveryStatus, Platform, Visibility
+from streak_core.domain.vocabulary import (
+    ChallengeStatus,
+    ChallengeVisibility,
+    Channel,
+    DeliveryStatus,
+    Platform,
+    Visibility,
+)
 from streak_core.errors import TransientStoreError
 from streak_core.models import (
     BoardSnapshot,
@@ -39,9 +47,13 @@ from streak_core.models import (
     user_timezone,
 )
 from streak_core.ports import (
+    ChallengePage,
+    ChallengePosition,
     DeliveryError,
     FriendTransaction,
     InvalidToken,
+    MembershipSnapshot,
+    MembershipTransaction,
     NotificationPosition,
     PauseSnapshot,
     PauseTransaction,
@@ -50,6 +62,7 @@ from streak_core.ports import (
     RebuildTransaction,
     Relationship,
     ReminderCandidate,
+    Standing,
     StreakSummary,
     UserTransaction,
 )
@@ -67,6 +80,7 @@ class _UserData:
         self.streak = StreakRecord()
         self.days: dict[date, DayRecord] = {}
         self.sessions: dict[str, StoredSession] = {}
+        self.memberships: dict[str, Membership] = {}
 
 
 class InMemoryUserStore:
@@ -164,10 +178,11 @@ class _Transaction:
         streak: StreakRecord,
         outbox: Iterable[OutboxEntry] = (),
         boards: Iterable[tuple[str, BoardEntry]] = (),
+        memberships: Iterable[Membership] = (),
     ) -> None:
         user = self.store._user(self.uid)
         staged = copy.deepcopy((list(sessions), list(days), streak, list(outbox)))
-        standings = list(boards)
+        standings, moved = list(boards), list(memberships)
 
         def apply() -> None:
             for s in staged[0]:
@@ -179,6 +194,8 @@ class _Transaction:
                 self.store.outbox.setdefault(entry.id, entry)
             for key, standing in standings:
                 self.store.boards.setdefault(key, {})[standing.uid] = standing
+            for membership in moved:
+                user.memberships[membership.challenge_id] = membership
 
         self.pending.append(apply)
 
@@ -378,7 +395,8 @@ class _RebuildTransaction:
         known = self.uid in self.store.users.users
         user = copy.deepcopy(self.store.users.users.get(self.uid) or _UserData())
         pauses = self.store.pause_store.pauses(self.uid)
-        return UserHistory(known, user.settings, user.streak, list(user.sessions.values()), user.days, pauses)
+        sessions, memberships = list(user.sessions.values()), list(user.memberships.values())
+        return UserHistory(known, user.settings, user.streak, sessions, user.days, pauses, memberships)
 
     def board_entries(self, keys: list[str]) -> dict[str, BoardEntry]:
         boards = self.store.users.boards
@@ -390,10 +408,12 @@ class _RebuildTransaction:
         removed_days: list[date],
         streak: StreakRecord,
         boards: list[tuple[str, BoardEntry | None]],
+        memberships: Iterable[Membership] = (),
     ) -> None:
         if self.read_only:
             raise AssertionError("a view read outside a transaction wrote")
         staged = copy.deepcopy((days, removed_days, streak, boards))
+        moved = list(memberships)
 
         def apply() -> None:
             user = self.store.users._user(self.uid)
@@ -408,6 +428,8 @@ class _RebuildTransaction:
                     board.pop(self.uid, None)
                 else:
                     board[self.uid] = entry
+            for membership in moved:
+                user.memberships[membership.challenge_id] = membership
 
         self.pending.append(apply)
 
@@ -685,6 +707,121 @@ class InMemoryBadgeCounts:
         return dict(totals)
 
 
+@dataclass
+class InMemoryChallengeStore:
+    """Challenges over the user store's memberships; participants counted from them."""
+
+    users: InMemoryUserStore
+    challenges: dict[str, Challenge] = field(default_factory=dict)
+    audience: dict[str, set[str]] = field(default_factory=dict)
+
+    def create(self, challenge: Challenge) -> None:
+        self.challenges[challenge.id] = challenge
+        self.audience[challenge.id] = {challenge.created_by}
+
+    def get(self, challenge_id: str) -> Challenge | None:
+        found = self.challenges.get(challenge_id)
+        return replace(found, participants=len(self._members(challenge_id))) if found else None
+
+    def page(
+        self, uid: str, status: ChallengeStatus, now: datetime, after: ChallengePosition | None, limit: int
+    ) -> ChallengePage:
+        def at(c: Challenge) -> datetime:
+            return c.terms.opens_at if status is ChallengeStatus.UPCOMING else c.terms.closes_at
+
+        seen = [
+            c
+            for c in self.challenges.values()
+            if c.terms.status(now) is status
+            and (c.visibility is ChallengeVisibility.PUBLIC or uid in self.audience[c.id])
+        ]
+        ordered = sorted(seen, key=lambda c: (at(c), c.id), reverse=status is ChallengeStatus.ENDED)
+        if after is not None:
+            mark = (after.at, after.challenge_id)
+            ended = status is ChallengeStatus.ENDED
+            ordered = [c for c in ordered if ((at(c), c.id) < mark if ended else (at(c), c.id) > mark)]
+        page = [self.get(c.id) for c in ordered[:limit]]
+        last = ordered[limit - 1] if len(ordered) > limit else None
+        return ChallengePage(
+            [c for c in page if c is not None], ChallengePosition(at(last), last.id) if last else None
+        )
+
+    def top(self, challenge_id: str, limit: int) -> list[Standing]:
+        members = sorted(self._members(challenge_id), key=lambda s: (s.membership.standing_key(), s.uid))
+        return members[:limit]
+
+    def ahead_of(self, challenge_id: str, membership: Membership) -> int:
+        key = membership.standing_key()
+        return sum(1 for s in self._members(challenge_id) if s.membership.standing_key() < key)
+
+    def membership(self, uid: str, challenge_id: str) -> Membership | None:
+        user = self.users.users.get(uid)
+        return copy.deepcopy(user.memberships.get(challenge_id)) if user else None
+
+    def settings_of(self, uids: list[str]) -> dict[str, UserSettings]:
+        return {uid: self.users.users[uid].settings for uid in uids if uid in self.users.users}
+
+    def run_in_transaction(self, uid: str, body: Callable[[MembershipTransaction], T]) -> T:
+        tx = _MembershipTransaction(self, uid)
+        result = body(tx)
+        for apply in tx.pending:
+            apply()
+        return result
+
+    def _members(self, challenge_id: str) -> list[Standing]:
+        return [
+            Standing(uid, user.memberships[challenge_id])
+            for uid, user in self.users.users.items()
+            if challenge_id in user.memberships
+        ]
+
+
+class _MembershipTransaction:
+    def __init__(self, store: InMemoryChallengeStore, uid: str) -> None:
+        self.store, self.uid = store, uid
+        self.pending: list[Callable[[], None]] = []
+
+    def read(self, challenge_id: str) -> MembershipSnapshot:
+        snap = self.store.users.snapshot(self.uid, (), ())
+        found = self.store.challenges.get(challenge_id)
+        return MembershipSnapshot(
+            found, snap.settings, snap.streak, self.store.membership(self.uid, challenge_id)
+        )
+
+    def days(self, first: date, last: date) -> dict[date, DayRecord]:
+        return self.store.users.days_between(self.uid, first, last)
+
+    def join(
+        self,
+        challenge: Challenge,
+        streak: StreakRecord,
+        membership: Membership,
+        outbox: Iterable[OutboxEntry] = (),
+    ) -> None:
+        staged = copy.deepcopy((streak, membership, list(outbox)))
+
+        def apply() -> None:
+            user = self.store.users._user(self.uid)
+            user.streak, user.memberships[challenge.id] = staged[0], staged[1]
+            for entry in staged[2]:
+                self.store.users.outbox.setdefault(entry.id, entry)
+            self.store.audience[challenge.id].add(self.uid)
+
+        self.pending.append(apply)
+
+    def leave(self, challenge: Challenge, streak: StreakRecord) -> None:
+        staged = copy.deepcopy(streak)
+
+        def apply() -> None:
+            user = self.store.users._user(self.uid)
+            user.streak = staged
+            user.memberships.pop(challenge.id, None)
+            if self.uid != challenge.created_by:
+                self.store.audience[challenge.id].discard(self.uid)
+
+        self.pending.append(apply)
+
+
 def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDependencies:
     """Everything the `api` function needs, on fakes that share one user store."""
     users = overrides.pop("store", None) or InMemoryUserStore()
@@ -709,5 +846,6 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "outages": InMemoryOutageStore(),
         "ticks": RecordingTicks(),
         "badge_counts": InMemoryBadgeCounts(users),
+        "challenges": InMemoryChallengeStore(users),
     }
     return ApiDependencies(**{**values, **overrides})

@@ -21,6 +21,7 @@ SAMPLE: dict[Kind, NotificationData] = {
     Kind.STREAK_RECOVERED: {"days": 9},
     Kind.REMINDER: {"minutes": 12, "streak": 3},
     Kind.BADGE_EARNED: {"name": "Night owl", "description": "Qualify on 5 days with focus after 22:00."},
+    Kind.CHALLENGE_COMPLETED: {"title": "7-day study sprint", "reward_xp": 150},
 }
 
 
@@ -32,6 +33,11 @@ def test_each_template_renders_the_users_numbers(kind: Kind, locale: Locale) -> 
     text = message.title + " " + message.body
     assert all(n in text for n in numbers), (kind, locale, text)
     assert "{" not in text
+
+
+def test_a_challenge_title_is_shown_as_written_even_with_braces() -> None:
+    message = render(Kind.CHALLENGE_COMPLETED, Locale.FR, {"title": "{days} sprint", "reward_xp": 0})
+    assert message.title == "Défi réussi : {days} sprint"
 
 
 def test_english_and_french_texts_with_plurals() -> None:

@@ -8,17 +8,20 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from functions.schemas import NotificationsPatch
+from streak_core.domain.challenges import ChallengeTerms
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.notifications import TEMPLATES
 from streak_core.domain.sessions import SessionFields
-from streak_core.domain.vocabulary import Locale, NotificationKind
+from streak_core.domain.vocabulary import ChallengeKind, ChallengeVisibility, Locale, NotificationKind
 from streak_core.models import DueUser, NotificationPreferences, OutboxEntry
+from streak_core.services.challenges import create_challenge, join_challenge
 from streak_core.services.maintenance import maintain
 from streak_core.services.reminders import send_reminders
 from streak_core.services.sessions import accept_sessions
-from tests.unit.fakes import FakeLater, FakeReminders, InMemoryUserStore
+from tests.unit.fakes import FakeLater, FakeReminders, InMemoryChallengeStore, InMemoryUserStore
 
 UID = "ada"
+NOV_1 = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
 
 def focus(
@@ -41,6 +44,10 @@ def emitted_kinds() -> set[NotificationKind]:
     """Drive one user through a life that makes the code emit everything it can."""
     store = InMemoryUserStore()
     monday = date(2026, 11, 2)
+    challenges = InMemoryChallengeStore(store)
+    terms = ChallengeTerms(ChallengeKind.QUALIFIED_DAYS, 3, monday, monday + timedelta(days=6), 0)
+    sprint = create_challenge(challenges, UID, False, "Sprint", terms, ChallengeVisibility.PRIVATE, NOV_1)
+    join_challenge(challenges, UID, sprint.challenge.id, NOV_1, DEFAULT_CONFIG)  # completed on the 4th
     for n in range(7):  # Monday to Sunday: a 7-day streak
         focus(store, monday + timedelta(days=n), datetime(2026, 11, 8, 20, tzinfo=UTC))
     entries = close_through(store, datetime(2026, 11, 9, 1, tzinfo=UTC))  # freeze earned, weekly bonus

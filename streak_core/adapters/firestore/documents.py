@@ -12,12 +12,15 @@ from google.cloud import firestore
 
 from streak_core.domain.badges import BadgeTally
 from streak_core.domain.boards import BoardEntry
+from streak_core.domain.challenges import Challenge, ChallengeTerms, Membership
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.days import DayState
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.sessions import Session, parse_instant
 from streak_core.domain.streaks import StreakState
 from streak_core.domain.vocabulary import (
+    ChallengeKind,
+    ChallengeVisibility,
     Channel,
     DeliveryStatus,
     Locale,
@@ -160,6 +163,8 @@ def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
         "badges": dict(record.badges),
         "badge_tally": dataclasses.asdict(record.badge_tally),
         "counted_active": record.counted_active,
+        "challenges": {cid: membership_to_doc(m) for cid, m in record.challenges.items()},
+        "challenge_rewards": dict(record.challenge_rewards),
         # Derived, so that boards and friend lists can project one small field instead of every run.
         "last_run": _last_run(record.state),
         "updated_at": firestore.SERVER_TIMESTAMP,
@@ -192,6 +197,79 @@ def streak_from_doc(data: Doc) -> StreakRecord:
         badges=dict(data.get("badges") or {}),
         badge_tally=_badge_tally(data.get("badge_tally") or {}),
         counted_active=bool(data.get("counted_active")),
+        challenges={cid: membership_from_doc(m) for cid, m in (data.get("challenges") or {}).items()},
+        challenge_rewards={cid: int(xp) for cid, xp in (data.get("challenge_rewards") or {}).items()},
+    )
+
+
+# --- challenges ----------------------------------------------------------------------------------------
+def terms_to_doc(terms: ChallengeTerms) -> Doc:
+    return {
+        "kind": terms.kind.value,
+        "target": terms.target,
+        "starts_on": terms.starts_on.isoformat(),
+        "ends_on": terms.ends_on.isoformat(),
+        "reward_xp": terms.reward_xp,
+    }
+
+
+def terms_from_doc(data: Doc) -> ChallengeTerms:
+    return ChallengeTerms(
+        ChallengeKind(data["kind"]),
+        int(data["target"]),
+        date.fromisoformat(data["starts_on"]),
+        date.fromisoformat(data["ends_on"]),
+        int(data["reward_xp"]),
+    )
+
+
+def challenge_to_doc(challenge: Challenge, audience: list[str]) -> Doc:
+    terms = challenge.terms
+    return {
+        "id": challenge.id,
+        "title": challenge.title,
+        **terms_to_doc(terms),
+        "visibility": challenge.visibility.value,
+        "created_by": challenge.created_by,
+        "created_at": challenge.created_at,
+        # Derived, for the listing's queries: who may list it, and when its window opens and closes.
+        "audience": audience,
+        "opens_at": terms.opens_at,
+        "closes_at": terms.closes_at,
+    }
+
+
+def challenge_from_doc(data: Doc, participants: int = 0) -> Challenge:
+    return Challenge(
+        data["id"],
+        data["title"],
+        terms_from_doc(data),
+        ChallengeVisibility(data["visibility"]),
+        data["created_by"],
+        data["created_at"],
+        participants,
+    )
+
+
+def membership_to_doc(membership: Membership) -> Doc:
+    return {
+        "challenge_id": membership.challenge_id,
+        "title": membership.title,
+        **terms_to_doc(membership.terms),
+        "joined_at": membership.joined_at,
+        "count": membership.count,
+        "completed_at": membership.completed_at,
+    }
+
+
+def membership_from_doc(data: Doc) -> Membership:
+    return Membership(
+        data["challenge_id"],
+        data["title"],
+        terms_from_doc(data),
+        data["joined_at"],
+        int(data.get("count") or 0),
+        data.get("completed_at"),
     )
 
 

@@ -61,3 +61,20 @@ def outage(client: Any, outage_id: str) -> Any:
 
 def badge_count_shard(client: Any, shard: int) -> Any:
     return client.collection("badge_counts").document(f"shard-{shard:02d}")
+
+
+def challenges(client: Any) -> Any:
+    return client.collection("challenges")
+
+
+def challenge(client: Any, challenge_id: str) -> Any:
+    return challenges(client).document(challenge_id)
+
+
+def challenge_shard(client: Any, challenge_id: str, shard: int) -> Any:
+    return challenge(client, challenge_id).collection("shards").document(f"shard-{shard:02d}")
+
+
+def membership(client: Any, uid: str, challenge_id: str) -> Any:
+    """Under the user, so their history (rebuilds) holds it; ranked by a collection-group query."""
+    return user(client, uid).collection("memberships").document(challenge_id)

@@ -4,18 +4,20 @@ once), and the rebuilt ones written."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any, TypeVar
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.badges import move_counters
+from streak_core.adapters.firestore.challenges import MEMBERSHIPS, stage_memberships
 from streak_core.adapters.firestore.client import LazyFirestore, pages_of, run_transaction, store_errors
 from streak_core.adapters.firestore.documents import (
     board_entry_from_doc,
     board_entry_to_doc,
     day_from_doc,
     day_to_doc,
+    membership_from_doc,
     pause_from_doc,
     session_from_doc,
     settings_from_doc,
@@ -23,6 +25,7 @@ from streak_core.adapters.firestore.documents import (
     streak_to_doc,
 )
 from streak_core.domain.boards import BoardEntry
+from streak_core.domain.challenges import Membership
 from streak_core.models import DayRecord, StreakRecord, UserHistory, UserSettings
 from streak_core.ports import RebuildTransaction
 
@@ -71,7 +74,7 @@ class FirestoreRebuildStore:
         return sum(int(result[0].value) for result in results)
 
 
-SUBCOLLECTIONS = ("sessions", "days", "pauses")
+SUBCOLLECTIONS = ("sessions", "days", "pauses", MEMBERSHIPS)
 
 
 def documents_under_users(client: Any, collection_id: str, first: str, last: str) -> dict[str, list[Any]]:
@@ -100,6 +103,7 @@ def _history(user: Any, streak: Any, below: dict[str, list[Any]]) -> UserHistory
         sessions=[session_from_doc(d.to_dict()) for d in below["sessions"]],
         days={record.day: record for record in days},
         pauses=[pause_from_doc(d.to_dict()) for d in below["pauses"]],
+        memberships=[membership_from_doc(d.to_dict()) for d in below[MEMBERSHIPS]],
     )
 
 
@@ -142,9 +146,11 @@ class _View:
         removed_days: list[date],
         streak: StreakRecord,
         boards: list[tuple[str, BoardEntry | None]],
+        memberships: Iterable[Membership] = (),
     ) -> None:
         if self._tx is None:
             raise RuntimeError("a view read outside a transaction cannot write")
+        stage_memberships(self._client, self._tx, self._uid, memberships)
         for record in days:
             self._tx.set(paths.day(self._client, self._uid, record.day.isoformat()), day_to_doc(record))
         for day in removed_days:

@@ -11,6 +11,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.badges import move_counters
+from streak_core.adapters.firestore.challenges import stage_memberships
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
 from streak_core.adapters.firestore.documents import (
     board_entry_to_doc,
@@ -27,6 +28,7 @@ from streak_core.adapters.firestore.documents import (
 )
 from streak_core.adapters.firestore.outbox import create_missing_outbox
 from streak_core.domain.boards import BoardEntry, last_qualified_day, period_key
+from streak_core.domain.challenges import Membership
 from streak_core.domain.vocabulary import Period, Platform
 from streak_core.models import (
     DayRecord,
@@ -171,8 +173,10 @@ class _Transaction:
         streak: StreakRecord,
         outbox: Iterable[OutboxEntry] = (),
         boards: Iterable[tuple[str, BoardEntry]] = (),
+        memberships: Iterable[Membership] = (),
     ) -> None:
         create_missing_outbox(self._client, self._tx, outbox)
+        stage_memberships(self._client, self._tx, self._uid, memberships)
         for key, entry in boards:
             self._tx.set(paths.board_entry(self._client, key, self._uid), board_entry_to_doc(entry))
         for stored in sessions:

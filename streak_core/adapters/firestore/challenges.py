@@ -1,0 +1,234 @@
+"""`challenges/{id}` with sharded participant counts, and `users/{uid}/memberships/{id}` ranked by one
+collection-group query: a user's memberships change in one transaction with their streak."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.badges import move_counters
+from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
+from streak_core.adapters.firestore.documents import (
+    Doc,
+    challenge_from_doc,
+    challenge_to_doc,
+    day_from_doc,
+    membership_from_doc,
+    membership_to_doc,
+    settings_from_doc,
+    streak_from_doc,
+    streak_to_doc,
+)
+from streak_core.adapters.firestore.outbox import create_missing_outbox
+from streak_core.domain.challenges import Challenge, Membership
+from streak_core.domain.vocabulary import ChallengeStatus, ChallengeVisibility
+from streak_core.models import DayRecord, OutboxEntry, StreakRecord, UserSettings
+from streak_core.ports import (
+    ChallengePage,
+    ChallengePosition,
+    MembershipSnapshot,
+    MembershipTransaction,
+    Standing,
+)
+
+T = TypeVar("T")
+SHARDS = 8  # participant counters: a public challenge's launch takes about SHARDS joins a second
+PUBLIC = "public"
+MEMBERSHIPS = "memberships"
+
+
+def audience_of(uid: str) -> str:
+    """How a user appears in a challenge's `audience` (prefixed: no uid can pass for PUBLIC)."""
+    return f"user:{uid}"
+
+
+def membership_doc(uid: str, membership: Membership) -> Doc:
+    """The membership as stored under the user, with what its ranking query needs."""
+    return {
+        **membership_to_doc(membership),
+        "uid": uid,
+        "progress": membership.progress,
+        "standing": membership.standing_key(),
+    }
+
+
+def stage_memberships(client: Any, writer: Any, uid: str, memberships: Iterable[Membership]) -> None:
+    for membership in memberships:
+        writer.set(paths.membership(client, uid, membership.challenge_id), membership_doc(uid, membership))
+
+
+class FirestoreChallengeStore:
+    def __init__(self, client: LazyFirestore, max_attempts: int = 10) -> None:
+        self._client = client
+        self._max_attempts = max_attempts
+
+    def create(self, challenge: Challenge) -> None:
+        public = challenge.visibility is ChallengeVisibility.PUBLIC
+        audience = [PUBLIC] if public else [audience_of(challenge.created_by)]
+        with store_errors():
+            paths.challenge(self._client(), challenge.id).create(challenge_to_doc(challenge, audience))
+
+    def get(self, challenge_id: str) -> Challenge | None:
+        found = self._with_counts([challenge_id])
+        return found[0] if found else None
+
+    def page(
+        self, uid: str, status: ChallengeStatus, now: datetime, after: ChallengePosition | None, limit: int
+    ) -> ChallengePage:
+        collection = paths.challenges(self._client())
+        audience = FieldFilter("audience", "array_contains_any", [PUBLIC, audience_of(uid)])
+        field, op, direction = {
+            ChallengeStatus.UPCOMING: ("opens_at", ">", firestore.Query.ASCENDING),
+            ChallengeStatus.ACTIVE: ("closes_at", ">", firestore.Query.ASCENDING),
+            ChallengeStatus.ENDED: ("closes_at", "<=", firestore.Query.DESCENDING),
+        }[status]
+        query = (
+            collection.where(filter=audience)
+            .where(filter=FieldFilter(field, op, now))
+            .order_by(field, direction=direction)
+            .order_by("__name__", direction=direction)
+            .limit(limit + 1)
+        )
+        position, following = after, None
+        kept: list[Challenge] = []
+        # Active ones close after `now` and have opened by then: the second half is checked here, so a page
+        # reads on past upcoming challenges until it is full or the listing ends.
+        while following is None:
+            page = query
+            if position is not None:
+                at = {field: position.at, "__name__": collection.document(position.challenge_id)}
+                page = query.start_after(at)
+            with store_errors():
+                docs = [doc.to_dict() for doc in page.stream()]
+            for data in docs:
+                if len(kept) == limit:  # one more exists beyond a full page
+                    following = position
+                    break
+                position = ChallengePosition(data[field], data["id"])
+                if status is not ChallengeStatus.ACTIVE or data["opens_at"] <= now:
+                    kept.append(challenge_from_doc(data))
+            if len(docs) <= limit:
+                break
+        counted = {c.id: c for c in self._with_counts([c.id for c in kept])}
+        return ChallengePage([counted[c.id] for c in kept if c.id in counted], following)
+
+    def top(self, challenge_id: str, limit: int) -> list[Standing]:
+        query = self._standings(challenge_id).order_by("standing").limit(limit)
+        with store_errors():
+            docs = [doc.to_dict() for doc in query.stream()]
+        return [Standing(data["uid"], membership_from_doc(data)) for data in docs]
+
+    def ahead_of(self, challenge_id: str, membership: Membership) -> int:
+        query = self._standings(challenge_id).where(
+            filter=FieldFilter("standing", "<", membership.standing_key())
+        )
+        with store_errors():
+            results = query.count().get()
+        return sum(int(result[0].value) for result in results)
+
+    def membership(self, uid: str, challenge_id: str) -> Membership | None:
+        with store_errors():
+            doc = paths.membership(self._client(), uid, challenge_id).get()
+        return membership_from_doc(doc.to_dict()) if doc.exists else None
+
+    def settings_of(self, uids: list[str]) -> dict[str, UserSettings]:
+        if not uids:
+            return {}
+        client = self._client()
+        with store_errors():
+            docs = list(client.get_all([paths.user(client, uid) for uid in uids]))
+        return {doc.id: settings_from_doc(doc.to_dict()) for doc in docs if doc.exists}
+
+    def run_in_transaction(self, uid: str, body: Callable[[MembershipTransaction], T]) -> T:
+        client = self._client()
+        return run_transaction(client, lambda tx: body(_Transaction(client, tx, uid)), self._max_attempts)
+
+    def _standings(self, challenge_id: str) -> Any:
+        group = self._client().collection_group(MEMBERSHIPS)
+        return group.where(filter=FieldFilter("challenge_id", "==", challenge_id))
+
+    def _with_counts(self, ids: list[str]) -> list[Challenge]:
+        """The challenges that exist among `ids`, with their participants summed over the shards, in one
+        batched read."""
+        if not ids:
+            return []
+        client = self._client()
+        refs = [paths.challenge(client, cid) for cid in ids]
+        refs += [paths.challenge_shard(client, cid, n) for cid in ids for n in range(SHARDS)]
+        with store_errors():
+            docs = list(client.get_all(refs))
+        counts = dict.fromkeys(ids, 0)
+        found: dict[str, Doc] = {}
+        for doc in docs:
+            if not doc.exists:
+                continue
+            if doc.reference.parent.id == "shards":
+                counts[doc.reference.parent.parent.id] += int(doc.get("participants") or 0)
+            else:
+                found[doc.id] = doc.to_dict()
+        return [challenge_from_doc(found[cid], max(counts[cid], 0)) for cid in ids if cid in found]
+
+
+class _Transaction:
+    def __init__(self, client: Any, transaction: Any, uid: str) -> None:
+        self._client, self._tx, self._uid = client, transaction, uid
+
+    def read(self, challenge_id: str) -> MembershipSnapshot:
+        client, uid = self._client, self._uid
+        refs = {
+            "challenge": paths.challenge(client, challenge_id),
+            "user": paths.user(client, uid),
+            "streak": paths.streak(client, uid),
+            "membership": paths.membership(client, uid, challenge_id),
+        }
+        by_path = {doc.reference.path: doc for doc in self._tx.get_all(list(refs.values()))}
+        docs = {name: by_path[ref.path] for name, ref in refs.items()}
+        data = {name: doc.to_dict() for name, doc in docs.items() if doc.exists}
+        return MembershipSnapshot(
+            challenge_from_doc(data["challenge"]) if "challenge" in data else None,
+            settings_from_doc(data["user"]) if "user" in data else UserSettings(),
+            streak_from_doc(data["streak"]) if "streak" in data else StreakRecord(),
+            membership_from_doc(data["membership"]) if "membership" in data else None,
+        )
+
+    def days(self, first: date, last: date) -> dict[date, DayRecord]:
+        count = (last - first).days + 1
+        if count <= 0:
+            return {}
+        refs = [
+            paths.day(self._client, self._uid, (first + timedelta(days=n)).isoformat()) for n in range(count)
+        ]
+        records = [day_from_doc(doc.to_dict()) for doc in self._tx.get_all(refs) if doc.exists]
+        return {record.day: record for record in records}
+
+    def join(
+        self,
+        challenge: Challenge,
+        streak: StreakRecord,
+        membership: Membership,
+        outbox: Iterable[OutboxEntry] = (),
+    ) -> None:
+        create_missing_outbox(self._client, self._tx, outbox)
+        stage_memberships(self._client, self._tx, self._uid, [membership])
+        self._write(challenge, streak, +1, firestore.ArrayUnion)
+
+    def leave(self, challenge: Challenge, streak: StreakRecord) -> None:
+        self._tx.delete(paths.membership(self._client, self._uid, challenge.id))
+        self._write(
+            challenge, streak, -1, firestore.ArrayRemove if challenge.created_by != self._uid else None
+        )
+
+    def _write(self, challenge: Challenge, streak: StreakRecord, step: int, audience: Any) -> None:
+        client, uid = self._client, self._uid
+        self._tx.set(paths.streak(client, uid), streak_to_doc(uid, streak))
+        move_counters(client, self._tx, streak)
+        shard = paths.challenge_shard(client, challenge.id, random.randrange(SHARDS))
+        self._tx.set(shard, {"participants": firestore.Increment(step)}, merge=True)
+        if challenge.visibility is ChallengeVisibility.PRIVATE and audience is not None:
+            self._tx.update(paths.challenge(client, challenge.id), {"audience": audience([audience_of(uid)])})

@@ -1,0 +1,293 @@
+"""Challenges: creating, listing, joining and leaving them, and moving a user's progress with their days."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from streak_core.domain.challenges import (
+    MAX_UNFINISHED,
+    Challenge,
+    ChallengeTerms,
+    Membership,
+    terms_issues,
+    unfinished,
+    window_count,
+)
+from streak_core.domain.config import StreakConfig
+from streak_core.domain.ids import is_document_id
+from streak_core.domain.vocabulary import ChallengeStatus, ChallengeVisibility, NotificationKind, Visibility
+from streak_core.errors import (
+    ChallengeCompleted,
+    ChallengeEnded,
+    ChallengeNotFound,
+    Forbidden,
+    InvalidRequest,
+    TooManyChallenges,
+)
+from streak_core.models import DayRecord, OutboxEntry, StreakRecord, UserHistory, user_timezone
+from streak_core.ports import ChallengeStore, DispatchQueue, MembershipTransaction
+from streak_core.services.badges import award_badges
+from streak_core.services.cursors import Cursors
+from streak_core.services.dispatch import announce
+from streak_core.services.views import local_today
+
+TOP = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeView:
+    challenge: Challenge
+    status: ChallengeStatus
+
+
+@dataclass(frozen=True, slots=True)
+class MeView:
+    joined: bool
+    progress: int
+    completed_at: datetime | None
+    rank: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TopRow:
+    rank: int
+    user_id: str
+    display_name: str | None
+    progress: int
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeDetail:
+    challenge: ChallengeView
+    me: MeView
+    top: list[TopRow]
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeList:
+    challenges: list[ChallengeView]
+    next_cursor: str | None
+
+
+def create_challenge(
+    store: ChallengeStore,
+    uid: str,
+    admin: bool,
+    title: str,
+    terms: ChallengeTerms,
+    visibility: ChallengeVisibility,
+    now: datetime,
+) -> ChallengeView:
+    """A new challenge under an unguessable id (for a private one, the invitation). Forbidden for a public
+    one without the admin claim; InvalidRequest listing every rule the terms break."""
+    if visibility is ChallengeVisibility.PUBLIC and not admin:
+        raise Forbidden("Only admins create public challenges; anyone may create a private one.")
+    issues = terms_issues(title, terms, visibility, now)
+    if issues:
+        raise InvalidRequest(issues)
+    challenge = Challenge(secrets.token_urlsafe(16), title.strip(), terms, visibility, uid, now)
+    store.create(challenge)
+    return ChallengeView(challenge, terms.status(now))
+
+
+def list_challenges(
+    store: ChallengeStore,
+    cursors: Cursors,
+    uid: str,
+    status: ChallengeStatus,
+    limit: int,
+    cursor: str | None,
+    now: datetime,
+) -> ChallengeList:
+    after = cursors.challenge_position(cursor, status) if cursor is not None else None
+    page = store.page(uid, status, now, after, limit)
+    following = page.next_position
+    return ChallengeList(
+        [ChallengeView(c, c.terms.status(now)) for c in page.challenges],
+        cursors.challenges(status, following) if following is not None else None,
+    )
+
+
+def challenge_detail(store: ChallengeStore, uid: str, challenge_id: str, now: datetime) -> ChallengeDetail:
+    """The challenge, where the caller stands, and the first participants (anyone holding the id sees it)."""
+    challenge = _existing(store, challenge_id)
+    membership = store.membership(uid, challenge_id)
+    standings = store.top(challenge_id, TOP)
+    settings = store.settings_of([s.uid for s in standings])
+    rows: list[TopRow] = []
+    for n, standing in enumerate(standings):
+        m = standing.membership
+        tied = rows and standings[n - 1].membership.standing_key() == m.standing_key()
+        shown = settings.get(standing.uid)
+        name = shown.display_name if shown and shown.leaderboard_visibility is not Visibility.HIDDEN else None
+        rows.append(TopRow(rows[-1].rank if tied else n + 1, standing.uid, name, m.progress, m.completed_at))
+    return ChallengeDetail(
+        ChallengeView(challenge, challenge.terms.status(now)), _me(store, membership), rows
+    )
+
+
+def join_challenge(
+    store: ChallengeStore,
+    uid: str,
+    challenge_id: str,
+    now: datetime,
+    config: StreakConfig,
+    notify: DispatchQueue | None = None,
+) -> tuple[ChallengeView, MeView]:
+    """Join (a no-op when already in): progress counts the whole window's days so far, and may complete
+    the challenge at once. ChallengeEnded once the window is over on the user's local date;
+    TooManyChallenges past MAX_UNFINISHED."""
+    if not is_document_id(challenge_id):
+        raise ChallengeNotFound
+
+    def body(tx: MembershipTransaction) -> tuple[Challenge, list[OutboxEntry]]:
+        snap = tx.read(challenge_id)
+        challenge = snap.challenge
+        if challenge is None:
+            raise ChallengeNotFound
+        if snap.membership is not None:
+            return challenge, []
+        terms, streak = challenge.terms, snap.streak
+        today = local_today(now, user_timezone(snap.settings, streak))
+        if today > terms.ends_on:
+            raise ChallengeEnded
+        _drop_final(streak, now, config)
+        if unfinished(streak.challenges, today) >= MAX_UNFINISHED:
+            raise TooManyChallenges(MAX_UNFINISHED)
+        days = tx.days(terms.starts_on, min(terms.ends_on, today))
+        count = window_count(terms, _seconds(days), config)
+        membership = Membership(challenge.id, challenge.title, terms, now, count)
+        notices: list[OutboxEntry] = []
+        if membership.reached:
+            membership = replace(membership, completed_at=now)
+            notices = _completed(uid, streak, membership, now)
+        else:
+            streak.challenges[challenge.id] = membership
+        tx.join(challenge, streak, membership, notices)
+        return challenge, notices
+
+    joined, notices = store.run_in_transaction(uid, body)
+    if notify is not None:
+        announce(notify, [entry.id for entry in notices], now)
+    challenge = store.get(challenge_id) or joined  # counted with the newcomer
+    me = _me(store, store.membership(uid, challenge_id))
+    return ChallengeView(challenge, challenge.terms.status(now)), me
+
+
+def leave_challenge(store: ChallengeStore, uid: str, challenge_id: str) -> None:
+    """Leave (a no-op when not in); ChallengeCompleted once completed: its reward stays earned."""
+    if not is_document_id(challenge_id):
+        raise ChallengeNotFound
+
+    def body(tx: MembershipTransaction) -> None:
+        snap = tx.read(challenge_id)
+        if snap.challenge is None:
+            raise ChallengeNotFound
+        if snap.membership is None:
+            return
+        if snap.membership.completed_at is not None:
+            raise ChallengeCompleted
+        snap.streak.challenges.pop(challenge_id, None)
+        tx.leave(snap.challenge, snap.streak)
+
+    store.run_in_transaction(uid, body)
+
+
+def advance_challenges(
+    uid: str,
+    streak: StreakRecord,
+    before: Mapping[date, int],
+    after: Mapping[date, int],
+    now: datetime,
+    config: StreakConfig,
+) -> tuple[list[Membership], list[OutboxEntry]]:
+    """Move the user's unfinished challenges by the days that changed (focus seconds before and after),
+    on `streak`: the memberships to write, and a `challenge_completed` entry for each one completed."""
+    _drop_final(streak, now, config)
+    moved: list[Membership] = []
+    notices: list[OutboxEntry] = []
+    for membership in list(streak.challenges.values()):
+        current = membership
+        for day, seconds in after.items():
+            current = current.moved(day, before.get(day, 0), seconds, config)
+        if current == membership:
+            continue
+        if current.reached:
+            current = replace(current, completed_at=now)
+            notices += _completed(uid, streak, current, now, badges=False)
+        else:
+            streak.challenges[current.challenge_id] = current
+        moved.append(current)
+    return moved, notices
+
+
+def rebuilt_memberships(
+    history: UserHistory,
+    days: Mapping[date, DayRecord],
+    streak: StreakRecord,
+    now: datetime,
+    config: StreakConfig,
+) -> list[Membership]:
+    """Each membership recounted from the rebuilt days, on `streak` (unfinished ones and the rewards of
+    completed ones, from the membership documents: the facts); the memberships whose documents differ."""
+    seconds = _seconds(days)
+    streak.challenges, streak.challenge_rewards = {}, {}
+    changed: list[Membership] = []
+    for stored in sorted(history.memberships, key=lambda m: m.challenge_id):
+        membership = replace(stored, count=window_count(stored.terms, seconds, config))
+        if stored.completed_at is not None:
+            membership = stored  # completed is final: its count stays the one it completed with
+        elif membership.reached:
+            membership = replace(membership, completed_at=now)  # silently, like badges
+        if membership.completed_at is not None:
+            streak.complete(membership)
+        elif now < membership.terms.final_at(config):
+            streak.challenges[membership.challenge_id] = membership
+        if membership != stored:
+            changed.append(membership)
+    streak.badge_tally = replace(streak.badge_tally, challenges_completed=len(streak.challenge_rewards))
+    return changed
+
+
+def _completed(
+    uid: str, streak: StreakRecord, membership: Membership, now: datetime, badges: bool = True
+) -> list[OutboxEntry]:
+    """Grant the reward once (keyed by challenge on the streak) and say so; with `badges`, award what the
+    completion earns (the acceptance awards badges itself, after everything else has moved)."""
+    streak.complete(membership)
+    data: dict[str, int | str] = {
+        "challenge_id": membership.challenge_id,
+        "title": membership.title,
+        "reward_xp": membership.terms.reward_xp,
+    }
+    entry = OutboxEntry(uid, NotificationKind.CHALLENGE_COMPLETED, membership.challenge_id, data, now)
+    return [entry, *award_badges(uid, streak, now, push=False)] if badges else [entry]
+
+
+def _drop_final(streak: StreakRecord, now: datetime, config: StreakConfig) -> None:
+    """Unfinished challenges whose standings are final leave the streak (their documents stay as they are)."""
+    for challenge_id, membership in list(streak.challenges.items()):
+        if now >= membership.terms.final_at(config):
+            del streak.challenges[challenge_id]
+
+
+def _seconds(days: Mapping[date, DayRecord]) -> dict[date, int]:
+    return {d: record.state.seconds for d, record in days.items()}
+
+
+def _existing(store: ChallengeStore, challenge_id: str) -> Challenge:
+    challenge = store.get(challenge_id) if is_document_id(challenge_id) else None
+    if challenge is None:
+        raise ChallengeNotFound
+    return challenge
+
+
+def _me(store: ChallengeStore, membership: Membership | None) -> MeView:
+    if membership is None:
+        return MeView(False, 0, None, None)
+    rank = store.ahead_of(membership.challenge_id, membership) + 1
+    return MeView(True, membership.progress, membership.completed_at, rank)
