@@ -10,11 +10,12 @@ from functools import cache
 from typing import TypeVar
 
 import flask
-from pydantic import MISSING, ValidationError
+from pydantic import MISSING, BaseModel, ValidationError
 
 from functions import schemas
 from functions.http import (
     ApiError,
+    Binary,
     RequestLog,
     correlation_id,
     internal_error,
@@ -37,7 +38,7 @@ from streak_core.domain.vocabulary import Scope, SessionStatus
 from streak_core.errors import RunNotFound, ServiceError, SessionConflict, UserNotFound
 from streak_core.models import UNSET, NotificationsChange, SettingsChange, Unset
 from streak_core.ports import InvalidToken, Principal
-from streak_core.services import badges, challenges, outages, pauses, queries, retries
+from streak_core.services import badges, challenges, images, insights, outages, pauses, queries, retries
 from streak_core.services.admin import grant_freezes
 from streak_core.services.leaderboard import BoardRequest
 from streak_core.services.rebuild import rebuild_user
@@ -135,7 +136,8 @@ def get_streak(call: ApiCall) -> Reply:
 def get_calendar(call: ApiCall) -> Reply:
     query = call.query_as(schemas.CalendarQuery)
     days = queries.get_calendar(call.deps.store, call.uid, query.from_, query.to, call.now, call.deps.config)
-    return Reply(200, schemas.CalendarOut(days=[schemas.DayOut.model_validate(day) for day in days]))
+    out = schemas.CalendarOut(days=[schemas.DayOut.model_validate(day) for day in days])
+    return Reply(200, out, cache_control="private, no-cache")
 
 
 def get_day(call: ApiCall) -> Reply:
@@ -216,6 +218,51 @@ def get_badges(call: ApiCall) -> Reply:
             ]
         ),
     )
+
+
+# --- insights ---------------------------------------------------------------------------------------------
+def get_insights(call: ApiCall) -> Reply:
+    weeks = call.query_as(schemas.InsightsQuery).weeks
+    found = insights.get_insights(call.deps.store, call.uid, weeks, call.now, call.deps.config)
+    period, previous = found.period, found.previous
+    return Reply(
+        200,
+        schemas.InsightsOut(
+            first=period.first,
+            to=period.last,
+            days=period.days,
+            active_days=period.active_days,
+            qualified_days=period.qualified_days,
+            qualified_rate=period.qualified_rate,
+            average_seconds_per_day=period.average_seconds_per_day,
+            average_seconds_per_active_day=period.average_seconds_per_active_day,
+            average_sessions_per_active_day=period.average_sessions_per_active_day,
+            weekday_rates=period.weekday_rates,
+            best_weekday=period.best_weekday,
+            hour_seconds=period.hour_seconds,
+            previous_period=schemas.PreviousPeriodOut(
+                qualified_rate=previous.qualified_rate,
+                average_seconds_per_day=previous.average_seconds_per_day,
+            ),
+            prediction=schemas.PredictionOut.model_validate(found.prediction),
+        ),
+        cache_control="private, no-cache",
+    )
+
+
+def get_heatmap_svg(call: ApiCall) -> Reply:
+    svg = _heatmap(call)
+    return Reply(200, Binary(svg.encode(), "image/svg+xml"), cache_control="private, no-cache")
+
+
+def get_heatmap_png(call: ApiCall) -> Reply:
+    png = call.deps.rasterizer.png(_heatmap(call))
+    return Reply(200, Binary(png, "image/png"), cache_control="private, no-cache")
+
+
+def _heatmap(call: ApiCall) -> str:
+    weeks = call.query_as(schemas.HeatmapQuery).weeks
+    return images.heatmap(call.deps.store, call.uid, weeks, call.now, call.deps.config)
 
 
 # --- challenges -------------------------------------------------------------------------------------------
@@ -412,8 +459,8 @@ API: RouteTable[ApiDependencies] = RouteTable(
             "GET",
             "/v1/me/calendar",
             get_calendar,
-            "Every local day in a range (at most 366; default the last 35)",
-            {200: schemas.CalendarOut},
+            "Every local day in a range (at most 366; default the last 35); ETag, If-None-Match gives 304",
+            {200: schemas.CalendarOut, 304: None},
             errors=(422,),
             query=schemas.CalendarQuery,
         ),
@@ -473,6 +520,36 @@ API: RouteTable[ApiDependencies] = RouteTable(
             get_badges,
             "The whole badge catalogue: when the caller earned each, their progress, and its rarity",
             {200: schemas.BadgesOut},
+        ),
+        Route(
+            "GET",
+            "/v1/me/insights",
+            get_insights,
+            "Figures over the weeks ending with local yesterday, the period before, and the chance of keeping"
+            " the streak over the next 7 days (ETag; If-None-Match gives 304)",
+            {200: schemas.InsightsOut, 304: None},
+            errors=(422,),
+            query=schemas.InsightsQuery,
+        ),
+        Route(
+            "GET",
+            "/v1/me/heatmap.svg",
+            get_heatmap_svg,
+            "A contribution-style heatmap of the caller's local days (a <title> per cell), as SVG",
+            {200: None, 304: None},
+            errors=(422,),
+            query=schemas.HeatmapQuery,
+            media_type="image/svg+xml",
+        ),
+        Route(
+            "GET",
+            "/v1/me/heatmap.png",
+            get_heatmap_png,
+            "The same heatmap as PNG",
+            {200: None, 304: None},
+            errors=(422,),
+            query=schemas.HeatmapQuery,
+            media_type="image/png",
         ),
         Route(
             "POST",
@@ -667,7 +744,9 @@ def _serve(
     body = parse_model(route.body, json_body(request)) if route.body is not None else None
     query = parse_model(route.query, request.args.to_dict()) if route.query is not None else None
     reply = route.handler(Call(request, deps, principal, now, params, body, query))
-    payload = reply.body.model_dump(mode="json", by_alias=True) if reply.body is not None else None
+    payload = (
+        reply.body.model_dump(mode="json", by_alias=True) if isinstance(reply.body, BaseModel) else reply.body
+    )
     if reply.cache_control is not None:
         return conditional(request, reply.status, payload, reply.cache_control, headers)
     return reply.status, payload
@@ -677,8 +756,11 @@ def conditional(
     request: flask.Request, status: int, payload: object, cache_control: str, headers: dict[str, str]
 ) -> tuple[int, object]:
     """A body the client may cache: sent with an ETag and Cache-Control, or as 304 when it has it."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-    etag = '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
+    if isinstance(payload, Binary):
+        canonical = payload.data
+    else:
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    etag = '"' + hashlib.sha256(canonical).hexdigest()[:32] + '"'
     headers["ETag"], headers["Cache-Control"] = etag, cache_control
     wanted = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
     if etag in wanted or "*" in wanted:

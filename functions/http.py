@@ -140,9 +140,19 @@ def parse_model(model: type[M], data: Mapping[str, object], prefix: str = "") ->
         raise validation_error(pydantic_issues(exc, prefix)) from None
 
 
+@dataclass(frozen=True)
+class Binary:
+    """A body that is not JSON (an image, a page), with its media type."""
+
+    data: bytes
+    media_type: str
+
+
 def respond(status: int, payload: object, headers: Mapping[str, str] | None = None) -> flask.Response:
     if status in (204, 304):
         response = flask.Response(status=status)
+    elif isinstance(payload, Binary):
+        response = flask.Response(payload.data, status=status, mimetype=payload.media_type)
     else:
         # Anything that cannot be encoded becomes a JSON escape (\udXXX) rather than a failure.
         text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)

@@ -62,7 +62,10 @@ def openapi_document(table: RouteTable[Any], clock_override: bool) -> dict[str, 
 def _operation(route: Route[Any], ref: Any, clock_override: bool) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, model in sorted(route.responses.items()):
-        if model is None:
+        if model is None and route.media_type is not None and status == 200:
+            content = {route.media_type: {"schema": {"type": "string", "format": "binary"}}}
+            responses[str(status)] = {"description": "OK", "content": content}
+        elif model is None:
             responses[str(status)] = {"description": "Done; no body"}
         else:
             content = {"application/json": {"schema": ref(model, "serialization")}}

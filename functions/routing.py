@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 import flask
 from pydantic import BaseModel
 
-from functions.http import ApiError
+from functions.http import ApiError, Binary
 from streak_core.ports import Principal
 
 D = TypeVar("D")
@@ -31,7 +31,7 @@ class Reply:
     cacheable with an ETag (and 304 to a matching If-None-Match)."""
 
     status: int
-    body: BaseModel | None = None
+    body: BaseModel | Binary | None = None
     cache_control: str | None = None
 
 
@@ -77,6 +77,7 @@ class Route(Generic[D]):
     query: type[BaseModel] | None = None
     auth: Auth = Auth.USER
     path_schemas: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    media_type: str | None = None  # a success body that is not JSON (its `responses` model is None)
 
     @property
     def pattern(self) -> re.Pattern[str]:

@@ -31,6 +31,7 @@ from pydantic_core import PydanticCustomError
 
 from streak_core.domain.challenges import MAX_TITLE
 from streak_core.domain.ids import SESSION_ID_PATTERN, is_document_id, is_user_id
+from streak_core.domain.insights import MAX_WEEKS
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.sessions import parse_date, parse_instant
 from streak_core.domain.timeline import zone_named
@@ -428,6 +429,43 @@ class BadgeOut(View):
 
 class BadgesOut(View):
     badges: list[BadgeOut]
+
+
+# --- insights ---------------------------------------------------------------------------------------------
+class InsightsQuery(BaseModel):
+    weeks: int = Field(default=12, ge=1, le=MAX_WEEKS, description="Whole weeks ending with local yesterday")
+
+
+class PreviousPeriodOut(BaseModel):
+    qualified_rate: float = Field(ge=0.0, le=1.0)
+    average_seconds_per_day: int
+
+
+class PredictionOut(View):
+    keep_streak_7_days: float = Field(ge=0.0, le=1.0, description="Chance of no break over 7 days from today")
+    weakest_weekday: str | None
+    weekday_chances: dict[str, float] = Field(description="The model's chance of qualifying on each weekday")
+
+
+class InsightsOut(BaseModel):
+    first: date = Field(serialization_alias="from")
+    to: date
+    days: int
+    active_days: int
+    qualified_days: int
+    qualified_rate: float = Field(ge=0.0, le=1.0)
+    average_seconds_per_day: int
+    average_seconds_per_active_day: int
+    average_sessions_per_active_day: float
+    weekday_rates: dict[str, float]
+    best_weekday: str | None
+    hour_seconds: list[int] = Field(min_length=24, max_length=24, description="Focus by local hour, 0-23")
+    previous_period: PreviousPeriodOut
+    prediction: PredictionOut
+
+
+class HeatmapQuery(BaseModel):
+    weeks: int = Field(default=53, ge=1, le=53, description="Week columns, the last holding local today")
 
 
 # --- challenges -------------------------------------------------------------------------------------------

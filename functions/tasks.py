@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 import flask
+from pydantic import BaseModel
 
 from functions.http import (
     ApiError,
@@ -36,7 +37,7 @@ def handle_task(
         body = parse_model(route.body, json_body(request)) if route.body is not None else None
         reply = route.handler(Call(request, deps, None, clock.now(), params, body))
         status = reply.status
-        payload = reply.body.model_dump(mode="json") if reply.body is not None else None
+        payload = reply.body.model_dump(mode="json") if isinstance(reply.body, BaseModel) else None
     except ApiError as error:
         status = error.status if error.status in (404, 405) else 200
         payload = {"outcome": "rejected", **error.body()}

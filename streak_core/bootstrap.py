@@ -22,6 +22,7 @@ from streak_core.ports import (
     MaintenanceStore,
     OutageStore,
     PauseStore,
+    Rasterizer,
     RebuildStore,
     ReminderStore,
     RunStore,
@@ -106,6 +107,7 @@ class ApiDependencies:
     ticks: TickPublisher
     badge_counts: BadgeCounts
     challenges: ChallengeStore
+    rasterizer: Rasterizer
     notify: DispatchQueue | None = None
     config: StreakConfig = DEFAULT_CONFIG
     page_size: int = 500  # users read at a time when a request pages through them (an outage's dry run)
@@ -146,6 +148,7 @@ def api_dependencies() -> ApiDependencies:
     from streak_core.adapters.firestore.runs import FirestoreRunStore
     from streak_core.adapters.firestore.users import FirestoreUserStore
     from streak_core.adapters.pubsub_publisher import PubSubTickPublisher
+    from streak_core.adapters.raster import ResvgRasterizer
     from streak_core.adapters.system_clock import SystemClock
 
     env = settings()
@@ -176,6 +179,7 @@ def api_dependencies() -> ApiDependencies:
         ticks=PubSubTickPublisher(env.project_id),
         badge_counts=FirestoreBadgeCounts(firestore),
         challenges=FirestoreChallengeStore(firestore),
+        rasterizer=ResvgRasterizer(),
         notify=notify,
         allow_clock_override=env.allow_clock_override,
         rate_limiter=RateLimiter(per_minute=env.rate_limit_per_minute),

@@ -512,3 +512,9 @@ class ChallengeStore(Protocol):
         ...
 
     def run_in_transaction(self, uid: str, body: Callable[[MembershipTransaction], T]) -> T: ...
+
+
+class Rasterizer(Protocol):
+    def png(self, svg: str) -> bytes:
+        """The SVG drawn as a PNG at its own size, with the fonts the project ships."""
+        ...

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from streak_core.adapters.raster import ResvgRasterizer
 from streak_core.bootstrap import ApiDependencies
 from streak_core.domain.badges import ACTIVE_USERS
 from streak_core.domain.boards import BoardEntry, BoardPosition
@@ -847,5 +848,6 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "ticks": RecordingTicks(),
         "badge_counts": InMemoryBadgeCounts(users),
         "challenges": InMemoryChallengeStore(users),
+        "rasterizer": ResvgRasterizer(),  # in-process and offline: no fake needed
     }
     return ApiDependencies(**{**values, **overrides})
