@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 TASKS_VENV := .venv-tasks
 TASKS_STAMP := $(TASKS_VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .PHONY: dev token tick demo demo-forgiveness ops test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild clean
@@ -36,7 +38,7 @@ ops: $(STAMP)
 	@$(PY) -m streak_core.ops --stack .dev/stack.json $(ARGS)
 
 ## test: lint, types and the whole suite; starts and stops its own emulators
-test: lint types $(NODE_STAMP) $(TASKS_STAMP)
+test: lint types $(NODE_STAMP) $(TASKS_STAMP) $(CHROMIUM)
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -67,6 +69,11 @@ bench-maintenance: $(STAMP)
 ## bench-rebuild: `rebuild --all --dry-run` over 10,000 seeded users, next to a bare read of the same documents
 bench-rebuild: $(STAMP)
 	$(PY) -m bench.rebuild
+
+# Debian's Chromium for the share page check (tests/e2e/test_share_page.py); nothing downloaded at run time.
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

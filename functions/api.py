@@ -8,11 +8,12 @@ import time
 from datetime import datetime
 from functools import cache
 from typing import TypeVar
+from urllib.parse import quote
 
 import flask
 from pydantic import MISSING, BaseModel, ValidationError
 
-from functions import schemas
+from functions import pages, schemas
 from functions.http import (
     ApiError,
     Binary,
@@ -31,16 +32,28 @@ from functions.http import (
 from functions.openapi import openapi_document
 from functions.routing import Auth, Call, Reply, Route, RouteTable
 from streak_core.bootstrap import ApiDependencies
+from streak_core.domain.cards import Share, card_svg, headline
 from streak_core.domain.challenges import ChallengeTerms
 from streak_core.domain.ids import is_document_id, is_user_id
 from streak_core.domain.sessions import FieldIssue, SessionFields
-from streak_core.domain.vocabulary import Scope, SessionStatus
+from streak_core.domain.vocabulary import ImageFormat, Scope, SessionStatus
 from streak_core.errors import RunNotFound, ServiceError, SessionConflict, UserNotFound
 from streak_core.models import UNSET, NotificationsChange, SettingsChange, Unset
 from streak_core.ports import InvalidToken, Principal
-from streak_core.services import badges, challenges, images, insights, outages, pauses, queries, retries
+from streak_core.services import (
+    badges,
+    challenges,
+    images,
+    insights,
+    outages,
+    pauses,
+    queries,
+    retries,
+    shares,
+)
 from streak_core.services.admin import grant_freezes
 from streak_core.services.leaderboard import BoardRequest
+from streak_core.services.queries import CalendarSource
 from streak_core.services.rebuild import rebuild_user
 from streak_core.services.sessions import ItemResult, accept_session, accept_sessions
 from streak_core.services.views import SessionView
@@ -135,9 +148,13 @@ def get_streak(call: ApiCall) -> Reply:
 
 def get_calendar(call: ApiCall) -> Reply:
     query = call.query_as(schemas.CalendarQuery)
-    days = queries.get_calendar(call.deps.store, call.uid, query.from_, query.to, call.now, call.deps.config)
-    out = schemas.CalendarOut(days=[schemas.DayOut.model_validate(day) for day in days])
-    return Reply(200, out, cache_control="private, no-cache")
+    deps = call.deps
+    found = queries.get_calendar(
+        deps.store, call.uid, query.from_, query.to, call.now, deps.config, deps.calendar_cache
+    )
+    out = schemas.CalendarOut(days=[schemas.DayOut.model_validate(day) for day in found.days])
+    fields = {"calendar_source": found.source.value, "cache_hit": found.source is CalendarSource.CACHE}
+    return Reply(200, out, cache_control="private, no-cache", log_fields=fields)
 
 
 def get_day(call: ApiCall) -> Reply:
@@ -263,6 +280,75 @@ def get_heatmap_png(call: ApiCall) -> Reply:
 def _heatmap(call: ApiCall) -> str:
     weeks = call.query_as(schemas.HeatmapQuery).weeks
     return images.heatmap(call.deps.store, call.uid, weeks, call.now, call.deps.config)
+
+
+# --- sharing ----------------------------------------------------------------------------------------------
+PUBLIC_CACHE = "public, max-age=300"  # crawlers and link previews: a revoked share is gone within minutes
+
+
+def get_share_card(call: ApiCall) -> Reply:
+    deps = call.deps
+    svg = shares.current_card(deps.store, deps.text_metrics, call.uid, call.now, deps.config)
+    return Reply(200, _image(deps, svg, call.query_as(schemas.ShareCardQuery).format), "private, no-cache")
+
+
+def post_share(call: ApiCall) -> Reply:
+    include, deps = call.body_as(schemas.ShareIn).include, call.deps
+    share = shares.create_share(deps.store, deps.shares, call.uid, include, call.now, deps.config)
+    return Reply(201, schemas.ShareCreatedOut(share=share_out(call, share)))
+
+
+def get_shares(call: ApiCall) -> Reply:
+    found = shares.list_shares(call.deps.shares, call.uid)
+    return Reply(200, schemas.SharesOut(shares=[share_out(call, share) for share in found]))
+
+
+def delete_share(call: ApiCall) -> Reply:
+    shares.revoke_share(call.deps.shares, call.uid, call.params["id"])
+    return Reply(204)
+
+
+def public_share_page(call: ApiCall) -> Reply:
+    share = shares.public_share(call.deps.shares, call.params["id"], count_open=True)
+    url, image_url = share_urls(call, share.id)
+    page = pages.share_page(share, url, image_url)
+    return Reply(200, Binary(page.encode(), "text/html; charset=utf-8"), PUBLIC_CACHE)
+
+
+def public_share_image(call: ApiCall) -> Reply:
+    share = shares.public_share(call.deps.shares, call.params["id"], count_open=False)
+    svg = card_svg(share.content, call.deps.text_metrics)
+    return Reply(200, _image(call.deps, svg, ImageFormat.PNG), PUBLIC_CACHE)
+
+
+def share_urls(call: ApiCall, share_id: str) -> tuple[str, str]:
+    base = call.deps.public_base_url or call.request.url_root.rstrip("/")
+    return f"{base}/s/{share_id}", f"{base}/s/{share_id}.png"
+
+
+def share_out(call: ApiCall, share: Share) -> schemas.ShareOut:
+    url, image_url = share_urls(call, share.id)
+    quoted, text = quote(url, safe=""), quote(headline(share.content), safe="")
+    links = schemas.ShareLinksOut(
+        twitter=f"https://twitter.com/intent/tweet?url={quoted}&text={text}",
+        linkedin=f"https://www.linkedin.com/sharing/share-offsite/?url={quoted}",
+        facebook=f"https://www.facebook.com/sharer/sharer.php?u={quoted}",
+    )
+    return schemas.ShareOut(
+        id=share.id,
+        url=url,
+        image_url=image_url,
+        links=links,
+        created_at=share.created_at,
+        opens=share.opens,
+        include=list(share.included),
+    )
+
+
+def _image(deps: ApiDependencies, svg: str, kind: ImageFormat) -> Binary:
+    if kind is ImageFormat.SVG:
+        return Binary(svg.encode(), "image/svg+xml")
+    return Binary(deps.rasterizer.png(svg), "image/png")
 
 
 # --- challenges -------------------------------------------------------------------------------------------
@@ -539,7 +625,7 @@ API: RouteTable[ApiDependencies] = RouteTable(
             {200: None, 304: None},
             errors=(422,),
             query=schemas.HeatmapQuery,
-            media_type="image/svg+xml",
+            media_types=("image/svg+xml",),
         ),
         Route(
             "GET",
@@ -549,7 +635,54 @@ API: RouteTable[ApiDependencies] = RouteTable(
             {200: None, 304: None},
             errors=(422,),
             query=schemas.HeatmapQuery,
-            media_type="image/png",
+            media_types=("image/png",),
+        ),
+        Route(
+            "GET",
+            "/v1/me/share-card",
+            get_share_card,
+            "The caller's current share card, 1200x630, as PNG or SVG",
+            {200: None, 304: None},
+            errors=(422,),
+            query=schemas.ShareCardQuery,
+            media_types=("image/png", "image/svg+xml"),
+        ),
+        Route(
+            "POST",
+            "/v1/shares",
+            post_share,
+            "Freeze the card as it is now (only the fields included) under an unguessable public link",
+            {201: schemas.ShareCreatedOut},
+            body=schemas.ShareIn,
+        ),
+        Route("GET", "/v1/shares", get_shares, "The caller's shares, newest first", {200: schemas.SharesOut}),
+        Route(
+            "DELETE",
+            "/v1/shares/{id}",
+            delete_share,
+            "Revoke a share: its page and image are gone (404)",
+            {204: None},
+            errors=(404,),
+        ),
+        Route(
+            "GET",
+            "/s/{id}.png",
+            public_share_image,
+            "A share's frozen card as PNG (public, no token)",
+            {200: None},
+            errors=(404, 429),
+            auth=Auth.NONE,
+            media_types=("image/png",),
+        ),
+        Route(
+            "GET",
+            "/s/{id}",
+            public_share_page,
+            "A share's public page with Open Graph and Twitter tags (public, no token; counts one open)",
+            {200: None},
+            errors=(404, 429),
+            auth=Auth.NONE,
+            media_types=("text/html",),
         ),
         Route(
             "POST",
@@ -736,20 +869,27 @@ def _serve(
         log.user_id = principal.uid
         if route.auth is Auth.ADMIN and not principal.admin:
             raise ApiError(403, "forbidden", "This endpoint needs the admin claim.")
-        wait = deps.rate_limiter.acquire(principal.uid, time.monotonic())
-        if wait > 0:
-            retry = {"Retry-After": str(int(wait) + 1)}
-            raise ApiError(429, "rate_limited", "Too many requests; slow down.", headers=retry)
+        limit(deps, principal.uid)
+    elif route.path.startswith("/s/"):  # public pages: limited per client address
+        limit(deps, f"ip:{request.remote_addr}")
     now = current_instant(request, deps)
     body = parse_model(route.body, json_body(request)) if route.body is not None else None
     query = parse_model(route.query, request.args.to_dict()) if route.query is not None else None
     reply = route.handler(Call(request, deps, principal, now, params, body, query))
+    log.fields.update(reply.log_fields)
     payload = (
         reply.body.model_dump(mode="json", by_alias=True) if isinstance(reply.body, BaseModel) else reply.body
     )
     if reply.cache_control is not None:
         return conditional(request, reply.status, payload, reply.cache_control, headers)
     return reply.status, payload
+
+
+def limit(deps: ApiDependencies, key: str) -> None:
+    wait = deps.rate_limiter.acquire(key, time.monotonic())
+    if wait > 0:
+        retry = {"Retry-After": str(int(wait) + 1)}
+        raise ApiError(429, "rate_limited", "Too many requests; slow down.", headers=retry)
 
 
 def conditional(

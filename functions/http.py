@@ -179,6 +179,7 @@ class RequestLog:
     user_id: str | None = None
     route: str | None = None
     error: str | None = None
+    fields: dict[str, object] = field(default_factory=dict)  # what a route adds (e.g. cache hits)
 
     def emit(self, status: int) -> None:
         latency = time.perf_counter() - self.started
@@ -200,6 +201,7 @@ class RequestLog:
                 "latency": f"{latency:.6f}s",
             },
         }
+        entry.update(self.fields)
         if self.error:
             entry["error"] = self.error
         sys.stdout.write(json.dumps(entry) + "\n")

@@ -62,8 +62,9 @@ def openapi_document(table: RouteTable[Any], clock_override: bool) -> dict[str, 
 def _operation(route: Route[Any], ref: Any, clock_override: bool) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, model in sorted(route.responses.items()):
-        if model is None and route.media_type is not None and status == 200:
-            content = {route.media_type: {"schema": {"type": "string", "format": "binary"}}}
+        if model is None and route.media_types and status == 200:
+            binary = {"schema": {"type": "string", "format": "binary"}}
+            content = dict.fromkeys(route.media_types, binary)
             responses[str(status)] = {"description": "OK", "content": content}
         elif model is None:
             responses[str(status)] = {"description": "Done; no body"}

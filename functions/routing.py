@@ -33,6 +33,7 @@ class Reply:
     status: int
     body: BaseModel | Binary | None = None
     cache_control: str | None = None
+    log_fields: Mapping[str, object] = field(default_factory=dict)  # added to the request's log line
 
 
 @dataclass
@@ -77,7 +78,7 @@ class Route(Generic[D]):
     query: type[BaseModel] | None = None
     auth: Auth = Auth.USER
     path_schemas: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
-    media_type: str | None = None  # a success body that is not JSON (its `responses` model is None)
+    media_types: tuple[str, ...] = ()  # a success body that is not JSON (its `responses` model is None)
 
     @property
     def pattern(self) -> re.Pattern[str]:

@@ -29,6 +29,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from streak_core.domain.cards import CardField
 from streak_core.domain.challenges import MAX_TITLE
 from streak_core.domain.ids import SESSION_ID_PATTERN, is_document_id, is_user_id
 from streak_core.domain.insights import MAX_WEEKS
@@ -42,6 +43,7 @@ from streak_core.domain.vocabulary import (
     Channel,
     DeliveryStatus,
     FriendStatus,
+    ImageFormat,
     Locale,
     NotificationKind,
     Period,
@@ -466,6 +468,45 @@ class InsightsOut(BaseModel):
 
 class HeatmapQuery(BaseModel):
     weeks: int = Field(default=53, ge=1, le=53, description="Week columns, the last holding local today")
+
+
+# --- sharing ----------------------------------------------------------------------------------------------
+class ShareCardQuery(BaseModel):
+    format: ImageFormat = ImageFormat.PNG
+
+
+class ShareIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"include": ["level", "longest_streak"]}]})
+
+    include: list[CardField] | None = Field(
+        default=None,
+        max_length=len(CardField),
+        description="What the card shows besides the current streak (always there); all of it when absent",
+    )
+
+
+class ShareLinksOut(BaseModel):
+    twitter: str
+    linkedin: str
+    facebook: str
+
+
+class ShareOut(BaseModel):
+    id: str
+    url: str
+    image_url: str
+    links: ShareLinksOut
+    created_at: Instant
+    opens: int
+    include: list[CardField]
+
+
+class ShareCreatedOut(BaseModel):
+    share: ShareOut
+
+
+class SharesOut(BaseModel):
+    shares: list[ShareOut]
 
 
 # --- challenges -------------------------------------------------------------------------------------------

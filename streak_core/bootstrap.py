@@ -11,6 +11,7 @@ from functools import cache
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from streak_core.domain.cards import TextMetrics
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.ports import (
     BadgeCounts,
@@ -26,10 +27,12 @@ from streak_core.ports import (
     RebuildStore,
     ReminderStore,
     RunStore,
+    ShareStore,
     TickPublisher,
     TokenVerifier,
     UserStore,
 )
+from streak_core.services.calendar_cache import CalendarCache
 from streak_core.services.cursors import Cursors
 from streak_core.services.dispatch import Dispatcher
 from streak_core.services.friends import Friends
@@ -51,6 +54,7 @@ class Settings(BaseSettings):
     # Local runs and tests only: honour `X-Now` and `now` overrides of the clock.
     allow_clock_override: bool = False
     rate_limit_per_minute: int = 600
+    public_base_url: str | None = None  # e.g. https://share.example.com: the base of public share links
     # Signs page cursors. Unset, each instance draws its own key, so a cursor only works on the instance
     # that issued it: deployments set it (the same on every instance).
     cursor_secret: SecretStr | None = None
@@ -108,11 +112,15 @@ class ApiDependencies:
     badge_counts: BadgeCounts
     challenges: ChallengeStore
     rasterizer: Rasterizer
+    text_metrics: TextMetrics
+    shares: ShareStore
     notify: DispatchQueue | None = None
     config: StreakConfig = DEFAULT_CONFIG
     page_size: int = 500  # users read at a time when a request pages through them (an outage's dry run)
     allow_clock_override: bool = False
     rate_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=0))
+    public_base_url: str | None = None  # where share links point; else the URL the request came to
+    calendar_cache: CalendarCache = field(default_factory=CalendarCache)
 
 
 def notifications_queue(env: Settings) -> DispatchQueue | None:
@@ -146,9 +154,10 @@ def api_dependencies() -> ApiDependencies:
     from streak_core.adapters.firestore.pauses import FirestorePauseStore
     from streak_core.adapters.firestore.rebuild import FirestoreRebuildStore
     from streak_core.adapters.firestore.runs import FirestoreRunStore
+    from streak_core.adapters.firestore.shares import FirestoreShareStore
     from streak_core.adapters.firestore.users import FirestoreUserStore
     from streak_core.adapters.pubsub_publisher import PubSubTickPublisher
-    from streak_core.adapters.raster import ResvgRasterizer
+    from streak_core.adapters.raster import ResvgRasterizer, RobotoMetrics
     from streak_core.adapters.system_clock import SystemClock
 
     env = settings()
@@ -180,9 +189,12 @@ def api_dependencies() -> ApiDependencies:
         badge_counts=FirestoreBadgeCounts(firestore),
         challenges=FirestoreChallengeStore(firestore),
         rasterizer=ResvgRasterizer(),
+        text_metrics=RobotoMetrics(),
+        shares=FirestoreShareStore(firestore),
         notify=notify,
         allow_clock_override=env.allow_clock_override,
         rate_limiter=RateLimiter(per_minute=env.rate_limit_per_minute),
+        public_base_url=env.public_base_url,
     )
 
 

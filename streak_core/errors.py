@@ -80,6 +80,13 @@ class ChallengeNotFound(NotFound):
         super().__init__("No such challenge.")
 
 
+class ShareNotFound(NotFound):
+    code = "share_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No such share (it may have been revoked).")
+
+
 class Forbidden(ServiceError):
     """The caller is who they say, but may not do this."""
 

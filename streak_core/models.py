@@ -85,6 +85,10 @@ class StreakRecord:
     # the reward of each completed one (facts of XP, granted once: keyed by challenge).
     challenges: dict[str, Membership] = field(default_factory=dict)
     challenge_rewards: dict[str, int] = field(default_factory=dict)
+    # The calendar's month documents hold every day's focus (from the first session on, or since a rebuild),
+    # and the version of that focus, moved whenever a day's seconds change (the calendar cache's key).
+    months_ready: bool = False
+    days_version: int = 0
     # Not stored: the rarity counters the write of this streak must move with it (badges just awarded, and
     # the active-user count on first activity); set by the award, consumed by whichever adapter writes.
     counts_due: list[str] = field(default_factory=list, compare=False)

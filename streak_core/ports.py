@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
 from streak_core.domain.boards import BoardEntry, BoardPosition
+from streak_core.domain.cards import Share
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.streaks import StreakState
 from streak_core.domain.vocabulary import ChallengeStatus, Channel, DeliveryStatus, Platform
@@ -82,6 +83,11 @@ class UserStore(Protocol):
     def snapshot(self, uid: str, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot: ...
 
     def days_between(self, uid: str, first: date, last: date) -> dict[date, DayRecord]: ...
+
+    def seconds_between(self, uid: str, first: date, last: date) -> dict[date, int]:
+        """Each day's focus in first..last from the calendar's month documents (days with none left out);
+        complete only where the streak says `months_ready`."""
+        ...
 
     def save_settings(self, uid: str, settings: UserSettings, now: datetime) -> None:
         """Save the settings and their copy on the streak; the streak's next reminder is due from `now`."""
@@ -402,9 +408,11 @@ class RebuildTransaction(Protocol):
         streak: StreakRecord,
         boards: list[tuple[str, BoardEntry | None]],
         memberships: Iterable[Membership] = (),
+        months: Iterable[tuple[date, int | None]] = (),
     ) -> None:
         """Store the rebuilt projections: changed days, days no session touches any more, the streak,
-        board entries (None: the entry goes) and challenge memberships whose progress differs."""
+        board entries (None: the entry goes), challenge memberships whose progress differs, and the
+        calendar's month entries (day, seconds; None: the day is gone)."""
         ...
 
 
@@ -517,4 +525,22 @@ class ChallengeStore(Protocol):
 class Rasterizer(Protocol):
     def png(self, svg: str) -> bytes:
         """The SVG drawn as a PNG at its own size, with the fonts the project ships."""
+        ...
+
+
+class ShareStore(Protocol):
+    def create(self, share: Share) -> None: ...
+
+    def get(self, share_id: str) -> Share | None:
+        """The share with its opens counted, or None (unknown or revoked)."""
+        ...
+
+    def of_user(self, uid: str, limit: int) -> list[Share]:
+        """The user's shares, newest first."""
+        ...
+
+    def delete(self, share_id: str) -> None: ...
+
+    def count_open(self, share_id: str) -> None:
+        """One more view of the public page (sharded: a viral share is no write hot spot)."""
         ...

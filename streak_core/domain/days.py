@@ -66,7 +66,10 @@ class DayView:
 
 
 def view_day(day: date, state: DayState | None, streak: StreakState, config: StreakConfig) -> DayView:
-    seconds = state.seconds if state else 0
+    return view_seconds(day, state.seconds if state else 0, streak, config)
+
+
+def view_seconds(day: date, seconds: int, streak: StreakState, config: StreakConfig) -> DayView:
     return DayView(
         date=day,
         seconds=seconds,

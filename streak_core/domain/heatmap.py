@@ -125,7 +125,8 @@ def heatmap_svg(days: Sequence[DayView], today: date, weeks: int, threshold_seco
             if column == 0 and following is not None:
                 continue
             if column - labelled >= 3:
-                _label(svg, LEFT + column * (CELL + GAP), TOP - 8, MONTHS[(first_of_month or week[0]).month - 1])
+                month = MONTHS[(first_of_month or week[0]).month - 1]
+                _label(svg, LEFT + column * (CELL + GAP), TOP - 8, month)
                 labelled = column
     for day in days:
         offset = (day.date - start).days

@@ -114,3 +114,8 @@ class ChallengeStatus(StrEnum):
     UPCOMING = "upcoming"
     ACTIVE = "active"
     ENDED = "ended"
+
+
+class ImageFormat(StrEnum):
+    PNG = "png"
+    SVG = "svg"

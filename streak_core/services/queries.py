@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.days import DayView
+from streak_core.domain.days import DayView, view_seconds
 from streak_core.domain.sessions import FieldIssue
 from streak_core.errors import InvalidRequest
 from streak_core.models import SettingsChange, StoredNotification, UserSettings, user_timezone
 from streak_core.ports import NotificationPosition, UserStore
+from streak_core.services.calendar_cache import CalendarCache
 from streak_core.services.cursors import Cursors
 from streak_core.services.views import (
     StreakView,
@@ -56,6 +58,20 @@ def get_streak(store: UserStore, uid: str, now: datetime, config: StreakConfig) 
     return streak_view(snap.settings, snap.streak, snap.days, now, config)
 
 
+class CalendarSource(StrEnum):
+    """Where a calendar's focus came from: a log field, so hit rates can be counted."""
+
+    CACHE = "cache"  # this instance's cache, at the user's current days version
+    MONTHS = "months"  # the month documents
+    DAYS = "days"  # the day documents (users whose months are not complete yet)
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    days: list[DayView]
+    source: CalendarSource
+
+
 def get_calendar(
     store: UserStore,
     uid: str,
@@ -63,7 +79,10 @@ def get_calendar(
     last: date | None,
     now: datetime,
     config: StreakConfig,
-) -> list[DayView]:
+    cache: CalendarCache | None = None,
+) -> Calendar:
+    """Every local day of a range: flags from the streak (read each time), focus from the month documents
+    or, at the same days version, this instance's cache."""
     snap = store.snapshot(uid, (), ())
     if first is None or last is None:
         today = local_today(now, user_timezone(snap.settings, snap.streak))
@@ -76,9 +95,20 @@ def get_calendar(
         raise InvalidRequest(
             [FieldIssue("to", "range_too_long", f"a calendar covers at most {MAX_CALENDAR_DAYS} days")]
         )
-    records = store.days_between(uid, first, last)
     dates = [first + timedelta(days=n) for n in range(span)]
-    return [day_view(d, records.get(d), snap.streak, config) for d in dates]
+    state = snap.streak.state
+    if not snap.streak.months_ready:  # history from before the month documents: until a rebuild
+        records = store.days_between(uid, first, last)
+        days = [day_view(d, records.get(d), snap.streak, config) for d in dates]
+        return Calendar(days, CalendarSource.DAYS)
+    version = snap.streak.days_version
+    seconds = cache.get(uid, first, last, version) if cache is not None else None
+    source = CalendarSource.CACHE
+    if seconds is None:
+        seconds, source = store.seconds_between(uid, first, last), CalendarSource.MONTHS
+        if cache is not None:
+            cache.put(uid, first, last, version, seconds)
+    return Calendar([view_seconds(d, seconds.get(d, 0), state, config) for d in dates], source)
 
 
 def explain_day(store: UserStore, uid: str, day: date, config: StreakConfig) -> DayExplanation:

@@ -85,9 +85,15 @@ def _rebuild(
     stored_entries = tx.board_entries(sorted(set(scores) | set(_scores(history.streak.state))))
     entries = rebuilt_entries(uid, history, scores, streak, stored_entries, now)
     boards = [(k, e) for k, e in entries.items() if stored_entries.get(k) != e]
+    # The calendar's month documents: the days that changed, or all of them the first time.
+    monthly = changed_days if history.streak.months_ready else list(days.values())
+    months = [(r.day, r.state.seconds) for r in monthly] + [(d, None) for d in removed]
+    streak.months_ready = True
+    if changed_days or removed:
+        streak.days_version = history.streak.days_version + 1
     changed = bool(changed_days or removed or boards or memberships) or streak != history.streak
     if changed and not dry_run:
-        tx.write(changed_days, removed, streak, boards, memberships)
+        tx.write(changed_days, removed, streak, boards, memberships, months)
     today = local_today(now, user_timezone(history.settings, streak))
     return RebuildReport(
         uid,

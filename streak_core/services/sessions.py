@@ -129,6 +129,7 @@ def accept_sessions(
         states: dict[date, DayState] = {d: r.state for d, r in snap.days.items()}
         known = dict(snap.sessions)
         streak = snap.streak
+        fresh = not streak.latest_session_end_ms  # no session yet: the month documents start complete
         changed: dict[date, DayRecord] = {}
         notices: list[OutboxEntry] = []
         healed: list[date] = []  # breaks maintenance had closed, now qualified by late data
@@ -195,6 +196,8 @@ def accept_sessions(
             moved, completed = advance_challenges(uid, streak, seconds_before, seconds_after, now, config)
             notices += completed
             notices += award_badges(uid, streak, now, push=not notices)
+            streak.months_ready = streak.months_ready or fresh
+            streak.days_version += 1
             standings = _standings(uid, snap.settings, streak, qualified, now)
             tx.write(new_sessions, changed.values(), streak, notices, standings, moved)
         return Acceptance(

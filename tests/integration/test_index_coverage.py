@@ -16,6 +16,7 @@ from streak_core.adapters.firestore.friends import FirestoreFriendStore
 from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
 from streak_core.adapters.firestore.outbox import FirestoreOutboxStore
 from streak_core.adapters.firestore.reminders import FirestoreReminderStore
+from streak_core.adapters.firestore.shares import FirestoreShareStore
 from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.boards import BoardPosition
 from streak_core.domain.challenges import ChallengeTerms, Membership
@@ -55,6 +56,7 @@ def test_every_query_of_the_stores_is_covered_and_every_index_is_used(firestore_
         for status in ChallengeStatus:
             challenges.page("u-index", status, NOW, None, 10)
             challenges.page("u-index", status, NOW, ChallengePosition(NOW, "c-index"), 10)
+        FirestoreShareStore(lazy).of_user("u-index", 10)
         challenges.top("c-index", 20)
         challenges.ahead_of("c-index", Membership("c-index", "t", TERMS, NOW))
     assert any(need is not None for need in seen)

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from streak_core.adapters.raster import ResvgRasterizer
+from streak_core.adapters.raster import ResvgRasterizer, RobotoMetrics
 from streak_core.bootstrap import ApiDependencies
 from streak_core.domain.badges import ACTIVE_USERS
 from streak_core.domain.boards import BoardEntry, BoardPosition
+from streak_core.domain.cards import Share
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
@@ -94,6 +95,7 @@ class InMemoryUserStore:
         self.outbox: dict[str, OutboxEntry] = {}
         self.devices: dict[str, dict[str, Platform]] = {}
         self.boards: dict[str, dict[str, BoardEntry]] = {}
+        self.month_reads = 0
 
     def _user(self, uid: str) -> _UserData:
         return self.users.setdefault(uid, _UserData())
@@ -125,6 +127,11 @@ class InMemoryUserStore:
 
     def days_between(self, uid: str, first: date, last: date) -> dict[date, DayRecord]:
         return copy.deepcopy({d: r for d, r in self._user(uid).days.items() if first <= d <= last})
+
+    def seconds_between(self, uid: str, first: date, last: date) -> dict[date, int]:
+        """The days' seconds, as the month documents hold them (written with the days)."""
+        self.month_reads += 1
+        return {d: r.state.seconds for d, r in self._user(uid).days.items() if first <= d <= last}
 
     def save_settings(self, uid: str, settings: UserSettings, now: datetime) -> None:
         self._user(uid).settings = settings
@@ -410,6 +417,7 @@ class _RebuildTransaction:
         streak: StreakRecord,
         boards: list[tuple[str, BoardEntry | None]],
         memberships: Iterable[Membership] = (),
+        months: Iterable[tuple[date, int | None]] = (),
     ) -> None:
         if self.read_only:
             raise AssertionError("a view read outside a transaction wrote")
@@ -823,6 +831,28 @@ class _MembershipTransaction:
         self.pending.append(apply)
 
 
+@dataclass
+class InMemoryShareStore:
+    shares: dict[str, Share] = field(default_factory=dict)
+
+    def create(self, share: Share) -> None:
+        self.shares[share.id] = share
+
+    def get(self, share_id: str) -> Share | None:
+        return self.shares.get(share_id)
+
+    def of_user(self, uid: str, limit: int) -> list[Share]:
+        mine = [s for s in self.shares.values() if s.uid == uid]
+        return sorted(mine, key=lambda s: s.created_at, reverse=True)[:limit]
+
+    def delete(self, share_id: str) -> None:
+        self.shares.pop(share_id, None)
+
+    def count_open(self, share_id: str) -> None:
+        share = self.shares[share_id]
+        self.shares[share_id] = replace(share, opens=share.opens + 1)
+
+
 def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDependencies:
     """Everything the `api` function needs, on fakes that share one user store."""
     users = overrides.pop("store", None) or InMemoryUserStore()
@@ -849,5 +879,7 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "badge_counts": InMemoryBadgeCounts(users),
         "challenges": InMemoryChallengeStore(users),
         "rasterizer": ResvgRasterizer(),  # in-process and offline: no fake needed
+        "text_metrics": RobotoMetrics(),
+        "shares": InMemoryShareStore(),
     }
     return ApiDependencies(**{**values, **overrides})

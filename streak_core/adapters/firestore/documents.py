@@ -4,6 +4,7 @@ tolerant of fields older documents lack."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -165,6 +166,8 @@ def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
         "counted_active": record.counted_active,
         "challenges": {cid: membership_to_doc(m) for cid, m in record.challenges.items()},
         "challenge_rewards": dict(record.challenge_rewards),
+        "months_ready": record.months_ready,
+        "days_version": record.days_version,
         # Derived, so that boards and friend lists can project one small field instead of every run.
         "last_run": _last_run(record.state),
         "updated_at": firestore.SERVER_TIMESTAMP,
@@ -199,6 +202,8 @@ def streak_from_doc(data: Doc) -> StreakRecord:
         counted_active=bool(data.get("counted_active")),
         challenges={cid: membership_from_doc(m) for cid, m in (data.get("challenges") or {}).items()},
         challenge_rewards={cid: int(xp) for cid, xp in (data.get("challenge_rewards") or {}).items()},
+        months_ready=bool(data.get("months_ready")),
+        days_version=int(data.get("days_version") or 0),
     )
 
 
@@ -486,3 +491,19 @@ def dead_letter_from_doc(data: Doc) -> DeadLetter:
         attempts=int(data.get("attempts") or 0),
         failed_at=data["failed_at"],
     )
+
+
+# --- calendar months -------------------------------------------------------------------------------------
+def month_changes(days: Iterable[tuple[date, int | None]]) -> dict[str, Doc]:
+    """The merge-writes that put each day's seconds (None: the day is gone) into its month document."""
+    changes: dict[str, Doc] = {}
+    for day, seconds in days:
+        key = f"{day:%Y-%m}"
+        entry = changes.setdefault(key, {"month": key, "seconds": {}})
+        entry["seconds"][f"{day:%d}"] = firestore.DELETE_FIELD if seconds is None else seconds
+    return changes
+
+
+def month_seconds(data: Doc) -> dict[date, int]:
+    year, month = (int(part) for part in str(data["month"]).split("-"))
+    return {date(year, month, int(dd)): int(seconds) for dd, seconds in (data.get("seconds") or {}).items()}

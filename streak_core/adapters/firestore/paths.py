@@ -78,3 +78,16 @@ def challenge_shard(client: Any, challenge_id: str, shard: int) -> Any:
 def membership(client: Any, uid: str, challenge_id: str) -> Any:
     """Under the user, so their history (rebuilds) holds it; ranked by a collection-group query."""
     return user(client, uid).collection("memberships").document(challenge_id)
+
+
+def shares(client: Any) -> Any:
+    return client.collection("shares")
+
+
+def share_open_shard(client: Any, share_id: str, shard: int) -> Any:
+    return shares(client).document(share_id).collection("opens").document(f"shard-{shard:02d}")
+
+
+def month(client: Any, uid: str, year_month: str) -> Any:
+    """`users/{uid}/months/{YYYY-MM}`: each day's focus seconds of a month, for the calendar."""
+    return user(client, uid).collection("months").document(year_month)

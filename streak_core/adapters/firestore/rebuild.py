@@ -24,6 +24,7 @@ from streak_core.adapters.firestore.documents import (
     streak_from_doc,
     streak_to_doc,
 )
+from streak_core.adapters.firestore.users import stage_months
 from streak_core.domain.boards import BoardEntry
 from streak_core.domain.challenges import Membership
 from streak_core.models import DayRecord, StreakRecord, UserHistory, UserSettings
@@ -147,10 +148,12 @@ class _View:
         streak: StreakRecord,
         boards: list[tuple[str, BoardEntry | None]],
         memberships: Iterable[Membership] = (),
+        months: Iterable[tuple[date, int | None]] = (),
     ) -> None:
         if self._tx is None:
             raise RuntimeError("a view read outside a transaction cannot write")
         stage_memberships(self._client, self._tx, self._uid, memberships)
+        stage_months(self._client, self._tx, self._uid, months)
         for record in days:
             self._tx.set(paths.day(self._client, self._uid, record.day.isoformat()), day_to_doc(record))
         for day in removed_days:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from google.cloud import firestore
@@ -17,6 +17,8 @@ from streak_core.adapters.firestore.documents import (
     board_entry_to_doc,
     day_from_doc,
     day_to_doc,
+    month_changes,
+    month_seconds,
     notification_from_doc,
     session_from_doc,
     session_to_doc,
@@ -79,6 +81,15 @@ class FirestoreUserStore:
         with store_errors():
             records = [day_from_doc(doc.to_dict()) for doc in query.stream()]
         return {r.day: r for r in records}
+
+    def seconds_between(self, uid: str, first: date, last: date) -> dict[date, int]:
+        """Each day's focus from the month documents: one batched read of at most 13 documents a year."""
+        client = self._client()
+        months = sorted({f"{first + timedelta(days=n):%Y-%m}" for n in range((last - first).days + 1)})
+        with store_errors():
+            docs = list(client.get_all([paths.month(client, uid, m) for m in months]))
+        found = {d: s for doc in docs if doc.exists for d, s in month_seconds(doc.to_dict()).items()}
+        return {d: s for d, s in found.items() if first <= d <= last}
 
     def save_settings(self, uid: str, settings: UserSettings, now: datetime) -> None:
         """The settings, their copy on the streak and on the current board entries change together."""
@@ -182,10 +193,18 @@ class _Transaction:
         for stored in sessions:
             ref = paths.session(self._client, self._uid, stored.session.id)
             self._tx.create(ref, session_to_doc(stored))
-        for record in days:
+        written = list(days)
+        for record in written:
             self._tx.set(paths.day(self._client, self._uid, record.day.isoformat()), day_to_doc(record))
+        stage_months(self._client, self._tx, self._uid, [(r.day, r.state.seconds) for r in written])
         self._tx.set(paths.streak(self._client, self._uid), streak_to_doc(self._uid, streak))
         move_counters(self._client, self._tx, streak)
+
+
+def stage_months(client: Any, writer: Any, uid: str, days: Iterable[tuple[date, int | None]]) -> None:
+    """Stage, beside the day documents' writes, their seconds in the calendar's month documents."""
+    for key, change in month_changes(days).items():
+        writer.set(paths.month(client, uid, key), change, merge=True)
 
 
 def _current_standings(client: Any, transaction: Any, uid: str, streak_doc: Any) -> list[Any]:
