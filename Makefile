@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: dev token tick demo demo-forgiveness ops test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild clean
+.PHONY: dev token tick demo demo-forgiveness ops deploy test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild clean
 
 ## dev: the whole system on the emulators, until Ctrl-C (installs what it needs the first time)
 dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP)
@@ -47,6 +47,10 @@ lint: $(STAMP)
 
 types: $(STAMP)
 	$(VENV)/bin/mypy
+
+## deploy: everything to a Google Cloud project (`make deploy ARGS="--project P --dry-run"`)
+deploy: $(STAMP)
+	$(PY) -m deploy.plan $(ARGS)
 
 ## unit: the fast tests only (no emulators)
 unit: $(STAMP)
