@@ -312,7 +312,7 @@ def public_share_page(call: ApiCall) -> Reply:
     share = shares.public_share(call.deps.shares, call.params["id"], count_open=True)
     url, image_url = share_urls(call, share.id)
     page = pages.share_page(share, url, image_url)
-    return Reply(200, Binary(page.encode(), "text/html; charset=utf-8"), PUBLIC_CACHE)
+    return Reply(200, Binary(page.encode(), "text/html"), PUBLIC_CACHE)  # flask adds "; charset=utf-8"
 
 
 def public_share_image(call: ApiCall) -> Reply:

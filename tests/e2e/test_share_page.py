@@ -66,7 +66,7 @@ def test_a_share_freezes_only_what_was_included_and_counts_opens_until_revoked(
     assert share["include"] == ["level"]
     page = requests.get(share["url"], timeout=10)
     assert page.status_code == 200
-    assert page.headers["Content-Type"].startswith("text/html")
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "public" in page.headers["Cache-Control"]
     assert "Ada" not in page.text  # the name was not included
     for tag in (
