@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from datetime import datetime
 from functools import cache
@@ -59,6 +60,7 @@ from streak_core.services.sessions import ItemResult, accept_session, accept_ses
 from streak_core.services.views import SessionView
 
 ApiCall = Call[ApiDependencies]
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 T = TypeVar("T")
 ITEM_STATUS = {
     SessionStatus.CREATED: 201,
@@ -418,9 +420,28 @@ def leave_challenge(call: ApiCall) -> Reply:
 
 # --- pauses -----------------------------------------------------------------------------------------------
 def post_pause(call: ApiCall) -> Reply:
-    body = call.body_as(schemas.PauseIn)
-    pause = pauses.create_pause(call.deps.pauses, call.uid, body.from_, body.to, call.now, call.deps.config)
-    return Reply(201, schemas.PauseCreatedOut(pause=schemas.PauseOut.model_validate(pause)))
+    body, deps = call.body_as(schemas.PauseIn), call.deps
+    key = idempotency_key(call.request)
+    pause, created = pauses.create_pause(
+        deps.pauses, call.uid, body.from_, body.to, call.now, deps.config, key
+    )
+    out = schemas.PauseCreatedOut(pause=schemas.PauseOut.model_validate(pause))
+    return Reply(201 if created else 200, out)
+
+
+def idempotency_key(request: flask.Request) -> str | None:
+    """The `Idempotency-Key` header: 1-255 visible ASCII characters, else 422."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        issue = FieldIssue(
+            "Idempotency-Key", "invalid_idempotency_key", "must be 1-255 visible ASCII characters"
+        )
+        raise ApiError(
+            422, "validation_failed", "The Idempotency-Key header is invalid.", issues_json([issue])
+        )
+    return key
 
 
 def get_pauses(call: ApiCall) -> Reply:
@@ -596,8 +617,10 @@ API: RouteTable[ApiDependencies] = RouteTable(
             "POST",
             "/v1/me/pauses",
             post_pause,
-            "Pause the streak on days to come (at most 14 days each, 30 a calendar year, no overlaps)",
-            {201: schemas.PauseCreatedOut},
+            "Pause the streak on days to come (at most 14 days each, 30 a calendar year, no overlaps); an"
+            " Idempotency-Key header makes a retry answer 200 with the same pause",
+            {201: schemas.PauseCreatedOut, 200: schemas.PauseCreatedOut},
+            errors=(409,),
             body=schemas.PauseIn,
         ),
         Route(

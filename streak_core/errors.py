@@ -97,6 +97,13 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+
+    def __init__(self) -> None:
+        super().__init__("This Idempotency-Key was already used for a different request.")
+
+
 class ChallengeEnded(Conflict):
     code = "challenge_ended"
 

@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.ids import is_document_id
 from streak_core.domain.sessions import FieldIssue
-from streak_core.errors import InvalidRequest, PauseNotFound
+from streak_core.errors import IdempotencyKeyReused, InvalidRequest, PauseNotFound
 from streak_core.models import Pause, user_timezone
 from streak_core.ports import PauseStore, PauseTransaction
 from streak_core.services.views import local_today
 
 
 def create_pause(
-    store: PauseStore, uid: str, first: date, last: date, now: datetime, config: StreakConfig
-) -> Pause:
-    """A pause from `first` to `last`: InvalidRequest listing each limit it breaks (a start before the
-    user's local today, `to` before `from`, too long, too many paused days in a calendar year, an
-    overlap with another pause)."""
-    pause = Pause(uuid.uuid4().hex, first, last, now)
+    store: PauseStore,
+    uid: str,
+    first: date,
+    last: date,
+    now: datetime,
+    config: StreakConfig,
+    idempotency_key: str | None = None,
+) -> tuple[Pause, bool]:
+    """A pause from `first` to `last`, and whether it is new: InvalidRequest listing each limit it breaks (a
+    start before the user's local today, `to` before `from`, too long, too many paused days in a calendar
+    year, an overlap with another pause). With an idempotency key, a retry gets the pause its first attempt
+    made (not new); the same key for other dates is IdempotencyKeyReused."""
+    pause_id = _keyed_id(uid, idempotency_key) if idempotency_key else uuid.uuid4().hex
+    pause = Pause(pause_id, first, last, now)
 
-    def body(tx: PauseTransaction) -> Pause:
+    def body(tx: PauseTransaction) -> tuple[Pause, bool]:
         snap = tx.read()
+        made = next((p for p in snap.pauses if p.id == pause_id), None)
+        if made is not None:
+            if (made.first, made.last) != (first, last):
+                raise IdempotencyKeyReused
+            return made, False
         today = local_today(now, user_timezone(snap.settings, snap.streak))
         issues = _issues(pause, snap.pauses, today, config)
         if issues:
@@ -31,9 +45,14 @@ def create_pause(
         snap.streak.state.pause(pause.days, config)
         snap.streak.state.drain_effects()
         tx.write(snap.streak, put=pause)
-        return pause
+        return pause, True
 
     return store.run_in_transaction(uid, body)
+
+
+def _keyed_id(uid: str, key: str) -> str:
+    """The pause id a caller's idempotency key stands for: the same key from another user is another id."""
+    return hashlib.sha256(f"{uid}\0{key}".encode()).hexdigest()[:32]
 
 
 def list_pauses(store: PauseStore, uid: str) -> list[Pause]:

@@ -162,6 +162,23 @@ def test_two_overlapping_pauses_posted_at_once_store_exactly_one(app_user: AppUs
     assert len(listed) == 1
 
 
+def test_parallel_retries_of_one_keyed_pause_store_it_once(app_user: AppUser) -> None:
+    def keyed(_: int) -> int:
+        headers = {"Idempotency-Key": "week-off"}
+        body = {"from": "2026-12-01", "to": "2026-12-07"}
+        for _attempt in range(5):  # as the app does: a 503 is retried with the same key
+            response = app_user.call("POST", "/v1/me/pauses", json=body, headers=headers)
+            if response.status_code != 503:
+                return response.status_code
+        return response.status_code
+
+    with ThreadPoolExecutor(3) as pool:
+        statuses = sorted(pool.map(keyed, range(3)))
+    assert statuses == [200, 200, 201]
+    listed = app_user.call("GET", "/v1/me/pauses", now="2026-11-21T12:00:00Z").json()["pauses"]
+    assert len(listed) == 1
+
+
 def test_a_rebuild_restores_a_corrupted_read_model_exactly(
     app_user: AppUser, auth_emulator: AuthEmulator
 ) -> None:

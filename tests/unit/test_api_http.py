@@ -244,6 +244,22 @@ def pause(d: ApiDependencies, first: str, last: str, now: str = "2026-11-21T12:0
     return call(d, "POST", "/v1/me/pauses", json={"from": first, "to": last}, headers=headers)
 
 
+def test_a_retried_pause_with_its_idempotency_key_gets_the_same_pause() -> None:
+    d = deps(allow_clock_override=True)
+    keyed = {"X-Now": "2026-11-21T12:00:00Z", "Idempotency-Key": "pause-retry-1"}
+    body = {"from": "2026-12-01", "to": "2026-12-07"}
+    first = call(d, "POST", "/v1/me/pauses", json=body, headers=keyed)
+    again = call(d, "POST", "/v1/me/pauses", json=body, headers=keyed)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json() == again.get_json()
+    other = call(d, "POST", "/v1/me/pauses", json={**body, "to": "2026-12-08"}, headers=keyed)
+    assert (other.status_code, other.get_json()["error"]["code"]) == (409, "idempotency_key_reused")
+    assert len(call(d, "GET", "/v1/me/pauses").get_json()["pauses"]) == 1
+    bad = call(d, "POST", "/v1/me/pauses", json=body, headers={**keyed, "Idempotency-Key": "a b"})
+    assert bad.status_code == 422
+    assert bad.get_json()["error"]["details"][0]["field"] == "Idempotency-Key"
+
+
 def test_a_pause_is_created_listed_and_bridges_the_streak() -> None:
     d = deps(allow_clock_override=True)
     for n in (18, 19, 20):
