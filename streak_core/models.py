@@ -101,13 +101,13 @@ class StreakRecord:
             tuple(self.weekly_bonus_weeks),
             len(state.recovered),
             self.badge_tally,
+            len(self.challenge_rewards),
         )
 
     def complete(self, membership: Membership) -> None:
         """The challenge is done: its reward counts once, and it leaves the unfinished ones."""
         self.challenges.pop(membership.challenge_id, None)
         self.challenge_rewards[membership.challenge_id] = membership.terms.reward_xp
-        self.badge_tally = replace(self.badge_tally, challenges_completed=len(self.challenge_rewards))
 
     def note_session(self, session: Session) -> None:
         """Keep the zone of the session that ended last in real time (order independent)."""

@@ -113,7 +113,6 @@ class BadgeTally:
     early_days: int = 0
     late_days: int = 0
     best_day_seconds: int = 0
-    challenges_completed: int = 0
 
     def moved(self, before: DayMarks | None, after: DayMarks) -> BadgeTally:
         """The tally once a day went from `before` (None: it did not exist) to `after`."""
@@ -130,9 +129,9 @@ def _counts(marks: DayMarks, flag: bool) -> int:
     return int(marks.qualified and flag)
 
 
-def tally_of(days: Iterable[DayMarks], challenges_completed: int = 0) -> BadgeTally:
+def tally_of(days: Iterable[DayMarks]) -> BadgeTally:
     """The tally of a whole history (what a rebuild writes)."""
-    tally = BadgeTally(challenges_completed=challenges_completed)
+    tally = BadgeTally()
     for marks in days:
         tally = tally.moved(None, marks)
     return tally
@@ -145,6 +144,7 @@ class BadgeFacts:
     weekly_bonus_weeks: tuple[str, ...]
     recoveries: int
     tally: BadgeTally
+    challenges_completed: int = 0
 
 
 def weekly_run(weeks: Iterable[str]) -> int:
@@ -176,7 +176,7 @@ def measure(badge: Badge, facts: BadgeFacts) -> int:
         case BadgeRule.RECOVERIES:
             return facts.recoveries
         case BadgeRule.CHALLENGES_COMPLETED:
-            return tally.challenges_completed
+            return facts.challenges_completed
 
 
 def newly_earned(

@@ -238,18 +238,17 @@ def rebuilt_memberships(
     streak.challenges, streak.challenge_rewards = {}, {}
     changed: list[Membership] = []
     for stored in sorted(history.memberships, key=lambda m: m.challenge_id):
-        membership = replace(stored, count=window_count(stored.terms, seconds, config))
-        if stored.completed_at is not None:
-            membership = stored  # completed is final: its count stays the one it completed with
-        elif membership.reached:
-            membership = replace(membership, completed_at=now)  # silently, like badges
+        membership = stored  # completed is final: its count stays the one it completed with
+        if stored.completed_at is None:
+            membership = replace(stored, count=window_count(stored.terms, seconds, config))
+            if membership.reached:
+                membership = replace(membership, completed_at=now)  # silently, like badges
         if membership.completed_at is not None:
             streak.complete(membership)
         elif now < membership.terms.final_at(config):
             streak.challenges[membership.challenge_id] = membership
         if membership != stored:
             changed.append(membership)
-    streak.badge_tally = replace(streak.badge_tally, challenges_completed=len(streak.challenge_rewards))
     return changed
 
 

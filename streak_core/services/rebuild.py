@@ -132,7 +132,7 @@ def rebuilt_streak(history: UserHistory, days: dict[date, DayRecord], config: St
     excused = [date.fromordinal(o) for o in old.excused]
     state = StreakState.from_facts(qualified, strong, frozen, paused, excused, freezes, config)
     marks = (day.marks(config) for day in days.values())
-    tally = tally_of(marks, history.streak.badge_tally.challenges_completed)
+    tally = tally_of(marks)
     record = replace(
         history.streak,
         state=state,

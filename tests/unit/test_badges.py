@@ -60,10 +60,11 @@ def test_weekly_run_counts_consecutive_iso_weeks_across_a_year_end() -> None:
 
 
 def facts(**changes: int) -> BadgeFacts:
-    base = {"longest_streak": 0, "qualified_days": 0, "recoveries": 0}
+    base = {"longest_streak": 0, "qualified_days": 0, "recoveries": 0, "challenges_completed": 0}
     tally = BadgeTally(**{k: v for k, v in changes.items() if k in BadgeTally.__dataclass_fields__})
     base |= {k: v for k, v in changes.items() if k in base}
-    return BadgeFacts(base["longest_streak"], base["qualified_days"], (), base["recoveries"], tally)
+    longest, qualified, recoveries = base["longest_streak"], base["qualified_days"], base["recoveries"]
+    return BadgeFacts(longest, qualified, (), recoveries, tally, base["challenges_completed"])
 
 
 def test_each_badge_is_earned_at_its_target_and_not_before() -> None:

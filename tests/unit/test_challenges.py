@@ -144,7 +144,7 @@ def test_completion_grants_the_reward_once_and_a_rebuild_gives_the_same_xp() -> 
     assert xp(users) == 3 * 10 + 150
     completed = [e for e in users.outbox.values() if e.kind is NotificationKind.CHALLENGE_COMPLETED]
     assert [e.id for e in completed] == [f"{UID}:challenge_completed:{sprint}"]
-    assert users.users[UID].streak.badge_tally.challenges_completed == 1
+    assert users.users[UID].streak.badge_facts().challenges_completed == 1
     assert "challenger" in users.users[UID].streak.badges
     report = rebuild_user(
         InMemoryRebuildStore(users, InMemoryPauseStore(users)), UID, NOW, DEFAULT_CONFIG, False
