@@ -139,7 +139,6 @@ def accept_sessions(
         items: list[ItemResult] = []
         touched: list[date] = []
         before: dict[date, DayMarks | None] = {}
-        seconds_before: dict[date, int] = {}
         for item in checked:
             if item.session is None:
                 items.append(item)
@@ -157,7 +156,6 @@ def accept_sessions(
                 if day not in before:
                     stood = changed.get(day) or snap.days.get(day)
                     before[day] = stood.marks(config) if stood else None
-                    seconds_before[day] = stood.state.seconds if stood else 0
             outcome = apply_session(states, streak.state, session, config)
             notices += [
                 OutboxEntry(uid, NotificationKind.MILESTONE, f"{m.days}-{m.run_start}", {"days": m.days}, now)
@@ -192,6 +190,7 @@ def accept_sessions(
             notices += _recoveries(uid, streak, recovered, today, now)
             for day, record in changed.items():
                 streak.badge_tally = streak.badge_tally.moved(before[day], record.marks(config))
+            seconds_before = {day: marks.seconds for day, marks in before.items() if marks is not None}
             seconds_after = {day: record.state.seconds for day, record in changed.items()}
             moved, completed = advance_challenges(uid, streak, seconds_before, seconds_after, now, config)
             notices += completed
