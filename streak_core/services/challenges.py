@@ -144,13 +144,13 @@ def join_challenge(
     if not is_document_id(challenge_id):
         raise ChallengeNotFound
 
-    def body(tx: MembershipTransaction) -> tuple[Challenge, list[OutboxEntry]]:
+    def body(tx: MembershipTransaction) -> tuple[Challenge, Membership, list[OutboxEntry]]:
         snap = tx.read(challenge_id)
         challenge = snap.challenge
         if challenge is None:
             raise ChallengeNotFound
         if snap.membership is not None:
-            return challenge, []
+            return challenge, snap.membership, []
         terms, streak = challenge.terms, snap.streak
         today = local_today(now, user_timezone(snap.settings, streak))
         if today > terms.ends_on:
@@ -168,13 +168,13 @@ def join_challenge(
         else:
             streak.challenges[challenge.id] = membership
         tx.join(challenge, streak, membership, notices)
-        return challenge, notices
+        return challenge, membership, notices
 
-    joined, notices = store.run_in_transaction(uid, body)
+    joined, membership, notices = store.run_in_transaction(uid, body)
     if notify is not None:
         announce(notify, [entry.id for entry in notices], now)
     challenge = store.get(challenge_id) or joined  # counted with the newcomer
-    me = _me(store, store.membership(uid, challenge_id))
+    me = _me(store, membership)
     return ChallengeView(challenge, challenge.terms.status(now)), me
 
 
