@@ -13,7 +13,12 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.badges import move_counters
-from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
+from streak_core.adapters.firestore.client import (
+    LazyFirestore,
+    read_with_shards,
+    run_transaction,
+    store_errors,
+)
 from streak_core.adapters.firestore.documents import (
     Doc,
     challenge_from_doc,
@@ -75,8 +80,15 @@ class FirestoreChallengeStore:
             paths.challenge(self._client(), challenge.id).create(challenge_to_doc(challenge, audience))
 
     def get(self, challenge_id: str) -> Challenge | None:
-        found = self._with_counts([challenge_id])
-        return found[0] if found else None
+        client = self._client()
+        found, totals = read_with_shards(
+            client,
+            "participants",
+            {challenge_id: _shards(client, challenge_id)},
+            {challenge_id: paths.challenge(client, challenge_id)},
+        )
+        data = found.get(challenge_id)
+        return challenge_from_doc(data, max(totals[challenge_id], 0)) if data is not None else None
 
     def page(
         self, uid: str, status: ChallengeStatus, now: datetime, after: ChallengePosition | None, limit: int
@@ -96,7 +108,7 @@ class FirestoreChallengeStore:
             .limit(limit + 1)
         )
         position, following = after, None
-        kept: list[Challenge] = []
+        kept: list[Doc] = []
         # Active ones close after `now` and have opened by then: the second half is checked here, so a page
         # reads on past upcoming challenges until it is full or the listing ends.
         while following is None:
@@ -112,11 +124,14 @@ class FirestoreChallengeStore:
                     break
                 position = ChallengePosition(data[field], data["id"])
                 if status is not ChallengeStatus.ACTIVE or data["opens_at"] <= now:
-                    kept.append(challenge_from_doc(data))
+                    kept.append(data)
             if len(docs) <= limit:
                 break
-        counted = {c.id: c for c in self._with_counts([c.id for c in kept])}
-        return ChallengePage([counted[c.id] for c in kept if c.id in counted], following)
+        client = self._client()
+        shards = {data["id"]: _shards(client, data["id"]) for data in kept}
+        _, totals = read_with_shards(client, "participants", shards)  # the page's documents are read
+        listed = [challenge_from_doc(data, max(totals[data["id"]], 0)) for data in kept]
+        return ChallengePage(listed, following)
 
     def top(self, challenge_id: str, limit: int) -> list[Standing]:
         query = self._standings(challenge_id).order_by("standing").limit(limit)
@@ -153,26 +168,9 @@ class FirestoreChallengeStore:
         group = self._client().collection_group(MEMBERSHIPS)
         return group.where(filter=FieldFilter("challenge_id", "==", challenge_id))
 
-    def _with_counts(self, ids: list[str]) -> list[Challenge]:
-        """The challenges that exist among `ids`, with their participants summed over the shards, in one
-        batched read."""
-        if not ids:
-            return []
-        client = self._client()
-        refs = [paths.challenge(client, cid) for cid in ids]
-        refs += [paths.challenge_shard(client, cid, n) for cid in ids for n in range(SHARDS)]
-        with store_errors():
-            docs = list(client.get_all(refs))
-        counts = dict.fromkeys(ids, 0)
-        found: dict[str, Doc] = {}
-        for doc in docs:
-            if not doc.exists:
-                continue
-            if doc.reference.parent.id == "shards":
-                counts[doc.reference.parent.parent.id] += int(doc.get("participants") or 0)
-            else:
-                found[doc.id] = doc.to_dict()
-        return [challenge_from_doc(found[cid], max(counts[cid], 0)) for cid in ids if cid in found]
+
+def _shards(client: Any, challenge_id: str) -> list[Any]:
+    return [paths.challenge_shard(client, challenge_id, n) for n in range(SHARDS)]
 
 
 class _Transaction:

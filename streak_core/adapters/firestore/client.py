@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -91,3 +91,28 @@ def commit_guarded(batch: Any) -> type[gexc.GoogleAPICallError] | None:
     except LOST_RACE as lost:
         return type(lost)
     return None
+
+
+def read_with_shards(
+    client: Any, field: str, shards: Mapping[str, list[Any]], parents: Mapping[str, Any] | None = None
+) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
+    """In one batched read: the `parents` documents that exist (their data, by key) and, for each key of
+    `shards`, `field` summed over its counter shards (a distributed counter's total)."""
+    owner = {ref.path: key for key, refs in shards.items() for ref in refs}
+    parent_of = {ref.path: key for key, ref in (parents or {}).items()}
+    refs = [*(parents or {}).values(), *(ref for refs in shards.values() for ref in refs)]
+    found: dict[str, dict[str, Any]] = {}
+    totals = dict.fromkeys(shards, 0)
+    if not refs:
+        return found, totals
+    with store_errors():
+        docs = list(client.get_all(refs))
+    for doc in docs:
+        path = doc.reference.path
+        if not doc.exists:
+            continue
+        if path in owner:
+            totals[owner[path]] += int(doc.get(field) or 0)
+        else:
+            found[parent_of[path]] = doc.to_dict()
+    return found, totals

@@ -10,7 +10,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.client import LazyFirestore, store_errors
+from streak_core.adapters.firestore.client import LazyFirestore, read_with_shards, store_errors
 from streak_core.domain.cards import CardContent, CardField, Share
 
 SHARDS = 8  # a share posted to a large audience takes about SHARDS views a second per shard
@@ -55,8 +55,11 @@ class FirestoreShareStore:
             paths.shares(self._client()).document(share.id).create(share_to_doc(share))
 
     def get(self, share_id: str) -> Share | None:
-        found = self._with_opens([share_id])
-        return found[0] if found else None
+        client = self._client()
+        shards = {share_id: _shards(client, share_id)}
+        parent = {share_id: paths.shares(client).document(share_id)}
+        found, opens = read_with_shards(client, "opens", shards, parent)
+        return share_from_doc(found[share_id], opens[share_id]) if share_id in found else None
 
     def of_user(self, uid: str, limit: int) -> list[Share]:
         query = (
@@ -64,18 +67,17 @@ class FirestoreShareStore:
             .where(filter=FieldFilter("uid", "==", uid))
             .order_by("created_at", direction=firestore.Query.DESCENDING)
             .limit(limit)
-            .select([])
         )
         with store_errors():
-            ids = [doc.id for doc in query.stream()]
-        return self._with_opens(ids)
+            docs = [doc.to_dict() for doc in query.stream()]
+        return self._with_opens(docs)
 
     def delete(self, share_id: str) -> None:
         client = self._client()
         batch = client.batch()
         batch.delete(paths.shares(client).document(share_id))
-        for shard in range(SHARDS):
-            batch.delete(paths.share_open_shard(client, share_id, shard))
+        for shard in _shards(client, share_id):
+            batch.delete(shard)
         with store_errors():
             batch.commit()
 
@@ -84,22 +86,13 @@ class FirestoreShareStore:
         with store_errors():
             shard.set({"opens": firestore.Increment(1)}, merge=True)
 
-    def _with_opens(self, ids: list[str]) -> list[Share]:
-        """The shares among `ids` with their opens summed over the shards, in one batched read."""
-        if not ids:
-            return []
+    def _with_opens(self, docs: list[dict[str, Any]]) -> list[Share]:
+        """These shares' documents with their opens summed over the shards, in one batched read."""
         client = self._client()
-        refs = [paths.shares(client).document(i) for i in ids]
-        refs += [paths.share_open_shard(client, i, n) for i in ids for n in range(SHARDS)]
-        with store_errors():
-            docs = list(client.get_all(refs))
-        opens = dict.fromkeys(ids, 0)
-        found: dict[str, dict[str, Any]] = {}
-        for doc in docs:
-            if not doc.exists:
-                continue
-            if doc.reference.parent.id == "opens":
-                opens[doc.reference.parent.parent.id] += int(doc.get("opens") or 0)
-            else:
-                found[doc.id] = doc.to_dict()
-        return [share_from_doc(found[i], opens[i]) for i in ids if i in found]
+        shards = {data["id"]: _shards(client, data["id"]) for data in docs}
+        _, opens = read_with_shards(client, "opens", shards)
+        return [share_from_doc(data, opens[data["id"]]) for data in docs]
+
+
+def _shards(client: Any, share_id: str) -> list[Any]:
+    return [paths.share_open_shard(client, share_id, n) for n in range(SHARDS)]
