@@ -107,11 +107,9 @@ def hour_seconds(days: Iterable[DayFocus], zone: tzinfo) -> list[int]:
     return [ms // 1000 for ms in totals_ms]
 
 
-def weekday_chances(
-    qualified: Mapping[date, bool], first: date, last: date
-) -> tuple[dict[str, float], float]:
+def weekday_chances(qualified: Mapping[date, bool], first: date, last: date) -> dict[str, float]:
     """Each weekday's recency-weighted chance of qualifying over first..last, smoothed towards the
-    overall weighted rate; and that overall rate."""
+    overall weighted rate."""
     hits = [0.0] * 7
     seen = [0.0] * 7
     for n in range((last - first).days + 1):
@@ -120,10 +118,9 @@ def weekday_chances(
         seen[day.weekday()] += weight
         hits[day.weekday()] += weight * qualified.get(day, False)
     overall = sum(hits) / sum(seen) if sum(seen) else 0.0
-    chances = {
+    return {
         name: (hits[n] + PRIOR_WEIGHT * overall) / (seen[n] + PRIOR_WEIGHT) for n, name in enumerate(WEEKDAYS)
     }
-    return chances, overall
 
 
 def keep_chance(chances: Sequence[float], safe: Sequence[bool], freezes: int) -> float:
@@ -153,7 +150,7 @@ def predict(
 ) -> Prediction:
     """The chance of keeping the streak over the 7 days from `today`, from the weekday chances learnt on
     first..last, the days already safe (pauses planned, excused) and the freezes held."""
-    chances, _ = weekday_chances(qualified, first, last)
+    chances = weekday_chances(qualified, first, last)
     coming = [today + timedelta(days=n) for n in range(HORIZON_DAYS)]
     safe = set(safe_days)
     keep = keep_chance([chances[WEEKDAYS[d.weekday()]] for d in coming], [d in safe for d in coming], freezes)
