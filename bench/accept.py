@@ -113,11 +113,14 @@ def measure(run: Callable[[str, int], None], clients: int, total: int) -> dict[s
         for own in pool.map(client_loop, uids):
             latencies.extend(own)
     elapsed = time.perf_counter() - began
-    quantiles = statistics.quantiles(latencies, n=100)
+    return {"per_second": round(len(latencies) / elapsed, 1), **summary(latencies)}
+
+
+def summary(latencies: list[float]) -> dict[str, float]:
+    """p50 and p99 in milliseconds of latencies in seconds."""
     return {
-        "per_second": round(len(latencies) / elapsed, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 2),
-        "p99_ms": round(quantiles[98] * 1000, 2),
+        "p99_ms": round(statistics.quantiles(latencies, n=100)[98] * 1000, 2),
     }
 
 

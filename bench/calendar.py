@@ -20,7 +20,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.challenges import summary
+from bench.accept import summary
 from devstack.stack import Stack
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.users import FirestoreUserStore

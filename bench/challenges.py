@@ -11,14 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from bench.accept import NOW, raw_session
+from bench.accept import NOW, raw_session, summary
 from devstack.stack import Stack
 from streak_core.adapters.firestore.challenges import FirestoreChallengeStore
 from streak_core.adapters.firestore.client import LazyFirestore
@@ -37,13 +36,6 @@ def timed(run: Callable[[], None]) -> float:
     began = time.perf_counter()
     run()
     return time.perf_counter() - began
-
-
-def summary(latencies: list[float]) -> dict[str, float]:
-    return {
-        "p50_ms": round(statistics.median(latencies) * 1000, 2),
-        "p99_ms": round(statistics.quantiles(latencies, n=100)[98] * 1000, 2),
-    }
 
 
 def main() -> None:
