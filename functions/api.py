@@ -270,13 +270,11 @@ def get_insights(call: ApiCall) -> Reply:
 
 
 def get_heatmap_svg(call: ApiCall) -> Reply:
-    svg = _heatmap(call)
-    return Reply(200, Binary(svg.encode(), "image/svg+xml"), cache_control="private, no-cache")
+    return Reply(200, _image(call.deps, _heatmap(call), ImageFormat.SVG), cache_control="private, no-cache")
 
 
 def get_heatmap_png(call: ApiCall) -> Reply:
-    png = call.deps.rasterizer.png(_heatmap(call))
-    return Reply(200, Binary(png, "image/png"), cache_control="private, no-cache")
+    return Reply(200, _image(call.deps, _heatmap(call), ImageFormat.PNG), cache_control="private, no-cache")
 
 
 def _heatmap(call: ApiCall) -> str:

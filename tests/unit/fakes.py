@@ -95,7 +95,6 @@ class InMemoryUserStore:
         self.outbox: dict[str, OutboxEntry] = {}
         self.devices: dict[str, dict[str, Platform]] = {}
         self.boards: dict[str, dict[str, BoardEntry]] = {}
-        self.month_reads = 0
 
     def _user(self, uid: str) -> _UserData:
         return self.users.setdefault(uid, _UserData())
@@ -130,7 +129,6 @@ class InMemoryUserStore:
 
     def seconds_between(self, uid: str, first: date, last: date) -> dict[date, int]:
         """The days' seconds, as the month documents hold them (written with the days)."""
-        self.month_reads += 1
         return {d: r.state.seconds for d, r in self._user(uid).days.items() if first <= d <= last}
 
     def save_settings(self, uid: str, settings: UserSettings, now: datetime) -> None:
