@@ -6,6 +6,14 @@ from functions.entrypoints import (
     notifications,
     on_maintenance_batch,
     on_maintenance_tick,
+    session_jobs,
 )
 
-__all__ = ["api", "maintenance_retry", "notifications", "on_maintenance_batch", "on_maintenance_tick"]
+__all__ = [
+    "api",
+    "maintenance_retry",
+    "notifications",
+    "on_maintenance_batch",
+    "on_maintenance_tick",
+    "session_jobs",
+]

@@ -8,6 +8,7 @@ and rules go through firebase-tools (`firebase.json`). `--dry-run` prints the co
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import subprocess
 import sys
@@ -50,6 +51,13 @@ class Function:
 QUEUES = (
     Queue(str(DEFAULTS["maintenance_retry_queue"].default), 5, "10s", "300s"),
     Queue(str(DEFAULTS["notifications_queue"].default), 6, "30s", "600s"),
+    # Its max attempts must equal SESSION_JOBS_MAX_ATTEMPTS: the function's last attempt dead-letters the job.
+    Queue(
+        str(DEFAULTS["session_jobs_queue"].default),
+        int(DEFAULTS["session_jobs_max_attempts"].default),
+        "2s",
+        "60s",
+    ),
 )
 TOPICS = (TICK_TOPIC, BATCH_TOPIC)
 FUNCTIONS = (
@@ -62,7 +70,117 @@ FUNCTIONS = (
     Function("on_maintenance_batch", [f"--trigger-topic={BATCH_TOPIC}", "--retry"], ["--memory=256Mi"]),
     Function("maintenance_retry", ["--trigger-http", "--no-allow-unauthenticated"]),
     Function("notifications", ["--trigger-http", "--no-allow-unauthenticated"]),
+    Function("session_jobs", ["--trigger-http", "--no-allow-unauthenticated"]),
 )
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A log-based metric over the functions' JSON lines (functions/logs.py): a counter, or with `value` a
+    distribution of that field."""
+
+    name: str
+    description: str
+    log_filter: str
+    value: str | None = None
+
+    def create(self, gcloud: str) -> str:
+        if self.value is None:
+            flags = (
+                f"--description={shlex.quote(self.description)} --log-filter={shlex.quote(self.log_filter)}"
+            )
+            return f"{gcloud} logging metrics create {self.name} {flags}"
+        config = {
+            "description": self.description,
+            "filter": self.log_filter,
+            "valueExtractor": f"EXTRACT({self.value})",
+            "metricDescriptor": {"metricKind": "DELTA", "valueType": "DISTRIBUTION", "unit": "ms"},
+            "bucketOptions": {"exponentialBuckets": {"numFiniteBuckets": 20, "growthFactor": 2, "scale": 1}},
+        }
+        quoted = shlex.quote(json.dumps(config))
+        return f"{gcloud} logging metrics create {self.name} --config-from-file=<(printf '%s' {quoted})"
+
+
+FUNCTION_LOGS = 'resource.type="cloud_run_revision"'
+METRICS = (
+    Metric(
+        "task_retries",
+        "Cloud Tasks and job attempts after the first",
+        f"{FUNCTION_LOGS} AND (jsonPayload.task_retry_count>0 OR jsonPayload.retry=true)",
+    ),
+    Metric(
+        "retry_successes",
+        "Work that succeeded on a retry",
+        f"{FUNCTION_LOGS} AND jsonPayload.retry_success=true",
+    ),
+    Metric(
+        "dead_letters",
+        "Work that exhausted its attempts",
+        f"{FUNCTION_LOGS} AND jsonPayload.dead_letter=true",
+    ),
+    Metric(
+        "calendar_cache_hits",
+        "Calendar reads served from memory",
+        f"{FUNCTION_LOGS} AND jsonPayload.cache_hit=true",
+    ),
+    Metric(
+        "calendar_cache_misses",
+        "Calendar reads that went to Firestore",
+        f"{FUNCTION_LOGS} AND jsonPayload.cache_hit=false",
+    ),
+    Metric(
+        "slow_queries",
+        "Firestore query pages slower than 100 ms",
+        f"{FUNCTION_LOGS} AND jsonPayload.query_ms>100",
+    ),
+    Metric(
+        "slow_requests",
+        "Requests slower than 100 ms",
+        f"{FUNCTION_LOGS} AND jsonPayload.latency_ms>100 AND jsonPayload.httpRequest.status>0",
+    ),
+    Metric(
+        "batch_duration",
+        "Maintenance batch durations",
+        f'{FUNCTION_LOGS} AND jsonPayload.operation="maintenance-batch"'
+        ' AND jsonPayload.message="maintenance batch done"',
+        "jsonPayload.latency_ms",
+    ),
+    Metric(
+        "request_latency",
+        "API request latency",
+        f"{FUNCTION_LOGS} AND jsonPayload.httpRequest.status>0",
+        "jsonPayload.latency_ms",
+    ),
+)
+# (display name, metric, threshold per 5 minutes): any dead letter pages someone; slow queries and retries
+# only when they persist.
+ALERTS = (
+    ("Dead letters", "dead_letters", 0),
+    ("Slow Firestore queries (over 100 ms)", "slow_queries", 20),
+    ("Slow requests (over 100 ms)", "slow_requests", 100),
+    ("Task retries", "task_retries", 50),
+)
+
+
+def alert_policy(display_name: str, metric: str, threshold: int) -> str:
+    return json.dumps(
+        {
+            "displayName": display_name,
+            "combiner": "OR",
+            "conditions": [
+                {
+                    "displayName": f"{metric} above {threshold} in 5 min",
+                    "conditionThreshold": {
+                        "filter": f'metric.type="logging.googleapis.com/user/{metric}"',
+                        "aggregations": [{"alignmentPeriod": "300s", "perSeriesAligner": "ALIGN_SUM"}],
+                        "comparison": "COMPARISON_GT",
+                        "thresholdValue": threshold,
+                        "duration": "0s",
+                    },
+                }
+            ],
+        }
+    )
 
 
 def ensure(describe: str, create: str, update: str | None = None) -> str:
@@ -110,9 +228,10 @@ def commands(project: str, region: str, service_account: str) -> list[str]:
     # What the functions must know of each other, set on their Cloud Run services (no redeploy).
     dispatch = f"NOTIFICATIONS_DISPATCH_URL={uri('notifications')}/dispatch"
     wiring = {
-        "api": [dispatch],
+        "api": [dispatch, f"SESSION_JOBS_URL={uri('session_jobs')}/"],
         "on_maintenance_batch": [dispatch, f"MAINTENANCE_RETRY_URL={uri('maintenance_retry')}"],
         "maintenance_retry": [dispatch],
+        "session_jobs": [dispatch],
     }
     for target, values in wiring.items():
         service = target.replace("_", "-")
@@ -143,6 +262,21 @@ def commands(project: str, region: str, service_account: str) -> list[str]:
         )
     project_flag = f"--project={shlex.quote(project)}"
     lines.append(f"npx firebase-tools deploy --only firestore:indexes,firestore:rules {project_flag}")
+    # Ended rate-limit windows are deleted by Firestore once their `expires_at` is past.
+    ttl = "firestore fields ttls update expires_at --collection-group=rate_limits --enable-ttl --async"
+    lines.append(f"{gcloud} {ttl}")
+    for metric in METRICS:
+        lines.append(ensure(f"{gcloud} logging metrics describe {metric.name}", metric.create(gcloud)))
+    for display_name, metric_name, threshold in ALERTS:
+        by_name = shlex.quote('displayName="' + display_name + '"')
+        listed = f"--filter={by_name} --format='value(name)'"
+        lines.append(
+            ensure(
+                f'test -n "$({gcloud} alpha monitoring policies list {listed})"',
+                f"{gcloud} alpha monitoring policies create"
+                f" --policy={shlex.quote(alert_policy(display_name, metric_name, threshold))}",
+            )
+        )
     return lines
 
 

@@ -177,7 +177,7 @@ class Stack:
             "tasks_host": self.hosts.get("tasks"),
             "functions": {
                 name: f"http://{self.hosts[name]}/"
-                for name in ("tick", "batch", "retry", "notify")
+                for name in ("tick", "batch", "retry", "notify", "jobs")
                 if name in self.hosts
             },
             "fcm_url": self.fcm_url if "fcm" in self.hosts else None,
@@ -294,12 +294,26 @@ class Stack:
         if "tasks" in self.hosts:
             targets.append(("retry", "maintenance_retry", "http"))
             targets.append(("notify", "notifications", "http"))
+            targets.append(("jobs", "session_jobs", "http"))
         return targets
 
-    def _start_functions(self) -> list[str]:
-        targets = self._function_targets()
-        for name, _, _ in targets:
-            self.hosts[name] = f"{HOST}:{free_port()}"
+    def spawn_function(self, name: str, target: str, extra_env: dict[str, str]) -> str:
+        """One more process serving `target` on this stack (e.g. a second `api` instance with other
+        settings); its base URL once it answers. `stop_service(name)` or `stop()` ends it."""
+        self.hosts[name] = f"{HOST}:{free_port()}"
+        port = self.hosts[name].rsplit(":", 1)[1]
+        argv = [str(FUNCTIONS_FRAMEWORK), "--target", target, "--source", "main.py", "--host", HOST]
+        self._spawn(name, [*argv, "--port", port], env={**self._function_env(), **extra_env})
+        self._wait(name)
+        return f"http://{self.hosts[name]}"
+
+    def stop_service(self, name: str) -> None:
+        for service in [s for s in self.services if s.name == name]:
+            _terminate(service.process)
+            self.services.remove(service)
+        self.hosts.pop(name, None)
+
+    def _function_env(self) -> dict[str, str]:
         env = {
             **self.env(),
             "ALLOW_CLOCK_OVERRIDE": "1",
@@ -312,6 +326,15 @@ class Stack:
             env["MAINTENANCE_RETRY_URL"] = f"http://{self.hosts['retry']}/"
         if "notify" in self.hosts:
             env["NOTIFICATIONS_DISPATCH_URL"] = f"http://{self.hosts['notify']}/dispatch"
+        if "jobs" in self.hosts:
+            env["SESSION_JOBS_URL"] = f"http://{self.hosts['jobs']}/"
+        return env
+
+    def _start_functions(self) -> list[str]:
+        targets = self._function_targets()
+        for name, _, _ in targets:
+            self.hosts[name] = f"{HOST}:{free_port()}"
+        env = self._function_env()
         for name, target, signature in targets:
             port = self.hosts[name].rsplit(":", 1)[1]
             argv = [str(FUNCTIONS_FRAMEWORK), "--target", target, "--signature-type", signature]
@@ -337,7 +360,7 @@ class Stack:
 
             client = tasks_client(self.hosts["tasks"])
             parent = f"projects/{self.project_id}/locations/{TASKS_LOCATION}"
-            for queue in ("maintenance-retry", "notifications"):
+            for queue in ("maintenance-retry", "notifications", "session-jobs"):
                 client.create_queue(parent=parent, queue={"name": f"{parent}/queues/{queue}"}, timeout=30)
 
     # --- readiness -------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 from datetime import datetime
 from functools import cache
 from typing import TypeVar
@@ -16,36 +15,40 @@ from pydantic import MISSING, BaseModel, ValidationError
 
 from functions import pages, schemas
 from functions.http import (
+    RETRY_AFTER_SECONDS,
     ApiError,
     Binary,
     RequestLog,
-    correlation_id,
     internal_error,
     issues_json,
     json_body,
     overridden_now,
     parse_model,
     pydantic_issues,
+    request_context,
     respond,
     service_error,
     validation_error,
 )
 from functions.openapi import openapi_document
 from functions.routing import Auth, Call, Reply, Route, RouteTable
+from streak_core import context
 from streak_core.bootstrap import ApiDependencies
 from streak_core.domain.cards import Share, card_svg, headline
 from streak_core.domain.challenges import ChallengeTerms
+from streak_core.domain.config import StreakConfig
 from streak_core.domain.ids import is_document_id, is_user_id
 from streak_core.domain.sessions import FieldIssue, SessionFields
-from streak_core.domain.vocabulary import ImageFormat, Scope, SessionStatus
-from streak_core.errors import RunNotFound, ServiceError, SessionConflict, UserNotFound
-from streak_core.models import UNSET, NotificationsChange, SettingsChange, Unset
-from streak_core.ports import InvalidToken, Principal
+from streak_core.domain.vocabulary import ImageFormat, JobStatus, LimitScope, Scope, SessionStatus
+from streak_core.errors import JobNotFound, RunNotFound, ServiceError, SessionConflict, UserNotFound
+from streak_core.models import UNSET, NotificationsChange, SessionJob, SettingsChange, Unset
+from streak_core.ports import DispatchQueue, InvalidToken, Principal, UserStore
 from streak_core.services import (
     badges,
     challenges,
     images,
     insights,
+    jobs,
     outages,
     pauses,
     queries,
@@ -75,14 +78,14 @@ def session_fields(model: schemas.SessionIn) -> SessionFields:
     return SessionFields(model.id, model.start, model.end, model.timezone)
 
 
-def check_owner(call: ApiCall, user_id: str | None) -> None:
-    if user_id is not None and user_id != call.uid:
+def check_owner(uid: str, user_id: str | None) -> None:
+    if user_id is not None and user_id != uid:
         raise ApiError(403, "forbidden", "user_id must be your own user id.")
 
 
 def post_session(call: ApiCall) -> Reply:
     model = call.body_as(schemas.SessionIn)
-    check_owner(call, model.user_id)
+    check_owner(call.uid, model.user_id)
     deps = call.deps
     try:
         accepted = accept_session(
@@ -98,8 +101,40 @@ def post_session(call: ApiCall) -> Reply:
 
 
 def post_batch(call: ApiCall) -> Reply:
-    """Each item is checked on its own; one bad item never rejects the others."""
-    body = call.body_as(schemas.BatchIn)
+    """Each item is checked on its own; one bad item never rejects the others. With `Prefer:
+    respond-async` (and the queue deployed) the batch becomes a job and the answer is 202."""
+    body, deps = call.body_as(schemas.BatchIn), call.deps
+    if deps.jobs is not None and deps.job_queue is not None and prefers_async(call.request):
+        request_json = json.dumps({"sessions": body.sessions}, sort_keys=True, separators=(",", ":"))
+        job, created = jobs.submit_job(
+            deps.jobs,
+            deps.job_queue,
+            call.uid,
+            request_json,
+            call.now,
+            idempotency_key(call.request),
+            context.correlation_id(),
+        )
+        headers = {"Location": f"/v1/jobs/{job.id}", "Retry-After": RETRY_AFTER_SECONDS}
+        return Reply(202 if created else 200, job_out(job), headers=headers)
+    return Reply(200, run_batch(deps.store, deps.notify, deps.config, call.uid, call.now, body))
+
+
+def prefers_async(request: flask.Request) -> bool:
+    """RFC 7240: `Prefer` holds comma-separated preferences, each maybe with parameters."""
+    wanted = (part.split(";")[0].strip().lower() for part in request.headers.get("Prefer", "").split(","))
+    return "respond-async" in wanted
+
+
+def run_batch(
+    store: UserStore,
+    notify: DispatchQueue | None,
+    config: StreakConfig,
+    uid: str,
+    now: datetime,
+    body: schemas.BatchIn,
+) -> schemas.BatchOut:
+    """The batch's answer, whether it is sent at once or kept as a job's result."""
     results: list[schemas.BatchItemOut | None] = [None] * len(body.sessions)
     accepted: list[SessionFields] = []
     positions: list[int] = []
@@ -108,7 +143,7 @@ def post_batch(call: ApiCall) -> Reply:
         item_id = raw_id if isinstance(raw_id, str) else None
         try:
             model = schemas.SessionIn.model_validate(raw)
-            check_owner(call, model.user_id)
+            check_owner(uid, model.user_id)
         except ValidationError as invalid:
             error = validation_error(pydantic_issues(invalid, prefix=f"sessions.{n}."))
             results[n] = item_out(item_id, error.status, error)
@@ -118,14 +153,36 @@ def post_batch(call: ApiCall) -> Reply:
             continue
         accepted.append(session_fields(model))
         positions.append(n)
-    deps = call.deps
-    outcome = accept_sessions(deps.store, call.uid, accepted, call.now, deps.config, deps.notify)
+    outcome = accept_sessions(store, uid, accepted, now, config, notify)
     for n, item in zip(positions, outcome.items, strict=True):
         results[n] = item_out(item.id, ITEM_STATUS[item.status], item_error(item))
     items = [r for r in results if r is not None]
-    return Reply(
-        200, schemas.BatchOut(results=items, streak=schemas.StreakOut.model_validate(outcome.streak))
+    return schemas.BatchOut(results=items, streak=schemas.StreakOut.model_validate(outcome.streak))
+
+
+def job_out(job: SessionJob) -> schemas.JobEnvelope:
+    result = schemas.BatchOut.model_validate_json(job.result_json) if job.result_json else None
+    error = None
+    if job.status is JobStatus.FAILED:
+        message = f"The batch failed after {job.attempts} attempts; nothing more will be tried."
+        error = schemas.ErrorBody(code="job_failed", message=message)
+    out = schemas.JobOut(
+        id=job.id,
+        status=job.status.value,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        attempts=job.attempts,
+        result=result,
+        error=error,
     )
+    return schemas.JobEnvelope(job=out)
+
+
+def get_job(call: ApiCall) -> Reply:
+    deps = call.deps
+    if deps.jobs is None:
+        raise service_error(JobNotFound())
+    return Reply(200, job_out(jobs.get_job(deps.jobs, call.uid, call.params["id"])))
 
 
 def item_error(item: ItemResult) -> ApiError | None:
@@ -555,9 +612,18 @@ API: RouteTable[ApiDependencies] = RouteTable(
             "POST",
             "/v1/sessions:batch",
             post_batch,
-            "Report up to 100 sessions; each gets its own status",
-            {200: schemas.BatchOut},
+            "Report up to 100 sessions; each gets its own status. With `Prefer: respond-async`: 202 and a job"
+            " (the same Idempotency-Key again: 200 and the same job)",
+            {200: schemas.BatchAnswer, 202: schemas.JobEnvelope},
             body=schemas.BatchIn,
+        ),
+        Route(
+            "GET",
+            "/v1/jobs/{id}",
+            get_job,
+            "An asynchronous batch (Prefer: respond-async); another user's job is 404",
+            {200: schemas.JobEnvelope},
+            errors=(404,),
         ),
         Route("GET", "/v1/me/streak", get_streak, "The caller's streak", {200: schemas.StreakOut}),
         Route(
@@ -860,23 +926,23 @@ API: RouteTable[ApiDependencies] = RouteTable(
 
 # --- the pipeline -----------------------------------------------------------------------------------------
 def handle(request: flask.Request, deps: ApiDependencies) -> flask.Response:
-    log = RequestLog(request, correlation_id(request))
-    headers = {"X-Correlation-ID": log.correlation}
-    try:
-        status, payload = _serve(request, deps, log, headers)
-    except ApiError as error:
-        status, payload = error.status, error.body()
-        headers.update(error.headers)
-    except ServiceError as refused:
-        answer = service_error(refused)
-        if answer.status >= 500:
-            log.error = str(refused)
-        status, payload = answer.status, answer.body()
-        headers.update(answer.headers)
-    except Exception as exc:  # the last line of defence: log it, never leak it
-        status, payload = 500, internal_error(log, exc).body()
-    log.emit(status)
-    return respond(status, payload, headers)
+    with request_context(request, "api") as log:
+        headers = {"X-Correlation-ID": log.correlation}
+        try:
+            status, payload = _serve(request, deps, log, headers)
+        except ApiError as error:
+            status, payload = error.status, error.body()
+            headers.update(error.headers)
+        except ServiceError as refused:
+            answer = service_error(refused)
+            if answer.status >= 500:
+                log.error = str(refused)
+            status, payload = answer.status, answer.body()
+            headers.update(answer.headers)
+        except Exception as exc:  # the last line of defence: log it, never leak it
+            status, payload = 500, internal_error(log, exc).body()
+        log.emit(status)
+        return respond(status, payload, headers)
 
 
 def _serve(
@@ -884,20 +950,24 @@ def _serve(
 ) -> tuple[int, object]:
     route, params = API.match(request.method, request.path)
     log.route = route.path
+    context.set_operation(f"{request.method} {route.path}")
     principal = None
     if route.auth is not Auth.NONE:
         principal = authenticate(request, deps)
         log.user_id = principal.uid
+        context.set_user(principal.uid)
         if route.auth is Auth.ADMIN and not principal.admin:
             raise ApiError(403, "forbidden", "This endpoint needs the admin claim.")
-        limit(deps, principal.uid)
+        scope = LimitScope.READ if request.method in ("GET", "HEAD") else LimitScope.WRITE
+        limit(deps, scope, principal.uid, headers)
     elif route.path.startswith("/s/"):  # public pages: limited per client address
-        limit(deps, f"ip:{request.remote_addr}")
+        limit(deps, LimitScope.PUBLIC, f"ip:{request.remote_addr}", headers)
     now = current_instant(request, deps)
     body = parse_model(route.body, json_body(request)) if route.body is not None else None
     query = parse_model(route.query, request.args.to_dict()) if route.query is not None else None
     reply = route.handler(Call(request, deps, principal, now, params, body, query))
     log.fields.update(reply.log_fields)
+    headers.update(reply.headers)
     payload = (
         reply.body.model_dump(mode="json", by_alias=True) if isinstance(reply.body, BaseModel) else reply.body
     )
@@ -906,10 +976,17 @@ def _serve(
     return reply.status, payload
 
 
-def limit(deps: ApiDependencies, key: str) -> None:
-    wait = deps.rate_limiter.acquire(key, time.monotonic())
-    if wait > 0:
-        retry = {"Retry-After": str(int(wait) + 1)}
+def limit(deps: ApiDependencies, scope: LimitScope, identity: str, headers: dict[str, str]) -> None:
+    """Count the request against every window of its scope; the tightest window goes into the headers."""
+    if deps.rate_limiter is None:
+        return
+    verdict = deps.rate_limiter.hit(scope, identity)
+    if verdict.tightest is not None:
+        headers["RateLimit-Limit"] = str(verdict.tightest.limit)
+        headers["RateLimit-Remaining"] = str(verdict.tightest.remaining)
+        headers["RateLimit-Reset"] = str(verdict.tightest.reset_seconds)
+    if not verdict.allowed:
+        retry = {"Retry-After": str(verdict.retry_after)}
         raise ApiError(429, "rate_limited", "Too many requests; slow down.", headers=retry)
 
 

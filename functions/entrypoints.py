@@ -8,37 +8,61 @@ import flask
 import functions_framework
 from werkzeug.exceptions import HTTPException
 
+from functions import logs
 from functions.api import handle
 from functions.http import ApiError, respond
+from functions.jobs import handle_jobs
 from functions.maintenance import handle_batch, handle_retry, handle_tick
 from functions.notifications import handle_notifications
 from functions.routing import method_not_allowed
-from streak_core.bootstrap import api_dependencies, maintenance_dependencies, notification_dependencies
+from streak_core.bootstrap import (
+    api_dependencies,
+    job_dependencies,
+    maintenance_dependencies,
+    notification_dependencies,
+    settings,
+)
 
 
 @functions_framework.http
 def api(request: flask.Request) -> flask.Response:
+    configure_logs()
     return handle(request, api_dependencies())
 
 
 @functions_framework.cloud_event
 def on_maintenance_tick(event: Any) -> None:
+    configure_logs()
     handle_tick(event, maintenance_dependencies())
 
 
 @functions_framework.cloud_event
 def on_maintenance_batch(event: Any) -> None:
+    configure_logs()
     handle_batch(event, maintenance_dependencies())
 
 
 @functions_framework.http
 def maintenance_retry(request: flask.Request) -> flask.Response:
+    configure_logs()
     return handle_retry(request, maintenance_dependencies())
 
 
 @functions_framework.http
+def session_jobs(request: flask.Request) -> flask.Response:
+    configure_logs()
+    return handle_jobs(request, job_dependencies())
+
+
+@functions_framework.http
 def notifications(request: flask.Request) -> flask.Response:
+    configure_logs()
     return handle_notifications(request, notification_dependencies())
+
+
+def configure_logs() -> None:
+    """JSON log lines from the first request of an instance on (cached: a no-op after the first call)."""
+    logs.configure(settings().project_id)
 
 
 def http_error(error: HTTPException) -> flask.Response:

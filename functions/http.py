@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
-import sys
 import time
 import traceback
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -16,6 +17,8 @@ from typing import Any, TypeVar
 import flask
 from pydantic import BaseModel, ValidationError
 
+from functions.logs import trace_id
+from streak_core import context
 from streak_core.domain.sessions import FieldIssue, parse_instant
 from streak_core.errors import Conflict, Forbidden, InvalidRequest, NotFound, ServiceError, Unavailable
 from streak_core.ports import Clock
@@ -25,6 +28,7 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 32
 RETRY_AFTER_SECONDS = "1"
 M = TypeVar("M", bound=BaseModel)
+REQUESTS = logging.getLogger("streaks.requests")
 CORRELATION_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}", re.ASCII)
 # What each kind of refusal is on the wire; the first match wins.
 SERVICE_STATUS: tuple[tuple[type[ServiceError], int], ...] = (
@@ -165,13 +169,13 @@ def respond(status: int, payload: object, headers: Mapping[str, str] | None = No
 
 
 def correlation_id(request: flask.Request) -> str:
-    given = request.headers.get("X-Correlation-ID", "")
+    given = request.headers.get(context.CORRELATION_HEADER, "")
     return given if CORRELATION_PATTERN.fullmatch(given) else uuid.uuid4().hex
 
 
 @dataclass
 class RequestLog:
-    """One structured line per request, in the shape Cloud Logging parses from stdout."""
+    """One structured line per request (through `logging`: see functions/logs.py)."""
 
     request: flask.Request
     correlation: str
@@ -183,10 +187,8 @@ class RequestLog:
 
     def emit(self, status: int) -> None:
         latency = time.perf_counter() - self.started
-        severity = "ERROR" if status >= 500 else "WARNING" if status >= 400 else "INFO"
+        level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
         entry: dict[str, object] = {
-            "severity": severity,
-            "message": f"{self.request.method} {self.route or 'unrouted'} {status}",
             "correlation_id": self.correlation,
             "user_id": self.user_id,
             "route": self.route,
@@ -201,11 +203,22 @@ class RequestLog:
                 "latency": f"{latency:.6f}s",
             },
         }
+        if self.route:
+            entry["operation"] = f"{self.request.method} {self.route}"
         entry.update(self.fields)
         if self.error:
             entry["error"] = self.error
-        sys.stdout.write(json.dumps(entry) + "\n")
-        sys.stdout.flush()
+        REQUESTS.log(level, "%s %s %d", self.request.method, self.route or "unrouted", status, extra=entry)
+
+
+@contextmanager
+def request_context(request: flask.Request, operation: str) -> Iterator[RequestLog]:
+    """The log of one request, with its correlation id (the caller's `X-Correlation-ID` or a new one) and
+    trace id bound for every line logged while it is served, and for every task or message it causes."""
+    log = RequestLog(request, correlation_id(request))
+    trace = trace_id(request.headers.get("X-Cloud-Trace-Context"), request.headers.get("traceparent"))
+    with context.bound(log.correlation, operation, trace_id=trace):
+        yield log
 
 
 def internal_error(log: RequestLog, exc: BaseException) -> ApiError:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
-import sys
+import logging
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -13,9 +16,10 @@ import flask
 from pydantic import ValidationError
 
 from functions import payloads
-from functions.http import overridden_now
+from functions.http import CORRELATION_PATTERN, overridden_now
 from functions.routing import Auth, Call, Reply, Route, RouteTable
 from functions.tasks import handle_task
+from streak_core import context
 from streak_core.bootstrap import MaintenanceDependencies
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import RetryOutcome
@@ -28,6 +32,7 @@ from streak_core.services.ticks import run_batch, run_tick
 # Pub/Sub redelivers a failed message until it is acknowledged; past this age we log and let it go.
 MAX_EVENT_AGE = timedelta(hours=6)
 P = TypeVar("P", bound=payloads.Payload)
+LOG = logging.getLogger("streaks.maintenance")
 
 
 class PoisonMessage(ValueError):
@@ -35,8 +40,20 @@ class PoisonMessage(ValueError):
 
 
 def log(severity: str, message: str, **fields: object) -> None:
-    sys.stdout.write(json.dumps({"severity": severity, "message": message, **fields}, default=str) + "\n")
-    sys.stdout.flush()
+    LOG.log(logging.getLevelNamesMapping()[severity], message, extra=fields)
+
+
+@contextmanager
+def event_context(event: Any, operation: str) -> Iterator[None]:
+    """The correlation id the message carries (the request or run that caused it), or a new one for a
+    message nobody of ours published (Cloud Scheduler's tick), bound while the message is handled."""
+    data = event.data if isinstance(event.data, dict) else {}
+    message = data.get("message", data)
+    attributes = message.get("attributes") if isinstance(message, dict) else None
+    given = attributes.get(context.CORRELATION_ATTRIBUTE) if isinstance(attributes, dict) else None
+    valid = isinstance(given, str) and CORRELATION_PATTERN.fullmatch(given)
+    with context.bound(given if valid else uuid.uuid4().hex, operation):
+        yield
 
 
 def decode(event: Any, model: type[P]) -> P:
@@ -62,6 +79,11 @@ def too_old(event: Any, deps: MaintenanceDependencies) -> bool:
 
 
 def handle_tick(event: Any, deps: MaintenanceDependencies) -> None:
+    with event_context(event, "maintenance-tick"):
+        _tick(event, deps)
+
+
+def _tick(event: Any, deps: MaintenanceDependencies) -> None:
     started = time.perf_counter()
     try:
         tick = decode(event, payloads.TickMessage)
@@ -101,6 +123,11 @@ def tick_now(tick: payloads.TickMessage, deps: MaintenanceDependencies) -> datet
 
 
 def handle_batch(event: Any, deps: MaintenanceDependencies) -> None:
+    with event_context(event, "maintenance-batch"):
+        _batch(event, deps)
+
+
+def _batch(event: Any, deps: MaintenanceDependencies) -> None:
     started = time.perf_counter()
     try:
         message = decode(event, payloads.BatchMessage)

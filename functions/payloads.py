@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from functions.schemas import DocumentId, Instant, InstantIn, UserId
-from streak_core.domain.vocabulary import Channel, DeliveryStatus, RetryOutcome
+from streak_core.domain.vocabulary import Channel, DeliveryStatus, JobStatus, RetryOutcome
 
 
 class Payload(BaseModel):
@@ -73,3 +73,12 @@ class RetryTaskIn(Payload):
 class RetryOut(Answer):
     outcome: RetryOutcome
     attempt: int
+
+
+class JobTaskIn(Payload):
+    job_id: DocumentId
+
+
+class JobRunOut(Answer):
+    status: JobStatus | None  # None: the job was already settled (a redelivered task) or is unknown
+    attempts: int

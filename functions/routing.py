@@ -34,6 +34,7 @@ class Reply:
     body: BaseModel | Binary | None = None
     cache_control: str | None = None
     log_fields: Mapping[str, object] = field(default_factory=dict)  # added to the request's log line
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     MISSING,
@@ -772,3 +772,27 @@ class Document(RootModel[dict[str, Any]]):
     """A JSON document served as it is (the OpenAPI document)."""
 
     model_config = ConfigDict(json_schema_extra={"type": "object"})
+
+
+# --- asynchronous acceptance ------------------------------------------------------------------------------
+class JobOut(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    created_at: Instant
+    updated_at: Instant
+    attempts: int
+    result: BatchOut | None = Field(
+        default=None, exclude_if=lambda v: v is None, description="The synchronous batch's body, once done"
+    )
+    error: ErrorBody | None = Field(
+        default=None, exclude_if=lambda v: v is None, description="Why the job failed, once failed"
+    )
+
+
+class JobEnvelope(BaseModel):
+    job: JobOut
+
+
+class BatchAnswer(RootModel[BatchOut | JobEnvelope]):
+    """200 to a batch: its results; or, asked for asynchronously again with the same Idempotency-Key, the job
+    it already is."""

@@ -9,11 +9,10 @@ from pydantic import BaseModel
 
 from functions.http import (
     ApiError,
-    RequestLog,
-    correlation_id,
     internal_error,
     json_body,
     parse_model,
+    request_context,
     respond,
 )
 from functions.routing import Call, RouteTable
@@ -29,28 +28,31 @@ def handle_task(
     """Route a task and answer so the queue does the right thing: a malformed task never succeeds, so it is
     acknowledged (200, "rejected") rather than retried; an unknown route or method is a 404 or 405;
     transient failures are 503 (retry); anything else is a logged 500 (retried, then dead-lettered)."""
-    log = RequestLog(request, correlation_id(request))
-    headers: dict[str, str] = {}
-    try:
-        route, params = table.match(request.method, request.path)
-        log.route = f"{function}{route.path}"
-        body = parse_model(route.body, json_body(request)) if route.body is not None else None
-        reply = route.handler(Call(request, deps, None, clock.now(), params, body))
-        status = reply.status
-        payload = reply.body.model_dump(mode="json") if isinstance(reply.body, BaseModel) else None
-    except ApiError as error:
-        status = error.status if error.status in (404, 405) else 200
-        payload = {"outcome": "rejected", **error.body()}
-        headers.update(error.headers)
-    except Unavailable as exc:
-        log.error = str(exc)
-        status, payload = 503, {"outcome": "retry"}
-    except ServiceError as refused:
-        status, payload = (
-            200,
-            {"outcome": "rejected", "error": {"code": refused.code, "message": str(refused)}},
-        )
-    except Exception as exc:  # the last line of defence: log it, never leak it
-        status, payload = 500, internal_error(log, exc).body()
-    log.emit(status)
-    return respond(status, payload, headers)
+    with request_context(request, function) as log:
+        headers: dict[str, str] = {}
+        try:
+            route, params = table.match(request.method, request.path)
+            log.route = f"{function}{route.path}"
+            body = parse_model(route.body, json_body(request)) if route.body is not None else None
+            reply = route.handler(Call(request, deps, None, clock.now(), params, body))
+            status = reply.status
+            payload = reply.body.model_dump(mode="json") if isinstance(reply.body, BaseModel) else None
+            log.fields.update(reply.log_fields)
+        except ApiError as error:
+            status = error.status if error.status in (404, 405) else 200
+            payload = {"outcome": "rejected", **error.body()}
+            headers.update(error.headers)
+        except Unavailable as exc:
+            log.error = str(exc)
+            status, payload = 503, {"outcome": "retry"}
+        except ServiceError as refused:
+            status, payload = (
+                200,
+                {"outcome": "rejected", "error": {"code": refused.code, "message": str(refused)}},
+            )
+        except Exception as exc:  # the last line of defence: log it, never leak it
+            status, payload = 500, internal_error(log, exc).body()
+        if "X-CloudTasks-TaskRetryCount" in request.headers:
+            log.fields["task_retry_count"] = int(request.headers.get("X-CloudTasks-TaskRetryCount") or 0)
+        log.emit(status)
+        return respond(status, payload, headers)

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 
-from pydantic import AliasChoices, Field, SecretStr
+from limits import RateLimitItem
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from streak_core.domain.cards import TextMetrics
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
+from streak_core.domain.vocabulary import LimitScope
 from streak_core.ports import (
     BadgeCounts,
     BatchPublisher,
@@ -20,6 +22,8 @@ from streak_core.ports import (
     Clock,
     DeadLetterStore,
     DispatchQueue,
+    JobQueue,
+    JobStore,
     MaintenanceStore,
     OutageStore,
     PauseStore,
@@ -38,7 +42,7 @@ from streak_core.services.dispatch import Dispatcher
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import BoardCache, Leaderboards
 from streak_core.services.maintenance import BatchWorker
-from streak_core.services.rate_limit import RateLimiter
+from streak_core.services.rate_limit import SharedRateLimiter, parse_limits
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +57,10 @@ class Settings(BaseSettings):
     )
     # Local runs and tests only: honour `X-Now` and `now` overrides of the clock.
     allow_clock_override: bool = False
-    rate_limit_per_minute: int = 600
+    # Request windows in the `limits` notation; an empty value switches that scope's limit off.
+    rate_limit_writes: str = "3/second;20/10 seconds;100/minute"  # per user: the seed's figures
+    rate_limit_reads: str = "10/second;60/10 seconds;300/minute"  # per user
+    rate_limit_public: str = "5/second;30/10 seconds;120/minute"  # per client address: public share pages
     public_base_url: str | None = None  # e.g. https://share.example.com: the base of public share links
     # Signs page cursors. Unset, each instance draws its own key, so a cursor only works on the instance
     # that issued it: deployments set it (the same on every instance).
@@ -66,6 +73,10 @@ class Settings(BaseSettings):
     # The `notifications` function's /dispatch; unset, entries are sent by the scheduled sweep alone.
     notifications_dispatch_url: str | None = None
     notifications_sweep_limit: int = 200
+    session_jobs_queue: str = "session-jobs"
+    # The `session_jobs` function's URL; unset, `Prefer: respond-async` is answered synchronously (RFC 7240).
+    session_jobs_url: str | None = None
+    session_jobs_max_attempts: int = 3  # the queue's max attempts: the last one dead-letters the job
     maintenance_retry_queue: str = "maintenance-retry"
     maintenance_retry_url: str = ""
     maintenance_retry_max_attempts: int = 5
@@ -79,6 +90,19 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
+
+    @field_validator("rate_limit_writes", "rate_limit_reads", "rate_limit_public")
+    @classmethod
+    def _limits_parse(cls, spec: str) -> str:
+        parse_limits(spec)  # a typo fails the instance at start, not every request
+        return spec
+
+    def rate_policies(self) -> dict[LimitScope, tuple[RateLimitItem, ...]]:
+        return {
+            LimitScope.WRITE: parse_limits(self.rate_limit_writes),
+            LimitScope.READ: parse_limits(self.rate_limit_reads),
+            LimitScope.PUBLIC: parse_limits(self.rate_limit_public),
+        }
 
     def cursors(self) -> Cursors:
         if self.cursor_secret is None:
@@ -118,7 +142,9 @@ class ApiDependencies:
     config: StreakConfig = DEFAULT_CONFIG
     page_size: int = 500  # users read at a time when a request pages through them (an outage's dry run)
     allow_clock_override: bool = False
-    rate_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(per_minute=0))
+    rate_limiter: SharedRateLimiter | None = None  # None: no limits
+    jobs: JobStore | None = None  # with job_queue: `Prefer: respond-async` makes a batch a job
+    job_queue: JobQueue | None = None
     public_base_url: str | None = None  # where share links point; else the URL the request came to
     calendar_cache: CalendarCache = field(default_factory=CalendarCache)
 
@@ -139,6 +165,22 @@ def notifications_queue(env: Settings) -> DispatchQueue | None:
     return CloudTasksDispatchQueue(queue)
 
 
+def session_jobs_queue(env: Settings) -> JobQueue | None:
+    """The `session-jobs` Cloud Tasks queue, whose tasks call the `session_jobs` function."""
+    from streak_core.adapters.cloud_tasks import CloudTasksJobQueue, CloudTasksQueue
+
+    if not env.session_jobs_url:
+        return None
+    queue = CloudTasksQueue(
+        env.project_id,
+        env.tasks_location,
+        env.session_jobs_queue,
+        env.session_jobs_url,
+        env.cloud_tasks_emulator_host,
+    )
+    return CloudTasksJobQueue(queue)
+
+
 @cache
 def api_dependencies() -> ApiDependencies:
     """Built on the first request of an instance; importing this module needs no credentials."""
@@ -149,9 +191,11 @@ def api_dependencies() -> ApiDependencies:
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
     from streak_core.adapters.firestore.friends import FirestoreFriendStore
+    from streak_core.adapters.firestore.jobs import FirestoreJobStore
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
     from streak_core.adapters.firestore.outages import FirestoreOutageStore
     from streak_core.adapters.firestore.pauses import FirestorePauseStore
+    from streak_core.adapters.firestore.rate_limits import FirestoreStorage
     from streak_core.adapters.firestore.rebuild import FirestoreRebuildStore
     from streak_core.adapters.firestore.runs import FirestoreRunStore
     from streak_core.adapters.firestore.shares import FirestoreShareStore
@@ -193,8 +237,41 @@ def api_dependencies() -> ApiDependencies:
         shares=FirestoreShareStore(firestore),
         notify=notify,
         allow_clock_override=env.allow_clock_override,
-        rate_limiter=RateLimiter(per_minute=env.rate_limit_per_minute),
+        rate_limiter=SharedRateLimiter(env.rate_policies(), FirestoreStorage(firestore)),
+        jobs=FirestoreJobStore(firestore),
+        job_queue=session_jobs_queue(env),
         public_base_url=env.public_base_url,
+    )
+
+
+@dataclass
+class JobDependencies:
+    """What the `session_jobs` function needs: the batch's own dependencies and the job records."""
+
+    jobs: JobStore
+    store: UserStore
+    clock: Clock
+    notify: DispatchQueue | None = None
+    config: StreakConfig = DEFAULT_CONFIG
+    max_attempts: int = 3
+
+
+@cache
+def job_dependencies() -> JobDependencies:
+    """Built on the first task of an instance; importing this module needs no credentials."""
+    from streak_core.adapters.firestore.client import LazyFirestore
+    from streak_core.adapters.firestore.jobs import FirestoreJobStore
+    from streak_core.adapters.firestore.users import FirestoreUserStore
+    from streak_core.adapters.system_clock import SystemClock
+
+    env = settings()
+    firestore = LazyFirestore(env.project_id)
+    return JobDependencies(
+        jobs=FirestoreJobStore(firestore),
+        store=FirestoreUserStore(firestore),
+        clock=SystemClock(),
+        notify=notifications_queue(env),
+        max_attempts=env.session_jobs_max_attempts,
     )
 
 

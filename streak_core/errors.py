@@ -87,6 +87,13 @@ class ShareNotFound(NotFound):
         super().__init__("No such share (it may have been revoked).")
 
 
+class JobNotFound(NotFound):
+    code = "job_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No such job.")
+
+
 class Forbidden(ServiceError):
     """The caller is who they say, but may not do this."""
 

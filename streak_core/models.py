@@ -18,6 +18,7 @@ from streak_core.domain.streaks import StreakState
 from streak_core.domain.vocabulary import (
     Channel,
     DeliveryStatus,
+    JobStatus,
     Locale,
     NotificationKind,
     RunStatus,
@@ -438,3 +439,23 @@ class BoardSnapshot:
 def user_timezone(settings: UserSettings, streak: StreakRecord) -> str:
     """The zone of the user's "today": their setting, else the zone of their latest session, else UTC."""
     return settings.timezone or streak.latest_session_timezone or "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionJob:
+    """`jobs/{id}`: a batch of sessions accepted asynchronously (`Prefer: respond-async`). The request and
+    the result are kept as the JSON the API received and would have answered, so the job's result is exactly
+    the synchronous batch's; `now` is the instant of the request, which the run judges the sessions at."""
+
+    id: str
+    uid: str
+    status: JobStatus
+    created_at: datetime
+    updated_at: datetime
+    attempts: int
+    request_json: str
+    request_digest: str
+    now: datetime
+    correlation_id: str | None = None
+    result_json: str | None = None
+    error: str | None = None

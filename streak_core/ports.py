@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
@@ -25,6 +25,7 @@ from streak_core.models import (
     OutboxEntry,
     Pause,
     RetryTask,
+    SessionJob,
     StoredNotification,
     StoredSession,
     StreakRecord,
@@ -543,4 +544,52 @@ class ShareStore(Protocol):
 
     def count_open(self, share_id: str) -> None:
         """One more view of the public page (sharded: a viral share is no write hot spot)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class WindowHit:
+    """`amount` more requests in the window of `expiry` seconds starting at `start` (epoch seconds) of the
+    `limits` key `key`."""
+
+    key: str
+    expiry: int
+    amount: int
+    start: int
+
+
+def window_start(now: float, expiry: int) -> int:
+    """Windows are aligned on the epoch, so every instance agrees on them without reading anything."""
+    return int(now // expiry) * expiry
+
+
+class WindowCounters(Protocol):
+    """Request counters every instance sees (the `limits` library's fixed windows, one commit per call)."""
+
+    def incr_many(self, hits: Sequence[WindowHit]) -> list[int]:
+        """Add to the windows' counters in one commit; their new totals, in order."""
+        ...
+
+
+class JobStore(Protocol):
+    def create_or_get(self, job: SessionJob) -> tuple[SessionJob, bool]:
+        """Store a new job, or return the one already stored under its id; whether it is new."""
+        ...
+
+    def get(self, job_id: str) -> SessionJob | None: ...
+
+    def start_attempt(self, job_id: str, now: datetime) -> SessionJob | None:
+        """Mark the job running with one more attempt, atomically; None when it is already settled (done or
+        failed) or unknown: a redelivered task then does nothing."""
+        ...
+
+    def settle(self, job: SessionJob, dead_letter: bool = False) -> None:
+        """Store the job's outcome (done, failed, or queued again for a retry); a failed job also lands in
+        the dead letters when `dead_letter`."""
+        ...
+
+
+class JobQueue(Protocol):
+    def enqueue(self, job: SessionJob) -> None:
+        """Hand the job to the queue that runs it; the same job twice is one task."""
         ...

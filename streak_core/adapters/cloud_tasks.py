@@ -10,8 +10,9 @@ from typing import Any
 from google.api_core import exceptions as gexc
 from google.cloud import tasks_v2
 
+from streak_core import context
 from streak_core.adapters.lazy import Lazy
-from streak_core.models import RetryTask
+from streak_core.models import RetryTask, SessionJob
 
 
 def tasks_client(emulator_host: str | None) -> Any:
@@ -35,12 +36,17 @@ class CloudTasksQueue:
         self._tasks: Lazy[Any] = Lazy(lambda: tasks_client(emulator_host))
 
     def create(self, payload: dict[str, Any], name: str | None = None, when: datetime | None = None) -> None:
-        """Queue one task; a task of the same name already queued counts as done."""
+        """Queue one task; a task of the same name already queued counts as done. The task carries the
+        correlation id of what caused it, which the handler logs."""
+        headers = {"Content-Type": "application/json"}
+        correlation = context.correlation_id()
+        if correlation:
+            headers[context.CORRELATION_HEADER] = correlation
         task: dict[str, Any] = {
             "http_request": {
                 "http_method": tasks_v2.HttpMethod.POST,
                 "url": self._target_url,
-                "headers": {"Content-Type": "application/json"},
+                "headers": headers,
                 "body": json.dumps(payload).encode(),
             }
         }
@@ -74,3 +80,13 @@ class CloudTasksDispatchQueue:
     def dispatch_at(self, entry_id: str, when: datetime) -> None:
         payload = {"entry_id": entry_id, "at": when.isoformat()}
         self._queue.create(payload, name=f"{entry_id}-{int(when.timestamp())}", when=when)
+
+
+class CloudTasksJobQueue:
+    """The `session-jobs` queue: one task per job, named by the job's id (a hash: names spread evenly)."""
+
+    def __init__(self, queue: CloudTasksQueue) -> None:
+        self._queue = queue
+
+    def enqueue(self, job: SessionJob) -> None:
+        self._queue.create({"job_id": job.id}, name=f"job-{job.id}")

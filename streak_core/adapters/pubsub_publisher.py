@@ -8,6 +8,7 @@ from typing import Any
 
 from google.cloud.pubsub_v1 import PublisherClient
 
+from streak_core import context
 from streak_core.adapters.lazy import Lazy
 from streak_core.models import MaintenanceBatch, MaintenanceTick
 
@@ -27,6 +28,12 @@ def batch_message(batch: MaintenanceBatch) -> bytes:
     return json.dumps(body).encode()
 
 
+def correlation_attributes() -> dict[str, str]:
+    """The message attribute carrying the correlation id of whatever is publishing."""
+    correlation = context.correlation_id()
+    return {context.CORRELATION_ATTRIBUTE: correlation} if correlation else {}
+
+
 class PubSubBatchPublisher:
     def __init__(self, project_id: str | None, topic: str = BATCH_TOPIC) -> None:
         self._project_id = project_id
@@ -37,7 +44,8 @@ class PubSubBatchPublisher:
 
     def publish(self, batch: MaintenanceBatch) -> None:
         client = self._publisher()
-        future = client.publish(client.topic_path(self._project_id, self._topic), batch_message(batch))
+        topic = client.topic_path(self._project_id, self._topic)
+        future = client.publish(topic, batch_message(batch), **correlation_attributes())
         with self._lock:
             self._pending.append(future)
 
@@ -63,4 +71,5 @@ class PubSubTickPublisher:
             "now": tick.now.isoformat() if tick.now else None,
             "outage_id": tick.outage_id,
         }
-        client.publish(client.topic_path(self._project_id, self._topic), json.dumps(body).encode()).result(60)
+        topic = client.topic_path(self._project_id, self._topic)
+        client.publish(topic, json.dumps(body).encode(), **correlation_attributes()).result(60)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 MAX_ID_BYTES = 1500  # Firestore's limit on a document id
@@ -29,3 +30,9 @@ def is_user_id(value: str) -> bool:
 def is_session_id(value: str) -> bool:
     """A client-chosen session id (DESIGN.md): 1-128 of [A-Za-z0-9_-], and storable."""
     return bool(SESSION_ID_PATTERN.fullmatch(value)) and is_document_id(value)
+
+
+def keyed_id(uid: str, key: str) -> str:
+    """The id a caller's idempotency key stands for: the same key from another user is another id, and ids
+    spread evenly over the key space (no hot spot in a collection or a queue)."""
+    return hashlib.sha256(f"{uid}\0{key}".encode()).hexdigest()[:32]

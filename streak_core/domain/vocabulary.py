@@ -119,3 +119,21 @@ class ChallengeStatus(StrEnum):
 class ImageFormat(StrEnum):
     PNG = "png"
     SVG = "svg"
+
+
+class LimitScope(StrEnum):
+    """Which rate limits a request counts against: a user's reads or writes, or a client address's public
+    page views."""
+
+    READ = "read"
+    WRITE = "write"
+    PUBLIC = "public"
+
+
+class JobStatus(StrEnum):
+    """An asynchronous batch of sessions (`Prefer: respond-async`)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"

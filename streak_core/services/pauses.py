@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.ids import is_document_id
+from streak_core.domain.ids import is_document_id, keyed_id
 from streak_core.domain.sessions import FieldIssue
 from streak_core.errors import IdempotencyKeyReused, InvalidRequest, PauseNotFound
 from streak_core.models import Pause, user_timezone
@@ -28,7 +27,7 @@ def create_pause(
     start before the user's local today, `to` before `from`, too long, too many paused days in a calendar
     year, an overlap with another pause). With an idempotency key, a retry gets the pause its first attempt
     made (not new); the same key for other dates is IdempotencyKeyReused."""
-    pause_id = _keyed_id(uid, idempotency_key) if idempotency_key else uuid.uuid4().hex
+    pause_id = keyed_id(uid, idempotency_key) if idempotency_key else uuid.uuid4().hex
     pause = Pause(pause_id, first, last, now)
 
     def body(tx: PauseTransaction) -> tuple[Pause, bool]:
@@ -48,11 +47,6 @@ def create_pause(
         return pause, True
 
     return store.run_in_transaction(uid, body)
-
-
-def _keyed_id(uid: str, key: str) -> str:
-    """The pause id a caller's idempotency key stands for: the same key from another user is another id."""
-    return hashlib.sha256(f"{uid}\0{key}".encode()).hexdigest()[:32]
 
 
 def list_pauses(store: PauseStore, uid: str) -> list[Pause]:

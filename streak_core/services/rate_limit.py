@@ -1,38 +1,239 @@
-"""A per-instance token bucket per user: bursts are allowed, floods are told how long to wait."""
+"""Several request windows per caller, shared by every instance, decided in memory while well under them."""
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from limits import RateLimitItem, parse_many
+
+from streak_core.domain.vocabulary import LimitScope
+from streak_core.errors import TransientStoreError
+from streak_core.ports import WindowCounters, WindowHit, window_start
+
+log = logging.getLogger(__name__)
+
+BATCH = 400  # counters per commit (Firestore takes 500 writes per commit)
+
+
+def parse_limits(spec: str) -> tuple[RateLimitItem, ...]:
+    """`3/second;20/10 seconds;100/minute` (the `limits` notation); empty means no limit."""
+    return tuple(parse_many(spec)) if spec.strip() else ()
+
+
+@dataclass(frozen=True, slots=True)
+class WindowStats:
+    """What the `RateLimit-*` headers say: the window with the fewest requests left."""
+
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    allowed: bool
+    tightest: WindowStats | None  # None when the scope has no limits
+    retry_after: int = 0  # whole seconds until every breached window has room
 
 
 @dataclass(slots=True)
-class _Bucket:
-    tokens: float
-    updated: float
+class _Window:
+    """One window of one key as this instance knows it: the last shared total seen, plus its own requests
+    not yet counted there (`pending`) or being counted (`sending`)."""
+
+    hit: WindowHit
+    synced: bool = False  # this instance has seen the window's shared count
+    known: int = 0
+    pending: int = 0
+    sending: int = 0
+
+    @property
+    def estimate(self) -> int:
+        return self.known + self.pending + self.sending
+
+    def counted(self, amount: int) -> WindowHit:
+        return WindowHit(self.hit.key, self.hit.expiry, amount, self.hit.start)
+
+    def stats(self, limit: int, now: float) -> WindowStats:
+        ends = self.hit.start + self.hit.expiry
+        return WindowStats(limit, max(0, limit - self.estimate), max(1, math.ceil(ends - now)))
 
 
-class RateLimiter:
-    def __init__(self, per_minute: int, burst: int | None = None, max_users: int = 50_000) -> None:
-        self._rate = per_minute / 60.0
-        self._burst = float(burst if burst is not None else per_minute)
-        self._buckets: dict[str, _Bucket] = {}
-        self._max_users = max_users
-        self._lock = threading.Lock()
+@dataclass
+class SharedRateLimiter:
+    """The `limits` library's fixed windows (`incr <= amount`) over counters every instance shares, with an
+    in-memory pre-check in front: a request that leaves every window at most `fast_share` full, as this
+    instance last saw it, is admitted at once and counted by a background flush; a request this instance
+    already knows to be over is refused at once; only the rest wait for the shared counters (one commit for
+    all their windows, which also tells this instance what the others counted). The first request of a
+    window longer than `blind_expiry` on an instance always waits, so a fresh instance never admits blindly
+    into a minute that others have used up. What can slip through: requests that reach two instances within
+    one flush (milliseconds) of each other while both are under `fast_share`, and, for windows of
+    `blind_expiry` or less, up to `fast_share` of the window per instance before it has seen the others."""
 
-    def acquire(self, key: str, now: float) -> float:
-        """Take one token; return 0 if allowed, else the seconds until one is available."""
-        if self._rate <= 0:
-            return 0.0
+    policies: Mapping[LimitScope, Sequence[RateLimitItem]]
+    counters: WindowCounters
+    clock: Callable[[], float] = time.time
+    fast_share: float = 0.5
+    blind_expiry: int = 1  # windows this short may be admitted into before this instance has seen them
+    background: bool = True  # tests flush by hand
+    flush_delay: float = 0.2  # seconds a count waits for others to share its commit
+    _windows: dict[tuple[str, int], _Window] = field(default_factory=dict, init=False)
+    _dirty: dict[tuple[str, int], _Window] = field(default_factory=dict, init=False)  # with pending counts
+    _pruned_at: float = field(default=0.0, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _wake: threading.Event = field(default_factory=threading.Event, init=False)
+    _thread: threading.Thread | None = field(default=None, init=False)
+
+    def hit(self, scope: LimitScope, identity: str) -> Verdict:
+        items = self.policies.get(scope, ())
+        if not items:
+            return Verdict(True, None)
+        now = self.clock()
         with self._lock:
-            bucket = self._buckets.get(key)
-            if bucket is None:
-                if len(self._buckets) >= self._max_users:
-                    self._buckets.clear()  # bounded memory; a reset only ever lets requests through
-                bucket = self._buckets[key] = _Bucket(self._burst, now)
-            bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.updated) * self._rate)
-            bucket.updated = now
-            if bucket.tokens >= 1:
-                bucket.tokens -= 1
-                return 0.0
-            return (1 - bucket.tokens) / self._rate
+            windows = [self._window(item.key_for(scope, identity), item.get_expiry(), now) for item in items]
+            full = [w for w, item in zip(windows, items, strict=True) if w.estimate >= item.amount]
+            if full:
+                return self._refused(items, windows, full, now)
+            if all(self._well_under(w, item) for w, item in zip(windows, items, strict=True)):
+                for w in windows:
+                    w.pending += 1
+                    self._dirty[(w.hit.key, w.hit.start)] = w
+                verdict = Verdict(True, _tightest(items, windows, now))
+                fast = True
+            else:
+                sent = [w.pending + 1 for w in windows]
+                for w in windows:
+                    w.sending += w.pending + 1
+                    w.pending = 0
+                fast = False
+        if fast:
+            self._start()
+            self._wake.set()
+            return verdict
+        return self._exact(items, windows, sent, now)
+
+    def _well_under(self, window: _Window, item: RateLimitItem) -> bool:
+        seen = window.synced or window.hit.expiry <= self.blind_expiry
+        return seen and window.estimate + 1 <= item.amount * self.fast_share
+
+    def _exact(
+        self, items: Sequence[RateLimitItem], windows: list[_Window], sent: list[int], now: float
+    ) -> Verdict:
+        try:
+            totals = self.counters.incr_many([w.counted(n) for w, n in zip(windows, sent, strict=True)])
+        except TransientStoreError:
+            # The shared counters are out of reach: admit on what this instance knows rather than fail the
+            # request; the counts are sent again with the next flush.
+            log.warning("rate limit counters unavailable; admitting on local counts", exc_info=True)
+            with self._lock:
+                for w, n in zip(windows, sent, strict=True):
+                    w.sending -= n
+                    w.pending += n
+                    self._dirty[(w.hit.key, w.hit.start)] = w
+                return Verdict(True, _tightest(items, windows, now))
+        with self._lock:
+            for w, n, total in zip(windows, sent, totals, strict=True):
+                w.sending -= n
+                w.known, w.synced = max(w.known, total - w.sending), True
+            over = [w for w, item in zip(windows, items, strict=True) if w.estimate > item.amount]
+            if not over:
+                return Verdict(True, _tightest(items, windows, now))
+            for w in windows:
+                w.pending -= 1  # a refused request takes nothing: the next flush gives it back
+                self._dirty[(w.hit.key, w.hit.start)] = w
+            refused = self._refused(items, windows, over, now)
+        self._start()
+        self._wake.set()
+        return refused
+
+    def _refused(
+        self, items: Sequence[RateLimitItem], windows: list[_Window], over: list[_Window], now: float
+    ) -> Verdict:
+        retry = max(max(1, math.ceil(w.hit.start + w.hit.expiry - now)) for w in over)
+        return Verdict(False, _tightest(items, windows, now), retry)
+
+    def _window(self, key: str, expiry: int, now: float) -> _Window:
+        start = window_start(now, expiry)
+        window = self._windows.get((key, start))
+        if window is None:
+            window = self._windows[(key, start)] = _Window(WindowHit(key, expiry, 0, start))
+        return window
+
+    @property
+    def windows_held(self) -> int:
+        """Windows this instance remembers (those not yet ended, and ended ones until the next pruning)."""
+        return len(self._windows)
+
+    # --- the background count -----------------------------------------------------------------------------
+    def flush(self) -> int:
+        """Send what this instance admitted to the shared counters; the number of windows sent."""
+        now = self.clock()
+        with self._lock:
+            due = [w for w in self._dirty.values() if w.pending]
+            self._dirty.clear()
+            sent = [w.pending for w in due]
+            for w in due:
+                w.sending += w.pending
+                w.pending = 0
+            if now - self._pruned_at > 10.0:
+                self._forget_ended(now)
+                self._pruned_at = now
+        for first in range(0, len(due), BATCH):
+            chunk, amounts = due[first : first + BATCH], sent[first : first + BATCH]
+            try:
+                totals = self.counters.incr_many([w.counted(n) for w, n in zip(chunk, amounts, strict=True)])
+            except TransientStoreError:
+                with self._lock:
+                    for w, n in zip(due[first:], sent[first:], strict=True):
+                        w.sending -= n
+                        w.pending += n
+                        self._dirty[(w.hit.key, w.hit.start)] = w
+                raise
+            with self._lock:
+                for w, n, total in zip(chunk, amounts, totals, strict=True):
+                    w.sending -= n
+                    w.known, w.synced = max(w.known, total - w.sending), True
+        return len(due)
+
+    def _forget_ended(self, now: float) -> None:
+        ended = [
+            key
+            for key, w in self._windows.items()
+            if w.hit.start + w.hit.expiry <= now and not w.pending and not w.sending
+        ]
+        for key in ended:
+            del self._windows[key]
+
+    def _start(self) -> None:
+        if not self.background or self._thread is not None:
+            return
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="rate-limit-flush", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        backoff = 0.1
+        while True:
+            self._wake.wait()
+            time.sleep(self.flush_delay)  # gather: one commit for many requests' counts
+            self._wake.clear()
+            try:
+                self.flush()
+                backoff = 0.1
+            except TransientStoreError:
+                log.warning("rate limit flush failed; retrying in %.1f s", backoff, exc_info=True)
+                time.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                self._wake.set()
+
+
+def _tightest(items: Sequence[RateLimitItem], windows: list[_Window], now: float) -> WindowStats:
+    stats = [w.stats(item.amount, now) for w, item in zip(windows, items, strict=True)]
+    return min(stats, key=lambda s: (s.remaining, s.reset_seconds))

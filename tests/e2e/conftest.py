@@ -37,7 +37,7 @@ class AppUser:
         body = {"id": sid, "start": start, "end": end, "timezone": tz}
         return self.call("POST", "/v1/sessions", json=body, **kwargs)
 
-    def focus_days(self, days: range, now: str = NOW) -> None:
+    def focus_days(self, days: range, now: str = NOW, **kwargs: Any) -> requests.Response:
         """An hour of focus (08:00-09:00 UTC) on each of these days of November 2026, in one batch."""
         sessions = [
             {
@@ -48,8 +48,9 @@ class AppUser:
             }
             for d in days
         ]
-        response = self.call("POST", "/v1/sessions:batch", json={"sessions": sessions}, now=now)
+        response = self.call("POST", "/v1/sessions:batch", json={"sessions": sessions}, now=now, **kwargs)
         assert response.status_code == 200, response.text
+        return response
 
     def stored_state(self) -> dict[str, Any]:
         """Everything Firestore holds for this user, to prove a rejected request changed nothing."""

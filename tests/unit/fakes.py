@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -22,6 +22,7 @@ from streak_core.domain.vocabulary import (
     ChallengeVisibility,
     Channel,
     DeliveryStatus,
+    JobStatus,
     Platform,
     Visibility,
 )
@@ -40,6 +41,7 @@ from streak_core.models import (
     OutboxEntry,
     Pause,
     RetryTask,
+    SessionJob,
     StoredNotification,
     StoredSession,
     StreakRecord,
@@ -67,6 +69,7 @@ from streak_core.ports import (
     Standing,
     StreakSummary,
     UserTransaction,
+    WindowHit,
 )
 from streak_core.services.cursors import Cursors
 from streak_core.services.friends import Friends
@@ -849,6 +852,61 @@ class InMemoryShareStore:
     def count_open(self, share_id: str) -> None:
         share = self.shares[share_id]
         self.shares[share_id] = replace(share, opens=share.opens + 1)
+
+
+@dataclass
+class SharedWindows:
+    """Window counters several limiter instances share; records each commit (a round trip)."""
+
+    counts: Counter[tuple[str, int]] = field(default_factory=Counter)
+    commits: list[list[WindowHit]] = field(default_factory=list)
+    fail_next: int = 0
+
+    def incr_many(self, hits: Sequence[WindowHit]) -> list[int]:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise TransientStoreError("counters unavailable")
+        self.commits.append(list(hits))
+        for hit in hits:
+            self.counts[(hit.key, hit.start)] += hit.amount
+        return [self.counts[(hit.key, hit.start)] for hit in hits]
+
+
+@dataclass
+class InMemoryJobStore:
+    jobs: dict[str, SessionJob] = field(default_factory=dict)
+    dead_letters: list[SessionJob] = field(default_factory=list)
+
+    def create_or_get(self, job: SessionJob) -> tuple[SessionJob, bool]:
+        if job.id in self.jobs:
+            return self.jobs[job.id], False
+        self.jobs[job.id] = job
+        return job, True
+
+    def get(self, job_id: str) -> SessionJob | None:
+        return self.jobs.get(job_id)
+
+    def start_attempt(self, job_id: str, now: datetime) -> SessionJob | None:
+        job = self.jobs.get(job_id)
+        if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
+            return None
+        self.jobs[job_id] = replace(job, status=JobStatus.RUNNING, attempts=job.attempts + 1, updated_at=now)
+        return self.jobs[job_id]
+
+    def settle(self, job: SessionJob, dead_letter: bool = False) -> None:
+        self.jobs[job.id] = job
+        if dead_letter:
+            self.dead_letters.append(job)
+
+
+@dataclass
+class RecordingJobQueue:
+    """Records each job handed to the queue (a real queue keeps one task per job name)."""
+
+    enqueued: list[str] = field(default_factory=list)
+
+    def enqueue(self, job: SessionJob) -> None:
+        self.enqueued.append(job.id)
 
 
 def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDependencies:

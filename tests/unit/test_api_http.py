@@ -9,12 +9,19 @@ from typing import Any
 import flask
 import pytest
 
+from functions import logs
 from functions.api import handle
 from streak_core.bootstrap import ApiDependencies
-from streak_core.domain.vocabulary import NotificationKind
+from streak_core.domain.vocabulary import LimitScope, NotificationKind
 from streak_core.models import OutboxEntry
-from streak_core.services.rate_limit import RateLimiter
-from tests.unit.fakes import InMemoryUserStore, api_dependencies
+from streak_core.services.rate_limit import SharedRateLimiter, parse_limits
+from tests.unit.fakes import (
+    InMemoryJobStore,
+    InMemoryUserStore,
+    RecordingJobQueue,
+    SharedWindows,
+    api_dependencies,
+)
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 SESSION = {"id": "s1", "start": "2026-11-21T09:00:00Z", "end": "2026-11-21T10:00:00Z", "timezone": "UTC"}
@@ -45,12 +52,40 @@ def test_transient_store_failure_is_503_with_retry_after_and_nothing_stored() ->
     assert call(d, "POST", "/v1/sessions", json=SESSION).status_code == 201
 
 
+def limited(reads: str = "", writes: str = "", public: str = "") -> SharedRateLimiter:
+    policies = {
+        LimitScope.READ: parse_limits(reads),
+        LimitScope.WRITE: parse_limits(writes),
+        LimitScope.PUBLIC: parse_limits(public),
+    }
+    return SharedRateLimiter(policies, SharedWindows(), background=False)
+
+
 def test_rate_limited_user_gets_429_with_retry_after() -> None:
-    d = deps(rate_limiter=RateLimiter(per_minute=60, burst=2))
+    d = deps(rate_limiter=limited(reads="2/minute"))
     statuses = [call(d, "GET", "/v1/me/streak").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
-    assert int(call(d, "GET", "/v1/me/streak").headers["Retry-After"]) >= 1
+    refused = call(d, "GET", "/v1/me/streak")
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.get_json()["error"]["code"] == "rate_limited"
     assert call(d, "GET", "/v1/me/streak", token="token:u2").status_code == 200
+
+
+def test_authenticated_responses_carry_the_tightest_window_even_when_refused() -> None:
+    d = deps(rate_limiter=limited(writes="3/second;100/minute"))
+    ok = call(d, "POST", "/v1/sessions", json=SESSION)
+    assert ok.status_code == 201
+    assert (ok.headers["RateLimit-Limit"], ok.headers["RateLimit-Remaining"]) == ("3", "2")
+    assert 1 <= int(ok.headers["RateLimit-Reset"]) <= 1
+    bad = call(d, "POST", "/v1/sessions", json={"id": "x"})
+    assert (bad.status_code, bad.headers["RateLimit-Remaining"]) == (422, "1")
+
+
+def test_reads_and_writes_are_limited_separately() -> None:
+    d = deps(rate_limiter=limited(reads="1/minute", writes="1/minute"))
+    assert call(d, "POST", "/v1/sessions", json=SESSION).status_code == 201
+    assert call(d, "GET", "/v1/me/streak").status_code == 200
+    assert call(d, "GET", "/v1/me/streak").status_code == 429
 
 
 def test_x_now_is_ignored_unless_the_deployment_allows_it() -> None:
@@ -63,6 +98,11 @@ def test_x_now_is_ignored_unless_the_deployment_allows_it() -> None:
 def test_a_malformed_x_now_is_400_where_overrides_are_allowed() -> None:
     response = call(deps(allow_clock_override=True), "GET", "/v1/me/streak", headers={"X-Now": "tomorrow"})
     assert (response.status_code, response.get_json()["error"]["code"]) == (400, "invalid_clock_override")
+
+
+@pytest.fixture(autouse=True)
+def json_logs() -> None:
+    logs.configure("demo-logs")  # as the entry points do on an instance's first request
 
 
 def test_each_request_logs_one_json_line_without_the_token(capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,8 +119,35 @@ def test_each_request_logs_one_json_line_without_the_token(capsys: pytest.Captur
     entry = lines[0]
     assert (entry["severity"], entry["status"], entry["correlation_id"]) == ("INFO", 201, "abc")
     assert (entry["user_id"], entry["route"]) == ("secret-uid", "/v1/sessions")
+    assert (entry["message"], entry["operation"]) == ("POST /v1/sessions 201", "POST /v1/sessions")
+    assert datetime.fromisoformat(entry["time"]).tzinfo is not None
     assert entry["latency_ms"] >= 0
     assert "token:" not in json.dumps(entry)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"X-Cloud-Trace-Context": "0af7651916cd43dd8448eb211c80319c/123;o=1"},
+        {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"},
+    ],
+)
+def test_the_trace_header_becomes_cloud_loggings_trace_field(
+    header: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    call(deps(), "GET", "/v1/me/streak", headers=header)
+    entry = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert entry[logs.TRACE_FIELD] == "projects/demo-logs/traces/0af7651916cd43dd8448eb211c80319c"
+
+
+def test_lines_services_log_during_a_request_carry_its_context(capsys: pytest.CaptureFixture[str]) -> None:
+    d = deps(rate_limiter=limited(writes="1/minute"))
+    d.rate_limiter.counters.fail_next = 1  # type: ignore[union-attr]  # the fake's switch
+    call(d, "POST", "/v1/sessions", json=SESSION, headers={"X-Correlation-ID": "corr-1"})
+    entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    warning = next(e for e in entries if e["message"].startswith("rate limit counters unavailable"))
+    assert (warning["severity"], warning["correlation_id"]) == ("WARNING", "corr-1")
+    assert warning["operation"] == "POST /v1/sessions"
 
 
 def test_an_unexpected_error_is_a_500_without_internals(capsys: pytest.CaptureFixture[str]) -> None:
@@ -314,3 +381,63 @@ def test_withdrawing_keeps_the_days_already_past_and_unknown_ids_are_404() -> No
     assert (kept["from"], kept["to"]) == ("2026-11-22", "2026-11-24")
     for unknown in ("nope", "__x__"):
         assert call(d, "DELETE", f"/v1/me/pauses/{unknown}").status_code == 404
+
+
+def test_public_pages_are_limited_per_client_address() -> None:
+    d = deps(rate_limiter=limited(public="1/minute"))
+    first = call(d, "GET", "/s/" + "a" * 32, token=None, environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    again = call(d, "GET", "/s/" + "a" * 32, token=None, environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    other = call(d, "GET", "/s/" + "a" * 32, token=None, environ_base={"REMOTE_ADDR": "192.0.2.2"})
+    assert (first.status_code, again.status_code, other.status_code) == (404, 429, 404)
+
+
+def async_deps() -> ApiDependencies:
+    return deps(jobs=InMemoryJobStore(), job_queue=RecordingJobQueue())
+
+
+ASYNC = {"Prefer": "respond-async, wait=10", "Idempotency-Key": "batch-1"}
+
+
+def test_an_asynchronous_batch_is_a_202_job_to_poll() -> None:
+    d = async_deps()
+    response = call(d, "POST", "/v1/sessions:batch", json={"sessions": [SESSION]}, headers=dict(ASYNC))
+    assert response.status_code == 202
+    job = response.get_json()["job"]
+    assert (job["status"], job["attempts"], "result" in job) == ("queued", 0, False)
+    assert response.headers["Location"] == f"/v1/jobs/{job['id']}"
+    assert response.headers["Retry-After"] == "1"
+    assert d.job_queue.enqueued == [job["id"]]  # type: ignore[union-attr]
+    assert d.store.commits == 0  # type: ignore[attr-defined]  # nothing accepted until the job runs
+    polled = call(d, "GET", f"/v1/jobs/{job['id']}")
+    assert (polled.status_code, polled.get_json()["job"]["id"]) == (200, job["id"])
+
+
+def test_the_same_idempotency_key_again_is_200_and_the_same_job() -> None:
+    d = async_deps()
+    first = call(d, "POST", "/v1/sessions:batch", json={"sessions": [SESSION]}, headers=dict(ASYNC))
+    again = call(d, "POST", "/v1/sessions:batch", json={"sessions": [SESSION]}, headers=dict(ASYNC))
+    assert again.status_code == 200
+    assert again.get_json()["job"]["id"] == first.get_json()["job"]["id"]
+    other = call(d, "POST", "/v1/sessions:batch", json={"sessions": []}, headers=dict(ASYNC))
+    assert (other.status_code, other.get_json()["error"]["code"]) == (409, "idempotency_key_reused")
+
+
+def test_another_users_job_is_404() -> None:
+    d = async_deps()
+    job = call(d, "POST", "/v1/sessions:batch", json={"sessions": [SESSION]}, headers=dict(ASYNC))
+    job_id = job.get_json()["job"]["id"]
+    response = call(d, "GET", f"/v1/jobs/{job_id}", token="token:u2")
+    assert (response.status_code, response.get_json()["error"]["code"]) == (404, "job_not_found")
+
+
+def test_an_asynchronous_batch_with_a_malformed_body_is_422_at_once() -> None:
+    d = async_deps()
+    response = call(d, "POST", "/v1/sessions:batch", json={"sessions": "no"}, headers=dict(ASYNC))
+    assert response.status_code == 422
+    assert d.job_queue.enqueued == []  # type: ignore[union-attr]
+
+
+def test_without_the_queue_deployed_respond_async_is_answered_at_once() -> None:
+    response = call(deps(), "POST", "/v1/sessions:batch", json={"sessions": [SESSION]}, headers=dict(ASYNC))
+    assert response.status_code == 200
+    assert response.get_json()["results"][0]["status"] == 201

@@ -39,7 +39,7 @@ def test_every_function_topic_and_queue_of_the_code_is_in_the_plan() -> None:
         assert f"pubsub topics create {topic}" in plan
         assert f"--trigger-topic={topic}" in plan
     queues = {str(f.default) for name, f in Settings.model_fields.items() if name.endswith("_queue")}
-    assert queues == {"notifications", "maintenance-retry"}
+    assert queues == {"notifications", "maintenance-retry", "session-jobs"}
     for queue in queues:
         assert f"tasks queues create {queue} " in plan
     assert "firestore:indexes,firestore:rules" in plan
@@ -57,4 +57,14 @@ def test_each_step_is_idempotent_shell_and_the_dry_run_runs_nothing(tmp_path: Pa
     assert subprocess.run(["bash", "-n"], input="\n".join(plan), text=True, check=False).returncode == 0
     creating = [line for line in plan if " create " in line]
     assert creating
-    assert all(line.startswith("if ") and "describe" in line for line in creating)
+    assert all(
+        line.startswith("if ") and ("describe" in line or "policies list" in line) for line in creating
+    )
+
+
+def test_the_log_fields_metrics_count_are_the_ones_the_code_writes() -> None:
+    plan = dry_run()
+    for field in ("retry", "retry_success", "dead_letter", "cache_hit", "query_ms", "latency_ms"):
+        assert f"jsonPayload.{field}" in plan
+    for metric in ("dead_letters", "slow_queries"):
+        assert f"logging.googleapis.com/user/{metric}" in plan  # an alert policy watches it

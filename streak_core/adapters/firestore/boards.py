@@ -10,7 +10,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.client import LazyFirestore, store_errors
+from streak_core.adapters.firestore.client import LazyFirestore, store_errors, stream
 from streak_core.adapters.firestore.documents import (
     board_entry_from_doc,
     snapshot_from_doc,
@@ -51,8 +51,7 @@ class FirestoreLeaderboardStore:
                     "__name__": entries.document(after.uid),
                 }
             )
-        with store_errors():
-            return [board_entry_from_doc(doc.to_dict()) for doc in query.limit(limit).stream()]
+        return [board_entry_from_doc(doc.to_dict()) for doc in stream(query.limit(limit), "board")]
 
     def entry(self, key: str, uid: str) -> BoardEntry | None:
         with store_errors():

@@ -18,6 +18,7 @@ from streak_core.adapters.firestore.client import (
     read_with_shards,
     run_transaction,
     store_errors,
+    stream,
 )
 from streak_core.adapters.firestore.documents import (
     Doc,
@@ -116,8 +117,7 @@ class FirestoreChallengeStore:
             if position is not None:
                 at = {field: position.at, "__name__": collection.document(position.challenge_id)}
                 page = query.start_after(at)
-            with store_errors():
-                docs = [doc.to_dict() for doc in page.stream()]
+            docs = [doc.to_dict() for doc in stream(page, "challenges")]
             for data in docs:
                 if len(kept) == limit:  # one more exists beyond a full page
                     following = position
@@ -135,8 +135,7 @@ class FirestoreChallengeStore:
 
     def top(self, challenge_id: str, limit: int) -> list[Standing]:
         query = self._standings(challenge_id).order_by("standing").limit(limit)
-        with store_errors():
-            docs = [doc.to_dict() for doc in query.stream()]
+        docs = [doc.to_dict() for doc in stream(query, "challenge standings")]
         return [Standing(data["uid"], membership_from_doc(data)) for data in docs]
 
     def ahead_of(self, challenge_id: str, membership: Membership) -> int:

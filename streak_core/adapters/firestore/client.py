@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -13,6 +15,8 @@ from streak_core.adapters.lazy import Lazy
 from streak_core.errors import TransientStoreError
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+SLOW_QUERY_MS = 100.0
 
 # Failures after which nothing was committed and a retry may well succeed.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -69,13 +73,26 @@ def run_transaction(
         return attempt(client.transaction(max_attempts=max_attempts, read_only=read_only))  # type: ignore[no-any-return]
 
 
-def pages_of(query: Any) -> Iterator[list[Any]]:
+def stream(query: Any, what: str) -> list[Any]:
+    """A query's documents. One slower than SLOW_QUERY_MS is logged with `query_ms`, which a log-based
+    metric counts (deploy/plan.py)."""
+    started = time.perf_counter()
+    with store_errors():
+        docs = list(query.stream())
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    if elapsed_ms > SLOW_QUERY_MS:
+        log.warning(
+            "slow query", extra={"query": what, "query_ms": round(elapsed_ms, 1), "documents": len(docs)}
+        )
+    return docs
+
+
+def pages_of(query: Any, what: str = "pages") -> Iterator[list[Any]]:
     """The documents of a limited, ordered query, a page at a time by cursor. Only an empty page ends it:
     a page may come back short while documents change."""
     cursor = None
     while True:
-        with store_errors():
-            docs = list((query.start_after(cursor) if cursor is not None else query).stream())
+        docs = stream(query.start_after(cursor) if cursor is not None else query, what)
         if not docs:
             return
         yield docs

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.client import LazyFirestore, store_errors
+from streak_core.adapters.firestore.client import LazyFirestore, store_errors, stream
 from streak_core.adapters.firestore.documents import dead_letter_from_doc, dead_letter_to_doc
 from streak_core.models import DeadLetter
 
@@ -18,8 +18,7 @@ class FirestoreDeadLetters:
 
     def list(self, limit: int) -> list[DeadLetter]:
         query = paths.dead_letters(self._client()).order_by("failed_at").limit(limit)
-        with store_errors():
-            return [dead_letter_from_doc(doc.to_dict()) for doc in query.stream()]
+        return [dead_letter_from_doc(doc.to_dict()) for doc in stream(query, "dead letters")]
 
     def remove(self, letter_id: str) -> None:
         with store_errors():

@@ -10,7 +10,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
+from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors, stream
 from streak_core.adapters.firestore.documents import (
     notification_from_doc,
     outbox_to_doc,
@@ -85,8 +85,7 @@ class FirestoreOutboxStore:
             .order_by("sweep_after")
             .limit(limit)
         )
-        with store_errors():
-            return [doc.id for doc in query.select([]).stream()]
+        return [doc.id for doc in stream(query.select([]), "outbox sweep")]
 
     def record(
         self,

@@ -91,3 +91,15 @@ def share_open_shard(client: Any, share_id: str, shard: int) -> Any:
 def month(client: Any, uid: str, year_month: str) -> Any:
     """`users/{uid}/months/{YYYY-MM}`: each day's focus seconds of a month, for the calendar."""
     return user(client, uid).collection("months").document(year_month)
+
+
+def rate_limit_window(client: Any, doc_id: str) -> Any:
+    return client.collection("rate_limits").document(doc_id)
+
+
+def job(client: Any, job_id: str) -> Any:
+    return client.collection("jobs").document(job_id)
+
+
+def job_dead_letter(client: Any, job_id: str) -> Any:
+    return client.collection("job_dead_letters").document(job_id)

@@ -8,7 +8,7 @@ from google.api_core import exceptions as gexc
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.client import LazyFirestore, commit_guarded, store_errors
+from streak_core.adapters.firestore.client import LazyFirestore, commit_guarded, store_errors, stream
 from streak_core.adapters.firestore.documents import outbox_to_doc, settings_from_doc, streak_from_doc
 from streak_core.adapters.firestore.users import read_focus_seconds
 from streak_core.models import OutboxEntry, UserSettings
@@ -29,9 +29,9 @@ class FirestoreReminderStore:
             .order_by("reminder_at")
             .limit(limit)
         )
+        streaks = stream(query, "reminders due")
+        refs = [paths.user(client, s.id) for s in streaks]
         with store_errors():
-            streaks = list(query.stream())
-            refs = [paths.user(client, s.id) for s in streaks]
             users = {doc.id: doc for doc in client.get_all(refs)} if refs else {}
         found: list[ReminderCandidate] = []
         for doc in streaks:

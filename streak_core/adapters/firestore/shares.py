@@ -10,7 +10,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.client import LazyFirestore, read_with_shards, store_errors
+from streak_core.adapters.firestore.client import LazyFirestore, read_with_shards, store_errors, stream
 from streak_core.domain.cards import CardContent, CardField, Share
 
 SHARDS = 8  # a share posted to a large audience takes about SHARDS views a second per shard
@@ -68,8 +68,7 @@ class FirestoreShareStore:
             .order_by("created_at", direction=firestore.Query.DESCENDING)
             .limit(limit)
         )
-        with store_errors():
-            docs = [doc.to_dict() for doc in query.stream()]
+        docs = [doc.to_dict() for doc in stream(query, "shares")]
         return self._with_opens(docs)
 
     def delete(self, share_id: str) -> None:

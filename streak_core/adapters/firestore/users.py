@@ -12,7 +12,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.badges import move_counters
 from streak_core.adapters.firestore.challenges import stage_memberships
-from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
+from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors, stream
 from streak_core.adapters.firestore.documents import (
     board_entry_to_doc,
     day_from_doc,
@@ -78,8 +78,7 @@ class FirestoreUserStore:
             .where(filter=FieldFilter("date", ">=", first.isoformat()))
             .where(filter=FieldFilter("date", "<=", last.isoformat()))
         )
-        with store_errors():
-            records = [day_from_doc(doc.to_dict()) for doc in query.stream()]
+        records = [day_from_doc(doc.to_dict()) for doc in stream(query, "days")]
         return {r.day: r for r in records}
 
     def seconds_between(self, uid: str, first: date, last: date) -> dict[date, int]:
@@ -143,8 +142,7 @@ class FirestoreUserStore:
             query = query.start_after(
                 {"created_at": after.created_at, "__name__": outbox.document(after.entry_id)}
             )
-        with store_errors():
-            return [notification_from_doc(doc.id, doc.to_dict()) for doc in query.stream()]
+        return [notification_from_doc(doc.id, doc.to_dict()) for doc in stream(query, "notifications")]
 
 
 def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:

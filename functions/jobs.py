@@ -1,0 +1,47 @@
+"""The `session_jobs` function: one asynchronous batch of sessions per task of the `session-jobs` queue."""
+
+from __future__ import annotations
+
+import flask
+
+from functions import payloads, schemas
+from functions.api import run_batch
+from functions.routing import Auth, Call, Reply, Route, RouteTable
+from functions.tasks import handle_task
+from streak_core.bootstrap import JobDependencies
+from streak_core.models import SessionJob
+from streak_core.services.jobs import run_job
+
+
+def run(call: Call[JobDependencies]) -> Reply:
+    """One attempt: 200 once the job is settled (done, or failed and dead-lettered), 503 to be retried."""
+    deps = call.deps
+
+    def work(job: SessionJob) -> str:
+        body = schemas.BatchIn.model_validate_json(job.request_json)
+        answer = run_batch(deps.store, deps.notify, deps.config, job.uid, job.now, body)
+        return answer.model_dump_json(by_alias=True)
+
+    job_id = call.body_as(payloads.JobTaskIn).job_id
+    job = run_job(deps.jobs, job_id, deps.clock.now, work, deps.max_attempts)
+    out = payloads.JobRunOut(status=job.status if job else None, attempts=job.attempts if job else 0)
+    return Reply(200, out, log_fields={"job_id": job_id})
+
+
+JOBS: RouteTable[JobDependencies] = RouteTable(
+    [
+        Route(
+            "POST",
+            "/",
+            run,
+            "Run one asynchronous batch of sessions (the session-jobs queue's target)",
+            {200: payloads.JobRunOut},
+            body=payloads.JobTaskIn,
+            auth=Auth.NONE,
+        )
+    ]
+)
+
+
+def handle_jobs(request: flask.Request, deps: JobDependencies) -> flask.Response:
+    return handle_task(request, JOBS, deps, deps.clock, "session_jobs")

@@ -1,0 +1,93 @@
+"""`rate_limits/{hash}`: the counters of the `limits` library's fixed windows, shared by every instance."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from google.cloud import firestore
+from limits.limits import TIME_TYPES
+from limits.storage import Storage
+
+from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.client import LazyFirestore, store_errors
+from streak_core.errors import TransientStoreError
+from streak_core.ports import WindowHit, window_start
+
+
+def expiry_of(key: str) -> int:
+    """The window a `limits` key was built for (`RateLimitItem.key_for` ends in amount/multiples/unit)."""
+    _, multiples, unit = key.rsplit("/", 2)
+    return int(multiples) * TIME_TYPES[unit].seconds
+
+
+class FirestoreStorage(Storage):
+    """A `limits` storage over Firestore. One document per key and window, named by a hash so that a user's
+    windows spread over the key space; an increment is one commit whose transform result is the new count
+    (no transaction, no read). `expires_at` is the field a TTL policy deletes old windows by."""
+
+    STORAGE_SCHEME = ["firestore"]  # noqa: RUF012  # the base class declares it as a plain attribute
+
+    def __init__(self, firestore_client: LazyFirestore, clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self._db = firestore_client
+        self._clock = clock
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return TransientStoreError
+
+    def _doc(self, key: str, start: int) -> Any:
+        name = hashlib.sha256(f"{key}|{start}".encode()).hexdigest()[:40]
+        return paths.rate_limit_window(self._db(), name)
+
+    def _now(self, key: str) -> WindowHit:
+        expiry = expiry_of(key)
+        return WindowHit(key, expiry, 0, window_start(self._clock(), expiry))
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        return self.incr_many([WindowHit(key, expiry, amount, window_start(self._clock(), expiry))])[0]
+
+    def incr_many(self, hits: Sequence[WindowHit]) -> list[int]:
+        """Add to several counters in one commit; their new values, in order."""
+        batch = self._db().batch()
+        for hit in hits:
+            doc = self._doc(hit.key, hit.start)
+            expires = datetime.fromtimestamp(hit.start + hit.expiry, UTC)
+            batch.set(doc, {"count": firestore.Increment(hit.amount), "expires_at": expires}, merge=True)
+        with store_errors():
+            results = batch.commit()
+        # A merge-set's first transform result is the incremented field's value after the commit.
+        return [int(result.transform_results[0].integer_value) for result in results]
+
+    def get(self, key: str) -> int:
+        window = self._now(key)
+        with store_errors():
+            snapshot = self._doc(key, window.start).get()
+        return int(snapshot.get("count")) if snapshot.exists else 0
+
+    def get_expiry(self, key: str) -> float:
+        window = self._now(key)
+        return float(window.start + window.expiry)
+
+    def check(self) -> bool:
+        try:
+            self.get("LIMITER/health/1/1/second")
+        except Exception:  # a health check answers, whatever went wrong
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        """Deletes every window; the number deleted."""
+        deleted = 0
+        for snapshot in self._db().collection("rate_limits").stream():
+            snapshot.reference.delete()
+            deleted += 1
+        return deleted
+
+    def clear(self, key: str) -> None:
+        with store_errors():
+            self._doc(key, self._now(key).start).delete()

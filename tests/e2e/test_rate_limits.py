@@ -1,0 +1,57 @@
+"""Rate limits held across instances: two `api` processes on one Firestore emulator share one user's quota."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from devstack.stack import Stack
+from tests.e2e.conftest import AppUser
+
+TIGHT = {"RATE_LIMIT_WRITES": "5/minute", "RATE_LIMIT_READS": "1000/second", "RATE_LIMIT_PUBLIC": ""}
+
+
+@pytest.fixture(scope="module")
+def two_instances(stack: Stack) -> Iterator[tuple[str, str]]:
+    urls = tuple(stack.spawn_function(f"api-{n}", "api", TIGHT) for n in (1, 2))
+    try:
+        yield urls[0], urls[1]
+    finally:
+        for n in (1, 2):
+            stack.stop_service(f"api-{n}")
+
+
+def test_two_api_processes_share_one_users_write_quota(
+    app_user: AppUser, two_instances: tuple[str, str], firestore_client: Any
+) -> None:
+    responses = []
+    for n in range(10):  # alternating, as a load balancer spreads one phone's requests
+        app_user.api_url = two_instances[n % 2]
+        responses.append(
+            app_user.post_session("2026-11-21T08:00:00Z", "2026-11-21T08:10:00Z", "UTC", f"rl{n}")
+        )
+    statuses = [r.status_code for r in responses]
+    assert statuses.count(201) == 5, statuses
+    assert set(statuses) == {201, 429}
+    for refused in (r for r in responses if r.status_code == 429):
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        assert refused.json()["error"]["code"] == "rate_limited"
+        assert refused.headers["RateLimit-Remaining"] == "0"
+    assert [int(r.headers["RateLimit-Limit"]) for r in responses] == [5] * 10
+    sessions = firestore_client.collection("users").document(app_user.uid).collection("sessions").stream()
+    assert len(list(sessions)) == 5  # refused requests stored nothing
+
+
+def test_each_instance_alone_would_have_admitted_the_whole_quota(
+    app_user: AppUser, two_instances: tuple[str, str], auth_emulator: Any
+) -> None:
+    """The control: another user's five writes on the second process alone all pass."""
+    _, token = auth_emulator.sign_up()
+    app_user.api_url, app_user.token = two_instances[1], token
+    statuses = [
+        app_user.post_session("2026-11-21T08:00:00Z", "2026-11-21T08:10:00Z", "UTC", f"solo{n}").status_code
+        for n in range(5)
+    ]
+    assert statuses == [201] * 5
