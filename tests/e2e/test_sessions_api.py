@@ -316,6 +316,7 @@ def test_openapi_document_is_valid_and_lists_every_route(api_url: str) -> None:
     assert operations == {
         ("POST", "/v1/sessions"),
         ("POST", "/v1/sessions:batch"),
+        ("GET", "/v1/jobs/{id}"),
         ("GET", "/v1/me/streak"),
         ("GET", "/v1/me/calendar"),
         ("GET", "/v1/me/days/{date}"),
