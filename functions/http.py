@@ -190,7 +190,7 @@ class RequestLog:
         level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
         entry: dict[str, object] = {
             "correlation_id": self.correlation,
-            "user_id": self.user_id,
+            "user_id": self.user_id or context.user_id(),
             "route": self.route,
             "method": self.request.method,
             "status": status,

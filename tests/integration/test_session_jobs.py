@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import flask
 import pytest
 
-from functions import schemas
+from functions import logs, schemas
 from functions.api import run_batch
 from functions.jobs import handle_jobs
 from streak_core.adapters.firestore.client import LazyFirestore
@@ -77,8 +77,9 @@ def job_for(lazy: LazyFirestore, uid: str) -> str:
 
 
 def test_a_job_whose_first_attempts_hit_transient_faults_ends_with_the_synchronous_result(
-    lazy: LazyFirestore,
+    lazy: LazyFirestore, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    logs.configure("demo-jobs")
     uid, twin = f"job-{uuid.uuid4().hex[:8]}", f"sync-{uuid.uuid4().hex[:8]}"
     deps = faulty(lazy, transient=2)
     jobs = deps.jobs
@@ -94,6 +95,14 @@ def test_a_job_whose_first_attempts_hit_transient_faults_ends_with_the_synchrono
     assert json.loads(job.result_json) == expected.model_dump(mode="json", by_alias=True)
     assert [r["status"] for r in json.loads(job.result_json)["results"]] == [201, 201, 422]
     assert deliver(deps, job_id, 3) == 200  # a redelivered task changes nothing
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    runs = [line for line in lines if line.get("route") == "session_jobs/"]
+    assert [line["status"] for line in runs] == [503, 503, 200, 200]
+    assert {(line["correlation_id"], line["user_id"]) for line in runs[:3]} == {("job-test", uid)}
+    assert [line["task_retry_count"] for line in runs] == [0, 1, 2, 3]
+    retried = [line for line in lines if line.get("retry") is True and line["job_id"] == job_id]
+    assert len(retried) == 2
+    assert any(line.get("retry_success") is True and line["job_id"] == job_id for line in lines)
     assert jobs.get(job_id) == job
 
 
