@@ -3,7 +3,9 @@ cached and uncached, in one run.
 
 Run: python -m bench.leaderboard [--users 100000] [--repeat 30]
 Starts its own Firestore emulator and seeds `boards/all/entries` plus each user's streak summary (80%
-public, 15% friends-only, 5% hidden). Uncached = every call goes to Firestore (query + summaries join);
+public, 15% friends-only, 5% hidden), with the board's score histogram and tie groups; and a board a tenth
+that size, whose `me` p50 `me_growth_ratio` divides the big board's by (the target is at most 2, with `me`
+at most 100 ms at 100,000 users). Uncached = every call goes to Firestore (query + summaries join);
 cached = the service's snapshot document and per-instance copy, as deployed (`memory`), and with the
 per-instance copy off so every call reads the snapshot document (`snapshot`). Ends with one JSON line;
 `cached_first_page_ratio` = cached p50 / uncached p50 (the target is at most 0.2).
@@ -17,6 +19,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -24,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from devstack.stack import Stack
-from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
+from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore, bucket, count_doc, tie_doc
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.documents import board_entry_to_doc
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
@@ -38,7 +42,7 @@ NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 KEY = "all"
 
 
-def seed(client: Any, users: int) -> list[BoardEntry]:
+def seed(client: Any, users: int, key: str = KEY, prefix: str = "u") -> list[BoardEntry]:
     rng = random.Random(7)
     entries = []
     for n in range(users):
@@ -49,16 +53,22 @@ def seed(client: Any, users: int) -> list[BoardEntry]:
         score = int(rng.paretovariate(1.3) * 10)
         reached = NOW - timedelta(seconds=rng.randrange(90 * 86400))
         entries.append(
-            BoardEntry(f"u{n:06d}", score, min(score, rng.randrange(1, 60)), reached, visibility, f"User {n}")
+            BoardEntry(
+                f"{prefix}{n:06d}", score, min(score, rng.randrange(1, 60)), reached, visibility, f"User {n}"
+            )
         )
 
     def write(chunk: list[BoardEntry]) -> None:
         batch = client.batch()
         for e in chunk:
             batch.set(
-                client.collection("boards").document(KEY).collection("entries").document(e.uid),
+                client.collection("boards").document(key).collection("entries").document(e.uid),
                 board_entry_to_doc(e),
             )
+            if e.visibility is Visibility.PUBLIC:  # its tie group, as a board move writes it
+                batch.set(
+                    paths.board_ties(client, KEY, (e.score, e.longest_streak)).document(e.uid), tie_doc(e)
+                )
             run = {"start": "2026-11-01", "end": "2026-11-20", "length": e.longest_streak}
             batch.set(
                 client.collection("streaks").document(e.uid),
@@ -71,9 +81,17 @@ def seed(client: Any, users: int) -> list[BoardEntry]:
             )
         batch.commit()
 
-    chunks = [entries[i : i + 250] for i in range(0, len(entries), 250)]
+    chunks = [entries[i : i + 200] for i in range(0, len(entries), 200)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(write, chunks))
+    # The score histogram, counted here once (a board move increments one shard per change).
+    counts = Counter((e.score, e.longest_streak) for e in entries if e.visibility is Visibility.PUBLIC)
+    histogram = paths.board_histogram(client, key)
+    for first in range(0, len(counts), 400):
+        batch = client.batch()
+        for group, count in sorted(counts.items())[first : first + 400]:
+            batch.set(histogram.document(bucket(group, 0)), count_doc(group, count))
+        batch.commit()
     return entries
 
 
@@ -135,6 +153,14 @@ def main() -> int:
         assert uncached.me(KEY, viewer).rank == len(public) // 2 + 1
         deep_rows, _ = uncached._global_rows(KEY, 100, deep, NOW)
         assert deep_rows[0].rank == deep_rank + 1  # ranks counted live, not read from the cursor
+        # The same board at a tenth of the size (its own key), for how `me` grows with the board.
+        small_key, small_users = "small", max(1, args.users // 10)
+        small = sorted(
+            (e for e in seed(client, small_users, small_key, "s") if e.visibility is Visibility.PUBLIC),
+            key=lambda e: e.position.order,
+        )
+        small_viewer = small[len(small) // 2].uid
+        assert uncached.me(small_key, small_viewer).rank == len(small) // 2 + 1
 
         figures = {
             "users": args.users,
@@ -146,8 +172,13 @@ def main() -> int:
             "deep_page_uncached": timed(
                 lambda: uncached._global_rows(KEY, 100, deep, NOW), max(5, args.repeat // 3)
             ),
-            "me": timed(lambda: uncached.me(KEY, viewer), max(5, args.repeat // 3)),
+            "me": timed(lambda: uncached.me(KEY, viewer), args.repeat),
+            "me_tenth_of_the_users": timed(lambda: uncached.me(small_key, small_viewer), args.repeat),
         }
+        figures["me_growth_ratio"] = round(
+            figures["me"]["p50_ms"] / figures["me_tenth_of_the_users"]["p50_ms"],  # type: ignore[index]
+            3,
+        )
         uncached_p50 = figures["first_page_uncached"]["p50_ms"]  # type: ignore[index]
         figures["cached_first_page_ratio"] = round(
             figures["first_page_cached_memory"]["p50_ms"] / uncached_p50, 4

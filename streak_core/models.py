@@ -221,6 +221,9 @@ class UserSnapshot:
     days: dict[date, DayRecord]
     sessions: dict[str, StoredSession]
     known: bool = True  # the user has settings or a streak stored
+    # In a transaction: the user's entries on every board of the days read (key -> entry), so what a write
+    # moves on a board's histogram is known without another read.
+    boards: dict[str, BoardEntry] = field(default_factory=dict)
 
 
 # An outbox entry not settled by then is the sweep's: its task was lost, or it is still being retried.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
-from streak_core.domain.boards import BoardEntry, BoardPosition
+from streak_core.domain.boards import BoardEntry, BoardMove, BoardPosition
 from streak_core.domain.cards import Share
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.streaks import StreakState
@@ -60,12 +60,12 @@ class UserTransaction(Protocol):
         days: Iterable[DayRecord],
         streak: StreakRecord,
         outbox: Iterable[OutboxEntry] = (),
-        boards: Iterable[tuple[str, BoardEntry]] = (),
+        boards: Iterable[BoardMove] = (),
         memberships: Iterable[Membership] = (),
     ) -> None:
         """Stage the writes; existing outbox entries are left as they are (their ids are deterministic).
 
-        `boards` are (period key, entry) pairs: the user's standing on each board whose score changed;
+        `boards` move the user's standing on each board whose score changed;
         `memberships` the user's challenges whose progress moved."""
         ...
 
@@ -407,7 +407,7 @@ class RebuildTransaction(Protocol):
         days: list[DayRecord],
         removed_days: list[date],
         streak: StreakRecord,
-        boards: list[tuple[str, BoardEntry | None]],
+        boards: list[BoardMove],
         memberships: Iterable[Membership] = (),
         months: Iterable[tuple[date, int | None]] = (),
     ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -94,3 +95,35 @@ class BoardEntry:
 
 def visible_to_friends(entry: BoardEntry) -> bool:
     return entry.visibility is not Visibility.HIDDEN
+
+
+@dataclass(frozen=True, slots=True)
+class BoardMove:
+    """A user's entry on one board changing from `before` to `after` (None: no entry). Each board keeps a
+    histogram of its public entries by (score, longest streak) and, for each such pair, its tie group, so a
+    rank needs no count over the board: a move says which group the user leaves and which one joins."""
+
+    key: str
+    uid: str
+    before: BoardEntry | None
+    after: BoardEntry | None
+
+    @property
+    def group_before(self) -> tuple[int, int] | None:
+        return tie_group(self.before)
+
+    @property
+    def group_after(self) -> tuple[int, int] | None:
+        return tie_group(self.after)
+
+
+def tie_group(entry: BoardEntry | None) -> tuple[int, int] | None:
+    """The (score, longest streak) a public entry is counted under; None for no entry or a private one."""
+    if entry is None or entry.visibility is not Visibility.PUBLIC:
+        return None
+    return entry.score, entry.longest_streak
+
+
+def board_keys(days: Iterable[date]) -> list[str]:
+    """Every board these local dates count on."""
+    return sorted({period_key(period, day) for day in days for period in Period})

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from functools import partial
 
 from streak_core.domain.badges import tally_of
-from streak_core.domain.boards import BoardEntry, scores_touched
+from streak_core.domain.boards import BoardEntry, BoardMove, scores_touched
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState, is_strong, qualifies
 from streak_core.domain.streaks import StreakState
@@ -84,7 +84,9 @@ def _rebuild(
     scores = _scores(streak.state)
     stored_entries = tx.board_entries(sorted(set(scores) | set(_scores(history.streak.state))))
     entries = rebuilt_entries(uid, history, scores, streak, stored_entries, now)
-    boards = [(k, e) for k, e in entries.items() if stored_entries.get(k) != e]
+    boards = [
+        BoardMove(k, uid, stored_entries.get(k), e) for k, e in entries.items() if stored_entries.get(k) != e
+    ]
     # The calendar's month documents: the days that changed, or all of them the first time.
     monthly = changed_days if history.streak.months_ready else list(days.values())
     months = [(r.day, r.state.seconds) for r in monthly] + [(d, None) for d in removed]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from streak_core.domain.badges import DayMarks
-from streak_core.domain.boards import BoardEntry, scores_touched
+from streak_core.domain.boards import BoardEntry, BoardMove, scores_touched
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState, DayView
 from streak_core.domain.engine import apply_session
@@ -197,7 +197,7 @@ def accept_sessions(
             notices += award_badges(uid, streak, now, push=not notices)
             streak.months_ready = streak.months_ready or fresh
             streak.days_version += 1
-            standings = _standings(uid, snap.settings, streak, qualified, now)
+            standings = _standings(uid, snap.settings, streak, qualified, now, snap.boards)
             tx.write(new_sessions, changed.values(), streak, notices, standings, moved)
         return Acceptance(
             items=items,
@@ -248,16 +248,21 @@ def _recoveries(
 
 
 def _standings(
-    uid: str, settings: UserSettings, streak: StreakRecord, qualified: list[date], now: datetime
-) -> list[tuple[str, BoardEntry]]:
+    uid: str,
+    settings: UserSettings,
+    streak: StreakRecord,
+    qualified: list[date],
+    now: datetime,
+    stored: dict[str, BoardEntry],
+) -> list[BoardMove]:
     """The new standing on each board whose score these sessions changed, reached at `now`."""
-    state = streak.state
+    state, visibility = streak.state, settings.leaderboard_visibility
     return [
-        (
+        BoardMove(
             key,
-            BoardEntry(
-                uid, score, state.longest_streak, now, settings.leaderboard_visibility, settings.display_name
-            ),
+            uid,
+            stored.get(key),
+            BoardEntry(uid, score, state.longest_streak, now, visibility, settings.display_name),
         )
         for key, score in scores_touched(state, qualified).items()
     ]

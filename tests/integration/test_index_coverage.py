@@ -84,7 +84,8 @@ def test_a_query_whose_index_is_missing_is_reported() -> None:
     need = need_of(structured(public, ("display_name", "ASCENDING")))
     assert need == ("entries", frozenset({"visibility"}), (("display_name", "ASCENDING"),))
     assert uncovered([need]) == [need]
-    covered = need_of(structured(public, ("score", "ASCENDING")))
+    board_order = (("score", "DESCENDING"), ("longest_streak", "DESCENDING"), ("reached_at", "ASCENDING"))
+    covered = need_of(structured(public, *board_order))
     assert covered is not None
     assert uncovered([covered]) == []
     assert need_of(structured(None, ("score", "DESCENDING"))) is None  # one field: single-field index

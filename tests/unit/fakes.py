@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from streak_core.adapters.raster import ResvgRasterizer, RobotoMetrics
 from streak_core.bootstrap import ApiDependencies
 from streak_core.domain.badges import ACTIVE_USERS
-from streak_core.domain.boards import BoardEntry, BoardPosition
+from streak_core.domain.boards import BoardEntry, BoardMove, BoardPosition
 from streak_core.domain.cards import Share
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.config import DEFAULT_CONFIG
@@ -186,7 +186,7 @@ class _Transaction:
         days: Iterable[DayRecord],
         streak: StreakRecord,
         outbox: Iterable[OutboxEntry] = (),
-        boards: Iterable[tuple[str, BoardEntry]] = (),
+        boards: Iterable[BoardMove] = (),
         memberships: Iterable[Membership] = (),
     ) -> None:
         user = self.store._user(self.uid)
@@ -201,8 +201,9 @@ class _Transaction:
             user.streak = staged[2]
             for entry in staged[3]:
                 self.store.outbox.setdefault(entry.id, entry)
-            for key, standing in standings:
-                self.store.boards.setdefault(key, {})[standing.uid] = standing
+            for move in standings:
+                assert move.after is not None  # acceptance only ever raises a score
+                self.store.boards.setdefault(move.key, {})[move.uid] = move.after
             for membership in moved:
                 user.memberships[membership.challenge_id] = membership
 
@@ -416,7 +417,7 @@ class _RebuildTransaction:
         days: list[DayRecord],
         removed_days: list[date],
         streak: StreakRecord,
-        boards: list[tuple[str, BoardEntry | None]],
+        boards: list[BoardMove],
         memberships: Iterable[Membership] = (),
         months: Iterable[tuple[date, int | None]] = (),
     ) -> None:
@@ -432,12 +433,12 @@ class _RebuildTransaction:
             for day in staged[1]:
                 user.days.pop(day, None)
             user.streak = staged[2]
-            for key, entry in staged[3]:
-                board = self.store.users.boards.setdefault(key, {})
-                if entry is None:
+            for move in staged[3]:
+                board = self.store.users.boards.setdefault(move.key, {})
+                if move.after is None:
                     board.pop(self.uid, None)
                 else:
-                    board[self.uid] = entry
+                    board[self.uid] = move.after
             for membership in moved:
                 user.memberships[membership.challenge_id] = membership
 

@@ -43,6 +43,19 @@ def board_entry(client: Any, key: str, uid: str) -> Any:
     return board_entries(client, key).document(uid)
 
 
+def board_histogram(client: Any, key: str) -> Any:
+    """`boards/{key}/histogram/{score}-{shard}`: how many public entries have each score (sharded)."""
+    return client.collection("boards").document(key).collection("histogram")
+
+
+def board_ties(client: Any, key: str, group: tuple[int, int]) -> Any:
+    """`boards/{key}/groups/{score}-{longest}/tied/{uid}`: the public entries of one (score, longest
+    streak), to order a tie by who reached the score first."""
+    score, longest = group
+    board = client.collection("boards").document(key)
+    return board.collection("groups").document(f"{score}-{longest}").collection("tied")
+
+
 def board_snapshot(client: Any, key: str) -> Any:
     return client.collection("board_snapshots").document(key)
 

@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.badges import move_counters
+from streak_core.adapters.firestore.boards import stage_board_move
 from streak_core.adapters.firestore.challenges import MEMBERSHIPS, stage_memberships
 from streak_core.adapters.firestore.client import LazyFirestore, pages_of, run_transaction, store_errors
 from streak_core.adapters.firestore.documents import (
     board_entry_from_doc,
-    board_entry_to_doc,
     day_from_doc,
     day_to_doc,
     membership_from_doc,
@@ -25,7 +25,7 @@ from streak_core.adapters.firestore.documents import (
     streak_to_doc,
 )
 from streak_core.adapters.firestore.users import stage_months
-from streak_core.domain.boards import BoardEntry
+from streak_core.domain.boards import BoardEntry, BoardMove
 from streak_core.domain.challenges import Membership
 from streak_core.models import DayRecord, StreakRecord, UserHistory, UserSettings
 from streak_core.ports import RebuildTransaction
@@ -146,7 +146,7 @@ class _View:
         days: list[DayRecord],
         removed_days: list[date],
         streak: StreakRecord,
-        boards: list[tuple[str, BoardEntry | None]],
+        boards: list[BoardMove],
         memberships: Iterable[Membership] = (),
         months: Iterable[tuple[date, int | None]] = (),
     ) -> None:
@@ -158,12 +158,8 @@ class _View:
             self._tx.set(paths.day(self._client, self._uid, record.day.isoformat()), day_to_doc(record))
         for day in removed_days:
             self._tx.delete(paths.day(self._client, self._uid, day.isoformat()))
-        for key, entry in boards:
-            ref = self._ref(key)
-            if entry is None:
-                self._tx.delete(ref)
-            else:
-                self._tx.set(ref, board_entry_to_doc(entry))
+        for move in boards:
+            stage_board_move(self._client, self._tx, move)
         self._tx.set(paths.streak(self._client, self._uid), streak_to_doc(self._uid, streak))
         move_counters(self._client, self._tx, streak)
 

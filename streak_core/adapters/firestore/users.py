@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -11,10 +12,11 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.badges import move_counters
+from streak_core.adapters.firestore.boards import stage_board_move
 from streak_core.adapters.firestore.challenges import stage_memberships
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors, stream
 from streak_core.adapters.firestore.documents import (
-    board_entry_to_doc,
+    board_entry_from_doc,
     day_from_doc,
     day_to_doc,
     month_changes,
@@ -29,7 +31,7 @@ from streak_core.adapters.firestore.documents import (
     streak_to_doc,
 )
 from streak_core.adapters.firestore.outbox import create_missing_outbox
-from streak_core.domain.boards import BoardEntry, last_qualified_day, period_key
+from streak_core.domain.boards import BoardEntry, BoardMove, board_keys, last_qualified_day, period_key
 from streak_core.domain.challenges import Membership
 from streak_core.domain.vocabulary import Period, Platform
 from streak_core.models import (
@@ -53,11 +55,16 @@ class FirestoreUserStore:
         self._client = client
         self._max_attempts = max_attempts
 
-    def _refs(self, uid: str, session_ids: Iterable[str], days: Iterable[date]) -> list[Any]:
+    def _refs(
+        self, uid: str, session_ids: Iterable[str], days: Iterable[date], boards: bool = False
+    ) -> list[Any]:
         client = self._client()
+        dates = sorted(set(days))
         refs = [paths.user(client, uid), paths.streak(client, uid)]
         refs += [paths.session(client, uid, sid) for sid in sorted(set(session_ids))]
-        refs += [paths.day(client, uid, d.isoformat()) for d in sorted(set(days))]
+        refs += [paths.day(client, uid, d.isoformat()) for d in dates]
+        if boards:
+            refs += [paths.board_entry(client, key, uid) for key in board_keys(dates)]
         return refs
 
     def run_in_transaction(self, uid: str, body: Callable[[UserTransaction], T]) -> T:
@@ -102,12 +109,13 @@ class FirestoreUserStore:
             if streak_doc.exists:
                 # The reminder hour or zone may have moved: the next reminder tick works it out afresh.
                 transaction.update(streak_ref, {"timezone_setting": settings.timezone, "reminder_at": now})
-            shown = {
-                "visibility": settings.leaderboard_visibility.value,
-                "display_name": settings.display_name,
-            }
-            for ref in standings:
-                transaction.update(ref, shown)
+            for doc in standings:
+                entry = board_entry_from_doc(doc.to_dict())
+                shown = replace(
+                    entry, visibility=settings.leaderboard_visibility, display_name=settings.display_name
+                )
+                key = doc.reference.parent.parent.id
+                stage_board_move(client, transaction, BoardMove(key, uid, entry, shown))
 
         run_transaction(client, body, self._max_attempts)
 
@@ -149,6 +157,7 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
     settings, streak = UserSettings(), StreakRecord()
     days: dict[date, DayRecord] = {}
     sessions: dict[str, StoredSession] = {}
+    boards: dict[str, BoardEntry] = {}
     known = False
     for doc in docs:
         if not doc.exists:
@@ -165,7 +174,9 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
         elif kind == "sessions":
             stored = session_from_doc(data)
             sessions[stored.session.id] = stored
-    return UserSnapshot(settings, streak, days, sessions, known)
+        elif kind == "entries":
+            boards[doc.reference.parent.parent.id] = board_entry_from_doc(data)
+    return UserSnapshot(settings, streak, days, sessions, known, boards)
 
 
 class _Transaction:
@@ -173,7 +184,7 @@ class _Transaction:
         self._store, self._client, self._tx, self._uid = store, client, transaction, uid
 
     def read(self, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot:
-        return _to_snapshot(self._tx.get_all(self._store._refs(self._uid, session_ids, days)))
+        return _to_snapshot(self._tx.get_all(self._store._refs(self._uid, session_ids, days, boards=True)))
 
     def write(
         self,
@@ -181,13 +192,13 @@ class _Transaction:
         days: Iterable[DayRecord],
         streak: StreakRecord,
         outbox: Iterable[OutboxEntry] = (),
-        boards: Iterable[tuple[str, BoardEntry]] = (),
+        boards: Iterable[BoardMove] = (),
         memberships: Iterable[Membership] = (),
     ) -> None:
         create_missing_outbox(self._client, self._tx, outbox)
         stage_memberships(self._client, self._tx, self._uid, memberships)
-        for key, entry in boards:
-            self._tx.set(paths.board_entry(self._client, key, self._uid), board_entry_to_doc(entry))
+        for move in boards:
+            stage_board_move(self._client, self._tx, move)
         for stored in sessions:
             ref = paths.session(self._client, self._uid, stored.session.id)
             self._tx.create(ref, session_to_doc(stored))
@@ -215,7 +226,7 @@ def _current_standings(client: Any, transaction: Any, uid: str, streak_doc: Any)
     if last:
         keys += [period_key(p, last) for p in (Period.WEEK, Period.MONTH)]
     refs = [paths.board_entry(client, key, uid) for key in keys]
-    return [doc.reference for doc in transaction.get_all(refs) if doc.exists]
+    return [doc for doc in transaction.get_all(refs) if doc.exists]
 
 
 def read_focus_seconds(client: Any, days: Iterable[tuple[str, date]]) -> dict[tuple[str, date], int]:
