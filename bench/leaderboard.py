@@ -67,7 +67,7 @@ def seed(client: Any, users: int, key: str = KEY, prefix: str = "u") -> list[Boa
             )
             if e.visibility is Visibility.PUBLIC:  # its tie group, as a board move writes it
                 batch.set(
-                    paths.board_ties(client, KEY, (e.score, e.longest_streak)).document(e.uid), tie_doc(e)
+                    paths.board_ties(client, key, (e.score, e.longest_streak)).document(e.uid), tie_doc(e)
                 )
             run = {"start": "2026-11-01", "end": "2026-11-20", "length": e.longest_streak}
             batch.set(
