@@ -28,12 +28,12 @@ from typing import Any
 
 from devstack.stack import Stack
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore, bucket, count_doc, tie_doc
+from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore, rank_count_writes, tie_doc
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.documents import board_entry_to_doc
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
 from streak_core.adapters.firestore.users import FirestoreUserStore
-from streak_core.domain.boards import BoardEntry
+from streak_core.domain.boards import BoardEntry, rank_path
 from streak_core.domain.vocabulary import Visibility
 from streak_core.services.cursors import Cursors
 from streak_core.services.leaderboard import BoardCache, Leaderboards
@@ -65,10 +65,9 @@ def seed(client: Any, users: int, key: str = KEY, prefix: str = "u") -> list[Boa
                 client.collection("boards").document(key).collection("entries").document(e.uid),
                 board_entry_to_doc(e),
             )
-            if e.visibility is Visibility.PUBLIC:  # its tie group, as a board move writes it
-                batch.set(
-                    paths.board_ties(client, key, (e.score, e.longest_streak)).document(e.uid), tie_doc(e)
-                )
+            path = rank_path(e)
+            if path is not None:  # its tie group, as a board move writes it
+                batch.set(paths.board_tie_group(client, key, path).document(e.uid), tie_doc(e))
             run = {"start": "2026-11-01", "end": "2026-11-20", "length": e.longest_streak}
             batch.set(
                 client.collection("streaks").document(e.uid),
@@ -84,13 +83,16 @@ def seed(client: Any, users: int, key: str = KEY, prefix: str = "u") -> list[Boa
     chunks = [entries[i : i + 200] for i in range(0, len(entries), 200)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(write, chunks))
-    # The score histogram, counted here once (a board move increments one shard per change).
-    counts = Counter((e.score, e.longest_streak) for e in entries if e.visibility is Visibility.PUBLIC)
-    histogram = paths.board_histogram(client, key)
-    for first in range(0, len(counts), 400):
+    # The rank counts, counted here once (a board move increments one shard per level it changes).
+    counts: Counter[tuple[int, tuple[int, ...]]] = Counter()
+    for path in filter(None, map(rank_path, entries)):
+        for level in (1, 2, 3):
+            counts[(level, path[:level])] += 1
+    rows = rank_count_writes(key, counts, client)
+    for first in range(0, len(rows), 400):
         batch = client.batch()
-        for group, count in sorted(counts.items())[first : first + 400]:
-            batch.set(histogram.document(bucket(group, 0)), count_doc(group, count))
+        for ref, data in rows[first : first + 400]:
+            batch.set(ref, data)
         batch.commit()
     return entries
 

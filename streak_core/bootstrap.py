@@ -24,6 +24,7 @@ from streak_core.ports import (
     DispatchQueue,
     JobQueue,
     JobStore,
+    LeaderboardStore,
     MaintenanceStore,
     OutageStore,
     PauseStore,
@@ -390,11 +391,13 @@ class OpsDependencies:
     dead_letters: DeadLetterStore
     replay_worker: BatchWorker
     clock: Clock
+    boards: LeaderboardStore
     config: StreakConfig = DEFAULT_CONFIG
 
 
 def ops_dependencies() -> OpsDependencies:
     """Built when a command starts, from the environment (the --stack option sets it for `make dev`)."""
+    from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
@@ -418,4 +421,5 @@ def ops_dependencies() -> OpsDependencies:
         dead_letters=FirestoreDeadLetters(firestore),
         replay_worker=BatchWorker(maintenance, DEFAULT_CONFIG, notify=notifications_queue(env)),
         clock=SystemClock(),
+        boards=FirestoreLeaderboardStore(firestore),
     )

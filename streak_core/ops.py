@@ -26,8 +26,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from streak_core.bootstrap import OpsDependencies, ops_dependencies
+from streak_core.domain.boards import period_key
 from streak_core.domain.sessions import parse_instant
-from streak_core.domain.vocabulary import RunStatus
+from streak_core.domain.vocabulary import Period, RunStatus
 from streak_core.errors import InvalidRequest, ServiceError
 from streak_core.services.admin import grant_freezes
 from streak_core.services.outages import count_affected, record_outage
@@ -226,6 +227,17 @@ def replay_dead_letters_command(deps: OpsDependencies, limit: int) -> None:
     _say(summary="replay", replayed=report.replayed, still_failing=report.still_failing)
     if report.still_failing:
         sys.exit(1)
+
+
+@cli.command("recount-boards")
+@click.option("--key", "keys", multiple=True, help="A board key (all, week-2026-W47, month-2026-11).")
+@click.pass_obj
+def recount_boards(deps: OpsDependencies, keys: tuple[str, ...]) -> None:
+    """Rebuild boards' rank histograms from their entries: once for boards written before histograms
+    existed, or to repair one. By default the boards current in UTC today: all-time, this week, this month."""
+    today = deps.clock.now().date()
+    for key in keys or [period_key(period, today) for period in Period]:
+        _say(board=key, public_entries=deps.boards.recount(key))
 
 
 @cli.command("run-status")

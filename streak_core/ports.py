@@ -331,6 +331,10 @@ class LeaderboardStore(Protocol):
 
     def save_snapshot(self, key: str, snapshot: BoardSnapshot) -> None: ...
 
+    def recount(self, key: str) -> int:
+        """Rebuild the board's rank histogram from its entries; the number of public entries."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Relationship:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from streak_core.domain.streaks import StreakState
 from streak_core.domain.vocabulary import Period, Visibility
@@ -97,11 +97,15 @@ def visible_to_friends(entry: BoardEntry) -> bool:
     return entry.visibility is not Visibility.HIDDEN
 
 
+RankPath = tuple[int, int, int]  # (score, longest streak, the UTC day the score was reached, as an ordinal)
+
+
 @dataclass(frozen=True, slots=True)
 class BoardMove:
-    """A user's entry on one board changing from `before` to `after` (None: no entry). Each board keeps a
-    histogram of its public entries by (score, longest streak) and, for each such pair, its tie group, so a
-    rank needs no count over the board: a move says which group the user leaves and which one joins."""
+    """A user's entry on one board changing from `before` to `after` (None: no entry). A board keeps, for
+    its public entries, counts along the board order: per score; per longest streak within a score; per day
+    reached within both; and the entries of one such day (a tie group). A rank is then a few sums over
+    small sets, never a count over the board: a move says which counts the user leaves and joins."""
 
     key: str
     uid: str
@@ -109,19 +113,29 @@ class BoardMove:
     after: BoardEntry | None
 
     @property
-    def group_before(self) -> tuple[int, int] | None:
-        return tie_group(self.before)
+    def path_before(self) -> RankPath | None:
+        return rank_path(self.before)
 
     @property
-    def group_after(self) -> tuple[int, int] | None:
-        return tie_group(self.after)
+    def path_after(self) -> RankPath | None:
+        return rank_path(self.after)
+
+    def level_changes(self) -> list[tuple[int, RankPath | None, RankPath | None]]:
+        """(level, left, joined) for each level 1-3 whose prefix of the path changes: the count of `left`'s
+        prefix loses one and `joined`'s gains one (None: nothing on that side)."""
+        was, now = self.path_before, self.path_after
+        return [
+            (level, was, now)
+            for level in (1, 2, 3)
+            if (was[:level] if was else None) != (now[:level] if now else None)
+        ]
 
 
-def tie_group(entry: BoardEntry | None) -> tuple[int, int] | None:
-    """The (score, longest streak) a public entry is counted under; None for no entry or a private one."""
+def rank_path(entry: BoardEntry | None) -> RankPath | None:
+    """Where a public entry sits in board order, down to its tie group; None for no entry or a private one."""
     if entry is None or entry.visibility is not Visibility.PUBLIC:
         return None
-    return entry.score, entry.longest_streak
+    return entry.score, entry.longest_streak, entry.reached_at.astimezone(UTC).date().toordinal()
 
 
 def board_keys(days: Iterable[date]) -> list[str]:

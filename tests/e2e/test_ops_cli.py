@@ -165,3 +165,24 @@ def test_freezes_outages_and_run_records_against_the_stack(
     code, lines, _ = ops(env, "replay-dead-letters", "--limit", "10")
     assert code == 0
     assert lines[0]["summary"] == "replay"
+
+
+def test_recount_boards_rebuilds_a_lost_histogram(own_project: tuple[dict[str, str], Any]) -> None:
+    env, client = own_project
+    uids = [f"rc-{n}" for n in range(3)]
+    seed(client, uids)
+    histogram = client.collection("boards").document("all").collection("rank-1")
+    before = sorted((d.get("v"), d.get("count")) for d in histogram.stream())
+    for doc in histogram.stream():
+        doc.reference.delete()
+    code, lines, _ = ops(env, "recount-boards", "--key", "all")
+    assert (code, lines) == (0, [{"board": "all", "public_entries": 0}])  # users start friends-only
+    client.collection("boards").document("all").collection("entries").document(uids[0]).update(
+        {"visibility": "public"}
+    )
+    code, lines, _ = ops(env, "recount-boards", "--key", "all")
+    assert lines == [{"board": "all", "public_entries": 1}]
+    counted = [(d.get("v"), d.get("count")) for d in histogram.stream()]
+    assert len(counted) == 1
+    assert counted[0][1] == 1
+    assert before == []  # nothing public was counted before either

@@ -258,6 +258,9 @@ class InMemoryLeaderboardStore:
     def save_snapshot(self, key: str, snapshot: BoardSnapshot) -> None:
         self.snapshots[key] = snapshot
 
+    def recount(self, key: str) -> int:
+        return len(self._public(key))
+
 
 @dataclass
 class InMemoryFriendStore:

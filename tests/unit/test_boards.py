@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -10,15 +12,17 @@ from hypothesis import strategies as st
 
 from streak_core.domain.boards import (
     BoardEntry,
+    BoardMove,
     last_qualified_day,
     period_bounds,
     period_key,
     period_of_key,
+    rank_path,
     scores_touched,
 )
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
-from streak_core.domain.vocabulary import Period
+from streak_core.domain.vocabulary import Period, Visibility
 
 
 def test_period_keys_follow_iso_weeks_and_calendar_months() -> None:
@@ -77,3 +81,58 @@ def test_order_is_score_then_longest_then_earliest_then_id() -> None:
         BoardEntry("a", 9, 0, t + timedelta(days=9)),
     ]
     assert [e.uid for e in sorted(entries, key=lambda e: e.position.order)] == ["a", "b", "c", "d", "e"]
+
+
+VISIBILITIES = st.sampled_from([Visibility.PUBLIC, Visibility.FRIENDS, Visibility.HIDDEN])
+ENTRY_STATES = st.one_of(
+    st.none(),
+    st.tuples(st.integers(1, 4), st.integers(0, 2), st.integers(0, 2), VISIBILITIES),
+)
+
+
+def as_entry(uid: str, state: tuple[int, int, int, Visibility] | None) -> BoardEntry | None:
+    if state is None:
+        return None
+    score, longest, hour, visibility = state  # hours 0-2 of two days: ties by day and by instant
+    return BoardEntry(
+        uid, score, longest, datetime(2026, 11, 1, 23, tzinfo=UTC) + timedelta(hours=hour), visibility
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "e"]), ENTRY_STATES), max_size=30))
+def test_rank_counts_kept_by_moves_rank_like_the_whole_board(changes: list[tuple[str, Any]]) -> None:
+    """Whatever the order of changes: the counts each move keeps along the board order (per score, per
+    longest streak, per day reached) equal the final entries' counts, and a rank from them (greater groups
+    at each level + the tie group ahead) is the rank in board order."""
+    entries: dict[str, BoardEntry] = {}
+    counts: Counter[tuple[int, ...]] = Counter()
+    ties: dict[tuple[int, ...], dict[str, BoardEntry]] = defaultdict(dict)
+    for uid, state in changes:
+        move = BoardMove("all", uid, entries.get(uid), as_entry(uid, state))
+        for level, left, joined in move.level_changes():
+            if left is not None:
+                counts[left[:level]] -= 1
+            if joined is not None:
+                counts[joined[:level]] += 1
+        if move.path_before is not None and move.path_before != move.path_after:
+            del ties[move.path_before][uid]
+        if move.path_after is not None and move.after is not None:
+            ties[move.path_after][uid] = move.after
+        if move.after is None:
+            entries.pop(uid, None)
+        else:
+            entries[uid] = move.after
+    public = [e for e in entries.values() if e.visibility is Visibility.PUBLIC]
+    paths = [p for p in map(rank_path, public) if p is not None]
+    assert +counts == Counter(p[:level] for p in paths for level in (1, 2, 3))
+    for entry in public:
+        s, longest, day = rank_path(entry) or (0, 0, 0)
+        greater = (
+            sum(n for k, n in counts.items() if len(k) == 1 and k[0] > s)
+            + sum(n for k, n in counts.items() if len(k) == 2 and k[0] == s and k[1] > longest)
+            + sum(n for k, n in counts.items() if len(k) == 3 and k[:2] == (s, longest) and k[2] < day)
+        )
+        group = ties[(s, longest, day)].values()
+        in_tie = sum(1 for e in group if (e.reached_at, e.uid) < (entry.reached_at, entry.uid))
+        assert greater + in_tie == sum(1 for e in public if e.position.order < entry.position.order)

@@ -6,7 +6,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from google.cloud import firestore
@@ -20,13 +20,13 @@ from streak_core.adapters.firestore.documents import (
     snapshot_from_doc,
     snapshot_to_doc,
 )
-from streak_core.domain.boards import BoardEntry, BoardMove, BoardPosition
+from streak_core.domain.boards import BoardEntry, BoardMove, BoardPosition, rank_path
 from streak_core.domain.vocabulary import Visibility
 from streak_core.models import BoardSnapshot, StreakRecord, UserSettings, user_timezone
 from streak_core.ports import StreakSummary
 
 DESC, ASC = firestore.Query.DESCENDING, firestore.Query.ASCENDING
-HISTOGRAM_SHARDS = 8  # a popular score takes about this many increments a second per shard
+RANK_SHARDS = 8  # a popular score takes about this many increments a second per shard
 SUMMARY_FIELDS = ["last_run", "longest_streak", "timezone_setting", "latest_session_timezone"]
 PUBLIC = FieldFilter("visibility", "==", Visibility.PUBLIC.value)
 
@@ -72,15 +72,21 @@ class FirestoreLeaderboardStore:
 
     def count_public_ahead(self, key: str, of: BoardPosition) -> int:
         """Ahead = higher score; or equal score and longer streak; or both equal and reached earlier; or all
-        three equal and a smaller id. The first two from the board's histogram (a document per (score,
-        longest streak) and shard, however many users); the rest by counting that one tie group."""
+        three equal and a smaller id. Sums of the board's counts along its order (per score, per longest
+        streak of that score, per day reached of both) and counts in one tie group: a few small reads,
+        however many users the board holds."""
         client = self._client()
-        histogram = paths.board_histogram(client, key)
-        same_score = histogram.where(filter=FieldFilter("score", "==", of.score))
-        tied = paths.board_ties(client, key, (of.score, of.longest_streak))
+        path = (of.score, of.longest_streak, of.reached_at.astimezone(UTC).date().toordinal())
+        tied = paths.board_tie_group(client, key, path)
+
+        def counts(level: int, op: str) -> Any:
+            collection = paths.board_rank_counts(client, key, path, level)
+            return collection.where(filter=FieldFilter("v", op, path[level - 1])).sum("count")
+
         aggregations = [
-            histogram.where(filter=FieldFilter("score", ">", of.score)).sum("count"),
-            same_score.where(filter=FieldFilter("longest_streak", ">", of.longest_streak)).sum("count"),
+            counts(1, ">"),
+            counts(2, ">"),
+            counts(3, "<"),
             tied.where(filter=FieldFilter("reached_at", "<", of.reached_at)).count(),
             tied.where(filter=FieldFilter("reached_at", "==", of.reached_at))
             .where(filter=FieldFilter("__name__", "<", tied.document(of.uid)))
@@ -94,35 +100,35 @@ class FirestoreLeaderboardStore:
             return sum(pool.map(total, aggregations))  # independent aggregations: their latencies overlap
 
     def recount(self, key: str) -> int:
-        """Rebuild the board's histogram and tie groups from its entries (for boards written before them, or
-        to repair them); the number of public entries. Run while nothing writes the board."""
+        """Rebuild the board's rank counts and tie groups from its entries (for boards written before them,
+        or to repair them); the number of public entries. Run while nothing writes the board."""
         client = self._client()
         board = client.collection("boards").document(key)
-        stale = [paths.board_histogram(client, key)]
         with store_errors():
-            stale += [group.collection("tied") for group in board.collection("groups").list_documents()]
+            stale = [c for c in board.collections() if c.id.startswith(("rank-", "tied-"))]
         for collection in stale:
             for page in pages_of(collection.order_by("__name__").limit(400), "board recount"):
                 _commit(client, [("delete", doc.reference, None) for doc in page])
-        counts: Counter[tuple[int, int]] = Counter()
+        counts: Counter[tuple[int, tuple[int, ...]]] = Counter()
+        public = 0
         query = self._entries(key).where(filter=PUBLIC).order_by("__name__").limit(400)
         for page in pages_of(query, "board recount"):
-            writes = []
+            writes: list[tuple[str, Any, dict[str, Any] | None]] = []
             for doc in page:
                 entry = board_entry_from_doc(doc.to_dict())
-                group = (entry.score, entry.longest_streak)
-                counts[group] += 1
+                path = rank_path(entry)
+                assert path is not None  # the query reads public entries only
+                public += 1
+                for level in (1, 2, 3):
+                    counts[(level, path[:level])] += 1
                 writes.append(
-                    ("set", paths.board_ties(client, key, group).document(entry.uid), tie_doc(entry))
+                    ("set", paths.board_tie_group(client, key, path).document(entry.uid), tie_doc(entry))
                 )
             _commit(client, writes)
-        histogram = paths.board_histogram(client, key)
-        rows = [
-            ("set", histogram.document(bucket(group, 0)), count_doc(group, n)) for group, n in counts.items()
-        ]
+        rows = [("set", ref, data) for ref, data in rank_count_writes(key, counts, client)]
         for first in range(0, len(rows), 400):
             _commit(client, rows[first : first + 400])
-        return sum(counts.values())
+        return public
 
     def summaries(self, uids: list[str]) -> dict[str, StreakSummary]:
         client = self._client()
@@ -157,17 +163,19 @@ def _summary(data: dict[str, Any]) -> StreakSummary:
 
 
 def tie_doc(entry: BoardEntry) -> dict[str, Any]:
-    """What ordering a tie needs of a public entry."""
+    """What ordering a tie group needs of a public entry."""
     return {"uid": entry.uid, "reached_at": entry.reached_at}
 
 
-def bucket(group: tuple[int, int], shard: int) -> str:
-    """The id of a histogram document: one per (score, longest streak) and shard."""
-    return f"{group[0]:07d}-{group[1]:07d}-{shard}"
-
-
-def count_doc(group: tuple[int, int], count: Any) -> dict[str, Any]:
-    return {"score": group[0], "longest_streak": group[1], "count": count}
+def rank_count_writes(
+    key: str, counts: Counter[tuple[int, tuple[int, ...]]], client: Any
+) -> list[tuple[Any, dict[str, Any]]]:
+    """The documents holding `counts` ((level, prefix of the rank path) -> entries), for bulk loads."""
+    rows = []
+    for (level, prefix), count in counts.items():
+        ref = paths.board_rank_counts(client, key, prefix, level).document(f"{prefix[-1]:07d}-0")
+        rows.append((ref, {"v": prefix[-1], "count": count}))
+    return rows
 
 
 def _commit(client: Any, writes: Sequence[tuple[str, Any, dict[str, Any] | None]]) -> None:
@@ -182,24 +190,23 @@ def _commit(client: Any, writes: Sequence[tuple[str, Any, dict[str, Any] | None]
 
 
 def stage_board_move(client: Any, writer: Any, move: BoardMove) -> None:
-    """Stage, in `writer` (a transaction or batch), an entry's change with its board's histogram and tie
-    groups: the group it counted under loses it, the one it counts under gains it."""
+    """Stage, in `writer` (a transaction or batch), an entry's change with its board's rank counts and tie
+    groups: each level whose group changes loses the user on one side and gains them on the other."""
     entry_ref = paths.board_entry(client, move.key, move.uid)
     if move.after is None:
         writer.delete(entry_ref)
     else:
         writer.set(entry_ref, board_entry_to_doc(move.after))
-    was, now = move.group_before, move.group_after
-    shard = int(hashlib.sha256(move.uid.encode()).hexdigest()[:8], 16) % HISTOGRAM_SHARDS
-    histogram = paths.board_histogram(client, move.key)
+    shard = int(hashlib.sha256(move.uid.encode()).hexdigest()[:8], 16) % RANK_SHARDS
+    for level, left, joined in move.level_changes():
+        for path, delta in ((left, -1), (joined, 1)):
+            if path is not None:
+                ref = paths.board_rank_counts(client, move.key, path, level).document(
+                    f"{path[level - 1]:07d}-{shard}"
+                )
+                writer.set(ref, {"v": path[level - 1], "count": firestore.Increment(delta)}, merge=True)
+    was, now = move.path_before, move.path_after
     if was is not None and was != now:
-        writer.delete(paths.board_ties(client, move.key, was).document(move.uid))
-        writer.set(
-            histogram.document(bucket(was, shard)), count_doc(was, firestore.Increment(-1)), merge=True
-        )
+        writer.delete(paths.board_tie_group(client, move.key, was).document(move.uid))
     if now is not None and move.after is not None:
-        writer.set(paths.board_ties(client, move.key, now).document(move.uid), tie_doc(move.after))
-        if was != now:
-            writer.set(
-                histogram.document(bucket(now, shard)), count_doc(now, firestore.Increment(1)), merge=True
-            )
+        writer.set(paths.board_tie_group(client, move.key, now).document(move.uid), tie_doc(move.after))

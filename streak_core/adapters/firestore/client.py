@@ -87,6 +87,31 @@ def stream(query: Any, what: str) -> list[Any]:
     return docs
 
 
+def streamed_pages(query: Any, page_size: int, what: str, max_restarts: int = 5) -> Iterator[list[Any]]:
+    """The documents of an ordered query in pages of `page_size`, from ONE streamed query: it costs one
+    pass over the index (the emulator, which has none, scans the collection once instead of once per
+    page), and memory holds one page. A transient failure mid-stream resumes after the last document."""
+    last, restarts, page = None, 0, []
+    while True:
+        try:
+            with store_errors():
+                for doc in (query.start_after(last) if last is not None else query).stream():
+                    page.append(doc)
+                    last = doc
+                    if len(page) == page_size:
+                        yield page
+                        page = []
+        except TransientStoreError:
+            restarts += 1
+            if restarts > max_restarts:
+                raise
+            log.warning("query stream interrupted; resuming", extra={"query": what, "restarts": restarts})
+            continue
+        if page:
+            yield page
+        return
+
+
 def pages_of(query: Any, what: str = "pages") -> Iterator[list[Any]]:
     """The documents of a limited, ordered query, a page at a time by cursor. Only an empty page ends it:
     a page may come back short while documents change."""

@@ -13,9 +13,9 @@ from streak_core.adapters.firestore.badges import move_counters
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
     commit_guarded,
-    pages_of,
     run_transaction,
     store_errors,
+    streamed_pages,
 )
 from streak_core.adapters.firestore.documents import Doc, outbox_to_doc, streak_from_doc, streak_to_doc
 from streak_core.adapters.firestore.outbox import create_missing_outbox
@@ -36,9 +36,8 @@ class FirestoreMaintenanceStore:
             .where(filter=FieldFilter("maintenance_due_at", "<=", now))
             .order_by("maintenance_due_at")
             .select(["maintenance_due_at"])
-            .limit(page_size)
         )
-        for docs in pages_of(query):
+        for docs in streamed_pages(query, page_size, "due users"):
             yield [doc.id for doc in docs]
 
     def active_pages(self, since: date, page_size: int) -> Iterator[list[str]]:
@@ -49,9 +48,8 @@ class FirestoreMaintenanceStore:
             .where(filter=FieldFilter("last_run.end", ">=", since.isoformat()))
             .order_by("last_run.end")
             .select(["last_run.end"])
-            .limit(page_size)
         )
-        for docs in pages_of(query):
+        for docs in streamed_pages(query, page_size, "outage candidates"):
             yield [doc.id for doc in docs]
 
     def load(self, uids: list[str]) -> list[DueUser]:
