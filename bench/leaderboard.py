@@ -19,7 +19,6 @@ import random
 import statistics
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -27,13 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from devstack.stack import Stack
-from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore, rank_count_writes, tie_doc
+from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore, write_rank_totals
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.documents import board_entry_to_doc
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
 from streak_core.adapters.firestore.users import FirestoreUserStore
-from streak_core.domain.boards import BoardEntry, rank_path
+from streak_core.domain.boards import BoardEntry
 from streak_core.domain.vocabulary import Visibility
 from streak_core.services.cursors import Cursors
 from streak_core.services.leaderboard import BoardCache, Leaderboards
@@ -65,9 +63,6 @@ def seed(client: Any, users: int, key: str = KEY, prefix: str = "u") -> list[Boa
                 client.collection("boards").document(key).collection("entries").document(e.uid),
                 board_entry_to_doc(e),
             )
-            path = rank_path(e)
-            if path is not None:  # its tie group, as a board move writes it
-                batch.set(paths.board_tie_group(client, key, path).document(e.uid), tie_doc(e))
             run = {"start": "2026-11-01", "end": "2026-11-20", "length": e.longest_streak}
             batch.set(
                 client.collection("streaks").document(e.uid),
@@ -83,17 +78,7 @@ def seed(client: Any, users: int, key: str = KEY, prefix: str = "u") -> list[Boa
     chunks = [entries[i : i + 200] for i in range(0, len(entries), 200)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(write, chunks))
-    # The rank counts, counted here once (a board move increments one shard per level it changes).
-    counts: Counter[tuple[int, tuple[int, ...]]] = Counter()
-    for path in filter(None, map(rank_path, entries)):
-        for level in (1, 2, 3):
-            counts[(level, path[:level])] += 1
-    rows = rank_count_writes(key, counts, client)
-    for first in range(0, len(rows), 400):
-        batch = client.batch()
-        for ref, data in rows[first : first + 400]:
-            batch.set(ref, data)
-        batch.commit()
+    write_rank_totals(client, key, entries)  # the rank documents, as the board's moves would leave them
     return entries
 
 

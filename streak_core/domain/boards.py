@@ -135,7 +135,12 @@ def rank_path(entry: BoardEntry | None) -> RankPath | None:
     """Where a public entry sits in board order, down to its tie group; None for no entry or a private one."""
     if entry is None or entry.visibility is not Visibility.PUBLIC:
         return None
-    return entry.score, entry.longest_streak, entry.reached_at.astimezone(UTC).date().toordinal()
+    return position_path(entry.position)
+
+
+def position_path(of: BoardPosition) -> RankPath:
+    """(score, longest streak, UTC day reached): the groups a place in board order falls in."""
+    return of.score, of.longest_streak, of.reached_at.astimezone(UTC).date().toordinal()
 
 
 def board_keys(days: Iterable[date]) -> list[str]:

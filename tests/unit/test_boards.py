@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from streak_core.adapters.firestore import ranks
 from streak_core.domain.boards import (
     BoardEntry,
     BoardMove,
@@ -17,7 +18,6 @@ from streak_core.domain.boards import (
     period_bounds,
     period_key,
     period_of_key,
-    rank_path,
     scores_touched,
 )
 from streak_core.domain.config import DEFAULT_CONFIG
@@ -101,38 +101,33 @@ def as_entry(uid: str, state: tuple[int, int, int, Visibility] | None) -> BoardE
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "e"]), ENTRY_STATES), max_size=30))
-def test_rank_counts_kept_by_moves_rank_like_the_whole_board(changes: list[tuple[str, Any]]) -> None:
-    """Whatever the order of changes: the counts each move keeps along the board order (per score, per
-    longest streak, per day reached) equal the final entries' counts, and a rank from them (greater groups
-    at each level + the tie group ahead) is the rank in board order."""
+def test_rank_documents_kept_by_moves_rank_like_the_whole_board(changes: list[tuple[str, Any]]) -> None:
+    """Whatever the order of changes: the rank documents each move updates (count deltas, tie fields) end
+    as the whole board's totals, and a rank read from them is the rank in board order."""
     entries: dict[str, BoardEntry] = {}
-    counts: Counter[tuple[int, ...]] = Counter()
-    ties: dict[tuple[int, ...], dict[str, BoardEntry]] = defaultdict(dict)
+    docs: dict[str, dict[str, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
     for uid, state in changes:
         move = BoardMove("all", uid, entries.get(uid), as_entry(uid, state))
-        for level, left, joined in move.level_changes():
-            if left is not None:
-                counts[left[:level]] -= 1
-            if joined is not None:
-                counts[joined[:level]] += 1
-        if move.path_before is not None and move.path_before != move.path_after:
-            del ties[move.path_before][uid]
-        if move.path_after is not None and move.after is not None:
-            ties[move.path_after][uid] = move.after
+        for doc_id, fields in ranks.changes(move).items():
+            for kind, values in fields.items():
+                for k, v in values.items():
+                    held = docs[doc_id][kind]
+                    if v is ranks.REMOVED:
+                        del held[k]
+                    elif kind == "c":
+                        held[k] = held.get(k, 0) + v
+                    else:
+                        held[k] = v
         if move.after is None:
             entries.pop(uid, None)
         else:
             entries[uid] = move.after
+    kept = {d: {k: {f: v for f, v in m.items() if v != 0} for k, m in f.items()} for d, f in docs.items()}
+    whole = ranks.totals(entries.values())
+    assert {d: f for d, f in kept.items() if any(f.values())} == whole
     public = [e for e in entries.values() if e.visibility is Visibility.PUBLIC]
-    paths = [p for p in map(rank_path, public) if p is not None]
-    assert +counts == Counter(p[:level] for p in paths for level in (1, 2, 3))
-    for entry in public:
-        s, longest, day = rank_path(entry) or (0, 0, 0)
-        greater = (
-            sum(n for k, n in counts.items() if len(k) == 1 and k[0] > s)
-            + sum(n for k, n in counts.items() if len(k) == 2 and k[0] == s and k[1] > longest)
-            + sum(n for k, n in counts.items() if len(k) == 3 and k[:2] == (s, longest) and k[2] < day)
-        )
-        group = ties[(s, longest, day)].values()
-        in_tie = sum(1 for e in group if (e.reached_at, e.uid) < (entry.reached_at, entry.uid))
-        assert greater + in_tie == sum(1 for e in public if e.position.order < entry.position.order)
+    outsider = BoardEntry("zz", 2, 1, datetime(2026, 11, 2, tzinfo=UTC), Visibility.FRIENDS)
+    for entry in [*public, outsider]:
+        read = {doc_id: whole.get(doc_id, {}) for doc_id in ranks.needed(entry.position)}
+        expected = sum(1 for e in public if e.position.order < entry.position.order)
+        assert ranks.ahead(read, entry.position) == expected

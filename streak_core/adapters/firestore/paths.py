@@ -43,19 +43,13 @@ def board_entry(client: Any, key: str, uid: str) -> Any:
     return board_entries(client, key).document(uid)
 
 
-def board_rank_counts(client: Any, key: str, path: tuple[int, ...], level: int) -> Any:
-    """A board's public entries counted along its order (streak_core/domain/boards.py `BoardMove`): level 1
-    `boards/{key}/rank-1` per score; level 2 `rank-2-{score}` per longest streak; level 3
-    `rank-3-{score}-{longest}` per day reached. A collection per group, so a query touches only that group
-    (the emulator scans every collection of a name); their queries need single-field indexes only."""
-    name = "-".join(["rank", str(level), *(str(part) for part in path[: level - 1])])
-    return client.collection("boards").document(key).collection(name)
+def board_ranks(client: Any, key: str) -> Any:
+    """`boards/{key}/rank`: the board's public entries counted along its order (firestore/ranks.py)."""
+    return client.collection("boards").document(key).collection("rank")
 
 
-def board_tie_group(client: Any, key: str, path: tuple[int, int, int]) -> Any:
-    """`boards/{key}/tied-{score}-{longest}-{day}/{uid}`: the public entries that reached one score with one
-    longest streak on one day, ordered by the instant they reached it."""
-    return client.collection("boards").document(key).collection("tied-" + "-".join(map(str, path)))
+def board_rank(client: Any, key: str, doc_id: str) -> Any:
+    return board_ranks(client, key).document(doc_id)
 
 
 def board_snapshot(client: Any, key: str) -> Any:
