@@ -2,8 +2,10 @@
 
 Run: python -m bench.accept [--sessions 300]
 Starts its own Firestore emulator. "Ours" is the full service path (validation, one transaction with
-one batched read, the engine, three writes); the baseline runs a transaction with the same document
-reads and writes, with payloads prepared in advance and no logic. overhead_ratio = our p50 / baseline p50.
+one batched read, the engine, the writes); the baseline runs a transaction with the same document reads
+(user, streak, session, the days that can be "today", the user's entries on those days' boards) and
+writes (session, day, month, a board entry, streak), with payloads prepared in advance and no logic.
+overhead_ratio = our p50 / baseline p50.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 from devstack.stack import Stack
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.users import FirestoreUserStore
+from streak_core.domain.boards import board_keys
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import SessionStatus
@@ -59,6 +62,7 @@ def baseline(client: Any) -> Callable[[str, int], None]:
         "seconds": 2400,
         "pieces": {"x": [1, 2]},
     }
+    entry_doc = {"uid": "", "score": 1, "longest_streak": 1, "reached_at": NOW, "visibility": "friends"}
     streak_doc = {
         "run_starts": [1],
         "run_ends": [1],
@@ -77,10 +81,16 @@ def baseline(client: Any) -> Callable[[str, int], None]:
             client.collection("streaks").document(uid),
             user.collection("sessions").document(raw.id),
         ]
+        dates = {date.fromisoformat(day)} | {
+            utc_today - timedelta(days=1),
+            utc_today,
+            utc_today + timedelta(days=1),
+        }
+        refs += [user.collection("days").document(d.isoformat()) for d in dates]
+        # The user's entries on the boards of those days (all-time, weeks, months), as acceptance reads them.
+        boards = client.collection("boards")
         refs += [
-            user.collection("days").document(d.isoformat())
-            for d in {date.fromisoformat(day)}
-            | {utc_today - timedelta(days=1), utc_today, utc_today + timedelta(days=1)}
+            boards.document(key).collection("entries").document(uid) for key in board_keys(sorted(dates))
         ]
 
         @firestore.transactional
@@ -88,6 +98,8 @@ def baseline(client: Any) -> Callable[[str, int], None]:
             list(tx.get_all(refs))
             tx.create(refs[2], asdict(raw))
             tx.set(user.collection("days").document(day), {**day_doc, "date": day})
+            tx.set(user.collection("months").document(day[:7]), {"seconds": {day[8:]: 2400}}, merge=True)
+            tx.set(boards.document("all").collection("entries").document(uid), entry_doc)
             tx.set(refs[1], streak_doc)
 
         body(client.transaction(max_attempts=10))
