@@ -87,11 +87,10 @@ def baseline(client: Any) -> Callable[[str, int], None]:
             utc_today + timedelta(days=1),
         }
         refs += [user.collection("days").document(d.isoformat()) for d in dates]
-        # The user's entries on the boards of those days (all-time, weeks, months), as acceptance reads them.
+        # The user's entries on the boards of the session's day (all-time, week, month), as acceptance reads.
         boards = client.collection("boards")
-        refs += [
-            boards.document(key).collection("entries").document(uid) for key in board_keys(sorted(dates))
-        ]
+        touched = [date.fromisoformat(day)]
+        refs += [boards.document(key).collection("entries").document(uid) for key in board_keys(touched)]
 
         @firestore.transactional
         def body(tx: Any) -> None:

@@ -52,7 +52,12 @@ class Clock(Protocol):
 class UserTransaction(Protocol):
     """One user's reads and writes in a single atomic unit. All reads happen before any write."""
 
-    def read(self, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot: ...
+    def read(
+        self, session_ids: Iterable[str], days: Iterable[date], boards_of: Iterable[date] = ()
+    ) -> UserSnapshot:
+        """The user's documents; with `boards_of`, also their entries on those dates' boards (the only
+        boards an acceptance can move)."""
+        ...
 
     def write(
         self,

@@ -121,11 +121,12 @@ def accept_sessions(
     """
     checked = validate(raws, now, config)
     candidates = [item.session for item in checked if item.session is not None]
-    dates = {d for s in candidates for d in s.days} | set(today_candidates(now))
+    session_days = {d for s in candidates for d in s.days}
+    dates = session_days | set(today_candidates(now))
 
     def body(tx: UserTransaction) -> Acceptance:
         # Runs again on contention: it must only read, compute and call tx.write.
-        snap = tx.read({s.session.id for s in candidates}, dates)
+        snap = tx.read({s.session.id for s in candidates}, dates, session_days)
         states: dict[date, DayState] = {d: r.state for d, r in snap.days.items()}
         known = dict(snap.sessions)
         streak = snap.streak

@@ -177,7 +177,9 @@ class _Transaction:
         self.store, self.uid = store, uid
         self.pending: list[Callable[[], None]] = []
 
-    def read(self, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot:
+    def read(
+        self, session_ids: Iterable[str], days: Iterable[date], boards_of: Iterable[date] = ()
+    ) -> UserSnapshot:
         return self.store.snapshot(self.uid, session_ids, days)
 
     def write(

@@ -73,6 +73,13 @@ def run_transaction(
         return attempt(client.transaction(max_attempts=max_attempts, read_only=read_only))  # type: ignore[no-any-return]
 
 
+def fields_of(snapshot: Any) -> dict[str, Any]:
+    """A read document's fields, for decoding into our records (never changed in place). The snapshot already
+    holds its own copy; `to_dict()` would deep-copy it again, a measurable share of an acceptance's CPU."""
+    data = getattr(snapshot, "_data", None)
+    return data if isinstance(data, dict) else dict(snapshot.to_dict() or {})
+
+
 def stream(query: Any, what: str) -> list[Any]:
     """A query's documents. One slower than SLOW_QUERY_MS is logged with `query_ms`, which a log-based
     metric counts (deploy/plan.py)."""

@@ -14,7 +14,13 @@ from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.badges import move_counters
 from streak_core.adapters.firestore.boards import stage_board_move
 from streak_core.adapters.firestore.challenges import stage_memberships
-from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors, stream
+from streak_core.adapters.firestore.client import (
+    LazyFirestore,
+    fields_of,
+    run_transaction,
+    store_errors,
+    stream,
+)
 from streak_core.adapters.firestore.documents import (
     board_entry_from_doc,
     day_from_doc,
@@ -56,15 +62,13 @@ class FirestoreUserStore:
         self._max_attempts = max_attempts
 
     def _refs(
-        self, uid: str, session_ids: Iterable[str], days: Iterable[date], boards: bool = False
+        self, uid: str, session_ids: Iterable[str], days: Iterable[date], boards_of: Iterable[date] = ()
     ) -> list[Any]:
         client = self._client()
-        dates = sorted(set(days))
         refs = [paths.user(client, uid), paths.streak(client, uid)]
         refs += [paths.session(client, uid, sid) for sid in sorted(set(session_ids))]
-        refs += [paths.day(client, uid, d.isoformat()) for d in dates]
-        if boards:
-            refs += [paths.board_entry(client, key, uid) for key in board_keys(dates)]
+        refs += [paths.day(client, uid, d.isoformat()) for d in sorted(set(days))]
+        refs += [paths.board_entry(client, key, uid) for key in board_keys(boards_of)]
         return refs
 
     def run_in_transaction(self, uid: str, body: Callable[[UserTransaction], T]) -> T:
@@ -162,7 +166,7 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
     for doc in docs:
         if not doc.exists:
             continue
-        data = doc.to_dict()
+        data = fields_of(doc)
         kind = doc.reference.parent.id
         if kind == "users":
             settings, known = settings_from_doc(data), True
@@ -183,8 +187,10 @@ class _Transaction:
     def __init__(self, store: FirestoreUserStore, client: Any, transaction: Any, uid: str) -> None:
         self._store, self._client, self._tx, self._uid = store, client, transaction, uid
 
-    def read(self, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot:
-        return _to_snapshot(self._tx.get_all(self._store._refs(self._uid, session_ids, days, boards=True)))
+    def read(
+        self, session_ids: Iterable[str], days: Iterable[date], boards_of: Iterable[date] = ()
+    ) -> UserSnapshot:
+        return _to_snapshot(self._tx.get_all(self._store._refs(self._uid, session_ids, days, boards_of)))
 
     def write(
         self,
