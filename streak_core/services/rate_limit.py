@@ -56,8 +56,29 @@ class _Window:
     def estimate(self) -> int:
         return self.known + self.pending + self.sending
 
+    @property
+    def slot(self) -> tuple[str, int]:
+        return self.hit.key, self.hit.start
+
     def counted(self, amount: int) -> WindowHit:
         return WindowHit(self.hit.key, self.hit.expiry, amount, self.hit.start)
+
+    def send(self, extra: int = 0) -> int:
+        """Move the pending counts (and `extra` more) to sending; how many are sent."""
+        sent = self.pending + extra
+        self.sending += sent
+        self.pending = 0
+        return sent
+
+    def sent_back(self, amount: int) -> None:
+        """`amount` sent counts did not reach the shared counters: pending again."""
+        self.sending -= amount
+        self.pending += amount
+
+    def learned(self, amount: int, total: int) -> None:
+        """`amount` sent counts reached the shared counters, which now hold `total`."""
+        self.sending -= amount
+        self.known, self.synced = max(self.known, total - self.sending), True
 
     def stats(self, limit: int, now: float) -> WindowStats:
         ends = self.hit.start + self.hit.expiry
@@ -103,20 +124,15 @@ class SharedRateLimiter:
             if all(self._well_under(w, item) for w, item in zip(windows, items, strict=True)):
                 for w in windows:
                     w.pending += 1
-                    self._dirty[(w.hit.key, w.hit.start)] = w
+                    self._dirty[w.slot] = w
                 verdict = Verdict(True, _tightest(items, windows, now))
-                fast = True
+                sent = None
             else:
-                sent = [w.pending + 1 for w in windows]
-                for w in windows:
-                    w.sending += w.pending + 1
-                    w.pending = 0
-                fast = False
-        if fast:
-            self._start()
-            self._wake.set()
-            return verdict
-        return self._exact(items, windows, sent, now)
+                sent = [w.send(extra=1) for w in windows]
+        if sent is not None:
+            return self._exact(items, windows, sent, now)
+        self._nudge()
+        return verdict
 
     def _well_under(self, window: _Window, item: RateLimitItem) -> bool:
         seen = window.synced or window.hit.expiry <= self.blind_expiry
@@ -132,25 +148,25 @@ class SharedRateLimiter:
             # request; the counts are sent again with the next flush.
             log.warning("rate limit counters unavailable; admitting on local counts", exc_info=True)
             with self._lock:
-                for w, n in zip(windows, sent, strict=True):
-                    w.sending -= n
-                    w.pending += n
-                    self._dirty[(w.hit.key, w.hit.start)] = w
+                self._send_back(windows, sent)
                 return Verdict(True, _tightest(items, windows, now))
         with self._lock:
             for w, n, total in zip(windows, sent, totals, strict=True):
-                w.sending -= n
-                w.known, w.synced = max(w.known, total - w.sending), True
+                w.learned(n, total)
             over = [w for w, item in zip(windows, items, strict=True) if w.estimate > item.amount]
             if not over:
                 return Verdict(True, _tightest(items, windows, now))
             for w in windows:
                 w.pending -= 1  # a refused request takes nothing: the next flush gives it back
-                self._dirty[(w.hit.key, w.hit.start)] = w
+                self._dirty[w.slot] = w
             refused = self._refused(items, windows, over, now)
-        self._start()
-        self._wake.set()
+        self._nudge()
         return refused
+
+    def _send_back(self, windows: Sequence[_Window], sent: Sequence[int]) -> None:
+        for w, n in zip(windows, sent, strict=True):
+            w.sent_back(n)
+            self._dirty[w.slot] = w
 
     def _refused(
         self, items: Sequence[RateLimitItem], windows: list[_Window], over: list[_Window], now: float
@@ -159,10 +175,10 @@ class SharedRateLimiter:
         return Verdict(False, _tightest(items, windows, now), retry)
 
     def _window(self, key: str, expiry: int, now: float) -> _Window:
-        start = window_start(now, expiry)
-        window = self._windows.get((key, start))
+        slot = (key, window_start(now, expiry))
+        window = self._windows.get(slot)
         if window is None:
-            window = self._windows[(key, start)] = _Window(WindowHit(key, expiry, 0, start))
+            window = self._windows[slot] = _Window(WindowHit(key, expiry, 0, slot[1]))
         return window
 
     @property
@@ -177,10 +193,7 @@ class SharedRateLimiter:
         with self._lock:
             due = [w for w in self._dirty.values() if w.pending]
             self._dirty.clear()
-            sent = [w.pending for w in due]
-            for w in due:
-                w.sending += w.pending
-                w.pending = 0
+            sent = [w.send() for w in due]
             if now - self._pruned_at > 10.0:
                 self._forget_ended(now)
                 self._pruned_at = now
@@ -190,15 +203,11 @@ class SharedRateLimiter:
                 totals = self.counters.incr_many([w.counted(n) for w, n in zip(chunk, amounts, strict=True)])
             except TransientStoreError:
                 with self._lock:
-                    for w, n in zip(due[first:], sent[first:], strict=True):
-                        w.sending -= n
-                        w.pending += n
-                        self._dirty[(w.hit.key, w.hit.start)] = w
+                    self._send_back(due[first:], sent[first:])
                 raise
             with self._lock:
                 for w, n, total in zip(chunk, amounts, totals, strict=True):
-                    w.sending -= n
-                    w.known, w.synced = max(w.known, total - w.sending), True
+                    w.learned(n, total)
         return len(due)
 
     def _forget_ended(self, now: float) -> None:
@@ -210,13 +219,16 @@ class SharedRateLimiter:
         for key in ended:
             del self._windows[key]
 
-    def _start(self) -> None:
-        if not self.background or self._thread is not None:
+    def _nudge(self) -> None:
+        """Wake the background flush (started on first use)."""
+        if not self.background:
             return
-        with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="rate-limit-flush", daemon=True)
-                self._thread.start()
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="rate-limit-flush", daemon=True)
+                    self._thread.start()
+        self._wake.set()
 
     def _run(self) -> None:
         backoff = 0.1
