@@ -23,6 +23,7 @@ from streak_core.domain.boards import BoardEntry, BoardMove, BoardPosition, Rank
 SHARDS = 8
 BLOCK = 64  # scores per block: the directory of blocks stays small for any score a streak reaches
 REMOVED = object()  # a tie's user leaving it (a field deletion)
+LEVELS = (1, 2, 3)  # prefixes of the rank path: score, longest streak, day reached
 
 Changes = dict[str, dict[str, dict[str, Any]]]  # doc id -> {"c" or "t": {key: delta or value}}
 
@@ -45,17 +46,20 @@ def tie_id(path: RankPath, shard: int) -> str:
     return "tie-" + "-".join(map(str, path)) + f"-{shard}"
 
 
+def _count(out: Changes, path: RankPath, level: int, shard: int, delta: int) -> None:
+    for doc_id, key in _counts_of(path, level, shard):
+        counts = out[doc_id]["c"]
+        counts[key] = counts.get(key, 0) + delta
+
+
 def changes(move: BoardMove) -> Changes:
     """What a move does to the rank documents: count deltas, and the tie it leaves and joins."""
     shard = shard_of(move.uid)
     out: Changes = defaultdict(lambda: defaultdict(dict))
     for level, left, joined in move.level_changes():
         for path, delta in ((left, -1), (joined, 1)):
-            if path is None:
-                continue
-            for doc_id, key in _counts_of(path, level, shard):
-                counts = out[doc_id]["c"]
-                counts[key] = counts.get(key, 0) + delta
+            if path is not None:
+                _count(out, path, level, shard, delta)
     was, now = move.path_before, move.path_after
     if was is not None and was != now:
         out[tie_id(was, shard)]["t"][move.uid] = REMOVED
@@ -76,10 +80,8 @@ def totals(entries: Iterable[BoardEntry]) -> Changes:
         if path is None:
             continue
         shard = shard_of(entry.uid)
-        for level in (1, 2, 3):
-            for doc_id, key in _counts_of(path, level, shard):
-                counts = out[doc_id]["c"]
-                counts[key] = counts.get(key, 0) + 1
+        for level in LEVELS:
+            _count(out, path, level, shard, 1)
         out[tie_id(path, shard)]["t"][entry.uid] = entry.reached_at
     return {doc_id: dict(fields) for doc_id, fields in out.items()}
 
@@ -87,12 +89,14 @@ def totals(entries: Iterable[BoardEntry]) -> Changes:
 def needed(of: BoardPosition) -> list[str]:
     """The ids a rank of `of` reads."""
     path = position_path(of)
-    score, longest, _ = path
-    ids = []
-    for shard in range(SHARDS):
-        ids += [f"blocks-{shard}", f"block-{score // BLOCK}-{shard}", f"score-{score}-{shard}"]
-        ids += [f"group-{score}-{longest}-{shard}", tie_id(path, shard)]
-    return ids
+    return [
+        doc_id
+        for shard in range(SHARDS)
+        for doc_id in [
+            *(d for level in LEVELS for d, _ in _counts_of(path, level, shard)),
+            tie_id(path, shard),
+        ]
+    ]
 
 
 def ahead(docs: Mapping[str, Mapping[str, Any]], of: BoardPosition) -> int:
