@@ -54,3 +54,10 @@ def test_two_limiters_on_one_firestore_share_the_quota(storage: FirestoreStorage
         results.append((a, b)[n % 2].hit(LimitScope.WRITE, who).allowed)
         a.flush(), b.flush()
     assert results.count(True) == 4
+
+
+def test_a_reset_deletes_every_window(storage: FirestoreStorage) -> None:
+    key = parse("5/minute").key_for(uuid.uuid4().hex)
+    storage.incr(key, 60)
+    assert storage.reset() >= 1
+    assert storage.get(key) == 0

@@ -9,7 +9,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths, ranks
-from streak_core.adapters.firestore.client import LazyFirestore, pages_of, store_errors, stream
+from streak_core.adapters.firestore.client import LazyFirestore, delete_all, pages_of, store_errors, stream
 from streak_core.adapters.firestore.documents import (
     board_entry_from_doc,
     board_entry_to_doc,
@@ -79,12 +79,7 @@ class FirestoreLeaderboardStore:
         """Rebuild the board's rank documents from its entries (for boards written before them, or to repair
         them); the number of public entries. Run while nothing writes the board."""
         client = self._client()
-        for page in pages_of(paths.board_ranks(client, key).order_by("__name__").limit(400), "board recount"):
-            batch = client.batch()
-            for doc in page:
-                batch.delete(doc.reference)
-            with store_errors():
-                batch.commit()
+        delete_all(client, paths.board_ranks(client, key), "board recount")
         public: list[BoardEntry] = []
         for page in pages_of(
             self._entries(key).where(filter=PUBLIC).order_by("__name__").limit(400), "recount"
@@ -145,15 +140,12 @@ def stage_board_move(client: Any, writer: Any, move: BoardMove) -> None:
     else:
         writer.set(entry_ref, board_entry_to_doc(move.after))
     for doc_id, fields in ranks.changes(move).items():
-        data = {
-            kind: {
-                k: firestore.DELETE_FIELD
-                if v is ranks.REMOVED
-                else firestore.Increment(v)
-                if kind == "c"
-                else v
-                for k, v in values.items()
-            }
-            for kind, values in fields.items()
-        }
+        data = {kind: {k: _stored(kind, v) for k, v in values.items()} for kind, values in fields.items()}
         writer.set(paths.board_rank(client, move.key, doc_id), data, merge=True)
+
+
+def _stored(kind: str, change: Any) -> Any:
+    """A rank document change as Firestore applies it: counts by increment, ties by value or deletion."""
+    if change is ranks.REMOVED:
+        return firestore.DELETE_FIELD
+    return firestore.Increment(change) if kind == "c" else change

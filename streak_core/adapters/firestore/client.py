@@ -131,6 +131,19 @@ def pages_of(query: Any, what: str = "pages") -> Iterator[list[Any]]:
         cursor = docs[-1]
 
 
+def delete_all(client: Any, collection: Any, what: str) -> int:
+    """Delete every document of a collection, a page (one commit) at a time; how many were deleted."""
+    deleted = 0
+    for page in pages_of(collection.order_by("__name__").limit(400), what):
+        batch = client.batch()
+        for doc in page:
+            batch.delete(doc.reference)
+        with store_errors():
+            batch.commit()
+        deleted += len(page)
+    return deleted
+
+
 def commit_guarded(batch: Any) -> type[gexc.GoogleAPICallError] | None:
     """Commit a batch of guarded writes: None when it committed, else the kind of race that stopped it
     (nothing was written)."""

@@ -102,8 +102,12 @@ def month(client: Any, uid: str, year_month: str) -> Any:
     return user(client, uid).collection("months").document(year_month)
 
 
+def rate_limit_windows(client: Any) -> Any:
+    return client.collection("rate_limits")
+
+
 def rate_limit_window(client: Any, doc_id: str) -> Any:
-    return client.collection("rate_limits").document(doc_id)
+    return rate_limit_windows(client).document(doc_id)
 
 
 def job(client: Any, job_id: str) -> Any:

@@ -13,7 +13,7 @@ from limits.limits import TIME_TYPES
 from limits.storage import Storage
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.client import LazyFirestore, store_errors
+from streak_core.adapters.firestore.client import LazyFirestore, delete_all, store_errors
 from streak_core.errors import TransientStoreError
 from streak_core.ports import WindowHit, window_start
 
@@ -82,11 +82,8 @@ class FirestoreStorage(Storage):
 
     def reset(self) -> int | None:
         """Deletes every window; the number deleted."""
-        deleted = 0
-        for snapshot in self._db().collection("rate_limits").stream():
-            snapshot.reference.delete()
-            deleted += 1
-        return deleted
+        client = self._db()
+        return delete_all(client, paths.rate_limit_windows(client), "rate limit reset")
 
     def clear(self, key: str) -> None:
         with store_errors():
