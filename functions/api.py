@@ -949,8 +949,7 @@ def _serve(
     request: flask.Request, deps: ApiDependencies, log: RequestLog, headers: dict[str, str]
 ) -> tuple[int, object]:
     route, params = API.match(request.method, request.path)
-    log.route = route.path
-    context.set_operation(f"{request.method} {route.path}")
+    log.routed(route.path)
     principal = None
     if route.auth is not Auth.NONE:
         principal = authenticate(request, deps)

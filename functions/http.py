@@ -169,8 +169,12 @@ def respond(status: int, payload: object, headers: Mapping[str, str] | None = No
 
 
 def correlation_id(request: flask.Request) -> str:
-    given = request.headers.get(context.CORRELATION_HEADER, "")
-    return given if CORRELATION_PATTERN.fullmatch(given) else uuid.uuid4().hex
+    return usable_correlation(request.headers.get(context.CORRELATION_HEADER))
+
+
+def usable_correlation(given: object) -> str:
+    """The correlation id a caller or message gave, when it is one we can log; else a new one."""
+    return given if isinstance(given, str) and CORRELATION_PATTERN.fullmatch(given) else uuid.uuid4().hex
 
 
 @dataclass
@@ -184,6 +188,11 @@ class RequestLog:
     route: str | None = None
     error: str | None = None
     fields: dict[str, object] = field(default_factory=dict)  # what a route adds (e.g. cache hits)
+
+    def routed(self, route: str) -> None:
+        """The request matched `route`: its line, and every line logged while it is served, name it."""
+        self.route = route
+        context.set_operation(f"{self.request.method} {route}")
 
     def emit(self, status: int) -> None:
         latency = time.perf_counter() - self.started
@@ -203,8 +212,6 @@ class RequestLog:
                 "latency": f"{latency:.6f}s",
             },
         }
-        if self.route:
-            entry["operation"] = f"{self.request.method} {self.route}"
         entry.update(self.fields)
         if self.error:
             entry["error"] = self.error

@@ -6,7 +6,6 @@ import base64
 import json
 import logging
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -16,7 +15,7 @@ import flask
 from pydantic import ValidationError
 
 from functions import payloads
-from functions.http import CORRELATION_PATTERN, overridden_now
+from functions.http import overridden_now, usable_correlation
 from functions.routing import Auth, Call, Reply, Route, RouteTable
 from functions.tasks import handle_task
 from streak_core import context
@@ -51,8 +50,7 @@ def event_context(event: Any, operation: str) -> Iterator[None]:
     message = data.get("message", data)
     attributes = message.get("attributes") if isinstance(message, dict) else None
     given = attributes.get(context.CORRELATION_ATTRIBUTE) if isinstance(attributes, dict) else None
-    valid = isinstance(given, str) and CORRELATION_PATTERN.fullmatch(given)
-    with context.bound(given if valid else uuid.uuid4().hex, operation):
+    with context.bound(usable_correlation(given), operation):
         yield
 
 

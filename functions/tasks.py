@@ -32,7 +32,7 @@ def handle_task(
         headers: dict[str, str] = {}
         try:
             route, params = table.match(request.method, request.path)
-            log.route = f"{function}{route.path}"
+            log.routed(f"{function}{route.path}")
             body = parse_model(route.body, json_body(request)) if route.body is not None else None
             reply = route.handler(Call(request, deps, None, clock.now(), params, body))
             status = reply.status
