@@ -17,7 +17,6 @@ import asyncio
 import json
 import os
 import random
-import statistics
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -28,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from bench.accept import summary
 from devstack.stack import Stack
 
 START = datetime(2026, 11, 20, 6, tzinfo=UTC)  # each user's sessions: 10 minutes apart from here, 5 long
@@ -101,13 +101,8 @@ async def baseline_user(
         await asyncio.sleep(rng.uniform(0.2, 0.6))
 
 
-def summary(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {
-        "requests": len(ordered),
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000, 2),
-    }
+def figures_of(samples: list[float]) -> dict[str, float]:
+    return {"requests": len(samples), **summary(samples)}
 
 
 def stored_once(firestore: Any, figures: Figures) -> tuple[int, int, int]:
@@ -167,7 +162,7 @@ def main() -> None:
         created, lost, doubled = stored_once(firestore.Client(project=stack.project_id), ours)
     total = sum(len(v) for v in ours.latencies.values())
     base_total = sum(len(v) for v in baseline.latencies.values())
-    routes = {route: summary(samples) for route, samples in sorted(ours.latencies.items())}
+    routes = {route: figures_of(samples) for route, samples in sorted(ours.latencies.items())}
     figures = {
         "bench": "load",
         "users": args.users,
@@ -177,7 +172,7 @@ def main() -> None:
         "statuses": {f"{route} {status}": n for (route, status), n in sorted(ours.statuses.items())},
         "baseline": {
             "requests_per_second": round(base_total / baseline_s, 1),
-            **summary(baseline.latencies["GET /v1/openapi.json"]),
+            **figures_of(baseline.latencies["GET /v1/openapi.json"]),
         },
         "sessions_created": created,
         "lost": lost,
