@@ -194,7 +194,17 @@ class BatchIn(Strict):
     sessions: Annotated[
         list[Any],
         WithJsonSchema(
-            {"type": "array", "maxItems": 100, "items": {"$ref": "#/components/schemas/SessionIn"}}
+            {
+                "type": "array",
+                "maxItems": 100,
+                # Any value: each item is judged on its own (API.md), so the document must not promise a
+                # refusal of the whole batch for an item that breaks SessionIn.
+                "items": {
+                    "description": "A session body as SessionIn describes it. An item that breaks SessionIn"
+                    " (even one that is not an object) is a 422 result of its own; the others still count",
+                    "examples": [EXAMPLE_SESSION],
+                },
+            }
         ),
     ] = Field(max_length=100, description="Up to 100 session bodies")
 

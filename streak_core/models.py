@@ -376,8 +376,20 @@ class Pause:
     created_at: datetime
 
     @property
+    def length(self) -> int:
+        """Days from `first` to `last`, both counted (0 when `last` is before `first`)."""
+        return max((self.last - self.first).days + 1, 0)
+
+    @property
     def days(self) -> list[date]:
-        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+        """Every day of the pause: only for a pause already checked against `pause_max_days`."""
+        return [self.first + timedelta(days=n) for n in range(self.length)]
+
+    def days_in_year(self, year: int) -> int:
+        """How many of the pause's days fall in the calendar year `year`."""
+        first = max(self.first, date(year, 1, 1))
+        last = min(self.last, date(year, 12, 31))
+        return max((last - first).days + 1, 0)
 
 
 @dataclass(slots=True)

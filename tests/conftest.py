@@ -59,6 +59,8 @@ class AuthEmulator:
 
 # (operation, status) -> requests the API fuzzer made (tests/e2e/test_api_fuzz.py)
 FUZZ_FIGURES: pytest.StashKey[Counter[tuple[str, int]]] = pytest.StashKey()
+# the slowest answer the fuzzer saw: (seconds, "operation -> status")
+FUZZ_SLOWEST: pytest.StashKey[tuple[float, str]] = pytest.StashKey()
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -73,6 +75,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         f"API fuzzing: {len(operations)} operations, {sum(figures.values())} requests, "
         f"statuses {dict(sorted(statuses.items()))}"
     )
+    seconds, what = config.stash.get(FUZZ_SLOWEST, (0.0, ""))
+    terminalreporter.write_line(f"API fuzzing: slowest answer {seconds * 1000:.0f} ms ({what})")
 
 
 @pytest.fixture(scope="session", autouse=True)

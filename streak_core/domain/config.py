@@ -34,6 +34,9 @@ class StreakConfig:
     # Pauses are set in advance: at most this many days each, and this many paused days in a calendar year.
     pause_max_days: int = 14
     pause_max_days_per_year: int = 30
+    # ...and start at most this many days after the user's local today: what a user can store stays bounded
+    # (at most a year or so of future pauses), and no pause lies centuries ahead.
+    pause_max_lead_days: int = 366
     xp_per_qualified_day: int = 10
     xp_per_weekly_bonus: int = 50
     level_thresholds: tuple[int, ...] = field(default=DEFAULT_LEVEL_THRESHOLDS)
@@ -64,6 +67,8 @@ class StreakConfig:
             problems.append("recovery_spacing_days must not be negative")
         if not 1 <= self.pause_max_days <= self.pause_max_days_per_year <= 366:
             problems.append("pause limits must satisfy 1 <= pause_max_days <= pause_max_days_per_year <= 366")
+        if not 0 <= self.pause_max_lead_days <= 3660:
+            problems.append("pause_max_lead_days must be between 0 and 3660")
         if self.xp_per_qualified_day < 0 or self.xp_per_weekly_bonus < 0:
             problems.append("XP rewards must not be negative")
         thresholds = self.level_thresholds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer
 
@@ -10,6 +11,16 @@ from streak_core.domain.boards import BoardPosition
 from streak_core.domain.vocabulary import ChallengeStatus, Scope
 from streak_core.errors import InvalidCursor
 from streak_core.ports import ChallengePosition, NotificationPosition
+
+# Every cursor we issue is a few hundred characters; a longer one was not issued here and is refused
+# before its signature is even checked.
+MAX_CURSOR_CHARS = 1024
+
+
+def _loads(serializer: URLSafeSerializer, cursor: str) -> Any:  # the JSON the cursor was made of
+    if len(cursor) > MAX_CURSOR_CHARS:
+        raise BadData("cursor too long")
+    return serializer.loads(cursor)
 
 
 class Cursors:
@@ -26,7 +37,7 @@ class Cursors:
 
     def notification_position(self, cursor: str) -> NotificationPosition:
         try:
-            stamp, entry_id = self._notifications.loads(cursor)
+            stamp, entry_id = _loads(self._notifications, cursor)
             return NotificationPosition(datetime.fromisoformat(stamp), str(entry_id))
         except (BadData, ValueError, TypeError):
             raise InvalidCursor from None
@@ -38,7 +49,7 @@ class Cursors:
     def board_position(self, cursor: str) -> tuple[Scope, str, BoardPosition]:
         """The scope and board a cursor pages through, and where its page ended."""
         try:
-            scope, key, score, longest, reached, uid = self._boards.loads(cursor)
+            scope, key, score, longest, reached, uid = _loads(self._boards, cursor)
             position = BoardPosition(int(score), int(longest), datetime.fromisoformat(reached), str(uid))
             return Scope(scope), str(key), position
         except (BadData, ValueError, TypeError):
@@ -50,7 +61,7 @@ class Cursors:
     def challenge_position(self, cursor: str, status: ChallengeStatus) -> ChallengePosition:
         """Where a page of the `status` listing ended; a cursor of another status is refused."""
         try:
-            issued_for, stamp, challenge_id = self._challenges.loads(cursor)
+            issued_for, stamp, challenge_id = _loads(self._challenges, cursor)
             if issued_for != status.value:
                 raise ValueError(issued_for)
             return ChallengePosition(datetime.fromisoformat(stamp), str(challenge_id))

@@ -117,9 +117,10 @@ class Friends:
         self.store.run_in_transaction(uid, other, body)
 
     def listing(self, uid: str, now: datetime) -> FriendsList:
-        """Friends with their current streak and how today is going, and pending requests both ways.
-        Whom the caller asked is shown by name only where that user is not hidden."""
-        links = self.store.links(uid)
+        """Friends with their current streak and how today is going, and pending requests both ways (the
+        newest `max_friends` of each). Whom the caller asked is shown by name only where that user is not
+        hidden."""
+        links = self.store.links(uid, self.max_friends)
         friend_ids = [f.user_id for f in links.friends]
         everyone = friend_ids + [r.user_id for r in links.incoming + links.outgoing]
         profiles = self.store.profiles(everyone)

@@ -6,6 +6,7 @@ operations are known when pytest collects, before the stack is up; the requests 
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -17,15 +18,20 @@ from schemathesis import checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from functions.api import api_document
-from tests.conftest import FUZZ_FIGURES, AuthEmulator
+from tests.conftest import FUZZ_FIGURES, FUZZ_SLOWEST, AuthEmulator
 
 pytestmark = pytest.mark.e2e
-SEED = 20261122
+# A fixed seed, so CI runs are repeatable; FUZZ_SEED=<n> explores other inputs (as an outside tester would).
+SEED = int(os.environ.get("FUZZ_SEED", "20261122"))
 # Per operation and generation mode (valid and invalid data); with the coverage phase's boundary values
 # this is a few thousand requests in all, a few minutes on the emulators.
 MAX_EXAMPLES = 200
+# Every operation's work is bounded by its input limits (README "Bounds"): an answer slower than this, even on
+# the emulators of a 2-core machine, is a path whose work some input can blow up, and a finding.
+MAX_RESPONSE_SECONDS = 5.0
 CHECKS = [
     checks.not_a_server_error,
+    checks.max_response_time,
     openapi_checks.status_code_conformance,
     openapi_checks.content_type_conformance,
     openapi_checks.response_schema_conformance,
@@ -55,6 +61,7 @@ CONFIG = schemathesis.Config.from_dict(
         "seed": SEED,
         "generation": {"mode": "all", "max-examples": MAX_EXAMPLES, "no-shrink": True},
         "phases": {"stateful": {"enabled": False}},
+        "checks": {"max_response_time": MAX_RESPONSE_SECONDS},
     }
 )
 schema = schemathesis.openapi.from_dict(DOCUMENT, config=CONFIG)
@@ -70,6 +77,8 @@ def test_every_operation_answers_as_its_document_says(
 ) -> None:
     headers = {"Authorization": f"Bearer {fuzz_tokens.for_path(case.path)}"}
     response = case.call_and_validate(base_url=api_url, headers=headers, checks=CHECKS)
-    request.config.stash.setdefault(FUZZ_FIGURES, Counter())[
-        (case.operation.label, response.status_code)
-    ] += 1
+    stash = request.config.stash
+    stash.setdefault(FUZZ_FIGURES, Counter())[(case.operation.label, response.status_code)] += 1
+    slowest = stash.get(FUZZ_SLOWEST, (0.0, ""))
+    if response.elapsed > slowest[0]:
+        stash[FUZZ_SLOWEST] = (response.elapsed, f"{case.operation.label} -> {response.status_code}")

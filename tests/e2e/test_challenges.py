@@ -198,3 +198,33 @@ def test_participants_in_utc_plus_14_and_utc_minus_10_count_their_own_local_date
     assert detail["me"]["rank"] == 2
     assert detail["me"]["completed_at"] is not None
     assert detail["challenge"]["participants"] == 2
+
+
+def test_an_active_listing_stops_scanning_past_upcoming_ones_and_carries_a_cursor_on(
+    app_user: AppUser,
+) -> None:
+    """Upcoming challenges closing before an active one are skipped at most SCAN_PAGES query pages a
+    request: the page comes back short (here empty) with a cursor, and paging on still finds the active
+    one."""
+    soon = [
+        challenge(app_user, title=f"Soon {n}", target=1, starts_on="2026-11-23", ends_on="2026-11-23")["id"]
+        for n in range(9)
+    ]
+    running = challenge(app_user, title="Long", target=1, starts_on="2026-11-20", ends_on="2027-01-31")["id"]
+    seen: list[str] = []
+    short_with_cursor = 0
+    cursor = None
+    for _ in range(100):
+        params = {"status": "active", "limit": 1, **({"cursor": cursor} if cursor else {})}
+        response = app_user.call("GET", "/v1/challenges", params=params)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert len(page["challenges"]) <= 1
+        seen += [c["id"] for c in page["challenges"]]
+        cursor = page["next_cursor"]
+        short_with_cursor += not page["challenges"] and cursor is not None
+        if cursor is None:
+            break
+    assert seen.count(running) == 1
+    assert not set(soon) & set(seen)
+    assert short_with_cursor >= 1

@@ -346,6 +346,19 @@ class TestFriendRequests:
         with pytest.raises(error):
             attempts[case]()
 
+    def test_the_listing_shows_the_newest_requests_each_way_up_to_the_limit(self, w: World) -> None:
+        limited = Friends(w.friend_store, w.boards, DEFAULT_CONFIG, max_friends=2)
+        star, fans = w.person(), [w.person() for _ in range(3)]
+        for n, fan in enumerate(fans):
+            limited.request(fan, star, w.at(1, n + 1))
+            limited.request(star, w.person(), w.at(2, n + 1))
+        listing = FriendsOut.model_validate(limited.listing(star, w.at(3))).model_dump(mode="json")
+        assert [r["user_id"] for r in listing["requests"]["incoming"]] == [fans[2], fans[1]]
+        assert [r["created_at"] for r in listing["requests"]["outgoing"]] == [
+            w.at(2, 3).isoformat(),
+            w.at(2, 2).isoformat(),
+        ]
+
     def test_the_friend_limit_is_enforced_on_both_sides(self, w: World) -> None:
         limited = Friends(w.friend_store, w.boards, DEFAULT_CONFIG, max_friends=1)
         ada, bob, cy = w.person(), w.person(), w.person()

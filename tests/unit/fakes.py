@@ -276,11 +276,15 @@ class InMemoryFriendStore:
     def friend_ids(self, uid: str) -> list[str]:
         return list(self.friends.get(uid, {}))
 
-    def links(self, uid: str) -> FriendLinks:
+    def links(self, uid: str, limit: int) -> FriendLinks:
+        def newest(links: list[FriendLink]) -> tuple[FriendLink, ...]:
+            oldest = datetime.min.replace(tzinfo=UTC)
+            return tuple(sorted(links, key=lambda link: link.at or oldest, reverse=True)[:limit])
+
         return FriendLinks(
-            tuple(FriendLink(o, at) for o, at in self.friends.get(uid, {}).items()),
-            tuple(FriendLink(a, at) for (a, b), at in self.requests.items() if b == uid),
-            tuple(FriendLink(b, at) for (a, b), at in self.requests.items() if a == uid),
+            newest([FriendLink(o, at) for o, at in self.friends.get(uid, {}).items()]),
+            newest([FriendLink(a, at) for (a, b), at in self.requests.items() if b == uid]),
+            newest([FriendLink(b, at) for (a, b), at in self.requests.items() if a == uid]),
         )
 
     def profiles(self, uids: list[str]) -> dict[str, UserSettings]:

@@ -46,6 +46,7 @@ from streak_core.ports import (
 T = TypeVar("T")
 SHARDS = 8  # participant counters: a public challenge's launch takes about SHARDS joins a second
 PUBLIC = "public"
+SCAN_PAGES = 4  # query pages one listing request reads at most, skipping upcoming challenges (active)
 MEMBERSHIPS = "memberships"
 
 
@@ -111,8 +112,10 @@ class FirestoreChallengeStore:
         position, following = after, None
         kept: list[Doc] = []
         # Active ones close after `now` and have opened by then: the second half is checked here, so a page
-        # reads on past upcoming challenges until it is full or the listing ends.
-        while following is None:
+        # reads on past upcoming challenges until it is full, the listing ends, or SCAN_PAGES query pages
+        # were read: then the page is shorter than `limit` and its cursor goes on from where the scan
+        # stopped, so no request reads more than SCAN_PAGES * (limit + 1) documents.
+        for scanned in range(1, SCAN_PAGES + 1):
             page = query
             if position is not None:
                 at = {field: position.at, "__name__": collection.document(position.challenge_id)}
@@ -125,8 +128,10 @@ class FirestoreChallengeStore:
                 position = ChallengePosition(data[field], data["id"])
                 if status is not ChallengeStatus.ACTIVE or data["opens_at"] <= now:
                     kept.append(data)
-            if len(docs) <= limit:
+            if following is not None or len(docs) <= limit:
                 break
+            if scanned == SCAN_PAGES:
+                following = position
         client = self._client()
         shards = {data["id"]: _shards(client, data["id"]) for data in kept}
         _, totals = read_with_shards(client, "participants", shards)  # the page's documents are read

@@ -37,11 +37,14 @@ class FirestoreFriendStore:
         with store_errors():
             return [doc.id for doc in friends.select([]).stream()]
 
-    def links(self, uid: str) -> FriendLinks:
+    def links(self, uid: str, limit: int) -> FriendLinks:
         user = paths.user(self._client(), uid)
 
         def linked(collection: str, stamp: str) -> tuple[FriendLink, ...]:
-            docs = user.collection(collection).stream()
+            # Newest first and at most `limit` of each: friends are capped by rule, requests are not.
+            newest = firestore.Query.DESCENDING
+            docs = user.collection(collection).order_by(stamp, direction=newest).limit(limit)
+            docs = docs.stream()
             return tuple(FriendLink(d.id, (d.to_dict() or {}).get(stamp)) for d in docs)
 
         with store_errors():
