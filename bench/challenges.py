@@ -21,7 +21,7 @@ from bench.accept import NOW, raw_session, summary
 from devstack.stack import Stack
 from streak_core.adapters.firestore.challenges import FirestoreChallengeStore
 from streak_core.adapters.firestore.client import LazyFirestore
-from streak_core.adapters.firestore.users import FirestoreUserStore
+from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
 from streak_core.domain.challenges import MAX_UNFINISHED, ChallengeTerms
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.vocabulary import ChallengeKind, ChallengeVisibility, SessionStatus
@@ -49,6 +49,7 @@ def main() -> None:
         client = firestore.Client(project=stack.project_id)
         lazy = LazyFirestore(None, factory=lambda _: client)
         users, challenges = FirestoreUserStore(lazy), FirestoreChallengeStore(lazy)
+        profiles = FirestoreProfiles(lazy)
         alone, busy = "bench-alone", "bench-busy"
         ids = [
             create_challenge(
@@ -77,7 +78,7 @@ def main() -> None:
             latencies[second].append(timed(send(second, n)))
             if (n + 1) % 100 == 0:
                 print(f"{n + 1}/{args.sessions} sessions each", flush=True)
-        progress = [challenge_detail(challenges, busy, cid, NOW).me.progress for cid in ids]
+        progress = [challenge_detail(challenges, profiles, busy, cid, NOW).me.progress for cid in ids]
         assert len(set(progress)) == 1, progress  # every challenge moved alike
         assert progress[0] > 0, progress
     none, ten = summary(latencies[alone]), summary(latencies[busy])

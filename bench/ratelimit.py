@@ -28,7 +28,7 @@ import requests
 
 from bench.accept import summary
 from devstack.stack import Stack
-from streak_core.ports import WindowCounters, WindowHit
+from streak_core.ports.rate_limits import WindowCounters, WindowHit
 
 NOW = "2026-11-21T12:00:00Z"
 

@@ -42,7 +42,9 @@ from streak_core.domain.sessions import FieldIssue, SessionFields
 from streak_core.domain.vocabulary import ImageFormat, JobStatus, LimitScope, Scope, SessionStatus
 from streak_core.errors import JobNotFound, RunNotFound, ServiceError, SessionConflict, UserNotFound
 from streak_core.models import UNSET, NotificationsChange, SessionJob, SettingsChange, Unset
-from streak_core.ports import DispatchQueue, InvalidToken, Principal, UserStore
+from streak_core.ports.identity import InvalidToken, Principal
+from streak_core.ports.notifications import DispatchQueue
+from streak_core.ports.users import UserStore
 from streak_core.services import (
     badges,
     challenges,
@@ -446,7 +448,9 @@ def get_challenges(call: ApiCall) -> Reply:
 
 
 def get_challenge(call: ApiCall) -> Reply:
-    detail = challenges.challenge_detail(call.deps.challenges, call.uid, call.params["id"], call.now)
+    detail = challenges.challenge_detail(
+        call.deps.challenges, call.deps.profiles, call.uid, call.params["id"], call.now
+    )
     return Reply(
         200,
         schemas.ChallengeDetailOut(

@@ -21,7 +21,7 @@ from functions.logs import trace_id
 from streak_core import context
 from streak_core.domain.sessions import FieldIssue, parse_instant
 from streak_core.errors import Conflict, Forbidden, InvalidRequest, NotFound, ServiceError, Unavailable
-from streak_core.ports import Clock
+from streak_core.ports.clock import Clock
 
 MAX_BODY_BYTES = 64 * 1024
 # Deeper than any body of the API needs, shallow enough that no parser or validator recurses far.

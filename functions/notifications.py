@@ -42,7 +42,9 @@ def sweep_entries(call: NotificationCall) -> Reply:
 
 def remind(call: NotificationCall) -> Reply:
     now = clock(call.body_as(payloads.ClockIn).now, call)
-    report = send_reminders(call.deps.reminders, call.deps.dispatcher.later, now, call.deps.config)
+    report = send_reminders(
+        call.deps.reminders, call.deps.profiles, call.deps.dispatcher.later, now, call.deps.config
+    )
     return Reply(200, payloads.RemindersOut.model_validate(report))
 
 

@@ -13,7 +13,7 @@ import flask
 from pydantic import BaseModel
 
 from functions.http import ApiError, Binary
-from streak_core.ports import Principal
+from streak_core.ports.identity import Principal
 
 D = TypeVar("D")
 M = TypeVar("M", bound=BaseModel)

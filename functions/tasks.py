@@ -17,7 +17,7 @@ from functions.http import (
 )
 from functions.routing import Call, RouteTable
 from streak_core.errors import ServiceError, Unavailable
-from streak_core.ports import Clock
+from streak_core.ports.clock import Clock
 
 D = TypeVar("D")
 

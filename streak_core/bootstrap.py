@@ -15,28 +15,24 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from streak_core.domain.cards import TextMetrics
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.domain.vocabulary import LimitScope
-from streak_core.ports import (
-    BadgeCounts,
+from streak_core.ports.boards import LeaderboardStore
+from streak_core.ports.challenges import ChallengeStore
+from streak_core.ports.clock import Clock
+from streak_core.ports.identity import TokenVerifier
+from streak_core.ports.jobs import JobQueue, JobStore
+from streak_core.ports.maintenance import (
     BatchPublisher,
-    ChallengeStore,
-    Clock,
     DeadLetterStore,
-    DispatchQueue,
-    JobQueue,
-    JobStore,
-    LeaderboardStore,
     MaintenanceStore,
     OutageStore,
-    PauseStore,
-    Rasterizer,
-    RebuildStore,
-    ReminderStore,
     RunStore,
-    ShareStore,
     TickPublisher,
-    TokenVerifier,
-    UserStore,
 )
+from streak_core.ports.notifications import DispatchQueue, ReminderStore
+from streak_core.ports.pauses import PauseStore
+from streak_core.ports.rebuild import RebuildStore
+from streak_core.ports.shares import Rasterizer, ShareStore
+from streak_core.ports.users import BadgeCounts, Profiles, UserStore
 from streak_core.services.calendar_cache import CalendarCache
 from streak_core.services.cursors import Cursors
 from streak_core.services.dispatch import Dispatcher
@@ -139,6 +135,7 @@ class ApiDependencies:
     rasterizer: Rasterizer
     text_metrics: TextMetrics
     shares: ShareStore
+    profiles: Profiles
     notify: DispatchQueue | None = None
     config: StreakConfig = DEFAULT_CONFIG
     page_size: int = 500  # users read at a time when a request pages through them (an outage's dry run)
@@ -200,7 +197,7 @@ def api_dependencies() -> ApiDependencies:
     from streak_core.adapters.firestore.rebuild import FirestoreRebuildStore
     from streak_core.adapters.firestore.runs import FirestoreRunStore
     from streak_core.adapters.firestore.shares import FirestoreShareStore
-    from streak_core.adapters.firestore.users import FirestoreUserStore
+    from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
     from streak_core.adapters.pubsub_publisher import PubSubTickPublisher
     from streak_core.adapters.raster import ResvgRasterizer, RobotoMetrics
     from streak_core.adapters.system_clock import SystemClock
@@ -208,7 +205,7 @@ def api_dependencies() -> ApiDependencies:
     env = settings()
     firestore = LazyFirestore(env.project_id)
     notify = notifications_queue(env)
-    users = FirestoreUserStore(firestore)
+    users, profiles = FirestoreUserStore(firestore), FirestoreProfiles(firestore)
     boards, friend_store = FirestoreLeaderboardStore(firestore), FirestoreFriendStore(firestore)
     cache = BoardCache(
         max_age=timedelta(seconds=env.leaderboard_snapshot_max_age_seconds),
@@ -221,7 +218,7 @@ def api_dependencies() -> ApiDependencies:
         verifier=FirebaseTokenVerifier(env.project_id, emulated=bool(env.firebase_auth_emulator_host)),
         clock=SystemClock(),
         leaderboards=Leaderboards(users, boards, friend_store, cursors, cache),
-        friends=Friends(friend_store, boards, DEFAULT_CONFIG),
+        friends=Friends(friend_store, boards, profiles, DEFAULT_CONFIG),
         runs=FirestoreRunStore(firestore),
         dead_letters=FirestoreDeadLetters(firestore),
         replay_worker=BatchWorker(maintenance, DEFAULT_CONFIG, notify=notify),
@@ -236,6 +233,7 @@ def api_dependencies() -> ApiDependencies:
         rasterizer=ResvgRasterizer(),
         text_metrics=RobotoMetrics(),
         shares=FirestoreShareStore(firestore),
+        profiles=profiles,
         notify=notify,
         allow_clock_override=env.allow_clock_override,
         rate_limiter=SharedRateLimiter(env.rate_policies(), FirestoreStorage(firestore)),
@@ -336,6 +334,7 @@ def maintenance_dependencies() -> MaintenanceDependencies:
 class NotificationDependencies:
     dispatcher: Dispatcher
     reminders: ReminderStore
+    profiles: Profiles
     clock: Clock
     config: StreakConfig = DEFAULT_CONFIG
     allow_clock_override: bool = False
@@ -350,6 +349,7 @@ def notification_dependencies() -> NotificationDependencies:
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.outbox import FirestoreOutboxStore
     from streak_core.adapters.firestore.reminders import FirestoreReminderStore
+    from streak_core.adapters.firestore.users import FirestoreProfiles
     from streak_core.adapters.smtp_email import SmtpEmailSender
     from streak_core.adapters.system_clock import SystemClock
 
@@ -372,6 +372,7 @@ def notification_dependencies() -> NotificationDependencies:
             notifications_queue(env),
         ),
         reminders=FirestoreReminderStore(firestore),
+        profiles=FirestoreProfiles(firestore),
         clock=SystemClock(),
         allow_clock_override=env.allow_clock_override,
         sweep_limit=env.notifications_sweep_limit,

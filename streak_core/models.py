@@ -212,20 +212,6 @@ class SettingsChange:
         )
 
 
-@dataclass(slots=True)
-class UserSnapshot:
-    """Everything one request reads about a user, fetched in a single batched read."""
-
-    settings: UserSettings
-    streak: StreakRecord
-    days: dict[date, DayRecord]
-    sessions: dict[str, StoredSession]
-    known: bool = True  # the user has settings or a streak stored
-    # In a transaction: the user's entries on every board of the days read (key -> entry), so what a write
-    # moves on a board's histogram is known without another read.
-    boards: dict[str, BoardEntry] = field(default_factory=dict)
-
-
 # An outbox entry not settled by then is the sweep's: its task was lost, or it is still being retried.
 SWEEP_GRACE = timedelta(minutes=5)
 
@@ -392,20 +378,6 @@ class Pause:
         return max((last - first).days + 1, 0)
 
 
-@dataclass(slots=True)
-class UserHistory:
-    """Everything a user's projections are rebuilt from: the session log and the recorded facts, with the
-    projections as stored (to compare)."""
-
-    known: bool  # the user has a streak or settings at all
-    settings: UserSettings
-    streak: StreakRecord
-    sessions: list[StoredSession]
-    days: dict[date, DayRecord]
-    pauses: list[Pause]
-    memberships: list[Membership] = field(default_factory=list)
-
-
 @dataclass(frozen=True, slots=True)
 class FriendLink:
     """Another user linked to this one: a friend (`at` = since) or a pending request (`at` = sent)."""
@@ -474,3 +446,19 @@ class SessionJob:
     correlation_id: str | None = None
     result_json: str | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StreakSummary:
+    """What a board row or a friend shows of someone's streak."""
+
+    timezone: str
+    last_run: tuple[date, date, int] | None  # start, end, qualified days of the latest run
+    longest_streak: int
+
+    def current_streak(self, today: date) -> int:
+        """The streak engine's rule, applied to the latest run (the only one that can be live)."""
+        if self.last_run is None:
+            return 0
+        start, end, length = self.last_run
+        return StreakState([start.toordinal()], [end.toordinal()], [length]).current_streak(today)

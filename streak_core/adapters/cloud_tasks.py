@@ -13,6 +13,9 @@ from google.cloud import tasks_v2
 from streak_core import context
 from streak_core.adapters.lazy import Lazy
 from streak_core.models import RetryTask, SessionJob
+from streak_core.ports.jobs import JobQueue
+from streak_core.ports.maintenance import RetryQueue
+from streak_core.ports.notifications import DispatchQueue
 
 
 def tasks_client(emulator_host: str | None) -> Any:
@@ -60,7 +63,7 @@ class CloudTasksQueue:
             return
 
 
-class CloudTasksRetryQueue:
+class CloudTasksRetryQueue(RetryQueue):
     """The `maintenance-retry` queue: one task per run and user; a redelivered batch queues nobody twice."""
 
     def __init__(self, queue: CloudTasksQueue) -> None:
@@ -71,7 +74,7 @@ class CloudTasksRetryQueue:
         self._queue.create(payload, name=task.letter_id if task.run_id else None)
 
 
-class CloudTasksDispatchQueue:
+class CloudTasksDispatchQueue(DispatchQueue):
     """The `notifications` queue: one task per entry and moment, so a repeated announcement is a no-op."""
 
     def __init__(self, queue: CloudTasksQueue) -> None:
@@ -82,7 +85,7 @@ class CloudTasksDispatchQueue:
         self._queue.create(payload, name=f"{entry_id}-{int(when.timestamp())}", when=when)
 
 
-class CloudTasksJobQueue:
+class CloudTasksJobQueue(JobQueue):
     """The `session-jobs` queue: one task per job, named by the job's id (a hash: names spread evenly)."""
 
     def __init__(self, queue: CloudTasksQueue) -> None:

@@ -10,7 +10,7 @@ from firebase_admin import credentials, exceptions, messaging
 from google.auth.credentials import AnonymousCredentials
 
 from streak_core.adapters.lazy import Lazy
-from streak_core.ports import DeliveryError, PushOutcome
+from streak_core.ports.notifications import DeliveryError, PushOutcome, PushSender
 
 FCM_SEND_PATH = "/v1/projects/{project}/messages:send"
 # FCM's answers for a token that will never work again: the device is pruned.
@@ -28,7 +28,7 @@ class _NoCredential(credentials.Base):  # type: ignore[misc]
         return AnonymousCredentials()  # type: ignore[no-untyped-call]
 
 
-class FcmPushSender:
+class FcmPushSender(PushSender):
     """Sends a notification to each of a user's devices; `endpoint` (FCM_URL) swaps in a local server."""
 
     def __init__(self, project_id: str | None, endpoint: str | None = None) -> None:

@@ -14,13 +14,14 @@ from firebase_admin import exceptions as firebase_exceptions
 
 from streak_core.adapters.lazy import Lazy
 from streak_core.errors import Unavailable
-from streak_core.ports import DeliveryError, InvalidToken, Principal
+from streak_core.ports.identity import InvalidToken, Principal, TokenVerifier
+from streak_core.ports.notifications import DeliveryError
 
 CACHE_SECONDS = 60.0
 CACHE_SIZE = 10_000
 
 
-class FirebaseTokenVerifier:
+class FirebaseTokenVerifier(TokenVerifier):
     """Checks a bearer token and caches good answers briefly (a revocation check is a network call).
 
     Against the Auth emulator the Admin SDK checks no signature and no expiry, since emulator tokens are

@@ -11,6 +11,7 @@ from google.cloud.pubsub_v1 import PublisherClient
 from streak_core import context
 from streak_core.adapters.lazy import Lazy
 from streak_core.models import MaintenanceBatch, MaintenanceTick
+from streak_core.ports.maintenance import BatchPublisher, TickPublisher
 
 BATCH_TOPIC = "maintenance-batch"
 TICK_TOPIC = "maintenance-tick"
@@ -34,7 +35,7 @@ def correlation_attributes() -> dict[str, str]:
     return {context.CORRELATION_ATTRIBUTE: correlation} if correlation else {}
 
 
-class PubSubBatchPublisher:
+class PubSubBatchPublisher(BatchPublisher):
     def __init__(self, project_id: str | None, topic: str = BATCH_TOPIC) -> None:
         self._project_id = project_id
         self._topic = topic
@@ -56,7 +57,7 @@ class PubSubBatchPublisher:
             future.result(timeout=60)
 
 
-class PubSubTickPublisher:
+class PubSubTickPublisher(TickPublisher):
     """Starts runs the way Cloud Scheduler does: a message on the tick topic (TickMessage)."""
 
     def __init__(self, project_id: str | None, topic: str = TICK_TOPIC) -> None:

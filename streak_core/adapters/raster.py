@@ -9,6 +9,9 @@ import font_roboto
 import resvg_py
 from fontTools.ttLib import TTFont
 
+from streak_core.domain.cards import TextMetrics
+from streak_core.ports.shares import Rasterizer
+
 FACES = ("Roboto", "RobotoMedium", "RobotoBold")  # what the images use: each face loaded costs time
 
 
@@ -18,7 +21,7 @@ def font_files() -> list[str]:
     return [font_roboto.font_files[face] for face in FACES]
 
 
-class ResvgRasterizer:
+class ResvgRasterizer(Rasterizer):
     def png(self, svg: str) -> bytes:
         return bytes(
             resvg_py.svg_to_bytes(
@@ -31,7 +34,7 @@ class ResvgRasterizer:
         )
 
 
-class RobotoMetrics:
+class RobotoMetrics(TextMetrics):
     """Text widths from Roboto's own advance widths and character map (fontTools), for fitting text."""
 
     def __init__(self) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from streak_core.ports import DeliveryError
+from streak_core.ports.notifications import DeliveryError, EmailSender
 
 
-class SmtpEmailSender:
+class SmtpEmailSender(EmailSender):
     def __init__(
         self,
         host: str,

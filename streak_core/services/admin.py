@@ -5,7 +5,7 @@ from __future__ import annotations
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.ids import is_user_id
 from streak_core.errors import UserNotFound
-from streak_core.ports import UserStore, UserTransaction
+from streak_core.ports.users import UserStore, UserTransaction
 
 
 def grant_freezes(store: UserStore, uid: str, count: int, config: StreakConfig) -> int:

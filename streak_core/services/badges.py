@@ -9,7 +9,7 @@ from streak_core.domain.badges import ACTIVE_USERS, CATALOGUE, Badge, measure, n
 from streak_core.domain.notifications import PUSH_HELD
 from streak_core.domain.vocabulary import NotificationKind
 from streak_core.models import OutboxEntry, StreakRecord
-from streak_core.ports import BadgeCounts, UserStore
+from streak_core.ports.users import BadgeCounts, UserStore
 
 
 def award_badges(

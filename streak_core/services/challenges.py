@@ -27,8 +27,11 @@ from streak_core.errors import (
     InvalidRequest,
     TooManyChallenges,
 )
-from streak_core.models import DayRecord, OutboxEntry, StreakRecord, UserHistory, user_timezone
-from streak_core.ports import ChallengeStore, DispatchQueue, MembershipTransaction
+from streak_core.models import DayRecord, OutboxEntry, StreakRecord, user_timezone
+from streak_core.ports.challenges import ChallengeStore, MembershipTransaction
+from streak_core.ports.notifications import DispatchQueue
+from streak_core.ports.rebuild import UserHistory
+from streak_core.ports.users import Profiles
 from streak_core.services.badges import award_badges
 from streak_core.services.cursors import Cursors
 from streak_core.services.dispatch import announce
@@ -112,12 +115,14 @@ def list_challenges(
     )
 
 
-def challenge_detail(store: ChallengeStore, uid: str, challenge_id: str, now: datetime) -> ChallengeDetail:
+def challenge_detail(
+    store: ChallengeStore, profiles: Profiles, uid: str, challenge_id: str, now: datetime
+) -> ChallengeDetail:
     """The challenge, where the caller stands, and the first participants (anyone holding the id sees it)."""
     challenge = _existing(store, challenge_id)
     membership = store.membership(uid, challenge_id)
     standings = store.top(challenge_id, TOP)
-    settings = store.settings_of([s.uid for s in standings])
+    settings = profiles.profiles([s.uid for s in standings])
     rows: list[TopRow] = []
     for n, standing in enumerate(standings):
         m = standing.membership

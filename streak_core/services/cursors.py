@@ -10,7 +10,8 @@ from itsdangerous import BadData, URLSafeSerializer
 from streak_core.domain.boards import BoardPosition
 from streak_core.domain.vocabulary import ChallengeStatus, Scope
 from streak_core.errors import InvalidCursor
-from streak_core.ports import ChallengePosition, NotificationPosition
+from streak_core.ports.challenges import ChallengePosition
+from streak_core.ports.users import NotificationPosition
 
 # Every cursor we issue is a few hundred characters; a longer one was not issued here and is refused
 # before its signature is even checked.

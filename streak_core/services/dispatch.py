@@ -9,7 +9,14 @@ from datetime import datetime, timedelta
 from streak_core.domain.notifications import PUSH_HELD, NotificationData, release_at, render
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, NotificationKind
 from streak_core.models import SWEEP_GRACE, StoredNotification
-from streak_core.ports import DeliveryError, DispatchQueue, EmailSender, OutboxStore, PushSender, Recipient
+from streak_core.ports.notifications import (
+    DeliveryError,
+    DispatchQueue,
+    EmailSender,
+    OutboxStore,
+    PushSender,
+    Recipient,
+)
 
 MAX_ATTEMPTS = 5
 # Longer than one dispatch can take (FCM and SMTP time out well before), short enough for the sweep to

@@ -16,7 +16,9 @@ from streak_core.errors import (
     UserNotFound,
 )
 from streak_core.models import FriendLink, UserSettings
-from streak_core.ports import FriendStore, FriendTransaction, LeaderboardStore
+from streak_core.ports.boards import LeaderboardStore
+from streak_core.ports.friends import FriendStore, FriendTransaction
+from streak_core.ports.users import Profiles
 from streak_core.services.views import local_today
 
 MAX_FRIENDS = 500
@@ -67,6 +69,7 @@ class FriendsList:
 class Friends:
     store: FriendStore
     boards: LeaderboardStore
+    profiles: Profiles
     config: StreakConfig
     max_friends: int = MAX_FRIENDS
 
@@ -123,10 +126,10 @@ class Friends:
         links = self.store.links(uid, self.max_friends)
         friend_ids = [f.user_id for f in links.friends]
         everyone = friend_ids + [r.user_id for r in links.incoming + links.outgoing]
-        profiles = self.store.profiles(everyone)
+        profiles = self.profiles.profiles(everyone)
         summaries = self.boards.summaries(friend_ids)
         todays = {uid_: local_today(now, s.timezone) for uid_, s in summaries.items()}
-        seconds = self.store.today_seconds(list(todays.items()))
+        seconds = self.profiles.focus_seconds(list(todays.items()))
         friends = []
         for link in links.friends:
             summary, today = summaries.get(link.user_id), todays.get(link.user_id)

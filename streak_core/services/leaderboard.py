@@ -20,8 +20,10 @@ from streak_core.domain.boards import (
 )
 from streak_core.domain.vocabulary import Period, Scope
 from streak_core.errors import InvalidCursor
-from streak_core.models import BoardRow, BoardSnapshot, user_timezone
-from streak_core.ports import FriendStore, LeaderboardStore, StreakSummary, UserStore
+from streak_core.models import BoardRow, BoardSnapshot, StreakSummary, user_timezone
+from streak_core.ports.boards import LeaderboardStore
+from streak_core.ports.friends import FriendStore
+from streak_core.ports.users import UserStore
 from streak_core.services.cursors import Cursors
 from streak_core.services.views import local_today
 

@@ -15,7 +15,8 @@ from streak_core.domain.config import StreakConfig
 from streak_core.domain.maintenance import close_days
 from streak_core.errors import TransientStoreError
 from streak_core.models import DueUser, OutboxEntry, RetryTask, user_timezone
-from streak_core.ports import DispatchQueue, MaintenanceStore, RetryQueue
+from streak_core.ports.maintenance import MaintenanceStore, RetryQueue
+from streak_core.ports.notifications import DispatchQueue
 from streak_core.services.badges import award_badges
 from streak_core.services.dispatch import announce
 from streak_core.services.views import local_today, next_local_midnight

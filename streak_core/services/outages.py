@@ -12,7 +12,7 @@ from streak_core.domain.outages import MAX_OUTAGE, excuse_outage
 from streak_core.domain.sessions import FieldIssue
 from streak_core.errors import InvalidRequest
 from streak_core.models import DueUser, MaintenanceTick, Outage, OutboxEntry, user_timezone
-from streak_core.ports import MaintenanceStore, OutageStore, TickPublisher
+from streak_core.ports.maintenance import MaintenanceStore, OutageStore, TickPublisher
 from streak_core.services.badges import award_badges
 from streak_core.services.maintenance import Work
 

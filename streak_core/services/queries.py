@@ -11,7 +11,7 @@ from streak_core.domain.days import DayView, view_seconds
 from streak_core.domain.sessions import FieldIssue
 from streak_core.errors import InvalidRequest
 from streak_core.models import SettingsChange, StoredNotification, UserSettings, user_timezone
-from streak_core.ports import NotificationPosition, UserStore
+from streak_core.ports.users import NotificationPosition, UserStore
 from streak_core.services.calendar_cache import CalendarCache
 from streak_core.services.cursors import Cursors
 from streak_core.services.views import (

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from limits import RateLimitItem, parse_many
 
 from streak_core.domain.vocabulary import LimitScope
+from streak_core.domain.windows import window_start
 from streak_core.errors import TransientStoreError
-from streak_core.ports import WindowCounters, WindowHit, window_start
+from streak_core.ports.rate_limits import WindowCounters, WindowHit
 
 log = logging.getLogger(__name__)
 

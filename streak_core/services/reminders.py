@@ -13,8 +13,9 @@ from streak_core.domain.notifications import (
     plan_reminder,
 )
 from streak_core.domain.vocabulary import NotificationKind
-from streak_core.models import OutboxEntry, user_timezone
-from streak_core.ports import DispatchQueue, ReminderCandidate, ReminderStore
+from streak_core.models import DueUser, OutboxEntry, user_timezone
+from streak_core.ports.notifications import DispatchQueue, ReminderStore
+from streak_core.ports.users import Profiles
 from streak_core.services.dispatch import announce
 
 
@@ -28,6 +29,7 @@ class ReminderReport:
 
 def send_reminders(
     store: ReminderStore,
+    profiles: Profiles,
     queue: DispatchQueue | None,
     now: datetime,
     config: StreakConfig,
@@ -47,8 +49,8 @@ def send_reminders(
         report.considered += len(due)
         plans = [(user, *_decide(user, now, config)) for user in due]
         wanted = [(user.uid, day) for user, _, day in plans if day is not None]
-        seconds = store.focus_seconds(wanted) if wanted else {}
-        writes: list[tuple[ReminderCandidate, datetime, OutboxEntry | None]] = []
+        seconds = profiles.focus_seconds(wanted) if wanted else {}
+        writes: list[tuple[DueUser, datetime, OutboxEntry | None]] = []
         for user, next_at, day in plans:
             entry = None
             if day is not None:
@@ -65,7 +67,7 @@ def send_reminders(
     return report
 
 
-def _decide(user: ReminderCandidate, now: datetime, config: StreakConfig) -> tuple[datetime, date | None]:
+def _decide(user: DueUser, now: datetime, config: StreakConfig) -> tuple[datetime, date | None]:
     """(the next reminder time, the local date to remind about now: at risk, or recovering yesterday's
     break, and not paused)."""
     prefs = user.settings.notifications
@@ -78,7 +80,7 @@ def _decide(user: ReminderCandidate, now: datetime, config: StreakConfig) -> tup
     return plan.next_at, None
 
 
-def _reminder(user: ReminderCandidate, day: date, seconds: int, config: StreakConfig) -> NotificationData:
+def _reminder(user: DueUser, day: date, seconds: int, config: StreakConfig) -> NotificationData:
     """How much is left today: to keep the streak, or to recover the one that broke yesterday."""
     state = user.streak.state
     if state.at_risk(day):

@@ -23,7 +23,8 @@ from streak_core.models import (
     UserSettings,
     user_timezone,
 )
-from streak_core.ports import DispatchQueue, UserStore, UserTransaction
+from streak_core.ports.notifications import DispatchQueue
+from streak_core.ports.users import UserStore, UserTransaction
 from streak_core.services.badges import award_badges
 from streak_core.services.challenges import advance_challenges
 from streak_core.services.dispatch import announce

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from streak_core.models import MaintenanceBatch
-from streak_core.ports import BatchPublisher, RunStore
+from streak_core.ports.maintenance import BatchPublisher, RunStore
 from streak_core.services.maintenance import BatchReport, BatchWorker
 
 DEFAULT_PAGE_SIZE = 500  # users per batch message

@@ -21,7 +21,8 @@ from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.boards import BoardPosition
 from streak_core.domain.challenges import ChallengeTerms, Membership
 from streak_core.domain.vocabulary import ChallengeKind, ChallengeStatus
-from streak_core.ports import ChallengePosition, NotificationPosition
+from streak_core.ports.challenges import ChallengePosition
+from streak_core.ports.users import NotificationPosition
 from tests.index_coverage import need_of, recording, uncovered, unused
 
 pytestmark = pytest.mark.integration

@@ -13,7 +13,7 @@ from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.documents import board_entry_to_doc
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
-from streak_core.adapters.firestore.users import FirestoreUserStore
+from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
 from streak_core.domain.boards import BoardEntry
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
@@ -44,7 +44,8 @@ class World:
         self.users = FirestoreUserStore(lazy)
         self.boards = FirestoreLeaderboardStore(lazy)
         self.friend_store = FirestoreFriendStore(lazy)
-        self.friends = Friends(self.friend_store, self.boards, DEFAULT_CONFIG, max_friends=500)
+        self.profiles = FirestoreProfiles(lazy)
+        self.friends = Friends(self.friend_store, self.boards, self.profiles, DEFAULT_CONFIG, max_friends=500)
         self.cursors = Cursors("test")
         self.service = Leaderboards(
             self.users, self.boards, self.friend_store, self.cursors, BoardCache(enabled=False)
@@ -347,7 +348,7 @@ class TestFriendRequests:
             attempts[case]()
 
     def test_the_listing_shows_the_newest_requests_each_way_up_to_the_limit(self, w: World) -> None:
-        limited = Friends(w.friend_store, w.boards, DEFAULT_CONFIG, max_friends=2)
+        limited = Friends(w.friend_store, w.boards, w.profiles, DEFAULT_CONFIG, max_friends=2)
         star, fans = w.person(), [w.person() for _ in range(3)]
         for n, fan in enumerate(fans):
             limited.request(fan, star, w.at(1, n + 1))
@@ -360,7 +361,7 @@ class TestFriendRequests:
         ]
 
     def test_the_friend_limit_is_enforced_on_both_sides(self, w: World) -> None:
-        limited = Friends(w.friend_store, w.boards, DEFAULT_CONFIG, max_friends=1)
+        limited = Friends(w.friend_store, w.boards, w.profiles, DEFAULT_CONFIG, max_friends=1)
         ada, bob, cy = w.person(), w.person(), w.person()
         limited.request(ada, bob, w.at(1))
         limited.accept(bob, ada, w.at(1))

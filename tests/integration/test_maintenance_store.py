@@ -18,7 +18,7 @@ from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import RunStatus, SessionStatus
 from streak_core.models import DueUser, MaintenanceBatch, UserSettings
-from streak_core.ports import MaintenanceStore
+from streak_core.ports.maintenance import MaintenanceStore
 from streak_core.services.maintenance import BatchReport, BatchWorker
 from streak_core.services.sessions import accept_sessions
 from streak_core.services.ticks import run_batch, run_tick

@@ -13,7 +13,8 @@ from limits.strategies import FixedWindowRateLimiter
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.rate_limits import FirestoreStorage
 from streak_core.domain.vocabulary import LimitScope
-from streak_core.ports import WindowHit, window_start
+from streak_core.domain.windows import window_start
+from streak_core.ports.rate_limits import WindowHit
 from streak_core.services.rate_limit import SharedRateLimiter
 
 pytestmark = pytest.mark.integration

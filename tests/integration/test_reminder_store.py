@@ -10,7 +10,7 @@ import pytest
 
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.reminders import FirestoreReminderStore
-from streak_core.adapters.firestore.users import FirestoreUserStore
+from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import NotificationKind
@@ -39,7 +39,8 @@ def test_a_new_streak_is_due_and_a_guarded_move_takes_it_out(stores: Any) -> Non
     users, reminders, client = stores
     uid = new_user(users)
     [due] = [c for c in reminders.due_reminders(ACCEPTED, 500) if c.uid == uid]
-    assert reminders.focus_seconds([(uid, ACCEPTED.date())]) == {(uid, ACCEPTED.date()): 600}
+    profiles = FirestoreProfiles(LazyFirestore(None, factory=lambda _: client))
+    assert profiles.focus_seconds([(uid, ACCEPTED.date())]) == {(uid, ACCEPTED.date()): 600}
 
     later = datetime(2001, 1, 10, 20, tzinfo=UTC)
     entry = OutboxEntry(uid, NotificationKind.REMINDER, "2001-01-10", {"minutes": 20, "streak": 1}, ACCEPTED)

@@ -22,7 +22,7 @@ from streak_core.bootstrap import JobDependencies
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.vocabulary import JobStatus
 from streak_core.errors import TransientStoreError
-from streak_core.ports import UserTransaction
+from streak_core.ports.users import UserTransaction
 from streak_core.services.jobs import submit_job
 from tests.unit.fakes import FixedClock, RecordingJobQueue
 

@@ -12,7 +12,7 @@ import pytest
 from devstack.stack import Stack
 from streak_core.adapters.smtp_email import SmtpEmailSender
 from streak_core.domain.notifications import render
-from streak_core.ports import DeliveryError
+from streak_core.ports.notifications import DeliveryError
 
 pytestmark = pytest.mark.integration
 

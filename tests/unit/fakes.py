@@ -45,32 +45,24 @@ from streak_core.models import (
     StoredNotification,
     StoredSession,
     StreakRecord,
-    UserHistory,
+    StreakSummary,
     UserSettings,
-    UserSnapshot,
     user_timezone,
 )
-from streak_core.ports import (
+from streak_core.ports.challenges import (
     ChallengePage,
     ChallengePosition,
-    DeliveryError,
-    FriendTransaction,
-    InvalidToken,
     MembershipSnapshot,
     MembershipTransaction,
-    NotificationPosition,
-    PauseSnapshot,
-    PauseTransaction,
-    Principal,
-    PushOutcome,
-    RebuildTransaction,
-    Relationship,
-    ReminderCandidate,
     Standing,
-    StreakSummary,
-    UserTransaction,
-    WindowHit,
 )
+from streak_core.ports.friends import FriendTransaction, Relationship
+from streak_core.ports.identity import InvalidToken, Principal
+from streak_core.ports.notifications import DeliveryError, PushOutcome
+from streak_core.ports.pauses import PauseSnapshot, PauseTransaction
+from streak_core.ports.rate_limits import WindowHit
+from streak_core.ports.rebuild import RebuildTransaction, UserHistory
+from streak_core.ports.users import NotificationPosition, UserSnapshot, UserTransaction
 from streak_core.services.cursors import Cursors
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import BoardCache, Leaderboards
@@ -126,6 +118,17 @@ class InMemoryUserStore:
         if tx.pending:
             self.commits += 1
         return result
+
+    def profiles(self, uids: list[str]) -> dict[str, UserSettings]:
+        return {uid: self.users[uid].settings for uid in uids if uid in self.users}
+
+    def focus_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
+        found = {}
+        for uid, day in days:
+            record = self.users[uid].days.get(day) if uid in self.users else None
+            if record is not None:
+                found[(uid, day)] = record.state.seconds
+        return found
 
     def days_between(self, uid: str, first: date, last: date) -> dict[date, DayRecord]:
         return copy.deepcopy({d: r for d, r in self._user(uid).days.items() if first <= d <= last})
@@ -286,17 +289,6 @@ class InMemoryFriendStore:
             newest([FriendLink(a, at) for (a, b), at in self.requests.items() if b == uid]),
             newest([FriendLink(b, at) for (a, b), at in self.requests.items() if a == uid]),
         )
-
-    def profiles(self, uids: list[str]) -> dict[str, UserSettings]:
-        return {uid: self.users.users[uid].settings for uid in uids if uid in self.users.users}
-
-    def today_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
-        found = {}
-        for uid, day in days:
-            record = self.users.users[uid].days.get(day) if uid in self.users.users else None
-            if record is not None:
-                found[(uid, day)] = record.state.seconds
-        return found
 
 
 class _FriendTransaction:
@@ -695,16 +687,17 @@ class FakeReminders:
         self.users[uid] = (settings or UserSettings(timezone="UTC"), StreakRecord(state=state))
         self.due_at[uid] = datetime(2026, 11, 1, tzinfo=UTC)
 
-    def due_reminders(self, now: datetime, limit: int) -> list[ReminderCandidate]:
+    def due_reminders(self, now: datetime, limit: int) -> list[DueUser]:
         due = sorted((at, uid) for uid, at in self.due_at.items() if at <= now)[:limit]
-        return [ReminderCandidate(uid, *self.users[uid], version=at) for at, uid in due]
+        return [DueUser(uid, *self.users[uid], version=at) for at, uid in due]
 
     def focus_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
         return {key: self.focus[key] for key in days if key in self.focus}
 
-    def commit_reminders(
-        self, plans: list[tuple[ReminderCandidate, datetime, OutboxEntry | None]]
-    ) -> list[str]:
+    def profiles(self, uids: list[str]) -> dict[str, UserSettings]:
+        return {uid: self.users[uid][0] for uid in uids if uid in self.users}
+
+    def commit_reminders(self, plans: list[tuple[DueUser, datetime, OutboxEntry | None]]) -> list[str]:
         written = []
         for user, next_at, entry in plans:
             self.due_at[user.uid] = next_at
@@ -777,9 +770,6 @@ class InMemoryChallengeStore:
     def membership(self, uid: str, challenge_id: str) -> Membership | None:
         user = self.users.users.get(uid)
         return copy.deepcopy(user.memberships.get(challenge_id)) if user else None
-
-    def settings_of(self, uids: list[str]) -> dict[str, UserSettings]:
-        return {uid: self.users.users[uid].settings for uid in uids if uid in self.users.users}
 
     def run_in_transaction(self, uid: str, body: Callable[[MembershipTransaction], T]) -> T:
         tx = _MembershipTransaction(self, uid)
@@ -932,7 +922,7 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "verifier": FakeVerifier(),
         "clock": FixedClock(now or datetime(2026, 11, 21, 12, tzinfo=UTC)),
         "leaderboards": Leaderboards(users, boards, friend_store, cursors, BoardCache(enabled=False)),
-        "friends": Friends(friend_store, boards, DEFAULT_CONFIG),
+        "friends": Friends(friend_store, boards, users, DEFAULT_CONFIG),
         "runs": InMemoryRunStore(),
         "dead_letters": InMemoryDeadLetters(),
         "replay_worker": BatchWorker(maintenance, DEFAULT_CONFIG),
@@ -947,5 +937,6 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "rasterizer": ResvgRasterizer(),  # in-process and offline: no fake needed
         "text_metrics": RobotoMetrics(),
         "shares": InMemoryShareStore(),
+        "profiles": users,
     }
     return ApiDependencies(**{**values, **overrides})

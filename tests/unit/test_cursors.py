@@ -9,7 +9,7 @@ import pytest
 from streak_core.domain.boards import BoardPosition
 from streak_core.domain.vocabulary import Scope
 from streak_core.errors import InvalidCursor
-from streak_core.ports import NotificationPosition
+from streak_core.ports.users import NotificationPosition
 from streak_core.services.cursors import Cursors
 
 POSITION = BoardPosition(5, 4, datetime(2026, 11, 1, 8, tzinfo=UTC), "u1")

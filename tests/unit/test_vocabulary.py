@@ -57,7 +57,9 @@ def emitted_kinds() -> set[NotificationKind]:
     focus(store, date(2026, 11, 13), datetime(2026, 11, 13, 20, tzinfo=UTC), minutes=60)  # recovers the 12th
     reminders = FakeReminders()
     reminders.add(UID, [date(2026, 11, d) for d in (18, 19, 20)])
-    send_reminders(reminders, FakeLater(), datetime(2026, 11, 21, 20, 1, tzinfo=UTC), DEFAULT_CONFIG)
+    send_reminders(
+        reminders, reminders, FakeLater(), datetime(2026, 11, 21, 20, 1, tzinfo=UTC), DEFAULT_CONFIG
+    )
     return {e.kind for e in [*entries, *store.outbox.values(), *reminders.outbox.values()]}
 
 

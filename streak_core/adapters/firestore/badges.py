@@ -11,6 +11,7 @@ from google.cloud import firestore
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, store_errors
 from streak_core.models import StreakRecord
+from streak_core.ports.users import BadgeCounts
 
 SHARDS = 16  # each shard takes about one write a second: 16 awards a second before contention
 
@@ -24,7 +25,7 @@ def move_counters(client: Any, writer: Any, *streaks: StreakRecord) -> None:
         writer.set(shard, {"counts": {k: firestore.Increment(n) for k, n in due.items()}}, merge=True)
 
 
-class FirestoreBadgeCounts:
+class FirestoreBadgeCounts(BadgeCounts):
     def __init__(self, client: LazyFirestore) -> None:
         self._client = client
 

@@ -18,15 +18,15 @@ from streak_core.adapters.firestore.documents import (
 )
 from streak_core.domain.boards import BoardEntry, BoardMove, BoardPosition
 from streak_core.domain.vocabulary import Visibility
-from streak_core.models import BoardSnapshot, StreakRecord, UserSettings, user_timezone
-from streak_core.ports import StreakSummary
+from streak_core.models import BoardSnapshot, StreakRecord, StreakSummary, UserSettings, user_timezone
+from streak_core.ports.boards import LeaderboardStore
 
 DESC, ASC = firestore.Query.DESCENDING, firestore.Query.ASCENDING
 SUMMARY_FIELDS = ["last_run", "longest_streak", "timezone_setting", "latest_session_timezone"]
 PUBLIC = FieldFilter("visibility", "==", Visibility.PUBLIC.value)
 
 
-class FirestoreLeaderboardStore:
+class FirestoreLeaderboardStore(LeaderboardStore):
     def __init__(self, client: LazyFirestore) -> None:
         self._client = client
 

@@ -35,9 +35,10 @@ from streak_core.adapters.firestore.outbox import create_missing_outbox
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.vocabulary import ChallengeStatus, ChallengeVisibility
 from streak_core.models import DayRecord, OutboxEntry, StreakRecord, UserSettings
-from streak_core.ports import (
+from streak_core.ports.challenges import (
     ChallengePage,
     ChallengePosition,
+    ChallengeStore,
     MembershipSnapshot,
     MembershipTransaction,
     Standing,
@@ -70,7 +71,7 @@ def stage_memberships(client: Any, writer: Any, uid: str, memberships: Iterable[
         writer.set(paths.membership(client, uid, membership.challenge_id), membership_doc(uid, membership))
 
 
-class FirestoreChallengeStore:
+class FirestoreChallengeStore(ChallengeStore):
     def __init__(self, client: LazyFirestore, max_attempts: int = 10) -> None:
         self._client = client
         self._max_attempts = max_attempts
@@ -156,14 +157,6 @@ class FirestoreChallengeStore:
             doc = paths.membership(self._client(), uid, challenge_id).get()
         return membership_from_doc(doc.to_dict()) if doc.exists else None
 
-    def settings_of(self, uids: list[str]) -> dict[str, UserSettings]:
-        if not uids:
-            return {}
-        client = self._client()
-        with store_errors():
-            docs = list(client.get_all([paths.user(client, uid) for uid in uids]))
-        return {doc.id: settings_from_doc(doc.to_dict()) for doc in docs if doc.exists}
-
     def run_in_transaction(self, uid: str, body: Callable[[MembershipTransaction], T]) -> T:
         client = self._client()
         return run_transaction(client, lambda tx: body(_Transaction(client, tx, uid)), self._max_attempts)
@@ -177,7 +170,7 @@ def _shards(client: Any, challenge_id: str) -> list[Any]:
     return [paths.challenge_shard(client, challenge_id, n) for n in range(SHARDS)]
 
 
-class _Transaction:
+class _Transaction(MembershipTransaction):
     def __init__(self, client: Any, transaction: Any, uid: str) -> None:
         self._client, self._tx, self._uid = client, transaction, uid
 

@@ -6,9 +6,10 @@ from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, store_errors, stream
 from streak_core.adapters.firestore.documents import dead_letter_from_doc, dead_letter_to_doc
 from streak_core.models import DeadLetter
+from streak_core.ports.maintenance import DeadLetterStore
 
 
-class FirestoreDeadLetters:
+class FirestoreDeadLetters(DeadLetterStore):
     def __init__(self, client: LazyFirestore) -> None:
         self._client = client
 

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from google.cloud import firestore
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
-from streak_core.adapters.firestore.documents import settings_from_doc
-from streak_core.adapters.firestore.users import read_focus_seconds
-from streak_core.models import FriendLink, FriendLinks, UserSettings
-from streak_core.ports import FriendTransaction, Relationship
+from streak_core.models import FriendLink, FriendLinks
+from streak_core.ports.friends import FriendStore, FriendTransaction, Relationship
 
 T = TypeVar("T")
 
 
-class FirestoreFriendStore:
+class FirestoreFriendStore(FriendStore):
     """`users/{uid}/friends/{other}`, `users/{uid}/friend_requests/{from}` (incoming) and
     `users/{uid}/sent_requests/{to}` (outgoing); `users/{uid}.friend_count` keeps the limit cheap."""
 
@@ -54,18 +52,8 @@ class FirestoreFriendStore:
                 outgoing=linked("sent_requests", "created_at"),
             )
 
-    def profiles(self, uids: list[str]) -> dict[str, UserSettings]:
-        client = self._client()
-        refs = [paths.user(client, uid) for uid in uids]
-        with store_errors():
-            docs = list(client.get_all(refs)) if refs else []
-        return {doc.id: settings_from_doc(doc.to_dict()) for doc in docs if doc.exists}
 
-    def today_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
-        return read_focus_seconds(self._client(), days)
-
-
-class _FriendTransaction:
+class _FriendTransaction(FriendTransaction):
     def __init__(self, client: Any, transaction: Any, uid: str, other: str) -> None:
         self._tx, self._uid, self._other = transaction, uid, other
         self._me, self._them = paths.user(client, uid), paths.user(client, other)

@@ -11,6 +11,7 @@ from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
 from streak_core.domain.vocabulary import JobStatus
 from streak_core.models import SessionJob
+from streak_core.ports.jobs import JobStore
 
 SETTLED = (JobStatus.DONE, JobStatus.FAILED)
 
@@ -48,7 +49,7 @@ def job_from_doc(job_id: str, data: dict[str, Any]) -> SessionJob:
     )
 
 
-class FirestoreJobStore:
+class FirestoreJobStore(JobStore):
     def __init__(self, client: LazyFirestore) -> None:
         self._client = client
 

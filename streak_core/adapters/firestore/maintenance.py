@@ -20,9 +20,10 @@ from streak_core.adapters.firestore.client import (
 from streak_core.adapters.firestore.documents import Doc, outbox_to_doc, streak_from_doc, streak_to_doc
 from streak_core.adapters.firestore.outbox import create_missing_outbox
 from streak_core.models import DueUser, OutboxEntry, UserSettings
+from streak_core.ports.maintenance import MaintenanceStore
 
 
-class FirestoreMaintenanceStore:
+class FirestoreMaintenanceStore(MaintenanceStore):
     """Due users by a single-field range query on `maintenance_due_at`, paged with a cursor."""
 
     def __init__(self, client: LazyFirestore) -> None:

@@ -6,9 +6,10 @@ from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, store_errors
 from streak_core.adapters.firestore.documents import outage_from_doc, outage_to_doc
 from streak_core.models import Outage
+from streak_core.ports.maintenance import OutageStore
 
 
-class FirestoreOutageStore:
+class FirestoreOutageStore(OutageStore):
     def __init__(self, client: LazyFirestore) -> None:
         self._client = client
 

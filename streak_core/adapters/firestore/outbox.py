@@ -19,7 +19,7 @@ from streak_core.adapters.firestore.documents import (
 )
 from streak_core.domain.vocabulary import Channel, DeliveryStatus
 from streak_core.models import OutboxEntry, StoredNotification, StreakRecord, UserSettings, user_timezone
-from streak_core.ports import Recipient
+from streak_core.ports.notifications import OutboxStore, Recipient
 
 
 def create_missing_outbox(client: Any, transaction: Any, entries: Iterable[OutboxEntry]) -> None:
@@ -35,7 +35,7 @@ def create_missing_outbox(client: Any, transaction: Any, entries: Iterable[Outbo
             transaction.create(ref, outbox_to_doc(entry))
 
 
-class FirestoreOutboxStore:
+class FirestoreOutboxStore(OutboxStore):
     """The dispatcher's port: claims with a lease, per-channel records, the sweep's query, recipients."""
 
     def __init__(self, client: LazyFirestore, email_of: Callable[[str], str | None]) -> None:

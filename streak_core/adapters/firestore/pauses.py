@@ -15,12 +15,12 @@ from streak_core.adapters.firestore.documents import (
     streak_to_doc,
 )
 from streak_core.models import Pause, StreakRecord, UserSettings
-from streak_core.ports import PauseSnapshot, PauseTransaction
+from streak_core.ports.pauses import PauseSnapshot, PauseStore, PauseTransaction
 
 T = TypeVar("T")
 
 
-class FirestorePauseStore:
+class FirestorePauseStore(PauseStore):
     def __init__(self, client: LazyFirestore, max_attempts: int = 10) -> None:
         self._client = client
         self._max_attempts = max_attempts
@@ -35,7 +35,7 @@ class FirestorePauseStore:
         return [pause_from_doc(doc.to_dict()) for doc in docs]
 
 
-class _Transaction:
+class _Transaction(PauseTransaction):
     def __init__(self, client: Any, transaction: Any, uid: str) -> None:
         self._client, self._tx, self._uid = client, transaction, uid
 

@@ -14,8 +14,9 @@ from limits.storage import Storage
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, delete_all, store_errors
+from streak_core.domain.windows import window_start
 from streak_core.errors import TransientStoreError
-from streak_core.ports import WindowHit, window_start
+from streak_core.ports.rate_limits import WindowCounters, WindowHit
 
 
 def expiry_of(key: str) -> int:
@@ -24,7 +25,7 @@ def expiry_of(key: str) -> int:
     return int(multiples) * TIME_TYPES[unit].seconds
 
 
-class FirestoreStorage(Storage):
+class FirestoreStorage(Storage, WindowCounters):
     """A `limits` storage over Firestore. One document per key and window, named by a hash so that a user's
     windows spread over the key space; an increment is one commit whose transform result is the new count
     (no transaction, no read). `expires_at` is the field a TTL policy deletes old windows by."""

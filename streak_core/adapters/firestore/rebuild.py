@@ -27,13 +27,13 @@ from streak_core.adapters.firestore.documents import (
 from streak_core.adapters.firestore.users import stage_months
 from streak_core.domain.boards import BoardEntry, BoardMove
 from streak_core.domain.challenges import Membership
-from streak_core.models import DayRecord, StreakRecord, UserHistory, UserSettings
-from streak_core.ports import RebuildTransaction
+from streak_core.models import DayRecord, StreakRecord, UserSettings
+from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, UserHistory
 
 T = TypeVar("T")
 
 
-class FirestoreRebuildStore:
+class FirestoreRebuildStore(RebuildStore):
     def __init__(self, client: LazyFirestore, max_attempts: int = 5) -> None:
         self._client = client
         self._max_attempts = max_attempts
@@ -118,7 +118,7 @@ def _read_history(client: Any, transaction: Any, uid: str) -> UserHistory:
     return _history(docs[user_ref.path], docs[streak_ref.path], below)
 
 
-class _View:
+class _View(RebuildTransaction):
     """One user's history and board entries, read in `transaction` (which then takes the writes) or, with
     None, outside any (and then it refuses to write)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from google.api_core import exceptions as gexc
 from google.cloud.firestore_v1.base_query import FieldFilter
@@ -10,18 +10,17 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, commit_guarded, store_errors, stream
 from streak_core.adapters.firestore.documents import outbox_to_doc, settings_from_doc, streak_from_doc
-from streak_core.adapters.firestore.users import read_focus_seconds
-from streak_core.models import OutboxEntry, UserSettings
-from streak_core.ports import ReminderCandidate
+from streak_core.models import DueUser, OutboxEntry, UserSettings
+from streak_core.ports.notifications import ReminderStore
 
-Plan = tuple[ReminderCandidate, datetime, OutboxEntry | None]
+Plan = tuple[DueUser, datetime, OutboxEntry | None]
 
 
-class FirestoreReminderStore:
+class FirestoreReminderStore(ReminderStore):
     def __init__(self, client: LazyFirestore) -> None:
         self._client = client
 
-    def due_reminders(self, now: datetime, limit: int) -> list[ReminderCandidate]:
+    def due_reminders(self, now: datetime, limit: int) -> list[DueUser]:
         client = self._client()
         query = (
             client.collection("streaks")
@@ -33,17 +32,14 @@ class FirestoreReminderStore:
         refs = [paths.user(client, s.id) for s in streaks]
         with store_errors():
             users = {doc.id: doc for doc in client.get_all(refs)} if refs else {}
-        found: list[ReminderCandidate] = []
+        found: list[DueUser] = []
         for doc in streaks:
             user = users.get(doc.id)
             settings = (
                 settings_from_doc(user.to_dict()) if user is not None and user.exists else UserSettings()
             )
-            found.append(ReminderCandidate(doc.id, settings, streak_from_doc(doc.to_dict()), doc.update_time))
+            found.append(DueUser(doc.id, settings, streak_from_doc(doc.to_dict()), doc.update_time))
         return found
-
-    def focus_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
-        return read_focus_seconds(self._client(), days)
 
     def commit_reminders(self, plans: list[Plan]) -> list[str]:
         """All in one commit when nobody raced us; otherwise user by user, leaving the raced ones due."""

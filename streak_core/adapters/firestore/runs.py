@@ -9,11 +9,12 @@ from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
 from streak_core.adapters.firestore.documents import run_from_doc, run_to_doc
 from streak_core.models import MaintenanceRun
+from streak_core.ports.maintenance import RunStore
 
 ATTEMPTS = 5  # runs are written by one tick and a few hundred batches: contention stays low
 
 
-class FirestoreRunStore:
+class FirestoreRunStore(RunStore):
     def __init__(self, client: LazyFirestore) -> None:
         self._client = client
 

@@ -12,6 +12,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, read_with_shards, store_errors, stream
 from streak_core.domain.cards import CardContent, CardField, Share
+from streak_core.ports.shares import ShareStore
 
 SHARDS = 8  # a share posted to a large audience takes about SHARDS views a second per shard
 
@@ -46,7 +47,7 @@ def share_from_doc(data: dict[str, Any], opens: int) -> Share:
     return Share(data["id"], data["uid"], content, included, data["created_at"], opens)
 
 
-class FirestoreShareStore:
+class FirestoreShareStore(ShareStore):
     def __init__(self, client: LazyFirestore) -> None:
         self._client = client
 

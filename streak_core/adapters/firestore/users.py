@@ -47,14 +47,13 @@ from streak_core.models import (
     StoredSession,
     StreakRecord,
     UserSettings,
-    UserSnapshot,
 )
-from streak_core.ports import NotificationPosition, UserTransaction
+from streak_core.ports.users import NotificationPosition, Profiles, UserSnapshot, UserStore, UserTransaction
 
 T = TypeVar("T")
 
 
-class FirestoreUserStore:
+class FirestoreUserStore(UserStore):
     """`users/{uid}`, `users/{uid}/sessions/{id}`, `users/{uid}/days/{date}` and `streaks/{uid}`."""
 
     def __init__(self, client: LazyFirestore, max_attempts: int = 10) -> None:
@@ -183,7 +182,7 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
     return UserSnapshot(settings, streak, days, sessions, known, boards)
 
 
-class _Transaction:
+class _Transaction(UserTransaction):
     def __init__(self, store: FirestoreUserStore, client: Any, transaction: Any, uid: str) -> None:
         self._store, self._client, self._tx, self._uid = store, client, transaction, uid
 
@@ -235,11 +234,27 @@ def _current_standings(client: Any, transaction: Any, uid: str, streak_doc: Any)
     return [doc for doc in transaction.get_all(refs) if doc.exists]
 
 
-def read_focus_seconds(client: Any, days: Iterable[tuple[str, date]]) -> dict[tuple[str, date], int]:
-    """Focus on each (user, local date), in one batched read; days with no document are left out."""
-    refs = {paths.day(client, uid, day.isoformat()): (uid, day) for uid, day in days}
-    if not refs:
-        return {}
-    with store_errors():
-        docs = list(client.get_all(list(refs)))
-    return {refs[doc.reference]: day_from_doc(doc.to_dict()).state.seconds for doc in docs if doc.exists}
+class FirestoreProfiles(Profiles):
+    """What other users may read of a user: `users/{uid}` settings and `users/{uid}/days/{date}` focus."""
+
+    def __init__(self, client: LazyFirestore) -> None:
+        self._client = client
+
+    def profiles(self, uids: list[str]) -> dict[str, UserSettings]:
+        """One batched read of the users' settings documents."""
+        if not uids:
+            return {}
+        client = self._client()
+        with store_errors():
+            docs = list(client.get_all([paths.user(client, uid) for uid in uids]))
+        return {doc.id: settings_from_doc(doc.to_dict()) for doc in docs if doc.exists}
+
+    def focus_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
+        """Focus on each (user, local date), in one batched read; days with no document are left out."""
+        client = self._client()
+        refs = {paths.day(client, uid, day.isoformat()): (uid, day) for uid, day in days}
+        if not refs:
+            return {}
+        with store_errors():
+            docs = list(client.get_all(list(refs)))
+        return {refs[doc.reference]: day_from_doc(doc.to_dict()).state.seconds for doc in docs if doc.exists}

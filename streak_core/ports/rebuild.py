@@ -1,0 +1,71 @@
+"""Rebuilds: a user's whole history read in one transaction, and the rebuilt projections written back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol, TypeVar
+
+from streak_core.domain.boards import BoardEntry, BoardMove
+from streak_core.domain.challenges import Membership
+from streak_core.models import DayRecord, Pause, StoredSession, StreakRecord, UserSettings
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class UserHistory:
+    """Everything a user's projections are rebuilt from: the session log and the recorded facts, with the
+    projections as stored (to compare)."""
+
+    known: bool  # the user has a streak or settings at all
+    settings: UserSettings
+    streak: StreakRecord
+    sessions: list[StoredSession]
+    days: dict[date, DayRecord]
+    pauses: list[Pause]
+    memberships: list[Membership] = field(default_factory=list)
+
+
+class RebuildTransaction(Protocol):
+    def history(self) -> UserHistory: ...
+
+    def board_entries(self, keys: list[str]) -> dict[str, BoardEntry]:
+        """The user's entries on these boards that exist (read before any write)."""
+        ...
+
+    def write(
+        self,
+        days: list[DayRecord],
+        removed_days: list[date],
+        streak: StreakRecord,
+        boards: list[BoardMove],
+        memberships: Iterable[Membership] = (),
+        months: Iterable[tuple[date, int | None]] = (),
+    ) -> None:
+        """Store the rebuilt projections: changed days, days no session touches any more, the streak,
+        board entries (None: the entry goes), challenge memberships whose progress differs, and the
+        calendar's month entries (day, seconds; None: the day is gone)."""
+        ...
+
+
+class RebuildStore(Protocol):
+    def run_in_transaction(
+        self, uid: str, body: Callable[[RebuildTransaction], T], read_only: bool = False
+    ) -> T:
+        """`body` on one consistent view of the user; read_only: it must not write (a dry run)."""
+        ...
+
+    def user_pages(self, page_size: int) -> Iterable[list[str]]:
+        """Every user with a streak, a page of ids at a time, by cursor."""
+        ...
+
+    def read_page(self, uids: list[str]) -> dict[str, RebuildTransaction]:
+        """A read-only view of each of these users (that exists), read together outside any transaction:
+        cheaper per user than a transaction each, but not one consistent snapshot, and it cannot write."""
+        ...
+
+    def count_users(self) -> int:
+        """How many users have a streak (a count aggregation, no documents read)."""
+        ...
