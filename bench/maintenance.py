@@ -23,7 +23,8 @@ from typing import Any
 
 from devstack.stack import Stack
 from devstack.tick import publish
-from streak_core.adapters.firestore.documents import settings_to_doc, streak_to_doc
+from streak_core.adapters.firestore.documents import settings_to_doc
+from streak_core.adapters.firestore.streaks import stage_streak
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
 from streak_core.models import StreakRecord, UserSettings
@@ -50,6 +51,25 @@ def history(rnd: random.Random) -> StreakRecord:
         maintenance_due_at=datetime(2026, 11, 20, 10, tzinfo=UTC),
         last_maintained_date=last,
     )
+
+
+class Collected:
+    """A writer that keeps what is staged in it instead of sending it, so the benchmarks seed exactly the
+    documents the code writes."""
+
+    def __init__(self) -> None:
+        self.writes: list[tuple[Any, dict[str, Any]]] = []
+
+    def set(self, ref: Any, data: dict[str, Any], merge: bool = False) -> None:
+        self.writes.append((ref, data))
+
+
+def streak_document(client: Any, uid: str, record: StreakRecord) -> tuple[Any, dict[str, Any]]:
+    """(ref, data) of the user's streak document as the one streak writer stages it (the counters the write
+    would move come after it and are left out: seeding moves none)."""
+    collected = Collected()
+    stage_streak(client, collected, uid, record)
+    return collected.writes[0]
 
 
 def bulk_write(client: Any, docs: list[tuple[Any, dict[str, Any]]], threads: int = 4) -> float:
@@ -122,9 +142,9 @@ def main() -> None:
             user_docs = []
             for uid in uids:
                 record = history(rnd)
-                doc = streak_to_doc(uid, record)
+                ref, doc = streak_document(client, uid, record)
                 doc["updated_at"] = TICK_AT
-                streak_docs.append((client.collection("streaks").document(uid), doc))
+                streak_docs.append((ref, doc))
                 settings = UserSettings(timezone=record.latest_session_timezone)
                 user_docs.append((client.collection("users").document(uid), settings_to_doc(settings)))
             bulk_write(client, streak_docs + user_docs)

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 from rich.progress import Progress
 
-from bench.maintenance import bulk_write
+from bench.maintenance import bulk_write, streak_document
 from devstack.stack import Stack
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import pages_of
@@ -42,7 +42,6 @@ from streak_core.adapters.firestore.documents import (
     pause_to_doc,
     session_to_doc,
     settings_to_doc,
-    streak_to_doc,
 )
 from streak_core.adapters.firestore.rebuild import SUBCOLLECTIONS, documents_under_users
 from streak_core.domain.boards import scores_touched
@@ -89,7 +88,7 @@ def user_documents(client: Any, uid: str, history: UserHistory, now: datetime) -
     entries = rebuilt_entries(uid, history, scores, streak, {}, now)
     docs: list[Any] = [
         (paths.user(client, uid), settings_to_doc(history.settings)),
-        (paths.streak(client, uid), streak_to_doc(uid, streak)),
+        streak_document(client, uid, streak),
     ]
     docs += [(paths.session(client, uid, s.session.id), session_to_doc(s)) for s in history.sessions]
     docs += [(paths.day(client, uid, d.isoformat()), day_to_doc(record)) for d, record in days.items()]

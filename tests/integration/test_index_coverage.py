@@ -52,7 +52,7 @@ def test_every_query_of_the_stores_is_covered_and_every_index_is_used(firestore_
         boards.entries("all", ["u-index"])
         boards.summaries(["u-index"])
         friends.friend_ids("u-index")
-        friends.links("u-index")
+        friends.links("u-index", 500)
         challenges = FirestoreChallengeStore(lazy)
         for status in ChallengeStatus:
             challenges.page("u-index", status, NOW, None, 10)

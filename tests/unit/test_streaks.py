@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from streak_core.adapters.firestore.documents import streak_state_from_doc, streak_state_to_doc
+from streak_core.adapters.firestore.streaks import streak_state_from_doc, streak_state_to_doc
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.streaks import StreakState
 

@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import random
-from collections import Counter
-from typing import Any
-
-from google.cloud import firestore
-
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, store_errors
-from streak_core.models import StreakRecord
 from streak_core.ports.users import BadgeCounts
 
 SHARDS = 16  # each shard takes about one write a second: 16 awards a second before contention
-
-
-def move_counters(client: Any, writer: Any, *streaks: StreakRecord) -> None:
-    """Stage, beside the streaks' writes, the increments of the counters they are due to move (one shard
-    write for all of them). `writer` is the transaction or batch that writes the streaks."""
-    due = Counter(key for streak in streaks for key in streak.counts_due)
-    if due:
-        shard = paths.badge_count_shard(client, random.randrange(SHARDS))
-        writer.set(shard, {"counts": {k: firestore.Increment(n) for k, n in due.items()}}, merge=True)
 
 
 class FirestoreBadgeCounts(BadgeCounts):

@@ -12,7 +12,6 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.badges import move_counters
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
     read_with_shards,
@@ -28,10 +27,9 @@ from streak_core.adapters.firestore.documents import (
     membership_from_doc,
     membership_to_doc,
     settings_from_doc,
-    streak_from_doc,
-    streak_to_doc,
 )
 from streak_core.adapters.firestore.outbox import create_missing_outbox
+from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.vocabulary import ChallengeStatus, ChallengeVisibility
 from streak_core.models import DayRecord, OutboxEntry, StreakRecord, UserSettings
@@ -221,8 +219,7 @@ class _Transaction(MembershipTransaction):
 
     def _write(self, challenge: Challenge, streak: StreakRecord, step: int, audience: Any) -> None:
         client, uid = self._client, self._uid
-        self._tx.set(paths.streak(client, uid), streak_to_doc(uid, streak))
-        move_counters(client, self._tx, streak)
+        stage_streak(client, self._tx, uid, streak)
         shard = paths.challenge_shard(client, challenge.id, random.randrange(SHARDS))
         self._tx.set(shard, {"participants": firestore.Increment(step)}, merge=True)
         if challenge.visibility is ChallengeVisibility.PRIVATE and audience is not None:

@@ -9,7 +9,6 @@ from typing import Any
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.badges import move_counters
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
     commit_guarded,
@@ -17,8 +16,9 @@ from streak_core.adapters.firestore.client import (
     store_errors,
     streamed_pages,
 )
-from streak_core.adapters.firestore.documents import Doc, outbox_to_doc, streak_from_doc, streak_to_doc
+from streak_core.adapters.firestore.documents import Doc, outbox_to_doc
 from streak_core.adapters.firestore.outbox import create_missing_outbox
+from streak_core.adapters.firestore.streaks import StreakWrite, stage_streak, stage_streaks, streak_from_doc
 from streak_core.models import DueUser, OutboxEntry, UserSettings
 from streak_core.ports.maintenance import MaintenanceStore
 
@@ -67,12 +67,10 @@ class FirestoreMaintenanceStore(MaintenanceStore):
     def commit_all_if_unchanged(self, items: list[tuple[DueUser, list[OutboxEntry]]]) -> bool:
         client = self._client()
         batch = client.batch()
-        for user, outbox in items:
-            guard = client.write_option(last_update_time=user.version)
-            batch.update(paths.streak(client, user.uid), streak_to_doc(user.uid, user.streak), option=guard)
+        for _, outbox in items:
             for entry in outbox:
                 batch.create(paths.outbox(client).document(entry.id), outbox_to_doc(entry))
-        move_counters(client, batch, *(user.streak for user, _ in items))
+        stage_streaks(client, batch, [StreakWrite(user.uid, user.streak, user.version) for user, _ in items])
         return commit_guarded(batch) is None
 
     def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None:
@@ -85,8 +83,7 @@ class FirestoreMaintenanceStore(MaintenanceStore):
                 return
             fresh = _due_user(uid, snapshot.to_dict(), None)
             create_missing_outbox(client, transaction, maintain(fresh))
-            transaction.set(streak_ref, streak_to_doc(uid, fresh.streak))
-            move_counters(client, transaction, fresh.streak)
+            stage_streak(client, transaction, uid, fresh.streak)
 
         run_transaction(client, body)
 

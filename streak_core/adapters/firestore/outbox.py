@@ -15,8 +15,8 @@ from streak_core.adapters.firestore.documents import (
     notification_from_doc,
     outbox_to_doc,
     settings_from_doc,
-    streak_from_doc,
 )
+from streak_core.adapters.firestore.streaks import streak_from_doc
 from streak_core.domain.vocabulary import Channel, DeliveryStatus
 from streak_core.models import OutboxEntry, StoredNotification, StreakRecord, UserSettings, user_timezone
 from streak_core.ports.notifications import OutboxStore, Recipient

@@ -11,9 +11,8 @@ from streak_core.adapters.firestore.documents import (
     pause_from_doc,
     pause_to_doc,
     settings_from_doc,
-    streak_from_doc,
-    streak_to_doc,
 )
+from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
 from streak_core.models import Pause, StreakRecord, UserSettings
 from streak_core.ports.pauses import PauseSnapshot, PauseStore, PauseTransaction
 
@@ -59,4 +58,4 @@ class _Transaction(PauseTransaction):
             self._tx.set(collection.document(put.id), pause_to_doc(put))
         if remove is not None:
             self._tx.delete(collection.document(remove))
-        self._tx.set(paths.streak(self._client, self._uid), streak_to_doc(self._uid, streak))
+        stage_streak(self._client, self._tx, self._uid, streak)

@@ -25,7 +25,7 @@ def expiry_of(key: str) -> int:
     return int(multiples) * TIME_TYPES[unit].seconds
 
 
-class FirestoreStorage(Storage, WindowCounters):
+class FirestoreStorage(Storage):
     """A `limits` storage over Firestore. One document per key and window, named by a hash so that a user's
     windows spread over the key space; an increment is one commit whose transform result is the new count
     (no transaction, no read). `expires_at` is the field a TTL policy deletes old windows by."""
@@ -89,3 +89,7 @@ class FirestoreStorage(Storage, WindowCounters):
     def clear(self, key: str) -> None:
         with store_errors():
             self._doc(key, self._now(key).start).delete()
+
+
+# Declared rather than subclassed (limits' Storage has a metaclass of its own): mypy checks the match here.
+IMPLEMENTS: type[WindowCounters] = FirestoreStorage

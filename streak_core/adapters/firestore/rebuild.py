@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any, TypeVar
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.badges import move_counters
 from streak_core.adapters.firestore.boards import stage_board_move
 from streak_core.adapters.firestore.challenges import MEMBERSHIPS, stage_memberships
 from streak_core.adapters.firestore.client import LazyFirestore, pages_of, run_transaction, store_errors
@@ -21,9 +20,8 @@ from streak_core.adapters.firestore.documents import (
     pause_from_doc,
     session_from_doc,
     settings_from_doc,
-    streak_from_doc,
-    streak_to_doc,
 )
+from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
 from streak_core.adapters.firestore.users import stage_months
 from streak_core.domain.boards import BoardEntry, BoardMove
 from streak_core.domain.challenges import Membership
@@ -160,8 +158,7 @@ class _View(RebuildTransaction):
             self._tx.delete(paths.day(self._client, self._uid, day.isoformat()))
         for move in boards:
             stage_board_move(self._client, self._tx, move)
-        self._tx.set(paths.streak(self._client, self._uid), streak_to_doc(self._uid, streak))
-        move_counters(self._client, self._tx, streak)
+        stage_streak(self._client, self._tx, self._uid, streak)
 
     def _ref(self, key: str) -> Any:
         return paths.board_entry(self._client, key, self._uid)

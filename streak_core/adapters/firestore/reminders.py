@@ -9,7 +9,8 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, commit_guarded, store_errors, stream
-from streak_core.adapters.firestore.documents import outbox_to_doc, settings_from_doc, streak_from_doc
+from streak_core.adapters.firestore.documents import outbox_to_doc, settings_from_doc
+from streak_core.adapters.firestore.streaks import stage_streak_fields, streak_from_doc
 from streak_core.models import DueUser, OutboxEntry, UserSettings
 from streak_core.ports.notifications import ReminderStore
 
@@ -60,8 +61,7 @@ class FirestoreReminderStore(ReminderStore):
         client = self._client()
         batch = client.batch()
         for user, next_at, entry in plans:
-            guard = client.write_option(last_update_time=user.version)
-            batch.update(paths.streak(client, user.uid), {"reminder_at": next_at}, option=guard)
+            stage_streak_fields(client, batch, user.uid, {"reminder_at": next_at}, user.version)
             if entry is not None:
                 batch.create(paths.outbox(client).document(entry.id), outbox_to_doc(entry))
         return commit_guarded(batch)

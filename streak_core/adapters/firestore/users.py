@@ -11,7 +11,6 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.badges import move_counters
 from streak_core.adapters.firestore.boards import stage_board_move
 from streak_core.adapters.firestore.challenges import stage_memberships
 from streak_core.adapters.firestore.client import (
@@ -32,11 +31,14 @@ from streak_core.adapters.firestore.documents import (
     session_to_doc,
     settings_from_doc,
     settings_to_doc,
-    streak_from_doc,
-    streak_state_from_doc,
-    streak_to_doc,
 )
 from streak_core.adapters.firestore.outbox import create_missing_outbox
+from streak_core.adapters.firestore.streaks import (
+    stage_streak,
+    stage_streak_fields,
+    streak_from_doc,
+    streak_state_from_doc,
+)
 from streak_core.domain.boards import BoardEntry, BoardMove, board_keys, last_qualified_day, period_key
 from streak_core.domain.challenges import Membership
 from streak_core.domain.vocabulary import Period, Platform
@@ -111,7 +113,8 @@ class FirestoreUserStore(UserStore):
             transaction.set(paths.user(client, uid), settings_to_doc(settings), merge=True)
             if streak_doc.exists:
                 # The reminder hour or zone may have moved: the next reminder tick works it out afresh.
-                transaction.update(streak_ref, {"timezone_setting": settings.timezone, "reminder_at": now})
+                fields = {"timezone_setting": settings.timezone, "reminder_at": now}
+                stage_streak_fields(client, transaction, uid, fields)
             for doc in standings:
                 entry = board_entry_from_doc(doc.to_dict())
                 shown = replace(
@@ -211,8 +214,7 @@ class _Transaction(UserTransaction):
         for record in written:
             self._tx.set(paths.day(self._client, self._uid, record.day.isoformat()), day_to_doc(record))
         stage_months(self._client, self._tx, self._uid, [(r.day, r.state.seconds) for r in written])
-        self._tx.set(paths.streak(self._client, self._uid), streak_to_doc(self._uid, streak))
-        move_counters(self._client, self._tx, streak)
+        stage_streak(self._client, self._tx, self._uid, streak)
 
 
 def stage_months(client: Any, writer: Any, uid: str, days: Iterable[tuple[date, int | None]]) -> None:

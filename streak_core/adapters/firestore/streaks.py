@@ -1,0 +1,184 @@
+"""`streaks/{uid}`, the read model: its document, and the one function that writes it (with the badge
+counters the write moves), whichever use case changed it."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from google.cloud import firestore
+
+from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.badges import SHARDS
+from streak_core.adapters.firestore.documents import Doc, membership_from_doc, membership_to_doc
+from streak_core.domain.badges import BadgeTally
+from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.streaks import StreakState
+from streak_core.models import StreakRecord
+
+
+@dataclass(frozen=True, slots=True)
+class StreakWrite:
+    """One user's streak to store; with `version` (the document's update time when read) only if it is
+    still that version (a guarded update, for writes outside a transaction)."""
+
+    uid: str
+    record: StreakRecord
+    version: object = None
+
+
+def stage_streaks(client: Any, writer: Any, writes: Iterable[StreakWrite]) -> None:
+    """Stage the streak documents in `writer` (a transaction or a batch) with the increments of the badge
+    counters they are due to move, in one shard write for all of them. Every write of `streaks/{uid}`
+    comes through here, so no use case can forget the counters."""
+    staged = list(writes)
+    for write in staged:
+        ref, doc = paths.streak(client, write.uid), streak_to_doc(write.uid, write.record)
+        if write.version is None:
+            writer.set(ref, doc)
+        else:
+            writer.update(ref, doc, option=client.write_option(last_update_time=write.version))
+    move_counters(client, writer, [write.record for write in staged])
+
+
+def stage_streak(client: Any, writer: Any, uid: str, record: StreakRecord) -> None:
+    """`stage_streaks` for one user, unguarded (inside a transaction)."""
+    stage_streaks(client, writer, [StreakWrite(uid, record)])
+
+
+def move_counters(client: Any, writer: Any, streaks: Iterable[StreakRecord]) -> None:
+    """The increments of the rarity counters the streaks' writes are due to move (badges just awarded,
+    the active-user count on first activity), as one write to a random shard."""
+    due = Counter(key for streak in streaks for key in streak.counts_due)
+    if due:
+        shard = paths.badge_count_shard(client, random.randrange(SHARDS))
+        writer.set(shard, {"counts": {k: firestore.Increment(n) for k, n in due.items()}}, merge=True)
+
+
+def streak_state_to_doc(state: StreakState) -> Doc:
+    """The facts and the runs derived from them, as flat lists (Firestore has no nested arrays)."""
+    return {
+        "run_starts": list(state.starts),
+        "run_ends": list(state.ends),
+        "run_lengths": list(state.lengths),
+        "recovered": list(state.recovered),
+        "candidates": list(state.candidates),
+        "qualified_days": state.qualified_days,
+        "longest_streak": state.longest_streak,
+        "q_starts": list(state.q_starts),
+        "q_ends": list(state.q_ends),
+        "strong": list(state.strong),
+        "frozen": list(state.frozen),
+        "paused": list(state.paused),
+        "excused": list(state.excused),
+        "freezes_available": state.freezes_available,
+    }
+
+
+def streak_state_from_doc(data: Doc) -> StreakState:
+    def ints(key: str) -> list[int]:
+        return [int(v) for v in data.get(key) or []]
+
+    freezes = int(data.get("freezes_available") or 0)
+    if "q_starts" not in data:
+        # Written before qualified days were kept apart: they were the covered days that were neither frozen
+        # nor recovered, and no day was strong, paused or excused.
+        bridged = set(ints("frozen")) | set(ints("recovered"))
+        covered = (
+            o for s, e in zip(ints("run_starts"), ints("run_ends"), strict=True) for o in range(s, e + 1)
+        )
+        qualified = [date.fromordinal(o) for o in covered if o not in bridged]
+        frozen = [date.fromordinal(o) for o in ints("frozen")]
+        return StreakState.from_facts(qualified, [], frozen, [], [], freezes, DEFAULT_CONFIG)
+    return StreakState(
+        starts=ints("run_starts"),
+        ends=ints("run_ends"),
+        lengths=ints("run_lengths"),
+        recovered=ints("recovered"),
+        candidates=ints("candidates"),
+        qualified_days=int(data.get("qualified_days") or 0),
+        longest_streak=int(data.get("longest_streak") or 0),
+        q_starts=ints("q_starts"),
+        q_ends=ints("q_ends"),
+        strong=ints("strong"),
+        frozen=ints("frozen"),
+        paused=ints("paused"),
+        excused=ints("excused"),
+        freezes_available=freezes,
+    )
+
+
+def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
+    return {
+        "uid": uid,
+        **streak_state_to_doc(record.state),
+        "latest_session_end_ms": record.latest_session_end_ms,
+        "latest_session_timezone": record.latest_session_timezone,
+        "weekly_bonus_weeks": list(record.weekly_bonus_weeks),
+        "maintenance_due_at": record.maintenance_due_at,
+        "last_maintained_date": record.last_maintained_date.isoformat()
+        if record.last_maintained_date
+        else None,
+        "timezone_setting": record.timezone_setting,
+        "reminder_at": record.reminder_at,
+        "badges": dict(record.badges),
+        "badge_tally": dataclasses.asdict(record.badge_tally),
+        "counted_active": record.counted_active,
+        "challenges": {cid: membership_to_doc(m) for cid, m in record.challenges.items()},
+        "challenge_rewards": dict(record.challenge_rewards),
+        "months_ready": record.months_ready,
+        "days_version": record.days_version,
+        # Derived, so that boards and friend lists can project one small field instead of every run.
+        "last_run": _last_run(record.state),
+        "updated_at": firestore.SERVER_TIMESTAMP,
+    }
+
+
+def _badge_tally(data: Doc) -> BadgeTally:
+    known = {f.name for f in dataclasses.fields(BadgeTally)}
+    return BadgeTally(**{key: int(value) for key, value in data.items() if key in known})
+
+
+def _last_run(state: StreakState) -> Doc | None:
+    if not state.starts:
+        return None
+    start, end = date.fromordinal(state.starts[-1]), date.fromordinal(state.ends[-1])
+    return {"start": start.isoformat(), "end": end.isoformat(), "length": state.lengths[-1]}
+
+
+def streak_from_doc(data: Doc) -> StreakRecord:
+    maintained = data.get("last_maintained_date")
+    return StreakRecord(
+        state=streak_state_from_doc(data),
+        latest_session_end_ms=int(data.get("latest_session_end_ms") or 0),
+        latest_session_timezone=data.get("latest_session_timezone"),
+        weekly_bonus_weeks=list(data.get("weekly_bonus_weeks") or []),
+        maintenance_due_at=data.get("maintenance_due_at"),
+        last_maintained_date=date.fromisoformat(maintained) if maintained else None,
+        timezone_setting=data.get("timezone_setting"),
+        reminder_at=data.get("reminder_at"),
+        badges=dict(data.get("badges") or {}),
+        badge_tally=_badge_tally(data.get("badge_tally") or {}),
+        counted_active=bool(data.get("counted_active")),
+        challenges={cid: membership_from_doc(m) for cid, m in (data.get("challenges") or {}).items()},
+        challenge_rewards={cid: int(xp) for cid, xp in (data.get("challenge_rewards") or {}).items()},
+        months_ready=bool(data.get("months_ready")),
+        days_version=int(data.get("days_version") or 0),
+    )
+
+
+def stage_streak_fields(client: Any, writer: Any, uid: str, fields: Doc, version: object = None) -> None:
+    """Some fields of an existing streak document on their own (when the next reminder is due, the copy of
+    the time zone setting): no badge can be earned by them, so no counter moves; with `version`, only if the
+    document is still that version."""
+    option = client.write_option(last_update_time=version) if version is not None else None
+    ref = paths.streak(client, uid)
+    if option is None:
+        writer.update(ref, fields)
+    else:
+        writer.update(ref, fields, option=option)
