@@ -62,14 +62,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work, Stack(Path(work), components=("firestore", "auth")) as stack:
         os.environ.update(stack.env())
         logging.disable(logging.INFO)  # one log line per request would measure the terminal
-        from functions.api import handle
+        from functions.api.pipeline import handle
         from streak_core.bootstrap import api_dependencies
 
         limited = api_dependencies()
-        assert limited.rate_limiter is not None
-        counted = CountedCounters(limited.rate_limiter.counters)
-        limited.rate_limiter.counters = counted
-        unlimited = dataclasses.replace(limited, rate_limiter=None)
+        limiter = limited.request.rate_limiter
+        assert limiter is not None
+        counted = CountedCounters(limiter.counters)
+        limiter.counters = counted
+        unlimited = dataclasses.replace(
+            limited, request=dataclasses.replace(limited.request, rate_limiter=None)
+        )
         app = flask.Flask("bench")
 
         def request(deps: object, method: str, path: str, token: str, body: object = None) -> int:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from streak_core.adapters.pubsub_publisher import BATCH_TOPIC, TICK_TOPIC
-from streak_core.bootstrap import Settings
+from streak_core.settings import Settings
 
 RUNTIME = "python311"
 DEFAULTS = Settings.model_fields

@@ -9,7 +9,7 @@ import functions_framework
 from werkzeug.exceptions import HTTPException
 
 from functions import logs
-from functions.api import handle
+from functions.api.pipeline import handle
 from functions.http import ApiError, respond
 from functions.jobs import handle_jobs
 from functions.maintenance import handle_batch, handle_retry, handle_tick
@@ -20,8 +20,8 @@ from streak_core.bootstrap import (
     job_dependencies,
     maintenance_dependencies,
     notification_dependencies,
-    settings,
 )
+from streak_core.settings import settings
 
 
 @functions_framework.http

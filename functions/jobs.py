@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import flask
 
-from functions import payloads, schemas
-from functions.api import run_batch
+from functions import payloads
+from functions.api.routes.sessions import BatchIn, batch_answer
 from functions.routing import Auth, Call, Reply, Route, RouteTable
 from functions.tasks import handle_task
 from streak_core import context
-from streak_core.bootstrap import JobDependencies
+from streak_core.dependencies import JobDependencies, SessionDeps
 from streak_core.models import SessionJob
 from streak_core.services.jobs import run_job
 
@@ -20,8 +20,8 @@ def run(call: Call[JobDependencies]) -> Reply:
 
     def work(job: SessionJob) -> str:
         context.set_user(job.uid)  # every line of the run names the job's user
-        body = schemas.BatchIn.model_validate_json(job.request_json)
-        answer = run_batch(deps.store, deps.notify, deps.config, job.uid, job.now, body)
+        body = BatchIn.model_validate_json(job.request_json)
+        answer = batch_answer(SessionDeps(deps.store, deps.notify, deps.config), job.uid, job.now, body)
         return answer.model_dump_json(by_alias=True)
 
     job_id = call.body_as(payloads.JobTaskIn).job_id

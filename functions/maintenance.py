@@ -19,7 +19,7 @@ from functions.http import overridden_now, usable_correlation
 from functions.routing import Auth, Call, Reply, Route, RouteTable
 from functions.tasks import handle_task
 from streak_core import context
-from streak_core.bootstrap import MaintenanceDependencies
+from streak_core.dependencies import MaintenanceDependencies
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import RetryOutcome
 from streak_core.models import MaintenanceBatch, RetryTask

@@ -17,7 +17,7 @@ from functions import payloads
 from functions.http import ApiError, overridden_now
 from functions.routing import Auth, Call, Reply, Route, RouteTable
 from functions.tasks import handle_task
-from streak_core.bootstrap import NotificationDependencies
+from streak_core.dependencies import NotificationDependencies
 from streak_core.services.dispatch import sweep
 from streak_core.services.reminders import send_reminders
 

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from functions import schemas
+from functions.api.shared import ErrorOut
 from functions.routing import Auth, Route, RouteTable
 
 REF = "#/components/schemas/{model}"
@@ -34,7 +34,7 @@ X_NOW = {
 
 def openapi_document(table: RouteTable[Any], clock_override: bool) -> dict[str, Any]:
     """The document for `table` as this deployment serves it (X-Now only where it is honoured)."""
-    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [(schemas.ErrorOut, "serialization")]
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [(ErrorOut, "serialization")]
     for route in table.routes:
         models += [(m, "serialization") for m in route.responses.values() if m is not None]
         if route.body:
@@ -74,7 +74,7 @@ def _operation(route: Route[Any], ref: Any, clock_override: bool) -> dict[str, A
     for status in route.error_statuses(clock_override):
         responses[str(status)] = {
             "description": ERRORS[status],
-            "content": {"application/json": {"schema": ref(schemas.ErrorOut, "serialization")}},
+            "content": {"application/json": {"schema": ref(ErrorOut, "serialization")}},
         }
     operation: dict[str, Any] = {
         "summary": route.summary,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
-from functions.schemas import DocumentId, Instant, InstantIn, UserId
+from functions.fields import DocumentId, Instant, InstantIn, UserId
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, JobStatus, RetryOutcome
 
 

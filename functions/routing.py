@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import flask
 from pydantic import BaseModel
@@ -16,6 +16,7 @@ from functions.http import ApiError, Binary
 from streak_core.ports.identity import Principal
 
 D = TypeVar("D")
+R = TypeVar("R")  # the dependencies a whole table is served with
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -82,12 +83,8 @@ class Route(Generic[D]):
     media_types: tuple[str, ...] = ()  # a success body that is not JSON (its `responses` model is None)
 
     @property
-    def pattern(self) -> re.Pattern[str]:
-        return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.path)) + "$")
-
-    @property
     def path_params(self) -> list[str]:
-        return list(self.pattern.groupindex)
+        return re.findall(r"\{(\w+)\}", self.path)
 
     def error_statuses(self, clock_override: bool) -> list[int]:
         statuses = set(self.errors)
@@ -106,26 +103,71 @@ class Route(Generic[D]):
         return sorted(statuses)
 
 
-class RouteTable(Generic[D]):
-    def __init__(self, routes: Sequence[Route[D]]) -> None:
-        self.routes = list(routes)
-        self._compiled = [(route, route.pattern) for route in self.routes]
+@dataclass(frozen=True)
+class Mounted(Generic[R]):
+    """A route in a table whose handlers need different dependencies: `pick` takes the route's own out of
+    the table's (each area of the API gets the few ports it uses, not all of them)."""
 
-    def match(self, method: str, path: str) -> tuple[Route[D], dict[str, str]]:
+    route: Route[Any]
+    pick: Callable[[R], Any]
+
+
+def mount(routes: Sequence[Route[D]], pick: Callable[[R], D]) -> list[Mounted[R]]:
+    """An area's routes, served with the dependencies `pick` selects for them."""
+    return [Mounted(route, pick) for route in routes]
+
+
+class RouteTable(Generic[R]):
+    """The routes one function serves. Matching does not depend on the order they are listed in: of the
+    path templates that match, the most specific wins (the most literal characters, so `/s/{id}.png` beats
+    `/s/{id}` and `/v1/challenges/{id}:join` beats `/v1/challenges/{id}`); should two equally specific
+    templates match one path, it is a 404, never whichever was listed first."""
+
+    def __init__(self, routes: Sequence[Route[R]] | Sequence[Mounted[R]]) -> None:
+        self.mounted: list[Mounted[R]] = [
+            entry if isinstance(entry, Mounted) else Mounted(entry, _same) for entry in routes
+        ]
+        self.routes = [entry.route for entry in self.mounted]
+        templates: dict[str, dict[str, Mounted[R]]] = {}
+        for entry in self.mounted:
+            methods = templates.setdefault(entry.route.path, {})
+            if entry.route.method in methods:
+                raise ValueError(f"{entry.route.method} {entry.route.path} is declared twice")
+            methods[entry.route.method] = entry
+        self._templates = [
+            (re.compile(_pattern(path)), _specificity(path), methods) for path, methods in templates.items()
+        ]
+
+    def match(self, method: str, path: str) -> tuple[Mounted[R], dict[str, str]]:
         """The route and its path parameters; ApiError 404 for an unknown path, 405 (with `Allow`) for a
         method the path does not have."""
+        found = [
+            (rank, methods, hit) for pattern, rank, methods in self._templates if (hit := pattern.match(path))
+        ]
+        if not found:
+            raise ApiError(404, "not_found", "No such route.")
+        rank, methods, hit = max(found, key=lambda item: item[0])
+        if [r for r, _, _ in found].count(rank) > 1:
+            raise ApiError(404, "not_found", "No such route.")  # ambiguous: no template is more specific
         wanted = "GET" if method == "HEAD" else method  # HEAD is GET without the body (werkzeug drops it)
-        allowed: list[str] = []
-        for route, pattern in self._compiled:
-            found = pattern.match(path)
-            if found is None:
-                continue
-            if route.method == wanted:
-                return route, found.groupdict()
-            allowed.append(route.method)
-        if allowed:
-            raise method_not_allowed(method, allowed)
-        raise ApiError(404, "not_found", "No such route.")
+        entry = methods.get(wanted)
+        if entry is None:
+            raise method_not_allowed(method, list(methods))
+        return entry, hit.groupdict()
+
+
+def _same(deps: R) -> R:
+    return deps
+
+
+def _pattern(path: str) -> str:
+    return "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path)) + "$"
+
+
+def _specificity(path: str) -> tuple[int, int]:
+    """More literal characters first; then fewer parameters."""
+    parameters = re.findall(r"\{\w+\}", path)
+    return len(path) - sum(map(len, parameters)), -len(parameters)
 
 
 def method_not_allowed(method: str, allowed: Sequence[str]) -> ApiError:

@@ -31,10 +31,11 @@ def handle_task(
     with request_context(request, function) as log:
         headers: dict[str, str] = {}
         try:
-            route, params = table.match(request.method, request.path)
+            entry, params = table.match(request.method, request.path)
+            route = entry.route
             log.routed(f"{function}{route.path}")
             body = parse_model(route.body, json_body(request)) if route.body is not None else None
-            reply = route.handler(Call(request, deps, None, clock.now(), params, body))
+            reply = route.handler(Call(request, entry.pick(deps), None, clock.now(), params, body))
             status = reply.status
             payload = reply.body.model_dump(mode="json") if isinstance(reply.body, BaseModel) else None
             log.fields.update(reply.log_fields)

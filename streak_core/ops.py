@@ -25,7 +25,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from streak_core.bootstrap import OpsDependencies, ops_dependencies
+from streak_core.bootstrap import ops_dependencies
+from streak_core.dependencies import OpsDependencies
 from streak_core.domain.boards import period_key
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import Period, RunStatus

@@ -53,8 +53,8 @@ class DayState:
 
 
 @dataclass(frozen=True, slots=True)
-class DayView:
-    """What a client sees of a day (API.md `Day`)."""
+class DayStatus:
+    """What a local day counts as: its focus, and whether it qualified or was bridged (and how)."""
 
     date: date
     seconds: int
@@ -65,12 +65,12 @@ class DayView:
     excused: bool
 
 
-def view_day(day: date, state: DayState | None, streak: StreakState, config: StreakConfig) -> DayView:
-    return view_seconds(day, state.seconds if state else 0, streak, config)
+def day_status(day: date, state: DayState | None, streak: StreakState, config: StreakConfig) -> DayStatus:
+    return status_of(day, state.seconds if state else 0, streak, config)
 
 
-def view_seconds(day: date, seconds: int, streak: StreakState, config: StreakConfig) -> DayView:
-    return DayView(
+def status_of(day: date, seconds: int, streak: StreakState, config: StreakConfig) -> DayStatus:
+    return DayStatus(
         date=day,
         seconds=seconds,
         qualified=qualifies(seconds, config),

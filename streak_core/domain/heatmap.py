@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from xml.etree import ElementTree as ET
 
-from streak_core.domain.days import DayView
+from streak_core.domain.days import DayStatus
 
 CELL, GAP = 12, 3
 LEFT, TOP, BOTTOM, RIGHT = 34, 22, 40, 12
@@ -49,7 +49,7 @@ LEGEND = (
 )
 
 
-def mark_of(day: DayView, threshold_seconds: int) -> Mark:
+def mark_of(day: DayStatus, threshold_seconds: int) -> Mark:
     """Focus first (a qualified day shows how much), then why an unqualified day still kept the streak."""
     if day.qualified:
         if day.seconds >= 4 * threshold_seconds:
@@ -66,7 +66,7 @@ def mark_of(day: DayView, threshold_seconds: int) -> Mark:
     return Mark.SOME if day.seconds > 0 else Mark.NONE
 
 
-def describe(day: DayView, mark: Mark) -> str:
+def describe(day: DayStatus, mark: Mark) -> str:
     hours, minutes = divmod(day.seconds // 60, 60)
     focus = f"{hours} h {minutes} min" if hours else f"{minutes} min"
     kind = {
@@ -95,7 +95,9 @@ def size(weeks: int) -> tuple[int, int]:
     return max(grid, MIN_WIDTH), TOP + 7 * (CELL + GAP) - GAP + BOTTOM
 
 
-def heatmap_svg(days: Sequence[DayView], today: date, weeks: int, threshold_seconds: int, title: str) -> str:
+def heatmap_svg(
+    days: Sequence[DayStatus], today: date, weeks: int, threshold_seconds: int, title: str
+) -> str:
     """`days` are the local dates from first_monday(today, weeks) to `today`, in order."""
     width, height = size(weeks)
     svg = ET.Element(

@@ -10,6 +10,7 @@ from streak_core.domain.streaks import StreakState
 from streak_core.domain.timeline import local_date, zone_named
 
 MAX_OUTAGE = timedelta(hours=72)
+MAX_REASON = 500  # characters of an outage's reason
 
 
 def local_days(start: datetime, end: datetime, timezone: str) -> list[date]:

@@ -133,6 +133,7 @@ class SessionFields:
     start: str
     end: str
     timezone: str
+    user_id: str | None = None  # optional in the body; must be the caller's own
 
 
 def parse_session(raw: SessionFields, now: datetime, config: StreakConfig) -> Session:

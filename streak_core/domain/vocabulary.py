@@ -81,6 +81,7 @@ class SessionStatus(StrEnum):
     DUPLICATE = "duplicate"  # same id, same body: nothing written
     CONFLICT = "conflict"  # same id, another body: nothing written
     INVALID = "invalid"
+    FORBIDDEN = "forbidden"  # another user's `user_id`: nothing written
 
 
 class FriendStatus(StrEnum):

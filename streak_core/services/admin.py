@@ -7,6 +7,8 @@ from streak_core.domain.ids import is_user_id
 from streak_core.errors import UserNotFound
 from streak_core.ports.users import UserStore, UserTransaction
 
+MAX_FREEZE_GRANT = 5  # freezes one grant may give
+
 
 def grant_freezes(store: UserStore, uid: str, count: int, config: StreakConfig) -> int:
     """Give a user up to `count` freezes, never above the cap; returns the freezes they now hold."""

@@ -24,7 +24,8 @@ def check_window(start: datetime, end: datetime, now: datetime) -> None:
     if end <= start:
         issues.append(FieldIssue("end", "end_not_after_start", "must be later than start"))
     elif end - start > MAX_OUTAGE:
-        issues.append(FieldIssue("end", "too_long", "an outage lasts at most 72 hours"))
+        hours = MAX_OUTAGE // timedelta(hours=1)
+        issues.append(FieldIssue("end", "too_long", f"an outage lasts at most {hours} hours"))
     if end > now:
         issues.append(FieldIssue("end", "in_future", "must not be in the future: outages are recorded after"))
     if issues:

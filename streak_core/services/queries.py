@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.days import DayView, view_seconds
+from streak_core.domain.days import DayStatus, status_of
 from streak_core.domain.sessions import FieldIssue
 from streak_core.errors import InvalidRequest
 from streak_core.models import SettingsChange, StoredNotification, UserSettings, user_timezone
@@ -39,7 +39,7 @@ class DaySession:
 
 
 @dataclass(frozen=True, slots=True)
-class DayExplanation(DayView):
+class DayExplanation(DayStatus):
     """A day and why: the sessions that touched it and the merged intervals its seconds come from."""
 
     sessions: list[DaySession]
@@ -68,7 +68,7 @@ class CalendarSource(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Calendar:
-    days: list[DayView]
+    days: list[DayStatus]
     source: CalendarSource
 
 
@@ -108,7 +108,7 @@ def get_calendar(
         seconds, source = store.seconds_between(uid, first, last), CalendarSource.MONTHS
         if cache is not None:
             cache.put(uid, first, last, version, seconds)
-    return Calendar([view_seconds(d, seconds.get(d, 0), state, config) for d in dates], source)
+    return Calendar([status_of(d, seconds.get(d, 0), state, config) for d in dates], source)
 
 
 def explain_day(store: UserStore, uid: str, day: date, config: StreakConfig) -> DayExplanation:

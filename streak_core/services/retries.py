@@ -10,6 +10,8 @@ from streak_core.models import DeadLetter, RetryTask
 from streak_core.ports.maintenance import DeadLetterStore
 from streak_core.services.maintenance import BatchWorker
 
+MAX_REPLAY = 500  # dead letters one replay call works through
+
 
 def retry_user(
     worker: BatchWorker,

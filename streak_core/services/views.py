@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.days import DayView, qualifies, recovery_seconds, seconds_to_qualify, view_day
+from streak_core.domain.days import DayStatus, day_status, qualifies, recovery_seconds, seconds_to_qualify
 from streak_core.domain.maintenance import recovery_deadline
 from streak_core.domain.sessions import instant_ms
 from streak_core.domain.timeline import local_date, next_day_boundary, zone_named
@@ -78,8 +78,8 @@ def today_candidates(now: datetime) -> list[date]:
     return [utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)]
 
 
-def day_view(day: date, record: DayRecord | None, streak: StreakRecord, config: StreakConfig) -> DayView:
-    return view_day(day, record.state if record else None, streak.state, config)
+def day_view(day: date, record: DayRecord | None, streak: StreakRecord, config: StreakConfig) -> DayStatus:
+    return day_status(day, record.state if record else None, streak.state, config)
 
 
 def streak_view(

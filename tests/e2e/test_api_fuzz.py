@@ -17,7 +17,7 @@ import schemathesis
 from schemathesis import checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from functions.api import api_document
+from functions.api.table import api_document
 from tests.conftest import FUZZ_FIGURES, FUZZ_SLOWEST, AuthEmulator
 
 pytestmark = pytest.mark.e2e

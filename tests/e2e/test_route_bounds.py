@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from functions.api import API
+from functions.api.table import API
 from tests.conftest import AuthEmulator
 from tests.e2e.conftest import NOW, AppUser, admin_token
 

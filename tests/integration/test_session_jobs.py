@@ -12,13 +12,13 @@ from typing import Any, TypeVar
 import flask
 import pytest
 
-from functions import logs, schemas
-from functions.api import run_batch
+from functions import logs
+from functions.api.routes.sessions import BatchIn, batch_answer
 from functions.jobs import handle_jobs
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.jobs import FirestoreJobStore
 from streak_core.adapters.firestore.users import FirestoreUserStore
-from streak_core.bootstrap import JobDependencies
+from streak_core.dependencies import JobDependencies, SessionDeps
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.vocabulary import JobStatus
 from streak_core.errors import TransientStoreError
@@ -89,9 +89,8 @@ def test_a_job_whose_first_attempts_hit_transient_faults_ends_with_the_synchrono
     assert job is not None
     assert (job.status, job.attempts) == (JobStatus.DONE, 3)
     assert job.result_json is not None
-    expected = run_batch(
-        FirestoreUserStore(lazy), None, DEFAULT_CONFIG, twin, NOW, schemas.BatchIn.model_validate(BATCH)
-    )
+    twin_deps = SessionDeps(FirestoreUserStore(lazy), None, DEFAULT_CONFIG)
+    expected = batch_answer(twin_deps, twin, NOW, BatchIn.model_validate(BATCH))
     assert json.loads(job.result_json) == expected.model_dump(mode="json", by_alias=True)
     assert [r["status"] for r in json.loads(job.result_json)["results"]] == [201, 201, 422]
     assert deliver(deps, job_id, 3) == 200  # a redelivered task changes nothing

@@ -5,12 +5,23 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from streak_core.adapters.raster import ResvgRasterizer, RobotoMetrics
-from streak_core.bootstrap import ApiDependencies
+from streak_core.dependencies import (
+    AdminDeps,
+    ApiDependencies,
+    ChallengeDeps,
+    MeDeps,
+    PauseDeps,
+    RequestDeps,
+    SessionDeps,
+    ShareDeps,
+    SocialDeps,
+    StatsDeps,
+)
 from streak_core.domain.badges import ACTIVE_USERS
 from streak_core.domain.boards import BoardEntry, BoardMove, BoardPosition
 from streak_core.domain.cards import Share
@@ -69,6 +80,7 @@ from streak_core.services.leaderboard import BoardCache, Leaderboards
 from streak_core.services.maintenance import BatchWorker
 
 T = TypeVar("T")
+A = TypeVar("A")
 
 
 class _UserData:
@@ -910,7 +922,8 @@ class RecordingJobQueue:
 
 
 def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDependencies:
-    """Everything the `api` function needs, on fakes that share one user store."""
+    """Everything the `api` function needs, on fakes that share one user store; an override (by the name
+    of a dependency: `store`, `jobs`, `runs`, ...) replaces it in every area that uses it."""
     users = overrides.pop("store", None) or InMemoryUserStore()
     cursors = Cursors("test-secret")
     pause_store = InMemoryPauseStore(users)
@@ -938,5 +951,27 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "text_metrics": RobotoMetrics(),
         "shares": InMemoryShareStore(),
         "profiles": users,
+        **overrides,
     }
-    return ApiDependencies(**{**values, **overrides})
+    areas = {
+        name: _area(kind, values)
+        for name, kind in (
+            ("request", RequestDeps),
+            ("sessions", SessionDeps),
+            ("me", MeDeps),
+            ("stats", StatsDeps),
+            ("shares", ShareDeps),
+            ("challenges", ChallengeDeps),
+            ("pauses", PauseDeps),
+            ("social", SocialDeps),
+            ("admin", AdminDeps),
+        )
+    }
+    used = {f.name for kind in areas.values() for f in fields(kind)}
+    assert set(overrides) <= used, f"no area uses {set(overrides) - used}"
+    return ApiDependencies(**areas)
+
+
+def _area(kind: type[A], values: dict[str, Any]) -> A:
+    """The dependencies of one area, taken by name from what all of them use."""
+    return kind(**{f.name: values[f.name] for f in fields(kind) if f.name in values})

@@ -10,8 +10,8 @@ import flask
 import pytest
 
 from functions import logs
-from functions.api import handle
-from streak_core.bootstrap import ApiDependencies
+from functions.api.pipeline import handle
+from streak_core.dependencies import ApiDependencies
 from streak_core.domain.vocabulary import LimitScope, NotificationKind
 from streak_core.models import OutboxEntry
 from streak_core.services.rate_limit import SharedRateLimiter, parse_limits
@@ -44,11 +44,11 @@ def call(
 
 def test_transient_store_failure_is_503_with_retry_after_and_nothing_stored() -> None:
     d = deps()
-    d.store.fail_next_transactions = 1  # type: ignore[attr-defined]
+    d.sessions.store.fail_next_transactions = 1  # type: ignore[attr-defined]
     response = call(d, "POST", "/v1/sessions", json=SESSION)
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
-    assert d.store.commits == 0  # type: ignore[attr-defined]
+    assert d.sessions.store.commits == 0  # type: ignore[attr-defined]
     assert call(d, "POST", "/v1/sessions", json=SESSION).status_code == 201
 
 
@@ -142,7 +142,7 @@ def test_the_trace_header_becomes_cloud_loggings_trace_field(
 
 def test_lines_services_log_during_a_request_carry_its_context(capsys: pytest.CaptureFixture[str]) -> None:
     d = deps(rate_limiter=limited(writes="1/minute"))
-    d.rate_limiter.counters.fail_next = 1  # type: ignore[union-attr]  # the fake's switch
+    d.request.rate_limiter.counters.fail_next = 1  # type: ignore[union-attr]  # the fake's switch
     call(d, "POST", "/v1/sessions", json=SESSION, headers={"X-Correlation-ID": "corr-1"})
     entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     warning = next(e for e in entries if e["message"].startswith("rate limit counters unavailable"))
@@ -170,7 +170,7 @@ def test_batch_over_100_items_is_422_and_stores_nothing() -> None:
     items = [{**SESSION, "id": f"s{n}"} for n in range(101)]
     response = call(d, "POST", "/v1/sessions:batch", json={"sessions": items})
     assert response.status_code == 422
-    assert d.store.commits == 0  # type: ignore[attr-defined]
+    assert d.sessions.store.commits == 0  # type: ignore[attr-defined]
 
 
 def test_openapi_needs_no_token() -> None:
@@ -230,11 +230,11 @@ def test_devices_register_once_refresh_and_delete_idempotently() -> None:
     assert call(d, "POST", "/v1/me/devices", json=body).status_code == 201
     again = call(d, "POST", "/v1/me/devices", json={**body, "platform": "ios"})
     assert (again.status_code, again.get_json()["platform"]) == (200, "ios")
-    assert d.store.devices["u1"] == {"fcm:APA91b-abc_123": "ios"}  # type: ignore[attr-defined]
+    assert d.sessions.store.devices["u1"] == {"fcm:APA91b-abc_123": "ios"}  # type: ignore[attr-defined]
     gone = call(d, "DELETE", "/v1/me/devices/fcm:APA91b-abc_123")
     assert (gone.status_code, gone.get_data()) == (204, b"")
     assert call(d, "DELETE", "/v1/me/devices/fcm:APA91b-abc_123").status_code == 204
-    assert d.store.devices["u1"] == {}  # type: ignore[attr-defined]
+    assert d.sessions.store.devices["u1"] == {}  # type: ignore[attr-defined]
 
 
 def test_bad_device_registrations_are_422() -> None:
@@ -406,8 +406,8 @@ def test_an_asynchronous_batch_is_a_202_job_to_poll() -> None:
     assert (job["status"], job["attempts"], "result" in job) == ("queued", 0, False)
     assert response.headers["Location"] == f"/v1/jobs/{job['id']}"
     assert response.headers["Retry-After"] == "1"
-    assert d.job_queue.enqueued == [job["id"]]  # type: ignore[union-attr]
-    assert d.store.commits == 0  # type: ignore[attr-defined]  # nothing accepted until the job runs
+    assert d.sessions.job_queue.enqueued == [job["id"]]  # type: ignore[union-attr]
+    assert d.sessions.store.commits == 0  # type: ignore[attr-defined]  # nothing accepted until the job runs
     polled = call(d, "GET", f"/v1/jobs/{job['id']}")
     assert (polled.status_code, polled.get_json()["job"]["id"]) == (200, job["id"])
 
@@ -434,7 +434,7 @@ def test_an_asynchronous_batch_with_a_malformed_body_is_422_at_once() -> None:
     d = async_deps()
     response = call(d, "POST", "/v1/sessions:batch", json={"sessions": "no"}, headers=dict(ASYNC))
     assert response.status_code == 422
-    assert d.job_queue.enqueued == []  # type: ignore[union-attr]
+    assert d.sessions.job_queue.enqueued == []  # type: ignore[union-attr]
 
 
 def test_without_the_queue_deployed_respond_async_is_answered_at_once() -> None:

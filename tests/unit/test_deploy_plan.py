@@ -9,7 +9,7 @@ from pathlib import Path
 
 import main
 from streak_core.adapters import pubsub_publisher
-from streak_core.bootstrap import Settings
+from streak_core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 from streak_core.adapters.raster import ResvgRasterizer
 from streak_core.domain.config import DEFAULT_CONFIG
-from streak_core.domain.days import DayView
+from streak_core.domain.days import DayStatus
 from streak_core.domain.heatmap import FILL, Mark, first_monday, heatmap_svg, size
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -17,12 +17,12 @@ TODAY = date(2026, 11, 21)  # a Saturday
 THRESHOLD = DEFAULT_CONFIG.threshold_seconds
 
 
-def day(d: date, seconds: int = 0, **flags: bool) -> DayView:
+def day(d: date, seconds: int = 0, **flags: bool) -> DayStatus:
     kept = {name: flags.get(name, False) for name in ("frozen", "recovered", "paused", "excused")}
-    return DayView(d, seconds, seconds >= THRESHOLD, **kept)
+    return DayStatus(d, seconds, seconds >= THRESHOLD, **kept)
 
 
-def drawn(weeks: int, days: list[DayView]) -> ET.Element:
+def drawn(weeks: int, days: list[DayStatus]) -> ET.Element:
     return ET.fromstring(heatmap_svg(days, TODAY, weeks, THRESHOLD, "Focus by day"))
 
 

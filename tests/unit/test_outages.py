@@ -7,7 +7,7 @@ from typing import Any
 
 import flask
 
-from functions.api import handle
+from functions.api.pipeline import handle
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.outages import excuse_outage, local_days
 from streak_core.domain.streaks import StreakState
@@ -93,15 +93,15 @@ def test_recording_an_outage_stores_it_and_starts_its_run() -> None:
     answer = response.get_json()
     outage_id = answer["outage"]["id"]
     assert answer["run_id"] == f"outage-{outage_id}"
-    outages: InMemoryOutageStore = deps.outages  # type: ignore[assignment]
-    ticks: RecordingTicks = deps.ticks  # type: ignore[assignment]
+    outages: InMemoryOutageStore = deps.admin.outages  # type: ignore[assignment]
+    ticks: RecordingTicks = deps.admin.ticks  # type: ignore[assignment]
     assert outages.get(outage_id) is not None
     assert [(t.run_id, t.outage_id) for t in ticks.ticks] == [(answer["run_id"], outage_id)]
 
 
 def test_a_dry_run_counts_the_users_affected_and_writes_nothing() -> None:
     deps = api_dependencies(NOW)
-    users = deps.store
+    users = deps.admin.store
     for uid, days in (("broke", (17, 18, 19)), ("fine", (18, 19, 20)), ("gone", (1, 2))):
         state = users.snapshot(uid, (), ()).streak  # type: ignore[union-attr]
         for n in days:
@@ -111,7 +111,7 @@ def test_a_dry_run_counts_the_users_affected_and_writes_nothing() -> None:
     response = admin(deps, body)
     assert (response.status_code, response.get_json()) == (200, {"users_affected": 1})
     assert not users.users["broke"].streak.state.excused  # type: ignore[attr-defined]
-    assert deps.ticks.ticks == []  # type: ignore[attr-defined]
+    assert deps.admin.ticks.ticks == []  # type: ignore[attr-defined]
 
 
 def test_an_outage_longer_than_72_hours_or_not_over_is_422() -> None:

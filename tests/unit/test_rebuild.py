@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import flask
 import pytest
 
-from functions.api import handle
+from functions.api.pipeline import handle
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
 from streak_core.errors import UserNotFound
@@ -116,7 +116,7 @@ DEPS = api_dependencies(NOW)
 
 
 def test_admins_give_freezes_up_to_the_cap() -> None:
-    focus(DEPS.store, "bob", [10])  # type: ignore[arg-type]
+    focus(DEPS.admin.store, "bob", [10])  # type: ignore[arg-type]
     assert admin_call("POST", "/v1/admin/users/bob/freezes", json={"count": 5}).get_json() == {
         "freezes_available": DEFAULT_CONFIG.max_freezes_held
     }
@@ -129,7 +129,7 @@ def test_admins_give_freezes_up_to_the_cap() -> None:
 
 
 def test_admins_rebuild_over_http_with_a_dry_run() -> None:
-    focus(DEPS.store, "cy", [10, 11])  # type: ignore[arg-type]
+    focus(DEPS.admin.store, "cy", [10, 11])  # type: ignore[arg-type]
     report = admin_call("POST", "/v1/admin/users/cy:rebuild?dry_run=true").get_json()
     assert {k: report[k] for k in ("uid", "dry_run", "changed", "days_changed")} == {
         "uid": "cy",

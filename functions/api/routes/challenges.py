@@ -1,0 +1,218 @@
+"""Challenges: creating, listing, showing, joining and leaving them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+from functions.fields import DateIn, PageQuery, Strict, View, derived
+from functions.routing import Call, Reply, Route
+from streak_core.dependencies import ChallengeDeps
+from streak_core.domain.challenges import MAX_REWARD_XP, MAX_TITLE, MAX_WINDOW_DAYS, ChallengeTerms
+from streak_core.domain.vocabulary import ChallengeKind, ChallengeStatus, ChallengeVisibility
+from streak_core.services import challenges
+from streak_core.services.challenges import TOP, MeView, TopRow
+
+ChallengeCall = Call[ChallengeDeps]
+
+
+# --- schemas ----------------------------------------------------------------------------------------------
+class ChallengeIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "7-day study sprint",
+                    "kind": "qualified_days",
+                    "target": 7,
+                    "starts_on": "2026-12-01",
+                    "ends_on": "2026-12-07",
+                    "reward_xp": 0,
+                    "visibility": "private",
+                }
+            ]
+        }
+    )
+
+    title: StrictStr = Field(
+        min_length=1, max_length=MAX_TITLE, description=f"1-{MAX_TITLE} printable characters"
+    )
+    kind: ChallengeKind
+    target: StrictInt = Field(description="Qualified days, or focus minutes; at least 1, reachable")
+    starts_on: DateIn = Field(description="First local date of the window (each participant's own)")
+    ends_on: DateIn = Field(
+        description=f"Last local date; at most {MAX_WINDOW_DAYS} days after starts_on, not yet past"
+    )
+    reward_xp: StrictInt = Field(
+        default=0, description=f"0-{MAX_REWARD_XP}; private challenges grant none (0)"
+    )
+    visibility: ChallengeVisibility = Field(
+        default=ChallengeVisibility.PRIVATE, description="public needs the admin claim"
+    )
+
+
+class ChallengeOut(BaseModel):
+    id: str
+    title: str
+    kind: ChallengeKind
+    target: int
+    starts_on: date
+    ends_on: date
+    reward_xp: int
+    visibility: ChallengeVisibility
+    created_by: str
+    participants: int
+    status: ChallengeStatus = Field(description="The window's status somewhere on Earth (UTC+14 to UTC-12)")
+
+
+@derived(
+    MeView,
+    fields={
+        "progress": Field(description="Qualified days or focus minutes in the window, capped at the target"),
+        "rank": Field(description="1 + the participants ahead; null when not joined"),
+    },
+)
+class ChallengeMeOut(View):
+    pass
+
+
+@derived(TopRow)
+class ChallengeTopOut(View):
+    pass
+
+
+class ChallengeCreatedOut(BaseModel):
+    challenge: ChallengeOut
+
+
+class ChallengesOut(BaseModel):
+    challenges: list[ChallengeOut]
+    next_cursor: str | None
+
+
+class ChallengeJoinedOut(BaseModel):
+    challenge: ChallengeOut
+    me: ChallengeMeOut
+
+
+class ChallengeDetailOut(BaseModel):
+    challenge: ChallengeOut
+    me: ChallengeMeOut
+    top: list[ChallengeTopOut] = Field(description=f"The first {TOP}, by progress then completion time")
+
+
+class ChallengesQuery(PageQuery):
+    status: ChallengeStatus = ChallengeStatus.ACTIVE
+
+
+# --- handlers ---------------------------------------------------------------------------------------------
+def challenge_out(view: challenges.ChallengeView) -> ChallengeOut:
+    c, terms = view.challenge, view.challenge.terms
+    return ChallengeOut(
+        id=c.id,
+        title=c.title,
+        kind=terms.kind,
+        target=terms.target,
+        starts_on=terms.starts_on,
+        ends_on=terms.ends_on,
+        reward_xp=terms.reward_xp,
+        visibility=c.visibility,
+        created_by=c.created_by,
+        participants=c.participants,
+        status=view.status,
+    )
+
+
+def post_challenge(call: ChallengeCall) -> Reply:
+    body = call.body_as(ChallengeIn)
+    terms = ChallengeTerms(body.kind, body.target, body.starts_on, body.ends_on, body.reward_xp)
+    admin = call.principal is not None and call.principal.admin
+    view = challenges.create_challenge(
+        call.deps.challenges, call.uid, admin, body.title, terms, body.visibility, call.now
+    )
+    return Reply(201, ChallengeCreatedOut(challenge=challenge_out(view)))
+
+
+def get_challenges(call: ChallengeCall) -> Reply:
+    query, deps = call.query_as(ChallengesQuery), call.deps
+    found = challenges.list_challenges(
+        deps.challenges, deps.cursors, call.uid, query.status, query.limit, query.cursor, call.now
+    )
+    out = [challenge_out(view) for view in found.challenges]
+    return Reply(200, ChallengesOut(challenges=out, next_cursor=found.next_cursor))
+
+
+def get_challenge(call: ChallengeCall) -> Reply:
+    detail = challenges.challenge_detail(
+        call.deps.challenges, call.deps.profiles, call.uid, call.params["id"], call.now
+    )
+    return Reply(
+        200,
+        ChallengeDetailOut(
+            challenge=challenge_out(detail.challenge),
+            me=ChallengeMeOut.model_validate(detail.me),
+            top=[ChallengeTopOut.model_validate(row) for row in detail.top],
+        ),
+    )
+
+
+def join_challenge(call: ChallengeCall) -> Reply:
+    deps = call.deps
+    view, me = challenges.join_challenge(
+        deps.challenges, call.uid, call.params["id"], call.now, deps.config, deps.notify
+    )
+    out = ChallengeJoinedOut(challenge=challenge_out(view), me=ChallengeMeOut.model_validate(me))
+    return Reply(200, out)
+
+
+def leave_challenge(call: ChallengeCall) -> Reply:
+    challenges.leave_challenge(call.deps.challenges, call.uid, call.params["id"])
+    return Reply(204)
+
+
+ROUTES: list[Route[ChallengeDeps]] = [
+    Route(
+        "POST",
+        "/v1/challenges",
+        post_challenge,
+        "Create a challenge: public ones need the admin claim, anyone may create a private one (its id"
+        " is the invitation)",
+        {201: ChallengeCreatedOut},
+        errors=(403, 422),
+        body=ChallengeIn,
+    ),
+    Route(
+        "GET",
+        "/v1/challenges",
+        get_challenges,
+        "Challenges by status: public ones, and the private ones the caller created or joined",
+        {200: ChallengesOut},
+        errors=(422,),
+        query=ChallengesQuery,
+    ),
+    Route(
+        "GET",
+        "/v1/challenges/{id}",
+        get_challenge,
+        f"A challenge, where the caller stands, and the first {TOP} participants",
+        {200: ChallengeDetailOut},
+        errors=(404,),
+    ),
+    Route(
+        "POST",
+        "/v1/challenges/{id}:join",
+        join_challenge,
+        "Join a challenge (again: nothing changes); progress counts the whole window so far",
+        {200: ChallengeJoinedOut},
+        errors=(404, 409),
+    ),
+    Route(
+        "POST",
+        "/v1/challenges/{id}:leave",
+        leave_challenge,
+        "Leave a challenge (204, also when not in it); a completed one cannot be left (409)",
+        {204: None},
+        errors=(404, 409),
+    ),
+]

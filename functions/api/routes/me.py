@@ -1,0 +1,303 @@
+"""The caller's own state: streak, calendar, one day explained, notifications, devices and settings."""
+
+from __future__ import annotations
+
+from typing import Annotated, TypeVar
+
+from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
+from pydantic_core import PydanticCustomError
+
+from functions.api.shared import DayOut, StreakOut
+from functions.fields import (
+    ClockTime,
+    ClockTimeOut,
+    DateIn,
+    DisplayName,
+    Instant,
+    PageQuery,
+    Strict,
+    TimeZoneName,
+    View,
+    derived,
+)
+from functions.http import parse_model
+from functions.routing import Call, Reply, Route
+from streak_core.dependencies import MeDeps
+from streak_core.domain.notifications import QuietHours
+from streak_core.domain.vocabulary import (
+    Channel,
+    DeliveryStatus,
+    Locale,
+    NotificationKind,
+    Platform,
+    Visibility,
+)
+from streak_core.models import UNSET, NotificationsChange, SettingsChange, Unset
+from streak_core.services import queries
+from streak_core.services.queries import (
+    DEFAULT_CALENDAR_DAYS,
+    MAX_CALENDAR_DAYS,
+    CalendarSource,
+    DayExplanation,
+    DaySession,
+)
+
+MeCall = Call[MeDeps]
+T = TypeVar("T")
+
+
+# --- schemas ----------------------------------------------------------------------------------------------
+class CalendarQuery(BaseModel):
+    from_: DateIn | None = Field(
+        default=None, alias="from", description=f"First date (default: {DEFAULT_CALENDAR_DAYS} days back)"
+    )
+    to: DateIn | None = Field(
+        default=None, description=f"Last date (default: today); at most {MAX_CALENDAR_DAYS} days"
+    )
+
+
+class CalendarOut(View):
+    days: list[DayOut]
+
+
+class DayPath(BaseModel):
+    date: DateIn
+
+
+@derived(DaySession)
+class DaySessionOut(View):
+    pass
+
+
+@derived(DayExplanation)
+class DayExplainedOut(View):
+    pass
+
+
+class NotificationOut(View):
+    id: str
+    kind: NotificationKind
+    created_at: Instant
+    channels: dict[Channel, DeliveryStatus]
+    data: dict[str, int | str]
+
+
+class NotificationsPageOut(View):
+    notifications: list[NotificationOut]
+    next_cursor: str | None
+
+
+class DeviceIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"token": "fcm:APA91b-abc_123", "platform": "ios"}]}
+    )
+
+    token: StrictStr = Field(min_length=1, max_length=4096, pattern=r"^[^\s/]+$", description="FCM token")
+    platform: Platform
+
+
+class DeviceOut(BaseModel):
+    token: str
+    platform: Platform
+    registered: bool
+
+
+class QuietHoursBody(Strict):
+    start: ClockTime = Field(description="Local time HH:MM")
+    end: ClockTime = Field(description="Local time HH:MM; before start for a window over midnight")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> QuietHoursBody:
+        if self.start == self.end:
+            raise PydanticCustomError("empty_window", "start and end must differ")
+        return self
+
+    def window(self) -> QuietHours:
+        return QuietHours(self.start, self.end)
+
+
+class QuietHoursOut(View):
+    start: ClockTimeOut
+    end: ClockTimeOut
+
+
+class NotificationsOut(View):
+    push: bool
+    email: bool
+    kinds: dict[NotificationKind, bool]
+    quiet_hours: QuietHoursOut | None
+    reminder_hour: int
+
+
+class SettingsOut(View):
+    timezone: str | None
+    display_name: str | None
+    leaderboard_visibility: Visibility
+    notifications: NotificationsOut
+    locale: Locale
+
+
+class NotificationsPatch(Strict):
+    """Each field may be left out; only `quiet_hours` may be null (no quiet hours)."""
+
+    push: StrictBool | MISSING = MISSING
+    email: StrictBool | MISSING = MISSING
+    kinds: dict[NotificationKind, StrictBool] | MISSING = MISSING
+    quiet_hours: QuietHoursBody | MISSING | None = MISSING
+    reminder_hour: Annotated[StrictInt, Field(ge=0, le=23)] | MISSING = MISSING
+
+
+class SettingsPatch(Strict):
+    """Each field may be left out; `timezone` and `display_name` may be null (cleared)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "timezone": "Europe/Paris",
+                    "display_name": "Ada",
+                    "leaderboard_visibility": "public",
+                    "notifications": {"quiet_hours": {"start": "22:00", "end": "07:00"}},
+                }
+            ]
+        }
+    )
+
+    timezone: TimeZoneName | MISSING | None = MISSING
+    display_name: DisplayName | MISSING | None = MISSING
+    leaderboard_visibility: Visibility | MISSING = MISSING
+    notifications: NotificationsPatch | MISSING = MISSING
+    locale: Locale | MISSING = MISSING
+
+
+# --- handlers ---------------------------------------------------------------------------------------------
+def get_streak(call: MeCall) -> Reply:
+    view = queries.get_streak(call.deps.store, call.uid, call.now, call.deps.config)
+    return Reply(200, StreakOut.model_validate(view))
+
+
+def get_calendar(call: MeCall) -> Reply:
+    query = call.query_as(CalendarQuery)
+    deps = call.deps
+    found = queries.get_calendar(
+        deps.store, call.uid, query.from_, query.to, call.now, deps.config, deps.calendar_cache
+    )
+    out = CalendarOut(days=[DayOut.model_validate(day) for day in found.days])
+    fields = {"calendar_source": found.source.value, "cache_hit": found.source is CalendarSource.CACHE}
+    return Reply(200, out, cache_control="private, no-cache", log_fields=fields)
+
+
+def get_day(call: MeCall) -> Reply:
+    day = parse_model(DayPath, call.params).date
+    view = queries.explain_day(call.deps.store, call.uid, day, call.deps.config)
+    return Reply(200, DayExplainedOut.model_validate(view))
+
+
+def get_notifications(call: MeCall) -> Reply:
+    query = call.query_as(PageQuery)
+    page = queries.list_notifications(call.deps.store, call.deps.cursors, call.uid, query.limit, query.cursor)
+    return Reply(200, NotificationsPageOut.model_validate(page))
+
+
+def post_device(call: MeCall) -> Reply:
+    device = call.body_as(DeviceIn)
+    created = call.deps.store.add_device(call.uid, device.token, device.platform, call.now)
+    out = DeviceOut(token=device.token, platform=device.platform, registered=True)
+    return Reply(201 if created else 200, out)
+
+
+def delete_device(call: MeCall) -> Reply:
+    call.deps.store.remove_device(call.uid, call.params["token"])
+    return Reply(204)
+
+
+def get_settings(call: MeCall) -> Reply:
+    return Reply(200, SettingsOut.model_validate(queries.get_settings(call.deps.store, call.uid)))
+
+
+def patch_settings(call: MeCall) -> Reply:
+    patch = call.body_as(SettingsPatch)
+    view = queries.update_settings(call.deps.store, call.uid, settings_change(patch), call.now)
+    return Reply(200, SettingsOut.model_validate(view))
+
+
+def settings_change(patch: SettingsPatch) -> SettingsChange:
+    """The patch as the service's typed change: a field left out stays UNSET, null clears."""
+    notifications = NotificationsChange()
+    if (prefs := patch.notifications) is not MISSING:
+        quiet = prefs.quiet_hours
+        notifications = NotificationsChange(
+            push=_given(prefs.push),
+            email=_given(prefs.email),
+            kinds=_given(prefs.kinds),
+            quiet_hours=UNSET if quiet is MISSING else quiet.window() if quiet is not None else None,
+            reminder_hour=_given(prefs.reminder_hour),
+        )
+    return SettingsChange(
+        timezone=_given(patch.timezone),
+        display_name=_given(patch.display_name),
+        leaderboard_visibility=_given(patch.leaderboard_visibility),
+        locale=_given(patch.locale),
+        notifications=notifications,
+    )
+
+
+def _given(value: T | MISSING) -> T | Unset:
+    return UNSET if value is MISSING else value
+
+
+ROUTES: list[Route[MeDeps]] = [
+    Route("GET", "/v1/me/streak", get_streak, "The caller's streak", {200: StreakOut}),
+    Route(
+        "GET",
+        "/v1/me/calendar",
+        get_calendar,
+        f"Every local day in a range (at most {MAX_CALENDAR_DAYS}; default the last {DEFAULT_CALENDAR_DAYS});"
+        " ETag, If-None-Match gives 304",
+        {200: CalendarOut, 304: None},
+        errors=(422,),
+        query=CalendarQuery,
+    ),
+    Route(
+        "GET",
+        "/v1/me/days/{date}",
+        get_day,
+        "One day explained",
+        {200: DayExplainedOut},
+        errors=(422,),
+        path_schemas={"date": {"type": "string", "format": "date"}},
+    ),
+    Route(
+        "GET",
+        "/v1/me/notifications",
+        get_notifications,
+        "The caller's notifications, newest first, with their delivery status per channel",
+        {200: NotificationsPageOut},
+        errors=(422,),
+        query=PageQuery,
+    ),
+    Route(
+        "POST",
+        "/v1/me/devices",
+        post_device,
+        "Register an FCM token for push (201 new, 200 already known)",
+        {201: DeviceOut, 200: DeviceOut},
+        body=DeviceIn,
+    ),
+    Route(
+        "DELETE",
+        "/v1/me/devices/{token}",
+        delete_device,
+        "Forget an FCM token (204, also when it was not registered)",
+        {204: None},
+    ),
+    Route("GET", "/v1/me/settings", get_settings, "The caller's settings", {200: SettingsOut}),
+    Route(
+        "PATCH",
+        "/v1/me/settings",
+        patch_settings,
+        "Change some settings (fields left out stay as they are)",
+        {200: SettingsOut},
+        body=SettingsPatch,
+    ),
+]

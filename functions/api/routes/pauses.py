@@ -1,0 +1,87 @@
+"""Pauses: days set aside in advance that bridge the streak."""
+
+from __future__ import annotations
+
+from pydantic import ConfigDict, Field
+
+from functions.api.headers import idempotency_key
+from functions.fields import DateIn, Strict, View, derived
+from functions.routing import Call, Reply, Route
+from streak_core.dependencies import PauseDeps
+from streak_core.domain.config import DEFAULT_CONFIG as LIMITS
+from streak_core.models import Pause
+from streak_core.services import pauses
+
+PauseCall = Call[PauseDeps]
+
+
+# --- schemas ----------------------------------------------------------------------------------------------
+class PauseIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"from": "2026-12-24", "to": "2026-12-31"}]})
+
+    from_: DateIn = Field(
+        alias="from",
+        description="First paused day: the user's local today, or at most"
+        f" {LIMITS.pause_max_lead_days} days later",
+    )
+    to: DateIn = Field(description=f"Last paused day; at most {LIMITS.pause_max_days} days from the first")
+
+
+@derived(
+    Pause,
+    fields={"first": Field(serialization_alias="from"), "last": Field(serialization_alias="to")},
+)
+class PauseOut(View):
+    pass
+
+
+class PauseCreatedOut(View):
+    pause: PauseOut
+
+
+class PausesOut(View):
+    pauses: list[PauseOut]
+
+
+# --- handlers ---------------------------------------------------------------------------------------------
+def post_pause(call: PauseCall) -> Reply:
+    body, deps = call.body_as(PauseIn), call.deps
+    key = idempotency_key(call.request)
+    pause, created = pauses.create_pause(
+        deps.pauses, call.uid, body.from_, body.to, call.now, deps.config, key
+    )
+    out = PauseCreatedOut(pause=PauseOut.model_validate(pause))
+    return Reply(201 if created else 200, out)
+
+
+def get_pauses(call: PauseCall) -> Reply:
+    found = pauses.list_pauses(call.deps.pauses, call.uid)
+    return Reply(200, PausesOut(pauses=[PauseOut.model_validate(p) for p in found]))
+
+
+def delete_pause(call: PauseCall) -> Reply:
+    pauses.withdraw_pause(call.deps.pauses, call.uid, call.params["id"], call.now, call.deps.config)
+    return Reply(204)
+
+
+ROUTES: list[Route[PauseDeps]] = [
+    Route(
+        "POST",
+        "/v1/me/pauses",
+        post_pause,
+        f"Pause the streak on days to come (at most {LIMITS.pause_max_days} days each,"
+        f" {LIMITS.pause_max_days_per_year} a calendar year, no overlaps); an Idempotency-Key header makes a"
+        " retry answer 200 with the same pause",
+        {201: PauseCreatedOut, 200: PauseCreatedOut},
+        errors=(409,),
+        body=PauseIn,
+    ),
+    Route("GET", "/v1/me/pauses", get_pauses, "The caller's pauses, by first day", {200: PausesOut}),
+    Route(
+        "DELETE",
+        "/v1/me/pauses/{id}",
+        delete_pause,
+        "Withdraw a pause: its days from today on are paused no more (earlier days stay paused)",
+        {204: None},
+    ),
+]

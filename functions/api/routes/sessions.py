@@ -1,0 +1,280 @@
+"""Sessions in: one at a time, in batches, or as asynchronous jobs (`Prefer: respond-async`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    PlainSerializer,
+    PlainValidator,
+    RootModel,
+    StrictStr,
+    ValidationError,
+    WithJsonSchema,
+    model_serializer,
+)
+
+from functions.api.headers import idempotency_key, prefers_async
+from functions.api.shared import ErrorBody, StreakOut
+from functions.fields import Instant, Strict, View, derived
+from functions.http import RETRY_AFTER_SECONDS, ApiError, pydantic_issues, service_error, validation_error
+from functions.routing import Call, Reply, Route
+from streak_core import context
+from streak_core.dependencies import SessionDeps
+from streak_core.domain.ids import SESSION_ID_PATTERN
+from streak_core.domain.sessions import SessionFields
+from streak_core.domain.vocabulary import JobStatus, SessionStatus
+from streak_core.errors import JobNotFound, SessionConflict
+from streak_core.models import SessionJob
+from streak_core.services import jobs
+from streak_core.services.acceptance import ItemResult
+from streak_core.services.sessions import (
+    MAX_BATCH,
+    NotYourSession,
+    SessionAccepted,
+    Unreadable,
+    accept_session,
+    accept_sessions,
+)
+from streak_core.services.views import SessionView
+
+SessionCall = Call[SessionDeps]
+ITEM_STATUS = {
+    SessionStatus.CREATED: 201,
+    SessionStatus.DUPLICATE: 200,
+    SessionStatus.CONFLICT: 409,
+    SessionStatus.INVALID: 422,
+    SessionStatus.FORBIDDEN: 403,
+}
+EXAMPLE_SESSION: dict[str, JsonValue] = {
+    "id": "3f1c-focus-1",
+    "start": "2026-11-21T09:00:00+01:00",
+    "end": "2026-11-21T10:00:00+01:00",
+    "timezone": "Europe/Paris",
+}
+
+
+# --- schemas ----------------------------------------------------------------------------------------------
+class SessionIn(Strict):
+    """Shape and types; the values are checked by the domain's rules, each broken rule reported."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_SESSION]})
+
+    id: StrictStr = Field(
+        description="Client-chosen id, 1-128 characters of [A-Za-z0-9_-], not of the form __x__",
+        json_schema_extra={"pattern": f"^{SESSION_ID_PATTERN.pattern}$", "not": {"pattern": "^__.*__$"}},
+    )
+    start: StrictStr = Field(
+        description="RFC 3339 instant with offset", json_schema_extra={"format": "date-time"}
+    )
+    end: StrictStr = Field(
+        description="RFC 3339 instant with offset, after start, at most 24 h later",
+        json_schema_extra={"format": "date-time"},
+    )
+    timezone: StrictStr = Field(description="IANA time zone the session's local days are counted in")
+    user_id: StrictStr | None = Field(default=None, description="Optional; must equal the token's uid")
+
+    def fields(self) -> SessionFields:
+        return SessionFields(self.id, self.start, self.end, self.timezone, self.user_id)
+
+
+class BatchIn(Strict):
+    """Items are checked one by one (an item that is not even an object is a 422 result of its own)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"sessions": [EXAMPLE_SESSION, {**EXAMPLE_SESSION, "id": "3f1c-2"}]}]}
+    )
+
+    sessions: Annotated[
+        list[Any],
+        WithJsonSchema(
+            {
+                "type": "array",
+                "maxItems": MAX_BATCH,
+                # Any value: each item is judged on its own (API.md), so the document must not promise a
+                # refusal of the whole batch for an item that breaks SessionIn.
+                "items": {
+                    "description": "A session body as SessionIn describes it. An item that breaks SessionIn"
+                    " (even one that is not an object) is a 422 result of its own; the others still count",
+                    "examples": [EXAMPLE_SESSION],
+                },
+            }
+        ),
+    ] = Field(max_length=MAX_BATCH, description=f"Up to {MAX_BATCH} session bodies")
+
+
+@derived(SessionView)
+class SessionOut(View):
+    pass
+
+
+@derived(SessionAccepted)
+class SessionAcceptedOut(View):
+    pass
+
+
+class BatchItemOut(BaseModel):
+    id: str | None = Field(description="The item's id, or null when it had none")
+    status: int
+    error: ErrorBody | None = Field(default=None, description="Present when the item was not accepted")
+
+    @model_serializer(mode="wrap")
+    def _without_absent_error(self, handler: Any) -> Any:
+        data = handler(self)
+        if data.get("error") is None:
+            data.pop("error", None)
+        return data
+
+
+class BatchOut(BaseModel):
+    results: list[BatchItemOut]
+    streak: StreakOut
+
+
+class JobOut(BaseModel):
+    id: str
+    # Inline in the document, as it always was (a $ref to the enum would change it): named by the StrEnum.
+    status: Annotated[
+        JobStatus,
+        PlainValidator(JobStatus),
+        PlainSerializer(lambda status: status.value, return_type=str),
+        WithJsonSchema({"enum": [s.value for s in JobStatus], "type": "string"}),
+    ]
+    created_at: Instant
+    updated_at: Instant
+    attempts: int
+    result: BatchOut | None = Field(
+        default=None, exclude_if=lambda v: v is None, description="The synchronous batch's body, once done"
+    )
+    error: ErrorBody | None = Field(
+        default=None, exclude_if=lambda v: v is None, description="Why the job failed, once failed"
+    )
+
+
+class JobEnvelope(BaseModel):
+    job: JobOut
+
+
+class BatchAnswer(RootModel[BatchOut | JobEnvelope]):
+    """200 to a batch: its results; or, asked for asynchronously again with the same Idempotency-Key, the job
+    it already is."""
+
+
+# --- handlers ---------------------------------------------------------------------------------------------
+def post_session(call: SessionCall) -> Reply:
+    body, deps = call.body_as(SessionIn), call.deps
+    try:
+        accepted = accept_session(deps.store, call.uid, body.fields(), call.now, deps.config, deps.notify)
+    except SessionConflict as conflict:
+        answer = service_error(conflict)
+        existing = SessionOut.model_validate(SessionView.of(conflict.existing))
+        answer.details = {"existing": existing.model_dump(mode="json")}
+        raise answer from None
+    return Reply(200 if accepted.duplicate else 201, SessionAcceptedOut.model_validate(accepted))
+
+
+def post_batch(call: SessionCall) -> Reply:
+    """Each item is checked on its own; one bad item never rejects the others. With `Prefer:
+    respond-async` (and the queue deployed) the batch becomes a job and the answer is 202."""
+    body, deps = call.body_as(BatchIn), call.deps
+    if deps.jobs is not None and deps.job_queue is not None and prefers_async(call.request):
+        request_json = json.dumps({"sessions": body.sessions}, sort_keys=True, separators=(",", ":"))
+        key, correlation = idempotency_key(call.request), context.correlation_id()
+        job, created = jobs.submit_job(
+            deps.jobs, deps.job_queue, call.uid, request_json, call.now, key, correlation
+        )
+        headers = {"Location": f"/v1/jobs/{job.id}", "Retry-After": RETRY_AFTER_SECONDS}
+        return Reply(202 if created else 200, job_out(job), headers=headers)
+    return Reply(200, batch_answer(deps, call.uid, call.now, body))
+
+
+def batch_answer(deps: SessionDeps, uid: str, now: datetime, body: BatchIn) -> BatchOut:
+    """The batch's answer, whether it is sent at once or kept as a job's result."""
+    items = [_read_item(n, raw) for n, raw in enumerate(body.sessions)]
+    outcome = accept_sessions(deps.store, uid, items, now, deps.config, deps.notify)
+    return BatchOut(
+        results=[_item_out(item) for item in outcome.items], streak=StreakOut.model_validate(outcome.streak)
+    )
+
+
+def _read_item(n: int, raw: object) -> SessionFields | Unreadable:
+    try:
+        return SessionIn.model_validate(raw).fields()
+    except ValidationError as invalid:
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        return Unreadable(
+            raw_id if isinstance(raw_id, str) else None, pydantic_issues(invalid, f"sessions.{n}.")
+        )
+
+
+def _item_out(item: ItemResult) -> BatchItemOut:
+    error: ApiError | None = None
+    if item.status is SessionStatus.CONFLICT:
+        assert item.session is not None
+        error = service_error(SessionConflict(item.session))
+    elif item.status is SessionStatus.FORBIDDEN:
+        error = service_error(NotYourSession())
+    elif item.issues:
+        error = validation_error(item.issues)
+    body = ErrorBody.model_validate(error.body()["error"]) if error else None
+    return BatchItemOut(id=item.id, status=ITEM_STATUS[item.status], error=body)
+
+
+def job_out(job: SessionJob) -> JobEnvelope:
+    result = BatchOut.model_validate_json(job.result_json) if job.result_json else None
+    error = None
+    if job.status is JobStatus.FAILED:
+        message = f"The batch failed after {job.attempts} attempts; nothing more will be tried."
+        error = ErrorBody(code="job_failed", message=message)
+    out = JobOut(
+        id=job.id,
+        status=job.status,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        attempts=job.attempts,
+        result=result,
+        error=error,
+    )
+    return JobEnvelope(job=out)
+
+
+def get_job(call: SessionCall) -> Reply:
+    if call.deps.jobs is None:
+        raise service_error(JobNotFound())
+    return Reply(200, job_out(jobs.get_job(call.deps.jobs, call.uid, call.params["id"])))
+
+
+ROUTES: list[Route[SessionDeps]] = [
+    Route(
+        "POST",
+        "/v1/sessions",
+        post_session,
+        "Report a focus session (201 new, 200 exact duplicate)",
+        {201: SessionAcceptedOut, 200: SessionAcceptedOut},
+        errors=(403, 409, 422),
+        body=SessionIn,
+    ),
+    Route(
+        "POST",
+        "/v1/sessions:batch",
+        post_batch,
+        f"Report up to {MAX_BATCH} sessions; each gets its own status. With `Prefer: respond-async`: 202"
+        " and a job (the same Idempotency-Key again: 200 and the same job)",
+        {200: BatchAnswer, 202: JobEnvelope},
+        body=BatchIn,
+    ),
+    Route(
+        "GET",
+        "/v1/jobs/{id}",
+        get_job,
+        "An asynchronous batch (Prefer: respond-async); another user's job is 404",
+        {200: JobEnvelope},
+        errors=(404,),
+    ),
+]

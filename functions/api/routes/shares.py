@@ -1,0 +1,178 @@
+"""Share cards, shares and their public pages (Open Graph tags for link previews)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from functions import pages
+from functions.api.shared import image
+from functions.fields import Instant, Strict
+from functions.http import Binary
+from functions.routing import Auth, Call, Reply, Route
+from streak_core.dependencies import ShareDeps
+from streak_core.domain.cards import CardField, Share, card_svg, headline
+from streak_core.domain.vocabulary import ImageFormat
+from streak_core.services import shares
+
+ShareCall = Call[ShareDeps]
+
+
+# --- schemas ----------------------------------------------------------------------------------------------
+class ShareCardQuery(BaseModel):
+    format: ImageFormat = ImageFormat.PNG
+
+
+class ShareIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"include": ["level", "longest_streak"]}]})
+
+    include: list[CardField] | None = Field(
+        default=None,
+        max_length=len(CardField),
+        description="What the card shows besides the current streak (always there); all of it when absent",
+    )
+
+
+class ShareLinksOut(BaseModel):
+    twitter: str
+    linkedin: str
+    facebook: str
+
+
+class ShareOut(BaseModel):
+    id: str
+    url: str
+    image_url: str
+    links: ShareLinksOut
+    created_at: Instant
+    opens: int
+    include: list[CardField]
+
+
+class ShareCreatedOut(BaseModel):
+    share: ShareOut
+
+
+class SharesOut(BaseModel):
+    shares: list[ShareOut]
+
+
+# --- handlers ---------------------------------------------------------------------------------------------
+PUBLIC_CACHE = "public, max-age=300"  # crawlers and link previews: a revoked share is gone within minutes
+
+
+def get_share_card(call: ShareCall) -> Reply:
+    deps = call.deps
+    svg = shares.current_card(deps.store, deps.text_metrics, call.uid, call.now, deps.config)
+    return Reply(200, image(deps.rasterizer, svg, call.query_as(ShareCardQuery).format), "private, no-cache")
+
+
+def post_share(call: ShareCall) -> Reply:
+    include, deps = call.body_as(ShareIn).include, call.deps
+    share = shares.create_share(deps.store, deps.shares, call.uid, include, call.now, deps.config)
+    return Reply(201, ShareCreatedOut(share=share_out(call, share)))
+
+
+def get_shares(call: ShareCall) -> Reply:
+    found = shares.list_shares(call.deps.shares, call.uid)
+    return Reply(200, SharesOut(shares=[share_out(call, share) for share in found]))
+
+
+def delete_share(call: ShareCall) -> Reply:
+    shares.revoke_share(call.deps.shares, call.uid, call.params["id"])
+    return Reply(204)
+
+
+def public_share_page(call: ShareCall) -> Reply:
+    share = shares.public_share(call.deps.shares, call.params["id"], count_open=True)
+    url, image_url = share_urls(call, share.id)
+    page = pages.share_page(share, url, image_url)
+    return Reply(200, Binary(page.encode(), "text/html"), PUBLIC_CACHE)  # flask adds "; charset=utf-8"
+
+
+def public_share_image(call: ShareCall) -> Reply:
+    share = shares.public_share(call.deps.shares, call.params["id"], count_open=False)
+    svg = card_svg(share.content, call.deps.text_metrics)
+    return Reply(200, image(call.deps.rasterizer, svg, ImageFormat.PNG), PUBLIC_CACHE)
+
+
+def share_urls(call: ShareCall, share_id: str) -> tuple[str, str]:
+    base = call.deps.public_base_url or call.request.url_root.rstrip("/")
+    return f"{base}/s/{share_id}", f"{base}/s/{share_id}.png"
+
+
+def share_out(call: ShareCall, share: Share) -> ShareOut:
+    url, image_url = share_urls(call, share.id)
+    quoted, text = quote(url, safe=""), quote(headline(share.content), safe="")
+    links = ShareLinksOut(
+        twitter=f"https://twitter.com/intent/tweet?url={quoted}&text={text}",
+        linkedin=f"https://www.linkedin.com/sharing/share-offsite/?url={quoted}",
+        facebook=f"https://www.facebook.com/sharer/sharer.php?u={quoted}",
+    )
+    return ShareOut(
+        id=share.id,
+        url=url,
+        image_url=image_url,
+        links=links,
+        created_at=share.created_at,
+        opens=share.opens,
+        include=list(share.included),
+    )
+
+
+ROUTES: list[Route[ShareDeps]] = [
+    Route(
+        "GET",
+        "/v1/me/share-card",
+        get_share_card,
+        "The caller's current share card, 1200x630, as PNG or SVG",
+        {200: None, 304: None},
+        errors=(422,),
+        query=ShareCardQuery,
+        media_types=("image/png", "image/svg+xml"),
+    ),
+    Route(
+        "POST",
+        "/v1/shares",
+        post_share,
+        "Freeze the card as it is now (only the fields included) under an unguessable public link",
+        {201: ShareCreatedOut},
+        body=ShareIn,
+    ),
+    Route(
+        "GET",
+        "/v1/shares",
+        get_shares,
+        f"The caller's shares, newest first (the {shares.MAX_SHARES_LISTED} newest)",
+        {200: SharesOut},
+    ),
+    Route(
+        "DELETE",
+        "/v1/shares/{id}",
+        delete_share,
+        "Revoke a share: its page and image are gone (404)",
+        {204: None},
+        errors=(404,),
+    ),
+    Route(
+        "GET",
+        "/s/{id}.png",
+        public_share_image,
+        "A share's frozen card as PNG (public, no token)",
+        {200: None},
+        errors=(404, 429),
+        auth=Auth.NONE,
+        media_types=("image/png",),
+    ),
+    Route(
+        "GET",
+        "/s/{id}",
+        public_share_page,
+        "A share's public page with Open Graph and Twitter tags (public, no token; counts one open)",
+        {200: None},
+        errors=(404, 429),
+        auth=Auth.NONE,
+        media_types=("text/html",),
+    ),
+]

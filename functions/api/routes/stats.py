@@ -1,0 +1,186 @@
+"""Badges, insights and the heatmap."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from functions.api.shared import image
+from functions.fields import Instant, View
+from functions.routing import Call, Reply, Route
+from streak_core.dependencies import StatsDeps
+from streak_core.domain.insights import MAX_WEEKS
+from streak_core.domain.vocabulary import ImageFormat
+from streak_core.services import badges, images, insights
+from streak_core.services.images import MAX_HEATMAP_WEEKS
+
+StatsCall = Call[StatsDeps]
+
+
+# --- schemas ----------------------------------------------------------------------------------------------
+class BadgeProgressOut(BaseModel):
+    current: int = Field(ge=0)
+    target: int = Field(ge=1)
+
+
+class BadgeOut(View):
+    id: str
+    name: str
+    description: str
+    earned_at: Instant | None
+    progress: BadgeProgressOut
+    rarity: float = Field(ge=0.0, le=1.0, description="Holders among the users with any activity")
+
+
+class BadgesOut(View):
+    badges: list[BadgeOut]
+
+
+class InsightsQuery(BaseModel):
+    weeks: int = Field(default=12, ge=1, le=MAX_WEEKS, description="Whole weeks ending with local yesterday")
+
+
+class PreviousPeriodOut(BaseModel):
+    qualified_rate: float = Field(ge=0.0, le=1.0)
+    average_seconds_per_day: int
+
+
+class PredictionOut(View):
+    keep_streak_7_days: float = Field(ge=0.0, le=1.0, description="Chance of no break over 7 days from today")
+    weakest_weekday: str | None
+    weekday_chances: dict[str, float] = Field(description="The model's chance of qualifying on each weekday")
+
+
+class InsightsOut(BaseModel):
+    first: date = Field(serialization_alias="from")
+    to: date
+    days: int
+    active_days: int
+    qualified_days: int
+    qualified_rate: float = Field(ge=0.0, le=1.0)
+    average_seconds_per_day: int
+    average_seconds_per_active_day: int
+    average_sessions_per_active_day: float
+    weekday_rates: dict[str, float]
+    best_weekday: str | None
+    hour_seconds: list[int] = Field(min_length=24, max_length=24, description="Focus by local hour, 0-23")
+    previous_period: PreviousPeriodOut
+    prediction: PredictionOut
+
+
+class HeatmapQuery(BaseModel):
+    weeks: int = Field(
+        default=MAX_HEATMAP_WEEKS,
+        ge=1,
+        le=MAX_HEATMAP_WEEKS,
+        description="Week columns, the last holding local today",
+    )
+
+
+# --- handlers ---------------------------------------------------------------------------------------------
+def get_badges(call: StatsCall) -> Reply:
+    found = badges.list_badges(call.deps.store, call.deps.badge_counts, call.uid)
+    return Reply(
+        200,
+        BadgesOut(
+            badges=[
+                BadgeOut(
+                    id=b.id,
+                    name=b.name,
+                    description=b.description,
+                    earned_at=b.earned_at,
+                    progress=BadgeProgressOut(current=b.current, target=b.target),
+                    rarity=b.rarity,
+                )
+                for b in found
+            ]
+        ),
+    )
+
+
+def get_insights(call: StatsCall) -> Reply:
+    weeks = call.query_as(InsightsQuery).weeks
+    found = insights.get_insights(call.deps.store, call.uid, weeks, call.now, call.deps.config)
+    period, previous = found.period, found.previous
+    return Reply(
+        200,
+        InsightsOut(
+            first=period.first,
+            to=period.last,
+            days=period.days,
+            active_days=period.active_days,
+            qualified_days=period.qualified_days,
+            qualified_rate=period.qualified_rate,
+            average_seconds_per_day=period.average_seconds_per_day,
+            average_seconds_per_active_day=period.average_seconds_per_active_day,
+            average_sessions_per_active_day=period.average_sessions_per_active_day,
+            weekday_rates=period.weekday_rates,
+            best_weekday=period.best_weekday,
+            hour_seconds=period.hour_seconds,
+            previous_period=PreviousPeriodOut(
+                qualified_rate=previous.qualified_rate,
+                average_seconds_per_day=previous.average_seconds_per_day,
+            ),
+            prediction=PredictionOut.model_validate(found.prediction),
+        ),
+        cache_control="private, no-cache",
+    )
+
+
+def get_heatmap_svg(call: StatsCall) -> Reply:
+    return Reply(
+        200, image(call.deps.rasterizer, _heatmap(call), ImageFormat.SVG), cache_control="private, no-cache"
+    )
+
+
+def get_heatmap_png(call: StatsCall) -> Reply:
+    return Reply(
+        200, image(call.deps.rasterizer, _heatmap(call), ImageFormat.PNG), cache_control="private, no-cache"
+    )
+
+
+def _heatmap(call: StatsCall) -> str:
+    weeks = call.query_as(HeatmapQuery).weeks
+    return images.heatmap(call.deps.store, call.uid, weeks, call.now, call.deps.config)
+
+
+ROUTES: list[Route[StatsDeps]] = [
+    Route(
+        "GET",
+        "/v1/me/badges",
+        get_badges,
+        "The whole badge catalogue: when the caller earned each, their progress, and its rarity",
+        {200: BadgesOut},
+    ),
+    Route(
+        "GET",
+        "/v1/me/insights",
+        get_insights,
+        f"Figures over 1-{MAX_WEEKS} weeks ending with local yesterday, the period before, and the chance of"
+        " keeping the streak over the next 7 days (ETag; If-None-Match gives 304)",
+        {200: InsightsOut, 304: None},
+        errors=(422,),
+        query=InsightsQuery,
+    ),
+    Route(
+        "GET",
+        "/v1/me/heatmap.svg",
+        get_heatmap_svg,
+        "A contribution-style heatmap of the caller's local days (a <title> per cell), as SVG",
+        {200: None, 304: None},
+        errors=(422,),
+        query=HeatmapQuery,
+        media_types=("image/svg+xml",),
+    ),
+    Route(
+        "GET",
+        "/v1/me/heatmap.png",
+        get_heatmap_png,
+        "The same heatmap as PNG",
+        {200: None, 304: None},
+        errors=(422,),
+        query=HeatmapQuery,
+        media_types=("image/png",),
+    ),
+]

@@ -1,0 +1,41 @@
+"""The `api` function's route table: every area's routes, each served with its own dependencies; and the
+OpenAPI document built from it."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from functions.api.routes import admin, challenges, me, pauses, sessions, shares, social, stats
+from functions.api.shared import Document
+from functions.openapi import openapi_document
+from functions.routing import Auth, Call, Reply, Route, RouteTable, mount
+from streak_core.dependencies import ApiDependencies
+
+
+def get_openapi(call: Call[bool]) -> Reply:
+    return Reply(200, api_document(call.deps))
+
+
+@cache
+def api_document(clock_override: bool) -> Document:
+    """Built once per instance (`X-Now` is documented only where it is honoured): the table is fixed."""
+    return Document(openapi_document(API, clock_override))
+
+
+DOCS: list[Route[bool]] = [
+    Route("GET", "/v1/openapi.json", get_openapi, "This document", {200: Document}, auth=Auth.NONE)
+]
+
+API: RouteTable[ApiDependencies] = RouteTable(
+    [
+        *mount(sessions.ROUTES, lambda deps: deps.sessions),
+        *mount(me.ROUTES, lambda deps: deps.me),
+        *mount(stats.ROUTES, lambda deps: deps.stats),
+        *mount(shares.ROUTES, lambda deps: deps.shares),
+        *mount(challenges.ROUTES, lambda deps: deps.challenges),
+        *mount(pauses.ROUTES, lambda deps: deps.pauses),
+        *mount(social.ROUTES, lambda deps: deps.social),
+        *mount(admin.ROUTES, lambda deps: deps.admin),
+        *mount(DOCS, lambda deps: deps.request.allow_clock_override),
+    ]
+)

@@ -1,0 +1,199 @@
+"""What each function, and each area of the API, is given to work with: the few ports it uses, no more.
+
+`streak_core.bootstrap` builds these from the environment (the one place that does); tests build them from
+fakes of the ports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from streak_core.domain.cards import TextMetrics
+from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
+from streak_core.ports.boards import LeaderboardStore
+from streak_core.ports.challenges import ChallengeStore
+from streak_core.ports.clock import Clock
+from streak_core.ports.identity import TokenVerifier
+from streak_core.ports.jobs import JobQueue, JobStore
+from streak_core.ports.maintenance import (
+    BatchPublisher,
+    DeadLetterStore,
+    MaintenanceStore,
+    OutageStore,
+    RunStore,
+    TickPublisher,
+)
+from streak_core.ports.notifications import DispatchQueue, ReminderStore
+from streak_core.ports.pauses import PauseStore
+from streak_core.ports.rebuild import RebuildStore
+from streak_core.ports.shares import Rasterizer, ShareStore
+from streak_core.ports.users import BadgeCounts, Profiles, UserStore
+from streak_core.services.calendar_cache import CalendarCache
+from streak_core.services.cursors import Cursors
+from streak_core.services.dispatch import Dispatcher
+from streak_core.services.friends import Friends
+from streak_core.services.leaderboard import Leaderboards
+from streak_core.services.maintenance import BatchWorker
+from streak_core.services.rate_limit import SharedRateLimiter
+
+
+@dataclass
+class RequestDeps:
+    """What the API's pipeline needs before any route runs: who is calling, how often, and when."""
+
+    verifier: TokenVerifier
+    clock: Clock
+    rate_limiter: SharedRateLimiter | None = None  # None: no limits
+    allow_clock_override: bool = False
+
+
+@dataclass
+class SessionDeps:
+    """Sessions in, one at a time, in batches, or as asynchronous jobs (`jobs` and `job_queue` both set)."""
+
+    store: UserStore
+    notify: DispatchQueue | None = None
+    config: StreakConfig = DEFAULT_CONFIG
+    jobs: JobStore | None = None
+    job_queue: JobQueue | None = None
+
+
+@dataclass
+class MeDeps:
+    """The caller's own state: streak, calendar, days, notifications, devices and settings."""
+
+    store: UserStore
+    cursors: Cursors
+    config: StreakConfig = DEFAULT_CONFIG
+    calendar_cache: CalendarCache = field(default_factory=CalendarCache)
+
+
+@dataclass
+class StatsDeps:
+    """Badges, insights and the heatmap."""
+
+    store: UserStore
+    badge_counts: BadgeCounts
+    rasterizer: Rasterizer
+    config: StreakConfig = DEFAULT_CONFIG
+
+
+@dataclass
+class ShareDeps:
+    """Share cards, shares and their public pages."""
+
+    store: UserStore
+    shares: ShareStore
+    rasterizer: Rasterizer
+    text_metrics: TextMetrics
+    config: StreakConfig = DEFAULT_CONFIG
+    public_base_url: str | None = None  # where share links point; else the URL the request came to
+
+
+@dataclass
+class ChallengeDeps:
+    challenges: ChallengeStore
+    profiles: Profiles
+    cursors: Cursors
+    notify: DispatchQueue | None = None
+    config: StreakConfig = DEFAULT_CONFIG
+
+
+@dataclass
+class PauseDeps:
+    pauses: PauseStore
+    config: StreakConfig = DEFAULT_CONFIG
+
+
+@dataclass
+class SocialDeps:
+    """Leaderboards and friends."""
+
+    leaderboards: Leaderboards
+    friends: Friends
+
+
+@dataclass
+class AdminDeps:
+    """The operators' routes: runs, rebuilds, freezes, outages, dead letters."""
+
+    store: UserStore
+    runs: RunStore
+    rebuilds: RebuildStore
+    maintenance: MaintenanceStore
+    outages: OutageStore
+    ticks: TickPublisher
+    dead_letters: DeadLetterStore
+    replay_worker: BatchWorker
+    config: StreakConfig = DEFAULT_CONFIG
+    page_size: int = 500  # users read at a time when a request pages through them (an outage's dry run)
+
+
+@dataclass
+class ApiDependencies:
+    """The `api` function's dependencies, by area: each route receives its own area's."""
+
+    request: RequestDeps
+    sessions: SessionDeps
+    me: MeDeps
+    stats: StatsDeps
+    shares: ShareDeps
+    challenges: ChallengeDeps
+    pauses: PauseDeps
+    social: SocialDeps
+    admin: AdminDeps
+
+
+@dataclass
+class JobDependencies:
+    """What the `session_jobs` function needs: the batch's own dependencies and the job records."""
+
+    jobs: JobStore
+    store: UserStore
+    clock: Clock
+    notify: DispatchQueue | None = None
+    config: StreakConfig = DEFAULT_CONFIG
+    max_attempts: int = 3
+
+
+@dataclass
+class MaintenanceDependencies:
+    runs: RunStore
+    publisher: BatchPublisher
+    dead_letters: DeadLetterStore
+    batch_worker: BatchWorker  # hands what still fails to the retry queue
+    retry_worker: BatchWorker  # used by the queue's handler itself: no queue of its own
+    outages: OutageStore
+    clock: Clock
+    config: StreakConfig = DEFAULT_CONFIG
+    allow_clock_override: bool = False
+    page_size: int = 500
+    query_page_size: int = 5000
+    max_attempts: int = 5
+
+
+@dataclass
+class NotificationDependencies:
+    dispatcher: Dispatcher
+    reminders: ReminderStore
+    profiles: Profiles
+    clock: Clock
+    config: StreakConfig = DEFAULT_CONFIG
+    allow_clock_override: bool = False
+    sweep_limit: int = 200
+
+
+@dataclass
+class OpsDependencies:
+    """What the operator's command line works with (streak_core/ops.py)."""
+
+    users: UserStore
+    rebuilds: RebuildStore
+    maintenance: MaintenanceStore
+    outages: OutageStore
+    ticks: TickPublisher
+    runs: RunStore
+    dead_letters: DeadLetterStore
+    replay_worker: BatchWorker
+    clock: Clock
+    boards: LeaderboardStore
+    config: StreakConfig = DEFAULT_CONFIG

@@ -1,0 +1,222 @@
+"""Accepting sessions, planned: from what one transaction read and the checked sessions to every write the
+acceptance makes and the answer it gives. Pure (no port, no clock): the use case reads, plans, writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from streak_core.domain.badges import DayMarks
+from streak_core.domain.boards import BoardEntry, BoardMove, scores_touched
+from streak_core.domain.challenges import Membership
+from streak_core.domain.config import StreakConfig
+from streak_core.domain.days import DayState, DayStatus
+from streak_core.domain.engine import SessionOutcome, apply_session
+from streak_core.domain.sessions import FieldIssue
+from streak_core.domain.vocabulary import NotificationKind, SessionStatus
+from streak_core.models import DayRecord, OutboxEntry, StoredSession, StreakRecord, user_timezone
+from streak_core.ports.users import UserSnapshot
+from streak_core.services.badges import award_badges
+from streak_core.services.challenges import advance_challenges
+from streak_core.services.views import (
+    StreakView,
+    day_view,
+    local_today,
+    next_local_midnight,
+    streak_view,
+)
+
+
+@dataclass(slots=True)
+class ItemResult:
+    """The fate of one submitted session (`id` None: an item that carried none)."""
+
+    id: str | None
+    status: SessionStatus
+    issues: list[FieldIssue] = field(default_factory=list)
+    session: StoredSession | None = None
+
+
+@dataclass(slots=True)
+class Acceptance:
+    """What an acceptance answers: each item's fate, the streak and the days the sessions touched."""
+
+    items: list[ItemResult]
+    streak: StreakView
+    days: dict[date, DayStatus]  # the local days the accepted or duplicate sessions touched
+    notices: list[str] = field(default_factory=list)  # outbox entries written with this acceptance
+
+
+@dataclass(slots=True)
+class AcceptancePlan:
+    """Every write of the acceptance (nothing when no session is new) and its answer."""
+
+    answer: Acceptance
+    sessions: list[StoredSession]
+    days: list[DayRecord]
+    streak: StreakRecord
+    outbox: list[OutboxEntry]
+    boards: list[BoardMove]
+    memberships: list[Membership]
+
+
+@dataclass(slots=True)
+class _Applied:
+    """The checked sessions applied one by one to the days and the streak as read."""
+
+    items: list[ItemResult] = field(default_factory=list)
+    sessions: list[StoredSession] = field(default_factory=list)
+    changed: dict[date, DayRecord] = field(default_factory=dict)
+    before: dict[date, DayMarks | None] = field(default_factory=dict)  # each day before the batch (badges)
+    touched: list[date] = field(default_factory=list)
+    outcomes: list[SessionOutcome] = field(default_factory=list)
+
+
+def plan_acceptance(
+    uid: str, snap: UserSnapshot, checked: list[ItemResult], now: datetime, config: StreakConfig
+) -> AcceptancePlan:
+    """The acceptance of `checked` (validated items) on the user's documents as read: new sessions
+    created, exact repeats duplicates, reused ids conflicts. Changes `snap.streak` in place into the streak
+    to write."""
+    streak, fresh = snap.streak, not snap.streak.latest_session_end_ms  # fresh: months start complete
+    applied = _apply(snap, checked, config)
+    outbox: list[OutboxEntry] = []
+    boards: list[BoardMove] = []
+    memberships: list[Membership] = []
+    if applied.sessions:
+        outbox, boards, memberships = _settle(uid, snap, applied, now, config)
+        streak.months_ready = streak.months_ready or fresh
+        streak.days_version += 1
+    days = {**snap.days, **applied.changed}
+    answer = Acceptance(
+        items=applied.items,
+        streak=streak_view(snap.settings, streak, days, now, config),
+        days={d: day_view(d, days.get(d), streak, config) for d in dict.fromkeys(applied.touched)},
+        notices=[entry.id for entry in outbox],
+    )
+    changed = list(applied.changed.values())
+    return AcceptancePlan(answer, applied.sessions, changed, streak, outbox, boards, memberships)
+
+
+def _apply(snap: UserSnapshot, checked: list[ItemResult], config: StreakConfig) -> _Applied:
+    states: dict[date, DayState] = {d: r.state for d, r in snap.days.items()}
+    known = dict(snap.sessions)
+    applied = _Applied()
+    for item in checked:
+        stored = item.session
+        if stored is None:
+            applied.items.append(item)
+            continue
+        previous = known.get(stored.session.id)
+        if previous is not None:
+            same = previous.canonical == stored.canonical
+            applied.items.append(ItemResult(item.id, _repeat_status(same), session=previous))
+            applied.touched.extend(previous.days if same else ())
+            continue
+        for day in stored.days:  # how each day stood before this batch, for the badge tally
+            if day not in applied.before:
+                stood = applied.changed.get(day) or snap.days.get(day)
+                applied.before[day] = stood.marks(config) if stood else None
+        outcome = apply_session(states, snap.streak.state, stored.session, config)
+        for day, start_ms, end_ms in outcome.pieces:
+            record = applied.changed.get(day) or snap.days.get(day) or DayRecord(states[day])
+            record.add_piece(stored.session.id, start_ms, end_ms, stored.session.zone)
+            applied.changed[day] = record
+        snap.streak.note_session(stored.session)
+        known[stored.session.id] = stored
+        applied.sessions.append(stored)
+        applied.outcomes.append(outcome)
+        applied.touched.extend(stored.days)
+        applied.items.append(ItemResult(item.id, SessionStatus.CREATED, session=stored))
+    return applied
+
+
+def _repeat_status(same: bool) -> SessionStatus:
+    return SessionStatus.DUPLICATE if same else SessionStatus.CONFLICT
+
+
+def _settle(
+    uid: str, snap: UserSnapshot, applied: _Applied, now: datetime, config: StreakConfig
+) -> tuple[list[OutboxEntry], list[BoardMove], list[Membership]]:
+    """What new sessions move beyond the days: the streak's bookkeeping, notifications, badges, challenges
+    and board standings."""
+    streak = snap.streak
+    streak.timezone_setting = snap.settings.timezone
+    timezone = user_timezone(snap.settings, streak)
+    streak.maintenance_due_at = next_local_midnight(now, timezone)
+    if streak.reminder_at is None:  # a new streak: the next reminder tick works out its hour
+        streak.reminder_at = now
+    today = local_today(now, timezone)
+    outcomes = applied.outcomes
+    qualified = [d for o in outcomes for d in o.newly_qualified]
+    closed = streak.last_maintained_date
+    healed = [  # breaks maintenance had closed, now qualified by late data
+        d
+        for o in outcomes
+        for d, change in zip(o.newly_qualified, o.run_changes, strict=True)
+        if closed is not None and d <= closed and not change.bridged
+    ]
+    notices = [
+        OutboxEntry(uid, NotificationKind.MILESTONE, f"{m.days}-{m.run_start}", {"days": m.days}, now)
+        for o in outcomes
+        for m in o.milestones
+    ]
+    notices += _restorations(uid, streak, healed, today, now)
+    notices += _recoveries(uid, streak, [d for o in outcomes for d in o.recovered], today, now)
+    for day, record in applied.changed.items():
+        streak.badge_tally = streak.badge_tally.moved(applied.before[day], record.marks(config))
+    seconds_before = {day: marks.seconds for day, marks in applied.before.items() if marks is not None}
+    seconds_after = {day: record.state.seconds for day, record in applied.changed.items()}
+    moved, completed = advance_challenges(uid, streak, seconds_before, seconds_after, now, config)
+    notices += completed
+    notices += award_badges(uid, streak, now, push=not notices)
+    return notices, _standings(uid, snap, qualified, now), moved
+
+
+def _restorations(
+    uid: str, streak: StreakRecord, healed: list[date], today: date, now: datetime
+) -> list[OutboxEntry]:
+    """A healed break that now joins an earlier run into the live streak restores that streak."""
+    entries: dict[str, OutboxEntry] = {}
+    for day in healed:
+        run = streak.state.run_containing(day)
+        if run is None or run[0] >= day or run[1] < today - timedelta(days=1):
+            continue
+        key = day.isoformat()
+        entries[key] = OutboxEntry(
+            uid, NotificationKind.STREAK_RESTORED, key, {"days": streak.state.current_streak(today)}, now
+        )
+    return list(entries.values())
+
+
+def _recoveries(
+    uid: str, streak: StreakRecord, recovered: list[date], today: date, now: datetime
+) -> list[OutboxEntry]:
+    """Each break these sessions recovered, still recovered once they are all in (keyed by the day)."""
+    return [
+        OutboxEntry(
+            uid,
+            NotificationKind.STREAK_RECOVERED,
+            day.isoformat(),
+            {"days": streak.state.current_streak(today), "day": day.isoformat()},
+            now,
+        )
+        for day in dict.fromkeys(recovered)
+        if streak.state.is_recovered(day)
+    ]
+
+
+def _standings(uid: str, snap: UserSnapshot, qualified: list[date], now: datetime) -> list[BoardMove]:
+    """The new standing on each board whose score these sessions changed, reached at `now`."""
+    settings, state = snap.settings, snap.streak.state
+    return [
+        BoardMove(
+            key,
+            uid,
+            snap.boards.get(key),
+            BoardEntry(
+                uid, score, state.longest_streak, now, settings.leaderboard_visibility, settings.display_name
+            ),
+        )
+        for key, score in scores_touched(state, qualified).items()
+    ]

@@ -1,0 +1,87 @@
+"""Every environment variable the functions read, read once per instance into one typed object."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from functools import cache
+
+from limits import RateLimitItem
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from streak_core.domain.vocabulary import LimitScope
+from streak_core.services.cursors import Cursors
+from streak_core.services.rate_limit import parse_limits
+
+log = logging.getLogger(__name__)
+
+
+class Settings(BaseSettings):
+    """Every environment variable the functions read, with its default (names are case-insensitive)."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    project_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT")
+    )
+    # Local runs and tests only: honour `X-Now` and `now` overrides of the clock.
+    allow_clock_override: bool = False
+    # Request windows in the `limits` notation; an empty value switches that scope's limit off.
+    rate_limit_writes: str = "3/second;20/10 seconds;100/minute"  # per user: the seed's figures
+    rate_limit_reads: str = "10/second;60/10 seconds;300/minute"  # per user
+    rate_limit_public: str = "5/second;30/10 seconds;120/minute"  # per client address: public share pages
+    public_base_url: str | None = None  # e.g. https://share.example.com: the base of public share links
+    # Signs page cursors. Unset, each instance draws its own key, so a cursor only works on the instance
+    # that issued it: deployments set it (the same on every instance).
+    cursor_secret: SecretStr | None = None
+    leaderboard_snapshot_max_age_seconds: float = 60.0
+    leaderboard_memory_cache_seconds: float = 10.0
+    tasks_location: str = "us-central1"
+    cloud_tasks_emulator_host: str | None = None
+    notifications_queue: str = "notifications"
+    # The `notifications` function's /dispatch; unset, entries are sent by the scheduled sweep alone.
+    notifications_dispatch_url: str | None = None
+    notifications_sweep_limit: int = 200
+    session_jobs_queue: str = "session-jobs"
+    # The `session_jobs` function's URL; unset, `Prefer: respond-async` is answered synchronously (RFC 7240).
+    session_jobs_url: str | None = None
+    session_jobs_max_attempts: int = 3  # the queue's max attempts: the last one dead-letters the job
+    maintenance_retry_queue: str = "maintenance-retry"
+    maintenance_retry_url: str = ""
+    maintenance_retry_max_attempts: int = 5
+    maintenance_page_size: int = 500
+    maintenance_query_page_size: int = 5000
+    firebase_auth_emulator_host: str | None = None
+    fcm_url: str | None = None
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_sender: str = "Focus Streaks <streaks@localhost>"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+
+    @field_validator("rate_limit_writes", "rate_limit_reads", "rate_limit_public")
+    @classmethod
+    def _limits_parse(cls, spec: str) -> str:
+        parse_limits(spec)  # a typo fails the instance at start, not every request
+        return spec
+
+    def rate_policies(self) -> dict[LimitScope, tuple[RateLimitItem, ...]]:
+        return {
+            LimitScope.WRITE: parse_limits(self.rate_limit_writes),
+            LimitScope.READ: parse_limits(self.rate_limit_reads),
+            LimitScope.PUBLIC: parse_limits(self.rate_limit_public),
+        }
+
+    def cursors(self) -> Cursors:
+        if self.cursor_secret is None:
+            log.warning("CURSOR_SECRET is not set: page cursors only work on the instance that issued them")
+            return Cursors(secrets.token_urlsafe(32))
+        return Cursors(self.cursor_secret.get_secret_value())
+
+
+@cache
+def settings() -> Settings:
+    """Read once per instance, on first use."""
+    return Settings()

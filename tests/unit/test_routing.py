@@ -1,0 +1,74 @@
+"""Route matching: the most specific path template wins, whatever order the routes are listed in."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from functions.api.table import API
+from functions.http import ApiError
+from functions.routing import Reply, Route, RouteTable
+
+pytestmark = pytest.mark.unit
+
+
+def route(method: str, path: str) -> Route[None]:
+    return Route(method, path, lambda call: Reply(204), path, {204: None})
+
+
+def test_a_literal_suffix_beats_a_parameter_whichever_is_listed_first() -> None:
+    page, image = route("GET", "/s/{id}"), route("GET", "/s/{id}.png")
+    for routes in ([page, image], [image, page]):
+        table = RouteTable(routes)
+        assert table.match("GET", "/s/abc.png")[0].route is image
+        assert table.match("GET", "/s/abc")[0].route is page
+        assert table.match("GET", "/s/abc.png")[1] == {"id": "abc"}
+
+
+def test_an_action_suffix_beats_the_resource_it_acts_on() -> None:
+    show, join = route("GET", "/v1/challenges/{id}"), route("POST", "/v1/challenges/{id}:join")
+    for routes in ([show, join], [join, show]):
+        table = RouteTable(routes)
+        assert table.match("POST", "/v1/challenges/c1:join")[0].route is join
+        with pytest.raises(ApiError) as refused:  # the resource has GET only: the action path has POST
+            table.match("GET", "/v1/challenges/c1:join")
+        assert (refused.value.status, refused.value.headers["Allow"]) == (405, "POST")
+
+
+# (method, path) -> the template that must serve it
+KNOWN = {
+    ("POST", "/v1/sessions"): "/v1/sessions",
+    ("POST", "/v1/sessions:batch"): "/v1/sessions:batch",
+    ("GET", "/s/abc.png"): "/s/{id}.png",
+    ("GET", "/s/abc"): "/s/{id}",
+    ("GET", "/v1/me/heatmap.svg"): "/v1/me/heatmap.svg",
+    ("GET", "/v1/challenges/c1"): "/v1/challenges/{id}",
+    ("POST", "/v1/challenges/c1:join"): "/v1/challenges/{id}:join",
+    ("POST", "/v1/challenges/c1:leave"): "/v1/challenges/{id}:leave",
+    ("POST", "/v1/friends/requests/u1:accept"): "/v1/friends/requests/{uid}:accept",
+    ("DELETE", "/v1/friends/u1"): "/v1/friends/{uid}",
+    ("POST", "/v1/admin/users/u1:rebuild"): "/v1/admin/users/{uid}:rebuild",
+    ("POST", "/v1/admin/users/u1/freezes"): "/v1/admin/users/{uid}/freezes",
+}
+
+
+def test_the_api_serves_each_path_from_the_same_route_in_any_order_of_its_routes() -> None:
+    entries = list(API.mounted)
+    rnd = random.Random(7)
+    for _ in range(20):
+        rnd.shuffle(entries)
+        table = RouteTable(entries)
+        for (method, path), template in KNOWN.items():
+            assert table.match(method, path)[0].route.path == template, (method, path)
+
+
+def test_a_path_no_template_matches_is_404() -> None:
+    with pytest.raises(ApiError) as missing:
+        API.match("GET", "/v1/nothing/here")
+    assert missing.value.status == 404
+
+
+def test_two_routes_of_one_method_and_path_are_refused() -> None:
+    with pytest.raises(ValueError, match="declared twice"):
+        RouteTable([route("GET", "/x/{id}"), route("GET", "/x/{id}")])
