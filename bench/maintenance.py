@@ -27,7 +27,8 @@ from streak_core.adapters.firestore.documents import settings_to_doc
 from streak_core.adapters.firestore.streaks import stage_streak
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
-from streak_core.models import StreakRecord, UserSettings
+from streak_core.models.streaks import StreakRecord
+from streak_core.models.users import UserSettings
 
 TICK_AT = datetime(2026, 11, 21, 14, 30, tzinfo=UTC)  # after midnight everywhere from UTC-10 to UTC+14
 ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati", "Pacific/Honolulu"]

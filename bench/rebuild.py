@@ -48,7 +48,8 @@ from streak_core.domain.boards import scores_touched
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import Session
 from streak_core.domain.timeline import split_by_local_day
-from streak_core.models import Pause, StoredSession, StreakRecord, UserSettings
+from streak_core.models.streaks import Pause, StoredSession, StreakRecord
+from streak_core.models.users import UserSettings
 from streak_core.ports.rebuild import UserHistory
 from streak_core.services.badges import award_badges
 from streak_core.services.rebuild import rebuilt_days, rebuilt_entries, rebuilt_streak

@@ -31,7 +31,7 @@ from pydantic_core import PydanticCustomError
 from streak_core.domain.ids import is_document_id, is_user_id
 from streak_core.domain.sessions import parse_date, parse_instant
 from streak_core.domain.timeline import zone_named
-from streak_core.models import MAX_DISPLAY_NAME, display_name_rule
+from streak_core.models.users import MAX_DISPLAY_NAME, display_name_rule
 from streak_core.services.cursors import MAX_CURSOR_CHARS
 
 HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d", re.ASCII)

@@ -10,7 +10,7 @@ from functions.routing import Auth, Call, Reply, Route, RouteTable
 from functions.tasks import handle_task
 from streak_core import context
 from streak_core.dependencies import JobDependencies, SessionDeps
-from streak_core.models import SessionJob
+from streak_core.models.jobs import SessionJob
 from streak_core.services.jobs import run_job
 
 

@@ -22,7 +22,7 @@ from streak_core import context
 from streak_core.dependencies import MaintenanceDependencies
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import RetryOutcome
-from streak_core.models import MaintenanceBatch, RetryTask
+from streak_core.models.maintenance import MaintenanceBatch, RetryTask
 from streak_core.services.maintenance import BatchWorker
 from streak_core.services.outages import candidate_pages, excusing
 from streak_core.services.retries import retry_user

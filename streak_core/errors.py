@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from streak_core.domain.sessions import FieldIssue
-from streak_core.models import StoredSession
+from streak_core.models.streaks import StoredSession
 
 
 class ServiceError(Exception):

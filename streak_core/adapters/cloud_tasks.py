@@ -12,7 +12,8 @@ from google.cloud import tasks_v2
 
 from streak_core import context
 from streak_core.adapters.lazy import Lazy
-from streak_core.models import RetryTask, SessionJob
+from streak_core.models.jobs import SessionJob
+from streak_core.models.maintenance import RetryTask
 from streak_core.ports.jobs import JobQueue
 from streak_core.ports.maintenance import RetryQueue
 from streak_core.ports.notifications import DispatchQueue

@@ -10,7 +10,7 @@ from google.cloud.pubsub_v1 import PublisherClient
 
 from streak_core import context
 from streak_core.adapters.lazy import Lazy
-from streak_core.models import MaintenanceBatch, MaintenanceTick
+from streak_core.models.maintenance import MaintenanceBatch, MaintenanceTick
 from streak_core.ports.maintenance import BatchPublisher, TickPublisher
 
 BATCH_TOPIC = "maintenance-batch"

@@ -8,8 +8,9 @@ from datetime import date
 
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState, is_strong, qualifies
+from streak_core.domain.runs import RunChange
 from streak_core.domain.sessions import Session
-from streak_core.domain.streaks import RunChange, StreakState, milestones_reached
+from streak_core.domain.streaks import StreakState, milestones_reached
 from streak_core.domain.timeline import split_by_local_day
 
 

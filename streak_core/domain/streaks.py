@@ -18,32 +18,9 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
 
 from streak_core.domain.config import StreakConfig
-
-
-class RunChange(NamedTuple):
-    """How the run holding a day changed: its qualified length before and after, and where it now lies.
-
-    `before` is the longest of the runs that were joined into it. A NamedTuple, and dates only on demand:
-    one is made for every qualified day, on the hot path.
-    """
-
-    before: int
-    after: int
-    start_ordinal: int
-    end_ordinal: int
-    refunded: bool = False  # a freeze spent on the day was given back
-    bridged: bool = False  # the day was covered already (frozen, recovered, paused or excused)
-
-    @property
-    def start(self) -> date:
-        return date.fromordinal(self.start_ordinal)
-
-    @property
-    def end(self) -> date:
-        return date.fromordinal(self.end_ordinal)
+from streak_core.domain.runs import RunChange, Runs, contains, discard
 
 
 @dataclass(slots=True)
@@ -56,20 +33,11 @@ class Effects:
 
 
 @dataclass(slots=True)
-class StreakState:
-    """Facts and derived runs, as inclusive date ordinals. Mutated in place."""
+class StreakState(Runs):
+    """Facts and derived runs, as inclusive date ordinals (the runs and the qualified days are in Runs).
+    Mutated in place."""
 
-    # --- derived: covered runs and the counters over them ---------------------------------------------
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    lengths: list[int] = field(default_factory=list)  # qualified days in each run
-    recovered: list[int] = field(default_factory=list)
-    candidates: list[int] = field(default_factory=list)  # days the recovery rule could recover
-    qualified_days: int = 0
-    longest_streak: int = 0
-    # --- facts -----------------------------------------------------------------------------------------
-    q_starts: list[int] = field(default_factory=list)  # qualified days, as runs
-    q_ends: list[int] = field(default_factory=list)
+    # --- facts besides the qualified days -------------------------------------------------------------
     strong: list[int] = field(default_factory=list)
     frozen: list[int] = field(default_factory=list)  # never qualified: a qualifying day gets its freeze back
     paused: list[int] = field(default_factory=list)
@@ -79,100 +47,29 @@ class StreakState:
     effects: Effects = field(default_factory=Effects, compare=False, repr=False)
 
     # --- queries ---------------------------------------------------------------------------------------
-    def _run_index(self, ordinal: int) -> int:
-        """Index of the covered run containing `ordinal`, or -1."""
-        i = bisect_right(self.starts, ordinal) - 1
-        return i if i >= 0 and self.ends[i] >= ordinal else -1
-
-    def _q_index(self, ordinal: int) -> int:
-        i = bisect_right(self.q_starts, ordinal) - 1
-        return i if i >= 0 and self.q_ends[i] >= ordinal else -1
-
-    def _qualified(self, o: int) -> bool:
-        return self._q_index(o) >= 0
-
     def _fact(self, o: int) -> bool:
         """Covered whatever the recoveries: qualified, frozen, paused or excused."""
         return (
             self._q_index(o) >= 0
-            or _contains(self.frozen, o)
-            or _contains(self.paused, o)
-            or _contains(self.excused, o)
+            or contains(self.frozen, o)
+            or contains(self.paused, o)
+            or contains(self.excused, o)
         )
-
-    def is_covered(self, day: date) -> bool:
-        return self._run_index(day.toordinal()) >= 0
-
-    def is_qualified(self, day: date) -> bool:
-        return self._qualified(day.toordinal())
 
     def is_strong(self, day: date) -> bool:
-        return _contains(self.strong, day.toordinal())
+        return contains(self.strong, day.toordinal())
 
     def is_frozen(self, day: date) -> bool:
-        return _contains(self.frozen, day.toordinal())
+        return contains(self.frozen, day.toordinal())
 
     def is_recovered(self, day: date) -> bool:
-        return _contains(self.recovered, day.toordinal())
+        return contains(self.recovered, day.toordinal())
 
     def is_paused(self, day: date) -> bool:
-        return _contains(self.paused, day.toordinal())
+        return contains(self.paused, day.toordinal())
 
     def is_excused(self, day: date) -> bool:
-        return _contains(self.excused, day.toordinal())
-
-    def current_streak(self, today: date) -> int:
-        """Length of the run containing `today`, else of the one containing yesterday, else 0."""
-        run = self._live_run(today)
-        return self.lengths[run] if run >= 0 else 0
-
-    def _live_run(self, today: date) -> int:
-        o = today.toordinal()
-        i = bisect_right(self.starts, o) - 1
-        return i if i >= 0 and self.ends[i] >= o - 1 else -1
-
-    def at_risk(self, today: date) -> bool:
-        """True when a live streak ends yesterday: it breaks tonight unless today gets covered."""
-        run = self._live_run(today)
-        return run >= 0 and self.lengths[run] > 0 and self.ends[run] == today.toordinal() - 1
-
-    def run_containing(self, day: date) -> tuple[date, date, int] | None:
-        """The run covering `day`, as (start, end, qualified length), if any."""
-        run = self._run_index(day.toordinal())
-        if run < 0:
-            return None
-        return date.fromordinal(self.starts[run]), date.fromordinal(self.ends[run]), self.lengths[run]
-
-    def run_ending_before(self, day: date) -> tuple[date, date, int] | None:
-        """The run that ends on the day before `day`, as (start, end, length), if any."""
-        run = self._run_index(day.toordinal() - 1)
-        if run < 0 or self.ends[run] != day.toordinal() - 1:
-            return None
-        return (
-            date.fromordinal(self.starts[run]),
-            date.fromordinal(self.ends[run]),
-            self.lengths[run],
-        )
-
-    def qualified_between(self, first: date, last: date) -> int:
-        """Qualified days in the inclusive range [first, last]."""
-        return self._qualified_count(first.toordinal(), last.toordinal())
-
-    def _qualified_count(self, lo: int, hi: int) -> int:
-        count = 0
-        i = max(bisect_right(self.q_starts, lo) - 1, 0)
-        while i < len(self.q_starts) and self.q_starts[i] <= hi:
-            count += max(min(self.q_ends[i], hi) - max(self.q_starts[i], lo) + 1, 0)
-            i += 1
-        return count
-
-    def qualified_dates(self) -> list[date]:
-        """Every qualified date, ascending (O(history): for reports and tests, not hot paths)."""
-        return [
-            date.fromordinal(o)
-            for s, e in zip(self.q_starts, self.q_ends, strict=True)
-            for o in range(s, e + 1)
-        ]
+        return contains(self.excused, day.toordinal())
 
     # --- recovery -----------------------------------------------------------------------------------
     def recoverable(self, day: date, config: StreakConfig) -> bool:
@@ -184,7 +81,7 @@ class StreakState:
     def recovery_offer(self, today: date, config: StreakConfig) -> date | None:
         """Yesterday, while a strong today would recover it (and today is not strong yet)."""
         yesterday = today.toordinal() - 1
-        if _contains(self.recovered, yesterday) or not self.recoverable(date.fromordinal(yesterday), config):
+        if contains(self.recovered, yesterday) or not self.recoverable(date.fromordinal(yesterday), config):
             return None
         return date.fromordinal(yesterday)
 
@@ -210,7 +107,7 @@ class StreakState:
             x -= 1
 
     def _is_candidate(self, o: int) -> bool:
-        return _contains(self.strong, o + 1) and not self._fact(o) and self._broke_a_run(o)
+        return contains(self.strong, o + 1) and not self._fact(o) and self._broke_a_run(o)
 
     def _block_end(self, o: int) -> int | None:
         """The last day of the block of fact-covered days holding `o`, if `o` is fact-covered."""
@@ -231,7 +128,7 @@ class StreakState:
         o = day.toordinal()
         if self._qualified(o):
             return None
-        refunded = _discard(self.frozen, o)
+        refunded = discard(self.frozen, o)
         if refunded:
             self.freezes_available = min(self.freezes_available + 1, config.max_freezes_held)
         self._insert_qualified(o)
@@ -257,7 +154,7 @@ class StreakState:
     def add_strong(self, day: date, config: StreakConfig) -> None:
         """Record that a qualified `day` reached the recovery factor: the day before may be recovered."""
         o = day.toordinal()
-        if _contains(self.strong, o):
+        if contains(self.strong, o):
             return
         insort(self.strong, o)
         self._grow(self._refresh((o,), config, strength_only=True))
@@ -286,7 +183,7 @@ class StreakState:
         changed = []
         for day in days:
             o = day.toordinal()
-            if _contains(self.paused, o):
+            if contains(self.paused, o):
                 continue
             insort(self.paused, o)
             changed.append(o)
@@ -299,10 +196,10 @@ class StreakState:
         changed = []
         for day in days:
             o = day.toordinal()
-            if not _discard(self.paused, o):
+            if not discard(self.paused, o):
                 continue
             changed.append(o)
-            if not self._fact(o) and not _contains(self.recovered, o):
+            if not self._fact(o) and not contains(self.recovered, o):
                 self._uncover(o)
         self._grow(self._refresh(changed, config))
 
@@ -310,10 +207,10 @@ class StreakState:
         """An operator excuses `day` (an outage): it bridges the run, and a freeze spent on it comes back.
         False if it was excused already."""
         o = day.toordinal()
-        if _contains(self.excused, o):
+        if contains(self.excused, o):
             return False
         insort(self.excused, o)
-        if _discard(self.frozen, o):
+        if discard(self.frozen, o):
             self.freezes_available = min(self.freezes_available + 1, config.max_freezes_held)
         if self._run_index(o) < 0:
             self._cover(o, 0)
@@ -347,12 +244,12 @@ class StreakState:
         flipped: list[int] = []
         for p in points:
             now = self._is_candidate(p)
-            if now != _contains(self.candidates, p):
+            if now != contains(self.candidates, p):
                 flipped.append(p)
                 if now:
                     insort(self.candidates, p)
                 else:
-                    _discard(self.candidates, p)
+                    discard(self.candidates, p)
         if not flipped:
             return set()
         return self._replay(min(flipped), max(flipped), config)
@@ -402,84 +299,6 @@ class StreakState:
             if change.start_ordinal not in seen:
                 seen.add(change.start_ordinal)
                 self.effects.grown.append(change)
-
-    def _change(self, o: int, newly_covered: set[int], new_qualified: int | None = None) -> RunChange:
-        """The run now holding `o`, with `before` the longest of the runs it was joined from."""
-        run = self._run_index(o)
-        start, end, after = self.starts[run], self.ends[run], self.lengths[run]
-        cuts = sorted(x for x in newly_covered if start <= x <= end)
-        before, lo = 0, start
-        for x in [*cuts, end + 1]:
-            if lo <= x - 1:
-                piece = self._qualified_count(lo, x - 1)
-                if new_qualified is not None and lo <= new_qualified <= x - 1:
-                    piece -= 1
-                before = max(before, piece)
-            lo = x + 1
-        return RunChange(before, after, start, end)
-
-    def _insert_qualified(self, o: int) -> None:
-        i = bisect_left(self.q_starts, o)  # first qualified run starting after o (o is not qualified)
-        left = i > 0 and self.q_ends[i - 1] == o - 1
-        right = i < len(self.q_starts) and self.q_starts[i] == o + 1
-        if left and right:
-            self.q_ends[i - 1] = self.q_ends[i]
-            del self.q_starts[i], self.q_ends[i]
-        elif left:
-            self.q_ends[i - 1] = o
-        elif right:
-            self.q_starts[i] = o
-        else:
-            self.q_starts.insert(i, o)
-            self.q_ends.insert(i, o)
-
-    def _cover(self, o: int, qualified: int) -> int:
-        """Cover `o` (not covered), joining the runs beside it; returns the longest of those runs."""
-        i = bisect_left(self.starts, o)  # first run starting after o (o is not covered)
-        joins_left = i > 0 and self.ends[i - 1] == o - 1
-        joins_right = i < len(self.starts) and self.starts[i] == o + 1
-        before = 0
-        if joins_left and joins_right:
-            before = max(self.lengths[i - 1], self.lengths[i])
-            self.ends[i - 1] = self.ends[i]
-            self.lengths[i - 1] += self.lengths[i] + qualified
-            del self.starts[i], self.ends[i], self.lengths[i]
-            i -= 1
-        elif joins_left:
-            before = self.lengths[i - 1]
-            self.ends[i - 1] = o
-            self.lengths[i - 1] += qualified
-            i -= 1
-        elif joins_right:
-            before = self.lengths[i]
-            self.starts[i] = o
-            self.lengths[i] += qualified
-        else:
-            self.starts.insert(i, o)
-            self.ends.insert(i, o)
-            self.lengths.insert(i, qualified)
-        self._note_longest(self.lengths[i])
-        return before
-
-    def _uncover(self, o: int) -> None:
-        """`o` (not qualified) is covered no more: its run splits around it."""
-        run = self._run_index(o)
-        start, end, length = self.starts[run], self.ends[run], self.lengths[run]
-        del self.starts[run], self.ends[run], self.lengths[run]
-        if o < end:
-            self.starts.insert(run, o + 1)
-            self.ends.insert(run, end)
-            self.lengths.insert(run, self._qualified_count(o + 1, end))
-        if start < o:
-            self.starts.insert(run, start)
-            self.ends.insert(run, o - 1)
-            self.lengths.insert(run, self._qualified_count(start, o - 1))
-        if length == self.longest_streak:
-            self.longest_streak = max(self.lengths, default=0)
-
-    def _note_longest(self, length: int) -> None:
-        if length > self.longest_streak:
-            self.longest_streak = length
 
     # --- from the facts alone ----------------------------------------------------------------------
     @classmethod
@@ -538,16 +357,3 @@ def milestones_reached(change: RunChange, config: StreakConfig) -> tuple[int, ..
 def _before(value: int | None, bound: int) -> bool:
     """`value` is None or earlier than `bound` (a recovery outside the spacing window)."""
     return value is None or value < bound
-
-
-def _contains(sorted_values: list[int], value: int) -> bool:
-    i = bisect_left(sorted_values, value)
-    return i < len(sorted_values) and sorted_values[i] == value
-
-
-def _discard(sorted_values: list[int], value: int) -> bool:
-    i = bisect_left(sorted_values, value)
-    if i < len(sorted_values) and sorted_values[i] == value:
-        del sorted_values[i]
-        return True
-    return False

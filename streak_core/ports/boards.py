@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from streak_core.domain.boards import BoardEntry, BoardPosition
-from streak_core.models import BoardSnapshot, StreakSummary
+from streak_core.models.social import BoardSnapshot, StreakSummary
 
 
 class LeaderboardStore(Protocol):

@@ -9,7 +9,9 @@ from typing import Protocol, TypeVar
 
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.vocabulary import ChallengeStatus
-from streak_core.models import DayRecord, OutboxEntry, StreakRecord, UserSettings
+from streak_core.models.notifications import OutboxEntry
+from streak_core.models.streaks import DayRecord, StreakRecord
+from streak_core.models.users import UserSettings
 
 T = TypeVar("T")
 

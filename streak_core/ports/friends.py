@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from streak_core.models import FriendLinks
+from streak_core.models.social import FriendLinks
 
 T = TypeVar("T")
 

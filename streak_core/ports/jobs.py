@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from streak_core.models import SessionJob
+from streak_core.models.jobs import SessionJob
 
 
 class JobStore(Protocol):

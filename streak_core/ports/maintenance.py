@@ -6,16 +6,16 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Protocol
 
-from streak_core.models import (
+from streak_core.models.maintenance import (
     DeadLetter,
     DueUser,
     MaintenanceBatch,
     MaintenanceRun,
     MaintenanceTick,
     Outage,
-    OutboxEntry,
     RetryTask,
 )
+from streak_core.models.notifications import OutboxEntry
 
 
 class MaintenanceStore(Protocol):

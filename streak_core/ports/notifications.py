@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from streak_core.domain.vocabulary import Channel, DeliveryStatus
-from streak_core.models import DueUser, OutboxEntry, StoredNotification, UserSettings
+from streak_core.models.maintenance import DueUser
+from streak_core.models.notifications import OutboxEntry, StoredNotification
+from streak_core.models.users import UserSettings
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from streak_core.models import Pause, StreakRecord, UserSettings
+from streak_core.models.streaks import Pause, StreakRecord
+from streak_core.models.users import UserSettings
 
 T = TypeVar("T")
 

@@ -9,7 +9,8 @@ from typing import Protocol, TypeVar
 
 from streak_core.domain.boards import BoardEntry, BoardMove
 from streak_core.domain.challenges import Membership
-from streak_core.models import DayRecord, Pause, StoredSession, StreakRecord, UserSettings
+from streak_core.models.streaks import DayRecord, Pause, StoredSession, StreakRecord
+from streak_core.models.users import UserSettings
 
 T = TypeVar("T")
 

@@ -11,14 +11,9 @@ from typing import Protocol, TypeVar
 from streak_core.domain.boards import BoardEntry, BoardMove
 from streak_core.domain.challenges import Membership
 from streak_core.domain.vocabulary import Platform
-from streak_core.models import (
-    DayRecord,
-    OutboxEntry,
-    StoredNotification,
-    StoredSession,
-    StreakRecord,
-    UserSettings,
-)
+from streak_core.models.notifications import OutboxEntry, StoredNotification
+from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord
+from streak_core.models.users import UserSettings
 
 T = TypeVar("T")
 

@@ -14,7 +14,8 @@ from streak_core.domain.days import DayState, DayStatus
 from streak_core.domain.engine import SessionOutcome, apply_session
 from streak_core.domain.sessions import FieldIssue
 from streak_core.domain.vocabulary import NotificationKind, SessionStatus
-from streak_core.models import DayRecord, OutboxEntry, StoredSession, StreakRecord, user_timezone
+from streak_core.models.notifications import OutboxEntry
+from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, user_timezone
 from streak_core.ports.users import UserSnapshot
 from streak_core.services.badges import award_badges
 from streak_core.services.challenges import advance_challenges

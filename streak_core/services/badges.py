@@ -8,7 +8,8 @@ from datetime import datetime
 from streak_core.domain.badges import ACTIVE_USERS, CATALOGUE, Badge, measure, newly_earned
 from streak_core.domain.notifications import PUSH_HELD
 from streak_core.domain.vocabulary import NotificationKind
-from streak_core.models import OutboxEntry, StreakRecord
+from streak_core.models.notifications import OutboxEntry
+from streak_core.models.streaks import StreakRecord
 from streak_core.ports.users import BadgeCounts, UserStore
 
 

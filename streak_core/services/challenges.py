@@ -27,7 +27,8 @@ from streak_core.errors import (
     InvalidRequest,
     TooManyChallenges,
 )
-from streak_core.models import DayRecord, OutboxEntry, StreakRecord, user_timezone
+from streak_core.models.notifications import OutboxEntry
+from streak_core.models.streaks import DayRecord, StreakRecord, user_timezone
 from streak_core.ports.challenges import ChallengeStore, MembershipTransaction
 from streak_core.ports.notifications import DispatchQueue
 from streak_core.ports.rebuild import UserHistory

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from streak_core.domain.notifications import PUSH_HELD, NotificationData, release_at, render
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, NotificationKind
-from streak_core.models import SWEEP_GRACE, StoredNotification
+from streak_core.models.notifications import SWEEP_GRACE, StoredNotification
 from streak_core.ports.notifications import (
     DeliveryError,
     DispatchQueue,

@@ -15,7 +15,8 @@ from streak_core.errors import (
     FriendRequestNotFound,
     UserNotFound,
 )
-from streak_core.models import FriendLink, UserSettings
+from streak_core.models.social import FriendLink
+from streak_core.models.users import UserSettings
 from streak_core.ports.boards import LeaderboardStore
 from streak_core.ports.friends import FriendStore, FriendTransaction
 from streak_core.ports.users import Profiles

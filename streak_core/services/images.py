@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.heatmap import first_monday, heatmap_svg
-from streak_core.models import user_timezone
+from streak_core.models.streaks import user_timezone
 from streak_core.ports.users import UserStore
 from streak_core.services.views import day_view, local_today
 

@@ -17,7 +17,7 @@ from streak_core.domain.insights import (
     predict,
 )
 from streak_core.domain.timeline import zone_named
-from streak_core.models import user_timezone
+from streak_core.models.streaks import user_timezone
 from streak_core.ports.users import UserStore
 from streak_core.services.views import local_today
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from streak_core.domain.ids import is_document_id, keyed_id
 from streak_core.domain.vocabulary import JobStatus
 from streak_core.errors import IdempotencyKeyReused, JobNotFound, Unavailable
-from streak_core.models import SessionJob
+from streak_core.models.jobs import SessionJob
 from streak_core.ports.jobs import JobQueue, JobStore
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,8 @@ from streak_core.domain.boards import (
 )
 from streak_core.domain.vocabulary import Period, Scope
 from streak_core.errors import InvalidCursor
-from streak_core.models import BoardRow, BoardSnapshot, StreakSummary, user_timezone
+from streak_core.models.social import BoardRow, BoardSnapshot, StreakSummary
+from streak_core.models.streaks import user_timezone
 from streak_core.ports.boards import LeaderboardStore
 from streak_core.ports.friends import FriendStore
 from streak_core.ports.users import UserStore

@@ -14,7 +14,9 @@ from typing import TypeVar
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.maintenance import close_days
 from streak_core.errors import TransientStoreError
-from streak_core.models import DueUser, OutboxEntry, RetryTask, user_timezone
+from streak_core.models.maintenance import DueUser, RetryTask
+from streak_core.models.notifications import OutboxEntry
+from streak_core.models.streaks import user_timezone
 from streak_core.ports.maintenance import MaintenanceStore, RetryQueue
 from streak_core.ports.notifications import DispatchQueue
 from streak_core.services.badges import award_badges

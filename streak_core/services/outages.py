@@ -11,7 +11,9 @@ from streak_core.domain.config import StreakConfig
 from streak_core.domain.outages import MAX_OUTAGE, excuse_outage
 from streak_core.domain.sessions import FieldIssue
 from streak_core.errors import InvalidRequest
-from streak_core.models import DueUser, MaintenanceTick, Outage, OutboxEntry, user_timezone
+from streak_core.models.maintenance import DueUser, MaintenanceTick, Outage
+from streak_core.models.notifications import OutboxEntry
+from streak_core.models.streaks import user_timezone
 from streak_core.ports.maintenance import MaintenanceStore, OutageStore, TickPublisher
 from streak_core.services.badges import award_badges
 from streak_core.services.maintenance import Work

@@ -9,7 +9,7 @@ from streak_core.domain.config import StreakConfig
 from streak_core.domain.ids import is_document_id, keyed_id
 from streak_core.domain.sessions import FieldIssue
 from streak_core.errors import IdempotencyKeyReused, InvalidRequest, PauseNotFound
-from streak_core.models import Pause, user_timezone
+from streak_core.models.streaks import Pause, user_timezone
 from streak_core.ports.pauses import PauseStore, PauseTransaction
 from streak_core.services.views import local_today
 

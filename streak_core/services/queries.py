@@ -10,7 +10,9 @@ from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayStatus, status_of
 from streak_core.domain.sessions import FieldIssue
 from streak_core.errors import InvalidRequest
-from streak_core.models import SettingsChange, StoredNotification, UserSettings, user_timezone
+from streak_core.models.notifications import StoredNotification
+from streak_core.models.streaks import user_timezone
+from streak_core.models.users import SettingsChange, UserSettings
 from streak_core.ports.users import NotificationPosition, UserStore
 from streak_core.services.calendar_cache import CalendarCache
 from streak_core.services.cursors import Cursors

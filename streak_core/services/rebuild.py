@@ -21,7 +21,7 @@ from streak_core.domain.days import DayState, is_strong, qualifies
 from streak_core.domain.streaks import StreakState
 from streak_core.domain.timeline import split_by_local_day
 from streak_core.errors import UserNotFound
-from streak_core.models import DayRecord, StoredSession, StreakRecord, user_timezone
+from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, user_timezone
 from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, UserHistory
 from streak_core.services.badges import award_badges
 from streak_core.services.challenges import rebuilt_memberships

@@ -13,7 +13,9 @@ from streak_core.domain.notifications import (
     plan_reminder,
 )
 from streak_core.domain.vocabulary import NotificationKind
-from streak_core.models import DueUser, OutboxEntry, user_timezone
+from streak_core.models.maintenance import DueUser
+from streak_core.models.notifications import OutboxEntry
+from streak_core.models.streaks import user_timezone
 from streak_core.ports.notifications import DispatchQueue, ReminderStore
 from streak_core.ports.users import Profiles
 from streak_core.services.dispatch import announce

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from streak_core.domain.vocabulary import RetryOutcome
-from streak_core.models import DeadLetter, RetryTask
+from streak_core.models.maintenance import DeadLetter, RetryTask
 from streak_core.ports.maintenance import DeadLetterStore
 from streak_core.services.maintenance import BatchWorker
 

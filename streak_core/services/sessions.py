@@ -12,7 +12,7 @@ from streak_core.domain.sessions import FieldIssue, SessionFields, SessionReject
 from streak_core.domain.timeline import split_by_local_day
 from streak_core.domain.vocabulary import SessionStatus
 from streak_core.errors import Forbidden, InvalidRequest, SessionConflict
-from streak_core.models import StoredSession
+from streak_core.models.streaks import StoredSession
 from streak_core.ports.notifications import DispatchQueue
 from streak_core.ports.users import UserStore, UserTransaction
 from streak_core.services.acceptance import Acceptance, ItemResult, plan_acceptance

@@ -11,7 +11,7 @@ from streak_core.domain.cards import CardContent, CardField, Share, TextMetrics,
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.ids import is_document_id
 from streak_core.errors import ShareNotFound
-from streak_core.models import user_timezone
+from streak_core.models.streaks import user_timezone
 from streak_core.ports.shares import ShareStore
 from streak_core.ports.users import UserStore
 from streak_core.services.views import local_today, streak_view

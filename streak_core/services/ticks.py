@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from streak_core.models import MaintenanceBatch
+from streak_core.models.maintenance import MaintenanceBatch
 from streak_core.ports.maintenance import BatchPublisher, RunStore
 from streak_core.services.maintenance import BatchReport, BatchWorker
 

@@ -12,7 +12,8 @@ from streak_core.domain.maintenance import recovery_deadline
 from streak_core.domain.sessions import instant_ms
 from streak_core.domain.timeline import local_date, next_day_boundary, zone_named
 from streak_core.domain.xp import level_for, total_xp, xp_to_next_level
-from streak_core.models import DayRecord, StoredSession, StreakRecord, UserSettings, user_timezone
+from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, user_timezone
+from streak_core.models.users import UserSettings
 
 
 @dataclass(frozen=True, slots=True)

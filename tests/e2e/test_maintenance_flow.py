@@ -15,7 +15,7 @@ from devstack.tick import publish
 from streak_core.adapters.cloud_tasks import CloudTasksQueue, CloudTasksRetryQueue
 from streak_core.adapters.firestore.documents import dead_letter_to_doc
 from streak_core.domain.sessions import parse_instant
-from streak_core.models import DeadLetter, RetryTask
+from streak_core.models.maintenance import DeadLetter, RetryTask
 from tests.conftest import AuthEmulator
 from tests.e2e.conftest import AppUser, admin_token, wait_for_run
 

@@ -20,7 +20,7 @@ from devstack.tick import publish
 from streak_core.adapters.cloud_tasks import CloudTasksDispatchQueue, CloudTasksQueue
 from streak_core.adapters.firestore.documents import outbox_to_doc
 from streak_core.domain.vocabulary import NotificationKind
-from streak_core.models import OutboxEntry
+from streak_core.models.notifications import OutboxEntry
 from tests.conftest import AuthEmulator
 from tests.e2e.conftest import AppUser
 

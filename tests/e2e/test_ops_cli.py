@@ -20,7 +20,7 @@ from streak_core.adapters.firestore.rebuild import FirestoreRebuildStore
 from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
-from streak_core.models import Pause
+from streak_core.models.streaks import Pause
 from streak_core.services.sessions import accept_sessions
 from tests.conftest import AuthEmulator
 from tests.e2e.conftest import AppUser

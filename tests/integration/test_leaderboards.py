@@ -25,7 +25,7 @@ from streak_core.errors import (
     ServiceError,
     UserNotFound,
 )
-from streak_core.models import SettingsChange
+from streak_core.models.users import SettingsChange
 from streak_core.services.cursors import Cursors
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import BoardCache, BoardPage, BoardRequest, Leaderboards

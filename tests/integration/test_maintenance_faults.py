@@ -16,7 +16,8 @@ from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import RetryOutcome
 from streak_core.errors import TransientStoreError
-from streak_core.models import DueUser, OutboxEntry
+from streak_core.models.maintenance import DueUser
+from streak_core.models.notifications import OutboxEntry
 from streak_core.services.maintenance import BatchWorker, RetryPolicy
 from streak_core.services.retries import replay_dead_letters, retry_user
 from streak_core.services.sessions import accept_sessions

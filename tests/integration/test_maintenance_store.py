@@ -17,7 +17,8 @@ from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import RunStatus, SessionStatus
-from streak_core.models import DueUser, MaintenanceBatch, UserSettings
+from streak_core.models.maintenance import DueUser, MaintenanceBatch
+from streak_core.models.users import UserSettings
 from streak_core.ports.maintenance import MaintenanceStore
 from streak_core.services.maintenance import BatchReport, BatchWorker
 from streak_core.services.sessions import accept_sessions

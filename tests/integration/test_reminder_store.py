@@ -14,7 +14,7 @@ from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUse
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import NotificationKind
-from streak_core.models import OutboxEntry
+from streak_core.models.notifications import OutboxEntry
 from streak_core.services.sessions import accept_sessions
 
 pytestmark = pytest.mark.integration

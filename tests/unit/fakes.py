@@ -38,28 +38,20 @@ from streak_core.domain.vocabulary import (
     Visibility,
 )
 from streak_core.errors import TransientStoreError
-from streak_core.models import (
-    BoardSnapshot,
-    DayRecord,
+from streak_core.models.jobs import SessionJob
+from streak_core.models.maintenance import (
     DeadLetter,
     DueUser,
-    FriendLink,
-    FriendLinks,
     MaintenanceBatch,
     MaintenanceRun,
     MaintenanceTick,
     Outage,
-    OutboxEntry,
-    Pause,
     RetryTask,
-    SessionJob,
-    StoredNotification,
-    StoredSession,
-    StreakRecord,
-    StreakSummary,
-    UserSettings,
-    user_timezone,
 )
+from streak_core.models.notifications import OutboxEntry, StoredNotification
+from streak_core.models.social import BoardSnapshot, FriendLink, FriendLinks, StreakSummary
+from streak_core.models.streaks import DayRecord, Pause, StoredSession, StreakRecord, user_timezone
+from streak_core.models.users import UserSettings
 from streak_core.ports.challenges import (
     ChallengePage,
     ChallengePosition,

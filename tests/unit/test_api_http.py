@@ -13,7 +13,7 @@ from functions import logs
 from functions.api.pipeline import handle
 from streak_core.dependencies import ApiDependencies
 from streak_core.domain.vocabulary import LimitScope, NotificationKind
-from streak_core.models import OutboxEntry
+from streak_core.models.notifications import OutboxEntry
 from streak_core.services.rate_limit import SharedRateLimiter, parse_limits
 from tests.unit.fakes import (
     InMemoryJobStore,

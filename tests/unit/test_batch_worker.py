@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.vocabulary import NotificationKind
-from streak_core.models import OutboxEntry
+from streak_core.models.notifications import OutboxEntry
 from streak_core.services.maintenance import BatchWorker, RetryPolicy
 from tests.unit.fakes import FakeMaintenanceStore, RecordingQueue
 

@@ -9,7 +9,7 @@ from streak_core.adapters.raster import RobotoMetrics
 from streak_core.domain.cards import CardContent, CardField, card_svg, fitted, headline
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
-from streak_core.models import UserSettings
+from streak_core.models.users import UserSettings
 from streak_core.services.sessions import accept_sessions
 from streak_core.services.shares import card_content, create_share
 from tests.unit.fakes import InMemoryShareStore, InMemoryUserStore

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, Locale, NotificationKind
-from streak_core.models import NotificationPreferences, StoredNotification, UserSettings
+from streak_core.models.notifications import StoredNotification
+from streak_core.models.users import NotificationPreferences, UserSettings
 from streak_core.ports.notifications import Recipient
 from streak_core.services.dispatch import Dispatcher, announce, sweep
 from tests.unit.fakes import FakeEmail, FakeLater, FakePush

@@ -10,7 +10,7 @@ import pytest
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.insights import DayFocus, figures, hour_seconds, keep_chance, predict
 from streak_core.domain.sessions import SessionFields
-from streak_core.models import UserSettings
+from streak_core.models.users import UserSettings
 from streak_core.services.insights import get_insights
 from streak_core.services.sessions import accept_sessions
 from tests.unit.fakes import InMemoryUserStore

@@ -8,7 +8,7 @@ import pytest
 
 from streak_core.domain.vocabulary import JobStatus
 from streak_core.errors import IdempotencyKeyReused, JobNotFound, TransientStoreError
-from streak_core.models import SessionJob
+from streak_core.models.jobs import SessionJob
 from streak_core.services.jobs import RetryLater, get_job, run_job, submit_job
 from tests.unit.fakes import InMemoryJobStore, RecordingJobQueue
 

@@ -10,7 +10,7 @@ import pytest
 from streak_core.domain.boards import BoardEntry
 from streak_core.domain.vocabulary import Period, Scope, Visibility
 from streak_core.errors import InvalidCursor
-from streak_core.models import BoardRow, BoardSnapshot
+from streak_core.models.social import BoardRow, BoardSnapshot
 from streak_core.services.cursors import Cursors
 from streak_core.services.leaderboard import BoardCache, BoardRequest, Leaderboards
 from tests.unit.fakes import InMemoryFriendStore, InMemoryLeaderboardStore, InMemoryUserStore

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.errors import InvalidRequest
-from streak_core.models import Pause
+from streak_core.models.streaks import Pause
 from streak_core.services.pauses import create_pause
 from tests.unit.fakes import InMemoryPauseStore, InMemoryUserStore
 

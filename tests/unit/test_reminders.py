@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.notifications import minutes_to_go, plan_reminder
 from streak_core.domain.vocabulary import NotificationKind
-from streak_core.models import NotificationPreferences, UserSettings
+from streak_core.models.users import NotificationPreferences, UserSettings
 from streak_core.services.reminders import send_reminders
 from tests.unit.fakes import FakeLater, FakeReminders
 

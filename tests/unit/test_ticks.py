@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.vocabulary import RunStatus
-from streak_core.models import MaintenanceRun
+from streak_core.models.maintenance import MaintenanceRun
 from streak_core.services.maintenance import BatchWorker
 from streak_core.services.ticks import run_batch, run_tick
 from tests.unit.fakes import FakeMaintenanceStore, InMemoryRunStore, RecordingPublisher

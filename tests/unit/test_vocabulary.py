@@ -13,7 +13,9 @@ from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.notifications import TEMPLATES
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import ChallengeKind, ChallengeVisibility, Locale, NotificationKind
-from streak_core.models import DueUser, NotificationPreferences, OutboxEntry
+from streak_core.models.maintenance import DueUser
+from streak_core.models.notifications import OutboxEntry
+from streak_core.models.users import NotificationPreferences
 from streak_core.services.challenges import create_challenge, join_challenge
 from streak_core.services.maintenance import maintain
 from streak_core.services.reminders import send_reminders

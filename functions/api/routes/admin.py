@@ -13,7 +13,7 @@ from streak_core.domain.ids import is_document_id, is_user_id
 from streak_core.domain.outages import MAX_OUTAGE, MAX_REASON
 from streak_core.domain.vocabulary import RunStatus
 from streak_core.errors import RunNotFound, UserNotFound
-from streak_core.models import Outage
+from streak_core.models.maintenance import Outage
 from streak_core.services import outages, retries
 from streak_core.services.admin import MAX_FREEZE_GRANT, grant_freezes
 from streak_core.services.rebuild import Counters, RebuildReport, rebuild_user

@@ -32,7 +32,7 @@ from streak_core.domain.vocabulary import (
     Platform,
     Visibility,
 )
-from streak_core.models import UNSET, NotificationsChange, SettingsChange, Unset
+from streak_core.models.users import UNSET, NotificationsChange, SettingsChange, Unset
 from streak_core.services import queries
 from streak_core.services.queries import (
     DEFAULT_CALENDAR_DAYS,

@@ -9,7 +9,7 @@ from functions.fields import DateIn, Strict, View, derived
 from functions.routing import Call, Reply, Route
 from streak_core.dependencies import PauseDeps
 from streak_core.domain.config import DEFAULT_CONFIG as LIMITS
-from streak_core.models import Pause
+from streak_core.models.streaks import Pause
 from streak_core.services import pauses
 
 PauseCall = Call[PauseDeps]

@@ -31,7 +31,7 @@ from streak_core.domain.ids import SESSION_ID_PATTERN
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import JobStatus, SessionStatus
 from streak_core.errors import JobNotFound, SessionConflict
-from streak_core.models import SessionJob
+from streak_core.models.jobs import SessionJob
 from streak_core.services import jobs
 from streak_core.services.acceptance import ItemResult
 from streak_core.services.sessions import (

@@ -18,7 +18,9 @@ from streak_core.adapters.firestore.documents import (
 )
 from streak_core.domain.boards import BoardEntry, BoardMove, BoardPosition
 from streak_core.domain.vocabulary import Visibility
-from streak_core.models import BoardSnapshot, StreakRecord, StreakSummary, UserSettings, user_timezone
+from streak_core.models.social import BoardSnapshot, StreakSummary
+from streak_core.models.streaks import StreakRecord, user_timezone
+from streak_core.models.users import UserSettings
 from streak_core.ports.boards import LeaderboardStore
 
 DESC, ASC = firestore.Query.DESCENDING, firestore.Query.ASCENDING

@@ -32,7 +32,9 @@ from streak_core.adapters.firestore.outbox import create_missing_outbox
 from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.vocabulary import ChallengeStatus, ChallengeVisibility
-from streak_core.models import DayRecord, OutboxEntry, StreakRecord, UserSettings
+from streak_core.models.notifications import OutboxEntry
+from streak_core.models.streaks import DayRecord, StreakRecord
+from streak_core.models.users import UserSettings
 from streak_core.ports.challenges import (
     ChallengePage,
     ChallengePosition,

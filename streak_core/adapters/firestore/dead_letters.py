@@ -5,7 +5,7 @@ from __future__ import annotations
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, store_errors, stream
 from streak_core.adapters.firestore.documents import dead_letter_from_doc, dead_letter_to_doc
-from streak_core.models import DeadLetter
+from streak_core.models.maintenance import DeadLetter
 from streak_core.ports.maintenance import DeadLetterStore
 
 

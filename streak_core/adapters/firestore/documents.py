@@ -25,21 +25,11 @@ from streak_core.domain.vocabulary import (
     RunStatus,
     Visibility,
 )
-from streak_core.models import (
-    SWEEP_GRACE,
-    BoardRow,
-    BoardSnapshot,
-    DayRecord,
-    DeadLetter,
-    MaintenanceRun,
-    NotificationPreferences,
-    Outage,
-    OutboxEntry,
-    Pause,
-    StoredNotification,
-    StoredSession,
-    UserSettings,
-)
+from streak_core.models.maintenance import DeadLetter, MaintenanceRun, Outage
+from streak_core.models.notifications import SWEEP_GRACE, OutboxEntry, StoredNotification
+from streak_core.models.social import BoardRow, BoardSnapshot
+from streak_core.models.streaks import DayRecord, Pause, StoredSession
+from streak_core.models.users import NotificationPreferences, UserSettings
 
 Doc = dict[str, Any]
 W = TypeVar("W", bound=StrEnum)

@@ -10,7 +10,7 @@ from google.cloud import firestore
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
-from streak_core.models import FriendLink, FriendLinks
+from streak_core.models.social import FriendLink, FriendLinks
 from streak_core.ports.friends import FriendStore, FriendTransaction, Relationship
 
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from google.api_core import exceptions as gexc
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
 from streak_core.domain.vocabulary import JobStatus
-from streak_core.models import SessionJob
+from streak_core.models.jobs import SessionJob
 from streak_core.ports.jobs import JobStore
 
 SETTLED = (JobStatus.DONE, JobStatus.FAILED)

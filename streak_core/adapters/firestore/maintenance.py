@@ -19,7 +19,9 @@ from streak_core.adapters.firestore.client import (
 from streak_core.adapters.firestore.documents import Doc, outbox_to_doc
 from streak_core.adapters.firestore.outbox import create_missing_outbox
 from streak_core.adapters.firestore.streaks import StreakWrite, stage_streak, stage_streaks, streak_from_doc
-from streak_core.models import DueUser, OutboxEntry, UserSettings
+from streak_core.models.maintenance import DueUser
+from streak_core.models.notifications import OutboxEntry
+from streak_core.models.users import UserSettings
 from streak_core.ports.maintenance import MaintenanceStore
 
 

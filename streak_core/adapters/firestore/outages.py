@@ -5,7 +5,7 @@ from __future__ import annotations
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, store_errors
 from streak_core.adapters.firestore.documents import outage_from_doc, outage_to_doc
-from streak_core.models import Outage
+from streak_core.models.maintenance import Outage
 from streak_core.ports.maintenance import OutageStore
 
 

@@ -18,7 +18,9 @@ from streak_core.adapters.firestore.documents import (
 )
 from streak_core.adapters.firestore.streaks import streak_from_doc
 from streak_core.domain.vocabulary import Channel, DeliveryStatus
-from streak_core.models import OutboxEntry, StoredNotification, StreakRecord, UserSettings, user_timezone
+from streak_core.models.notifications import OutboxEntry, StoredNotification
+from streak_core.models.streaks import StreakRecord, user_timezone
+from streak_core.models.users import UserSettings
 from streak_core.ports.notifications import OutboxStore, Recipient
 
 

@@ -13,7 +13,8 @@ from streak_core.adapters.firestore.documents import (
     settings_from_doc,
 )
 from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
-from streak_core.models import Pause, StreakRecord, UserSettings
+from streak_core.models.streaks import Pause, StreakRecord
+from streak_core.models.users import UserSettings
 from streak_core.ports.pauses import PauseSnapshot, PauseStore, PauseTransaction
 
 T = TypeVar("T")

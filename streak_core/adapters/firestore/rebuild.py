@@ -25,7 +25,8 @@ from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
 from streak_core.adapters.firestore.users import stage_months
 from streak_core.domain.boards import BoardEntry, BoardMove
 from streak_core.domain.challenges import Membership
-from streak_core.models import DayRecord, StreakRecord, UserSettings
+from streak_core.models.streaks import DayRecord, StreakRecord
+from streak_core.models.users import UserSettings
 from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, UserHistory
 
 T = TypeVar("T")

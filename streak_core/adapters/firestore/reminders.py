@@ -11,7 +11,9 @@ from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, commit_guarded, store_errors, stream
 from streak_core.adapters.firestore.documents import outbox_to_doc, settings_from_doc
 from streak_core.adapters.firestore.streaks import stage_streak_fields, streak_from_doc
-from streak_core.models import DueUser, OutboxEntry, UserSettings
+from streak_core.models.maintenance import DueUser
+from streak_core.models.notifications import OutboxEntry
+from streak_core.models.users import UserSettings
 from streak_core.ports.notifications import ReminderStore
 
 Plan = tuple[DueUser, datetime, OutboxEntry | None]

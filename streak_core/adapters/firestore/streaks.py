@@ -19,7 +19,7 @@ from streak_core.adapters.firestore.documents import Doc, membership_from_doc, m
 from streak_core.domain.badges import BadgeTally
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
-from streak_core.models import StreakRecord
+from streak_core.models.streaks import StreakRecord
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,14 +42,9 @@ from streak_core.adapters.firestore.streaks import (
 from streak_core.domain.boards import BoardEntry, BoardMove, board_keys, last_qualified_day, period_key
 from streak_core.domain.challenges import Membership
 from streak_core.domain.vocabulary import Period, Platform
-from streak_core.models import (
-    DayRecord,
-    OutboxEntry,
-    StoredNotification,
-    StoredSession,
-    StreakRecord,
-    UserSettings,
-)
+from streak_core.models.notifications import OutboxEntry, StoredNotification
+from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord
+from streak_core.models.users import UserSettings
 from streak_core.ports.users import NotificationPosition, Profiles, UserSnapshot, UserStore, UserTransaction
 
 T = TypeVar("T")
