@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from streak_core.dependencies import (
     AdminDeps,
@@ -30,37 +31,34 @@ from streak_core.services.maintenance import BatchWorker
 from streak_core.services.rate_limit import SharedRateLimiter
 from streak_core.settings import Settings, settings
 
+if TYPE_CHECKING:  # the adapter is imported when a queue is built, never at import
+    from streak_core.adapters.cloud_tasks import CloudTasksQueue
+
 
 def notifications_queue(env: Settings) -> DispatchQueue | None:
     """The `notifications` Cloud Tasks queue, whose tasks call the `notifications` function's /dispatch."""
-    from streak_core.adapters.cloud_tasks import CloudTasksDispatchQueue, CloudTasksQueue
+    from streak_core.adapters.cloud_tasks import CloudTasksDispatchQueue
 
     if not env.notifications_dispatch_url:
         return None
-    queue = CloudTasksQueue(
-        env.project_id,
-        env.tasks_location,
-        env.notifications_queue,
-        env.notifications_dispatch_url,
-        env.cloud_tasks_emulator_host,
-    )
-    return CloudTasksDispatchQueue(queue)
+    return CloudTasksDispatchQueue(_tasks_queue(env, env.notifications_queue, env.notifications_dispatch_url))
 
 
 def session_jobs_queue(env: Settings) -> JobQueue | None:
     """The `session-jobs` Cloud Tasks queue, whose tasks call the `session_jobs` function."""
-    from streak_core.adapters.cloud_tasks import CloudTasksJobQueue, CloudTasksQueue
+    from streak_core.adapters.cloud_tasks import CloudTasksJobQueue
 
     if not env.session_jobs_url:
         return None
-    queue = CloudTasksQueue(
-        env.project_id,
-        env.tasks_location,
-        env.session_jobs_queue,
-        env.session_jobs_url,
-        env.cloud_tasks_emulator_host,
+    return CloudTasksJobQueue(_tasks_queue(env, env.session_jobs_queue, env.session_jobs_url))
+
+
+def _tasks_queue(env: Settings, name: str, target_url: str) -> CloudTasksQueue:
+    from streak_core.adapters.cloud_tasks import CloudTasksQueue
+
+    return CloudTasksQueue(
+        env.project_id, env.tasks_location, name, target_url, env.cloud_tasks_emulator_host
     )
-    return CloudTasksJobQueue(queue)
 
 
 @cache
@@ -162,7 +160,7 @@ def job_dependencies() -> JobDependencies:
 @cache
 def maintenance_dependencies() -> MaintenanceDependencies:
     """Built on the first event of an instance; importing this module needs no credentials."""
-    from streak_core.adapters.cloud_tasks import CloudTasksQueue, CloudTasksRetryQueue
+    from streak_core.adapters.cloud_tasks import CloudTasksRetryQueue
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
@@ -175,13 +173,7 @@ def maintenance_dependencies() -> MaintenanceDependencies:
     firestore = LazyFirestore(env.project_id)
     store = FirestoreMaintenanceStore(firestore)
     retry_queue = CloudTasksRetryQueue(
-        CloudTasksQueue(
-            env.project_id,
-            env.tasks_location,
-            env.maintenance_retry_queue,
-            env.maintenance_retry_url,
-            env.cloud_tasks_emulator_host,
-        )
+        _tasks_queue(env, env.maintenance_retry_queue, env.maintenance_retry_url)
     )
     notify = notifications_queue(env)
     return MaintenanceDependencies(

@@ -30,7 +30,8 @@ from streak_core.dependencies import OpsDependencies
 from streak_core.domain.boards import period_key
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import Period, RunStatus
-from streak_core.errors import InvalidRequest, ServiceError
+from streak_core.errors import InvalidRequest, RunNotFound, ServiceError
+from streak_core.services import ticks
 from streak_core.services.admin import grant_freezes
 from streak_core.services.outages import count_affected, record_outage
 from streak_core.services.rebuild import RebuildReport, rebuild_user, screen_users
@@ -104,21 +105,7 @@ def rebuild(deps: OpsDependencies, uid: str | None, everyone: bool, dry_run: boo
     total = 1 if uid else deps.rebuilds.count_users()
 
     def one(user: str, screened: dict[str, Callable[[], RebuildReport]]) -> tuple[str, RebuildReport | str]:
-        with contextlib.suppress(ServiceError):  # a screen that failed is as good as no screen
-            if user in screened and not (report := screened[user]()).changed:
-                return user, report
-        try:  # differences seen outside a transaction are confirmed (and fixed) inside one
-            return user, rebuild_user(deps.rebuilds, user, deps.clock.now(), deps.config, dry_run)
-        except ServiceError as exc:
-            return user, f"{type(exc).__name__}: {exc}"
-
-    def screen(page: list[str]) -> dict[str, Callable[[], RebuildReport]]:
-        if uid:
-            return {}
-        try:
-            return screen_users(deps.rebuilds, page, deps.clock.now(), deps.config)
-        except ServiceError:  # the page read failed: each user is read on their own instead
-            return {}
+        return user, _rebuild_one(deps, user, screened, dry_run)
 
     tally = Counter[str]()
     failed: dict[str, str] = {}
@@ -126,19 +113,9 @@ def rebuild(deps: OpsDependencies, uid: str | None, everyone: bool, dry_run: boo
     with _progress() as progress, ThreadPoolExecutor(workers) as pool:
         task = progress.add_task("dry run" if dry_run else "rebuild", total=total)
         for page in pages:  # a page at a time: memory stays flat however many users there are
-            screened = screen(page)
+            screened = {} if uid else _screen(deps, page)
             for user, outcome in pool.map(one, page, [screened] * len(page)):
-                if isinstance(outcome, str):
-                    failed[user] = outcome
-                else:
-                    tally.update(
-                        users=1,
-                        users_changed=int(outcome.changed),
-                        days_changed=outcome.days_changed,
-                        boards_changed=outcome.boards_changed,
-                    )
-                    if uid:
-                        _say(**dataclasses.asdict(outcome))
+                _count(tally, failed, user, outcome, report=bool(uid))
                 progress.advance(task)
     seconds = time.monotonic() - began
     _say(
@@ -151,6 +128,44 @@ def rebuild(deps: OpsDependencies, uid: str | None, everyone: bool, dry_run: boo
     )
     if failed:
         sys.exit(1)
+
+
+def _rebuild_one(
+    deps: OpsDependencies, user: str, screened: dict[str, Callable[[], RebuildReport]], dry_run: bool
+) -> RebuildReport | str:
+    """The screen's report when it found nothing to change, else a rebuild's (or why it failed)."""
+    with contextlib.suppress(ServiceError):  # a screen that failed is as good as no screen
+        if user in screened and not (report := screened[user]()).changed:
+            return report
+    try:  # differences seen outside a transaction are confirmed (and fixed) inside one
+        return rebuild_user(deps.rebuilds, user, deps.clock.now(), deps.config, dry_run)
+    except ServiceError as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _screen(deps: OpsDependencies, page: list[str]) -> dict[str, Callable[[], RebuildReport]]:
+    """What a dry run of each user of the page would say, from one read of the page (none if it fails)."""
+    try:
+        return screen_users(deps.rebuilds, page, deps.clock.now(), deps.config)
+    except ServiceError:  # the page read failed: each user is read on their own instead
+        return {}
+
+
+def _count(
+    tally: Counter[str], failed: dict[str, str], user: str, outcome: RebuildReport | str, report: bool
+) -> None:
+    """One user's rebuild in the run's figures (a failure by its reason); `report` prints it too."""
+    if isinstance(outcome, str):
+        failed[user] = outcome
+        return
+    tally.update(
+        users=1,
+        users_changed=int(outcome.changed),
+        days_changed=outcome.days_changed,
+        boards_changed=outcome.boards_changed,
+    )
+    if report:
+        _say(**dataclasses.asdict(outcome))
 
 
 @cli.command()
@@ -246,8 +261,9 @@ def recount_boards(deps: OpsDependencies, keys: tuple[str, ...]) -> None:
 @click.pass_obj
 def run_status(deps: OpsDependencies, run_id: str) -> None:
     """A maintenance or outage run's record."""
-    run = deps.runs.get(run_id)
-    if run is None:
+    try:
+        run = ticks.run_status(deps.runs, run_id)
+    except RunNotFound:
         err.print(f"[red]no run {run_id}[/red]")
         sys.exit(1)
     _say(**dataclasses.asdict(run))

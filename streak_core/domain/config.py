@@ -41,7 +41,7 @@ class StreakConfig:
     xp_per_weekly_bonus: int = 50
     level_thresholds: tuple[int, ...] = field(default=DEFAULT_LEVEL_THRESHOLDS)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self) -> None:  # noqa: C901, PLR0912  # one flat check per limit: no logic to split
         problems: list[str] = []
         if not 1 <= self.threshold_seconds <= 24 * 3600:
             problems.append("threshold_seconds must be between 1 and 86400")

@@ -67,11 +67,10 @@ def apply_session(
         gained, lost = set(effects.recovered), set(effects.unrecovered)
         outcome.recovered = [date.fromordinal(o) for o in sorted(gained - lost)]
         outcome.unrecovered = [date.fromordinal(o) for o in sorted(lost - gained)]
-    seen: set[Milestone] = set()
-    for change in [*grown, *effects.grown]:
-        for m in milestones_reached(change, config):
-            milestone = Milestone(m, change.start)
-            if milestone not in seen:
-                seen.add(milestone)
-                outcome.milestones.append(milestone)
+    outcome.milestones = _milestones([*grown, *effects.grown], config)
     return outcome
+
+
+def _milestones(changes: list[RunChange], config: StreakConfig) -> list[Milestone]:
+    """Each milestone the changed runs reached, once (a run reaches one once, however many days did)."""
+    return list(dict.fromkeys(Milestone(m, c.start) for c in changes for m in milestones_reached(c, config)))

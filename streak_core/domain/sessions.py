@@ -136,6 +136,30 @@ class SessionFields:
     user_id: str | None = None  # optional in the body; must be the caller's own
 
 
+def _timing_issues(
+    start: datetime | None, end: datetime | None, now: datetime, config: StreakConfig
+) -> list[FieldIssue]:
+    """The rules on when a session lies: after its start, not too long, not in the future, not too late."""
+    issues: list[FieldIssue] = []
+    if start is not None and end is not None:
+        if end <= start:
+            issues.append(FieldIssue("end", "end_not_after_start", "must be later than start"))
+        elif end - start > config.max_session_duration:
+            hours = config.max_session_duration.total_seconds() / 3600
+            issues.append(FieldIssue("end", "too_long", f"a session may last at most {hours:g} hours"))
+    if end is not None and end > now + config.future_tolerance:
+        minutes = config.future_tolerance.total_seconds() / 60
+        issues.append(
+            FieldIssue("end", "in_future", f"must not be more than {minutes:g} minutes in the future")
+        )
+    if start is not None and start < now - config.late_data_limit:
+        days = config.late_data_limit.total_seconds() / 86_400
+        issues.append(
+            FieldIssue("start", "too_old", f"sessions older than {days:g} days are no longer accepted")
+        )
+    return issues
+
+
 def parse_session(raw: SessionFields, now: datetime, config: StreakConfig) -> Session:
     """Build a Session from client fields, or raise SessionRejected listing every broken rule."""
     issues: list[FieldIssue] = []
@@ -164,23 +188,7 @@ def parse_session(raw: SessionFields, now: datetime, config: StreakConfig) -> Se
         issues.append(FieldIssue("timezone", "unknown_timezone", str(exc)))
 
     start, end = instants.get("start"), instants.get("end")
-    if start is not None and end is not None:
-        if end <= start:
-            issues.append(FieldIssue("end", "end_not_after_start", "must be later than start"))
-        elif end - start > config.max_session_duration:
-            hours = config.max_session_duration.total_seconds() / 3600
-            issues.append(FieldIssue("end", "too_long", f"a session may last at most {hours:g} hours"))
-    if end is not None and end > now + config.future_tolerance:
-        minutes = config.future_tolerance.total_seconds() / 60
-        issues.append(
-            FieldIssue("end", "in_future", f"must not be more than {minutes:g} minutes in the future")
-        )
-    if start is not None and start < now - config.late_data_limit:
-        days = config.late_data_limit.total_seconds() / 86_400
-        issues.append(
-            FieldIssue("start", "too_old", f"sessions older than {days:g} days are no longer accepted")
-        )
-
+    issues += _timing_issues(start, end, now, config)
     if issues:
         raise SessionRejected(issues)
     assert start is not None

@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from streak_core.models.maintenance import MaintenanceBatch
+from streak_core.domain.ids import is_document_id
+from streak_core.errors import RunNotFound
+from streak_core.models.maintenance import MaintenanceBatch, MaintenanceRun
 from streak_core.ports.maintenance import BatchPublisher, RunStore
 from streak_core.services.maintenance import BatchReport, BatchWorker
 
@@ -55,3 +57,11 @@ def run_batch(runs: RunStore, worker: BatchWorker, batch: MaintenanceBatch) -> B
     report = worker.run(list(batch.uids), batch.now, batch.run_id)
     runs.record_batch(batch.run_id, batch.batch, len(report.processed), report.not_maintained, batch.now)
     return report
+
+
+def run_status(runs: RunStore, run_id: str) -> MaintenanceRun:
+    """A run's record: RunNotFound for an unknown run, or an id no run can have."""
+    run = runs.get(run_id) if is_document_id(run_id) else None
+    if run is None:
+        raise RunNotFound
+    return run

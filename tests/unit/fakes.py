@@ -52,27 +52,54 @@ from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.social import BoardSnapshot, FriendLink, FriendLinks, StreakSummary
 from streak_core.models.streaks import DayRecord, Pause, StoredSession, StreakRecord, user_timezone
 from streak_core.models.users import UserSettings
+from streak_core.ports.boards import LeaderboardStore
 from streak_core.ports.challenges import (
     ChallengePage,
     ChallengePosition,
+    ChallengeStore,
     MembershipSnapshot,
     MembershipTransaction,
     Standing,
 )
-from streak_core.ports.friends import FriendTransaction, Relationship
-from streak_core.ports.identity import InvalidToken, Principal
-from streak_core.ports.notifications import DeliveryError, PushOutcome
-from streak_core.ports.pauses import PauseSnapshot, PauseTransaction
-from streak_core.ports.rate_limits import WindowHit
-from streak_core.ports.rebuild import RebuildTransaction, UserHistory
-from streak_core.ports.users import NotificationPosition, UserSnapshot, UserTransaction
+from streak_core.ports.clock import Clock
+from streak_core.ports.friends import FriendStore, FriendTransaction, Relationship
+from streak_core.ports.identity import InvalidToken, Principal, TokenVerifier
+from streak_core.ports.jobs import JobQueue, JobStore
+from streak_core.ports.maintenance import (
+    BatchPublisher,
+    DeadLetterStore,
+    MaintenanceStore,
+    OutageStore,
+    RetryQueue,
+    RunStore,
+    TickPublisher,
+)
+from streak_core.ports.notifications import (
+    DeliveryError,
+    DispatchQueue,
+    EmailSender,
+    PushOutcome,
+    PushSender,
+    ReminderStore,
+)
+from streak_core.ports.pauses import PauseSnapshot, PauseStore, PauseTransaction
+from streak_core.ports.rate_limits import WindowCounters, WindowHit
+from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, UserHistory
+from streak_core.ports.shares import ShareStore
+from streak_core.ports.users import (
+    BadgeCounts,
+    NotificationPosition,
+    Profiles,
+    UserSnapshot,
+    UserStore,
+    UserTransaction,
+)
 from streak_core.services.cursors import Cursors
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import BoardCache, Leaderboards
 from streak_core.services.maintenance import BatchWorker
 
 T = TypeVar("T")
-A = TypeVar("A")
 
 
 class _UserData:
@@ -84,7 +111,7 @@ class _UserData:
         self.memberships: dict[str, Membership] = {}
 
 
-class InMemoryUserStore:
+class InMemoryUserStore(UserStore, Profiles):
     """Keeps copies, like a database would: callers never share objects with the store."""
 
     def __init__(self) -> None:
@@ -103,11 +130,11 @@ class InMemoryUserStore:
         user = self._user(uid)
         return copy.deepcopy(
             UserSnapshot(
-                user.settings,
-                user.streak,
-                {d: user.days[d] for d in days if d in user.days},
-                {s: user.sessions[s] for s in session_ids if s in user.sessions},
-                known,
+                settings=user.settings,
+                streak=user.streak,
+                days={d: user.days[d] for d in days if d in user.days},
+                sessions={s: user.sessions[s] for s in session_ids if s in user.sessions},
+                known=known,
             )
         )
 
@@ -148,12 +175,12 @@ class InMemoryUserStore:
             entry = board.get(uid)
             if entry is not None:
                 board[uid] = BoardEntry(
-                    uid,
-                    entry.score,
-                    entry.longest_streak,
-                    entry.reached_at,
-                    settings.leaderboard_visibility,
-                    settings.display_name,
+                    uid=uid,
+                    score=entry.score,
+                    longest_streak=entry.longest_streak,
+                    reached_at=entry.reached_at,
+                    visibility=settings.leaderboard_visibility,
+                    display_name=settings.display_name,
                 )
 
     def add_device(self, uid: str, token: str, platform: Platform, now: datetime) -> bool:
@@ -176,10 +203,15 @@ class InMemoryUserStore:
         if after is not None:
             mine = [e for e in mine if (e.created_at, e.id) < (after.created_at, after.entry_id)]
         pending = dict.fromkeys(Channel, DeliveryStatus.PENDING)
-        return [StoredNotification(e.id, e.uid, e.kind, e.data, e.created_at, pending) for e in mine[:limit]]
+        return [
+            StoredNotification(
+                id=e.id, uid=e.uid, kind=e.kind, data=e.data, created_at=e.created_at, channels=pending
+            )
+            for e in mine[:limit]
+        ]
 
 
-class _Transaction:
+class _Transaction(UserTransaction):
     def __init__(self, store: InMemoryUserStore, uid: str) -> None:
         self.store, self.uid = store, uid
         self.pending: list[Callable[[], None]] = []
@@ -219,7 +251,7 @@ class _Transaction:
         self.pending.append(apply)
 
 
-class InMemoryLeaderboardStore:
+class InMemoryLeaderboardStore(LeaderboardStore):
     """Reads the boards the user store's transactions write."""
 
     def __init__(self, users: InMemoryUserStore) -> None:
@@ -258,7 +290,7 @@ class InMemoryLeaderboardStore:
                     else None
                 )
                 zone = user_timezone(user.settings, user.streak)
-                found[uid] = StreakSummary(zone, last, state.longest_streak)
+                found[uid] = StreakSummary(timezone=zone, last_run=last, longest_streak=state.longest_streak)
         return found
 
     def snapshot(self, key: str) -> BoardSnapshot | None:
@@ -272,7 +304,7 @@ class InMemoryLeaderboardStore:
 
 
 @dataclass
-class InMemoryFriendStore:
+class InMemoryFriendStore(FriendStore):
     users: InMemoryUserStore
     friends: dict[str, dict[str, datetime]] = field(default_factory=dict)
     requests: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (from, to)
@@ -289,13 +321,17 @@ class InMemoryFriendStore:
             return tuple(sorted(links, key=lambda link: link.at or oldest, reverse=True)[:limit])
 
         return FriendLinks(
-            newest([FriendLink(o, at) for o, at in self.friends.get(uid, {}).items()]),
-            newest([FriendLink(a, at) for (a, b), at in self.requests.items() if b == uid]),
-            newest([FriendLink(b, at) for (a, b), at in self.requests.items() if a == uid]),
+            friends=newest([FriendLink(user_id=o, at=at) for o, at in self.friends.get(uid, {}).items()]),
+            incoming=newest(
+                [FriendLink(user_id=a, at=at) for (a, b), at in self.requests.items() if b == uid]
+            ),
+            outgoing=newest(
+                [FriendLink(user_id=b, at=at) for (a, b), at in self.requests.items() if a == uid]
+            ),
         )
 
 
-class _FriendTransaction:
+class _FriendTransaction(FriendTransaction):
     def __init__(self, store: InMemoryFriendStore, uid: str, other: str) -> None:
         self.store, self.uid, self.other = store, uid, other
 
@@ -329,7 +365,7 @@ class _FriendTransaction:
 
 
 @dataclass
-class InMemoryPauseStore:
+class InMemoryPauseStore(PauseStore):
     """Pauses beside the user store's streaks; a transaction's writes apply when its body returns."""
 
     users: InMemoryUserStore
@@ -346,14 +382,14 @@ class InMemoryPauseStore:
         return sorted(self.saved.get(uid, {}).values(), key=lambda p: p.first)
 
 
-class _PauseTransaction:
+class _PauseTransaction(PauseTransaction):
     def __init__(self, store: InMemoryPauseStore, uid: str) -> None:
         self.store, self.uid = store, uid
         self.pending: list[Callable[[], None]] = []
 
     def read(self) -> PauseSnapshot:
         snap = self.store.users.snapshot(self.uid, (), ())
-        return PauseSnapshot(snap.settings, snap.streak, self.store.pauses(self.uid))
+        return PauseSnapshot(settings=snap.settings, streak=snap.streak, pauses=self.store.pauses(self.uid))
 
     def write(self, streak: StreakRecord, put: Pause | None = None, remove: str | None = None) -> None:
         staged = copy.deepcopy(streak)
@@ -370,7 +406,7 @@ class _PauseTransaction:
 
 
 @dataclass
-class InMemoryRebuildStore:
+class InMemoryRebuildStore(RebuildStore):
     users: InMemoryUserStore
     pause_store: InMemoryPauseStore
     page_reads: list[list[str]] = field(default_factory=list)
@@ -401,7 +437,7 @@ class InMemoryRebuildStore:
         return len(self.users.users)
 
 
-class _RebuildTransaction:
+class _RebuildTransaction(RebuildTransaction):
     def __init__(self, store: InMemoryRebuildStore, uid: str, read_only: bool = False) -> None:
         self.store, self.uid, self.read_only = store, uid, read_only
         self.pending: list[Callable[[], None]] = []
@@ -411,7 +447,15 @@ class _RebuildTransaction:
         user = copy.deepcopy(self.store.users.users.get(self.uid) or _UserData())
         pauses = self.store.pause_store.pauses(self.uid)
         sessions, memberships = list(user.sessions.values()), list(user.memberships.values())
-        return UserHistory(known, user.settings, user.streak, sessions, user.days, pauses, memberships)
+        return UserHistory(
+            known=known,
+            settings=user.settings,
+            streak=user.streak,
+            sessions=sessions,
+            days=user.days,
+            pauses=pauses,
+            memberships=memberships,
+        )
 
     def board_entries(self, keys: list[str]) -> dict[str, BoardEntry]:
         boards = self.store.users.boards
@@ -451,7 +495,7 @@ class _RebuildTransaction:
 
 
 @dataclass
-class InMemoryMaintenanceStore:
+class InMemoryMaintenanceStore(MaintenanceStore):
     """Maintenance reads and guarded writes over the user store (a version per user stands for the
     document's update time)."""
 
@@ -483,7 +527,10 @@ class InMemoryMaintenanceStore:
                 streak = copy.deepcopy(self.users.users[uid].streak)
                 found.append(
                     DueUser(
-                        uid, UserSettings(timezone=streak.timezone_setting), streak, self.versions.get(uid, 0)
+                        uid=uid,
+                        settings=UserSettings(timezone=streak.timezone_setting),
+                        streak=streak,
+                        version=self.versions.get(uid, 0),
                     )
                 )
         return found
@@ -510,7 +557,7 @@ class InMemoryMaintenanceStore:
 
 
 @dataclass
-class InMemoryOutageStore:
+class InMemoryOutageStore(OutageStore):
     outages: dict[str, Outage] = field(default_factory=dict)
 
     def create(self, outage: Outage) -> None:
@@ -521,24 +568,24 @@ class InMemoryOutageStore:
 
 
 @dataclass
-class RecordingTicks:
+class RecordingTicks(TickPublisher):
     ticks: list[MaintenanceTick] = field(default_factory=list)
 
     def publish_tick(self, tick: MaintenanceTick) -> None:
         self.ticks.append(tick)
 
 
-class FakeVerifier:
+class FakeVerifier(TokenVerifier):
     """Tokens look like 'token:<uid>' or 'admin:<uid>'; anything else is invalid."""
 
     def verify(self, token: str) -> Principal:
         kind, _, uid = token.partition(":")
         if kind not in ("token", "admin") or not uid:
             raise InvalidToken("unknown token")
-        return Principal(uid, admin=kind == "admin")
+        return Principal(uid=uid, admin=kind == "admin")
 
 
-class FixedClock:
+class FixedClock(Clock):
     def __init__(self, now: datetime) -> None:
         self.current = now
 
@@ -546,7 +593,7 @@ class FixedClock:
         return self.current
 
 
-class RecordingPublisher:
+class RecordingPublisher(BatchPublisher):
     def __init__(self) -> None:
         self.sent: list[MaintenanceBatch] = []  # published, not yet acknowledged
         self.messages: list[MaintenanceBatch] = []  # acknowledged by the broker
@@ -559,7 +606,7 @@ class RecordingPublisher:
         self.sent.clear()
 
 
-class InMemoryRunStore:
+class InMemoryRunStore(RunStore):
     def __init__(self) -> None:
         self.runs: dict[str, MaintenanceRun] = {}
         self.counted: set[tuple[str, int]] = set()
@@ -587,7 +634,7 @@ class InMemoryRunStore:
 
 
 @dataclass
-class InMemoryDeadLetters:
+class InMemoryDeadLetters(DeadLetterStore):
     letters: dict[str, DeadLetter] = field(default_factory=dict)
 
     def add(self, letter: DeadLetter) -> None:
@@ -600,7 +647,7 @@ class InMemoryDeadLetters:
         self.letters.pop(letter_id, None)
 
 
-class FakeMaintenanceStore:
+class FakeMaintenanceStore(MaintenanceStore):
     """Due users with a one-day streak; `broken` users fail every write with a transient error."""
 
     def __init__(self, due: dict[str, datetime], broken: set[str] | None = None) -> None:
@@ -617,7 +664,12 @@ class FakeMaintenanceStore:
     def load(self, uids: list[str]) -> list[DueUser]:
         state = StreakState()
         state.add_qualified(date(2026, 11, 19), DEFAULT_CONFIG)
-        return [DueUser(uid, UserSettings(timezone="UTC"), StreakRecord(state), None) for uid in uids]
+        return [
+            DueUser(
+                uid=uid, settings=UserSettings(timezone="UTC"), streak=StreakRecord(state=state), version=None
+            )
+            for uid in uids
+        ]
 
     def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:
         return self.commit_all_if_unchanged([(user, outbox)])
@@ -634,7 +686,7 @@ class FakeMaintenanceStore:
         raise AssertionError("no conflicts in this fake")
 
 
-class RecordingQueue:
+class RecordingQueue(RetryQueue):
     def __init__(self, down: bool = False) -> None:
         self.tasks: list[RetryTask] = []
         self.down = down
@@ -646,7 +698,7 @@ class RecordingQueue:
 
 
 @dataclass
-class FakePush:
+class FakePush(PushSender):
     invalid: set[str] = field(default_factory=set)
     failures: int = 0
     sent: list[tuple[tuple[str, ...], str, str]] = field(default_factory=list)
@@ -657,12 +709,13 @@ class FakePush:
             raise DeliveryError("FCM answered 500")
         self.sent.append((tokens, title, body))
         return PushOutcome(
-            len([t for t in tokens if t not in self.invalid]), tuple(t for t in tokens if t in self.invalid)
+            delivered=len([t for t in tokens if t not in self.invalid]),
+            invalid_tokens=tuple(t for t in tokens if t in self.invalid),
         )
 
 
 @dataclass
-class FakeEmail:
+class FakeEmail(EmailSender):
     sent: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def send(self, address: str, subject: str, text: str, html: str) -> None:
@@ -670,7 +723,7 @@ class FakeEmail:
 
 
 @dataclass
-class FakeLater:
+class FakeLater(DispatchQueue):
     scheduled: list[tuple[str, datetime]] = field(default_factory=list)
 
     def dispatch_at(self, entry_id: str, when: datetime) -> None:
@@ -678,7 +731,7 @@ class FakeLater:
 
 
 @dataclass
-class FakeReminders:
+class FakeReminders(ReminderStore, Profiles):
     users: dict[str, tuple[UserSettings, StreakRecord]] = field(default_factory=dict)
     due_at: dict[str, datetime] = field(default_factory=dict)
     focus: dict[tuple[str, date], int] = field(default_factory=dict)
@@ -693,7 +746,10 @@ class FakeReminders:
 
     def due_reminders(self, now: datetime, limit: int) -> list[DueUser]:
         due = sorted((at, uid) for uid, at in self.due_at.items() if at <= now)[:limit]
-        return [DueUser(uid, *self.users[uid], version=at) for at, uid in due]
+        return [
+            DueUser(uid=uid, settings=self.users[uid][0], streak=self.users[uid][1], version=at)
+            for at, uid in due
+        ]
 
     def focus_seconds(self, days: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
         return {key: self.focus[key] for key in days if key in self.focus}
@@ -712,7 +768,7 @@ class FakeReminders:
 
 
 @dataclass
-class InMemoryBadgeCounts:
+class InMemoryBadgeCounts(BadgeCounts):
     """Rarity counters as the users' streaks hold them (the sharded counters are the emulator tests')."""
 
     users: InMemoryUserStore
@@ -725,7 +781,7 @@ class InMemoryBadgeCounts:
 
 
 @dataclass
-class InMemoryChallengeStore:
+class InMemoryChallengeStore(ChallengeStore):
     """Challenges over the user store's memberships; participants counted from them."""
 
     users: InMemoryUserStore
@@ -760,7 +816,8 @@ class InMemoryChallengeStore:
         page = [self.get(c.id) for c in ordered[:limit]]
         last = ordered[limit - 1] if len(ordered) > limit else None
         return ChallengePage(
-            [c for c in page if c is not None], ChallengePosition(at(last), last.id) if last else None
+            challenges=[c for c in page if c is not None],
+            next_position=ChallengePosition(at=at(last), challenge_id=last.id) if last else None,
         )
 
     def top(self, challenge_id: str, limit: int) -> list[Standing]:
@@ -784,13 +841,13 @@ class InMemoryChallengeStore:
 
     def _members(self, challenge_id: str) -> list[Standing]:
         return [
-            Standing(uid, user.memberships[challenge_id])
+            Standing(uid=uid, membership=user.memberships[challenge_id])
             for uid, user in self.users.users.items()
             if challenge_id in user.memberships
         ]
 
 
-class _MembershipTransaction:
+class _MembershipTransaction(MembershipTransaction):
     def __init__(self, store: InMemoryChallengeStore, uid: str) -> None:
         self.store, self.uid = store, uid
         self.pending: list[Callable[[], None]] = []
@@ -799,7 +856,10 @@ class _MembershipTransaction:
         snap = self.store.users.snapshot(self.uid, (), ())
         found = self.store.challenges.get(challenge_id)
         return MembershipSnapshot(
-            found, snap.settings, snap.streak, self.store.membership(self.uid, challenge_id)
+            challenge=found,
+            settings=snap.settings,
+            streak=snap.streak,
+            membership=self.store.membership(self.uid, challenge_id),
         )
 
     def days(self, first: date, last: date) -> dict[date, DayRecord]:
@@ -837,7 +897,7 @@ class _MembershipTransaction:
 
 
 @dataclass
-class InMemoryShareStore:
+class InMemoryShareStore(ShareStore):
     shares: dict[str, Share] = field(default_factory=dict)
 
     def create(self, share: Share) -> None:
@@ -859,7 +919,7 @@ class InMemoryShareStore:
 
 
 @dataclass
-class SharedWindows:
+class SharedWindows(WindowCounters):
     """Window counters several limiter instances share; records each commit (a round trip)."""
 
     counts: Counter[tuple[str, int]] = field(default_factory=Counter)
@@ -877,7 +937,7 @@ class SharedWindows:
 
 
 @dataclass
-class InMemoryJobStore:
+class InMemoryJobStore(JobStore):
     jobs: dict[str, SessionJob] = field(default_factory=dict)
     dead_letters: list[SessionJob] = field(default_factory=list)
 
@@ -904,7 +964,7 @@ class InMemoryJobStore:
 
 
 @dataclass
-class RecordingJobQueue:
+class RecordingJobQueue(JobQueue):
     """Records each job handed to the queue (a real queue keeps one task per job name)."""
 
     enqueued: list[str] = field(default_factory=list)
@@ -945,25 +1005,30 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "profiles": users,
         **overrides,
     }
-    areas = {
-        name: _area(kind, values)
-        for name, kind in (
-            ("request", RequestDeps),
-            ("sessions", SessionDeps),
-            ("me", MeDeps),
-            ("stats", StatsDeps),
-            ("shares", ShareDeps),
-            ("challenges", ChallengeDeps),
-            ("pauses", PauseDeps),
-            ("social", SocialDeps),
-            ("admin", AdminDeps),
-        )
+    areas: dict[str, Any] = {
+        "request": RequestDeps(values["verifier"], values["clock"]),
+        "sessions": SessionDeps(users),
+        "me": MeDeps(users, cursors),
+        "stats": StatsDeps(users, values["badge_counts"], values["rasterizer"]),
+        "shares": ShareDeps(users, values["shares"], values["rasterizer"], values["text_metrics"]),
+        "challenges": ChallengeDeps(values["challenges"], users, cursors),
+        "pauses": PauseDeps(pause_store),
+        "social": SocialDeps(values["leaderboards"], values["friends"]),
+        "admin": AdminDeps(
+            users,
+            values["runs"],
+            values["rebuilds"],
+            maintenance,
+            values["outages"],
+            values["ticks"],
+            values["dead_letters"],
+            values["replay_worker"],
+        ),
     }
-    used = {f.name for kind in areas.values() for f in fields(kind)}
+    used: set[str] = set()
+    for name, area in areas.items():  # each override goes wherever an area has a dependency of its name
+        names = {f.name for f in fields(area)}
+        areas[name] = replace(area, **{k: v for k, v in values.items() if k in names})
+        used |= names
     assert set(overrides) <= used, f"no area uses {set(overrides) - used}"
     return ApiDependencies(**areas)
-
-
-def _area(kind: type[A], values: dict[str, Any]) -> A:
-    """The dependencies of one area, taken by name from what all of them use."""
-    return kind(**{f.name: values[f.name] for f in fields(kind) if f.name in values})

@@ -9,15 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from functions.fields import Instant, InstantIn, Strict, View, derived
 from functions.routing import Auth, Call, Reply, Route
 from streak_core.dependencies import AdminDeps
-from streak_core.domain.ids import is_document_id, is_user_id
+from streak_core.domain.ids import is_user_id
 from streak_core.domain.outages import MAX_OUTAGE, MAX_REASON
 from streak_core.domain.vocabulary import RunStatus
-from streak_core.errors import RunNotFound, UserNotFound
+from streak_core.errors import UserNotFound
 from streak_core.models.maintenance import Outage
 from streak_core.services import outages, retries
 from streak_core.services.admin import MAX_FREEZE_GRANT, grant_freezes
 from streak_core.services.rebuild import Counters, RebuildReport, rebuild_user
 from streak_core.services.retries import MAX_REPLAY, ReplayReport
+from streak_core.services.ticks import run_status
 
 AdminCall = Call[AdminDeps]
 OUTAGE_HOURS = MAX_OUTAGE // timedelta(hours=1)
@@ -105,11 +106,7 @@ class ReplayOut(View):
 
 # --- handlers ---------------------------------------------------------------------------------------------
 def get_maintenance_run(call: AdminCall) -> Reply:
-    run_id = call.params["run_id"]
-    run = call.deps.runs.get(run_id) if is_document_id(run_id) else None
-    if run is None:
-        raise RunNotFound
-    return Reply(200, MaintenanceRunOut.model_validate(run))
+    return Reply(200, MaintenanceRunOut.model_validate(run_status(call.deps.runs, call.params["run_id"])))
 
 
 def rebuild(call: AdminCall) -> Reply:

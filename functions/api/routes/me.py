@@ -33,7 +33,7 @@ from streak_core.domain.vocabulary import (
     Visibility,
 )
 from streak_core.models.users import UNSET, NotificationsChange, SettingsChange, Unset
-from streak_core.services import queries
+from streak_core.services import devices, queries
 from streak_core.services.queries import (
     DEFAULT_CALENDAR_DAYS,
     MAX_CALENDAR_DAYS,
@@ -201,13 +201,13 @@ def get_notifications(call: MeCall) -> Reply:
 
 def post_device(call: MeCall) -> Reply:
     device = call.body_as(DeviceIn)
-    created = call.deps.store.add_device(call.uid, device.token, device.platform, call.now)
+    created = devices.register_device(call.deps.store, call.uid, device.token, device.platform, call.now)
     out = DeviceOut(token=device.token, platform=device.platform, registered=True)
     return Reply(201 if created else 200, out)
 
 
 def delete_device(call: MeCall) -> Reply:
-    call.deps.store.remove_device(call.uid, call.params["token"])
+    devices.forget_device(call.deps.store, call.uid, call.params["token"])
     return Reply(204)
 
 
