@@ -307,6 +307,22 @@ class Stack:
         self._wait(name)
         return f"http://{self.hosts[name]}"
 
+    def pause_service(self, name: str) -> None:
+        """Freeze a running component (SIGSTOP to its whole process group): it keeps its sockets open and
+        answers nothing, as a stalled backend does, until `resume_service`."""
+        for service in self._named(name):
+            os.killpg(service.process.pid, signal.SIGSTOP)
+
+    def resume_service(self, name: str) -> None:
+        for service in self._named(name):
+            os.killpg(service.process.pid, signal.SIGCONT)
+
+    def _named(self, name: str) -> list[Service]:
+        found = [s for s in self.services if s.name == name]
+        if not found:
+            raise StackError(f"no running service {name!r}")
+        return found
+
     def stop_service(self, name: str) -> None:
         for service in [s for s in self.services if s.name == name]:
             _terminate(service.process)

@@ -46,4 +46,4 @@ JOBS: RouteTable[JobDependencies] = RouteTable(
 
 
 def handle_jobs(request: flask.Request, deps: JobDependencies) -> flask.Response:
-    return handle_task(request, JOBS, deps, deps.clock, "session_jobs")
+    return handle_task(request, JOBS, deps, deps.clock, "session_jobs", deps.time_budget)

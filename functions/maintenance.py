@@ -77,7 +77,7 @@ def too_old(event: Any, deps: MaintenanceDependencies) -> bool:
 
 
 def handle_tick(event: Any, deps: MaintenanceDependencies) -> None:
-    with event_context(event, "maintenance-tick"):
+    with event_context(event, "maintenance-tick"), context.time_budget(deps.event_budget):
         _tick(event, deps)
 
 
@@ -121,7 +121,7 @@ def tick_now(tick: payloads.TickMessage, deps: MaintenanceDependencies) -> datet
 
 
 def handle_batch(event: Any, deps: MaintenanceDependencies) -> None:
-    with event_context(event, "maintenance-batch"):
+    with event_context(event, "maintenance-batch"), context.time_budget(deps.event_budget):
         _batch(event, deps)
 
 
@@ -187,4 +187,4 @@ RETRY: RouteTable[MaintenanceDependencies] = RouteTable(
 
 
 def handle_retry(request: flask.Request, deps: MaintenanceDependencies) -> flask.Response:
-    return handle_task(request, RETRY, deps, deps.clock, "maintenance_retry")
+    return handle_task(request, RETRY, deps, deps.clock, "maintenance_retry", deps.task_budget)

@@ -89,4 +89,4 @@ NOTIFICATIONS: RouteTable[NotificationDependencies] = RouteTable(
 
 
 def handle_notifications(request: flask.Request, deps: NotificationDependencies) -> flask.Response:
-    return handle_task(request, NOTIFICATIONS, deps, deps.clock, "notifications")
+    return handle_task(request, NOTIFICATIONS, deps, deps.clock, "notifications", deps.time_budget)

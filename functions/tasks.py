@@ -16,6 +16,7 @@ from functions.http import (
     respond,
 )
 from functions.routing import Call, RouteTable
+from streak_core import context
 from streak_core.errors import ServiceError, Unavailable
 from streak_core.ports.clock import Clock
 
@@ -23,12 +24,17 @@ D = TypeVar("D")
 
 
 def handle_task(
-    request: flask.Request, table: RouteTable[D], deps: D, clock: Clock, function: str
+    request: flask.Request,
+    table: RouteTable[D],
+    deps: D,
+    clock: Clock,
+    function: str,
+    budget: float | None = None,
 ) -> flask.Response:
     """Route a task and answer so the queue does the right thing: a malformed task never succeeds, so it is
     acknowledged (200, "rejected") rather than retried; an unknown route or method is a 404 or 405;
     transient failures are 503 (retry); anything else is a logged 500 (retried, then dead-lettered)."""
-    with request_context(request, function) as log:
+    with request_context(request, function) as log, context.time_budget(budget):
         headers: dict[str, str] = {}
         try:
             entry, params = table.match(request.method, request.path)

@@ -101,6 +101,7 @@ def api_dependencies() -> ApiDependencies:
             clock=SystemClock(),
             rate_limiter=SharedRateLimiter(env.rate_policies(), FirestoreStorage(firestore)),
             allow_clock_override=env.allow_clock_override,
+            time_budget=env.api_time_budget_seconds,
         ),
         sessions=SessionDeps(
             store=users,
@@ -154,6 +155,7 @@ def job_dependencies() -> JobDependencies:
         clock=SystemClock(),
         notify=notifications_queue(env),
         max_attempts=env.session_jobs_max_attempts,
+        time_budget=env.task_time_budget_seconds,
     )
 
 
@@ -188,6 +190,8 @@ def maintenance_dependencies() -> MaintenanceDependencies:
         page_size=env.maintenance_page_size,
         query_page_size=env.maintenance_query_page_size,
         max_attempts=env.maintenance_retry_max_attempts,
+        event_budget=env.event_time_budget_seconds,
+        task_budget=env.task_time_budget_seconds,
     )
 
 
@@ -227,6 +231,7 @@ def notification_dependencies() -> NotificationDependencies:
         clock=SystemClock(),
         allow_clock_override=env.allow_clock_override,
         sweep_limit=env.notifications_sweep_limit,
+        time_budget=env.task_time_budget_seconds,
     )
 
 

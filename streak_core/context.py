@@ -1,7 +1,9 @@
-"""What every log line of a request, task or message says about where it came from (context variables)."""
+"""What every log line of a request, task or message says about where it came from, and how long it may
+take (context variables)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -60,3 +62,23 @@ def bound(
         _user.reset(tokens[2])
         _operation.reset(tokens[1])
         _correlation.reset(tokens[0])
+
+
+# When the work being done must be over (time.monotonic()), so every backend call can be given what is left.
+_deadline: ContextVar[float | None] = ContextVar("deadline", default=None)
+
+
+@contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """The work inside has `seconds` in all (None: no budget); backend calls get what is left of it."""
+    token = _deadline.set(None if seconds is None else time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def time_left() -> float | None:
+    """Seconds left of the current budget (0 or less: spent), or None when no budget is set."""
+    deadline = _deadline.get()
+    return None if deadline is None else deadline - time.monotonic()

@@ -44,6 +44,7 @@ class RequestDeps:
     clock: Clock
     rate_limiter: SharedRateLimiter | None = None  # None: no limits
     allow_clock_override: bool = False
+    time_budget: float | None = None  # seconds a request may spend in all (None: the library's defaults)
 
 
 @dataclass
@@ -153,6 +154,7 @@ class JobDependencies:
     notify: DispatchQueue | None = None
     config: StreakConfig = DEFAULT_CONFIG
     max_attempts: int = 3
+    time_budget: float | None = None  # seconds a task may spend in all
 
 
 @dataclass
@@ -169,6 +171,8 @@ class MaintenanceDependencies:
     page_size: int = 500
     query_page_size: int = 5000
     max_attempts: int = 5
+    event_budget: float | None = None  # seconds a tick or batch message may spend in all
+    task_budget: float | None = None  # seconds a retry task may spend in all
 
 
 @dataclass
@@ -180,6 +184,7 @@ class NotificationDependencies:
     config: StreakConfig = DEFAULT_CONFIG
     allow_clock_override: bool = False
     sweep_limit: int = 200
+    time_budget: float | None = None  # seconds a task may spend in all
 
 
 @dataclass

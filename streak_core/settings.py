@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     rate_limit_writes: str = "3/second;20/10 seconds;100/minute"  # per user: the seed's figures
     rate_limit_reads: str = "10/second;60/10 seconds;300/minute"  # per user
     rate_limit_public: str = "5/second;30/10 seconds;120/minute"  # per client address: public share pages
+    # Seconds a request, a task or a Pub/Sub event may spend in all: every backend call gets what is left,
+    # so a stalled Firestore is a 503 (a retried task, a nacked message) well within the function's timeout
+    # (deploy/plan.py gives the functions 60 s, and 300 s to the batch function).
+    api_time_budget_seconds: float = 20.0
+    task_time_budget_seconds: float = 45.0
+    event_time_budget_seconds: float = 240.0
     public_base_url: str | None = None  # e.g. https://share.example.com: the base of public share links
     # Signs page cursors. Unset, each instance draws its own key, so a cursor only works on the instance
     # that issued it: deployments set it (the same on every instance).
@@ -38,6 +44,9 @@ class Settings(BaseSettings):
     leaderboard_snapshot_max_age_seconds: float = 60.0
     leaderboard_memory_cache_seconds: float = 10.0
     tasks_location: str = "us-central1"
+    # The service account whose OIDC token every Cloud Tasks task carries (deploy/plan.py creates it and
+    # lets it invoke exactly the private functions); unset locally, where the emulator checks nothing.
+    tasks_service_account: str | None = None
     cloud_tasks_emulator_host: str | None = None
     notifications_queue: str = "notifications"
     # The `notifications` function's /dispatch; unset, entries are sent by the scheduled sweep alone.

@@ -34,7 +34,7 @@ from streak_core.ports.identity import InvalidToken, Principal
 
 
 def handle(request: flask.Request, deps: ApiDependencies) -> flask.Response:
-    with request_context(request, "api") as log:
+    with request_context(request, "api") as log, context.time_budget(deps.request.time_budget):
         headers = {"X-Correlation-ID": log.correlation}
         try:
             status, payload = _serve(request, deps, log, headers)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from google.api_core import exceptions as gexc
 from google.cloud import tasks_v2
@@ -30,14 +32,25 @@ def tasks_client(emulator_host: str | None) -> Any:
 
 
 class CloudTasksQueue:
-    """One queue whose tasks POST their JSON payload to `target_url`."""
+    """One queue whose tasks POST their JSON payload to `target_url`. With `service_account`, each task
+    carries an OIDC token of that account for the target's service (its origin, which Cloud Run accepts as
+    the audience), so a function deployed with --no-allow-unauthenticated lets it in; that account needs
+    `run.invoker` on the target, and whoever creates the task `iam.serviceAccountUser` on the account."""
 
     def __init__(
-        self, project_id: str | None, location: str, queue: str, target_url: str, emulator_host: str | None
+        self,
+        project_id: str | None,
+        location: str,
+        queue: str,
+        target_url: str,
+        emulator_host: str | None,
+        service_account: str | None = None,
+        client: Callable[[], Any] | None = None,
     ) -> None:
         self._parent = f"projects/{project_id}/locations/{location}/queues/{queue}"
         self._target_url = target_url
-        self._tasks: Lazy[Any] = Lazy(lambda: tasks_client(emulator_host))
+        self._service_account = service_account
+        self._tasks: Lazy[Any] = Lazy(client or (lambda: tasks_client(emulator_host)))
 
     def create(self, payload: dict[str, Any], name: str | None = None, when: datetime | None = None) -> None:
         """Queue one task; a task of the same name already queued counts as done. The task carries the
@@ -46,14 +59,17 @@ class CloudTasksQueue:
         correlation = context.correlation_id()
         if correlation:
             headers[context.CORRELATION_HEADER] = correlation
-        task: dict[str, Any] = {
-            "http_request": {
-                "http_method": tasks_v2.HttpMethod.POST,
-                "url": self._target_url,
-                "headers": headers,
-                "body": json.dumps(payload).encode(),
-            }
+        request: dict[str, Any] = {
+            "http_method": tasks_v2.HttpMethod.POST,
+            "url": self._target_url,
+            "headers": headers,
+            "body": json.dumps(payload).encode(),
         }
+        if self._service_account:
+            target = urlsplit(self._target_url)
+            audience = f"{target.scheme}://{target.netloc}"
+            request["oidc_token"] = {"service_account_email": self._service_account, "audience": audience}
+        task: dict[str, Any] = {"http_request": request}
         if name is not None:
             task["name"] = f"{self._parent}/tasks/{re.sub(r'[^A-Za-z0-9_-]', '-', name)[:400]}"
         if when is not None:

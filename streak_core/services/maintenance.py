@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import random
 import threading
 import time
@@ -159,8 +160,7 @@ class BatchWorker:
             for user, outbox in chunk:
                 self._commit_one(user, outbox, now, breaker, report, lock, run_id)
 
-        with ThreadPoolExecutor(max_workers=self.parallelism) as pool:
-            list(pool.map(commit_chunk, chunks))
+        in_parallel(commit_chunk, chunks, self.parallelism)
         report.breaker_opened = breaker.open
         return report
 
@@ -225,6 +225,14 @@ class BatchWorker:
             report.failed[uid] = f"{error}; enqueue failed: {exc}"
             return
         report.deferred[uid] = error
+
+
+def in_parallel(work: Callable[[T], object], items: list[T], threads: int) -> None:
+    """`work` on each item on up to `threads` threads, each in a copy of the caller's context (its
+    correlation id and time budget: context variables do not cross into pool threads on their own)."""
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for future in [pool.submit(contextvars.copy_context().run, work, item) for item in items]:
+            future.result()
 
 
 def commit_chunks(

@@ -9,8 +9,10 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from google.api_core import exceptions as gexc
+from google.api_core.gapic_v1.method import DEFAULT
 from google.cloud import firestore
 
+from streak_core import context
 from streak_core.adapters.lazy import Lazy
 from streak_core.errors import TransientStoreError
 
@@ -38,11 +40,50 @@ LOST_RACE: tuple[type[gexc.GoogleAPICallError], ...] = (
 
 
 class LazyFirestore(Lazy[Any]):
-    """The Firestore client of `project_id`, created on first use (tests pass their own `factory`)."""
+    """The Firestore client of `project_id`, created on first use, its every call within the time budget of
+    the work it serves (tests pass their own `factory`)."""
 
     def __init__(self, project_id: str | None, factory: Callable[[str | None], Any] | None = None) -> None:
-        make = factory or (lambda project: firestore.Client(project=project))
+        make = factory or (lambda project: within_budget(firestore.Client(project=project)))
         super().__init__(lambda: make(project_id))
+
+
+# A rollback is the one call still made once the budget is spent: it releases the transaction's locks.
+ROLLBACK_GRACE_SECONDS = 2.0
+
+
+def within_budget(client: Any) -> Any:
+    """`client` with every RPC held to what is left of the current time budget (`context.time_budget`):
+    the RPC's own timeout and its retries' deadline are cut to it, and a call made once it is spent fails at
+    once with DeadlineExceeded (transient: a 503, a retried task, a nacked message). Without a budget the
+    library's defaults (60 s) apply. Done on the generated client's table of wrapped methods, which every
+    call of the library goes through (`gapic_v1.method.wrap_method`)."""
+    transport = client._firestore_api._transport
+    for method, rpc in list(transport._wrapped_methods.items()):
+        grace = ROLLBACK_GRACE_SECONDS if method is transport.rollback else 0.0
+        transport._wrapped_methods[method] = _Budgeted(rpc, grace)
+    return client
+
+
+class _Budgeted:
+    def __init__(self, rpc: Any, grace: float) -> None:
+        self._rpc, self._grace = rpc, grace
+
+    def __call__(self, *args: Any, retry: Any = DEFAULT, timeout: Any = DEFAULT, **kwargs: Any) -> Any:
+        left = context.time_left()
+        if left is None:
+            return self._rpc(*args, retry=retry, timeout=timeout, **kwargs)
+        left = max(left, self._grace)
+        if left <= 0:
+            spent = "the time budget of this work is spent"
+            raise gexc.DeadlineExceeded(spent)  # type: ignore[no-untyped-call]  # api-core ships no types here
+        chosen_retry = self._rpc._retry if retry is DEFAULT else retry
+        chosen_timeout = self._rpc._timeout if timeout is DEFAULT else timeout
+        if chosen_retry is not None:
+            chosen_retry = chosen_retry.with_timeout(left)
+        if isinstance(chosen_timeout, int | float):
+            left = min(float(chosen_timeout), left)
+        return self._rpc(*args, retry=chosen_retry, timeout=left, **kwargs)
 
 
 @contextmanager
@@ -53,9 +94,11 @@ def store_errors() -> Iterator[None]:
     except TRANSIENT_ERRORS as exc:
         raise TransientStoreError(f"{type(exc).__name__}: {exc}") from exc
     except ValueError as exc:
-        # A transaction that kept losing to contention ends in a ValueError raised from the last Aborted.
-        if isinstance(exc.__cause__, TRANSIENT_ERRORS):
-            raise TransientStoreError(f"contention: {exc}") from exc
+        # A transaction that kept losing to contention ends in a ValueError raised from the last Aborted; one
+        # whose begin failed ends in the ValueError of its rollback ("no transaction ID"), raised while
+        # handling that failure.
+        if isinstance(exc.__cause__, TRANSIENT_ERRORS) or isinstance(exc.__context__, TRANSIENT_ERRORS):
+            raise TransientStoreError(f"{type(exc.__cause__ or exc.__context__).__name__}: {exc}") from exc
         raise
 
 
