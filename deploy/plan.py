@@ -8,13 +8,13 @@ and rules go through firebase-tools (`firebase.json`). `--dry-run` prints the co
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from deploy.monitoring import ALERTS, METRICS
 from streak_core.adapters.pubsub_publisher import BATCH_TOPIC, TICK_TOPIC
 from streak_core.settings import Settings
 
@@ -60,127 +60,96 @@ QUEUES = (
     ),
 )
 TOPICS = (TICK_TOPIC, BATCH_TOPIC)
+# The functions' time budgets (streak_core/settings.py) stay well under these.
 FUNCTIONS = (
     Function(
         "api",
         ["--trigger-http", "--allow-unauthenticated"],
-        ["--set-secrets=CURSOR_SECRET=cursor-secret:latest"],
+        [
+            "--timeout=60s",
+            "--set-secrets=CURSOR_SECRET=cursor-secret:latest,UNSUBSCRIBE_SECRET=unsubscribe-secret:latest",
+        ],
     ),
-    Function("on_maintenance_tick", [f"--trigger-topic={TICK_TOPIC}"]),
-    Function("on_maintenance_batch", [f"--trigger-topic={BATCH_TOPIC}", "--retry"], ["--memory=256Mi"]),
-    Function("maintenance_retry", ["--trigger-http", "--no-allow-unauthenticated"]),
-    Function("notifications", ["--trigger-http", "--no-allow-unauthenticated"]),
-    Function("session_jobs", ["--trigger-http", "--no-allow-unauthenticated"]),
+    Function("on_maintenance_tick", [f"--trigger-topic={TICK_TOPIC}"], ["--timeout=300s"]),
+    Function(
+        "on_maintenance_batch",
+        [f"--trigger-topic={BATCH_TOPIC}", "--retry"],
+        ["--memory=256Mi", "--timeout=300s"],
+    ),
+    Function("maintenance_retry", ["--trigger-http", "--no-allow-unauthenticated"], ["--timeout=60s"]),
+    Function(
+        "notifications",
+        ["--trigger-http", "--no-allow-unauthenticated"],
+        [
+            "--timeout=60s",
+            "--set-secrets=SMTP_PASSWORD=smtp-password:latest,UNSUBSCRIBE_SECRET=unsubscribe-secret:latest",
+        ],
+    ),
+    Function("session_jobs", ["--trigger-http", "--no-allow-unauthenticated"], ["--timeout=60s"]),
 )
+# Called by Cloud Tasks only, with the tasks account's OIDC token; the event functions by Eventarc's push
+# subscriptions, with the events account's.
+TASK_TARGETS = ("maintenance_retry", "notifications", "session_jobs")
+EVENT_TARGETS = ("on_maintenance_tick", "on_maintenance_batch")
+# The functions that create Cloud Tasks tasks, so need to know which account the tasks run as.
+TASK_MAKERS = ("api", "on_maintenance_batch", "maintenance_retry", "session_jobs", "notifications")
+# What the functions' own account does: Firestore, tasks (as the tasks account), messages, secrets, and
+# reading users' email addresses from Firebase Auth.
+RUNTIME_ROLES = (
+    "roles/datastore.user",
+    "roles/cloudtasks.enqueuer",
+    "roles/pubsub.publisher",
+    "roles/secretmanager.secretAccessor",
+    "roles/firebaseauth.viewer",
+)
+SECRETS = ("cursor-secret", "unsubscribe-secret")  # random keys the plan makes; smtp-password is given
 
 
 @dataclass(frozen=True)
-class Metric:
-    """A log-based metric over the functions' JSON lines (functions/logs.py): a counter, or with `value` a
-    distribution of that field."""
+class Mail:
+    """Where notifications are mailed from: an SMTP relay (SendGrid, Mailgun, SES ... all speak it)."""
 
-    name: str
-    description: str
-    log_filter: str
-    value: str | None = None
+    host: str
+    port: int
+    username: str
+    sender: str
+    starttls: bool = True
 
-    def create(self, gcloud: str) -> str:
-        if self.value is None:
-            flags = (
-                f"--description={shlex.quote(self.description)} --log-filter={shlex.quote(self.log_filter)}"
-            )
-            return f"{gcloud} logging metrics create {self.name} {flags}"
-        config = {
-            "description": self.description,
-            "filter": self.log_filter,
-            "valueExtractor": f"EXTRACT({self.value})",
-            "metricDescriptor": {"metricKind": "DELTA", "valueType": "DISTRIBUTION", "unit": "ms"},
-            "bucketOptions": {"exponentialBuckets": {"numFiniteBuckets": 20, "growthFactor": 2, "scale": 1}},
+    def env(self) -> str:
+        values = {
+            "SMTP_HOST": self.host,
+            "SMTP_PORT": str(self.port),
+            "SMTP_USERNAME": self.username,
+            "SMTP_SENDER": self.sender,
+            "SMTP_STARTTLS": "1" if self.starttls else "0",
         }
-        quoted = shlex.quote(json.dumps(config))
-        return f"{gcloud} logging metrics create {self.name} --config-from-file=<(printf '%s' {quoted})"
+        return shlex.quote("^|^" + "|".join(f"{k}={v}" for k, v in values.items()))
 
 
-FUNCTION_LOGS = 'resource.type="cloud_run_revision"'
-METRICS = (
-    Metric(
-        "task_retries",
-        "Cloud Tasks and job attempts after the first",
-        f"{FUNCTION_LOGS} AND (jsonPayload.task_retry_count>0 OR jsonPayload.retry=true)",
-    ),
-    Metric(
-        "retry_successes",
-        "Work that succeeded on a retry",
-        f"{FUNCTION_LOGS} AND jsonPayload.retry_success=true",
-    ),
-    Metric(
-        "dead_letters",
-        "Work that exhausted its attempts",
-        f"{FUNCTION_LOGS} AND jsonPayload.dead_letter=true",
-    ),
-    Metric(
-        "calendar_cache_hits",
-        "Calendar reads served from memory",
-        f"{FUNCTION_LOGS} AND jsonPayload.cache_hit=true",
-    ),
-    Metric(
-        "calendar_cache_misses",
-        "Calendar reads that went to Firestore",
-        f"{FUNCTION_LOGS} AND jsonPayload.cache_hit=false",
-    ),
-    Metric(
-        "slow_queries",
-        "Firestore query pages slower than 100 ms",
-        f"{FUNCTION_LOGS} AND jsonPayload.query_ms>100",
-    ),
-    Metric(
-        "slow_requests",
-        "Requests slower than 100 ms",
-        f"{FUNCTION_LOGS} AND jsonPayload.latency_ms>100 AND jsonPayload.httpRequest.status>0",
-    ),
-    Metric(
-        "batch_duration",
-        "Maintenance batch durations",
-        f'{FUNCTION_LOGS} AND jsonPayload.operation="maintenance-batch"'
-        ' AND jsonPayload.message="maintenance batch done"',
-        "jsonPayload.latency_ms",
-    ),
-    Metric(
-        "request_latency",
-        "API request latency",
-        f"{FUNCTION_LOGS} AND jsonPayload.httpRequest.status>0",
-        "jsonPayload.latency_ms",
-    ),
-)
-# (display name, metric, threshold per 5 minutes): any dead letter pages someone; slow queries and retries
-# only when they persist.
-ALERTS = (
-    ("Dead letters", "dead_letters", 0),
-    ("Slow Firestore queries (over 100 ms)", "slow_queries", 20),
-    ("Slow requests (over 100 ms)", "slow_requests", 100),
-    ("Task retries", "task_retries", 50),
-)
+@dataclass(frozen=True)
+class Accounts:
+    """The service accounts of a deployment: each holds what its job needs, on its targets only."""
 
+    project: str
 
-def alert_policy(display_name: str, metric: str, threshold: int) -> str:
-    return json.dumps(
-        {
-            "displayName": display_name,
-            "combiner": "OR",
-            "conditions": [
-                {
-                    "displayName": f"{metric} above {threshold} in 5 min",
-                    "conditionThreshold": {
-                        "filter": f'metric.type="logging.googleapis.com/user/{metric}"',
-                        "aggregations": [{"alignmentPeriod": "300s", "perSeriesAligner": "ALIGN_SUM"}],
-                        "comparison": "COMPARISON_GT",
-                        "thresholdValue": threshold,
-                        "duration": "0s",
-                    },
-                }
-            ],
-        }
-    )
+    def email(self, name: str) -> str:
+        return f"{name}@{self.project}.iam.gserviceaccount.com"
+
+    @property
+    def runtime(self) -> str:  # what the functions run as
+        return self.email("streaks-runtime")
+
+    @property
+    def tasks(self) -> str:  # whose OIDC token Cloud Tasks tasks carry
+        return self.email("streaks-tasks")
+
+    @property
+    def events(self) -> str:  # whose OIDC token Eventarc's Pub/Sub pushes carry
+        return self.email("streaks-events")
+
+    @property
+    def scheduler(self) -> str:  # whose OIDC token Cloud Scheduler's HTTP jobs carry
+        return self.email("streaks-scheduler")
 
 
 def ensure(describe: str, create: str, update: str | None = None) -> str:
@@ -189,18 +158,20 @@ def ensure(describe: str, create: str, update: str | None = None) -> str:
     return f"if {describe} >/dev/null 2>&1; then {present}; else {create}; fi"
 
 
-def commands(project: str, region: str, service_account: str) -> list[str]:
+def commands(
+    project: str, region: str, alert_email: str, mail: Mail, public_base_url: str | None = None
+) -> list[str]:
     """Every command, in order, as shell lines (each idempotent on its own)."""
     gcloud = f"gcloud --project={shlex.quote(project)}"
     where, zone = f"--location={shlex.quote(region)}", f"--region={shlex.quote(region)}"
-    apis = "cloudfunctions run cloudbuild pubsub cloudtasks cloudscheduler firestore secretmanager"
-    lines = [f"{gcloud} services enable " + " ".join(f"{api}.googleapis.com" for api in apis.split())]
-    lines.append(
-        ensure(
-            f"{gcloud} secrets describe cursor-secret",
-            f"openssl rand -base64 32 | {gcloud} secrets create cursor-secret --data-file=-",
-        )
+    accounts = Accounts(project)
+    apis = (
+        "cloudfunctions run cloudbuild pubsub cloudtasks cloudscheduler firestore secretmanager iam eventarc"
+        " monitoring logging identitytoolkit"
     )
+    lines = [f"{gcloud} services enable " + " ".join(f"{api}.googleapis.com" for api in apis.split())]
+    lines += _accounts(gcloud, project, accounts)
+    lines += _secrets(gcloud)
     for topic in TOPICS:
         lines.append(
             ensure(f"{gcloud} pubsub topics describe {topic}", f"{gcloud} pubsub topics create {topic}")
@@ -215,10 +186,20 @@ def commands(project: str, region: str, service_account: str) -> list[str]:
             )
         )
     for function in FUNCTIONS:
-        flags = " ".join([*function.trigger, *function.extra])
+        flags = [*function.trigger, *function.extra, f"--service-account={accounts.runtime}"]
+        if function.target in EVENT_TARGETS:  # Eventarc's push subscription authenticates as this account
+            flags.append(f"--trigger-service-account={accounts.events}")
+        if function.target == "notifications":
+            flags.append(f"--update-env-vars={mail.env()}")
         lines.append(
             f"{gcloud} functions deploy {function.target} --gen2 --runtime={RUNTIME} {zone}"
-            f" --entry-point={function.target} --source=. {flags}"
+            f" --entry-point={function.target} --source=. {' '.join(flags)}"
+        )
+    invokers = [(t, accounts.tasks) for t in TASK_TARGETS] + [(t, accounts.events) for t in EVENT_TARGETS]
+    invokers.append(("notifications", accounts.scheduler))  # the sweep and the reminder ticks
+    for target, account in invokers:
+        lines.append(
+            f"{gcloud} functions add-invoker-policy-binding {target} {zone} --member=serviceAccount:{account}"
         )
 
     def uri(target: str) -> str:
@@ -232,25 +213,86 @@ def commands(project: str, region: str, service_account: str) -> list[str]:
         "on_maintenance_batch": [dispatch, f"MAINTENANCE_RETRY_URL={uri('maintenance_retry')}"],
         "maintenance_retry": [dispatch],
         "session_jobs": [dispatch],
+        # The links of emails (unsubscribe) point at the api.
+        "notifications": [f"PUBLIC_BASE_URL={public_base_url or uri('api')}"],
     }
+    for target in TASK_MAKERS:
+        wiring.setdefault(target, []).append(f"TASKS_SERVICE_ACCOUNT={accounts.tasks}")
     for target, values in wiring.items():
         service = target.replace("_", "-")
         lines.append(f"{gcloud} run services update {service} {zone} --update-env-vars={','.join(values)}")
-    invoker = f"--oidc-service-account-email={shlex.quote(service_account)}"
+    lines += _scheduler(gcloud, where, accounts, uri("notifications"))
+    project_flag = f"--project={shlex.quote(project)}"
+    lines.append(f"npx firebase-tools deploy --only firestore:indexes,firestore:rules {project_flag}")
+    # Ended rate-limit windows are deleted by Firestore once their `expires_at` is past.
+    ttl = "firestore fields ttls update expires_at --collection-group=rate_limits --enable-ttl --async"
+    lines.append(f"{gcloud} {ttl}")
+    lines += _monitoring(gcloud, alert_email)
+    return lines
+
+
+def _accounts(gcloud: str, project: str, accounts: Accounts) -> list[str]:
+    """The service accounts, and the roles each needs (granting is idempotent)."""
+    lines = []
+    for account in (accounts.runtime, accounts.tasks, accounts.events, accounts.scheduler):
+        name = account.split("@", 1)[0]
+        lines.append(
+            ensure(
+                f"{gcloud} iam service-accounts describe {account}",
+                f"{gcloud} iam service-accounts create {name} --display-name={name}",
+            )
+        )
+    for role in RUNTIME_ROLES:
+        lines.append(
+            f"{gcloud} projects add-iam-policy-binding {shlex.quote(project)}"
+            f" --member=serviceAccount:{accounts.runtime} --role={role} --condition=None"
+        )
+    # The functions create tasks that run as the tasks account: they must be allowed to act as it.
+    lines.append(
+        f"{gcloud} iam service-accounts add-iam-policy-binding {accounts.tasks}"
+        f" --member=serviceAccount:{accounts.runtime} --role=roles/iam.serviceAccountUser"
+    )
+    # Pub/Sub's own agent mints the events account's tokens for the push subscriptions.
+    number = f"$({gcloud} projects describe {shlex.quote(project)} --format='value(projectNumber)')"
+    lines.append(
+        f"{gcloud} iam service-accounts add-iam-policy-binding {accounts.events}"
+        f" --member=serviceAccount:service-{number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+        " --role=roles/iam.serviceAccountTokenCreator"
+    )
+    return lines
+
+
+def _secrets(gcloud: str) -> list[str]:
+    lines = [
+        ensure(
+            f"{gcloud} secrets describe {secret}",
+            f"openssl rand -base64 32 | {gcloud} secrets create {secret} --data-file=-",
+        )
+        for secret in SECRETS
+    ]
+    # The SMTP relay's password comes from whoever deploys, once; it is never in the plan or the code.
+    given = '"${SMTP_PASSWORD:?set SMTP_PASSWORD to the SMTP relay password for the first deployment}"'
+    lines.append(
+        ensure(
+            f"{gcloud} secrets describe smtp-password",
+            f"printf '%s' {given} | {gcloud} secrets create smtp-password --data-file=-",
+        )
+    )
+    return lines
+
+
+def _scheduler(gcloud: str, where: str, accounts: Accounts, notifications: str) -> list[str]:
+    invoker = (
+        f"--oidc-service-account-email={shlex.quote(accounts.scheduler)}"
+        f" --oidc-token-audience={notifications}"
+    )
     post = "--http-method=POST --message-body='{}'"
     jobs = {
         TICK_TOPIC: ("pubsub", "5 * * * *", f"--topic={TICK_TOPIC} --message-body='{{}}'"),
-        "notifications-sweep": (
-            "http",
-            "*/5 * * * *",
-            f"--uri={uri('notifications')}/sweep {post} {invoker}",
-        ),
-        "notifications-reminders": (
-            "http",
-            "0 * * * *",
-            f"--uri={uri('notifications')}/reminders {post} {invoker}",
-        ),
+        "notifications-sweep": ("http", "*/5 * * * *", f"--uri={notifications}/sweep {post} {invoker}"),
+        "notifications-reminders": ("http", "0 * * * *", f"--uri={notifications}/reminders {post} {invoker}"),
     }
+    lines = []
     for job, (kind, schedule, rest) in jobs.items():
         spec = f"{kind} {job} {where} --schedule='{schedule}' {rest}"
         lines.append(
@@ -260,21 +302,35 @@ def commands(project: str, region: str, service_account: str) -> list[str]:
                 f"{gcloud} scheduler jobs update {spec}",
             )
         )
-    project_flag = f"--project={shlex.quote(project)}"
-    lines.append(f"npx firebase-tools deploy --only firestore:indexes,firestore:rules {project_flag}")
-    # Ended rate-limit windows are deleted by Firestore once their `expires_at` is past.
-    ttl = "firestore fields ttls update expires_at --collection-group=rate_limits --enable-ttl --async"
-    lines.append(f"{gcloud} {ttl}")
+    return lines
+
+
+CHANNEL = "Focus streaks alerts"
+
+
+def _monitoring(gcloud: str, alert_email: str) -> list[str]:
+    """The email channel, the log-based metrics, and every alert policy with that channel on it."""
+    by_name = shlex.quote(f'displayName="{CHANNEL}"')
+    channel = f"$({gcloud} beta monitoring channels list --filter={by_name} --format='value(name)')"
+    labels = shlex.quote(f"email_address={alert_email}")
+    lines = [
+        ensure(
+            f'test -n "{channel}"',
+            f"{gcloud} beta monitoring channels create --display-name={shlex.quote(CHANNEL)} --type=email"
+            f" --channel-labels={labels}",
+        )
+    ]
     for metric in METRICS:
         lines.append(ensure(f"{gcloud} logging metrics describe {metric.name}", metric.create(gcloud)))
-    for display_name, metric_name, threshold in ALERTS:
-        by_name = shlex.quote('displayName="' + display_name + '"')
-        listed = f"--filter={by_name} --format='value(name)'"
+    for alert in ALERTS:
+        named = shlex.quote('displayName="' + alert.display_name + '"')
+        policy = f"$({gcloud} alpha monitoring policies list --filter={named} --format='value(name)')"
         lines.append(
             ensure(
-                f'test -n "$({gcloud} alpha monitoring policies list {listed})"',
-                f"{gcloud} alpha monitoring policies create"
-                f" --policy={shlex.quote(alert_policy(display_name, metric_name, threshold))}",
+                f'test -n "{policy}"',
+                f"{gcloud} alpha monitoring policies create --notification-channels={channel}"
+                f" --policy={shlex.quote(alert.policy())}",
+                f'{gcloud} alpha monitoring policies update "{policy}" --set-notification-channels={channel}',
             )
         )
     return lines
@@ -286,11 +342,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--project", required=True)
     parser.add_argument("--region", default=str(DEFAULTS["tasks_location"].default))
-    parser.add_argument("--service-account", default="", help="invoker of the scheduler's HTTP jobs")
+    parser.add_argument("--alert-email", help="who every alert mails (required unless --dry-run)")
+    parser.add_argument(
+        "--smtp-host", help="the SMTP relay notifications are mailed through (required unless --dry-run)"
+    )
+    parser.add_argument("--smtp-port", type=int, default=587)
+    parser.add_argument("--smtp-user", default="apikey", help="the relay's user name (SendGrid: apikey)")
+    parser.add_argument("--smtp-sender", help="From: of the emails, e.g. 'Focus <streaks@example.com>'")
+    parser.add_argument("--public-base-url", help="the api's public URL in emails' links (default: its own)")
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     args = parser.parse_args(argv)
-    account = args.service_account or f"scheduler@{args.project}.iam.gserviceaccount.com"
-    for line in commands(args.project, args.region, account):
+    missing = [flag for flag in ("alert_email", "smtp_host") if not getattr(args, flag)]
+    if missing and not args.dry_run:
+        parser.error("a deployment needs " + " and ".join("--" + m.replace("_", "-") for m in missing))
+    host = args.smtp_host or "smtp.example.com"  # a dry run shows where each value goes
+    sender = args.smtp_sender or f"Focus streaks <streaks@{args.project}.example.com>"
+    mail = Mail(host, args.smtp_port, args.smtp_user, sender)
+    alert_email = args.alert_email or "alerts@example.com"
+    for line in commands(args.project, args.region, alert_email, mail, args.public_base_url):
         print(line, flush=True)
         if not args.dry_run:
             done = subprocess.run(["bash", "-o", "pipefail", "-c", line], check=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -108,6 +109,7 @@ class Stack:
     extra_env: dict[str, str] = field(default_factory=dict)
     services: list[Service] = field(default_factory=list)
     hosts: dict[str, str] = field(default_factory=dict)
+    _secret: str = field(default_factory=lambda: secrets.token_hex(16))
 
     # --- lifecycle -------------------------------------------------------------------------------
     def start(self) -> Stack:
@@ -338,6 +340,12 @@ class Stack:
             "MAINTENANCE_RETRY_MAX_ATTEMPTS": str(RETRY_MAX_ATTEMPTS),
             **self.extra_env,
         }
+        # One signing key for every function of the stack (cursors and unsubscribe links made by one
+        # instance work on the others), and the api's address in the links of emails and shares.
+        env.setdefault("CURSOR_SECRET", self._secret)
+        env.setdefault("UNSUBSCRIBE_SECRET", self._secret)
+        if "functions" in self.hosts:
+            env.setdefault("PUBLIC_BASE_URL", f"http://{self.hosts['functions']}")
         if "retry" in self.hosts:
             env["MAINTENANCE_RETRY_URL"] = f"http://{self.hosts['retry']}/"
         if "notify" in self.hosts:

@@ -78,7 +78,16 @@ def too_old(event: Any, deps: MaintenanceDependencies) -> bool:
 
 def handle_tick(event: Any, deps: MaintenanceDependencies) -> None:
     with event_context(event, "maintenance-tick"), context.time_budget(deps.event_budget):
-        _tick(event, deps)
+        try:
+            _tick(event, deps)
+        except Exception as exc:  # not acknowledged: Pub/Sub delivers the tick again
+            log(
+                "ERROR",
+                "maintenance tick failed",
+                maintenance_failed=True,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+            raise
 
 
 def _tick(event: Any, deps: MaintenanceDependencies) -> None:
@@ -144,6 +153,10 @@ def _batch(event: Any, deps: MaintenanceDependencies) -> None:
         # Idempotent per user; what cannot be written is counted as failed: the operator runs it again.
         worker = BatchWorker(worker.store, deps.config, work=excusing(outage, deps.config))
     report = run_batch(deps.runs, worker, batch)
+    if report.failed:  # neither maintained nor queued for a retry: the next tick tries them again
+        log(
+            "ERROR", "maintenance batch left users unmaintained", run_id=batch.run_id, maintenance_failed=True
+        )
     log(
         "WARNING" if report.not_maintained else "INFO",
         "maintenance batch done",

@@ -60,3 +60,23 @@ p {{ margin: 20px 0 0; color: #94a3b8; }}
 </body>
 </html>
 """
+
+
+def unsubscribe_page(kind: str, action: str | None) -> str:
+    """The page an email's unsubscribe link opens: a button that POSTs (`action`, so a link scanner's GET
+    changes nothing, as RFC 8058 asks), or, once done (`action` None), what was switched off."""
+    what = escape(kind.replace("_", " "))
+    if action is None:
+        text = f"<h1>Unsubscribed</h1><p>You will get no more <b>{what}</b> notifications.</p>"
+    else:
+        text = (
+            f"<h1>Stop {what} notifications?</h1>"
+            f'<form method="post" action="{escape(action)}"><button type="submit">Unsubscribe</button></form>'
+        )
+    return f"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>Focus streaks</title></head>
+<body style="font-family: sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem">{text}</body>
+</html>
+"""

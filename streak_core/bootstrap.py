@@ -109,7 +109,7 @@ def api_dependencies() -> ApiDependencies:
             jobs=FirestoreJobStore(firestore),
             job_queue=session_jobs_queue(env),
         ),
-        me=MeDeps(store=users, cursors=cursors),
+        me=MeDeps(store=users, cursors=cursors, unsubscribes=env.unsubscribe_links()),
         stats=StatsDeps(store=users, badge_counts=FirestoreBadgeCounts(firestore), rasterizer=rasterizer),
         shares=ShareDeps(
             store=users,
@@ -225,6 +225,7 @@ def notification_dependencies() -> NotificationDependencies:
             FcmPushSender(env.project_id, env.fcm_url or None),
             email,
             notifications_queue(env),
+            unsubscribe_url=env.unsubscribe_links().url,
         ),
         reminders=FirestoreReminderStore(firestore),
         profiles=FirestoreProfiles(firestore),
@@ -240,6 +241,7 @@ def ops_dependencies() -> OpsDependencies:
     from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
+    from streak_core.adapters.firestore.jobs import FirestoreJobStore
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
     from streak_core.adapters.firestore.outages import FirestoreOutageStore
     from streak_core.adapters.firestore.rebuild import FirestoreRebuildStore
@@ -262,4 +264,6 @@ def ops_dependencies() -> OpsDependencies:
         replay_worker=BatchWorker(maintenance, DEFAULT_CONFIG, notify=notifications_queue(env)),
         clock=SystemClock(),
         boards=FirestoreLeaderboardStore(firestore),
+        jobs=FirestoreJobStore(firestore),
+        job_queue=session_jobs_queue(env),
     )

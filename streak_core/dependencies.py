@@ -34,6 +34,7 @@ from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import Leaderboards
 from streak_core.services.maintenance import BatchWorker
 from streak_core.services.rate_limit import SharedRateLimiter
+from streak_core.services.unsubscribe import UnsubscribeLinks
 
 
 @dataclass
@@ -64,6 +65,7 @@ class MeDeps:
 
     store: UserStore
     cursors: Cursors
+    unsubscribes: UnsubscribeLinks
     config: StreakConfig = DEFAULT_CONFIG
     calendar_cache: CalendarCache = field(default_factory=CalendarCache)
 
@@ -201,4 +203,6 @@ class OpsDependencies:
     replay_worker: BatchWorker
     clock: Clock
     boards: LeaderboardStore
+    jobs: JobStore
+    job_queue: JobQueue | None = None  # None: SESSION_JOBS_URL is not set, failed jobs cannot be replayed
     config: StreakConfig = DEFAULT_CONFIG

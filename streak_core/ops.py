@@ -33,6 +33,7 @@ from streak_core.domain.vocabulary import Period, RunStatus
 from streak_core.errors import InvalidRequest, RunNotFound, ServiceError
 from streak_core.services import ticks
 from streak_core.services.admin import grant_freezes
+from streak_core.services.jobs import replay_failed_jobs
 from streak_core.services.outages import count_affected, record_outage
 from streak_core.services.rebuild import RebuildReport, rebuild_user, screen_users
 from streak_core.services.retries import replay_dead_letters
@@ -243,6 +244,27 @@ def replay_dead_letters_command(deps: OpsDependencies, limit: int) -> None:
     _say(summary="replay", replayed=report.replayed, still_failing=report.still_failing)
     if report.still_failing:
         sys.exit(1)
+
+
+@cli.command("job-dead-letters")
+@click.option("--limit", type=click.IntRange(1, 500), default=100, show_default=True)
+@click.pass_obj
+def job_dead_letters(deps: OpsDependencies, limit: int) -> None:
+    """Asynchronous batches whose every attempt failed: one JSON line each, oldest failure first."""
+    for job in deps.jobs.failed_jobs(limit):
+        _say(job_id=job.id, user=job.uid, attempts=job.attempts, error=job.error, failed_at=job.updated_at)
+
+
+@cli.command("replay-job-dead-letters")
+@click.option("--limit", type=click.IntRange(1, 500), default=100, show_default=True)
+@click.pass_obj
+def replay_job_dead_letters(deps: OpsDependencies, limit: int) -> None:
+    """Queue failed asynchronous batches again on the session-jobs queue, their attempts anew."""
+    if deps.job_queue is None:
+        err.print("[red]SESSION_JOBS_URL is not set: there is no queue to replay the jobs on[/red]")
+        sys.exit(1)
+    requeued = replay_failed_jobs(deps.jobs, deps.job_queue, deps.clock.now(), limit)
+    _say(summary="replay-jobs", requeued=[job.id for job in requeued])
 
 
 @cli.command("recount-boards")

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from streak_core.domain.vocabulary import LimitScope
 from streak_core.services.cursors import Cursors
 from streak_core.services.rate_limit import parse_limits
+from streak_core.services.unsubscribe import UnsubscribeLinks
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ class Settings(BaseSettings):
     # Signs page cursors. Unset, each instance draws its own key, so a cursor only works on the instance
     # that issued it: deployments set it (the same on every instance).
     cursor_secret: SecretStr | None = None
+    # Signs the one-click unsubscribe links of emails; like the cursors', the same on every instance.
+    unsubscribe_secret: SecretStr | None = None
     leaderboard_snapshot_max_age_seconds: float = 60.0
     leaderboard_memory_cache_seconds: float = 10.0
     tasks_location: str = "us-central1"
@@ -82,6 +85,15 @@ class Settings(BaseSettings):
             LimitScope.READ: parse_limits(self.rate_limit_reads),
             LimitScope.PUBLIC: parse_limits(self.rate_limit_public),
         }
+
+    def unsubscribe_links(self) -> UnsubscribeLinks:
+        """Links under PUBLIC_BASE_URL (none where it is unset: emails then carry no link)."""
+        if self.unsubscribe_secret is None:
+            log.warning(
+                "UNSUBSCRIBE_SECRET is not set: unsubscribe links only work on the instance that made them"
+            )
+            return UnsubscribeLinks(secrets.token_urlsafe(32), self.public_base_url)
+        return UnsubscribeLinks(self.unsubscribe_secret.get_secret_value(), self.public_base_url)
 
     def cursors(self) -> Cursors:
         if self.cursor_secret is None:

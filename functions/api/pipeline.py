@@ -32,6 +32,8 @@ from streak_core.domain.vocabulary import LimitScope
 from streak_core.errors import ServiceError
 from streak_core.ports.identity import InvalidToken, Principal
 
+PUBLIC_PAGES = ("/s/", "/v1/unsubscribe")
+
 
 def handle(request: flask.Request, deps: ApiDependencies) -> flask.Response:
     with request_context(request, "api") as log, context.time_budget(deps.request.time_budget):
@@ -68,7 +70,7 @@ def _serve(
             raise ApiError(403, "forbidden", "This endpoint needs the admin claim.")
         scope = LimitScope.READ if request.method in ("GET", "HEAD") else LimitScope.WRITE
         limit(basics, scope, principal.uid, headers)
-    elif route.path.startswith("/s/"):  # public pages: limited per client address
+    elif route.path.startswith(PUBLIC_PAGES):  # public pages: limited per client address
         limit(basics, LimitScope.PUBLIC, f"ip:{request.remote_addr}", headers)
     now = current_instant(request, basics)
     body = parse_model(route.body, json_body(request)) if route.body is not None else None

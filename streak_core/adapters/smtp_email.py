@@ -22,9 +22,14 @@ class SmtpEmailSender(EmailSender):
         self._host, self._port, self._sender = host, port, sender
         self._username, self._password, self._starttls, self._timeout = username, password, starttls, timeout
 
-    def send(self, address: str, subject: str, text: str, html: str) -> None:
+    def send(
+        self, address: str, subject: str, text: str, html: str, unsubscribe_url: str | None = None
+    ) -> None:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self._sender, address, subject
+        if unsubscribe_url is not None:  # RFC 8058: mail clients offer one click, which POSTs to the URL
+            message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(text)
         message.add_alternative(html, subtype="html")
         try:

@@ -194,6 +194,24 @@ def render(kind: Kind, locale: Locale, data: NotificationData) -> Message:
     )
 
 
+# The link's label, and the line of the plain text holding it.
+UNSUBSCRIBE = {
+    Locale.EN: ("Stop these emails", "Stop these emails: {url}"),
+    Locale.FR: ("Ne plus recevoir ces e-mails", "Ne plus recevoir ces e-mails : {url}"),
+}
+
+
+def with_unsubscribe(message: Message, locale: Locale, url: str) -> Message:
+    """The email with the link that switches this kind of notification off (RFC 8058's page for people;
+    mail clients use the List-Unsubscribe header)."""
+    label, line = UNSUBSCRIBE[locale]
+    return Message(
+        title=message.title,
+        body=f"{message.body}\n\n{line.format(url=url)}",
+        html=f'{message.html}\n<p><a href="{html.escape(url)}">{html.escape(label)}</a></p>',
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class QuietHours:
     """A daily window of local time with no notifications; it may wrap midnight (22:00-07:00)."""

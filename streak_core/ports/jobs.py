@@ -20,6 +20,15 @@ class JobStore(Protocol):
         failed) or unknown: a redelivered task then does nothing."""
         ...
 
+    def failed_jobs(self, limit: int) -> list[SessionJob]:
+        """The jobs in the dead letters (every attempt failed), oldest failure first."""
+        ...
+
+    def requeue(self, job_id: str, now: datetime) -> SessionJob | None:
+        """A dead-lettered job queued again with its attempts anew, out of the dead letters, atomically;
+        None when it is not (or no longer) failed."""
+        ...
+
     def settle(self, job: SessionJob, dead_letter: bool = False) -> None:
         """Store the job's outcome (done, failed, or queued again for a retry); a failed job also lands in
         the dead letters when `dead_letter`."""

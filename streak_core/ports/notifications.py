@@ -74,7 +74,11 @@ class PushSender(Protocol):
 
 
 class EmailSender(Protocol):
-    def send(self, address: str, subject: str, text: str, html: str) -> None: ...
+    def send(
+        self, address: str, subject: str, text: str, html: str, unsubscribe_url: str | None = None
+    ) -> None:
+        """Send one message; with `unsubscribe_url`, the List-Unsubscribe headers of RFC 8058 point to it."""
+        ...
 
 
 class DispatchQueue(Protocol):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from streak_core.domain.notifications import PUSH_HELD, NotificationData, release_at, render
+from streak_core.domain.notifications import (
+    PUSH_HELD,
+    NotificationData,
+    release_at,
+    render,
+    with_unsubscribe,
+)
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, NotificationKind
 from streak_core.models.notifications import SWEEP_GRACE, StoredNotification
 from streak_core.ports.notifications import (
@@ -18,6 +25,7 @@ from streak_core.ports.notifications import (
     Recipient,
 )
 
+log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # Longer than one dispatch can take (FCM and SMTP time out well before), short enough for the sweep to
 # pick up an entry whose dispatcher died holding it.
@@ -39,6 +47,8 @@ class Dispatcher:
     email: EmailSender
     later: DispatchQueue | None  # None: a held entry waits for the sweep instead of its own task
     max_attempts: int = MAX_ATTEMPTS
+    # The one-click link that switches a kind off for a user (None: no link, e.g. no public URL is set).
+    unsubscribe_url: Callable[[str, NotificationKind], str | None] | None = None
 
     def dispatch(self, entry_id: str, now: datetime) -> DispatchReport:
         """Idempotent: a channel already sent, skipped or failed is never sent again.
@@ -109,7 +119,10 @@ class Dispatcher:
                 raise _NothingToSend("no device accepted the message (invalid tokens pruned)")
             return
         assert recipient.email is not None
-        self.email.send(recipient.email, message.title, message.body, message.html)
+        link = self.unsubscribe_url(recipient.uid, kind) if self.unsubscribe_url is not None else None
+        if link is not None:
+            message = with_unsubscribe(message, recipient.settings.locale, link)
+        self.email.send(recipient.email, message.title, message.body, message.html, link)
 
     def _record(
         self,
@@ -123,6 +136,17 @@ class Dispatcher:
     ) -> None:
         self.store.record(entry_id, channel, status, detail, attempts, now)
         report.statuses[channel] = status
+        if status in (DeliveryStatus.SENT, DeliveryStatus.FAILED):  # what a failure ratio counts
+            fields = {
+                "delivery": status.value,
+                "channel": channel.value,
+                "entry_id": entry_id,
+                "attempts": attempts,
+            }
+            if status is DeliveryStatus.FAILED:
+                log.error("notification failed for good", extra={**fields, "error": detail})
+            else:
+                log.info("notification sent", extra=fields)
 
 
 class _NothingToSend(Exception):

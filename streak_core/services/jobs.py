@@ -77,7 +77,7 @@ def run_job(
         if job.attempts >= max_attempts:
             failed = replace(job, status=JobStatus.FAILED, updated_at=now(), error=error)
             jobs.settle(failed, dead_letter=True)
-            log.error("job dead-lettered", extra={**fields, "dead_letter": True})
+            log.error("job dead-lettered", extra={**fields, "dead_letter": True, "dead_letter_kind": "job"})
             return failed
         jobs.settle(replace(job, status=JobStatus.QUEUED, updated_at=now(), error=error))
         log.warning("job attempt failed; the queue retries it", extra={**fields, "retry": True})
@@ -87,3 +87,15 @@ def run_job(
     if job.attempts > 1:
         log.info("job succeeded on a retry", extra={**fields, "retry_success": True})
     return done
+
+
+def replay_failed_jobs(jobs: JobStore, queue: JobQueue, now: datetime, limit: int) -> list[SessionJob]:
+    """Queue dead-lettered jobs again, each with its attempts anew (the queue runs them as it ran them
+    first); the jobs requeued. A job requeued by someone else meanwhile is left alone."""
+    requeued = []
+    for job in jobs.failed_jobs(limit):
+        again = jobs.requeue(job.id, now)
+        if again is not None:
+            queue.enqueue(again)
+            requeued.append(again)
+    return requeued

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import logging
 import random
 import threading
 import time
@@ -25,6 +26,7 @@ from streak_core.services.dispatch import announce
 from streak_core.services.views import local_today, next_local_midnight
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 # About 100 users per commit, 4 commits in flight, was fastest on the emulator (bench/maintenance.py);
 # Firestore's own limit is 500 writes per commit.
 MAX_WRITES_PER_COMMIT = 110
@@ -43,12 +45,25 @@ class RetryPolicy:
     def run(self, action: Callable[[], T]) -> T:
         for attempt in range(self.attempts):
             try:
-                return action()
-            except TransientStoreError:
+                result = action()
+            except TransientStoreError as exc:
                 if attempt + 1 == self.attempts:
                     raise
-                delay = min(self.max_delay, self.base_delay * 2**attempt)
-                self.sleep(delay * random.uniform(0.5, 1.0))
+                delay = min(self.max_delay, self.base_delay * 2**attempt) * random.uniform(0.5, 1.0)
+                fields = {
+                    "retry": True,
+                    "attempt": attempt + 1,
+                    "delay_s": round(delay, 3),
+                    "error": str(exc),
+                }
+                log.warning("store call failed; retrying", extra=fields)
+                self.sleep(delay)
+                continue
+            if attempt:
+                log.info(
+                    "store call succeeded on a retry", extra={"retry_success": True, "attempt": attempt + 1}
+                )
+            return result
         raise AssertionError("unreachable")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from streak_core.models.maintenance import DeadLetter, RetryTask
 from streak_core.ports.maintenance import DeadLetterStore
 from streak_core.services.maintenance import BatchWorker
 
+log = logging.getLogger(__name__)
 MAX_REPLAY = 500  # dead letters one replay call works through
 
 
@@ -31,6 +33,8 @@ def retry_user(
         return RetryOutcome.RETRY
     letter = DeadLetter(task.letter_id, task.uid, task.run_id, task.now, error, attempt + 1, failed_at)
     dead_letters.add(letter)
+    fields = {"dead_letter": True, "dead_letter_kind": "maintenance", "letter_id": letter.id, "error": error}
+    log.error("maintenance dead-lettered", extra=fields)
     return RetryOutcome.DEAD_LETTERED
 
 

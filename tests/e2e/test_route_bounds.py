@@ -416,6 +416,34 @@ BOUNDS: dict[str, tuple[Probe, ...]] = dict(
             Probe("the longest user id", "DELETE", f"/v1/friends/{'u' * 128}", 204),
             Probe("a user id too long", "DELETE", f"/v1/friends/{'u' * 129}", 404),
         ),
+        probes(
+            "GET /v1/unsubscribe",
+            Probe(
+                "a token of the longest",
+                "GET",
+                "/v1/unsubscribe",
+                422,
+                params={"token": "t" * 1024},
+                token=False,
+            ),
+            Probe(
+                "a token too long", "GET", "/v1/unsubscribe", 422, params={"token": "t" * 1025}, token=False
+            ),
+        ),
+        probes(
+            "POST /v1/unsubscribe",
+            Probe(
+                "a token of the longest",
+                "POST",
+                "/v1/unsubscribe",
+                422,
+                params={"token": "t" * 1024},
+                token=False,
+            ),
+            Probe(
+                "a token too long", "POST", "/v1/unsubscribe", 422, params={"token": "t" * 1025}, token=False
+            ),
+        ),
         probes("GET /v1/openapi.json", Probe("no input", "GET", "/v1/openapi.json", 200, token=False)),
     ]
 )

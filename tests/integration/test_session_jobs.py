@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import flask
@@ -23,7 +23,7 @@ from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.vocabulary import JobStatus
 from streak_core.errors import TransientStoreError
 from streak_core.ports.users import UserTransaction
-from streak_core.services.jobs import submit_job
+from streak_core.services.jobs import replay_failed_jobs, submit_job
 from tests.unit.fakes import FixedClock, RecordingJobQueue
 
 pytestmark = pytest.mark.integration
@@ -120,3 +120,26 @@ def test_a_job_that_keeps_failing_is_failed_after_three_attempts_and_dead_letter
     assert (letter.exists, letter.get("uid"), letter.get("attempts")) == (True, uid, 3)
     sessions = firestore_client.collection("users").document(uid).collection("sessions").stream()
     assert list(sessions) == []
+
+
+def test_a_dead_lettered_job_is_listed_and_replayed_with_its_attempts_anew(
+    lazy: LazyFirestore, firestore_client: Any
+) -> None:
+    uid = f"job-{uuid.uuid4().hex[:8]}"
+    deps = faulty(lazy, transient=100)
+    job_id = job_for(lazy, uid)
+    assert [deliver(deps, job_id, n) for n in range(3)] == [503, 503, 200]
+    store = FirestoreJobStore(lazy)
+    assert job_id in [job.id for job in store.failed_jobs(500)]
+    queue = RecordingJobQueue()
+    later = NOW + timedelta(hours=1)
+    replayed = [job for job in replay_failed_jobs(store, queue, later, 500) if job.uid == uid]
+    assert [(job.id, job.status, job.attempts) for job in replayed] == [(job_id, JobStatus.QUEUED, 0)]
+    assert queue.enqueued.count(job_id) == 1
+    assert not firestore_client.collection("job_dead_letters").document(job_id).get().exists
+    assert store.requeue(job_id, later) is None  # queued already: a second replay changes nothing
+    healthy = faulty(lazy, transient=0)  # the store works again: the replayed task runs the batch
+    assert deliver(healthy, job_id, 0) == 200
+    done = store.get(job_id)
+    assert done is not None
+    assert (done.status, done.attempts) == (JobStatus.DONE, 1)

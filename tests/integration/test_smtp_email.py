@@ -41,6 +41,20 @@ def test_a_rendered_notification_arrives_as_text_and_html(stack: Stack) -> None:
     assert "<h1>Bonus de la semaine : +50 XP</h1>" in parts["text/html"]
 
 
+def test_an_unsubscribe_link_becomes_the_one_click_headers_of_rfc_8058(stack: Stack) -> None:
+    host, port = stack.hosts["smtp"].rsplit(":", 1)
+    address = f"{uuid.uuid4().hex[:8]}@example.com"
+    url = "https://focus.example/v1/unsubscribe?token=abc.def"
+    SmtpEmailSender(host, int(port), "streaks@example.com").send(address, "s", "t", "<p>h</p>", url)
+    deadline = time.monotonic() + 10
+    found = []
+    while time.monotonic() < deadline and not found:
+        found = [m for m in mailbox.Maildir(stack.mailbox, create=False) if m["To"] == address]
+        time.sleep(0.1)
+    assert found[0]["List-Unsubscribe"] == f"<{url}>"
+    assert found[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
 def test_an_unreachable_server_is_a_retryable_delivery_error() -> None:
     sender = SmtpEmailSender("127.0.0.1", 1, "streaks@example.com", timeout=2)
     with pytest.raises(DeliveryError, match=re.escape("SMTP 127.0.0.1:1")):

@@ -98,6 +98,7 @@ from streak_core.services.cursors import Cursors
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import BoardCache, Leaderboards
 from streak_core.services.maintenance import BatchWorker
+from streak_core.services.unsubscribe import UnsubscribeLinks
 
 T = TypeVar("T")
 
@@ -718,8 +719,13 @@ class FakePush(PushSender):
 class FakeEmail(EmailSender):
     sent: list[tuple[str, str, str, str]] = field(default_factory=list)
 
-    def send(self, address: str, subject: str, text: str, html: str) -> None:
+    unsubscribe_urls: list[str | None] = field(default_factory=list)
+
+    def send(
+        self, address: str, subject: str, text: str, html: str, unsubscribe_url: str | None = None
+    ) -> None:
         self.sent.append((address, subject, text, html))
+        self.unsubscribe_urls.append(unsubscribe_url)
 
 
 @dataclass
@@ -957,6 +963,17 @@ class InMemoryJobStore(JobStore):
         self.jobs[job_id] = replace(job, status=JobStatus.RUNNING, attempts=job.attempts + 1, updated_at=now)
         return self.jobs[job_id]
 
+    def failed_jobs(self, limit: int) -> list[SessionJob]:
+        return [self.jobs[job.id] for job in self.dead_letters][:limit]
+
+    def requeue(self, job_id: str, now: datetime) -> SessionJob | None:
+        job = self.jobs.get(job_id)
+        if job is None or job.status is not JobStatus.FAILED:
+            return None
+        self.jobs[job_id] = replace(job, status=JobStatus.QUEUED, attempts=0, updated_at=now, error=None)
+        self.dead_letters = [letter for letter in self.dead_letters if letter.id != job_id]
+        return self.jobs[job_id]
+
     def settle(self, job: SessionJob, dead_letter: bool = False) -> None:
         self.jobs[job.id] = job
         if dead_letter:
@@ -1008,7 +1025,7 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
     areas: dict[str, Any] = {
         "request": RequestDeps(values["verifier"], values["clock"]),
         "sessions": SessionDeps(users),
-        "me": MeDeps(users, cursors),
+        "me": MeDeps(users, cursors, UnsubscribeLinks("test-secret", "https://focus.example")),
         "stats": StatsDeps(users, values["badge_counts"], values["rasterizer"]),
         "shares": ShareDeps(users, values["shares"], values["rasterizer"], values["text_metrics"]),
         "challenges": ChallengeDeps(values["challenges"], users, cursors),

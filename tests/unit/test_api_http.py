@@ -441,3 +441,28 @@ def test_without_the_queue_deployed_respond_async_is_answered_at_once() -> None:
     response = call(deps(), "POST", "/v1/sessions:batch", json={"sessions": [SESSION]}, headers=dict(ASYNC))
     assert response.status_code == 200
     assert response.get_json()["results"][0]["status"] == 201
+
+
+def test_a_one_click_unsubscribe_switches_its_kind_off_and_a_forged_link_is_422() -> None:
+    d = deps()
+    token = d.me.unsubscribes.token("u1", NotificationKind.STREAK_BROKEN)
+    page = call(d, "GET", "/v1/unsubscribe", token=None, query_string={"token": token})
+    assert (page.status_code, page.mimetype) == (200, "text/html")
+    assert 'method="post"' in page.get_data(as_text=True)  # a GET (a link scanner) changes nothing
+    assert call(d, "GET", "/v1/me/settings").get_json()["notifications"]["kinds"]["streak_broken"] is True
+    done = call(
+        d,
+        "POST",
+        "/v1/unsubscribe",
+        token=None,
+        query_string={"token": token},
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert done.status_code == 200
+    kinds = call(d, "GET", "/v1/me/settings").get_json()["notifications"]["kinds"]
+    assert kinds["streak_broken"] is False
+    assert kinds["milestone"] is True
+    forged = call(d, "POST", "/v1/unsubscribe", token=None, query_string={"token": token[:-2] + "xx"})
+    assert forged.status_code == 422
+    assert forged.get_json()["error"]["code"] == "invalid_unsubscribe_token"

@@ -14,10 +14,10 @@ from streak_core.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def dry_run(path: str | None = None) -> str:
+def dry_run(path: str | None = None, *args: str) -> str:
     env = {**os.environ, "PATH": path} if path else None
     done = subprocess.run(
-        [sys.executable, "-m", "deploy.plan", "--project", "demo-plan", "--dry-run"],
+        [sys.executable, "-m", "deploy.plan", "--project", "demo-plan", "--dry-run", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -57,9 +57,7 @@ def test_each_step_is_idempotent_shell_and_the_dry_run_runs_nothing(tmp_path: Pa
     assert subprocess.run(["bash", "-n"], input="\n".join(plan), text=True, check=False).returncode == 0
     creating = [line for line in plan if " create " in line]
     assert creating
-    assert all(
-        line.startswith("if ") and ("describe" in line or "policies list" in line) for line in creating
-    )
+    assert all(line.startswith("if ") and ("describe" in line or " list " in line) for line in creating)
 
 
 def test_the_log_fields_metrics_count_are_the_ones_the_code_writes() -> None:
@@ -68,3 +66,91 @@ def test_the_log_fields_metrics_count_are_the_ones_the_code_writes() -> None:
         assert f"jsonPayload.{field}" in plan
     for metric in ("dead_letters", "slow_queries"):
         assert f"logging.googleapis.com/user/{metric}" in plan  # an alert policy watches it
+
+
+def lines_with(plan: str, *parts: str) -> list[str]:
+    return [line for line in plan.splitlines() if all(part in line for part in parts)]
+
+
+def test_tasks_and_pushes_authenticate_as_accounts_that_may_invoke_their_targets_only() -> None:
+    plan = dry_run()
+    tasks, events = (
+        f"{name}@demo-plan.iam.gserviceaccount.com" for name in ("streaks-tasks", "streaks-events")
+    )
+    invoked = {
+        account: {
+            line.split("add-invoker-policy-binding ")[1].split()[0]
+            for line in lines_with(plan, account)
+            if "add-invoker-policy-binding" in line
+        }
+        for account in (tasks, events)
+    }
+    assert invoked[tasks] == {"maintenance_retry", "notifications", "session_jobs"}
+    assert invoked[events] == {"on_maintenance_tick", "on_maintenance_batch"}
+    for target in ("maintenance_retry", "notifications", "session_jobs"):
+        [deploy] = lines_with(plan, f"functions deploy {target} ")
+        assert "--no-allow-unauthenticated" in deploy
+    for target in ("on_maintenance_tick", "on_maintenance_batch"):
+        [deploy] = lines_with(plan, f"functions deploy {target} ")
+        assert f"--trigger-service-account={events}" in deploy
+    # Each function that creates tasks names the account they run as, and may act as it.
+    for service in ("api", "on-maintenance-batch", "maintenance-retry", "session-jobs", "notifications"):
+        [wired] = lines_with(plan, f"run services update {service} ")
+        assert f"TASKS_SERVICE_ACCOUNT={tasks}" in wired
+    runtime = "streaks-runtime@demo-plan.iam.gserviceaccount.com"
+    assert lines_with(plan, f"service-accounts add-iam-policy-binding {tasks}", runtime, "serviceAccountUser")
+    for role in ("cloudtasks.enqueuer", "pubsub.publisher", "datastore.user", "secretmanager.secretAccessor"):
+        assert lines_with(plan, "projects add-iam-policy-binding", runtime, f"roles/{role}")
+    assert all(f"--service-account={runtime}" in line for line in lines_with(plan, "functions deploy"))
+    assert lines_with(plan, "gcp-sa-pubsub", events, "serviceAccountTokenCreator")
+
+
+def test_mail_goes_through_the_configured_relay_with_its_password_a_secret() -> None:
+    plan = dry_run(None, "--smtp-host", "smtp.sendgrid.net", "--smtp-sender", "Focus <s@example.com>")
+    [deploy] = lines_with(plan, "functions deploy notifications ")
+    for setting in (
+        "SMTP_HOST=smtp.sendgrid.net",
+        "SMTP_PORT=587",
+        "SMTP_USERNAME=apikey",
+        "SMTP_STARTTLS=1",
+    ):
+        assert setting in deploy
+    assert "SMTP_PASSWORD=smtp-password:latest" in deploy
+    assert "UNSUBSCRIBE_SECRET=unsubscribe-secret:latest" in deploy
+    [secret] = lines_with(plan, "secrets create smtp-password")
+    assert "${SMTP_PASSWORD:?" in secret  # from whoever deploys, never from the plan
+    [wired] = lines_with(plan, "run services update notifications ")
+    assert "PUBLIC_BASE_URL=$(" in wired
+    assert "functions describe api " in wired
+
+
+def test_every_alert_mails_the_channel_of_the_given_address() -> None:
+    plan = dry_run(None, "--alert-email", "oncall@example.com")
+    [channel] = lines_with(plan, "monitoring channels create")
+    assert "--type=email" in channel
+    assert "email_address=oncall@example.com" in channel
+    policies = lines_with(plan, "monitoring policies create")
+    assert len(policies) == 7
+    assert all("--notification-channels=$(" in p and "--set-notification-channels=$(" in p for p in policies)
+    for alert in (
+        "server_errors",
+        "dead_letters",
+        "maintenance_failures",
+        "notification_failures",
+        "request_latency",
+    ):
+        assert any(f"logging.googleapis.com/user/{alert}" in p for p in policies)
+        assert lines_with(plan, f"logging metrics create {alert} ")
+
+
+def test_a_real_deployment_needs_the_alert_address_and_the_mail_relay() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "deploy.plan", "--project", "demo-plan"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "--alert-email and --smtp-host" in done.stderr

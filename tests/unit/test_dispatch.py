@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, Locale, NotificationKind
@@ -11,6 +12,7 @@ from streak_core.models.notifications import StoredNotification
 from streak_core.models.users import NotificationPreferences, UserSettings
 from streak_core.ports.notifications import Recipient
 from streak_core.services.dispatch import Dispatcher, announce, sweep
+from streak_core.services.unsubscribe import Unsubscribed, UnsubscribeLinks
 from tests.unit.fakes import FakeEmail, FakeLater, FakePush
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)  # 13:00 in Paris
@@ -175,3 +177,26 @@ def test_announce_counts_what_the_queue_refused_and_goes_on() -> None:
     queue = Flaky()
     assert announce(queue, ["a", "b", "c"], NOW) == 1
     assert queue.queued == ["a", "c"]
+
+
+def test_an_email_carries_its_one_click_unsubscribe_link_in_the_body_and_the_headers() -> None:
+    links = UnsubscribeLinks("secret", "https://focus.example")
+    dispatcher, _outbox, _push, email, _ = setup(UserSettings(locale=Locale.FR))
+    dispatcher.unsubscribe_url = links.url
+    dispatcher.dispatch(ENTRY, NOW)
+    [url] = email.unsubscribe_urls
+    assert url is not None
+    assert url.startswith("https://focus.example/v1/unsubscribe?token=")
+    _, _, text, html = email.sent[0]
+    assert text.endswith(f"Ne plus recevoir ces e-mails : {url}")
+    assert 'href="https://focus.example/v1/unsubscribe?token=' in html
+    token = parse_qs(urlsplit(url).query)["token"][0]
+    assert links.read(token) == Unsubscribed("u1", NotificationKind.MILESTONE)
+
+
+def test_without_a_public_url_an_email_carries_no_link() -> None:
+    dispatcher, _outbox, _push, email, _ = setup()
+    dispatcher.unsubscribe_url = UnsubscribeLinks("secret", None).url
+    dispatcher.dispatch(ENTRY, NOW)
+    assert email.unsubscribe_urls == [None]
+    assert "unsubscribe" not in email.sent[0][3]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Annotated, TypeVar
+from urllib.parse import urlencode
 
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 from pydantic_core import PydanticCustomError
 
+from functions import pages
 from functions.api.shared import DayOut, StreakOut
 from functions.fields import (
     ClockTime,
@@ -20,8 +22,8 @@ from functions.fields import (
     View,
     derived,
 )
-from functions.http import parse_model
-from functions.routing import Call, Reply, Route
+from functions.http import Binary, parse_model
+from functions.routing import Auth, Call, Reply, Route
 from streak_core.dependencies import MeDeps
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.vocabulary import (
@@ -34,6 +36,7 @@ from streak_core.domain.vocabulary import (
 )
 from streak_core.models.users import UNSET, NotificationsChange, SettingsChange, Unset
 from streak_core.services import devices, queries
+from streak_core.services.cursors import MAX_CURSOR_CHARS
 from streak_core.services.queries import (
     DEFAULT_CALENDAR_DAYS,
     MAX_CALENDAR_DAYS,
@@ -41,6 +44,8 @@ from streak_core.services.queries import (
     DayExplanation,
     DaySession,
 )
+from streak_core.services.unsubscribe import PATH as UNSUBSCRIBE_PATH
+from streak_core.services.unsubscribe import unsubscribe
 
 MeCall = Call[MeDeps]
 T = TypeVar("T")
@@ -170,6 +175,10 @@ class SettingsPatch(Strict):
     locale: Locale | MISSING = MISSING
 
 
+class UnsubscribeQuery(BaseModel):
+    token: str = Field(max_length=MAX_CURSOR_CHARS, description="The token of an email's unsubscribe link")
+
+
 # --- handlers ---------------------------------------------------------------------------------------------
 def get_streak(call: MeCall) -> Reply:
     view = queries.get_streak(call.deps.store, call.uid, call.now, call.deps.config)
@@ -246,6 +255,20 @@ def _given(value: T | MISSING) -> T | Unset:
     return UNSET if value is MISSING else value
 
 
+def get_unsubscribe(call: MeCall) -> Reply:
+    token = call.query_as(UnsubscribeQuery).token
+    found = call.deps.unsubscribes.read(token)  # a link we never signed is refused here already
+    action = f"{UNSUBSCRIBE_PATH}?{urlencode({'token': token})}"
+    return Reply(200, Binary(pages.unsubscribe_page(found.kind, action).encode(), "text/html"))
+
+
+def post_unsubscribe(call: MeCall) -> Reply:
+    """RFC 8058's one-click POST (a mail client's, body `List-Unsubscribe=One-Click`, or the page's form)."""
+    token = call.query_as(UnsubscribeQuery).token
+    done = unsubscribe(call.deps.store, call.deps.unsubscribes, token, call.now)
+    return Reply(200, Binary(pages.unsubscribe_page(done.kind, None).encode(), "text/html"))
+
+
 ROUTES: list[Route[MeDeps]] = [
     Route("GET", "/v1/me/streak", get_streak, "The caller's streak", {200: StreakOut}),
     Route(
@@ -299,5 +322,29 @@ ROUTES: list[Route[MeDeps]] = [
         "Change some settings (fields left out stay as they are)",
         {200: SettingsOut},
         body=SettingsPatch,
+    ),
+    Route(
+        "GET",
+        UNSUBSCRIBE_PATH,
+        get_unsubscribe,
+        "The page of an email's unsubscribe link: a button that switches that kind of notification off"
+        " (public: the signed token says whose and which)",
+        {200: None},
+        errors=(422, 429),
+        query=UnsubscribeQuery,
+        auth=Auth.NONE,
+        media_types=("text/html",),
+    ),
+    Route(
+        "POST",
+        UNSUBSCRIBE_PATH,
+        post_unsubscribe,
+        "One-click unsubscribe (RFC 8058): switch the link's kind of notification off for its user (again:"
+        " nothing changes)",
+        {200: None},
+        errors=(422, 429),
+        query=UnsubscribeQuery,
+        auth=Auth.NONE,
+        media_types=("text/html",),
     ),
 ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from google.api_core import exceptions as gexc
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
+from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors, stream
 from streak_core.domain.vocabulary import JobStatus
 from streak_core.models.jobs import SessionJob
 from streak_core.ports.jobs import JobStore
@@ -84,6 +85,36 @@ class FirestoreJobStore(JobStore):
             change = {"status": JobStatus.RUNNING.value, "attempts": job.attempts + 1, "updated_at": now}
             transaction.update(ref, change)
             return job_from_doc(job_id, {**snapshot.to_dict(), **change})
+
+        return run_transaction(client, body)
+
+    def failed_jobs(self, limit: int) -> list[SessionJob]:
+        client = self._client()
+        letters = stream(
+            client.collection("job_dead_letters").order_by("failed_at").limit(limit), "job letters"
+        )
+        with store_errors():
+            docs = (
+                list(client.get_all([paths.job(client, letter.id) for letter in letters])) if letters else []
+            )
+        found = {doc.id: job_from_doc(doc.id, doc.to_dict()) for doc in docs if doc.exists}
+        return [found[letter.id] for letter in letters if letter.id in found]
+
+    def requeue(self, job_id: str, now: datetime) -> SessionJob | None:
+        client = self._client()
+        ref, letter = paths.job(client, job_id), paths.job_dead_letter(client, job_id)
+
+        def body(transaction: Any) -> SessionJob | None:
+            snapshot = ref.get(transaction=transaction)
+            if not snapshot.exists:
+                return None
+            job = job_from_doc(job_id, snapshot.to_dict())
+            if job.status is not JobStatus.FAILED:
+                return None
+            again = replace(job, status=JobStatus.QUEUED, attempts=0, updated_at=now, error=None)
+            transaction.set(ref, job_to_doc(again))
+            transaction.delete(letter)
+            return again
 
         return run_transaction(client, body)
 

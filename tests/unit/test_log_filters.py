@@ -1,0 +1,188 @@
+"""The log-based metrics' filters (deploy/monitoring.py) against our own log lines, stored as Cloud Logging
+stores a JSON line written to stdout on Cloud Run: the special fields lifted out of `jsonPayload`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import flask
+import pytest
+
+from deploy.monitoring import METRICS
+from functions import logs
+from functions.http import RequestLog
+from functions.maintenance import log as maintenance_log
+from streak_core.errors import TransientStoreError
+from streak_core.models.maintenance import RetryTask
+from streak_core.services.maintenance import BatchWorker, RetryPolicy
+from streak_core.services.retries import retry_user
+from tests.unit.fakes import FakeMaintenanceStore, InMemoryDeadLetters
+
+pytestmark = pytest.mark.unit
+NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
+# The JSON fields Cloud Logging takes out of a structured line into the entry itself.
+SPECIAL = {"severity", "httpRequest", "time", "logging.googleapis.com/trace", "logging.googleapis.com/spanId"}
+
+
+def stored(line: dict[str, Any]) -> dict[str, Any]:
+    """A line as a Cloud Run log entry."""
+    entry: dict[str, Any] = {
+        "resource": {"type": "cloud_run_revision"},
+        "jsonPayload": {k: v for k, v in line.items() if k not in SPECIAL},
+        "severity": line["severity"],
+        "timestamp": line["time"],
+    }
+    if "httpRequest" in line:
+        entry["httpRequest"] = line["httpRequest"]
+    return entry
+
+
+# --- the part of the Logging query language our filters use: AND, OR, parentheses, =, >, >= -----------
+TOKEN = re.compile(r'\s*(\(|\)|AND\b|OR\b|[\w.]+(?:>=|=|>)(?:"[^"]*"|[\w.-]+))')
+
+
+def matches(query: str, entry: dict[str, Any]) -> bool:
+    tokens = TOKEN.findall(query)
+    assert "".join(tokens).replace(" ", "") == query.replace(" ", ""), f"unparsed part of {query!r}"
+    value, rest = _or(tokens, entry)
+    assert not rest, query
+    return value
+
+
+def _or(tokens: list[str], entry: dict[str, Any]) -> tuple[bool, list[str]]:
+    value, rest = _and(tokens, entry)
+    while rest and rest[0] == "OR":
+        other, rest = _and(rest[1:], entry)
+        value = value or other
+    return value, rest
+
+
+def _and(tokens: list[str], entry: dict[str, Any]) -> tuple[bool, list[str]]:
+    value, rest = _term(tokens, entry)
+    while rest and rest[0] == "AND":
+        other, rest = _term(rest[1:], entry)
+        value = value and other
+    return value, rest
+
+
+def _term(tokens: list[str], entry: dict[str, Any]) -> tuple[bool, list[str]]:
+    if tokens[0] == "(":
+        value, rest = _or(tokens[1:], entry)
+        assert rest[0] == ")"
+        return value, rest[1:]
+    path, op, literal = re.fullmatch(r"([\w.]+)(>=|=|>)(.+)", tokens[0]).groups()  # type: ignore[union-attr]
+    found: Any = entry
+    for part in path.split("."):
+        found = found.get(part) if isinstance(found, dict) else None
+    if found is None:
+        return False, tokens[1:]
+    if literal.startswith('"'):
+        return op == "=" and str(found) == literal.strip('"'), tokens[1:]
+    if literal in ("true", "false"):
+        return op == "=" and found is (literal == "true"), tokens[1:]
+    number, have = float(literal), float(found)
+    return {"=": have == number, ">": have > number, ">=": have >= number}[op], tokens[1:]
+
+
+# --- our own lines ---------------------------------------------------------------------------------------
+def captured(capsys: pytest.CaptureFixture[str], emit: Callable[[], None]) -> list[dict[str, Any]]:
+    logs.configure("demo-filters")
+    capsys.readouterr()
+    emit()
+    return [stored(json.loads(line)) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+
+
+def request_line(status: int, seconds: float) -> Callable[[], None]:
+    def emit() -> None:
+        with flask.Flask(__name__).test_request_context("/v1/me/streak"):
+            log = RequestLog(flask.request, "c1")
+            log.started -= seconds
+            log.routed("/v1/me/streak")
+            log.emit(status)
+
+    return emit
+
+
+def dead_lettered_maintenance() -> None:
+    worker = BatchWorker(
+        FakeMaintenanceStore({"u1": NOW}, broken={"u1"}), config=_config(), policy=_no_wait()
+    )
+    retry_user(worker, InMemoryDeadLetters(), RetryTask("u1", "r1", NOW), 4, 5, NOW)
+
+
+def retried_store_call() -> None:
+    failures = [TransientStoreError("once")]
+
+    def flaky() -> int:
+        if failures:
+            raise failures.pop()
+        return 1
+
+    _no_wait().run(flaky)
+
+
+def _no_wait() -> RetryPolicy:
+    return RetryPolicy(sleep=lambda _: None)
+
+
+def _config() -> Any:
+    from streak_core.domain.config import DEFAULT_CONFIG
+
+    return DEFAULT_CONFIG
+
+
+SAMPLES: dict[str, Callable[[], None]] = {
+    "ok": request_line(200, 0.02),
+    "slow": request_line(200, 0.25),
+    "unavailable": request_line(503, 0.01),
+    "dead_letter": dead_lettered_maintenance,
+    "retried": retried_store_call,
+    "maintenance_failed": lambda: maintenance_log(
+        "ERROR", "batch left users", run_id="r", maintenance_failed=True
+    ),
+    "delivered": lambda: logging.getLogger("x").info("sent", extra={"delivery": "sent", "channel": "push"}),
+    "undelivered": lambda: logging.getLogger("x").error(
+        "failed", extra={"delivery": "failed", "channel": "email"}
+    ),
+}
+# metric -> the samples whose lines it counts (at least one line of each; none of the others)
+EXPECTED = {
+    "requests": {"ok", "slow", "unavailable"},
+    "server_errors": {"unavailable"},
+    "slow_requests": {"slow"},
+    "request_latency": {"ok", "slow", "unavailable"},
+    "dead_letters": {"dead_letter"},
+    "task_retries": {"retried", "dead_letter"},
+    "retry_successes": {"retried"},
+    "maintenance_failures": {"maintenance_failed"},
+    "notification_deliveries": {"delivered", "undelivered"},
+    "notification_failures": {"undelivered"},
+}
+
+
+def test_each_metric_counts_exactly_the_lines_meant_for_it(capsys: pytest.CaptureFixture[str]) -> None:
+    entries = {name: captured(capsys, emit) for name, emit in SAMPLES.items()}
+    assert all(entries.values()), {name: len(found) for name, found in entries.items()}
+    by_name = {metric.name: metric for metric in METRICS}
+    for metric, wanted in EXPECTED.items():
+        counted = {
+            name
+            for name, found in entries.items()
+            if any(matches(by_name[metric].log_filter, e) for e in found)
+        }
+        assert counted == wanted, metric
+
+
+def test_the_status_lives_in_the_entrys_http_request_not_the_payload(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    [entry] = captured(capsys, request_line(503, 0.01))
+    assert entry["httpRequest"]["status"] == 503
+    assert "httpRequest" not in entry["jsonPayload"]
+    assert not matches('resource.type="cloud_run_revision" AND jsonPayload.httpRequest.status>0', entry)
+    assert timedelta(0) < timedelta(seconds=float(entry["httpRequest"]["latency"].rstrip("s")))
