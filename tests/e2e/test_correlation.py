@@ -52,9 +52,17 @@ def test_a_session_posts_correlation_id_reaches_the_dispatch_of_its_notification
         phone.user.uid,
         "INFO",
     )
-    dispatched = eventually(lambda: with_id(stack, "notify", correlation), what="the dispatch's log line")
+
+    def requests() -> list[dict[str, Any]]:
+        return [line for line in with_id(stack, "notify", correlation) if "route" in line]
+
+    dispatched = eventually(requests, what="the dispatch's log line")
     assert {line["route"] for line in dispatched} == {"notifications/dispatch"}
     assert all("time" in line and line["severity"] for line in dispatched)
+    # The lines the dispatch logs while it sends (what the delivery metrics count) carry it too.
+    assert {line["delivery"] for line in with_id(stack, "notify", correlation) if "delivery" in line} == {
+        "sent"
+    }
 
 
 def test_a_ticks_correlation_id_reaches_every_batch_it_publishes(stack: Stack, app_user: AppUser) -> None:

@@ -328,6 +328,8 @@ def test_openapi_document_is_valid_and_lists_every_route(api_url: str) -> None:
         ("POST", "/v1/me/pauses"),
         ("GET", "/v1/me/pauses"),
         ("GET", "/v1/me/badges"),
+        ("GET", "/v1/unsubscribe"),
+        ("POST", "/v1/unsubscribe"),
         ("GET", "/v1/me/insights"),
         ("GET", "/v1/me/heatmap.svg"),
         ("GET", "/v1/me/heatmap.png"),

@@ -97,8 +97,10 @@ def store_errors() -> Iterator[None]:
         # A transaction that kept losing to contention ends in a ValueError raised from the last Aborted; one
         # whose begin failed ends in the ValueError of its rollback ("no transaction ID"), raised while
         # handling that failure.
-        if isinstance(exc.__cause__, TRANSIENT_ERRORS) or isinstance(exc.__context__, TRANSIENT_ERRORS):
-            raise TransientStoreError(f"{type(exc.__cause__ or exc.__context__).__name__}: {exc}") from exc
+        if isinstance(exc.__cause__, TRANSIENT_ERRORS):
+            raise TransientStoreError(f"contention: {exc}") from exc
+        if isinstance(exc.__context__, TRANSIENT_ERRORS):
+            raise TransientStoreError(f"{type(exc.__context__).__name__}: {exc}") from exc
         raise
 
 
