@@ -8,7 +8,7 @@ import re
 import time
 import traceback
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -152,9 +152,19 @@ class Binary:
     media_type: str
 
 
+@dataclass(frozen=True)
+class Stream:
+    """A body sent as it is made, a chunk at a time (an export), with its media type."""
+
+    chunks: Iterable[bytes]
+    media_type: str
+
+
 def respond(status: int, payload: object, headers: Mapping[str, str] | None = None) -> flask.Response:
     if status in (204, 304):
         response = flask.Response(status=status)
+    elif isinstance(payload, Stream):
+        response = flask.Response(payload.chunks, status=status, mimetype=payload.media_type)
     elif isinstance(payload, Binary):
         response = flask.Response(payload.data, status=status, mimetype=payload.media_type)
     else:

@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 import flask
 from pydantic import BaseModel
 
-from functions.http import ApiError, Binary
+from functions.http import ApiError, Binary, Stream
 from streak_core.ports.identity import Principal
 
 D = TypeVar("D")
@@ -32,7 +32,7 @@ class Reply:
     cacheable with an ETag (and 304 to a matching If-None-Match)."""
 
     status: int
-    body: BaseModel | Binary | None = None
+    body: BaseModel | Binary | Stream | None = None
     cache_control: str | None = None
     log_fields: Mapping[str, object] = field(default_factory=dict)  # added to the request's log line
     headers: Mapping[str, str] = field(default_factory=dict)

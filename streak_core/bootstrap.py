@@ -10,6 +10,7 @@ from streak_core.dependencies import (
     AdminDeps,
     ApiDependencies,
     ChallengeDeps,
+    DataDeps,
     JobDependencies,
     MaintenanceDependencies,
     MeDeps,
@@ -25,6 +26,7 @@ from streak_core.dependencies import (
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.ports.jobs import JobQueue
 from streak_core.ports.notifications import DispatchQueue
+from streak_core.services.export import ExportSources
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import BoardCache, Leaderboards
 from streak_core.services.maintenance import BatchWorker
@@ -80,6 +82,7 @@ def api_dependencies() -> ApiDependencies:
     from streak_core.adapters.firestore.runs import FirestoreRunStore
     from streak_core.adapters.firestore.shares import FirestoreShareStore
     from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
+    from streak_core.adapters.firestore.your_data import FirestoreUserData
     from streak_core.adapters.pubsub_publisher import PubSubTickPublisher
     from streak_core.adapters.raster import ResvgRasterizer, RobotoMetrics
     from streak_core.adapters.system_clock import SystemClock
@@ -95,6 +98,10 @@ def api_dependencies() -> ApiDependencies:
     )
     cursors, rasterizer = env.cursors(), ResvgRasterizer()
     maintenance = FirestoreMaintenanceStore(firestore)
+    friends = Friends(friend_store, boards, profiles, DEFAULT_CONFIG)
+    data, pause_store = FirestoreUserData(firestore), FirestorePauseStore(firestore)
+    share_store, badge_counts = FirestoreShareStore(firestore), FirestoreBadgeCounts(firestore)
+    rebuilds = FirestoreRebuildStore(firestore)
     return ApiDependencies(
         request=RequestDeps(
             verifier=FirebaseTokenVerifier(env.project_id, emulated=bool(env.firebase_auth_emulator_host)),
@@ -110,10 +117,10 @@ def api_dependencies() -> ApiDependencies:
             job_queue=session_jobs_queue(env),
         ),
         me=MeDeps(store=users, cursors=cursors, unsubscribes=env.unsubscribe_links()),
-        stats=StatsDeps(store=users, badge_counts=FirestoreBadgeCounts(firestore), rasterizer=rasterizer),
+        stats=StatsDeps(store=users, badge_counts=badge_counts, rasterizer=rasterizer),
         shares=ShareDeps(
             store=users,
-            shares=FirestoreShareStore(firestore),
+            shares=share_store,
             rasterizer=rasterizer,
             text_metrics=RobotoMetrics(),
             public_base_url=env.public_base_url,
@@ -121,20 +128,27 @@ def api_dependencies() -> ApiDependencies:
         challenges=ChallengeDeps(
             challenges=FirestoreChallengeStore(firestore), profiles=profiles, cursors=cursors, notify=notify
         ),
-        pauses=PauseDeps(pauses=FirestorePauseStore(firestore)),
+        pauses=PauseDeps(pauses=pause_store),
         social=SocialDeps(
             leaderboards=Leaderboards(users, boards, friend_store, cursors, cache),
-            friends=Friends(friend_store, boards, profiles, DEFAULT_CONFIG),
+            friends=friends,
         ),
         admin=AdminDeps(
             store=users,
             runs=FirestoreRunStore(firestore),
-            rebuilds=FirestoreRebuildStore(firestore),
+            rebuilds=rebuilds,
             maintenance=maintenance,
             outages=FirestoreOutageStore(firestore),
             ticks=PubSubTickPublisher(env.project_id),
             dead_letters=FirestoreDeadLetters(firestore),
             replay_worker=BatchWorker(maintenance, DEFAULT_CONFIG, notify=notify),
+        ),
+        data=DataDeps(
+            store=users,
+            data=data,
+            rebuilds=rebuilds,
+            cursors=cursors,
+            export=ExportSources(users, data, pause_store, badge_counts, friends, share_store),
         ),
     )
 

@@ -27,9 +27,11 @@ from streak_core.ports.pauses import PauseStore
 from streak_core.ports.rebuild import RebuildStore
 from streak_core.ports.shares import Rasterizer, ShareStore
 from streak_core.ports.users import BadgeCounts, Profiles, UserStore
+from streak_core.ports.your_data import UserDataReader
 from streak_core.services.calendar_cache import CalendarCache
 from streak_core.services.cursors import Cursors
 from streak_core.services.dispatch import Dispatcher
+from streak_core.services.export import ExportSources
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import Leaderboards
 from streak_core.services.maintenance import BatchWorker
@@ -132,6 +134,18 @@ class AdminDeps:
 
 
 @dataclass
+class DataDeps:
+    """The caller's own data: the session log (listed, a session deleted), the export, the erasure."""
+
+    store: UserStore
+    data: UserDataReader
+    rebuilds: RebuildStore
+    cursors: Cursors
+    export: ExportSources
+    config: StreakConfig = DEFAULT_CONFIG
+
+
+@dataclass
 class ApiDependencies:
     """The `api` function's dependencies, by area: each route receives its own area's."""
 
@@ -144,6 +158,7 @@ class ApiDependencies:
     pauses: PauseDeps
     social: SocialDeps
     admin: AdminDeps
+    data: DataDeps
 
 
 @dataclass

@@ -146,6 +146,22 @@ class FriendLimitReached(Conflict):
     code = "friend_limit_reached"
 
 
+class SessionDeleted(Conflict):
+    """The session id is one the user deleted: ids are never used twice."""
+
+    code = "session_deleted"
+
+    def __init__(self) -> None:
+        super().__init__("This session was deleted; its id cannot be used again.")
+
+
+class SessionNotFound(NotFound):
+    code = "session_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("You never sent a session with this id.")
+
+
 class Unavailable(ServiceError):
     """A backend we depend on failed in a way that is safe to retry."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from functions.api.routes import admin, challenges, me, pauses, sessions, shares, social, stats
+from functions.api.routes import admin, challenges, data, me, pauses, sessions, shares, social, stats
 from functions.api.shared import Document
 from functions.openapi import openapi_document
 from functions.routing import Auth, Call, Reply, Route, RouteTable, mount
@@ -36,6 +36,7 @@ API: RouteTable[ApiDependencies] = RouteTable(
         *mount(pauses.ROUTES, lambda deps: deps.pauses),
         *mount(social.ROUTES, lambda deps: deps.social),
         *mount(admin.ROUTES, lambda deps: deps.admin),
+        *mount(data.ROUTES, lambda deps: deps.data),
         *mount(DOCS, lambda deps: deps.request.allow_clock_override),
     ]
 )

@@ -28,6 +28,21 @@ def period_of_key(key: str) -> Period | None:
         return None
 
 
+def period_closed(key: str, today: date, grace: timedelta) -> bool:
+    """Whether the board of `key` is closed on `today` (UTC): its period ended more than `grace` (the
+    late-data limit) and a day (the zones behind UTC) ago, so no live session can move it any more."""
+    period = period_of_key(key)
+    if period is None or period is Period.ALL:
+        return False
+    stamp = key.split("-", 1)[1]
+    if period is Period.WEEK:
+        year, week = stamp.split("-W")
+        first = date.fromisocalendar(int(year), int(week), 1)
+    else:
+        first = date.fromisoformat(f"{stamp}-01")
+    return today > period_bounds(period, first)[1] + grace + timedelta(days=1)
+
+
 def period_bounds(period: Period, day: date) -> tuple[date, date]:
     if period is Period.WEEK:
         return iso_week_bounds(day)

@@ -82,6 +82,7 @@ class SessionStatus(StrEnum):
     CONFLICT = "conflict"  # same id, another body: nothing written
     INVALID = "invalid"
     FORBIDDEN = "forbidden"  # another user's `user_id`: nothing written
+    DELETED = "deleted"  # the id of a session the user deleted: it cannot be used again
 
 
 class FriendStatus(StrEnum):

@@ -27,6 +27,7 @@ class UserHistory:
     days: dict[date, DayRecord]
     pauses: list[Pause]
     memberships: list[Membership] = field(default_factory=list)
+    deleted: set[str] = field(default_factory=set)  # sessions deleted by the user: not in `sessions`
 
 
 class RebuildTransaction(Protocol):
@@ -44,10 +45,12 @@ class RebuildTransaction(Protocol):
         boards: list[BoardMove],
         memberships: Iterable[Membership] = (),
         months: Iterable[tuple[date, int | None]] = (),
+        tombstones: Iterable[str] = (),
     ) -> None:
         """Store the rebuilt projections: changed days, days no session touches any more, the streak,
         board entries (None: the entry goes), challenge memberships whose progress differs, and the
-        calendar's month entries (day, seconds; None: the day is gone)."""
+        calendar's month entries (day, seconds; None: the day is gone); and sessions the user deleted,
+        as tombstones in the log."""
         ...
 
 

@@ -38,6 +38,8 @@ class UserSnapshot:
     # In a transaction: the user's entries on every board of the days read (key -> entry), so what a write
     # moves on a board's histogram is known without another read.
     boards: dict[str, BoardEntry] = field(default_factory=dict)
+    # Ids of sessions the user deleted (tombstones): they count no more, and cannot be sent again.
+    deleted: set[str] = field(default_factory=set)
 
 
 class UserTransaction(Protocol):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from streak_core.domain.badges import DayMarks
-from streak_core.domain.boards import BoardEntry, BoardMove, scores_touched
+from streak_core.domain.boards import BoardEntry, BoardMove, period_closed, scores_touched
 from streak_core.domain.challenges import Membership
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState, DayStatus
@@ -74,11 +74,17 @@ class _Applied:
 
 
 def plan_acceptance(
-    uid: str, snap: UserSnapshot, checked: list[ItemResult], now: datetime, config: StreakConfig
+    uid: str,
+    snap: UserSnapshot,
+    checked: list[ItemResult],
+    now: datetime,
+    config: StreakConfig,
+    silent: bool = False,
 ) -> AcceptancePlan:
     """The acceptance of `checked` (validated items) on the user's documents as read: new sessions
     created, exact repeats duplicates, reused ids conflicts. Changes `snap.streak` in place into the streak
-    to write."""
+    to write. `silent` (an import of history): badges and challenge rewards are earned, but nobody is told.
+    Boards of periods already closed never move."""
     streak, fresh = snap.streak, not snap.streak.latest_session_end_ms  # fresh: months start complete
     applied = _apply(snap, checked, config)
     outbox: list[OutboxEntry] = []
@@ -86,6 +92,7 @@ def plan_acceptance(
     memberships: list[Membership] = []
     if applied.sessions:
         outbox, boards, memberships = _settle(uid, snap, applied, now, config)
+        outbox = [] if silent else outbox
         streak.months_ready = streak.months_ready or fresh
         streak.days_version += 1
     days = {**snap.days, **applied.changed}
@@ -107,6 +114,9 @@ def _apply(snap: UserSnapshot, checked: list[ItemResult], config: StreakConfig) 
         stored = item.session
         if stored is None:
             applied.items.append(item)
+            continue
+        if stored.session.id in snap.deleted:
+            applied.items.append(ItemResult(item.id, SessionStatus.DELETED))
             continue
         previous = known.get(stored.session.id)
         if previous is not None:
@@ -171,7 +181,7 @@ def _settle(
     moved, completed = advance_challenges(uid, streak, seconds_before, seconds_after, now, config)
     notices += completed
     notices += award_badges(uid, streak, now, push=not notices)
-    return notices, _standings(uid, snap, qualified, now), moved
+    return notices, _standings(uid, snap, qualified, now, config), moved
 
 
 def _restorations(
@@ -207,7 +217,9 @@ def _recoveries(
     ]
 
 
-def _standings(uid: str, snap: UserSnapshot, qualified: list[date], now: datetime) -> list[BoardMove]:
+def _standings(
+    uid: str, snap: UserSnapshot, qualified: list[date], now: datetime, config: StreakConfig
+) -> list[BoardMove]:
     """The new standing on each board whose score these sessions changed, reached at `now`."""
     settings, state = snap.settings, snap.streak.state
     return [
@@ -220,4 +232,5 @@ def _standings(uid: str, snap: UserSnapshot, qualified: list[date], now: datetim
             ),
         )
         for key, score in scores_touched(state, qualified).items()
+        if not period_closed(key, now.date(), config.late_data_limit)
     ]

@@ -12,6 +12,7 @@ from streak_core.domain.vocabulary import ChallengeStatus, Scope
 from streak_core.errors import InvalidCursor
 from streak_core.ports.challenges import ChallengePosition
 from streak_core.ports.users import NotificationPosition
+from streak_core.ports.your_data import SessionPosition
 
 # Every cursor we issue is a few hundred characters; a longer one was not issued here and is refused
 # before its signature is even checked.
@@ -32,6 +33,7 @@ class Cursors:
         self._notifications = URLSafeSerializer(secret, salt="notifications-cursor")
         self._boards = URLSafeSerializer(secret, salt="leaderboard-cursor")
         self._challenges = URLSafeSerializer(secret, salt="challenges-cursor")
+        self._sessions = URLSafeSerializer(secret, salt="sessions-cursor")
 
     def notifications(self, position: NotificationPosition) -> str:
         return str(self._notifications.dumps([position.created_at.isoformat(), position.entry_id]))
@@ -66,5 +68,18 @@ class Cursors:
             if issued_for != status.value:
                 raise ValueError(issued_for)
             return ChallengePosition(datetime.fromisoformat(stamp), str(challenge_id))
+        except (BadData, ValueError, TypeError):
+            raise InvalidCursor from None
+
+    def sessions(self, position: SessionPosition, lo_ms: int, hi_ms: int) -> str:
+        """A page of a user's session log, for the range it was asked for (another range refuses it)."""
+        return str(self._sessions.dumps([position.start_ms, position.session_id, lo_ms, hi_ms]))
+
+    def session_position(self, cursor: str, lo_ms: int, hi_ms: int) -> SessionPosition:
+        try:
+            start_ms, session_id, issued_lo, issued_hi = _loads(self._sessions, cursor)
+            if (issued_lo, issued_hi) != (lo_ms, hi_ms):
+                raise ValueError("another range")
+            return SessionPosition(int(start_ms), str(session_id))
         except (BadData, ValueError, TypeError):
             raise InvalidCursor from None

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from functools import partial
 
 from streak_core.domain.badges import tally_of
-from streak_core.domain.boards import BoardEntry, BoardMove, scores_touched
+from streak_core.domain.boards import BoardEntry, BoardMove, period_closed, scores_touched
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState, is_strong, qualifies
 from streak_core.domain.streaks import StreakState
@@ -54,7 +54,7 @@ def rebuild_user(
     """Recompute the user's days, streak and board entries; write them unless `dry_run`. UserNotFound for a
     user with nothing stored."""
     return store.run_in_transaction(
-        uid, lambda tx: _rebuild(tx, uid, now, config, dry_run), read_only=dry_run
+        uid, lambda tx: rebuild_within(tx, uid, now, config, dry_run), read_only=dry_run
     )
 
 
@@ -66,13 +66,22 @@ def screen_users(
     whose report says changed is worth a rebuild_user, which looks again in a transaction. Each report is a
     call, so that a caller can spread the work over threads (board entries are read per user)."""
     views = store.read_page(uids)
-    return {uid: partial(_rebuild, view, uid, now, config, True) for uid, view in views.items()}
+    return {uid: partial(rebuild_within, view, uid, now, config, True) for uid, view in views.items()}
 
 
-def _rebuild(
-    tx: RebuildTransaction, uid: str, now: datetime, config: StreakConfig, dry_run: bool
+def rebuild_within(
+    tx: RebuildTransaction,
+    uid: str,
+    now: datetime,
+    config: StreakConfig,
+    dry_run: bool,
+    history: UserHistory | None = None,
+    forget: tuple[str, ...] = (),
 ) -> RebuildReport:
-    history = tx.history()
+    """The rebuild inside `tx`, from `history` (as read, unless given) without the sessions of `forget`,
+    which become tombstones in the log; boards whose period is closed then stay as they stood (a deletion
+    changes only what live data still could)."""
+    history = history or tx.history()
     if not history.known:
         raise UserNotFound
     days = rebuilt_days(history.sessions)
@@ -84,8 +93,11 @@ def _rebuild(
     scores = _scores(streak.state)
     stored_entries = tx.board_entries(sorted(set(scores) | set(_scores(history.streak.state))))
     entries = rebuilt_entries(uid, history, scores, streak, stored_entries, now)
+    frozen = {k for k in entries if forget and period_closed(k, now.date(), config.late_data_limit)}
     boards = [
-        BoardMove(k, uid, stored_entries.get(k), e) for k, e in entries.items() if stored_entries.get(k) != e
+        BoardMove(k, uid, stored_entries.get(k), e)
+        for k, e in entries.items()
+        if stored_entries.get(k) != e and k not in frozen
     ]
     # The calendar's month documents: the days that changed, or all of them the first time.
     monthly = changed_days if history.streak.months_ready else list(days.values())
@@ -93,9 +105,9 @@ def _rebuild(
     streak.months_ready = True
     if changed_days or removed:
         streak.days_version = history.streak.days_version + 1
-    changed = bool(changed_days or removed or boards or memberships) or streak != history.streak
+    changed = bool(changed_days or removed or boards or memberships or forget) or streak != history.streak
     if changed and not dry_run:
-        tx.write(changed_days, removed, streak, boards, memberships, months)
+        tx.write(changed_days, removed, streak, boards, memberships, months, forget)
     today = local_today(now, user_timezone(history.settings, streak))
     return RebuildReport(
         uid,

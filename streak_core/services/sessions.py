@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayStatus
 from streak_core.domain.sessions import FieldIssue, SessionFields, SessionRejected, parse_session
 from streak_core.domain.timeline import split_by_local_day
 from streak_core.domain.vocabulary import SessionStatus
-from streak_core.errors import Forbidden, InvalidRequest, SessionConflict
+from streak_core.errors import Forbidden, InvalidRequest, SessionConflict, SessionDeleted
 from streak_core.models.streaks import StoredSession
 from streak_core.ports.notifications import DispatchQueue
 from streak_core.ports.users import UserStore, UserTransaction
@@ -86,6 +86,8 @@ def accept_session(
         raise InvalidRequest(checked[0].issues)
     acceptance = _accept(store, uid, checked, now, config, notify)
     item = acceptance.items[0]
+    if item.status is SessionStatus.DELETED:
+        raise SessionDeleted
     assert item.session is not None
     if item.status is SessionStatus.CONFLICT:
         raise SessionConflict(item.session)
@@ -118,6 +120,7 @@ def _accept(
     now: datetime,
     config: StreakConfig,
     notify: DispatchQueue | None,
+    silent: bool = False,
 ) -> Acceptance:
     candidates = [item.session for item in checked if item.session is not None]
     if not candidates:
@@ -127,7 +130,7 @@ def _accept(
 
     def body(tx: UserTransaction) -> Acceptance:  # may run again on contention: read, plan, write only
         snap = tx.read(session_ids, session_days | set(today_candidates(now)), session_days)
-        plan = plan_acceptance(uid, snap, checked, now, config)
+        plan = plan_acceptance(uid, snap, checked, now, config, silent)
         if plan.sessions:
             tx.write(plan.sessions, plan.days, plan.streak, plan.outbox, plan.boards, plan.memberships)
         return plan.answer
@@ -136,3 +139,30 @@ def _accept(
     if notify is not None:
         announce(notify, acceptance.notices, now)
     return acceptance
+
+
+# An import brings history from another backend: sessions this far back (and the usual tolerance ahead).
+IMPORT_HORIZON = timedelta(days=100 * 366)
+MAX_IMPORT = 500  # sessions one import request may carry
+
+
+def import_sessions(
+    store: UserStore,
+    uid: str,
+    raws: Sequence[SessionFields | Unreadable],
+    now: datetime,
+    config: StreakConfig,
+) -> Acceptance:
+    """History for a migration: sessions of any age, accepted as a batch is (idempotent by id, each item on
+    its own), MAX_BATCH at a time (one transaction each, within Firestore's writes per commit), silently
+    (no notifications). Closed leaderboard periods and settled challenges stay as they are; streaks, days,
+    badges and insights follow."""
+    checked = validate(raws, uid, now, replace(config, late_data_limit=IMPORT_HORIZON))
+    items: list[ItemResult] = []
+    answer = None
+    for start in range(0, len(checked), MAX_BATCH):
+        answer = _accept(store, uid, checked[start : start + MAX_BATCH], now, config, None, silent=True)
+        items += answer.items
+    if answer is None:
+        answer = _accept(store, uid, [], now, config, None)
+    return Acceptance(items, answer.streak, {})

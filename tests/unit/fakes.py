@@ -14,6 +14,7 @@ from streak_core.dependencies import (
     AdminDeps,
     ApiDependencies,
     ChallengeDeps,
+    DataDeps,
     MeDeps,
     PauseDeps,
     RequestDeps,
@@ -94,7 +95,9 @@ from streak_core.ports.users import (
     UserStore,
     UserTransaction,
 )
+from streak_core.ports.your_data import Device, SessionPosition, UserDataReader
 from streak_core.services.cursors import Cursors
+from streak_core.services.export import ExportSources
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import BoardCache, Leaderboards
 from streak_core.services.maintenance import BatchWorker
@@ -109,6 +112,7 @@ class _UserData:
         self.streak = StreakRecord()
         self.days: dict[date, DayRecord] = {}
         self.sessions: dict[str, StoredSession] = {}
+        self.deleted: set[str] = set()  # tombstones of sessions the user deleted
         self.memberships: dict[str, Membership] = {}
 
 
@@ -136,6 +140,7 @@ class InMemoryUserStore(UserStore, Profiles):
                 days={d: user.days[d] for d in days if d in user.days},
                 sessions={s: user.sessions[s] for s in session_ids if s in user.sessions},
                 known=known,
+                deleted={s for s in session_ids if s in user.deleted},
             )
         )
 
@@ -456,6 +461,7 @@ class _RebuildTransaction(RebuildTransaction):
             days=user.days,
             pauses=pauses,
             memberships=memberships,
+            deleted=set(user.deleted),
         )
 
     def board_entries(self, keys: list[str]) -> dict[str, BoardEntry]:
@@ -470,14 +476,18 @@ class _RebuildTransaction(RebuildTransaction):
         boards: list[BoardMove],
         memberships: Iterable[Membership] = (),
         months: Iterable[tuple[date, int | None]] = (),
+        tombstones: Iterable[str] = (),
     ) -> None:
         if self.read_only:
             raise AssertionError("a view read outside a transaction wrote")
         staged = copy.deepcopy((days, removed_days, streak, boards))
-        moved = list(memberships)
+        moved, forgotten = list(memberships), list(tombstones)
 
         def apply() -> None:
             user = self.store.users._user(self.uid)
+            for session_id in forgotten:
+                user.sessions.pop(session_id, None)
+                user.deleted.add(session_id)
             for record in staged[0]:
                 user.days[record.day] = record
             for day in staged[1]:
@@ -1031,6 +1041,20 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "challenges": ChallengeDeps(values["challenges"], users, cursors),
         "pauses": PauseDeps(pause_store),
         "social": SocialDeps(values["leaderboards"], values["friends"]),
+        "data": DataDeps(
+            users,
+            InMemoryUserData(users),
+            values["rebuilds"],
+            cursors,
+            ExportSources(
+                users,
+                InMemoryUserData(users),
+                pause_store,
+                values["badge_counts"],
+                values["friends"],
+                values["shares"],
+            ),
+        ),
         "admin": AdminDeps(
             users,
             values["runs"],
@@ -1049,3 +1073,34 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         used |= names
     assert set(overrides) <= used, f"no area uses {set(overrides) - used}"
     return ApiDependencies(**areas)
+
+
+@dataclass
+class InMemoryUserData(UserDataReader):
+    """The user store's documents, read as the export and the session listing read them."""
+
+    users: InMemoryUserStore
+
+    def sessions_page(
+        self, uid: str, lo_ms: int, hi_ms: int, limit: int, after: SessionPosition | None
+    ) -> list[StoredSession]:
+        found = [s for s in self.users._user(uid).sessions.values() if lo_ms <= s.session.start_ms < hi_ms]
+        found.sort(key=lambda s: (s.session.start_ms, s.session.id), reverse=True)
+        if after is not None:
+            found = [
+                s for s in found if (s.session.start_ms, s.session.id) < (after.start_ms, after.session_id)
+            ]
+        return copy.deepcopy(found[:limit])
+
+    def days_page(self, uid: str, after: date | None, limit: int) -> list[DayRecord]:
+        days = sorted(self.users._user(uid).days.values(), key=lambda r: r.day)
+        return copy.deepcopy([r for r in days if after is None or r.day > after][:limit])
+
+    def devices(self, uid: str) -> list[Device]:
+        return [
+            Device(token=token, platform=platform, registered_at=None)
+            for token, platform in self.users.devices.get(uid, {}).items()
+        ]
+
+    def memberships(self, uid: str) -> list[Membership]:
+        return list(self.users._user(uid).memberships.values())

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
+from functions.api.routes.sessions import BatchOut, item_out, read_item, sessions_field
+from functions.api.shared import StreakOut
 from functions.fields import Instant, InstantIn, Strict, View, derived
 from functions.routing import Auth, Call, Reply, Route
 from streak_core.dependencies import AdminDeps
@@ -14,10 +16,11 @@ from streak_core.domain.outages import MAX_OUTAGE, MAX_REASON
 from streak_core.domain.vocabulary import RunStatus
 from streak_core.errors import UserNotFound
 from streak_core.models.maintenance import Outage
-from streak_core.services import outages, retries
+from streak_core.services import outages, retries, sessions
 from streak_core.services.admin import MAX_FREEZE_GRANT, grant_freezes
 from streak_core.services.rebuild import Counters, RebuildReport, rebuild_user
 from streak_core.services.retries import MAX_REPLAY, ReplayReport
+from streak_core.services.sessions import MAX_IMPORT
 from streak_core.services.ticks import run_status
 
 AdminCall = Call[AdminDeps]
@@ -104,6 +107,14 @@ class ReplayOut(View):
     pass
 
 
+class ImportIn(Strict):
+    """History from another backend: sessions of any age, each judged on its own."""
+
+    sessions: sessions_field(MAX_IMPORT) = Field(  # type: ignore[valid-type]  # an Annotated type built once
+        max_length=MAX_IMPORT, description=f"Up to {MAX_IMPORT} session bodies"
+    )
+
+
 # --- handlers ---------------------------------------------------------------------------------------------
 def get_maintenance_run(call: AdminCall) -> Reply:
     return Reply(200, MaintenanceRunOut.model_validate(run_status(call.deps.runs, call.params["run_id"])))
@@ -142,6 +153,16 @@ def replay_dead_letters(call: AdminCall) -> Reply:
     deps = call.deps
     report = retries.replay_dead_letters(deps.replay_worker, deps.dead_letters, call.now, body.limit)
     return Reply(200, ReplayOut.model_validate(report))
+
+
+def import_sessions(call: AdminCall) -> Reply:
+    uid, body = call.params["uid"], call.body_as(ImportIn)
+    if not is_user_id(uid):
+        raise UserNotFound
+    items = [read_item(n, raw) for n, raw in enumerate(body.sessions)]
+    outcome = sessions.import_sessions(call.deps.store, uid, items, call.now, call.deps.config)
+    results = [item_out(item) for item in outcome.items]
+    return Reply(200, BatchOut(results=results, streak=StreakOut.model_validate(outcome.streak)))
 
 
 ROUTES: list[Route[AdminDeps]] = [
@@ -190,6 +211,16 @@ ROUTES: list[Route[AdminDeps]] = [
         "Maintain dead-lettered users again; those that succeed leave the dead letters (admin)",
         {200: ReplayOut},
         body=ReplayIn,
+        auth=Auth.ADMIN,
+    ),
+    Route(
+        "POST",
+        "/v1/admin/users/{uid}/sessions:import",
+        import_sessions,
+        f"Import up to {MAX_IMPORT} sessions of any age (a migration): each gets its own status; closed"
+        " leaderboard periods and settled challenges stay as they are; nobody is notified (admin)",
+        {200: BatchOut},
+        body=ImportIn,
         auth=Auth.ADMIN,
     ),
 ]

@@ -30,7 +30,7 @@ from streak_core.dependencies import SessionDeps
 from streak_core.domain.ids import SESSION_ID_PATTERN
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import JobStatus, SessionStatus
-from streak_core.errors import JobNotFound, SessionConflict
+from streak_core.errors import JobNotFound, SessionConflict, SessionDeleted
 from streak_core.models.jobs import SessionJob
 from streak_core.services import jobs
 from streak_core.services.acceptance import ItemResult
@@ -51,6 +51,7 @@ ITEM_STATUS = {
     SessionStatus.CONFLICT: 409,
     SessionStatus.INVALID: 422,
     SessionStatus.FORBIDDEN: 403,
+    SessionStatus.DELETED: 409,
 }
 EXAMPLE_SESSION: dict[str, JsonValue] = {
     "id": "3f1c-focus-1",
@@ -84,21 +85,15 @@ class SessionIn(Strict):
         return SessionFields(self.id, self.start, self.end, self.timezone, self.user_id)
 
 
-class BatchIn(Strict):
-    """Items are checked one by one (an item that is not even an object is a 422 result of its own)."""
-
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"sessions": [EXAMPLE_SESSION, {**EXAMPLE_SESSION, "id": "3f1c-2"}]}]}
-    )
-
-    sessions: Annotated[
+def sessions_field(most: int) -> Any:
+    """The `sessions` of a batch body: up to `most` items of any value, each judged on its own (API.md), so
+    the document must not promise a refusal of the whole body for an item that breaks SessionIn."""
+    return Annotated[
         list[Any],
         WithJsonSchema(
             {
                 "type": "array",
-                "maxItems": MAX_BATCH,
-                # Any value: each item is judged on its own (API.md), so the document must not promise a
-                # refusal of the whole batch for an item that breaks SessionIn.
+                "maxItems": most,
                 "items": {
                     "description": "A session body as SessionIn describes it. An item that breaks SessionIn"
                     " (even one that is not an object) is a 422 result of its own; the others still count",
@@ -106,7 +101,19 @@ class BatchIn(Strict):
                 },
             }
         ),
-    ] = Field(max_length=MAX_BATCH, description=f"Up to {MAX_BATCH} session bodies")
+    ]
+
+
+class BatchIn(Strict):
+    """Items are checked one by one (an item that is not even an object is a 422 result of its own)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"sessions": [EXAMPLE_SESSION, {**EXAMPLE_SESSION, "id": "3f1c-2"}]}]}
+    )
+
+    sessions: sessions_field(MAX_BATCH) = Field(  # type: ignore[valid-type]  # an Annotated type built once
+        max_length=MAX_BATCH, description=f"Up to {MAX_BATCH} session bodies"
+    )
 
 
 @derived(SessionView)
@@ -196,14 +203,14 @@ def post_batch(call: SessionCall) -> Reply:
 
 def batch_answer(deps: SessionDeps, uid: str, now: datetime, body: BatchIn) -> BatchOut:
     """The batch's answer, whether it is sent at once or kept as a job's result."""
-    items = [_read_item(n, raw) for n, raw in enumerate(body.sessions)]
+    items = [read_item(n, raw) for n, raw in enumerate(body.sessions)]
     outcome = accept_sessions(deps.store, uid, items, now, deps.config, deps.notify)
     return BatchOut(
-        results=[_item_out(item) for item in outcome.items], streak=StreakOut.model_validate(outcome.streak)
+        results=[item_out(item) for item in outcome.items], streak=StreakOut.model_validate(outcome.streak)
     )
 
 
-def _read_item(n: int, raw: object) -> SessionFields | Unreadable:
+def read_item(n: int, raw: object) -> SessionFields | Unreadable:
     try:
         return SessionIn.model_validate(raw).fields()
     except ValidationError as invalid:
@@ -213,13 +220,15 @@ def _read_item(n: int, raw: object) -> SessionFields | Unreadable:
         )
 
 
-def _item_out(item: ItemResult) -> BatchItemOut:
+def item_out(item: ItemResult) -> BatchItemOut:
     error: ApiError | None = None
     if item.status is SessionStatus.CONFLICT:
         assert item.session is not None
         error = service_error(SessionConflict(item.session))
     elif item.status is SessionStatus.FORBIDDEN:
         error = service_error(NotYourSession())
+    elif item.status is SessionStatus.DELETED:
+        error = service_error(SessionDeleted())
     elif item.issues:
         error = validation_error(item.issues)
     body = ErrorBody.model_validate(error.body()["error"]) if error else None

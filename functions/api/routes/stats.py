@@ -13,6 +13,7 @@ from streak_core.dependencies import StatsDeps
 from streak_core.domain.insights import MAX_WEEKS
 from streak_core.domain.vocabulary import ImageFormat
 from streak_core.services import badges, images, insights
+from streak_core.services.badges import BadgeView
 from streak_core.services.images import MAX_HEATMAP_WEEKS
 
 StatsCall = Call[StatsDeps]
@@ -81,21 +82,18 @@ class HeatmapQuery(BaseModel):
 # --- handlers ---------------------------------------------------------------------------------------------
 def get_badges(call: StatsCall) -> Reply:
     found = badges.list_badges(call.deps.store, call.deps.badge_counts, call.uid)
-    return Reply(
-        200,
-        BadgesOut(
-            badges=[
-                BadgeOut(
-                    id=b.id,
-                    name=b.name,
-                    description=b.description,
-                    earned_at=b.earned_at,
-                    progress=BadgeProgressOut(current=b.current, target=b.target),
-                    rarity=b.rarity,
-                )
-                for b in found
-            ]
-        ),
+    return Reply(200, BadgesOut(badges=[badge_out(b) for b in found]))
+
+
+def badge_out(badge: BadgeView) -> BadgeOut:
+    progress = BadgeProgressOut(current=badge.current, target=badge.target)
+    return BadgeOut(
+        id=badge.id,
+        name=badge.name,
+        description=badge.description,
+        earned_at=badge.earned_at,
+        progress=progress,
+        rarity=badge.rarity,
     )
 
 

@@ -47,6 +47,16 @@ def session_to_doc(stored: StoredSession) -> Doc:
     }
 
 
+def session_tombstone(session_id: str, deleted_at: Any) -> Doc:
+    """What stays of a deleted session in the log: its id (which cannot be used again) and when (an instant,
+    or the server's timestamp)."""
+    return {"id": session_id, "deleted_at": deleted_at}
+
+
+def is_tombstone(data: Doc) -> bool:
+    return "deleted_at" in data
+
+
 def session_from_doc(data: Doc) -> StoredSession:
     session = Session(data["id"], parse_instant(data["start"]), parse_instant(data["end"]), data["timezone"])
     received = data.get("received_at")

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any, TypeVar
 
+from google.cloud import firestore
+
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.boards import stage_board_move
 from streak_core.adapters.firestore.challenges import MEMBERSHIPS, stage_memberships
@@ -16,9 +18,11 @@ from streak_core.adapters.firestore.documents import (
     board_entry_from_doc,
     day_from_doc,
     day_to_doc,
+    is_tombstone,
     membership_from_doc,
     pause_from_doc,
     session_from_doc,
+    session_tombstone,
     settings_from_doc,
 )
 from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
@@ -100,10 +104,11 @@ def _history(user: Any, streak: Any, below: dict[str, list[Any]]) -> UserHistory
         known=user.exists or streak.exists,
         settings=settings_from_doc(user.to_dict()) if user.exists else UserSettings(),
         streak=streak_from_doc(streak.to_dict()) if streak.exists else StreakRecord(),
-        sessions=[session_from_doc(d.to_dict()) for d in below["sessions"]],
+        sessions=[session_from_doc(d.to_dict()) for d in below["sessions"] if not is_tombstone(d.to_dict())],
         days={record.day: record for record in days},
         pauses=[pause_from_doc(d.to_dict()) for d in below["pauses"]],
         memberships=[membership_from_doc(d.to_dict()) for d in below[MEMBERSHIPS]],
+        deleted={d.id for d in below["sessions"] if is_tombstone(d.to_dict())},
     )
 
 
@@ -148,9 +153,13 @@ class _View(RebuildTransaction):
         boards: list[BoardMove],
         memberships: Iterable[Membership] = (),
         months: Iterable[tuple[date, int | None]] = (),
+        tombstones: Iterable[str] = (),
     ) -> None:
         if self._tx is None:
             raise RuntimeError("a view read outside a transaction cannot write")
+        for session_id in tombstones:
+            ref = paths.session(self._client, self._uid, session_id)
+            self._tx.set(ref, session_tombstone(session_id, firestore.SERVER_TIMESTAMP))
         stage_memberships(self._client, self._tx, self._uid, memberships)
         stage_months(self._client, self._tx, self._uid, months)
         for record in days:

@@ -24,6 +24,7 @@ from streak_core.adapters.firestore.documents import (
     board_entry_from_doc,
     day_from_doc,
     day_to_doc,
+    is_tombstone,
     month_changes,
     month_seconds,
     notification_from_doc,
@@ -159,6 +160,7 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
     days: dict[date, DayRecord] = {}
     sessions: dict[str, StoredSession] = {}
     boards: dict[str, BoardEntry] = {}
+    deleted: set[str] = set()
     known = False
     for doc in docs:
         if not doc.exists:
@@ -172,12 +174,14 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
         elif kind == "days":
             record = day_from_doc(data)
             days[record.day] = record
+        elif kind == "sessions" and is_tombstone(data):
+            deleted.add(doc.id)
         elif kind == "sessions":
             stored = session_from_doc(data)
             sessions[stored.session.id] = stored
         elif kind == "entries":
             boards[doc.reference.parent.parent.id] = board_entry_from_doc(data)
-    return UserSnapshot(settings, streak, days, sessions, known, boards)
+    return UserSnapshot(settings, streak, days, sessions, known, boards, deleted)
 
 
 class _Transaction(UserTransaction):

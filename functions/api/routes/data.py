@@ -1,0 +1,172 @@
+"""The caller's own data: the session log listed and a wrong session deleted, and the export of everything."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from functions.api.routes.me import NotificationOut, SettingsOut
+from functions.api.routes.pauses import PauseOut
+from functions.api.routes.sessions import SessionOut
+from functions.api.routes.social import FriendRequestsOut
+from functions.api.routes.stats import badge_out
+from functions.api.shared import DayOut, StreakOut
+from functions.fields import DateIn, Instant, PageQuery, View, derived
+from functions.http import Stream
+from functions.routing import Call, Reply, Route
+from streak_core.dependencies import DataDeps
+from streak_core.domain.challenges import ChallengeTerms, Membership
+from streak_core.services import session_log
+from streak_core.services.export import UserExport, export_user
+from streak_core.services.views import SessionView
+
+DataCall = Call[DataDeps]
+
+
+# --- schemas ----------------------------------------------------------------------------------------------
+class SessionsQuery(PageQuery):
+    from_: DateIn | None = Field(
+        default=None, alias="from", description="First local date a session starts on"
+    )
+    to: DateIn | None = Field(default=None, description="Last local date a session starts on")
+
+
+class SessionsPageOut(BaseModel):
+    sessions: list[SessionOut] = Field(description="As stored, newest first")
+    next_cursor: str | None
+
+
+@derived(ChallengeTerms)
+class TermsOut(View):
+    pass
+
+
+@derived(Membership)
+class MembershipOut(View):
+    progress: int = Field(description="Qualified days or focus minutes in the window, capped at the target")
+
+
+class ExportFriendOut(View):
+    user_id: str
+    display_name: str | None
+    since: Instant | None
+
+
+class DeviceExportOut(View):
+    token: str
+    platform: str
+    registered_at: Instant | None
+
+
+class ShareExportOut(View):
+    id: str
+    created_at: Instant
+    opens: int
+    included: list[str]
+
+
+class ExportOut(BaseModel):
+    """Every stored fact about the caller (API.md "Your data"); sent as it is read, a page at a time."""
+
+    exported_at: Instant
+    user_id: str
+    settings: SettingsOut
+    streak: StreakOut
+    sessions: list[SessionOut]
+    days: list[DayOut]
+    pauses: list[PauseOut]
+    badges: list[Any] = Field(description="The whole catalogue, as GET /v1/me/badges lists it")
+    challenges: list[MembershipOut]
+    friends: list[ExportFriendOut] = Field(description="Ids and display names only")
+    friend_requests: FriendRequestsOut
+    devices: list[DeviceExportOut]
+    notifications: list[NotificationOut]
+    shares: list[ShareExportOut]
+
+
+# --- handlers ---------------------------------------------------------------------------------------------
+def get_sessions(call: DataCall) -> Reply:
+    query, deps = call.query_as(SessionsQuery), call.deps
+    page = session_log.list_sessions(
+        deps.store, deps.data, deps.cursors, call.uid, query.from_, query.to, query.limit, query.cursor
+    )
+    sessions = [SessionOut.model_validate(SessionView.of(stored)) for stored in page.sessions]
+    return Reply(200, SessionsPageOut(sessions=sessions, next_cursor=page.next_cursor))
+
+
+def delete_session(call: DataCall) -> Reply:
+    session_log.delete_session(call.deps.rebuilds, call.uid, call.params["id"], call.now, call.deps.config)
+    return Reply(204)
+
+
+def get_export(call: DataCall) -> Reply:
+    found = export_user(call.deps.export, call.uid, call.now, call.deps.config)
+    disposition = f'attachment; filename="focus-export-{call.uid}.json"'
+    return Reply(
+        200, Stream(export_json(found), "application/json"), headers={"Content-Disposition": disposition}
+    )
+
+
+def export_json(found: UserExport) -> Iterator[bytes]:
+    """The export as one JSON document, written part by part and page by page (never held whole)."""
+
+    def one(model: type[BaseModel], value: object) -> str:
+        return model.model_validate(value).model_dump_json(by_alias=True)
+
+    head = {"exported_at": found.exported_at.isoformat(), "user_id": found.user_id}
+    yield json.dumps(head, ensure_ascii=False).encode()[:-1]  # the object stays open for the parts
+    yield f',"settings":{one(SettingsOut, found.settings)},"streak":{one(StreakOut, found.streak)}'.encode()
+    yield from _array("sessions", found.sessions, lambda s: one(SessionOut, SessionView.of(s)))
+    yield from _array("days", found.days, lambda d: one(DayOut, d))
+    yield from _array("pauses", [found.pauses], lambda p: one(PauseOut, p))
+    yield from _array("badges", [found.badges], lambda b: badge_out(b).model_dump_json())
+    yield from _array("challenges", [found.challenges], lambda m: one(MembershipOut, m))
+    yield from _array("friends", [found.friends.friends], lambda f: one(ExportFriendOut, f))
+    yield f',"friend_requests":{one(FriendRequestsOut, found.friends.requests)}'.encode()
+    yield from _array("devices", [found.devices], lambda d: one(DeviceExportOut, d))
+    yield from _array("notifications", found.notifications, lambda n: one(NotificationOut, n))
+    yield from _array("shares", [found.shares], lambda s: one(ShareExportOut, s))
+    yield b"}"
+
+
+def _array(name: str, pages: Iterable[list[Any]], encode: Callable[[Any], str]) -> Iterator[bytes]:
+    yield f',"{name}":['.encode()
+    first = True
+    for page in pages:
+        if page:
+            yield (("" if first else ",") + ",".join(encode(item) for item in page)).encode()
+            first = False
+    yield b"]"
+
+
+ROUTES: list[Route[DataDeps]] = [
+    Route(
+        "GET",
+        "/v1/me/sessions",
+        get_sessions,
+        "The caller's session log, newest first (a deleted session is not in it)",
+        {200: SessionsPageOut},
+        errors=(422,),
+        query=SessionsQuery,
+    ),
+    Route(
+        "DELETE",
+        "/v1/me/sessions/{id}",
+        delete_session,
+        "Take a wrong session out of the log: every projection follows (boards of closed periods and"
+        " settled challenges stay, badges stay earned); again: 204; its id cannot be used again (409"
+        " session_deleted)",
+        {204: None},
+        errors=(404,),
+    ),
+    Route(
+        "GET",
+        "/v1/me/export",
+        get_export,
+        "Every stored fact about the caller, as one JSON document to download",
+        {200: ExportOut},
+    ),
+]
