@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: dev token tick demo demo-forgiveness ops deploy test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild clean
+.PHONY: dev token tick demo demo-forgiveness ops deploy test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild bench-your-data clean
 
 ## dev: the whole system on the emulators, until Ctrl-C (installs what it needs the first time)
 dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP)
@@ -69,6 +69,10 @@ bench-leaderboard: $(STAMP)
 ## bench-maintenance: nightly maintenance over seeded users, next to raw batched writes
 bench-maintenance: $(STAMP)
 	$(PY) -m bench.maintenance
+
+## bench-your-data: importing 10,000 sessions next to acceptance; their export's memory next to a bare read
+bench-your-data: $(STAMP)
+	$(PY) -m bench.your_data
 
 ## bench-rebuild: `rebuild --all --dry-run` over 10,000 seeded users, next to a bare read of the same documents
 bench-rebuild: $(STAMP)

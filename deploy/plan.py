@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from deploy.monitoring import ALERTS, METRICS
+from functions.accounts import DELETE_ACCOUNT
 from streak_core.adapters.pubsub_publisher import BATCH_TOPIC, TICK_TOPIC
 from streak_core.settings import Settings
 
@@ -86,11 +87,23 @@ FUNCTIONS = (
         ],
     ),
     Function("session_jobs", ["--trigger-http", "--no-allow-unauthenticated"], ["--timeout=60s"]),
+    # A Firebase account deleted where our API did not see it (console, Admin SDK) erases its user: the Auth
+    # audit log's DeleteAccount entries, through Eventarc (Data Access audit logs of Identity Toolkit on).
+    Function(
+        "on_account_deleted",
+        [
+            "--trigger-event-filters=type=google.cloud.audit.log.v1.written",
+            "--trigger-event-filters=serviceName=identitytoolkit.googleapis.com",
+            f"--trigger-event-filters=methodName={DELETE_ACCOUNT}",
+            "--retry",
+        ],
+        ["--timeout=300s"],
+    ),
 )
 # Called by Cloud Tasks only, with the tasks account's OIDC token; the event functions by Eventarc's push
 # subscriptions, with the events account's.
 TASK_TARGETS = ("maintenance_retry", "notifications", "session_jobs")
-EVENT_TARGETS = ("on_maintenance_tick", "on_maintenance_batch")
+EVENT_TARGETS = ("on_maintenance_tick", "on_maintenance_batch", "on_account_deleted")
 # The functions that create Cloud Tasks tasks, so need to know which account the tasks run as.
 TASK_MAKERS = ("api", "on_maintenance_batch", "maintenance_retry", "session_jobs", "notifications")
 # What the functions' own account does: Firestore, tasks (as the tasks account), messages, secrets, and

@@ -9,6 +9,7 @@ import functions_framework
 from werkzeug.exceptions import HTTPException
 
 from functions import logs
+from functions.accounts import handle_account_deleted
 from functions.api.pipeline import handle
 from functions.http import ApiError, respond
 from functions.jobs import handle_jobs
@@ -16,6 +17,7 @@ from functions.maintenance import handle_batch, handle_retry, handle_tick
 from functions.notifications import handle_notifications
 from functions.routing import method_not_allowed
 from streak_core.bootstrap import (
+    account_dependencies,
     api_dependencies,
     job_dependencies,
     maintenance_dependencies,
@@ -52,6 +54,12 @@ def maintenance_retry(request: flask.Request) -> flask.Response:
 def session_jobs(request: flask.Request) -> flask.Response:
     configure_logs()
     return handle_jobs(request, job_dependencies())
+
+
+@functions_framework.cloud_event
+def on_account_deleted(event: Any) -> None:
+    configure_logs()
+    handle_account_deleted(event, account_dependencies())
 
 
 @functions_framework.http

@@ -6,11 +6,13 @@ import flask
 
 from functions import payloads
 from functions.api.routes.sessions import BatchIn, batch_answer
+from functions.http import ApiError
 from functions.routing import Auth, Call, Reply, Route, RouteTable
 from functions.tasks import handle_task
 from streak_core import context
 from streak_core.dependencies import JobDependencies, SessionDeps
 from streak_core.models.jobs import SessionJob
+from streak_core.services.erasure import erase_user
 from streak_core.services.jobs import run_job
 
 
@@ -30,6 +32,17 @@ def run(call: Call[JobDependencies]) -> Reply:
     return Reply(200, out, log_fields={"job_id": job_id})
 
 
+def erase(call: Call[JobDependencies]) -> Reply:
+    """A user's erasure, to its end: a failure is a 503 and the queue runs it again, resuming where it
+    stopped (every step is idempotent)."""
+    deps, uid = call.deps, call.body_as(payloads.ErasureTaskIn).uid
+    if deps.eraser is None or deps.accounts is None:
+        raise ApiError(404, "not_found", "This deployment erases users in the api function.")
+    context.set_user(uid)
+    erase_user(deps.eraser, deps.accounts, uid, call.now)
+    return Reply(200, payloads.ErasureOut(erased=True))
+
+
 JOBS: RouteTable[JobDependencies] = RouteTable(
     [
         Route(
@@ -40,7 +53,16 @@ JOBS: RouteTable[JobDependencies] = RouteTable(
             {200: payloads.JobRunOut},
             body=payloads.JobTaskIn,
             auth=Auth.NONE,
-        )
+        ),
+        Route(
+            "POST",
+            "/erase",
+            erase,
+            "Erase one user (the session-jobs queue's erasure tasks)",
+            {200: payloads.ErasureOut},
+            body=payloads.ErasureTaskIn,
+            auth=Auth.NONE,
+        ),
     ]
 )
 

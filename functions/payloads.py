@@ -82,3 +82,11 @@ class JobTaskIn(Payload):
 class JobRunOut(Answer):
     status: JobStatus | None  # None: the job was already settled (a redelivered task) or is unknown
     attempts: int
+
+
+class ErasureTaskIn(Payload):
+    uid: UserId
+
+
+class ErasureOut(Answer):
+    erased: bool

@@ -7,6 +7,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from streak_core.dependencies import (
+    AccountDependencies,
     AdminDeps,
     ApiDependencies,
     ChallengeDeps,
@@ -66,12 +67,13 @@ def _tasks_queue(env: Settings, name: str, target_url: str) -> CloudTasksQueue:
 @cache
 def api_dependencies() -> ApiDependencies:
     """Built on the first request of an instance; importing this module needs no credentials."""
-    from streak_core.adapters.firebase_auth import FirebaseTokenVerifier
+    from streak_core.adapters.firebase_auth import FirebaseAccounts, FirebaseTokenVerifier
     from streak_core.adapters.firestore.badges import FirestoreBadgeCounts
     from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
     from streak_core.adapters.firestore.challenges import FirestoreChallengeStore
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
+    from streak_core.adapters.firestore.erasure import FirestoreEraser
     from streak_core.adapters.firestore.friends import FirestoreFriendStore
     from streak_core.adapters.firestore.jobs import FirestoreJobStore
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
@@ -102,9 +104,11 @@ def api_dependencies() -> ApiDependencies:
     data, pause_store = FirestoreUserData(firestore), FirestorePauseStore(firestore)
     share_store, badge_counts = FirestoreShareStore(firestore), FirestoreBadgeCounts(firestore)
     rebuilds = FirestoreRebuildStore(firestore)
+    eraser, job_queue = FirestoreEraser(firestore), session_jobs_queue(env)
+    verifier = FirebaseTokenVerifier(env.project_id, emulated=bool(env.firebase_auth_emulator_host))
     return ApiDependencies(
         request=RequestDeps(
-            verifier=FirebaseTokenVerifier(env.project_id, emulated=bool(env.firebase_auth_emulator_host)),
+            verifier=verifier,
             clock=SystemClock(),
             rate_limiter=SharedRateLimiter(env.rate_policies(), FirestoreStorage(firestore)),
             allow_clock_override=env.allow_clock_override,
@@ -114,7 +118,8 @@ def api_dependencies() -> ApiDependencies:
             store=users,
             notify=notify,
             jobs=FirestoreJobStore(firestore),
-            job_queue=session_jobs_queue(env),
+            job_queue=job_queue,
+            eraser=eraser,
         ),
         me=MeDeps(store=users, cursors=cursors, unsubscribes=env.unsubscribe_links()),
         stats=StatsDeps(store=users, badge_counts=badge_counts, rasterizer=rasterizer),
@@ -149,6 +154,10 @@ def api_dependencies() -> ApiDependencies:
             rebuilds=rebuilds,
             cursors=cursors,
             export=ExportSources(users, data, pause_store, badge_counts, friends, share_store),
+            eraser=eraser,
+            accounts=FirebaseAccounts(env.project_id),
+            verifier=verifier,
+            job_queue=job_queue,
         ),
     )
 
@@ -156,7 +165,9 @@ def api_dependencies() -> ApiDependencies:
 @cache
 def job_dependencies() -> JobDependencies:
     """Built on the first task of an instance; importing this module needs no credentials."""
+    from streak_core.adapters.firebase_auth import FirebaseAccounts
     from streak_core.adapters.firestore.client import LazyFirestore
+    from streak_core.adapters.firestore.erasure import FirestoreEraser
     from streak_core.adapters.firestore.jobs import FirestoreJobStore
     from streak_core.adapters.firestore.users import FirestoreUserStore
     from streak_core.adapters.system_clock import SystemClock
@@ -170,6 +181,8 @@ def job_dependencies() -> JobDependencies:
         notify=notifications_queue(env),
         max_attempts=env.session_jobs_max_attempts,
         time_budget=env.task_time_budget_seconds,
+        eraser=FirestoreEraser(firestore),
+        accounts=FirebaseAccounts(env.project_id),
     )
 
 
@@ -250,25 +263,59 @@ def notification_dependencies() -> NotificationDependencies:
     )
 
 
+@cache
+def account_dependencies() -> AccountDependencies:
+    """Built on the first event of an instance; importing this module needs no credentials."""
+    from streak_core.adapters.firebase_auth import FirebaseAccounts
+    from streak_core.adapters.firestore.client import LazyFirestore
+    from streak_core.adapters.firestore.erasure import FirestoreEraser
+    from streak_core.adapters.system_clock import SystemClock
+
+    env = settings()
+    return AccountDependencies(
+        eraser=FirestoreEraser(LazyFirestore(env.project_id)),
+        accounts=FirebaseAccounts(env.project_id),
+        clock=SystemClock(),
+        time_budget=env.event_time_budget_seconds,
+    )
+
+
 def ops_dependencies() -> OpsDependencies:
     """Built when a command starts, from the environment (the --stack option sets it for `make dev`)."""
+    from streak_core.adapters.firebase_auth import FirebaseAccounts
+    from streak_core.adapters.firestore.badges import FirestoreBadgeCounts
     from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
+    from streak_core.adapters.firestore.erasure import FirestoreEraser
+    from streak_core.adapters.firestore.friends import FirestoreFriendStore
     from streak_core.adapters.firestore.jobs import FirestoreJobStore
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
     from streak_core.adapters.firestore.outages import FirestoreOutageStore
+    from streak_core.adapters.firestore.pauses import FirestorePauseStore
     from streak_core.adapters.firestore.rebuild import FirestoreRebuildStore
     from streak_core.adapters.firestore.runs import FirestoreRunStore
-    from streak_core.adapters.firestore.users import FirestoreUserStore
+    from streak_core.adapters.firestore.shares import FirestoreShareStore
+    from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
+    from streak_core.adapters.firestore.your_data import FirestoreUserData
     from streak_core.adapters.pubsub_publisher import PubSubTickPublisher
     from streak_core.adapters.system_clock import SystemClock
 
     env = Settings()
     firestore = LazyFirestore(env.project_id)
     maintenance = FirestoreMaintenanceStore(firestore)
+    users, boards = FirestoreUserStore(firestore), FirestoreLeaderboardStore(firestore)
+    friends = Friends(FirestoreFriendStore(firestore), boards, FirestoreProfiles(firestore), DEFAULT_CONFIG)
+    export = ExportSources(
+        users,
+        FirestoreUserData(firestore),
+        FirestorePauseStore(firestore),
+        FirestoreBadgeCounts(firestore),
+        friends,
+        FirestoreShareStore(firestore),
+    )
     return OpsDependencies(
-        users=FirestoreUserStore(firestore),
+        users=users,
         rebuilds=FirestoreRebuildStore(firestore),
         maintenance=maintenance,
         outages=FirestoreOutageStore(firestore),
@@ -277,7 +324,10 @@ def ops_dependencies() -> OpsDependencies:
         dead_letters=FirestoreDeadLetters(firestore),
         replay_worker=BatchWorker(maintenance, DEFAULT_CONFIG, notify=notifications_queue(env)),
         clock=SystemClock(),
-        boards=FirestoreLeaderboardStore(firestore),
+        boards=boards,
         jobs=FirestoreJobStore(firestore),
+        eraser=FirestoreEraser(firestore),
+        accounts=FirebaseAccounts(env.project_id),
+        export=export,
         job_queue=session_jobs_queue(env),
     )

@@ -12,6 +12,7 @@ from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.ports.boards import LeaderboardStore
 from streak_core.ports.challenges import ChallengeStore
 from streak_core.ports.clock import Clock
+from streak_core.ports.erasure import AccountDirectory, Eraser
 from streak_core.ports.identity import TokenVerifier
 from streak_core.ports.jobs import JobQueue, JobStore
 from streak_core.ports.maintenance import (
@@ -59,6 +60,7 @@ class SessionDeps:
     config: StreakConfig = DEFAULT_CONFIG
     jobs: JobStore | None = None
     job_queue: JobQueue | None = None
+    eraser: Eraser | None = None  # an erasure is followed as a job too
 
 
 @dataclass
@@ -142,6 +144,10 @@ class DataDeps:
     rebuilds: RebuildStore
     cursors: Cursors
     export: ExportSources
+    eraser: Eraser
+    accounts: AccountDirectory
+    verifier: TokenVerifier | None = None  # told to forget an erased user's tokens
+    job_queue: JobQueue | None = None  # None: an erasure runs in the request itself
     config: StreakConfig = DEFAULT_CONFIG
 
 
@@ -172,6 +178,8 @@ class JobDependencies:
     config: StreakConfig = DEFAULT_CONFIG
     max_attempts: int = 3
     time_budget: float | None = None  # seconds a task may spend in all
+    eraser: Eraser | None = None  # with accounts: the queue's erasure tasks
+    accounts: AccountDirectory | None = None
 
 
 @dataclass
@@ -205,6 +213,16 @@ class NotificationDependencies:
 
 
 @dataclass
+class AccountDependencies:
+    """What the `on_account_deleted` function needs: to erase a user whose account is gone."""
+
+    eraser: Eraser
+    accounts: AccountDirectory
+    clock: Clock
+    time_budget: float | None = None
+
+
+@dataclass
 class OpsDependencies:
     """What the operator's command line works with (streak_core/ops.py)."""
 
@@ -219,5 +237,8 @@ class OpsDependencies:
     clock: Clock
     boards: LeaderboardStore
     jobs: JobStore
+    eraser: Eraser
+    accounts: AccountDirectory
+    export: ExportSources
     job_queue: JobQueue | None = None  # None: SESSION_JOBS_URL is not set, failed jobs cannot be replayed
     config: StreakConfig = DEFAULT_CONFIG

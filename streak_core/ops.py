@@ -1,4 +1,5 @@
-"""The operator's command line: rebuilds, outages, freezes, dead letters and run records.
+"""The operator's command line: rebuilds, outages, freezes, dead letters, run records, and one user's data
+(export, delete-user, purge-orphans: streak_core/ops_data.py).
 
 Run `python -m streak_core.ops --help`. It works against whatever the Google environment names (a real
 project, with GOOGLE_CLOUD_PROJECT and credentials), or against `make dev` with `--stack .dev/stack.json`.
@@ -31,6 +32,7 @@ from streak_core.domain.boards import period_key
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import Period, RunStatus
 from streak_core.errors import InvalidRequest, RunNotFound, ServiceError
+from streak_core.ops_data import COMMANDS as DATA_COMMANDS
 from streak_core.services import ticks
 from streak_core.services.admin import grant_freezes
 from streak_core.services.jobs import replay_failed_jobs
@@ -57,7 +59,12 @@ def _stack_env(path: Path) -> dict[str, str]:
     """The environment of a process that talks to the stack `make dev` described in stack.json."""
     info = json.loads(path.read_text())
     env = {"GOOGLE_CLOUD_PROJECT": str(info["project_id"]), "GCLOUD_PROJECT": str(info["project_id"])}
-    for key, name in (("firestore_host", "FIRESTORE_EMULATOR_HOST"), ("pubsub_host", "PUBSUB_EMULATOR_HOST")):
+    hosts = (
+        ("firestore_host", "FIRESTORE_EMULATOR_HOST"),
+        ("pubsub_host", "PUBSUB_EMULATOR_HOST"),
+        ("auth_host", "FIREBASE_AUTH_EMULATOR_HOST"),
+    )
+    for key, name in hosts:
         if info.get(key):
             env[name] = str(info[key])
     return env
@@ -290,6 +297,9 @@ def run_status(deps: OpsDependencies, run_id: str) -> None:
         sys.exit(1)
     _say(**dataclasses.asdict(run))
 
+
+for command in DATA_COMMANDS:
+    cli.add_command(command)
 
 if __name__ == "__main__":
     cli()

@@ -52,7 +52,9 @@ class CloudTasksQueue:
         self._service_account = service_account
         self._tasks: Lazy[Any] = Lazy(client or (lambda: tasks_client(emulator_host)))
 
-    def create(self, payload: dict[str, Any], name: str | None = None, when: datetime | None = None) -> None:
+    def create(
+        self, payload: dict[str, Any], name: str | None = None, when: datetime | None = None, path: str = ""
+    ) -> None:
         """Queue one task; a task of the same name already queued counts as done. The task carries the
         correlation id of what caused it, which the handler logs."""
         headers = {"Content-Type": "application/json"}
@@ -61,7 +63,7 @@ class CloudTasksQueue:
             headers[context.CORRELATION_HEADER] = correlation
         request: dict[str, Any] = {
             "http_method": tasks_v2.HttpMethod.POST,
-            "url": self._target_url,
+            "url": self._target_url.rstrip("/") + path if path else self._target_url,
             "headers": headers,
             "body": json.dumps(payload).encode(),
         }
@@ -110,3 +112,6 @@ class CloudTasksJobQueue(JobQueue):
 
     def enqueue(self, job: SessionJob) -> None:
         self._queue.create({"job_id": job.id}, name=f"job-{job.id}")
+
+    def enqueue_erasure(self, uid: str, receipt: str) -> None:
+        self._queue.create({"uid": uid}, name=f"erase-{receipt}", path="/erase")

@@ -14,6 +14,7 @@ from firebase_admin import exceptions as firebase_exceptions
 
 from streak_core.adapters.lazy import Lazy
 from streak_core.errors import Unavailable
+from streak_core.ports.erasure import AccountDirectory
 from streak_core.ports.identity import InvalidToken, Principal, TokenVerifier
 from streak_core.ports.notifications import DeliveryError
 
@@ -34,6 +35,13 @@ class FirebaseTokenVerifier(TokenVerifier):
         self._firebase_app = Lazy(lambda: _initialize_app(project_id, f"streaks-{id(self)}"))
         self._emulated = emulated  # FIREBASE_AUTH_EMULATOR_HOST is set: the SDK talks to the emulator
         self._cache: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._forgotten: set[str] = set()  # users being erased: their tokens are checked every time
+
+    def forget(self, uid: str) -> None:
+        for token, (_, principal) in list(self._cache.items()):
+            if principal.uid == uid:
+                del self._cache[token]
+        self._forgotten.add(uid)
 
     def verify(self, token: str) -> Principal:
         now = time.monotonic()
@@ -49,11 +57,39 @@ class FirebaseTokenVerifier(TokenVerifier):
         except firebase_exceptions.FirebaseError as exc:  # cannot check right now: not the client's fault
             raise Unavailable(f"could not verify the token: {type(exc).__name__}") from exc
         principal = Principal(uid=str(claims["uid"]), admin=claims.get("admin") is True)
+        if principal.uid in self._forgotten:
+            return principal
         expires_at = float(claims.get("exp", 0)) - time.time()
         self._cache[token] = (now + max(0.0, min(CACHE_SECONDS, expires_at)), principal)
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return principal
+
+
+class FirebaseAccounts(AccountDirectory):
+    """The project's Firebase Auth accounts (deleted last when a user is erased)."""
+
+    def __init__(self, project_id: str | None) -> None:
+        self._firebase_app = Lazy(lambda: _initialize_app(project_id, f"accounts-{id(self)}"))
+
+    def delete(self, uid: str) -> None:
+        try:
+            auth.delete_user(uid, app=self._firebase_app())
+        except auth.UserNotFoundError:
+            return
+        except firebase_exceptions.FirebaseError as exc:
+            raise Unavailable(f"could not delete the account: {type(exc).__name__}") from exc
+
+    def existing(self, uids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(uids), 100):  # Auth looks up at most 100 users a call
+            identifiers = [auth.UidIdentifier(uid) for uid in uids[start : start + 100]]
+            try:
+                result = auth.get_users(identifiers, app=self._firebase_app())
+            except firebase_exceptions.FirebaseError as exc:
+                raise Unavailable(f"could not look the accounts up: {type(exc).__name__}") from exc
+            found |= {str(user.uid) for user in result.users}
+        return found
 
 
 class AuthEmailDirectory:

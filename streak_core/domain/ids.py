@@ -36,3 +36,8 @@ def keyed_id(uid: str, key: str) -> str:
     """The id a caller's idempotency key stands for: the same key from another user is another id, and ids
     spread evenly over the key space (no hot spot in a collection or a queue)."""
     return hashlib.sha256(f"{uid}\0{key}".encode()).hexdigest()[:32]
+
+
+def erasure_id(uid: str) -> str:
+    """The id a user's erasure is known by (its job, its receipt): derived from the uid, never holding it."""
+    return hashlib.sha256(f"erasure:{uid}".encode()).hexdigest()

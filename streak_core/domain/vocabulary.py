@@ -139,3 +139,17 @@ class JobStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+class ErasureStep(StrEnum):
+    """The steps of erasing a user, in order: what moves others' counters first, their own documents last."""
+
+    SHARES = "shares"  # first: the public pages are gone at once
+    CHALLENGES = "challenges"
+    FRIENDS = "friends"
+    BOARDS = "boards"
+    NOTIFICATIONS = "notifications"
+    JOBS = "jobs"
+    OWN_DOCUMENTS = "own_documents"
+    STREAK = "streak"
+    USER = "user"

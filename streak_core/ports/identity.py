@@ -18,3 +18,8 @@ class InvalidToken(Exception):
 
 class TokenVerifier(Protocol):
     def verify(self, token: str) -> Principal: ...
+
+    def forget(self, uid: str) -> None:
+        """Trust no cached check of this user's tokens any more, on this instance (their account is being
+        deleted: once it is gone, their tokens are refused at once)."""
+        ...

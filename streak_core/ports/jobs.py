@@ -39,3 +39,7 @@ class JobQueue(Protocol):
     def enqueue(self, job: SessionJob) -> None:
         """Hand the job to the queue that runs it; the same job twice is one task."""
         ...
+
+    def enqueue_erasure(self, uid: str, receipt: str) -> None:
+        """Hand a user's erasure to the queue (named by its receipt: requested twice, one task)."""
+        ...

@@ -444,6 +444,56 @@ BOUNDS: dict[str, tuple[Probe, ...]] = dict(
                 "a token too long", "POST", "/v1/unsubscribe", 422, params={"token": "t" * 1025}, token=False
             ),
         ),
+        probes(
+            "GET /v1/me/sessions",
+            Probe(
+                "100 a page",
+                "GET",
+                "/v1/me/sessions",
+                200,
+                params={"limit": 100, "from": "1900-01-01", "to": "8999-12-31"},
+            ),
+            Probe("101 a page", "GET", "/v1/me/sessions", 422, params={"limit": 101}),
+            Probe(
+                "a cursor too long",
+                "GET",
+                "/v1/me/sessions",
+                422,
+                "invalid_cursor",
+                params={"cursor": "c" * 1025},
+            ),
+        ),
+        probes(
+            "DELETE /v1/me/sessions/{id}",
+            Probe("the longest id", "DELETE", f"/v1/me/sessions/{'s' * 128}", 404, "session_not_found"),
+            Probe("an id too long", "DELETE", f"/v1/me/sessions/{'s' * 129}", 404, "session_not_found"),
+        ),
+        probes("GET /v1/me/export", Probe("no input (pages of 500)", "GET", "/v1/me/export", 200)),
+        probes("DELETE /v1/me", Probe("no input (pages of 100, on the queue)", "DELETE", "/v1/me", 202)),
+        probes(
+            "POST /v1/admin/users/{uid}/sessions:import",
+            Probe(
+                "500 sessions of any age",
+                "POST",
+                "/v1/admin/users/{uid}/sessions:import",
+                200,
+                json={
+                    "sessions": [
+                        session(f"i{n}", datetime(2001, 1, 1, tzinfo=UTC) + timedelta(days=n), 1)
+                        for n in range(500)
+                    ]
+                },
+                admin=True,
+            ),
+            Probe(
+                "501 sessions",
+                "POST",
+                "/v1/admin/users/{uid}/sessions:import",
+                422,
+                json={"sessions": [session(f"i{n}", NOW_AT - timedelta(days=1), 1) for n in range(501)]},
+                admin=True,
+            ),
+        ),
         probes("GET /v1/openapi.json", Probe("no input", "GET", "/v1/openapi.json", 200, token=False)),
     ]
 )

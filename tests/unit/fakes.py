@@ -34,6 +34,7 @@ from streak_core.domain.vocabulary import (
     ChallengeVisibility,
     Channel,
     DeliveryStatus,
+    ErasureStep,
     JobStatus,
     Platform,
     Visibility,
@@ -63,6 +64,7 @@ from streak_core.ports.challenges import (
     Standing,
 )
 from streak_core.ports.clock import Clock
+from streak_core.ports.erasure import AccountDirectory, Eraser, ErasureReceipt
 from streak_core.ports.friends import FriendStore, FriendTransaction, Relationship
 from streak_core.ports.identity import InvalidToken, Principal, TokenVerifier
 from streak_core.ports.jobs import JobQueue, JobStore
@@ -593,7 +595,16 @@ class FakeVerifier(TokenVerifier):
         kind, _, uid = token.partition(":")
         if kind not in ("token", "admin") or not uid:
             raise InvalidToken("unknown token")
+        if uid in self.gone:
+            raise InvalidToken("no such account")
         return Principal(uid=uid, admin=kind == "admin")
+
+    def __init__(self) -> None:
+        self.forgotten: list[str] = []
+        self.gone: set[str] = set()  # accounts deleted (FakeAccounts shares it)
+
+    def forget(self, uid: str) -> None:
+        self.forgotten.append(uid)
 
 
 class FixedClock(Clock):
@@ -996,8 +1007,13 @@ class RecordingJobQueue(JobQueue):
 
     enqueued: list[str] = field(default_factory=list)
 
+    erasures: list[str] = field(default_factory=list)
+
     def enqueue(self, job: SessionJob) -> None:
         self.enqueued.append(job.id)
+
+    def enqueue_erasure(self, uid: str, receipt: str) -> None:
+        self.erasures.append(uid)
 
 
 def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDependencies:
@@ -1032,9 +1048,10 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "profiles": users,
         **overrides,
     }
+    eraser = InMemoryEraser(users, values["shares"])
     areas: dict[str, Any] = {
         "request": RequestDeps(values["verifier"], values["clock"]),
-        "sessions": SessionDeps(users),
+        "sessions": SessionDeps(users, eraser=eraser),
         "me": MeDeps(users, cursors, UnsubscribeLinks("test-secret", "https://focus.example")),
         "stats": StatsDeps(users, values["badge_counts"], values["rasterizer"]),
         "shares": ShareDeps(users, values["shares"], values["rasterizer"], values["text_metrics"]),
@@ -1054,6 +1071,9 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
                 values["friends"],
                 values["shares"],
             ),
+            eraser,
+            FakeAccounts(values["verifier"]),
+            values["verifier"],
         ),
         "admin": AdminDeps(
             users,
@@ -1104,3 +1124,58 @@ class InMemoryUserData(UserDataReader):
 
     def memberships(self, uid: str) -> list[Membership]:
         return list(self.users._user(uid).memberships.values())
+
+
+@dataclass
+class FakeAccounts(AccountDirectory):
+    """Accounts that exist until deleted; deleting one makes the verifier refuse its tokens."""
+
+    verifier: FakeVerifier
+    deleted: list[str] = field(default_factory=list)
+
+    def delete(self, uid: str) -> None:
+        self.deleted.append(uid)
+        self.verifier.gone.add(uid)
+
+    def existing(self, uids: list[str]) -> set[str]:
+        return {uid for uid in uids if uid not in self.verifier.gone}
+
+
+@dataclass
+class InMemoryEraser(Eraser):
+    """Erases what the fakes hold of a user, a step at a time (the emulator tests check the real one)."""
+
+    users: InMemoryUserStore
+    shares: InMemoryShareStore
+    receipts: dict[str, ErasureReceipt] = field(default_factory=dict)
+    steps: list[ErasureStep] = field(default_factory=list)
+
+    def receipt(self, uid: str) -> ErasureReceipt | None:
+        return self.receipts.get(uid)
+
+    def begin(self, uid: str, now: datetime) -> ErasureReceipt:
+        return self.receipts.setdefault(uid, ErasureReceipt(requested_at=now, finished_at=None))
+
+    def erase(self, uid: str, step: ErasureStep, limit: int) -> int:
+        count = 0
+        if step is ErasureStep.SHARES:
+            mine = [s for s in self.shares.shares.values() if s.uid == uid]
+            for share in mine:
+                del self.shares.shares[share.id]
+            count = len(mine)
+        elif step is ErasureStep.BOARDS:
+            count = sum(1 for board in self.users.boards.values() if board.pop(uid, None) is not None)
+        elif step is ErasureStep.NOTIFICATIONS:
+            entries = [key for key, entry in self.users.outbox.items() if entry.uid == uid]
+            for key in entries:
+                del self.users.outbox[key]
+            count = len(entries)
+        elif step is ErasureStep.USER:
+            count = 1 if self.users.users.pop(uid, None) is not None else 0
+            count += 1 if self.users.devices.pop(uid, None) else 0
+        if count:
+            self.steps.append(step)
+        return count
+
+    def finish(self, uid: str, now: datetime) -> None:
+        self.receipts[uid] = replace(self.receipts[uid], finished_at=now)

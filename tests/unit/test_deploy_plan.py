@@ -86,11 +86,11 @@ def test_tasks_and_pushes_authenticate_as_accounts_that_may_invoke_their_targets
         for account in (tasks, events)
     }
     assert invoked[tasks] == {"maintenance_retry", "notifications", "session_jobs"}
-    assert invoked[events] == {"on_maintenance_tick", "on_maintenance_batch"}
+    assert invoked[events] == {"on_maintenance_tick", "on_maintenance_batch", "on_account_deleted"}
     for target in ("maintenance_retry", "notifications", "session_jobs"):
         [deploy] = lines_with(plan, f"functions deploy {target} ")
         assert "--no-allow-unauthenticated" in deploy
-    for target in ("on_maintenance_tick", "on_maintenance_batch"):
+    for target in ("on_maintenance_tick", "on_maintenance_batch", "on_account_deleted"):
         [deploy] = lines_with(plan, f"functions deploy {target} ")
         assert f"--trigger-service-account={events}" in deploy
     # Each function that creates tasks names the account they run as, and may act as it.

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
-from streak_core.domain.vocabulary import SessionStatus
+from streak_core.domain.vocabulary import ErasureStep, SessionStatus
 from streak_core.errors import SessionNotFound
 from streak_core.services.session_log import delete_session
 from streak_core.services.sessions import accept_sessions
-from tests.unit.fakes import InMemoryPauseStore, InMemoryRebuildStore, InMemoryUserStore
+from tests.unit.fakes import InMemoryPauseStore, InMemoryRebuildStore, InMemoryUserStore, RecordingJobQueue
 from tests.unit.test_api_http import call, deps
 
 pytestmark = pytest.mark.unit
@@ -196,3 +196,32 @@ def test_an_import_brings_old_history_into_the_streak_silently_and_leaves_closed
     assert d.sessions.store.outbox == {}  # type: ignore[attr-defined]  # a migration tells nobody
     too_late = call(d, "POST", "/v1/sessions", json={**old[0], "id": "live-old"})
     assert too_late.status_code == 422  # the API's own acceptance keeps its late-data limit
+
+
+def test_deleting_the_account_erases_it_and_its_token_is_refused_after() -> None:
+    d = deps()
+    posted(d, session(0))
+    call(d, "POST", "/v1/shares", json={})
+    queued = call(d, "DELETE", "/v1/me")
+    assert queued.status_code == 204  # no queue here: the erasure ran in the request
+    eraser = d.data.eraser
+    assert eraser.steps[:1] == [ErasureStep.SHARES]  # type: ignore[attr-defined]  # the shares first
+    assert d.data.store.users.get("u1") is None  # type: ignore[attr-defined]
+    assert call(d, "GET", "/v1/me/streak").status_code == 401
+    assert d.data.verifier.forgotten == ["u1"]  # type: ignore[union-attr]
+
+
+def test_with_a_queue_the_erasure_is_a_job_to_follow_and_the_same_request_again_is_the_same_job() -> None:
+    queue = RecordingJobQueue()
+    d = deps(job_queue=queue)
+    posted(d, session(0))
+    first = call(d, "DELETE", "/v1/me")
+    assert first.status_code == 202
+    job = first.get_json()["job"]
+    assert first.headers["Location"] == f"/v1/jobs/{job['id']}"
+    assert job["status"] == "running"
+    assert call(d, "DELETE", "/v1/me").get_json()["job"]["id"] == job["id"]
+    assert queue.erasures == ["u1", "u1"]  # one task: the queue keeps one per name (the receipt)
+    followed = call(d, "GET", f"/v1/jobs/{job['id']}")
+    assert (followed.status_code, followed.get_json()["job"]["status"]) == (200, "running")
+    assert call(d, "GET", f"/v1/jobs/{job['id']}", token="token:u2").status_code == 404  # not theirs

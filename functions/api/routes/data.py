@@ -10,16 +10,17 @@ from pydantic import BaseModel, Field
 
 from functions.api.routes.me import NotificationOut, SettingsOut
 from functions.api.routes.pauses import PauseOut
-from functions.api.routes.sessions import SessionOut
+from functions.api.routes.sessions import JobEnvelope, SessionOut, erasure_out
 from functions.api.routes.social import FriendRequestsOut
 from functions.api.routes.stats import badge_out
 from functions.api.shared import DayOut, StreakOut
 from functions.fields import DateIn, Instant, PageQuery, View, derived
-from functions.http import Stream
+from functions.http import RETRY_AFTER_SECONDS, Stream
 from functions.routing import Call, Reply, Route
 from streak_core.dependencies import DataDeps
 from streak_core.domain.challenges import ChallengeTerms, Membership
 from streak_core.services import session_log
+from streak_core.services.erasure import request_erasure
 from streak_core.services.export import UserExport, export_user
 from streak_core.services.views import SessionView
 
@@ -142,6 +143,17 @@ def _array(name: str, pages: Iterable[list[Any]], encode: Callable[[Any], str]) 
     yield b"]"
 
 
+def delete_me(call: DataCall) -> Reply:
+    deps = call.deps
+    job, finished = request_erasure(
+        deps.eraser, deps.accounts, deps.verifier, deps.job_queue, call.uid, call.now
+    )
+    if finished:
+        return Reply(204)
+    headers = {"Location": f"/v1/jobs/{job.id}", "Retry-After": RETRY_AFTER_SECONDS}
+    return Reply(202, erasure_out(job), headers=headers)
+
+
 ROUTES: list[Route[DataDeps]] = [
     Route(
         "GET",
@@ -168,5 +180,13 @@ ROUTES: list[Route[DataDeps]] = [
         get_export,
         "Every stored fact about the caller, as one JSON document to download",
         {200: ExportOut},
+    ),
+    Route(
+        "DELETE",
+        "/v1/me",
+        delete_me,
+        "Delete the caller's account and every document about them (202 and the job to follow; 204 once"
+        " done): shares go at once, the Firebase account last; the old token is then 401",
+        {202: JobEnvelope, 204: None},
     ),
 ]

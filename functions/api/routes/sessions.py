@@ -34,6 +34,7 @@ from streak_core.errors import JobNotFound, SessionConflict, SessionDeleted
 from streak_core.models.jobs import SessionJob
 from streak_core.services import jobs
 from streak_core.services.acceptance import ItemResult
+from streak_core.services.erasure import ErasureJob, erasure_job
 from streak_core.services.sessions import (
     MAX_BATCH,
     NotYourSession,
@@ -254,9 +255,21 @@ def job_out(job: SessionJob) -> JobEnvelope:
 
 
 def get_job(call: SessionCall) -> Reply:
-    if call.deps.jobs is None:
+    deps, job_id = call.deps, call.params["id"]
+    erasure = erasure_job(deps.eraser, call.uid, job_id, call.now) if deps.eraser is not None else None
+    if erasure is not None:
+        return Reply(200, erasure_out(erasure))
+    if deps.jobs is None:
         raise service_error(JobNotFound())
-    return Reply(200, job_out(jobs.get_job(call.deps.jobs, call.uid, call.params["id"])))
+    return Reply(200, job_out(jobs.get_job(deps.jobs, call.uid, job_id)))
+
+
+def erasure_out(job: ErasureJob) -> JobEnvelope:
+    """An erasure as a job: its queue retries it until it is done, so it never fails (attempts untold: 0)."""
+    out = JobOut(
+        id=job.id, status=job.status, created_at=job.created_at, updated_at=job.updated_at, attempts=0
+    )
+    return JobEnvelope(job=out)
 
 
 ROUTES: list[Route[SessionDeps]] = [
@@ -282,7 +295,8 @@ ROUTES: list[Route[SessionDeps]] = [
         "GET",
         "/v1/jobs/{id}",
         get_job,
-        "An asynchronous batch (Prefer: respond-async); another user's job is 404",
+        "An asynchronous batch (Prefer: respond-async), or the caller's account deletion; another user's"
+        " job is 404",
         {200: JobEnvelope},
         errors=(404,),
     ),
