@@ -140,19 +140,21 @@ class RouteTable(Generic[R]):
 
     def match(self, method: str, path: str) -> tuple[Mounted[R], dict[str, str]]:
         """The route and its path parameters; ApiError 404 for an unknown path, 405 (with `Allow`) for a
-        method the path does not have."""
+        method no matching template has."""
         found = [
             (rank, methods, hit) for pattern, rank, methods in self._templates if (hit := pattern.match(path))
         ]
         if not found:
             raise ApiError(404, "not_found", "No such route.")
-        rank, methods, hit = max(found, key=lambda item: item[0])
-        if [r for r, _, _ in found].count(rank) > 1:
-            raise ApiError(404, "not_found", "No such route.")  # ambiguous: no template is more specific
         wanted = "GET" if method == "HEAD" else method  # HEAD is GET without the body (werkzeug drops it)
-        entry = methods.get(wanted)
-        if entry is None:
-            raise method_not_allowed(method, list(methods))
+        # Of the templates that serve this method, the most specific: `DELETE /v1/friends/requests` is the
+        # friend "requests" removed, not a 405 from `POST /v1/friends/requests`.
+        serving = [(rank, methods[wanted], hit) for rank, methods, hit in found if wanted in methods]
+        if not serving:
+            raise method_not_allowed(method, sorted({m for _, methods, _ in found for m in methods}))
+        rank, entry, hit = max(serving, key=lambda item: item[0])
+        if [r for r, _, _ in serving].count(rank) > 1:
+            raise ApiError(404, "not_found", "No such route.")  # ambiguous: no template is more specific
         return entry, hit.groupdict()
 
 

@@ -31,9 +31,18 @@ def test_an_action_suffix_beats_the_resource_it_acts_on() -> None:
     for routes in ([show, join], [join, show]):
         table = RouteTable(routes)
         assert table.match("POST", "/v1/challenges/c1:join")[0].route is join
-        with pytest.raises(ApiError) as refused:  # the resource has GET only: the action path has POST
-            table.match("GET", "/v1/challenges/c1:join")
-        assert (refused.value.status, refused.value.headers["Allow"]) == (405, "POST")
+        with pytest.raises(ApiError) as refused:  # neither template has DELETE: 405 names both methods
+            table.match("DELETE", "/v1/challenges/c1:join")
+        assert (refused.value.status, refused.value.headers["Allow"]) == (405, "GET, HEAD, POST")
+
+
+def test_a_method_the_literal_template_lacks_falls_to_the_template_that_has_it() -> None:
+    requests, friend = route("POST", "/v1/friends/requests"), route("DELETE", "/v1/friends/{uid}")
+    for routes in ([requests, friend], [friend, requests]):
+        table = RouteTable(routes)
+        assert table.match("POST", "/v1/friends/requests")[0].route is requests
+        served, params = table.match("DELETE", "/v1/friends/requests")  # a friend whose uid is "requests"
+        assert (served.route, params) == (friend, {"uid": "requests"})
 
 
 # (method, path) -> the template that must serve it
@@ -48,6 +57,7 @@ KNOWN = {
     ("POST", "/v1/challenges/c1:leave"): "/v1/challenges/{id}:leave",
     ("POST", "/v1/friends/requests/u1:accept"): "/v1/friends/requests/{uid}:accept",
     ("DELETE", "/v1/friends/u1"): "/v1/friends/{uid}",
+    ("DELETE", "/v1/friends/requests"): "/v1/friends/{uid}",
     ("POST", "/v1/admin/users/u1:rebuild"): "/v1/admin/users/{uid}:rebuild",
     ("POST", "/v1/admin/users/u1/freezes"): "/v1/admin/users/{uid}/freezes",
 }
