@@ -5,17 +5,27 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+WEB_STAMP := web/node_modules/.installed
+WEB_DIST := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts
 TASKS_VENV := .venv-tasks
 TASKS_STAMP := $(TASKS_VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: dev token tick demo demo-forgiveness ops deploy test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild bench-your-data clean
+.PHONY: dev web web-check token tick demo demo-forgiveness ops deploy test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild bench-your-data clean
 
 ## dev: the whole system on the emulators, until Ctrl-C (installs what it needs the first time)
-dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP)
+dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP) $(WEB_DIST)
 	@$(PY) -m devstack
+
+## web: build the dashboard into web/dist (after `python -m devstack.web types` when the API changed)
+web: $(WEB_DIST)
+
+## web-check: the dashboard's types (tsc --strict) and lint (typescript-eslint)
+web-check: $(WEB_STAMP)
+	cd web && node_modules/.bin/tsc --noEmit -p . && node_modules/.bin/eslint --max-warnings 0 .
 
 ## token: an ID token for a demo user of the running stack (`make token ARGS=--admin` for an admin)
 token: $(STAMP)
@@ -38,7 +48,7 @@ ops: $(STAMP)
 	@$(PY) -m streak_core.ops --stack .dev/stack.json $(ARGS)
 
 ## test: lint, types and the whole suite; starts and stops its own emulators
-test: lint types $(NODE_STAMP) $(TASKS_STAMP) $(CHROMIUM)
+test: lint types web-check $(NODE_STAMP) $(TASKS_STAMP) $(WEB_DIST) $(CHROMIUM)
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -92,10 +102,17 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+$(WEB_DIST): $(WEB_STAMP) $(WEB_SOURCES)
+	cd web && node_modules/.bin/vite build --logLevel warn
+
 $(TASKS_STAMP): requirements-tasks-emulator.txt
 	@test -x $(TASKS_VENV)/bin/python || $(PYTHON) -m venv $(TASKS_VENV)
 	$(TASKS_VENV)/bin/python -m pip install $(PIP_QUIET) -r requirements-tasks-emulator.txt
 	@touch $@
 
 clean:
-	rm -rf $(VENV) $(TASKS_VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .dev
+	rm -rf $(VENV) $(TASKS_VENV) node_modules web/node_modules web/dist .mypy_cache .ruff_cache .pytest_cache .hypothesis .dev

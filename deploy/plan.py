@@ -8,11 +8,13 @@ and rules go through firebase-tools (`firebase.json`). `--dry-run` prints the co
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from deploy.monitoring import ALERTS, METRICS
 from functions.accounts import DELETE_ACCOUNT
@@ -20,6 +22,9 @@ from streak_core.adapters.pubsub_publisher import BATCH_TOPIC, TICK_TOPIC
 from streak_core.settings import Settings
 
 RUNTIME = "python311"
+FIREBASE_JSON = Path(__file__).resolve().parents[1] / "firebase.json"
+WEB_APP = "focus-dashboard"  # the Firebase web app whose config Hosting serves at /__/firebase/init.json
+IDENTITY_ADMIN = "https://identitytoolkit.googleapis.com/admin/v2/projects"
 DEFAULTS = Settings.model_fields
 
 
@@ -171,10 +176,31 @@ def ensure(describe: str, create: str, update: str | None = None) -> str:
     return f"if {describe} >/dev/null 2>&1; then {present}; else {create}; fi"
 
 
+def hosting_regions() -> set[str]:
+    """The regions firebase.json's Hosting rewrites send the API to (Cloud Run services, as gen2 runs)."""
+    hosting = json.loads(FIREBASE_JSON.read_text())["hosting"]
+    return {rule["run"].get("region", "us-central1") for rule in hosting["rewrites"] if "run" in rule}
+
+
+def check_region(region: str) -> None:
+    """ValueError unless the functions go where the Hosting rewrites look for the api."""
+    if hosting_regions() != {region}:
+        raise ValueError(
+            f"firebase.json's hosting rewrites name the api in {sorted(hosting_regions())}, the functions"
+            f" go to {region}: change one so the dashboard reaches the API"
+        )
+
+
 def commands(
-    project: str, region: str, alert_email: str, mail: Mail, public_base_url: str | None = None
+    project: str,
+    region: str,
+    alert_email: str,
+    mail: Mail,
+    public_base_url: str | None = None,
+    google_client_id: str | None = None,
 ) -> list[str]:
     """Every command, in order, as shell lines (each idempotent on its own)."""
+    check_region(region)
     gcloud = f"gcloud --project={shlex.quote(project)}"
     where, zone = f"--location={shlex.quote(region)}", f"--region={shlex.quote(region)}"
     accounts = Accounts(project)
@@ -241,6 +267,50 @@ def commands(
     ttl = "firestore fields ttls update expires_at --collection-group=rate_limits --enable-ttl --async"
     lines.append(f"{gcloud} {ttl}")
     lines += _monitoring(gcloud, alert_email)
+    lines += _dashboard(gcloud, project, google_client_id)
+    return lines
+
+
+def _dashboard(gcloud: str, project: str, google_client_id: str | None) -> list[str]:
+    """The web dashboard on Firebase Hosting: its web app (whose config Hosting serves), the sign-in providers
+    it offers, then the built files with firebase.json's rewrites of /v1/** and /s/** to the api."""
+    firebase, p = "npx firebase-tools", f"--project={shlex.quote(project)}"
+    token = (
+        f'-H "Authorization: Bearer $({gcloud} auth print-access-token)" -H "X-Goog-User-Project: {project}"'
+    )
+    config = f"{IDENTITY_ADMIN}/{project}"
+    email = '{"signIn": {"email": {"enabled": true, "passwordRequired": true}}}'
+    lines = [
+        ensure(
+            f"{firebase} apps:list WEB {p} | grep -q {WEB_APP}",
+            f"{firebase} apps:create WEB {WEB_APP} {p}",
+        ),
+        f"curl -sfS -X PATCH {token} -H 'Content-Type: application/json'"
+        f" '{config}/config?updateMask=signIn.email.enabled,signIn.email.passwordRequired' -d '{email}'",
+    ]
+    if google_client_id:
+        # The OAuth client's secret comes from whoever deploys, once, into Secret Manager.
+        given = '"${GOOGLE_OAUTH_CLIENT_SECRET:?set GOOGLE_OAUTH_CLIENT_SECRET for the first deployment}"'
+        lines.append(
+            ensure(
+                f"{gcloud} secrets describe google-oauth-client-secret",
+                f"printf '%s' {given} | {gcloud} secrets create google-oauth-client-secret --data-file=-",
+            )
+        )
+        secret = f"$({gcloud} secrets versions access latest --secret=google-oauth-client-secret)"
+        body = f'{{"enabled": true, "clientId": "{google_client_id}", "clientSecret": "\'"{secret}"\'"}}'
+        idp = f"{config}/defaultSupportedIdpConfigs"
+        lines.append(
+            ensure(
+                f"curl -sfS {token} '{idp}/google.com'",
+                f"curl -sfS -X POST {token} -H 'Content-Type: application/json'"
+                f" '{idp}?idpId=google.com' -d '{body}'",
+                f"curl -sfS -X PATCH {token} -H 'Content-Type: application/json'"
+                f" '{idp}/google.com?updateMask=enabled,clientId,clientSecret' -d '{body}'",
+            )
+        )
+    lines.append("(cd web && npm ci --no-audit --no-fund && node_modules/.bin/vite build)")
+    lines.append(f"{firebase} deploy --only hosting {p}")
     return lines
 
 
@@ -363,6 +433,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--smtp-user", default="apikey", help="the relay's user name (SendGrid: apikey)")
     parser.add_argument("--smtp-sender", help="From: of the emails, e.g. 'Focus <streaks@example.com>'")
     parser.add_argument("--public-base-url", help="the api's public URL in emails' links (default: its own)")
+    parser.add_argument(
+        "--google-client-id",
+        help="an OAuth client id: offer Google sign-in on the dashboard (else email only)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     args = parser.parse_args(argv)
     missing = [flag for flag in ("alert_email", "smtp_host") if not getattr(args, flag)]
@@ -372,7 +446,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     sender = args.smtp_sender or f"Focus streaks <streaks@{args.project}.example.com>"
     mail = Mail(host, args.smtp_port, args.smtp_user, sender)
     alert_email = args.alert_email or "alerts@example.com"
-    for line in commands(args.project, args.region, alert_email, mail, args.public_base_url):
+    try:
+        plan = commands(
+            args.project, args.region, alert_email, mail, args.public_base_url, args.google_client_id
+        )
+    except ValueError as error:
+        parser.error(str(error))
+    for line in plan:
         print(line, flush=True)
         if not args.dry_run:
             done = subprocess.run(["bash", "-o", "pipefail", "-c", line], check=False)

@@ -100,7 +100,8 @@ def main() -> int:
     if existing:
         print(f"The local stack is already up (api_url {existing['api_url']}); see {STACK_FILE}.")
         return 0
-    stack = Stack(DEV_DIR / "logs", project_id=PROJECT_ID)
+    components = (*Stack.components, "web")  # the dashboard beside the API (tests start it when they need it)
+    stack = Stack(DEV_DIR / "logs", project_id=PROJECT_ID, components=components)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt(signal.Signals(signum).name)
@@ -115,6 +116,7 @@ def main() -> int:
         print(json.dumps(info, indent=2))
         print(
             f"\nThe stack is up; details in {STACK_FILE.relative_to(ROOT)}, logs in .dev/logs/.\n"
+            f"The dashboard: {info['web_url']} (sign in as the demo user after `make demo`).\n"
             "Get a token for a demo user with `make token`, then for example:\n"
             f'  curl -H "Authorization: Bearer $(make -s token)" {info["api_url"]}/v1/me/streak\n'
             "Press Ctrl-C to stop everything.",

@@ -44,6 +44,8 @@ def main() -> int:
     print(f"POST /v1/sessions:batch → {response.status_code}")
     streak = requests.get(f"{api}/v1/me/streak", headers=auth, timeout=30).json()
     print(f"current streak: {streak.get('current_streak')} days")
+    if info.get("web_url"):
+        print(f"dashboard: {info['web_url']} — sign in as {args.email} / {args.password}")
 
     deadline = time.monotonic() + args.wait
     while time.monotonic() < deadline:

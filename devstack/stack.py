@@ -23,6 +23,8 @@ PUBSUB_LAUNCHER = PLATFORM / "pubsub-emulator" / "bin" / "cloud-pubsub-emulator"
 FIREBASE_CLI = ROOT / "node_modules" / ".bin" / "firebase"
 TASKS_EMULATOR = ROOT / ".venv-tasks" / "bin" / "gcloud-tasks-emulator"
 FUNCTIONS_FRAMEWORK = Path(sys.executable).parent / "functions-framework"
+WEB_DIR = ROOT / "web"
+VITE = WEB_DIR / "node_modules" / ".bin" / "vite"
 HOST = "127.0.0.1"
 START_TIMEOUT = 90.0
 TASKS_LOCATION = "us-central1"
@@ -60,6 +62,8 @@ def check_tools(components: set[str]) -> None:
         raise StackError("firebase-tools is not installed: run `make node_modules/.installed` (npm ci).")
     if "tasks" in components and not TASKS_EMULATOR.exists():
         raise StackError("The Cloud Tasks emulator is not installed: run `make .venv-tasks/.installed`.")
+    if "web" in components and not (VITE.exists() and (WEB_DIR / "dist" / "index.html").exists()):
+        raise StackError("The dashboard is not built: run `make web` (npm ci, then vite build).")
 
 
 def _put(url: str, body: dict[str, object]) -> None:
@@ -134,6 +138,8 @@ class Stack:
                 for name in self._start_functions():
                     self._wait(name)
                 self._wire()
+            if "web" in self.components:
+                self.start_web()
         except BaseException:
             self.stop()
             raise
@@ -183,6 +189,7 @@ class Stack:
                 if name in self.hosts
             },
             "fcm_url": self.fcm_url if "fcm" in self.hosts else None,
+            "web_url": f"http://{self.hosts['web']}/" if "web" in self.hosts else None,
             "smtp_host": self.hosts.get("smtp"),
             "smtp_mailbox": str(self.mailbox) if "smtp" in self.hosts else None,
             "pids": [s.process.pid for s in self.services],
@@ -331,6 +338,21 @@ class Stack:
             self.services.remove(service)
         self.hosts.pop(name, None)
 
+    def start_web(self) -> str:
+        """The built dashboard served by `vite preview` with firebase.json's rewrites (the API, the share
+        pages) and a Hosting-like `/__/firebase/init.json` naming this stack's project and Auth emulator."""
+        self.hosts["web"] = f"{HOST}:{free_port()}"
+        env = {
+            "DASHBOARD_API_URL": f"http://{self.hosts['functions']}",
+            "DASHBOARD_PROJECT_ID": self.project_id,
+            "DASHBOARD_AUTH_EMULATOR_URL": f"http://{self.hosts['auth']}",
+        }
+        port = self.hosts["web"].rsplit(":", 1)[1]
+        argv = [str(VITE), "preview", "--host", HOST, "--port", port, "--strictPort"]
+        self._spawn("web", argv, env=env, cwd=WEB_DIR)
+        self._wait("web")
+        return f"http://{self.hosts['web']}/"
+
     def _function_env(self) -> dict[str, str]:
         env = {
             **self.env(),
@@ -400,6 +422,8 @@ class Stack:
             return http_ok(f"http://{host}/v1/openapi.json")
         if name == "fcm":
             return http_ok(f"http://{host}/captured")
+        if name == "web":
+            return http_ok(f"http://{host}/__/firebase/init.json")
         return tcp_ok(host)
 
     def _wait(self, name: str) -> None:

@@ -175,6 +175,10 @@ def respond(status: int, payload: object, headers: Mapping[str, str] | None = No
         )
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    if "Cache-Control" not in response.headers:
+        # Per user and per moment: no browser or CDN may keep it (Firebase Hosting caches a 404 from a
+        # rewritten function for 10 minutes unless told otherwise).
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -57,6 +57,13 @@ class Scope(StrEnum):
     FRIENDS = "friends"
 
 
+class BoardStart(StrEnum):
+    """Where a board's first page begins: its top, or the caller's own row ("jump to me")."""
+
+    TOP = "top"
+    ME = "me"
+
+
 class Locale(StrEnum):
     EN = "en"
     FR = "fr"

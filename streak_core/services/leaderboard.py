@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,7 +18,7 @@ from streak_core.domain.boards import (
     period_of_key,
     visible_to_friends,
 )
-from streak_core.domain.vocabulary import Period, Scope
+from streak_core.domain.vocabulary import BoardStart, Period, Scope, Visibility
 from streak_core.errors import InvalidCursor
 from streak_core.models.social import BoardRow, BoardSnapshot, StreakSummary
 from streak_core.models.streaks import user_timezone
@@ -75,6 +75,7 @@ class BoardRequest:
     scope: Scope
     limit: int
     cursor: str | None
+    start: BoardStart = BoardStart.TOP
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +111,11 @@ class Leaderboards:
             today = local_today(now, user_timezone(viewer.settings, viewer.streak))
             key = period_key(request.period, today)
         if request.scope is Scope.FRIENDS:
-            return self._friends_board(uid, key, request.limit, after, now)
-        rows, more = self._global_rows(key, request.limit, after, now)
+            return self._friends_board(uid, key, request, after, now)
+        if request.start is BoardStart.ME and after is None:
+            rows, more = self._rows_from_me(key, uid, request.limit, now)
+        else:
+            rows, more = self._global_rows(key, request.limit, after, now)
         return BoardPage(rows, self._next(Scope.GLOBAL, key, rows, more), self.me(key, uid))
 
     def _global_rows(
@@ -129,6 +133,16 @@ class Leaderboards:
             return list(cached[:limit]), len(cached) > limit
         entries = self.boards.page(key, limit + 1, after)
         first_rank = self.boards.count_public_ahead(key, entries[0].position) + 1 if entries else 1
+        return self._ranked(entries[:limit], first_rank, now), len(entries) > limit
+
+    def _rows_from_me(self, key: str, uid: str, limit: int, now: datetime) -> tuple[list[BoardRow], bool]:
+        """ "Jump to me": the page that begins with the caller's own row (or, for a caller not on the public
+        board, with the first public entry behind them), however deep it is: one count and one page read."""
+        mine = self.boards.entry(key, uid)
+        position = mine.position if mine else _unranked(uid)
+        first_rank = self.boards.count_public_ahead(key, position) + 1
+        own = [mine] if mine is not None and mine.visibility is Visibility.PUBLIC else []
+        entries = own + self.boards.page(key, limit + 1 - len(own), position)
         return self._ranked(entries[:limit], first_rank, now), len(entries) > limit
 
     def me(self, key: str, uid: str) -> MyStanding:
@@ -150,7 +164,7 @@ class Leaderboards:
         return self.cursors.board(scope, key, rows[-1].entry.position) if more and rows else None
 
     def _friends_board(
-        self, uid: str, key: str, limit: int, after: BoardPosition | None, now: datetime
+        self, uid: str, key: str, request: BoardRequest, after: BoardPosition | None, now: datetime
     ) -> BoardPage:
         """Friends and the caller, ranked in memory: read by id, so hundreds of friends cost one read."""
         everyone = self.boards.entries(key, [*self.friends.friend_ids(uid), uid])
@@ -163,9 +177,14 @@ class Leaderboards:
         else:
             me = MyStanding([e.uid for e in ranked].index(uid) + 1, mine.score)
         listed = [e for e in ranked if e.uid != uid or visible_to_friends(e)]
-        start = bisect_right([e.position.order for e in listed], after.order) if after else 0
-        rows = self._ranked(listed[start : start + limit], start + 1, now)
-        return BoardPage(rows, self._next(Scope.FRIENDS, key, rows, start + limit < len(listed)), me)
+        orders = [e.position.order for e in listed]
+        if request.start is BoardStart.ME and after is None:
+            start = bisect_left(orders, (mine.position if mine else _unranked(uid)).order)
+        else:
+            start = bisect_right(orders, after.order) if after else 0
+        end = start + request.limit
+        rows = self._ranked(listed[start:end], start + 1, now)
+        return BoardPage(rows, self._next(Scope.FRIENDS, key, rows, end < len(listed)), me)
 
 
 def _unranked(uid: str) -> BoardPosition:

@@ -67,7 +67,7 @@ def test_a_share_freezes_only_what_was_included_and_counts_opens_until_revoked(
     page = requests.get(share["url"], timeout=10)
     assert page.status_code == 200
     assert page.headers["Content-Type"] == "text/html; charset=utf-8"
-    assert "public" in page.headers["Cache-Control"]
+    assert page.headers["Cache-Control"] == "public, max-age=300, s-maxage=0"  # the CDN revalidates each view
     assert "Ada" not in page.text  # the name was not included
     for tag in (
         f'<meta property="og:image" content="{share["image_url"]}">',

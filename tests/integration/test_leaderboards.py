@@ -17,7 +17,7 @@ from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUse
 from streak_core.domain.boards import BoardEntry
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
-from streak_core.domain.vocabulary import FriendStatus, Period, Scope, Visibility
+from streak_core.domain.vocabulary import BoardStart, FriendStatus, Period, Scope, Visibility
 from streak_core.errors import (
     CannotBefriendSelf,
     FriendLimitReached,
@@ -82,9 +82,10 @@ class World:
         scope: Scope = Scope.GLOBAL,
         limit: int = 20,
         cursor: str | None = None,
+        start: BoardStart = BoardStart.TOP,
     ) -> dict[str, Any]:
         """The page as the API sends it."""
-        page = self.service.board(viewer, BoardRequest(period, scope, limit, cursor), now)
+        page = self.service.board(viewer, BoardRequest(period, scope, limit, cursor, start), now)
         return as_json(page)
 
     def listing(self, uid: str, now: datetime) -> dict[str, Any]:
@@ -102,6 +103,7 @@ def ids(view: dict[str, Any]) -> list[str]:
 @pytest.fixture
 def world(firestore_client: Any, request: pytest.FixtureRequest) -> World:
     months = {"ordering": 1, "cursor": 2, "privacy": 4, "friends_board": 5, "settings": 6, "cache": 7}
+    months["jump"] = 9
     key = next(k for k in months if k in request.node.name)
     return World(firestore_client, months[key])
 
@@ -130,6 +132,17 @@ def test_cursor_pages_continue_the_ranks_and_end(world: World) -> None:
     assert ids(first) + ids(second) + ids(third) == people
     assert [e["rank"] for e in third["entries"]] == [5]
     assert third["next_cursor"] is None
+
+
+def test_jump_to_me_begins_at_the_callers_rank_on_firestore(world: World) -> None:
+    people = [world.person() for _ in range(5)]
+    for n, uid in enumerate(people):
+        world.focus(uid, list(range(1, 6 - n)))
+    mine = world.board(people[3], world.at(20), limit=1, start=BoardStart.ME)
+    assert [(e["user_id"], e["rank"]) for e in mine["entries"]] == [(people[3], 4)]
+    after = world.board(people[3], world.at(20), limit=5, cursor=mine["next_cursor"])
+    assert [(e["user_id"], e["rank"]) for e in after["entries"]] == [(people[4], 5)]
+    assert after["next_cursor"] is None
 
 
 def test_privacy_each_level_as_a_stranger_a_friend_and_the_user_sees_it(world: World) -> None:

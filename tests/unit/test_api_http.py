@@ -466,3 +466,10 @@ def test_a_one_click_unsubscribe_switches_its_kind_off_and_a_forged_link_is_422(
     forged = call(d, "POST", "/v1/unsubscribe", token=None, query_string={"token": token[:-2] + "xx"})
     assert forged.status_code == 422
     assert forged.get_json()["error"]["code"] == "invalid_unsubscribe_token"
+
+
+def test_answers_nobody_may_cache_say_no_store_and_cacheable_ones_keep_their_own() -> None:
+    d = deps()
+    assert call(d, "GET", "/v1/nowhere").headers["Cache-Control"] == "no-store"  # a 404 a CDN would keep
+    assert call(d, "GET", "/v1/me/settings").headers["Cache-Control"] == "no-store"
+    assert call(d, "GET", "/v1/me/calendar").headers["Cache-Control"] == "private, no-cache"

@@ -154,3 +154,55 @@ def test_a_real_deployment_needs_the_alert_address_and_the_mail_relay() -> None:
     )
     assert done.returncode == 2
     assert "--alert-email and --smtp-host" in done.stderr
+
+
+def test_the_dashboard_goes_to_hosting_with_the_api_rewrites_after_the_functions() -> None:
+    import json
+
+    hosting = json.loads((ROOT / "firebase.json").read_text())["hosting"]
+    assert hosting["public"] == "web/dist"
+    rewrites = {rule["source"]: rule["run"] for rule in hosting["rewrites"]}
+    assert rewrites == {p: {"serviceId": "api", "region": "us-central1"} for p in ("/v1/**", "/s/**")}
+    plan = dry_run().splitlines()
+    order = [
+        next(i for i, line in enumerate(plan) if needle in line)
+        for needle in (
+            "functions deploy api ",
+            "apps:create WEB",
+            "signIn.email.enabled",
+            "vite build",
+            "deploy --only hosting",
+        )
+    ]
+    assert order == sorted(order)
+    assert not [line for line in plan if "google.com" in line]  # Google sign-in only with a client id
+
+
+def test_google_sign_in_is_configured_with_its_secret_from_secret_manager() -> None:
+    plan = dry_run(None, "--google-client-id", "123.apps.googleusercontent.com")
+    (idp,) = [line for line in plan.splitlines() if "defaultSupportedIdpConfigs" in line]
+    assert '"clientId": "123.apps.googleusercontent.com"' in idp
+    assert "secrets versions access latest --secret=google-oauth-client-secret" in idp
+    assert "GOOGLE_OAUTH_CLIENT_SECRET" not in idp  # the env var only seeds the secret, once
+
+
+def test_functions_in_another_region_than_the_rewrites_are_refused() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "deploy.plan",
+            "--project",
+            "demo-plan",
+            "--dry-run",
+            "--region",
+            "europe-west1",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "hosting rewrites" in done.stderr

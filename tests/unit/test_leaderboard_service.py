@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from streak_core.domain.boards import BoardEntry
-from streak_core.domain.vocabulary import Period, Scope, Visibility
+from streak_core.domain.vocabulary import BoardStart, Period, Scope, Visibility
 from streak_core.errors import InvalidCursor
 from streak_core.models.social import BoardRow, BoardSnapshot
 from streak_core.services.cursors import Cursors
@@ -86,3 +86,36 @@ def test_a_fresh_snapshot_is_served_until_it_is_old() -> None:
     users.boards["all"]["late"] = BoardEntry("late", 9, 9, NOW, Visibility.PUBLIC)
     assert len(leaderboards.board("u0", request, NOW + timedelta(seconds=59)).entries) == 1
     assert len(leaderboards.board("u0", request, NOW + timedelta(seconds=60)).entries) == 2
+
+
+def from_me(leaderboards: Leaderboards, uid: str, limit: int, scope: Scope = Scope.GLOBAL) -> list[BoardRow]:
+    page = leaderboards.board(uid, BoardRequest(Period.ALL, scope, limit, None, BoardStart.ME), NOW)
+    rows = list(page.entries)
+    if page.next_cursor:  # the cursor continues the board from the page's last row
+        rows += leaderboards.board(uid, BoardRequest(Period.ALL, scope, 100, page.next_cursor), NOW).entries
+    return rows
+
+
+def test_jump_to_me_begins_with_the_callers_row_and_pages_on_from_it() -> None:
+    leaderboards, _ = service([9, 8, 7, 6, 5, 4, 3, 2, 1])
+    rows = from_me(leaderboards, "u6", limit=2)
+    assert [(r.user_id, r.rank) for r in rows] == [("u6", 7), ("u7", 8), ("u8", 9)]
+    assert rows == all_pages(leaderboards, limit=4)[6:]
+
+
+def test_jump_to_me_for_a_hidden_caller_begins_behind_them_at_their_rank() -> None:
+    leaderboards, users = service([9, 8, 7, 6])
+    users.boards["all"]["u1"] = BoardEntry("u1", 8, 8, NOW, Visibility.HIDDEN)
+    page = leaderboards.board("u1", BoardRequest(Period.ALL, Scope.GLOBAL, 5, None, BoardStart.ME), NOW)
+    assert page.me.rank == 2
+    assert [(r.user_id, r.rank) for r in page.entries] == [("u2", 2), ("u3", 3)]
+
+
+def test_jump_to_me_on_the_friends_board() -> None:
+    leaderboards, _ = service([9, 8, 7, 6])
+    friends = leaderboards.friends
+    assert isinstance(friends, InMemoryFriendStore)
+    for other in ("u0", "u1", "u3"):
+        friends.friends.setdefault("u2", {})[other] = NOW
+    rows = from_me(leaderboards, "u2", limit=1, scope=Scope.FRIENDS)
+    assert [(r.user_id, r.rank) for r in rows] == [("u2", 3), ("u3", 4)]

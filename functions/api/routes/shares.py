@@ -59,7 +59,10 @@ class SharesOut(BaseModel):
 
 
 # --- handlers ---------------------------------------------------------------------------------------------
-PUBLIC_CACHE = "public, max-age=300"  # crawlers and link previews: a revoked share is gone within minutes
+# Browsers, crawlers and link previews keep a page 5 minutes (a revoked share is gone within minutes for
+# them); a shared cache (Firebase Hosting's CDN in front of /s/**) revalidates every view, so each page view
+# still reaches us and counts one open, and a revoked share 404s there at once.
+PUBLIC_CACHE = "public, max-age=300, s-maxage=0"
 
 
 def get_share_card(call: ShareCall) -> Reply:

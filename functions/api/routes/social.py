@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from functions.fields import Instant, PageQuery, Strict, UserId, View
 from functions.routing import Call, Reply, Route
 from streak_core.dependencies import SocialDeps
-from streak_core.domain.vocabulary import FriendStatus, Period, Scope
+from streak_core.domain.vocabulary import BoardStart, FriendStatus, Period, Scope
 from streak_core.services.leaderboard import BoardRequest
 
 SocialCall = Call[SocialDeps]
@@ -19,6 +19,10 @@ SocialCall = Call[SocialDeps]
 class LeaderboardQuery(PageQuery):
     period: Period = Period.ALL
     scope: Scope = Scope.GLOBAL
+    start: BoardStart = Field(
+        default=BoardStart.TOP,
+        description='`me`: the page begins with the caller\'s own row ("jump to me"); a cursor continues it',
+    )
 
 
 class LeaderboardEntryOut(View):
@@ -83,9 +87,9 @@ class FriendsOut(View):
 # --- handlers ---------------------------------------------------------------------------------------------
 def get_leaderboard(call: SocialCall) -> Reply:
     query = call.query_as(LeaderboardQuery)
-    request = BoardRequest(query.period, query.scope, query.limit, query.cursor)
+    request = BoardRequest(query.period, query.scope, query.limit, query.cursor, query.start)
     page = call.deps.leaderboards.board(call.uid, request, call.now)
-    first_page = request.scope is Scope.GLOBAL and request.cursor is None
+    first_page = request.scope is Scope.GLOBAL and request.cursor is None and request.start is BoardStart.TOP
     cache = "private, max-age=30" if first_page else "private, no-cache"
     return Reply(200, LeaderboardOut.model_validate(page), cache_control=cache)
 

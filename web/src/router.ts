@@ -1,0 +1,43 @@
+// Hash routes (#/today …): a static site needs no server rewrite for them.
+import type { ComponentType } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import type { Key } from "./i18n";
+
+export interface RouteDef {
+  id: string;
+  label: Key;
+  load: () => Promise<{ default: ComponentType }>;
+}
+
+// Each page is its own chunk, fetched when first opened: the first load carries only the shell and Today.
+export const routes: readonly RouteDef[] = [
+  { id: "today", label: "nav.today", load: () => import("./pages/Today") },
+  { id: "calendar", label: "nav.calendar", load: () => import("./pages/Calendar") },
+  { id: "insights", label: "nav.insights", load: () => import("./pages/Insights") },
+  { id: "leaderboard", label: "nav.leaderboard", load: () => import("./pages/Leaderboard") },
+  { id: "challenges", label: "nav.challenges", load: () => import("./pages/Challenges") },
+  { id: "badges", label: "nav.badges", load: () => import("./pages/Badges") },
+  { id: "friends", label: "nav.friends", load: () => import("./pages/Friends") },
+  { id: "settings", label: "nav.settings", load: () => import("./pages/Settings") },
+  { id: "share", label: "nav.share", load: () => import("./pages/Share") },
+  { id: "data", label: "nav.data", load: () => import("./pages/YourData") },
+];
+
+function fromHash(hash: string): RouteDef {
+  const id = hash.replace(/^#\/?/, "").split("?")[0];
+  return routes.find((r) => r.id === id) ?? (routes[0] as RouteDef);
+}
+
+export function useRoute(): RouteDef {
+  const [route, setRoute] = useState(() => fromHash(location.hash));
+  useEffect(() => {
+    const follow = () => {
+      setRoute(fromHash(location.hash));
+    };
+    addEventListener("hashchange", follow);
+    return () => {
+      removeEventListener("hashchange", follow);
+    };
+  }, []);
+  return route;
+}
