@@ -246,7 +246,8 @@ def test_a_503_is_retried_and_a_429_waits_for_its_retry_after(
             route.continue_()
 
     page.route("**/v1/me/streak", unavailable_once)
-    open_page(page, web_url, "today")
+    open_page(page, web_url, "friends")
+    open_page(page, web_url, "today")  # Today mounts again, after the route is in place
     assert refused["count"] == 1
     assert page.get_by_test_id("current-streak").inner_text() == "7"
     page.unroute("**/v1/me/streak")
@@ -302,3 +303,24 @@ def test_settings_are_saved_through_the_api_and_a_refusal_names_its_field(
     refusal.wait_for()
     assert refusal.inner_text()
     assert who.call("GET", "/v1/me/settings").json()["display_name"] == "After"
+
+
+def test_the_export_downloads_and_a_wrong_session_is_removed_after_a_second_click(
+    chromium: Browser, web_url: str, auth_emulator: AuthEmulator, api_url: str
+) -> None:
+    who = person(auth_emulator, api_url, name="Tidy")
+    page = signed_in(chromium, web_url, who).page
+    open_page(page, web_url, "data")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download export").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert exported["user_id"] == who.uid
+    assert len(exported["sessions"]) == 7
+
+    newest = page.locator("tbody tr").first  # newest first: today's hour
+    newest.get_by_role("button", name="Remove").click()
+    newest.get_by_role("button", name="Remove this session? Click again to confirm.").click()
+    page.wait_for_function("() => document.querySelectorAll('tbody tr').length === 6", timeout=20_000)
+    streak = who.call("GET", "/v1/me/streak").json()
+    assert streak["today"]["seconds"] == 0
+    assert streak["current_streak"] == 6
