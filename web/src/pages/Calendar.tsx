@@ -110,6 +110,19 @@ function Heatmap({ today, days, timezone }: { today: string; days: Map<string, D
   const moved = useRef(false);
 
   useEffect(() => {
+    // On a narrow screen the grid scrolls: show its end, the recent weeks (again when the window changes).
+    const toEnd = () => {
+      const box = grid.current?.parentElement;
+      if (box) box.scrollLeft = box.scrollWidth;
+    };
+    toEnd();
+    addEventListener("resize", toEnd);
+    return () => {
+      removeEventListener("resize", toEnd);
+    };
+  }, []);
+
+  useEffect(() => {
     if (!moved.current) return;
     moved.current = false;
     grid.current?.querySelector<HTMLButtonElement>(`[data-date="${focused}"]`)?.focus();
