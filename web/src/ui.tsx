@@ -221,3 +221,42 @@ export function NextPage({ cursor, onNext }: { cursor: string | null; onNext: (c
     </button>
   );
 }
+
+/** One figure on a card: its label, the value, an optional line under it. */
+export function Figure({ label, value, sub, testId }: { label: string; value: string; sub?: string; testId?: string }) {
+  return (
+    <div class="card">
+      <p class="label">{label}</p>
+      <p class="figure" data-testid={testId}>
+        {value}
+      </p>
+      {sub && <p class="sub">{sub}</p>}
+    </div>
+  );
+}
+
+/** A labelled text input bound to a string. */
+export function TextField({
+  label,
+  value,
+  onChange,
+  required = false,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  required?: boolean;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        value={value}
+        required={required}
+        onInput={(e) => {
+          onChange(e.currentTarget.value);
+        }}
+      />
+    </label>
+  );
+}

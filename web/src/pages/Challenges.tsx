@@ -2,7 +2,7 @@
 import { useState } from "preact/hooks";
 import { api, ok, type Schemas } from "../api/client";
 import { formatDate, t, tn } from "../i18n";
-import { Empty, ErrorNotice, Page, Progress, Show, useAction, useInterval, useLoad } from "../ui";
+import { Empty, ErrorNotice, Page, Progress, Show, TextField, useAction, useInterval, useLoad } from "../ui";
 
 type Detail = { challenge: Schemas["ChallengeOut"]; me: Schemas["ChallengeMeOut"] };
 const SHOWN = 10; // per list: each needs its own detail read for the caller's standing
@@ -93,16 +93,7 @@ function Invitation({ onChanged }: { onChanged: () => void }) {
           });
         }}
       >
-        <label>
-          {t("challenges.inviteId")}
-          <input
-            value={id}
-            required
-            onInput={(e) => {
-              setId(e.currentTarget.value);
-            }}
-          />
-        </label>
+        <TextField label={t("challenges.inviteId")} value={id} onChange={setId} required />
         <button type="submit" disabled={action.busy}>
           {t("challenges.open")}
         </button>

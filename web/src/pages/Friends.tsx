@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import { api, ok, type Schemas } from "../api/client";
 import { currentUid } from "../auth";
 import { formatDuration, t } from "../i18n";
-import { ConfirmButton, CopyButton, Empty, ErrorNotice, Page, Show, useAction, useLoad } from "../ui";
+import { ConfirmButton, CopyButton, Empty, ErrorNotice, Page, Show, TextField, useAction, useLoad } from "../ui";
 
 
 function FriendRow({ friend, onChanged }: { friend: Schemas["FriendOut"]; onChanged: () => void }) {
@@ -70,16 +70,7 @@ function AddFriend({ onChanged }: { onChanged: () => void }) {
       }}
     >
       <h2>{t("friends.add")}</h2>
-      <label>
-        {t("friends.addId")}
-        <input
-          value={id}
-          required
-          onInput={(e) => {
-            setId(e.currentTarget.value);
-          }}
-        />
-      </label>
+      <TextField label={t("friends.addId")} value={id} onChange={setId} required />
       <button type="submit" disabled={action.busy}>
         {t("friends.send")}
       </button>

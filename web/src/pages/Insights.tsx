@@ -4,7 +4,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { api, ok, type Schemas } from "../api/client";
 import { formatDate, formatDuration, formatNumber, formatPercent, t, weekdayName, weekdays } from "../i18n";
-import { Page, Show, useLoad } from "../ui";
+import { Figure, Page, Show, useLoad } from "../ui";
 
 const PERIODS = [4, 12, 26, 52] as const;
 
@@ -88,62 +88,42 @@ function Chart({
   );
 }
 
-function Compare({ label, value, previous, testId }: { label: string; value: string; previous: string; testId?: string }) {
-  return (
-    <div class="card">
-      <p class="label">{label}</p>
-      <p class="figure" data-testid={testId}>
-        {value}
-      </p>
-      <p class="sub">{t("insights.previous", { value: previous })}</p>
-    </div>
-  );
-}
-
 function InsightsView({ data }: { data: Schemas["InsightsOut"] }) {
   const days = weekdays.map((d) => weekdayName(d, "short"));
   const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, "0"));
   const chance = data.prediction.keep_streak_7_days;
+  const weakest = data.prediction.weakest_weekday;
   return (
     <>
       <p class="meta">{t("insights.range", { from: formatDate(data.from), to: formatDate(data.to) })}</p>
       <div class="cards">
-        <Compare
+        <Figure
           label={t("insights.qualifiedRate")}
           value={formatPercent(data.qualified_rate)}
-          previous={formatPercent(data.previous_period.qualified_rate)}
+          sub={t("insights.previous", { value: formatPercent(data.previous_period.qualified_rate) })}
           testId="qualified-rate"
         />
-        <Compare
+        <Figure
           label={t("insights.averagePerDay")}
           value={formatDuration(data.average_seconds_per_day)}
-          previous={formatDuration(data.previous_period.average_seconds_per_day)}
+          sub={t("insights.previous", { value: formatDuration(data.previous_period.average_seconds_per_day) })}
         />
-        <div class="card">
-          <p class="label">{t("insights.activeDays")}</p>
-          <p class="figure">
-            {formatNumber(data.active_days)} / {formatNumber(data.days)}
-          </p>
-          <p class="sub">
-            {t("insights.perActiveDay")}: {formatDuration(data.average_seconds_per_active_day)}
-          </p>
-        </div>
-        <div class="card">
-          <p class="label">{t("insights.keepChance")}</p>
-          <p class="figure" data-testid="keep-chance">
-            {formatPercent(chance)}
-          </p>
-          {data.prediction.weakest_weekday && (
-            <p class="sub">{t("insights.weakest", { day: weekdayName(data.prediction.weakest_weekday) })}</p>
-          )}
-        </div>
-        <div class="card">
-          <p class="label">{t("insights.bestWeekday")}</p>
-          <p class="figure">{data.best_weekday ? weekdayName(data.best_weekday) : t("common.none")}</p>
-          <p class="sub">
-            {t("insights.sessionsPerActiveDay")}: {formatNumber(Math.round(data.average_sessions_per_active_day * 10) / 10)}
-          </p>
-        </div>
+        <Figure
+          label={t("insights.activeDays")}
+          value={`${formatNumber(data.active_days)} / ${formatNumber(data.days)}`}
+          sub={`${t("insights.perActiveDay")}: ${formatDuration(data.average_seconds_per_active_day)}`}
+        />
+        <Figure
+          label={t("insights.keepChance")}
+          value={formatPercent(chance)}
+          sub={weakest ? t("insights.weakest", { day: weekdayName(weakest) }) : undefined}
+          testId="keep-chance"
+        />
+        <Figure
+          label={t("insights.bestWeekday")}
+          value={data.best_weekday ? weekdayName(data.best_weekday) : t("common.none")}
+          sub={`${t("insights.sessionsPerActiveDay")}: ${formatNumber(Math.round(data.average_sessions_per_active_day * 10) / 10)}`}
+        />
       </div>
       <Chart
         title={t("insights.weekdayChart")}

@@ -1,7 +1,7 @@
 // Today: the streak, today's focus against the threshold, what is at stake tonight, a recovery's countdown.
 import { api, ok, type Schemas } from "../api/client";
 import { formatDate, formatDuration, formatInstant, formatNumber, t, tn } from "../i18n";
-import { Page, Progress, Show, useInterval, useLoad, useNow } from "../ui";
+import { Figure, Page, Progress, Show, useInterval, useLoad, useNow } from "../ui";
 
 function Countdown({ deadline }: { deadline: string }) {
   const now = useNow();
@@ -33,18 +33,6 @@ function Recovery({ streak, recovery }: { streak: Schemas["StreakOut"]; recovery
       <Progress value={recovery.seconds} max={recovery.seconds_needed} label={t("today.recoveryTitle")} />
       <Countdown deadline={recovery.deadline} />
     </section>
-  );
-}
-
-function Figure({ label, value, sub, testId }: { label: string; value: string; sub?: string; testId?: string }) {
-  return (
-    <div class="card">
-      <p class="label">{label}</p>
-      <p class="figure" data-testid={testId}>
-        {value}
-      </p>
-      {sub && <p class="sub">{sub}</p>}
-    </div>
   );
 }
 
