@@ -75,6 +75,16 @@ METRICS = (
         f'{FUNCTION_LOGS} AND jsonPayload.delivery="failed"',
     ),
     Metric(
+        "webhook_endpoints_disabled",
+        "Webhook endpoints disabled after failing every attempt for 3 days",
+        f"{FUNCTION_LOGS} AND jsonPayload.webhook_disabled=true",
+    ),
+    Metric(
+        "webhook_failures",
+        "Webhook deliveries that failed for good (3 days of attempts)",
+        f'{FUNCTION_LOGS} AND jsonPayload.webhook_delivery="failed"',
+    ),
+    Metric(
         "calendar_cache_hits",
         "Calendar reads served from memory",
         f"{FUNCTION_LOGS} AND jsonPayload.cache_hit=true",
@@ -167,4 +177,6 @@ ALERTS = (
     Alert("Slow requests (p95 over 2 s)", "request_latency", 2000, percentile=95),
     Alert("Slow Firestore queries (over 100 ms)", "slow_queries", 20),
     Alert("Task retries", "task_retries", 50),
+    Alert("Webhook endpoint disabled", "webhook_endpoints_disabled", 0),
+    Alert("Webhook deliveries failed", "webhook_failures", 0),
 )

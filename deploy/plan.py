@@ -64,6 +64,10 @@ QUEUES = (
         "2s",
         "60s",
     ),
+    # Drains of webhook lanes: a task retried here only found its lane busy (503) or failed to reach
+    # Firestore; the attempts' own backoff (3 days) is the drain scheduling itself, and the sweep kicks a
+    # lane whose drain gave up.
+    Queue(str(DEFAULTS["webhooks_queue"].default), 20, "1s", "60s"),
 )
 TOPICS = (TICK_TOPIC, BATCH_TOPIC)
 # The functions' time budgets (streak_core/settings.py) stay well under these.
@@ -73,7 +77,8 @@ FUNCTIONS = (
         ["--trigger-http", "--allow-unauthenticated"],
         [
             "--timeout=60s",
-            "--set-secrets=CURSOR_SECRET=cursor-secret:latest,UNSUBSCRIBE_SECRET=unsubscribe-secret:latest",
+            "--set-secrets=CURSOR_SECRET=cursor-secret:latest,UNSUBSCRIBE_SECRET=unsubscribe-secret:latest,"
+            "WEBHOOK_SECRET_KEY=webhook-secret-key:latest",
         ],
     ),
     Function("on_maintenance_tick", [f"--trigger-topic={TICK_TOPIC}"], ["--timeout=300s"]),
@@ -88,7 +93,8 @@ FUNCTIONS = (
         ["--trigger-http", "--no-allow-unauthenticated"],
         [
             "--timeout=60s",
-            "--set-secrets=SMTP_PASSWORD=smtp-password:latest,UNSUBSCRIBE_SECRET=unsubscribe-secret:latest",
+            "--set-secrets=SMTP_PASSWORD=smtp-password:latest,UNSUBSCRIBE_SECRET=unsubscribe-secret:latest,"
+            "WEBHOOK_SECRET_KEY=webhook-secret-key:latest",
         ],
     ),
     Function("session_jobs", ["--trigger-http", "--no-allow-unauthenticated"], ["--timeout=60s"]),
@@ -121,6 +127,10 @@ RUNTIME_ROLES = (
     "roles/firebaseauth.viewer",
 )
 SECRETS = ("cursor-secret", "unsubscribe-secret")  # random keys the plan makes; smtp-password is given
+# Encrypts webhook signing secrets at rest: a Fernet key (32 random bytes, URL-safe base64).
+FERNET_SECRET = "webhook-secret-key"
+# Firestore deletes these once their field is past (collection group, field).
+TTLS = (("rate_limits", "expires_at"), ("events", "expire_at"), ("deliveries", "expire_at"))
 
 
 @dataclass(frozen=True)
@@ -247,13 +257,14 @@ def commands(
 
     # What the functions must know of each other, set on their Cloud Run services (no redeploy).
     dispatch = f"NOTIFICATIONS_DISPATCH_URL={uri('notifications')}/dispatch"
+    drain = f"WEBHOOKS_DRAIN_URL={uri('notifications')}/webhooks/drain"
     wiring = {
-        "api": [dispatch, f"SESSION_JOBS_URL={uri('session_jobs')}/"],
+        "api": [dispatch, drain, f"SESSION_JOBS_URL={uri('session_jobs')}/"],
         "on_maintenance_batch": [dispatch, f"MAINTENANCE_RETRY_URL={uri('maintenance_retry')}"],
         "maintenance_retry": [dispatch],
         "session_jobs": [dispatch],
-        # The links of emails (unsubscribe) point at the api.
-        "notifications": [f"PUBLIC_BASE_URL={public_base_url or uri('api')}"],
+        # The links of emails (unsubscribe) point at the api; the function fans events out and drains lanes.
+        "notifications": [f"PUBLIC_BASE_URL={public_base_url or uri('api')}", drain],
     }
     for target in TASK_MAKERS:
         wiring.setdefault(target, []).append(f"TASKS_SERVICE_ACCOUNT={accounts.tasks}")
@@ -263,9 +274,11 @@ def commands(
     lines += _scheduler(gcloud, where, accounts, uri("notifications"))
     project_flag = f"--project={shlex.quote(project)}"
     lines.append(f"npx firebase-tools deploy --only firestore:indexes,firestore:rules {project_flag}")
-    # Ended rate-limit windows are deleted by Firestore once their `expires_at` is past.
-    ttl = "firestore fields ttls update expires_at --collection-group=rate_limits --enable-ttl --async"
-    lines.append(f"{gcloud} {ttl}")
+    # Ended rate-limit windows, and webhook events and deliveries a month old, are deleted by Firestore.
+    lines += [
+        f"{gcloud} firestore fields ttls update {ttl_field} --collection-group={group} --enable-ttl --async"
+        for group, ttl_field in TTLS
+    ]
     lines += _monitoring(gcloud, alert_email)
     lines += _dashboard(gcloud, project, google_client_id)
     return lines
@@ -353,6 +366,13 @@ def _secrets(gcloud: str) -> list[str]:
         )
         for secret in SECRETS
     ]
+    fernet = "python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
+    lines.append(
+        ensure(
+            f"{gcloud} secrets describe {FERNET_SECRET}",
+            f"{fernet} | {gcloud} secrets create {FERNET_SECRET} --data-file=-",
+        )
+    )
     # The SMTP relay's password comes from whoever deploys, once; it is never in the plan or the code.
     given = '"${SMTP_PASSWORD:?set SMTP_PASSWORD to the SMTP relay password for the first deployment}"'
     lines.append(

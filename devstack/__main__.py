@@ -48,10 +48,11 @@ def require_running_stack() -> dict[str, object]:
 
 
 class PushFeed:
-    """Echoes each push the FCM capture server receives, so `make dev` shows notifications arriving."""
+    """Echoes each push the FCM capture server receives (or each delivery the webhook receiver does), so
+    `make dev` shows them arriving."""
 
-    def __init__(self, log: Path) -> None:
-        self._log, self._offset = log, 0
+    def __init__(self, log: Path, prefix: str = "push captured") -> None:
+        self._log, self._offset, self._prefix = log, 0, prefix
 
     def show_new(self) -> None:
         try:
@@ -62,7 +63,7 @@ class PushFeed:
             return
         self._offset += len(chunk)
         for line in chunk.decode(errors="replace").splitlines():
-            if line.startswith("push captured"):
+            if line.startswith(self._prefix):
                 print(line, flush=True)
 
 
@@ -117,13 +118,17 @@ def main() -> int:
         print(
             f"\nThe stack is up; details in {STACK_FILE.relative_to(ROOT)}, logs in .dev/logs/.\n"
             f"The dashboard: {info['web_url']} (sign in as the demo user after `make demo`).\n"
+            f"Webhooks: register {info['hook_url']}/in (POST /v1/admin/webhooks); deliveries show here.\n"
             "Get a token for a demo user with `make token`, then for example:\n"
             f'  curl -H "Authorization: Bearer $(make -s token)" {info["api_url"]}/v1/me/streak\n'
             "Press Ctrl-C to stop everything.",
             flush=True,
         )
         scheduler = LocalScheduler(info)
-        pushes = PushFeed(stack.workdir / "fcm.log")
+        feeds = [
+            PushFeed(stack.workdir / "fcm.log"),
+            PushFeed(stack.workdir / "hooks.log", "webhook captured"),
+        ]
         while True:
             for service in stack.services:
                 if service.process.poll() is not None:
@@ -131,7 +136,8 @@ def main() -> int:
                         f"{service.name} stopped unexpectedly; see {service.log}. Stopping.", file=sys.stderr
                     )
                     return 1
-            pushes.show_new()
+            for feed in feeds:
+                feed.show_new()
             scheduler.run_due(time.time())
             time.sleep(1)
     except StackError as error:

@@ -1,5 +1,6 @@
 """`make demo`: a demo user with a phone reaches a 7-day streak from a week of late sessions; the milestone
-push is shown as the FCM capture server receives it (`make dev` prints it too)."""
+push is shown as the FCM capture server receives it (`make dev` prints it too, and the webhook deliveries
+of the stack's receiver, which the demo registers as an endpoint)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,25 @@ from devstack.__main__ import require_running_stack
 from devstack.token import id_token
 
 
+def subscribe(info: dict[str, object], api: str) -> None:
+    """The stack's webhook receiver as an endpoint for every event (once), so `make dev` prints them."""
+    hook_url = info.get("hook_url")
+    if not hook_url:
+        return
+    ops = id_token(str(info["auth_host"]), str(info["project_id"]), "demo-ops@example.com", "demo-ops", True)
+    headers, url = {"Authorization": f"Bearer {ops}"}, f"{hook_url}/in"
+    listed = requests.get(f"{api}/v1/admin/webhooks", headers=headers, timeout=30).json()
+    if any(hook["url"] == url for hook in listed.get("webhooks", [])):
+        return
+    made = requests.post(
+        f"{api}/v1/admin/webhooks", json={"url": url, "events": ["*"]}, headers=headers, timeout=30
+    )
+    if made.status_code == 201:
+        secret = made.json()["webhook"]["secret"]
+        requests.post(f"{hook_url}/_control/secret", json={"secret": secret}, timeout=10)
+        print(f"webhook endpoint {url} registered: `make dev` prints each delivery")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--email", default="demo@example.com")
@@ -23,6 +43,7 @@ def main() -> int:
     info = require_running_stack()
     token = id_token(str(info["auth_host"]), str(info["project_id"]), args.email, args.password, False)
     api, auth = str(info["api_url"]), {"Authorization": f"Bearer {token}"}
+    subscribe(info, api)
     device = f"demo-phone-{args.email}"
     requests.post(
         f"{api}/v1/me/devices", json={"token": device, "platform": "android"}, headers=auth, timeout=30

@@ -65,19 +65,36 @@ def fcm_error(status: int) -> dict[str, Any]:
     return {"error": {"code": status, "message": text, "status": code, "details": [detail]}}
 
 
+class JsonHandler(BaseHTTPRequestHandler):
+    """A quiet handler answering JSON (the stand-ins' common part)."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def _reply(self, status: int, body: dict[str, Any]) -> None:
+        raw = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+
+def serve(doc: str, handler: type[BaseHTTPRequestHandler], what: str, argv: list[str] | None) -> int:
+    """Serve `handler` on --host/--port until interrupted."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args(argv)
+    server = ThreadingHTTPServer((args.host, args.port), handler)
+    print(f"{what} on http://{args.host}:{args.port}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return 0
+
+
 def handler_for(capture: Capture) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def _reply(self, status: int, body: dict[str, Any]) -> None:
-            raw = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
-
+    class Handler(JsonHandler):
         def _json(self) -> dict[str, Any]:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
@@ -118,15 +135,7 @@ def handler_for(capture: Capture) -> type[BaseHTTPRequestHandler]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args(argv)
-    server = ThreadingHTTPServer((args.host, args.port), handler_for(Capture()))
-    print(f"FCM capture server on http://{args.host}:{args.port}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
-    return 0
+    return serve(__doc__ or "", handler_for(Capture()), "FCM capture server", argv)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -109,11 +110,21 @@ class Stack:
 
     workdir: Path
     project_id: str = "demo-focus-streaks"
-    components: tuple[str, ...] = ("firestore", "pubsub", "auth", "tasks", "smtp", "fcm", "functions")
+    components: tuple[str, ...] = (
+        "firestore",
+        "pubsub",
+        "auth",
+        "tasks",
+        "smtp",
+        "fcm",
+        "hooks",
+        "functions",
+    )
     extra_env: dict[str, str] = field(default_factory=dict)
     services: list[Service] = field(default_factory=list)
     hosts: dict[str, str] = field(default_factory=dict)
     _secret: str = field(default_factory=lambda: secrets.token_hex(16))
+    _fernet_key: str = field(default_factory=lambda: base64.urlsafe_b64encode(os.urandom(32)).decode())
 
     # --- lifecycle -------------------------------------------------------------------------------
     def start(self) -> Stack:
@@ -127,6 +138,7 @@ class Stack:
                 "tasks": self._start_tasks,
                 "smtp": self._start_smtp,
                 "fcm": self._start_fcm,
+                "hooks": self._start_hooks,
             }
             for name in self.components:
                 if name in starters:
@@ -189,6 +201,7 @@ class Stack:
                 if name in self.hosts
             },
             "fcm_url": self.fcm_url if "fcm" in self.hosts else None,
+            "hook_url": self.hook_url if "hooks" in self.hosts else None,
             "web_url": f"http://{self.hosts['web']}/" if "web" in self.hosts else None,
             "smtp_host": self.hosts.get("smtp"),
             "smtp_mailbox": str(self.mailbox) if "smtp" in self.hosts else None,
@@ -286,6 +299,17 @@ class Stack:
         port = self.hosts["fcm"].rsplit(":", 1)[1]
         self._spawn("fcm", [sys.executable, "-m", "devstack.fcm_capture", "--host", HOST, "--port", port])
 
+    @property
+    def hook_url(self) -> str:
+        """The local webhook receiver (devstack/webhook_capture.py): register {hook_url}/in as an endpoint."""
+        return f"http://{self.hosts['hooks']}"
+
+    def _start_hooks(self) -> None:
+        self.hosts["hooks"] = f"{HOST}:{free_port()}"
+        port = self.hosts["hooks"].rsplit(":", 1)[1]
+        argv = [sys.executable, "-m", "devstack.webhook_capture", "--host", HOST, "--port", port]
+        self._spawn("hooks", argv)
+
     def _start_tasks(self) -> None:
         self.hosts["tasks"] = f"{HOST}:{free_port()}"
         port = self.hosts["tasks"].rsplit(":", 1)[1]
@@ -366,12 +390,15 @@ class Stack:
         # instance work on the others), and the api's address in the links of emails and shares.
         env.setdefault("CURSOR_SECRET", self._secret)
         env.setdefault("UNSUBSCRIBE_SECRET", self._secret)
+        env.setdefault("WEBHOOK_SECRET_KEY", self._fernet_key)
+        env.setdefault("WEBHOOK_RETRY_BASE_SECONDS", "1")  # retries within seconds, not minutes
         if "functions" in self.hosts:
             env.setdefault("PUBLIC_BASE_URL", f"http://{self.hosts['functions']}")
         if "retry" in self.hosts:
             env["MAINTENANCE_RETRY_URL"] = f"http://{self.hosts['retry']}/"
         if "notify" in self.hosts:
             env["NOTIFICATIONS_DISPATCH_URL"] = f"http://{self.hosts['notify']}/dispatch"
+            env["WEBHOOKS_DRAIN_URL"] = f"http://{self.hosts['notify']}/webhooks/drain"
         if "jobs" in self.hosts:
             env["SESSION_JOBS_URL"] = f"http://{self.hosts['jobs']}/"
         return env
@@ -406,7 +433,7 @@ class Stack:
 
             client = tasks_client(self.hosts["tasks"])
             parent = f"projects/{self.project_id}/locations/{TASKS_LOCATION}"
-            for queue in ("maintenance-retry", "notifications", "session-jobs"):
+            for queue in ("maintenance-retry", "notifications", "session-jobs", "webhooks"):
                 client.create_queue(parent=parent, queue={"name": f"{parent}/queues/{queue}"}, timeout=30)
 
     # --- readiness -------------------------------------------------------------------------------
@@ -422,6 +449,8 @@ class Stack:
             return http_ok(f"http://{host}/v1/openapi.json")
         if name == "fcm":
             return http_ok(f"http://{host}/captured")
+        if name == "hooks":
+            return http_ok(f"http://{host}/_control/captured")
         if name == "web":
             return http_ok(f"http://{host}/__/firebase/init.json")
         return tcp_ok(host)

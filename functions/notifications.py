@@ -2,7 +2,12 @@
 
 - `POST /dispatch` `{"entry_id", "at"?}`: one outbox entry. 200 when settled, held or owned by another
   dispatch; 503 when a channel failed transiently, so the queue retries it.
-- `POST /sweep` `{"now"?}`: entries still unsettled a few minutes after they were due (every 5 minutes).
+  The entry's webhook event (same id) is fanned out to the endpoints subscribed to it; an id that is only
+  an event (`streak.extended`, …) is fanned out alone.
+- `POST /webhooks/drain` `{"endpoint_id", "lane", "at"?}`: the `webhooks` queue's tasks: one lane's pending
+  deliveries sent in order; a lane another drain holds is marked, and that drain goes round again.
+- `POST /sweep` `{"now"?}`: entries still unsettled a few minutes after they were due (every 5 minutes),
+  events whose fan-out was lost and lanes whose drain was lost.
 - `POST /reminders` `{"now"?}`: the hourly reminder tick.
 `at` / `now` are honoured only with ALLOW_CLOCK_OVERRIDE=1 (local runs and tests); otherwise the clock rules.
 """
@@ -18,26 +23,53 @@ from functions.http import ApiError, overridden_now
 from functions.routing import Auth, Call, Reply, Route, RouteTable
 from functions.tasks import handle_task
 from streak_core.dependencies import NotificationDependencies
+from streak_core.domain.webhooks import event_id
 from streak_core.services.dispatch import sweep
 from streak_core.services.reminders import send_reminders
+from streak_core.services.webhooks import HookSweepReport
 
 NotificationCall = Call[NotificationDependencies]
 
 
 def dispatch(call: NotificationCall) -> Reply:
+    """The entry's channels, and its webhook event fanned out (an id that is only an event: that alone)."""
     body = call.body_as(payloads.DispatchIn)
-    report = call.deps.dispatcher.dispatch(body.entry_id, clock(body.at, call))
+    now = clock(body.at, call)
+    hooks = call.deps.webhooks
+    fanned = hooks.fan_out(event_id(body.entry_id), now) if hooks is not None else 0
+    report = call.deps.dispatcher.dispatch(body.entry_id, now)
     answer = payloads.DispatchOut(
-        entry_id=body.entry_id, channels=report.statuses, busy=report.busy, held_until=report.held_until
+        entry_id=body.entry_id,
+        channels=report.statuses,
+        busy=report.busy,
+        held_until=report.held_until,
+        webhooks=fanned,
     )
     return Reply(503 if report.retry else 200, answer)
 
 
 def sweep_entries(call: NotificationCall) -> Reply:
     now = clock(call.body_as(payloads.ClockIn).now, call)
-    return Reply(
-        200, payloads.SweepOut.model_validate(sweep(call.deps.dispatcher, now, call.deps.sweep_limit))
+    report = sweep(call.deps.dispatcher, now, call.deps.sweep_limit)
+    hooks = call.deps.webhooks
+    swept = hooks.sweep(now, call.deps.sweep_limit) if hooks is not None else HookSweepReport()
+    answer = payloads.SweepOut(
+        dispatched=report.dispatched,
+        still_pending=report.still_pending,
+        events_fanned_out=swept.events_fanned_out,
+        lanes_kicked=swept.lanes_kicked,
     )
+    return Reply(200, answer)
+
+
+def drain(call: NotificationCall) -> Reply:
+    """One lane of an endpoint's deliveries; one held by another drain is left to it (told to go round)."""
+    body = call.body_as(payloads.DrainIn)
+    hooks = call.deps.webhooks
+    if hooks is None:
+        raise ApiError(404, "not_found", "Webhooks are not served here.")
+    report = hooks.drain(body.endpoint_id, body.lane, clock(body.at, call))
+    return Reply(200, payloads.DrainOut.model_validate(report))
 
 
 def remind(call: NotificationCall) -> Reply:
@@ -64,6 +96,15 @@ NOTIFICATIONS: RouteTable[NotificationDependencies] = RouteTable(
             "Send one outbox entry",
             {200: payloads.DispatchOut, 503: payloads.DispatchOut},
             body=payloads.DispatchIn,
+            auth=Auth.NONE,
+        ),
+        Route(
+            "POST",
+            "/webhooks/drain",
+            drain,
+            "Send one lane of an endpoint's webhook deliveries, in order",
+            {200: payloads.DrainOut},
+            body=payloads.DrainIn,
             auth=Auth.NONE,
         ),
         Route(

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from functions.fields import DocumentId, Instant, InstantIn, UserId
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, JobStatus, RetryOutcome
+from streak_core.domain.webhooks import LANES
 
 
 class Payload(BaseModel):
@@ -35,11 +36,27 @@ class DispatchOut(Answer):
     channels: dict[Channel, DeliveryStatus]
     busy: bool
     held_until: Instant | None = None
+    webhooks: int = Field(default=0, description="Endpoints the entry's webhook event was fanned out to")
 
 
 class SweepOut(Answer):
     dispatched: int
     still_pending: int
+    events_fanned_out: int = 0
+    lanes_kicked: int = 0
+
+
+class DrainIn(Payload):
+    endpoint_id: DocumentId
+    lane: StrictInt = Field(ge=0, lt=LANES)
+    at: StrictStr | None = Field(default=None, description="Clock override (ALLOW_CLOCK_OVERRIDE=1 only)")
+
+
+class DrainOut(Answer):
+    sent: int
+    delivered: int
+    busy: bool
+    next_at: Instant | None
 
 
 class RemindersOut(Answer):

@@ -23,6 +23,7 @@ from streak_core.dependencies import (
     ShareDeps,
     SocialDeps,
     StatsDeps,
+    WebhookDeps,
 )
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.ports.jobs import JobQueue
@@ -36,6 +37,8 @@ from streak_core.settings import Settings, settings
 
 if TYPE_CHECKING:  # the adapter is imported when a queue is built, never at import
     from streak_core.adapters.cloud_tasks import CloudTasksQueue
+    from streak_core.adapters.firestore.client import LazyFirestore
+    from streak_core.services.webhooks import Webhooks
 
 
 def notifications_queue(env: Settings) -> DispatchQueue | None:
@@ -54,6 +57,30 @@ def session_jobs_queue(env: Settings) -> JobQueue | None:
     if not env.session_jobs_url:
         return None
     return CloudTasksJobQueue(_tasks_queue(env, env.session_jobs_queue, env.session_jobs_url))
+
+
+def webhooks(env: Settings, firestore: LazyFirestore) -> Webhooks:
+    """Endpoints, fan-out and drains; the `webhooks` queue's tasks call the `notifications` function."""
+    from streak_core.adapters.cloud_tasks import CloudTasksWebhookQueue
+    from streak_core.adapters.firestore.webhooks import FirestoreWebhookStore
+    from streak_core.adapters.webhook_http import FernetBox, PinnedSender, SystemResolver, UnsetBox
+    from streak_core.services.webhooks import Webhooks
+
+    key = env.webhook_secret_key
+    queue = (
+        CloudTasksWebhookQueue(_tasks_queue(env, env.webhooks_queue, env.webhooks_drain_url))
+        if env.webhooks_drain_url
+        else None
+    )
+    return Webhooks(
+        FirestoreWebhookStore(firestore),
+        FernetBox(key.get_secret_value()) if key is not None else UnsetBox(),
+        SystemResolver(),
+        PinnedSender(),
+        queue,
+        allow_local=env.allow_clock_override,
+        retry_base=timedelta(seconds=env.webhook_retry_base_seconds),
+    )
 
 
 def _tasks_queue(env: Settings, name: str, target_url: str) -> CloudTasksQueue:
@@ -148,6 +175,7 @@ def api_dependencies() -> ApiDependencies:
             dead_letters=FirestoreDeadLetters(firestore),
             replay_worker=BatchWorker(maintenance, DEFAULT_CONFIG, notify=notify),
         ),
+        webhooks=WebhookDeps(webhooks(env, firestore), cursors),
         data=DataDeps(
             store=users,
             data=data,
@@ -260,6 +288,7 @@ def notification_dependencies() -> NotificationDependencies:
         allow_clock_override=env.allow_clock_override,
         sweep_limit=env.notifications_sweep_limit,
         time_budget=env.task_time_budget_seconds,
+        webhooks=webhooks(env, firestore),
     )
 
 

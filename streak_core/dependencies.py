@@ -38,6 +38,7 @@ from streak_core.services.leaderboard import Leaderboards
 from streak_core.services.maintenance import BatchWorker
 from streak_core.services.rate_limit import SharedRateLimiter
 from streak_core.services.unsubscribe import UnsubscribeLinks
+from streak_core.services.webhooks import Webhooks
 
 
 @dataclass
@@ -152,6 +153,14 @@ class DataDeps:
 
 
 @dataclass
+class WebhookDeps:
+    """The operators' webhook endpoints and their deliveries."""
+
+    webhooks: Webhooks
+    cursors: Cursors
+
+
+@dataclass
 class ApiDependencies:
     """The `api` function's dependencies, by area: each route receives its own area's."""
 
@@ -165,6 +174,7 @@ class ApiDependencies:
     social: SocialDeps
     admin: AdminDeps
     data: DataDeps
+    webhooks: WebhookDeps
 
 
 @dataclass
@@ -210,6 +220,7 @@ class NotificationDependencies:
     allow_clock_override: bool = False
     sweep_limit: int = 200
     time_budget: float | None = None  # seconds a task may spend in all
+    webhooks: Webhooks | None = None  # events fanned out to endpoints, and the lanes drained
 
 
 @dataclass

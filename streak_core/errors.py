@@ -162,6 +162,31 @@ class SessionNotFound(NotFound):
         super().__init__("You never sent a session with this id.")
 
 
+class WebhookNotFound(NotFound):
+    code = "webhook_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("There is no webhook endpoint with this id.")
+
+
+class DeliveryNotFound(NotFound):
+    code = "delivery_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("This endpoint has no delivery with this id.")
+
+
+class TooManyWebhooks(Conflict):
+    code = "too_many_webhooks"
+
+
+class EndpointDisabled(Conflict):
+    code = "endpoint_disabled"
+
+    def __init__(self) -> None:
+        super().__init__("The endpoint is disabled: enable it (PATCH status) before retrying a delivery.")
+
+
 class Unavailable(ServiceError):
     """A backend we depend on failed in a way that is safe to retry."""
 

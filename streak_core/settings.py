@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     maintenance_retry_max_attempts: int = 5
     maintenance_page_size: int = 500
     maintenance_query_page_size: int = 5000
+    webhooks_queue: str = "webhooks"
+    # The `notifications` function's /webhooks/drain; unset, lanes are drained by the scheduled sweep alone.
+    webhooks_drain_url: str | None = None
+    # Encrypts webhook signing secrets at rest (a Fernet key, which deploy/plan.py makes and keeps in Secret
+    # Manager); the same on every instance. Unset, registering or delivering a webhook answers 503.
+    webhook_secret_key: SecretStr | None = None
+    webhook_retry_base_seconds: float = 30.0  # the wait after a first failed attempt, doubled each time
     firebase_auth_emulator_host: str | None = None
     fcm_url: str | None = None
     smtp_host: str = "localhost"

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from functools import cache
 
-from functions.api.routes import admin, challenges, data, me, pauses, sessions, shares, social, stats
+from functions.api.routes import (
+    admin,
+    challenges,
+    data,
+    me,
+    pauses,
+    sessions,
+    shares,
+    social,
+    stats,
+    webhooks,
+)
 from functions.api.shared import Document
 from functions.openapi import openapi_document
 from functions.routing import Auth, Call, Reply, Route, RouteTable, mount
@@ -37,6 +48,7 @@ API: RouteTable[ApiDependencies] = RouteTable(
         *mount(social.ROUTES, lambda deps: deps.social),
         *mount(admin.ROUTES, lambda deps: deps.admin),
         *mount(data.ROUTES, lambda deps: deps.data),
+        *mount(webhooks.ROUTES, lambda deps: deps.webhooks),
         *mount(DOCS, lambda deps: deps.request.allow_clock_override),
     ]
 )

@@ -19,6 +19,7 @@ from streak_core.models.maintenance import RetryTask
 from streak_core.ports.jobs import JobQueue
 from streak_core.ports.maintenance import RetryQueue
 from streak_core.ports.notifications import DispatchQueue
+from streak_core.ports.webhooks import WebhookQueue
 
 
 def tasks_client(emulator_host: str | None) -> Any:
@@ -115,3 +116,20 @@ class CloudTasksJobQueue(JobQueue):
 
     def enqueue_erasure(self, uid: str, receipt: str) -> None:
         self._queue.create({"uid": uid}, name=f"erase-{receipt}", path="/erase")
+
+
+class CloudTasksWebhookQueue(WebhookQueue):
+    """The `webhooks` queue. A drain at once is an unnamed task (a name once used is refused for a while,
+    which would lose a wake-up); a scheduled one is named by lane and moment, so retries due together are
+    one task."""
+
+    def __init__(self, queue: CloudTasksQueue) -> None:
+        self._queue = queue
+
+    def drain_at(self, endpoint_id: str, lane: int, when: datetime | None, at: datetime) -> None:
+        payload = {"endpoint_id": endpoint_id, "lane": lane, "at": at.isoformat()}
+        if when is None:
+            self._queue.create(payload)
+            return
+        stamp = int(when.timestamp() * 1000)
+        self._queue.create(payload, name=f"{endpoint_id}-{lane}-{stamp}", when=when)

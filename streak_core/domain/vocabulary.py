@@ -156,7 +156,40 @@ class ErasureStep(StrEnum):
     FRIENDS = "friends"
     BOARDS = "boards"
     NOTIFICATIONS = "notifications"
+    EVENTS = "events"  # webhook events and their deliveries (user.deleted is written after the steps)
     JOBS = "jobs"
     OWN_DOCUMENTS = "own_documents"
     STREAK = "streak"
     USER = "user"
+
+
+class EventType(StrEnum):
+    """What a webhook subscriber can hear about (API.md "Webhooks"); `*` subscribes to all of them."""
+
+    STREAK_STARTED = "streak.started"
+    STREAK_EXTENDED = "streak.extended"
+    STREAK_BROKEN = "streak.broken"
+    STREAK_RECOVERED = "streak.recovered"
+    STREAK_FREEZE_APPLIED = "streak.freeze_applied"
+    STREAK_FREEZE_EARNED = "streak.freeze_earned"
+    MILESTONE_REACHED = "milestone.reached"
+    BADGE_EARNED = "badge.earned"
+    CHALLENGE_COMPLETED = "challenge.completed"
+    LEAGUE_FINISHED = "league.finished"
+    USER_DELETED = "user.deleted"
+
+
+class EndpointStatus(StrEnum):
+    """A webhook endpoint is sent events while enabled; failing every attempt for the retry window, or an
+    operator, disables it."""
+
+    ENABLED = "enabled"
+    DISABLED = "disabled"
+
+
+class HookDeliveryStatus(StrEnum):
+    """One event's delivery to one endpoint: pending until a 2xx, or until the retry window is spent."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"

@@ -14,6 +14,7 @@ from streak_core.domain.vocabulary import Platform
 from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord
 from streak_core.models.users import UserSettings
+from streak_core.models.webhooks import WebhookEvent
 
 T = TypeVar("T")
 
@@ -60,11 +61,13 @@ class UserTransaction(Protocol):
         outbox: Iterable[OutboxEntry] = (),
         boards: Iterable[BoardMove] = (),
         memberships: Iterable[Membership] = (),
+        events: Iterable[WebhookEvent] = (),
     ) -> None:
         """Stage the writes; existing outbox entries are left as they are (their ids are deterministic).
 
         `boards` move the user's standing on each board whose score changed;
-        `memberships` the user's challenges whose progress moved."""
+        `memberships` the user's challenges whose progress moved; `events` are the webhook events that
+        are not outbox entries (the entries' own are written with them)."""
         ...
 
 

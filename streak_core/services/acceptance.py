@@ -13,9 +13,10 @@ from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState, DayStatus
 from streak_core.domain.engine import SessionOutcome, apply_session
 from streak_core.domain.sessions import FieldIssue
-from streak_core.domain.vocabulary import NotificationKind, SessionStatus
+from streak_core.domain.vocabulary import EventType, NotificationKind, SessionStatus
 from streak_core.models.notifications import OutboxEntry
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, user_timezone
+from streak_core.models.webhooks import WebhookEvent, event
 from streak_core.ports.users import UserSnapshot
 from streak_core.services.badges import award_badges
 from streak_core.services.challenges import advance_challenges
@@ -45,7 +46,8 @@ class Acceptance:
     items: list[ItemResult]
     streak: StreakView
     days: dict[date, DayStatus]  # the local days the accepted or duplicate sessions touched
-    notices: list[str] = field(default_factory=list)  # outbox entries written with this acceptance
+    # What this acceptance announces: the outbox entries it wrote and the events that are not entries.
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -59,6 +61,7 @@ class AcceptancePlan:
     outbox: list[OutboxEntry]
     boards: list[BoardMove]
     memberships: list[Membership]
+    events: list[WebhookEvent] = field(default_factory=list)  # besides the outbox entries' own
 
 
 @dataclass(slots=True)
@@ -90,9 +93,10 @@ def plan_acceptance(
     outbox: list[OutboxEntry] = []
     boards: list[BoardMove] = []
     memberships: list[Membership] = []
+    events: list[WebhookEvent] = []
     if applied.sessions:
         outbox, boards, memberships = _settle(uid, snap, applied, now, config)
-        outbox = [] if silent else outbox
+        outbox, events = ([], []) if silent else (outbox, _extensions(uid, snap, applied, now))
         streak.months_ready = streak.months_ready or fresh
         streak.days_version += 1
     days = {**snap.days, **applied.changed}
@@ -100,10 +104,25 @@ def plan_acceptance(
         items=applied.items,
         streak=streak_view(snap.settings, streak, days, now, config),
         days={d: day_view(d, days.get(d), streak, config) for d in dict.fromkeys(applied.touched)},
-        notices=[entry.id for entry in outbox],
+        notices=[entry.id for entry in outbox] + [e.logical_id for e in events],
     )
     changed = list(applied.changed.values())
-    return AcceptancePlan(answer, applied.sessions, changed, streak, outbox, boards, memberships)
+    return AcceptancePlan(answer, applied.sessions, changed, streak, outbox, boards, memberships, events)
+
+
+def _extensions(uid: str, snap: UserSnapshot, applied: _Applied, now: datetime) -> list[WebhookEvent]:
+    """`streak.started` / `streak.extended` for each newly qualified day that is now the end of a live run
+    (late data that joins runs is a recovery or a restoration instead, told as such)."""
+    streak = snap.streak
+    today = local_today(now, user_timezone(snap.settings, streak))
+    found: list[WebhookEvent] = []
+    for day in dict.fromkeys(d for o in applied.outcomes for d in o.newly_qualified):
+        run = streak.state.run_containing(day)
+        if run is None or run[1] != day or day < today - timedelta(days=1):
+            continue
+        kind = EventType.STREAK_STARTED if run[0] == day else EventType.STREAK_EXTENDED
+        found.append(event(uid, kind, day.isoformat(), {"days": run[2], "day": day.isoformat()}, now))
+    return found
 
 
 def _apply(snap: UserSnapshot, checked: list[ItemResult], config: StreakConfig) -> _Applied:

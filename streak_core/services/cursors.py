@@ -12,6 +12,7 @@ from streak_core.domain.vocabulary import ChallengeStatus, Scope
 from streak_core.errors import InvalidCursor
 from streak_core.ports.challenges import ChallengePosition
 from streak_core.ports.users import NotificationPosition
+from streak_core.ports.webhooks import DeliveryPosition
 from streak_core.ports.your_data import SessionPosition
 
 # Every cursor we issue is a few hundred characters; a longer one was not issued here and is refused
@@ -34,6 +35,7 @@ class Cursors:
         self._boards = URLSafeSerializer(secret, salt="leaderboard-cursor")
         self._challenges = URLSafeSerializer(secret, salt="challenges-cursor")
         self._sessions = URLSafeSerializer(secret, salt="sessions-cursor")
+        self._deliveries = URLSafeSerializer(secret, salt="deliveries-cursor")
 
     def notifications(self, position: NotificationPosition) -> str:
         return str(self._notifications.dumps([position.created_at.isoformat(), position.entry_id]))
@@ -81,5 +83,18 @@ class Cursors:
             if (issued_lo, issued_hi) != (lo_ms, hi_ms):
                 raise ValueError("another range")
             return SessionPosition(int(start_ms), str(session_id))
+        except (BadData, ValueError, TypeError):
+            raise InvalidCursor from None
+
+    def deliveries(self, endpoint_id: str, position: DeliveryPosition) -> str:
+        """A page of one endpoint's deliveries (another endpoint's list refuses it)."""
+        return str(self._deliveries.dumps([endpoint_id, position.created_at.isoformat(), position.event_id]))
+
+    def delivery_position(self, endpoint_id: str, cursor: str) -> DeliveryPosition:
+        try:
+            issued_for, stamp, event_id = _loads(self._deliveries, cursor)
+            if issued_for != endpoint_id:
+                raise ValueError("another endpoint")
+            return DeliveryPosition(datetime.fromisoformat(stamp), str(event_id))
         except (BadData, ValueError, TypeError):
             raise InvalidCursor from None

@@ -132,7 +132,9 @@ def _accept(
         snap = tx.read(session_ids, session_days | set(today_candidates(now)), session_days)
         plan = plan_acceptance(uid, snap, checked, now, config, silent)
         if plan.sessions:
-            tx.write(plan.sessions, plan.days, plan.streak, plan.outbox, plan.boards, plan.memberships)
+            tx.write(
+                plan.sessions, plan.days, plan.streak, plan.outbox, plan.boards, plan.memberships, plan.events
+            )
         return plan.answer
 
     acceptance = store.run_in_transaction(uid, body)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import requests
@@ -73,6 +74,27 @@ def admin_token(auth_emulator: AuthEmulator) -> str:
     email = f"ops-{uuid.uuid4().hex[:8]}@example.com"
     uid, _ = auth_emulator.sign_up_with(email)
     return auth_emulator.token_with_claims(uid, email, {"admin": True})
+
+
+T = TypeVar("T")
+
+
+def eventually(probe: Callable[[], T | None], timeout: float = 40, what: str = "condition") -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def delete_webhooks(api_url: str, admin: str) -> None:
+    """No webhook endpoint left (the stack is shared: endpoints a test made would get every later event)."""
+    headers = {"Authorization": f"Bearer {admin}"}
+    listed = requests.get(f"{api_url}/v1/admin/webhooks", headers=headers, timeout=30)
+    for hook in listed.json()["webhooks"]:
+        requests.delete(f"{api_url}/v1/admin/webhooks/{hook['id']}", headers=headers, timeout=30)
 
 
 def wait_for_run(user: AppUser, token: str, run_id: str, timeout: float = 90) -> dict[str, Any]:

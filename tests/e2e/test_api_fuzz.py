@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from schemathesis.specs.openapi import checks as openapi_checks
 
 from functions.api.table import api_document
 from tests.conftest import FUZZ_FIGURES, FUZZ_SLOWEST, AuthEmulator
+from tests.e2e.conftest import delete_webhooks
 
 pytestmark = pytest.mark.e2e
 # A fixed seed, so CI runs are repeatable; FUZZ_SEED=<n> explores other inputs (as an outside tester would).
@@ -69,6 +71,13 @@ CONFIG = schemathesis.Config.from_dict(
     }
 )
 schema = schemathesis.openapi.from_dict(DOCUMENT, config=CONFIG)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_endpoints_left(api_url: str, fuzz_tokens: Tokens) -> Iterator[None]:
+    """The webhook endpoints the fuzzer registered go with it."""
+    yield
+    delete_webhooks(api_url, fuzz_tokens.admin)
 
 
 def test_the_served_document_is_the_one_fuzzed(api_url: str) -> None:

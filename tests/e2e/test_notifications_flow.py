@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import email
 import email.policy
-import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import requests
@@ -22,20 +20,9 @@ from streak_core.adapters.firestore.documents import outbox_to_doc
 from streak_core.domain.vocabulary import NotificationKind
 from streak_core.models.notifications import OutboxEntry
 from tests.conftest import AuthEmulator
-from tests.e2e.conftest import AppUser
+from tests.e2e.conftest import AppUser, eventually
 
 pytestmark = pytest.mark.e2e
-T = TypeVar("T")
-
-
-def eventually(probe: Callable[[], T | None], timeout: float = 40, what: str = "condition") -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Phone:

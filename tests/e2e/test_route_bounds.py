@@ -7,6 +7,7 @@ test, so a new route's bound is decided when it is written."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,8 +17,10 @@ import pytest
 import requests
 
 from functions.api.table import API
+from streak_core.domain.vocabulary import EventType
+from streak_core.domain.webhooks import MAX_DESCRIPTION, MAX_ENDPOINTS, MAX_URL_CHARS
 from tests.conftest import AuthEmulator
-from tests.e2e.conftest import NOW, AppUser, admin_token
+from tests.e2e.conftest import NOW, AppUser, admin_token, delete_webhooks
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +46,17 @@ LONGEST_CHALLENGE = {
     "ends_on": "8999-12-31",
     "reward_xp": 0,
 }
+
+
+HOOKS = "/v1/admin/webhooks"
+EVENT_NAMES = ["*", *(t.value for t in EventType)]
+
+
+def hook_body(url_chars: int) -> dict[str, Any]:
+    """An endpoint whose URL has this many characters (loopback http: the local stack allows it; port 9
+    discards, so nothing is delivered to it)."""
+    base = "http://127.0.0.1:9/"
+    return {"url": base + "x" * (url_chars - len(base)), "events": EVENT_NAMES}
 
 
 @dataclass(frozen=True)
@@ -494,6 +508,67 @@ BOUNDS: dict[str, tuple[Probe, ...]] = dict(
                 admin=True,
             ),
         ),
+        probes(
+            "POST /v1/admin/webhooks",
+            Probe(
+                "the longest URL, all events", "POST", HOOKS, 201, json=hook_body(MAX_URL_CHARS), admin=True
+            ),
+            Probe("a URL 1 too long", "POST", HOOKS, 422, json=hook_body(MAX_URL_CHARS + 1), admin=True),
+            Probe(
+                "13 event names", "POST", HOOKS, 422, json={**hook_body(30), "events": ["*"] * 13}, admin=True
+            ),
+        ),
+        probes("GET /v1/admin/webhooks", Probe(f"{MAX_ENDPOINTS} at most", "GET", HOOKS, 200, admin=True)),
+        probes(
+            "GET /v1/admin/webhooks/{id}",
+            Probe("the longest id", "GET", f"{HOOKS}/{LONGEST_ID}", 404, admin=True),
+            Probe("an id too long", "GET", f"{HOOKS}/{TOO_LONG_ID}", 404, admin=True),
+        ),
+        probes(
+            "PATCH /v1/admin/webhooks/{id}",
+            Probe(
+                "the longest id and description",
+                "PATCH",
+                f"{HOOKS}/{LONGEST_ID}",
+                404,
+                json={"description": "d" * MAX_DESCRIPTION, "events": EVENT_NAMES},
+                admin=True,
+            ),
+            Probe(
+                "a description 1 too long",
+                "PATCH",
+                f"{HOOKS}/wh_x",
+                422,
+                json={"description": "d" * (MAX_DESCRIPTION + 1)},
+                admin=True,
+            ),
+        ),
+        probes(
+            "DELETE /v1/admin/webhooks/{id}",
+            Probe("the longest id", "DELETE", f"{HOOKS}/{LONGEST_ID}", 404, admin=True),
+        ),
+        probes(
+            "GET /v1/admin/webhooks/{id}/deliveries",
+            Probe(
+                "100 a page",
+                "GET",
+                f"{HOOKS}/{LONGEST_ID}/deliveries",
+                404,
+                params={"limit": 100},
+                admin=True,
+            ),
+            Probe("101 a page", "GET", f"{HOOKS}/wh_x/deliveries", 422, params={"limit": 101}, admin=True),
+        ),
+        probes(
+            "POST /v1/admin/webhooks/{id}/deliveries/{delivery_id}:retry",
+            Probe(
+                "the longest ids",
+                "POST",
+                f"{HOOKS}/{LONGEST_ID}/deliveries/{LONGEST_ID}:retry",
+                404,
+                admin=True,
+            ),
+        ),
         probes("GET /v1/openapi.json", Probe("no input", "GET", "/v1/openapi.json", 200, token=False)),
     ]
 )
@@ -513,8 +588,10 @@ def test_every_route_has_its_bound_probed_and_written_down() -> None:
 
 
 @pytest.fixture(scope="module")
-def admin(auth_emulator: AuthEmulator) -> str:
-    return admin_token(auth_emulator)
+def admin(auth_emulator: AuthEmulator, api_url: str) -> Iterator[str]:
+    token = admin_token(auth_emulator)
+    yield token
+    delete_webhooks(api_url, token)  # the endpoints the probes registered
 
 
 @pytest.mark.parametrize(("route", "probe"), CASES)

@@ -26,6 +26,7 @@ from streak_core.adapters.firestore.jobs import FirestoreJobStore
 from streak_core.adapters.firestore.pauses import FirestorePauseStore
 from streak_core.adapters.firestore.shares import FirestoreShareStore
 from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
+from streak_core.adapters.firestore.webhooks import FirestoreWebhookStore
 from streak_core.domain.challenges import ChallengeTerms
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.ids import erasure_id
@@ -33,12 +34,15 @@ from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import (
     ChallengeKind,
     ChallengeVisibility,
+    EndpointStatus,
     ErasureStep,
+    EventType,
     Platform,
     Visibility,
 )
 from streak_core.models.maintenance import DeadLetter
 from streak_core.models.users import SettingsChange
+from streak_core.models.webhooks import Endpoint
 from streak_core.ports.erasure import ErasureReceipt
 from streak_core.services import challenges, pauses, shares
 from streak_core.services.erasure import erase_user
@@ -195,20 +199,41 @@ def populate(world: World) -> tuple[str, str]:
     submit_job(FirestoreJobStore(world.lazy), RecordingJobQueue(), ada, '{"sessions": []}', NOW, "k")
     letter = DeadLetter(f"r1:{ada}", ada, "r1", NOW, "was down", 5, NOW)
     FirestoreDeadLetters(world.lazy).add(letter)
+    hooks = FirestoreWebhookStore(world.lazy)  # an endpoint that was sent both users' events
+    endpoint = Endpoint(
+        "wh_test", "https://hooks.example.com/", ("*",), None, EndpointStatus.ENABLED, NOW, NOW, "s"
+    )
+    hooks.add_endpoint(endpoint, 50)
+    for event_id in [doc.id for doc in world.client.collection("events").stream()]:
+        stored = hooks.event(event_id)
+        assert stored is not None
+        hooks.fan_out(stored.event, "{}", [endpoint.id], NOW)
     return ada, bob
 
 
 def mentions(world: World, uid: str) -> list[str]:
-    return [path for path, data in world.everything() if uid in path or uid in data]
+    """Where the uid is, but the `user.deleted` event and its deliveries (which tell subscribers)."""
+    return [
+        path
+        for path, data in world.everything()
+        if (uid in path or uid in data) and EventType.USER_DELETED.value not in data
+    ]
+
+
+def told(world: World, uid: str) -> list[str]:
+    """The types of the events about the user that are stored."""
+    return [str(d.get("type")) for d in world.client.collection("events").stream() if d.get("uid") == uid]
 
 
 def test_after_an_erasure_the_uid_is_nowhere_and_every_counter_equals_a_recount(world: World) -> None:
     ada, bob = populate(world)
     assert len(mentions(world, ada)) > 30  # the scan sees what there is to erase
+    assert any("/deliveries/" in path for path in mentions(world, ada))
     assert world.counters() == {"badges": True, "participants": True, "friends": True, "ranks": True}
     receipt = erase_user(world.eraser, world.accounts, ada, NOW)
     assert receipt.finished_at == NOW
     assert mentions(world, ada) == []
+    assert told(world, ada) == ["user.deleted"]  # written with the receipt, for the sweep to fan out
     assert world.counters() == {"badges": True, "participants": True, "friends": True, "ranks": True}
     assert world.client.collection("deletions").document(erasure_id(ada)).get().exists  # the receipt, no uid
     assert world.accounts.existing([ada, bob]) == {bob}
@@ -244,6 +269,7 @@ def test_an_erasure_killed_midway_finishes_when_run_again(world: World, after: i
     later = NOW + timedelta(minutes=5)
     erase_user(world.eraser, world.accounts, ada, later)
     assert mentions(world, ada) == []
+    assert told(world, ada) == ["user.deleted"]
     assert world.counters() == {"badges": True, "participants": True, "friends": True, "ranks": True}
     assert world.eraser.receipt(ada) == ErasureReceipt(NOW, later)
     assert os.environ["FIRESTORE_EMULATOR_HOST"] == world.stack.hosts["firestore"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import copy
+import ipaddress
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from streak_core.adapters.raster import ResvgRasterizer, RobotoMetrics
@@ -22,12 +23,14 @@ from streak_core.dependencies import (
     ShareDeps,
     SocialDeps,
     StatsDeps,
+    WebhookDeps,
 )
 from streak_core.domain.badges import ACTIVE_USERS
 from streak_core.domain.boards import BoardEntry, BoardMove, BoardPosition
 from streak_core.domain.cards import Share
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.ids import erasure_id
 from streak_core.domain.streaks import StreakState
 from streak_core.domain.vocabulary import (
     ChallengeStatus,
@@ -35,6 +38,8 @@ from streak_core.domain.vocabulary import (
     Channel,
     DeliveryStatus,
     ErasureStep,
+    EventType,
+    HookDeliveryStatus,
     JobStatus,
     Platform,
     Visibility,
@@ -54,6 +59,14 @@ from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.social import BoardSnapshot, FriendLink, FriendLinks, StreakSummary
 from streak_core.models.streaks import DayRecord, Pause, StoredSession, StreakRecord, user_timezone
 from streak_core.models.users import UserSettings
+from streak_core.models.webhooks import (
+    Delivery,
+    Endpoint,
+    StoredEvent,
+    WebhookEvent,
+    deletion_event,
+    events_of,
+)
 from streak_core.ports.boards import LeaderboardStore
 from streak_core.ports.challenges import (
     ChallengePage,
@@ -97,6 +110,15 @@ from streak_core.ports.users import (
     UserStore,
     UserTransaction,
 )
+from streak_core.ports.webhooks import (
+    Attempt,
+    DeliveryPosition,
+    Resolver,
+    SecretBox,
+    WebhookQueue,
+    WebhookSender,
+    WebhookStore,
+)
 from streak_core.ports.your_data import Device, SessionPosition, UserDataReader
 from streak_core.services.cursors import Cursors
 from streak_core.services.export import ExportSources
@@ -104,6 +126,7 @@ from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import BoardCache, Leaderboards
 from streak_core.services.maintenance import BatchWorker
 from streak_core.services.unsubscribe import UnsubscribeLinks
+from streak_core.services.webhooks import Webhooks
 
 T = TypeVar("T")
 
@@ -126,6 +149,7 @@ class InMemoryUserStore(UserStore, Profiles):
         self.fail_next_transactions = 0
         self.commits = 0
         self.outbox: dict[str, OutboxEntry] = {}
+        self.events: dict[str, WebhookEvent] = {}  # the webhook events written with the changes
         self.devices: dict[str, dict[str, Platform]] = {}
         self.boards: dict[str, dict[str, BoardEntry]] = {}
 
@@ -237,10 +261,12 @@ class _Transaction(UserTransaction):
         outbox: Iterable[OutboxEntry] = (),
         boards: Iterable[BoardMove] = (),
         memberships: Iterable[Membership] = (),
+        events: Iterable[WebhookEvent] = (),
     ) -> None:
         user = self.store._user(self.uid)
         staged = copy.deepcopy((list(sessions), list(days), streak, list(outbox)))
         standings, moved = list(boards), list(memberships)
+        written = events_of(staged[3], events)
 
         def apply() -> None:
             for s in staged[0]:
@@ -255,6 +281,8 @@ class _Transaction(UserTransaction):
                 self.store.boards.setdefault(move.key, {})[move.uid] = move.after
             for membership in moved:
                 user.memberships[membership.challenge_id] = membership
+            for event in written:
+                self.store.events[event.id] = event
 
         self.pending.append(apply)
 
@@ -1075,6 +1103,7 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
             FakeAccounts(values["verifier"]),
             values["verifier"],
         ),
+        "webhooks": WebhookDeps(fake_webhooks(users), cursors),
         "admin": AdminDeps(
             users,
             values["runs"],
@@ -1170,6 +1199,15 @@ class InMemoryEraser(Eraser):
             for key in entries:
                 del self.users.outbox[key]
             count = len(entries)
+        elif step is ErasureStep.EVENTS:
+            events = [
+                k
+                for k, e in self.users.events.items()
+                if e.uid == uid and e.type is not EventType.USER_DELETED
+            ]
+            for key in events:
+                del self.users.events[key]
+            count = len(events)
         elif step is ErasureStep.USER:
             count = 1 if self.users.users.pop(uid, None) is not None else 0
             count += 1 if self.users.devices.pop(uid, None) else 0
@@ -1179,3 +1217,194 @@ class InMemoryEraser(Eraser):
 
     def finish(self, uid: str, now: datetime) -> None:
         self.receipts[uid] = replace(self.receipts[uid], finished_at=now)
+        deleted = deletion_event(uid, erasure_id(uid), now)
+        self.users.events[deleted.id] = deleted
+
+
+# --- webhooks ---------------------------------------------------------------------------------------------
+class InMemoryWebhookStore(WebhookStore):
+    """Endpoints and deliveries in dicts; the events are those the user store's writes recorded."""
+
+    def __init__(self, users: InMemoryUserStore) -> None:
+        self.users = users
+        self.endpoints_by_id: dict[str, Endpoint] = {}
+        self.fanned: set[str] = set()
+        self.delivered: dict[tuple[str, str], Delivery] = {}  # (endpoint, event) -> delivery
+        self.leases: dict[tuple[str, int], datetime] = {}
+        self.dirty: set[tuple[str, int]] = set()
+        self.clock = 0  # orders deliveries created at the same instant
+
+    def add_endpoint(self, endpoint: Endpoint, limit: int) -> bool:
+        if len(self.endpoints_by_id) >= limit:
+            return False
+        self.endpoints_by_id[endpoint.id] = endpoint
+        return True
+
+    def endpoints(self) -> list[Endpoint]:
+        return list(self.endpoints_by_id.values())
+
+    def endpoint(self, endpoint_id: str) -> Endpoint | None:
+        return self.endpoints_by_id.get(endpoint_id)
+
+    def save_endpoint(self, endpoint: Endpoint) -> None:
+        self.endpoints_by_id[endpoint.id] = endpoint
+
+    def delete_endpoint(self, endpoint_id: str) -> bool:
+        for key in [k for k in self.delivered if k[0] == endpoint_id]:
+            del self.delivered[key]
+        return self.endpoints_by_id.pop(endpoint_id, None) is not None
+
+    def event(self, event_id: str) -> StoredEvent | None:
+        found = self.users.events.get(event_id)
+        return StoredEvent(found, event_id in self.fanned) if found is not None else None
+
+    def events_due(self, now: datetime, limit: int) -> list[str]:
+        due = [e for e in self.users.events.values() if e.id not in self.fanned and e.occurred_at <= now]
+        return [e.id for e in sorted(due, key=lambda e: e.occurred_at)][:limit]
+
+    def earlier_unfanned(self, uid: str, occurred_at: datetime, seq: int) -> bool:
+        return any(
+            e.uid == uid and e.id not in self.fanned and (e.occurred_at, e.seq) < (occurred_at, seq)
+            for e in self.users.events.values()
+        )
+
+    def fan_out(self, event: WebhookEvent, body: str, endpoint_ids: list[str], now: datetime) -> None:
+        for endpoint_id in endpoint_ids:
+            self.delivered.setdefault(
+                (endpoint_id, event.id),
+                Delivery(
+                    endpoint_id,
+                    event.id,
+                    event.uid,
+                    event.type,
+                    event.lane,
+                    body,
+                    event.occurred_at,
+                    event.seq,
+                    HookDeliveryStatus.PENDING,
+                    0,
+                    now,
+                    created_at=now + timedelta(microseconds=self._tick()),
+                ),
+            )
+        self.fanned.add(event.id)
+
+    def _tick(self) -> int:
+        self.clock += 1
+        return self.clock
+
+    def claim_lane(self, endpoint_id: str, lane: int, now: datetime, lease: timedelta) -> bool:
+        held = self.leases.get((endpoint_id, lane))
+        if held is not None and held > now:
+            self.dirty.add((endpoint_id, lane))
+            return False
+        self.leases[(endpoint_id, lane)] = now + lease
+        return True
+
+    def release_lane(self, endpoint_id: str, lane: int, now: datetime, lease: timedelta | None) -> bool:
+        if lease is not None and (endpoint_id, lane) in self.dirty:
+            self.dirty.discard((endpoint_id, lane))
+            return False
+        self.dirty.discard((endpoint_id, lane))
+        self.leases.pop((endpoint_id, lane), None)
+        return True
+
+    def pending(self, endpoint_id: str, lane: int, limit: int) -> list[Delivery]:
+        found = [
+            d
+            for (e, _), d in self.delivered.items()
+            if e == endpoint_id and d.lane == lane and d.status is HookDeliveryStatus.PENDING
+        ]
+        return sorted(found, key=lambda d: (d.occurred_at, d.seq, d.event_id))[:limit]
+
+    def save_delivery(self, delivery: Delivery) -> None:
+        self.delivered[(delivery.endpoint_id, delivery.event_id)] = delivery
+
+    def delivery(self, endpoint_id: str, delivery_id: str) -> Delivery | None:
+        return self.delivered.get((endpoint_id, delivery_id))
+
+    def deliveries(self, endpoint_id: str, after: DeliveryPosition | None, limit: int) -> list[Delivery]:
+        mine = [d for (e, _), d in self.delivered.items() if e == endpoint_id]
+        mine.sort(key=lambda d: (d.created_at or datetime.min.replace(tzinfo=UTC), d.event_id), reverse=True)
+        if after is not None:
+            mine = [
+                d
+                for d in mine
+                if d.created_at and (d.created_at, d.event_id) < (after.created_at, after.event_id)
+            ]
+        return mine[:limit]
+
+    def lanes_due(self, before: datetime, limit: int) -> list[tuple[str, int]]:
+        due = [
+            (d.endpoint_id, d.lane)
+            for d in self.delivered.values()
+            if d.status is HookDeliveryStatus.PENDING and d.next_attempt_at and d.next_attempt_at <= before
+        ]
+        return list(dict.fromkeys(due))[:limit]
+
+
+@dataclass
+class FakeResolver(Resolver):
+    """Names to addresses as a test says; an unknown name does not resolve."""
+
+    names: dict[str, list[str]] = field(default_factory=dict)
+
+    def addresses(self, host: str, port: int) -> list[str]:
+        if host in self.names:
+            return self.names[host]
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            raise LookupError(host) from None
+        return [host]
+
+
+@dataclass
+class SentHook:
+    url: str
+    address: str
+    headers: dict[str, str]
+    body: str
+
+
+@dataclass
+class RecordingSender(WebhookSender):
+    """Answers with the statuses queued in `answers` (then 200) and records every request."""
+
+    answers: list[int | None] = field(default_factory=list)
+    sent: list[SentHook] = field(default_factory=list)
+
+    def post(self, url: str, address: str, headers: dict[str, str], body: str, timeout: float) -> Attempt:
+        self.sent.append(SentHook(url, address, dict(headers), body))
+        status = self.answers.pop(0) if self.answers else 200
+        return Attempt(status, None if status is not None else "timed out")
+
+
+class PlainBox(SecretBox):
+    """Reversible and visibly so: a test can see the secret was not stored as given."""
+
+    def seal(self, secret: str) -> str:
+        return "sealed:" + secret[::-1]
+
+    def open(self, sealed: str) -> str:
+        return sealed.removeprefix("sealed:")[::-1]
+
+
+@dataclass
+class RecordingWebhookQueue(WebhookQueue):
+    drains: list[tuple[str, int, datetime | None]] = field(default_factory=list)
+
+    def drain_at(self, endpoint_id: str, lane: int, when: datetime | None, at: datetime) -> None:
+        self.drains.append((endpoint_id, lane, when))
+
+
+def fake_webhooks(users: InMemoryUserStore, **overrides: Any) -> Webhooks:
+    values: dict[str, Any] = {
+        "store": InMemoryWebhookStore(users),
+        "box": PlainBox(),
+        "resolver": FakeResolver({"hooks.example.com": ["93.184.216.34"]}),
+        "sender": RecordingSender(),
+        "queue": RecordingWebhookQueue(),
+        **overrides,
+    }
+    return Webhooks(**values)

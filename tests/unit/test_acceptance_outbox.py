@@ -70,9 +70,10 @@ def test_entries_are_announced_after_the_commit_and_only_when_written() -> None:
     assert queue.scheduled == [
         ("u1:milestone:7-2026-11-10", noon(16)),
         ("u1:badge_earned:streak-7", noon(16)),
+        ("u1:streak.extended:2026-11-16", noon(16)),  # an event only: fanned out by the same dispatch
     ]
     accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG, queue)
-    assert len(queue.scheduled) == 2  # exact repeats write nothing, so there is nothing to announce
+    assert len(queue.scheduled) == 3  # exact repeats write nothing, so there is nothing to announce
 
 
 def test_nothing_is_announced_from_inside_the_transaction_body() -> None:
@@ -94,7 +95,7 @@ def test_nothing_is_announced_from_inside_the_transaction_body() -> None:
             seen.append(store.inside)
 
     accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG, Queue())
-    assert seen == [False, False]  # the milestone and the streak-7 badge
+    assert seen == [False, False, False]  # the milestone, the streak-7 badge, streak.extended
 
 
 def test_a_strong_day_after_a_break_writes_one_recovered_entry() -> None:

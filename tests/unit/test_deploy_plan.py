@@ -39,7 +39,7 @@ def test_every_function_topic_and_queue_of_the_code_is_in_the_plan() -> None:
         assert f"pubsub topics create {topic}" in plan
         assert f"--trigger-topic={topic}" in plan
     queues = {str(f.default) for name, f in Settings.model_fields.items() if name.endswith("_queue")}
-    assert queues == {"notifications", "maintenance-retry", "session-jobs"}
+    assert queues == {"notifications", "maintenance-retry", "session-jobs", "webhooks"}
     for queue in queues:
         assert f"tasks queues create {queue} " in plan
     assert "firestore:indexes,firestore:rules" in plan
@@ -130,7 +130,7 @@ def test_every_alert_mails_the_channel_of_the_given_address() -> None:
     assert "--type=email" in channel
     assert "email_address=oncall@example.com" in channel
     policies = lines_with(plan, "monitoring policies create")
-    assert len(policies) == 7
+    assert len(policies) == 9
     assert all("--notification-channels=$(" in p and "--set-notification-channels=$(" in p for p in policies)
     for alert in (
         "server_errors",
@@ -206,3 +206,22 @@ def test_functions_in_another_region_than_the_rewrites_are_refused() -> None:
     )
     assert done.returncode == 2
     assert "hosting rewrites" in done.stderr
+
+
+def test_webhooks_are_drained_by_their_queue_with_the_secret_key_from_secret_manager() -> None:
+    plan = dry_run()
+    [queue] = lines_with(plan, "tasks queues create webhooks ")
+    assert "--max-attempts=20" in queue
+    for target in ("api", "notifications"):
+        [deploy] = lines_with(plan, f"functions deploy {target} ")
+        assert "WEBHOOK_SECRET_KEY=webhook-secret-key:latest" in deploy
+        [wired] = lines_with(plan, f"run services update {target} ")
+        assert "WEBHOOKS_DRAIN_URL=$(" in wired
+        assert "/webhooks/drain" in wired
+    [key] = lines_with(plan, "secrets create webhook-secret-key")
+    assert "urlsafe_b64encode(os.urandom(32))" in key  # a Fernet key, made once, never printed
+    for group in ("events", "deliveries"):
+        [ttl] = lines_with(plan, f"--collection-group={group} ")
+        assert "ttls update expire_at" in ttl
+        assert "--enable-ttl" in ttl
+    assert lines_with(plan, 'displayName="Webhook endpoint disabled"')

@@ -17,11 +17,19 @@ from deploy.monitoring import METRICS
 from functions import logs
 from functions.http import RequestLog
 from functions.maintenance import log as maintenance_log
+from streak_core.domain.webhooks import lane_of
 from streak_core.errors import TransientStoreError
 from streak_core.models.maintenance import RetryTask
+from streak_core.models.webhooks import deletion_event
 from streak_core.services.maintenance import BatchWorker, RetryPolicy
 from streak_core.services.retries import retry_user
-from tests.unit.fakes import FakeMaintenanceStore, InMemoryDeadLetters
+from tests.unit.fakes import (
+    FakeMaintenanceStore,
+    InMemoryDeadLetters,
+    InMemoryUserStore,
+    RecordingSender,
+    fake_webhooks,
+)
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
@@ -136,6 +144,28 @@ def _config() -> Any:
     return DEFAULT_CONFIG
 
 
+def drained_webhook(success_on_day_two: bool) -> None:
+    """One delivery that fails for three days; without a success elsewhere meanwhile, the endpoint goes
+    with it (disabled), with one (another user's delivery on day two) only the delivery fails."""
+    users, sender = InMemoryUserStore(), RecordingSender([500] * 100)
+    hooks = fake_webhooks(users, sender=sender)
+    endpoint, _ = hooks.register("https://hooks.example.com/", ["*"], None, NOW)
+    first = deletion_event("u1", "r1", NOW)
+    other_uid = next(f"v{n}" for n in range(100) if lane_of(f"v{n}") != first.lane)
+    other = deletion_event(other_uid, "r2", NOW)
+    for event in (first, other):
+        users.events[event.id] = event
+        hooks.fan_out(event.id, NOW)
+    now: datetime | None = NOW
+    while now is not None:
+        if success_on_day_two and now > NOW + timedelta(days=2) and sender.answers:
+            waiting, sender.answers = sender.answers, []
+            hooks.drain(endpoint.id, other.lane, now)
+            sender.answers = waiting
+            success_on_day_two = False
+        now = hooks.drain(endpoint.id, first.lane, now).next_at
+
+
 SAMPLES: dict[str, Callable[[], None]] = {
     "ok": request_line(200, 0.02),
     "slow": request_line(200, 0.25),
@@ -149,6 +179,8 @@ SAMPLES: dict[str, Callable[[], None]] = {
     "undelivered": lambda: logging.getLogger("x").error(
         "failed", extra={"delivery": "failed", "channel": "email"}
     ),
+    "webhook_disabled": lambda: drained_webhook(success_on_day_two=False),
+    "webhook_failed": lambda: drained_webhook(success_on_day_two=True),
 }
 # metric -> the samples whose lines it counts (at least one line of each; none of the others)
 EXPECTED = {
@@ -162,6 +194,8 @@ EXPECTED = {
     "maintenance_failures": {"maintenance_failed"},
     "notification_deliveries": {"delivered", "undelivered"},
     "notification_failures": {"undelivered"},
+    "webhook_endpoints_disabled": {"webhook_disabled"},
+    "webhook_failures": {"webhook_disabled", "webhook_failed"},
 }
 
 

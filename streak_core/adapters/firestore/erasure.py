@@ -23,10 +23,12 @@ from streak_core.adapters.firestore.documents import board_entry_from_doc
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
 from streak_core.adapters.firestore.shares import SHARDS as SHARE_SHARDS
 from streak_core.adapters.firestore.streaks import streak_from_doc
+from streak_core.adapters.firestore.webhooks import stage_events
 from streak_core.domain.badges import ACTIVE_USERS
 from streak_core.domain.boards import BoardMove, scores_touched
 from streak_core.domain.ids import erasure_id
-from streak_core.domain.vocabulary import ErasureStep
+from streak_core.domain.vocabulary import ErasureStep, EventType
+from streak_core.models.webhooks import deletion_event
 from streak_core.ports.erasure import Eraser, ErasureReceipt
 
 RECEIPTS = "deletions"
@@ -73,8 +75,13 @@ class FirestoreEraser(Eraser):
         return run_transaction(self._client(), body)
 
     def finish(self, uid: str, now: datetime) -> None:
+        """The receipt, and the `user.deleted` event in the same write (the sweep fans it out)."""
+        client = self._client()
+        batch = client.batch()
+        batch.update(client.collection(RECEIPTS).document(erasure_id(uid)), {"finished_at": now})
+        stage_events(client, batch, [deletion_event(uid, erasure_id(uid), now)])
         with store_errors():
-            self._client().collection(RECEIPTS).document(erasure_id(uid)).update({"finished_at": now})
+            batch.commit()
 
     # --- the steps --------------------------------------------------------------------------------------
     def erase(self, uid: str, step: ErasureStep, limit: int) -> int:
@@ -84,6 +91,7 @@ class FirestoreEraser(Eraser):
             ErasureStep.FRIENDS: self._friend_links,
             ErasureStep.BOARDS: self._boards,
             ErasureStep.NOTIFICATIONS: lambda u, n: self._query(paths.outbox(self._client()), u, n),
+            ErasureStep.EVENTS: self._events,
             ErasureStep.JOBS: self._jobs,
             ErasureStep.OWN_DOCUMENTS: self._own,
             ErasureStep.STREAK: self._streak,
@@ -156,6 +164,20 @@ class FirestoreEraser(Eraser):
 
             run_transaction(client, body)
         return len(found[:limit])
+
+    def _events(self, uid: str, limit: int) -> int:
+        """Webhook events about the user and their deliveries, but `user.deleted`: telling subscribers of
+        the erasure is its point (the TTL policy removes it with the rest, EVENT_TTL after)."""
+        client = self._client()
+        erased = 0
+        for query in (paths.events(client), client.collection_group("deliveries")):
+            docs = stream(query.where(filter=FieldFilter("uid", "==", uid)).limit(limit), "events")
+            batch = client.batch()
+            doomed = [d for d in docs if d.get("type") != EventType.USER_DELETED.value]
+            for doc in doomed:
+                batch.delete(doc.reference)
+            erased += self._commit(batch, len(doomed))
+        return erased
 
     def _jobs(self, uid: str, limit: int) -> int:
         client = self._client()

@@ -16,8 +16,8 @@ from streak_core.adapters.firestore.client import (
     store_errors,
     streamed_pages,
 )
-from streak_core.adapters.firestore.documents import Doc, outbox_to_doc
-from streak_core.adapters.firestore.outbox import create_missing_outbox
+from streak_core.adapters.firestore.documents import Doc
+from streak_core.adapters.firestore.outbox import create_missing_outbox, stage_outbox
 from streak_core.adapters.firestore.streaks import StreakWrite, stage_streak, stage_streaks, streak_from_doc
 from streak_core.models.maintenance import DueUser
 from streak_core.models.notifications import OutboxEntry
@@ -70,8 +70,7 @@ class FirestoreMaintenanceStore(MaintenanceStore):
         client = self._client()
         batch = client.batch()
         for _, outbox in items:
-            for entry in outbox:
-                batch.create(paths.outbox(client).document(entry.id), outbox_to_doc(entry))
+            stage_outbox(client, batch, outbox)
         stage_streaks(client, batch, [StreakWrite(user.uid, user.streak, user.version) for user, _ in items])
         return commit_guarded(batch) is None
 

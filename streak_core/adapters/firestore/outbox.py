@@ -17,24 +17,38 @@ from streak_core.adapters.firestore.documents import (
     settings_from_doc,
 )
 from streak_core.adapters.firestore.streaks import streak_from_doc
+from streak_core.adapters.firestore.webhooks import stage_events
 from streak_core.domain.vocabulary import Channel, DeliveryStatus
 from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.streaks import StreakRecord, user_timezone
 from streak_core.models.users import UserSettings
+from streak_core.models.webhooks import WebhookEvent, events_of
 from streak_core.ports.notifications import OutboxStore, Recipient
 
 
-def create_missing_outbox(client: Any, transaction: Any, entries: Iterable[OutboxEntry]) -> None:
-    """Create the entries that do not exist yet; existing ones keep their delivery status.
+def stage_outbox(
+    client: Any, writer: Any, entries: Iterable[OutboxEntry], extra: Iterable[WebhookEvent] = ()
+) -> None:
+    """Create the entries and, in the same write, the webhook events they and `extra` are (no event
+    without its change, no change without its event)."""
+    wanted = list(entries)
+    for entry in wanted:
+        writer.create(paths.outbox(client).document(entry.id), outbox_to_doc(entry))
+    stage_events(client, writer, events_of(wanted, extra))
+
+
+def create_missing_outbox(
+    client: Any, transaction: Any, entries: Iterable[OutboxEntry], extra: Iterable[WebhookEvent] = ()
+) -> None:
+    """Create the entries that do not exist yet, with their events; existing ones keep their delivery
+    status (and their events their fan-out).
 
     It reads, so call it before the transaction's first write.
     """
     wanted = list(entries)
     refs = [paths.outbox(client).document(entry.id) for entry in wanted]
     existing = {doc.id for doc in transaction.get_all(refs) if doc.exists} if refs else set()
-    for entry, ref in zip(wanted, refs, strict=True):
-        if entry.id not in existing:
-            transaction.create(ref, outbox_to_doc(entry))
+    stage_outbox(client, transaction, [e for e in wanted if e.id not in existing], extra)
 
 
 class FirestoreOutboxStore(OutboxStore):

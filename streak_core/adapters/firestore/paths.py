@@ -116,3 +116,19 @@ def job(client: Any, job_id: str) -> Any:
 
 def job_dead_letter(client: Any, job_id: str) -> Any:
     return client.collection("job_dead_letters").document(job_id)
+
+
+def events(client: Any) -> Any:
+    return client.collection("events")
+
+
+def webhooks(client: Any) -> Any:
+    return client.collection("webhooks")
+
+
+def webhook_deliveries(client: Any, endpoint_id: str) -> Any:
+    return webhooks(client).document(endpoint_id).collection("deliveries")
+
+
+def webhook_lane(client: Any, endpoint_id: str, lane: int) -> Any:
+    return webhooks(client).document(endpoint_id).collection("lanes").document(str(lane))

@@ -9,7 +9,8 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, commit_guarded, store_errors, stream
-from streak_core.adapters.firestore.documents import outbox_to_doc, settings_from_doc
+from streak_core.adapters.firestore.documents import settings_from_doc
+from streak_core.adapters.firestore.outbox import stage_outbox
 from streak_core.adapters.firestore.streaks import stage_streak_fields, streak_from_doc
 from streak_core.models.maintenance import DueUser
 from streak_core.models.notifications import OutboxEntry
@@ -65,5 +66,5 @@ class FirestoreReminderStore(ReminderStore):
         for user, next_at, entry in plans:
             stage_streak_fields(client, batch, user.uid, {"reminder_at": next_at}, user.version)
             if entry is not None:
-                batch.create(paths.outbox(client).document(entry.id), outbox_to_doc(entry))
+                stage_outbox(client, batch, [entry])
         return commit_guarded(batch)

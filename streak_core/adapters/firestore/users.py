@@ -46,6 +46,7 @@ from streak_core.domain.vocabulary import Period, Platform
 from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord
 from streak_core.models.users import UserSettings
+from streak_core.models.webhooks import WebhookEvent
 from streak_core.ports.users import NotificationPosition, Profiles, UserSnapshot, UserStore, UserTransaction
 
 T = TypeVar("T")
@@ -201,8 +202,9 @@ class _Transaction(UserTransaction):
         outbox: Iterable[OutboxEntry] = (),
         boards: Iterable[BoardMove] = (),
         memberships: Iterable[Membership] = (),
+        events: Iterable[WebhookEvent] = (),
     ) -> None:
-        create_missing_outbox(self._client, self._tx, outbox)
+        create_missing_outbox(self._client, self._tx, outbox, events)
         stage_memberships(self._client, self._tx, self._uid, memberships)
         for move in boards:
             stage_board_move(self._client, self._tx, move)

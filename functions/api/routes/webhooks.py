@@ -1,0 +1,231 @@
+"""The operators' webhook routes (the `admin` claim): endpoints, their delivery history, and replays."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StrictStr
+
+from functions.fields import Instant, PageQuery, Strict, View
+from functions.routing import Auth, Call, Reply, Route
+from streak_core.dependencies import WebhookDeps
+from streak_core.domain.ids import is_document_id
+from streak_core.domain.vocabulary import EndpointStatus, EventType, HookDeliveryStatus
+from streak_core.domain.webhooks import ALL_EVENTS, LANES, MAX_DESCRIPTION, MAX_ENDPOINTS, MAX_URL_CHARS
+from streak_core.errors import DeliveryNotFound, WebhookNotFound
+from streak_core.models.webhooks import Delivery, Endpoint
+
+HookCall = Call[WebhookDeps]
+EVENT_NAMES = [ALL_EVENTS, *(t.value for t in EventType)]
+EventName = Annotated[StrictStr, Field(json_schema_extra={"enum": EVENT_NAMES})]
+Url = Annotated[StrictStr, Field(min_length=1, max_length=MAX_URL_CHARS)]
+Description = Annotated[StrictStr, Field(max_length=MAX_DESCRIPTION)]
+Events = Annotated[
+    list[EventName],
+    Field(
+        min_length=1,
+        max_length=len(EVENT_NAMES),
+        description='Event types to receive, or ["*"] for all of them',
+    ),
+]
+
+
+# --- schemas ----------------------------------------------------------------------------------------------
+class WebhookIn(Strict):
+    url: Url = Field(description="https:// (http://127.0.0.1 on local stacks); public addresses only")
+    events: Events
+    description: Description | None = None
+
+
+class WebhookPatch(Strict):
+    url: Url | None = None
+    events: Events | None = None
+    description: Description | None = None
+    status: EndpointStatus | None = Field(
+        default=None, description="enabled again after being disabled: its failing streak starts afresh"
+    )
+
+
+class WebhookOut(View):
+    id: str
+    url: str
+    events: list[str]
+    description: str | None
+    status: EndpointStatus
+    created_at: Instant
+    updated_at: Instant
+    disabled_at: Instant | None
+
+
+class NewWebhookOut(WebhookOut):
+    secret: str = Field(description="whsec_…: the Standard Webhooks signing secret, shown only here")
+
+
+class NewWebhookEnvelope(BaseModel):
+    webhook: NewWebhookOut
+
+
+class WebhookEnvelope(BaseModel):
+    webhook: WebhookOut
+
+
+class WebhooksOut(BaseModel):
+    webhooks: list[WebhookOut]
+
+
+class DeliveryOut(View):
+    id: str
+    event_id: str
+    type: EventType
+    status: HookDeliveryStatus
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    next_attempt_at: Instant | None
+    created_at: Instant | None
+
+
+class DeliveriesOut(BaseModel):
+    deliveries: list[DeliveryOut] = Field(description="Newest first")
+    next_cursor: str | None
+
+
+class DeliveryEnvelope(BaseModel):
+    delivery: DeliveryOut
+
+
+def webhook_out(endpoint: Endpoint) -> WebhookOut:
+    return WebhookOut.model_validate(endpoint)
+
+
+def delivery_out(delivery: Delivery) -> DeliveryOut:
+    return DeliveryOut.model_validate(delivery)
+
+
+# --- handlers ---------------------------------------------------------------------------------------------
+def post_webhook(call: HookCall) -> Reply:
+    body = call.body_as(WebhookIn)
+    endpoint, secret = call.deps.webhooks.register(body.url, body.events, body.description, call.now)
+    made = NewWebhookOut.model_validate({**webhook_out(endpoint).model_dump(), "secret": secret})
+    return Reply(201, NewWebhookEnvelope(webhook=made))
+
+
+def list_webhooks(call: HookCall) -> Reply:
+    found = sorted(call.deps.webhooks.store.endpoints(), key=lambda e: (e.created_at, e.id))
+    return Reply(200, WebhooksOut(webhooks=[webhook_out(e) for e in found]))
+
+
+def get_webhook(call: HookCall) -> Reply:
+    return Reply(200, WebhookEnvelope(webhook=webhook_out(call.deps.webhooks.endpoint(_id(call)))))
+
+
+def patch_webhook(call: HookCall) -> Reply:
+    body = call.body_as(WebhookPatch)
+    changed = call.deps.webhooks.update(
+        _id(call), call.now, body.url, body.events, body.description, body.status
+    )
+    return Reply(200, WebhookEnvelope(webhook=webhook_out(changed)))
+
+
+def delete_webhook(call: HookCall) -> Reply:
+    call.deps.webhooks.delete(_id(call))
+    return Reply(204, None)
+
+
+def list_deliveries(call: HookCall) -> Reply:
+    query, deps, endpoint_id = call.query_as(PageQuery), call.deps, _id(call)
+    after = deps.cursors.delivery_position(endpoint_id, query.cursor) if query.cursor else None
+    page, position = deps.webhooks.deliveries(endpoint_id, after, query.limit)
+    cursor = deps.cursors.deliveries(endpoint_id, position) if position is not None else None
+    return Reply(200, DeliveriesOut(deliveries=[delivery_out(d) for d in page], next_cursor=cursor))
+
+
+def retry_delivery(call: HookCall) -> Reply:
+    again = call.deps.webhooks.retry(_id(call), _delivery_id(call), call.now)
+    return Reply(202, DeliveryEnvelope(delivery=delivery_out(again)))
+
+
+def _id(call: HookCall) -> str:
+    """An id that cannot name a stored document names no endpoint (404 before any read)."""
+    endpoint_id = call.params["id"]
+    if not is_document_id(endpoint_id):
+        raise WebhookNotFound
+    return endpoint_id
+
+
+def _delivery_id(call: HookCall) -> str:
+    delivery_id = call.params["delivery_id"]
+    if not is_document_id(delivery_id):
+        raise DeliveryNotFound
+    return delivery_id
+
+
+ROUTES: list[Route[WebhookDeps]] = [
+    Route(
+        "POST",
+        "/v1/admin/webhooks",
+        post_webhook,
+        f"Register a webhook endpoint (at most {MAX_ENDPOINTS}); its signing secret is in this answer only"
+        " (admin)",
+        {201: NewWebhookEnvelope},
+        errors=(409, 422),
+        body=WebhookIn,
+        auth=Auth.ADMIN,
+    ),
+    Route(
+        "GET",
+        "/v1/admin/webhooks",
+        list_webhooks,
+        "The webhook endpoints, oldest first (admin)",
+        {200: WebhooksOut},
+        auth=Auth.ADMIN,
+    ),
+    Route(
+        "GET",
+        "/v1/admin/webhooks/{id}",
+        get_webhook,
+        "One webhook endpoint (admin)",
+        {200: WebhookEnvelope},
+        errors=(404,),
+        auth=Auth.ADMIN,
+    ),
+    Route(
+        "PATCH",
+        "/v1/admin/webhooks/{id}",
+        patch_webhook,
+        "Change an endpoint's URL, events, description or status (admin)",
+        {200: WebhookEnvelope},
+        errors=(404, 422),
+        body=WebhookPatch,
+        auth=Auth.ADMIN,
+    ),
+    Route(
+        "DELETE",
+        "/v1/admin/webhooks/{id}",
+        delete_webhook,
+        "Delete an endpoint and its delivery history (admin)",
+        {204: None},
+        errors=(404,),
+        auth=Auth.ADMIN,
+    ),
+    Route(
+        "GET",
+        "/v1/admin/webhooks/{id}/deliveries",
+        list_deliveries,
+        f"An endpoint's deliveries, newest first, with their attempts and last status codes (sent over"
+        f" {LANES} lanes, in order per user) (admin)",
+        {200: DeliveriesOut},
+        errors=(404,),
+        query=PageQuery,
+        auth=Auth.ADMIN,
+    ),
+    Route(
+        "POST",
+        "/v1/admin/webhooks/{id}/deliveries/{delivery_id}:retry",
+        retry_delivery,
+        "Send a delivery again, with a fresh retry window (admin)",
+        {202: DeliveryEnvelope},
+        errors=(404, 409),
+        auth=Auth.ADMIN,
+    ),
+]

@@ -1,0 +1,374 @@
+"""Webhooks: endpoints registered by operators, events fanned out to them, and each lane of deliveries sent
+in order, signed per Standard Webhooks, retried with backoff for three days, at least once."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from base64 import b64encode
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from standardwebhooks.webhooks import Webhook
+
+from streak_core import context
+from streak_core.domain.sessions import FieldIssue
+from streak_core.domain.vocabulary import EndpointStatus, HookDeliveryStatus
+from streak_core.domain.webhooks import (
+    ATTEMPT_TIMEOUT_SECONDS,
+    DEFAULT_RETRY_BASE,
+    MAX_ENDPOINTS,
+    RETRY_WINDOW,
+    body,
+    next_attempt,
+    subscribed,
+)
+from streak_core.errors import (
+    DeliveryNotFound,
+    EndpointDisabled,
+    InvalidRequest,
+    TooManyWebhooks,
+    WebhookNotFound,
+)
+from streak_core.models.webhooks import Delivery, Endpoint
+from streak_core.ports.webhooks import (
+    Attempt,
+    DeliveryPosition,
+    Resolver,
+    SecretBox,
+    WebhookQueue,
+    WebhookSender,
+    WebhookStore,
+)
+from streak_core.services.webhook_targets import checked_addresses
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=2)  # longer than a drain can run (it stops with time to spare), for a dead one
+PAGE = 50  # pending deliveries a drain reads at a time
+MAX_ROUNDS = 20  # times a drain goes round when told to (then it hands over to a new task)
+FAN_OUT_WAIT = timedelta(seconds=2)  # how soon a lane is drained again when an earlier event is on its way
+SWEEP_GRACE = timedelta(minutes=2)  # a lane due this long ago had its drain lost
+RESERVE_SECONDS = ATTEMPT_TIMEOUT_SECONDS + 5  # a drain starts no attempt with less time than this left
+
+
+@dataclass(slots=True)
+class DrainReport:
+    sent: int = 0
+    delivered: int = 0
+    busy: bool = False  # another drain holds the lane (and was told to go round again)
+    next_at: datetime | None = None  # when the lane is drained again
+
+
+@dataclass(slots=True)
+class HookSweepReport:
+    events_fanned_out: int = 0
+    lanes_kicked: int = 0
+
+
+@dataclass
+class Webhooks:
+    store: WebhookStore
+    box: SecretBox
+    resolver: Resolver
+    sender: WebhookSender
+    queue: WebhookQueue | None  # None: lanes are drained by the sweep alone
+    allow_local: bool = False  # local stacks: http://127.0.0.1 endpoints
+    retry_base: timedelta = DEFAULT_RETRY_BASE
+    wall_clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # webhook-timestamp
+
+    # --- endpoints ------------------------------------------------------------------------------------
+    def register(
+        self, url: str, events: list[str], description: str | None, now: datetime
+    ) -> tuple[Endpoint, str]:
+        """A new enabled endpoint and its signing secret (shown once: only its encryption is kept)."""
+        self.check_url(url)
+        secret = "whsec_" + b64encode(secrets.token_bytes(24)).decode()
+        endpoint = Endpoint(
+            id="wh_" + secrets.token_hex(12),
+            url=url,
+            events=tuple(dict.fromkeys(events)),
+            description=description,
+            status=EndpointStatus.ENABLED,
+            created_at=now,
+            updated_at=now,
+            sealed_secret=self.box.seal(secret),
+        )
+        if not self.store.add_endpoint(endpoint, MAX_ENDPOINTS):
+            raise TooManyWebhooks(f"At most {MAX_ENDPOINTS} webhook endpoints: delete one first.")
+        return endpoint, secret
+
+    def endpoint(self, endpoint_id: str) -> Endpoint:
+        found = self.store.endpoint(endpoint_id)
+        if found is None:
+            raise WebhookNotFound
+        return found
+
+    def update(
+        self,
+        endpoint_id: str,
+        now: datetime,
+        url: str | None = None,
+        events: list[str] | None = None,
+        description: str | None = None,
+        status: EndpointStatus | None = None,
+    ) -> Endpoint:
+        current = self.endpoint(endpoint_id)
+        if url is not None:
+            self.check_url(url)
+        changed = replace(
+            current,
+            url=url if url is not None else current.url,
+            events=tuple(dict.fromkeys(events)) if events is not None else current.events,
+            description=description if description is not None else current.description,
+            status=status or current.status,
+            updated_at=now,
+        )
+        if status is EndpointStatus.ENABLED and current.status is EndpointStatus.DISABLED:
+            changed = replace(changed, failing_since=None, disabled_at=None)  # a fresh start
+        elif status is EndpointStatus.DISABLED and current.status is EndpointStatus.ENABLED:
+            changed = replace(changed, disabled_at=now)
+        self.store.save_endpoint(changed)
+        return changed
+
+    def delete(self, endpoint_id: str) -> None:
+        if not self.store.delete_endpoint(endpoint_id):
+            raise WebhookNotFound
+
+    def check_url(self, url: str) -> None:
+        """Refuse a URL that is not https (or local http where allowed) or that resolves to any address an
+        endpoint may not have."""
+        _, problem = checked_addresses(self.resolver, url, self.allow_local)
+        if problem is not None:
+            raise InvalidRequest(
+                [FieldIssue("url", "url_not_allowed", problem)], f"This URL cannot be a webhook: {problem}."
+            )
+
+    # --- deliveries -----------------------------------------------------------------------------------
+    def delivery(self, endpoint_id: str, delivery_id: str) -> Delivery:
+        self.endpoint(endpoint_id)
+        found = self.store.delivery(endpoint_id, delivery_id)
+        if found is None:
+            raise DeliveryNotFound
+        return found
+
+    def deliveries(
+        self, endpoint_id: str, after: DeliveryPosition | None, limit: int
+    ) -> tuple[list[Delivery], DeliveryPosition | None]:
+        self.endpoint(endpoint_id)
+        page = self.store.deliveries(endpoint_id, after, limit + 1)
+        more = len(page) > limit
+        page = page[:limit]
+        last = page[-1] if more and page else None
+        position = DeliveryPosition(last.created_at, last.event_id) if last and last.created_at else None
+        return page, position
+
+    def retry(self, endpoint_id: str, delivery_id: str, now: datetime) -> Delivery:
+        """Send the delivery again (a replay): pending now, with a fresh retry window."""
+        if self.endpoint(endpoint_id).status is EndpointStatus.DISABLED:
+            raise EndpointDisabled
+        found = self.delivery(endpoint_id, delivery_id)
+        again = replace(found, status=HookDeliveryStatus.PENDING, next_attempt_at=now, first_attempt_at=None)
+        self.store.save_delivery(again)
+        self._drain_later(endpoint_id, again.lane, now, now)
+        return again
+
+    # --- fan-out, drains, sweep -----------------------------------------------------------------------
+    def fan_out(self, event_id: str, now: datetime) -> int:
+        """The event's deliveries to every enabled endpoint subscribed to its type, once; how many lanes
+        were asked to drain. An event fanned out already, or gone, is left as it is."""
+        stored = self.store.event(event_id)
+        if stored is None or stored.fanned_out:
+            return 0
+        event = stored.event
+        targets = [
+            e.id
+            for e in self.store.endpoints()
+            if e.status is EndpointStatus.ENABLED and subscribed(e.events, event.type)
+        ]
+        self.store.fan_out(event, body(event.type, event.occurred_at, event.data), targets, now)
+        for endpoint_id in targets:
+            self._drain_later(endpoint_id, event.lane, now, now)
+        return len(targets)
+
+    def drain(self, endpoint_id: str, lane: int, now: datetime) -> DrainReport:
+        """Send the lane's pending deliveries in order: a user whose delivery failed waits for its retry
+        before any later event of theirs is sent; other users in the lane go on."""
+        report = DrainReport()
+        real = self.wall_clock()  # leases are held in real time, whatever clock the drain reads
+        if not self.store.claim_lane(endpoint_id, lane, real, LEASE):
+            report.busy = True  # the holder was told (the lane is marked): it goes round again
+            return report
+        released, rounds = False, 0
+        try:
+            while not released and rounds < MAX_ROUNDS and not _out_of_time():
+                self._drain(endpoint_id, lane, now, report)
+                released = self.store.release_lane(endpoint_id, lane, self.wall_clock(), LEASE)
+                rounds += 1
+        finally:
+            if not released:  # out of rounds or time, or failed: another drain goes on at once
+                self.store.release_lane(endpoint_id, lane, real, None)
+                report.next_at = now
+        if report.next_at is not None:
+            self._drain_later(endpoint_id, lane, report.next_at, now)
+        return report
+
+    def _drain(self, endpoint_id: str, lane: int, now: datetime, report: DrainReport) -> None:
+        endpoint = self.store.endpoint(endpoint_id)
+        if endpoint is None or endpoint.status is EndpointStatus.DISABLED:
+            return  # its pending deliveries wait: enabling it again (PATCH) lets a retry or the sweep go on
+        signer = Webhook(self.box.open(endpoint.sealed_secret))
+        waiting: set[str] = set()  # users with an earlier delivery not yet through
+        checked: set[str] = set()  # users whose earlier events are all fanned out
+        while self._page(endpoint, signer, lane, now, report, waiting, checked):
+            pass
+
+    def _page(
+        self,
+        endpoint: Endpoint,
+        signer: Webhook,
+        lane: int,
+        now: datetime,
+        report: DrainReport,
+        waiting: set[str],
+        checked: set[str],
+    ) -> bool:
+        """One page of the lane; True when it sent something and a next page may hold more to send."""
+        page = self.store.pending(endpoint.id, lane, PAGE)
+        sent = report.sent
+        for delivery in page:
+            if delivery.uid in waiting:
+                continue
+            if delivery.uid not in checked:
+                if self.store.earlier_unfanned(delivery.uid, delivery.occurred_at, delivery.seq):
+                    waiting.add(delivery.uid)  # its fan-out is on its way (or the sweep's): then this one
+                    report.next_at = min(now + FAN_OUT_WAIT, report.next_at or now + FAN_OUT_WAIT)
+                    continue
+                checked.add(delivery.uid)
+            due = delivery.next_attempt_at or now
+            if due > now:
+                waiting.add(delivery.uid)
+                report.next_at = min(due, report.next_at or due)
+                continue
+            if _out_of_time():
+                report.next_at = now  # the next drain goes on at once
+                return False
+            endpoint, outcome = self._attempt(endpoint, signer, delivery, now)
+            report.sent += 1
+            report.delivered += int(outcome.status is HookDeliveryStatus.DELIVERED)
+            if outcome.status is HookDeliveryStatus.PENDING:
+                waiting.add(delivery.uid)
+                assert outcome.next_attempt_at is not None
+                report.next_at = min(outcome.next_attempt_at, report.next_at or outcome.next_attempt_at)
+            if endpoint.status is EndpointStatus.DISABLED:
+                report.next_at = None
+                return False
+        return len(page) == PAGE and report.sent > sent
+
+    def _attempt(
+        self, endpoint: Endpoint, signer: Webhook, delivery: Delivery, now: datetime
+    ) -> tuple[Endpoint, Delivery]:
+        attempt = self._post(endpoint, signer, delivery)
+        first = delivery.first_attempt_at or now
+        tries = delivery.attempts + 1
+        if attempt.delivered:
+            status, again = HookDeliveryStatus.DELIVERED, None
+        else:
+            again = next_attempt(first, tries, now, self.retry_base)
+            status = HookDeliveryStatus.PENDING if again is not None else HookDeliveryStatus.FAILED
+        done = replace(
+            delivery,
+            status=status,
+            attempts=tries,
+            next_attempt_at=again,
+            first_attempt_at=first,
+            last_status_code=attempt.status_code,
+            last_error=attempt.error,
+        )
+        self.store.save_delivery(done)
+        fields = {
+            "webhook": endpoint.id,
+            "event_id": delivery.event_id,
+            "event_type": delivery.type.value,
+            "attempts": tries,
+            "status_code": attempt.status_code,
+            "webhook_delivery": status.value,  # not `delivery`: that one counts notifications
+        }
+        if status is HookDeliveryStatus.FAILED:
+            log.error("webhook delivery failed for good", extra={**fields, "error": attempt.error})
+        elif status is HookDeliveryStatus.PENDING:
+            log.warning("webhook attempt failed", extra={**fields, "error": attempt.error})
+        return self._health(endpoint, attempt.delivered, now), done
+
+    def _post(self, endpoint: Endpoint, signer: Webhook, delivery: Delivery) -> Attempt:
+        # Again before every attempt: what a name resolves to can change.
+        addresses, problem = checked_addresses(self.resolver, endpoint.url, self.allow_local)
+        if problem is not None:
+            return Attempt(None, problem)
+        sent_at = self.wall_clock()
+        headers = {
+            "content-type": "application/json",
+            "user-agent": "focus-streaks-webhooks/1",
+            "webhook-id": delivery.event_id,
+            "webhook-timestamp": str(int(sent_at.timestamp())),
+            "webhook-signature": signer.sign(delivery.event_id, sent_at, delivery.body),
+        }
+        return self.sender.post(endpoint.url, addresses[0], headers, delivery.body, ATTEMPT_TIMEOUT_SECONDS)
+
+    def _health(self, endpoint: Endpoint, delivered: bool, now: datetime) -> Endpoint:
+        """Success clears the failing streak; failing every attempt for the retry window disables it."""
+        if delivered:
+            if endpoint.failing_since is None:
+                return endpoint
+            healthy = replace(endpoint, failing_since=None)
+            self.store.save_endpoint(healthy)
+            return healthy
+        if endpoint.failing_since is None:
+            failing = replace(endpoint, failing_since=now)
+            self.store.save_endpoint(failing)
+            return failing
+        if now - endpoint.failing_since < RETRY_WINDOW:
+            return endpoint
+        disabled = replace(endpoint, status=EndpointStatus.DISABLED, disabled_at=now, updated_at=now)
+        self.store.save_endpoint(disabled)
+        log.error(  # what the "webhook endpoint disabled" alert counts; the operators hear of it there
+            "webhook endpoint disabled",
+            extra={
+                "webhook": endpoint.id,
+                "url": endpoint.url,
+                "failing_since": str(endpoint.failing_since),
+                "webhook_disabled": True,
+            },
+        )
+        return disabled
+
+    def sweep(self, now: datetime, limit: int = 200) -> HookSweepReport:
+        """Fan out events whose announcement was lost and drain lanes whose drain was lost."""
+        report = HookSweepReport()
+        for event_id in self.store.events_due(now, limit):
+            self.fan_out(event_id, now)
+            report.events_fanned_out += 1
+        before = now if self.queue is None else now - SWEEP_GRACE
+        for endpoint_id, lane in self.store.lanes_due(before, limit):
+            if self.queue is None:  # no queue: the sweep drains the lane itself
+                self.drain(endpoint_id, lane, now)
+            else:
+                self._drain_later(endpoint_id, lane, now, now)
+            report.lanes_kicked += 1
+        return report
+
+    def _drain_later(self, endpoint_id: str, lane: int, when: datetime, now: datetime) -> None:
+        """A drain task at once (`when` not after `now`), else as long after the real time as `when` is after
+        `now` (the same under an overridden clock); the drain's clock is `when`."""
+        if self.queue is None:
+            return
+        scheduled = self.wall_clock() + (when - now) if when > now else None
+        try:
+            self.queue.drain_at(endpoint_id, lane, scheduled, when)
+        except Exception:  # a lost enqueue is healed by the sweep; what was stored stands
+            log.warning("webhook drain not queued", extra={"webhook": endpoint_id, "lane": lane})
+
+
+def _out_of_time() -> bool:
+    left = context.time_left()
+    return left is not None and left < RESERVE_SECONDS
