@@ -89,6 +89,19 @@ def eventually(probe: Callable[[], T | None], timeout: float = 40, what: str = "
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def retried_like_the_app(send: Callable[[], requests.Response], client: int = 0) -> list[int]:
+    """The statuses of a request sent as the app sends it: a 503 (transactions contending) is sent again
+    after its Retry-After (clients apart), up to 4 times."""
+    statuses = []
+    for _attempt in range(4):
+        answer = send()
+        statuses.append(answer.status_code)
+        if answer.status_code != 503:
+            break
+        time.sleep(min(float(answer.headers.get("Retry-After", "1")), 3) + client * 0.5)
+    return statuses
+
+
 def delete_webhooks(api_url: str, admin: str) -> None:
     """No webhook endpoint left (the stack is shared: endpoints a test made would get every later event)."""
     headers = {"Authorization": f"Bearer {admin}"}

@@ -3,7 +3,6 @@ completion rewarded once, the limits, private visibility, and participants at bo
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 from google.cloud import firestore
 
 from tests.conftest import AuthEmulator
-from tests.e2e.conftest import NOW, AppUser, admin_token
+from tests.e2e.conftest import NOW, AppUser, admin_token, retried_like_the_app
 
 pytestmark = pytest.mark.e2e
 WEEK = {"starts_on": "2026-11-16", "ends_on": "2026-11-22"}
@@ -85,15 +84,8 @@ def test_a_completion_is_rewarded_once_under_retries_rebuilds_and_parallel_submi
     batch = {"sessions": [session(18), session(19)]}
 
     def submit(client: int) -> list[int]:
-        """As the app does: a 503 (three identical transactions contending) is retried after Retry-After."""
-        statuses = []
-        for _attempt in range(4):
-            answer = app_user.call("POST", "/v1/sessions:batch", json=batch)
-            statuses.append(answer.status_code)
-            if answer.status_code != 503:
-                break
-            time.sleep(min(float(answer.headers.get("Retry-After", "1")), 3) + client * 0.5)  # apart
-        return statuses
+        """Three identical transactions contend: a 503 is sent again, as the app does."""
+        return retried_like_the_app(lambda: app_user.call("POST", "/v1/sessions:batch", json=batch), client)
 
     with ThreadPoolExecutor(3) as pool:
         tries = list(pool.map(submit, range(3)))

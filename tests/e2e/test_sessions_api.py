@@ -360,6 +360,13 @@ def test_openapi_document_is_valid_and_lists_every_route(api_url: str) -> None:
         ("POST", "/v1/friends/requests/{uid}:accept"),
         ("GET", "/v1/friends"),
         ("DELETE", "/v1/friends/{uid}"),
+        ("POST", "/v1/admin/webhooks"),
+        ("GET", "/v1/admin/webhooks"),
+        ("GET", "/v1/admin/webhooks/{id}"),
+        ("PATCH", "/v1/admin/webhooks/{id}"),
+        ("DELETE", "/v1/admin/webhooks/{id}"),
+        ("GET", "/v1/admin/webhooks/{id}/deliveries"),
+        ("POST", "/v1/admin/webhooks/{id}/deliveries/{delivery_id}:retry"),
         ("GET", "/v1/openapi.json"),
     }
     assert "409" in document["paths"]["/v1/sessions"]["post"]["responses"]

@@ -18,11 +18,13 @@ from streak_core.adapters.firestore.outbox import FirestoreOutboxStore
 from streak_core.adapters.firestore.reminders import FirestoreReminderStore
 from streak_core.adapters.firestore.shares import FirestoreShareStore
 from streak_core.adapters.firestore.users import FirestoreUserStore
+from streak_core.adapters.firestore.webhooks import FirestoreWebhookStore
 from streak_core.domain.boards import BoardPosition
 from streak_core.domain.challenges import ChallengeTerms, Membership
 from streak_core.domain.vocabulary import ChallengeKind, ChallengeStatus
 from streak_core.ports.challenges import ChallengePosition
 from streak_core.ports.users import NotificationPosition
+from streak_core.ports.webhooks import DeliveryPosition
 from tests.index_coverage import need_of, recording, uncovered, unused
 
 pytestmark = pytest.mark.integration
@@ -60,6 +62,13 @@ def test_every_query_of_the_stores_is_covered_and_every_index_is_used(firestore_
         FirestoreShareStore(lazy).of_user("u-index", 10)
         challenges.top("c-index", 20)
         challenges.ahead_of("c-index", Membership("c-index", "t", TERMS, NOW))
+        hooks = FirestoreWebhookStore(lazy)
+        hooks.pending("wh-index", 0, 10)
+        hooks.earlier_unfanned("u-index", NOW, 0)
+        hooks.events_due(NOW, 10)
+        hooks.lanes_due(NOW, 10)
+        hooks.deliveries("wh-index", None, 10)
+        hooks.deliveries("wh-index", DeliveryPosition(NOW, "evt_index"), 10)
     assert any(need is not None for need in seen)
     assert uncovered(seen) == []
     assert unused(seen) == []
