@@ -130,7 +130,12 @@ SECRETS = ("cursor-secret", "unsubscribe-secret")  # random keys the plan makes;
 # Encrypts webhook signing secrets at rest: a Fernet key (32 random bytes, URL-safe base64).
 FERNET_SECRET = "webhook-secret-key"
 # Firestore deletes these once their field is past (collection group, field).
-TTLS = (("rate_limits", "expires_at"), ("events", "expire_at"), ("deliveries", "expire_at"))
+TTLS = (
+    ("rate_limits", "expires_at"),
+    ("events", "expire_at"),
+    ("deliveries", "expire_at"),
+    ("league_seats", "expire_at"),  # a joined cohort's claimed seats: only needed while its week is open
+)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from streak_core.domain.ids import is_document_id, is_user_id
+from streak_core.domain.leagues import is_week
 from streak_core.domain.sessions import parse_date, parse_instant
 from streak_core.domain.timeline import zone_named
 from streak_core.models.users import MAX_DISPLAY_NAME, display_name_rule
@@ -121,6 +122,11 @@ UserId = Annotated[
     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[^/]+$"}),
 ]
 DocumentId = Annotated[StrictStr, AfterValidator(rule("invalid_id", _holds(is_document_id, "a storable id")))]
+LeagueWeek = Annotated[
+    StrictStr,
+    AfterValidator(rule("invalid_week", _holds(is_week, "an ISO week such as 2026-W49"))),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9]{4}-W[0-9]{2}$"}),
+]
 
 
 class Strict(BaseModel):

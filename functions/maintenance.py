@@ -20,6 +20,7 @@ from functions.routing import Auth, Call, Reply, Route, RouteTable
 from functions.tasks import handle_task
 from streak_core import context
 from streak_core.dependencies import MaintenanceDependencies
+from streak_core.domain.leagues import due_week, settles_at
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import RetryOutcome
 from streak_core.models.maintenance import MaintenanceBatch, RetryTask
@@ -103,6 +104,9 @@ def _tick(event: Any, deps: MaintenanceDependencies) -> None:
         return
     run_id = tick.run_id or f"tick-{event['id']}"
     store = deps.batch_worker.store
+    if tick.league_week is not None:
+        _settle_week(deps, tick.league_week, run_id, now)
+        return
     if tick.outage_id is None:
         pages = store.due_pages(now, max(deps.query_page_size, deps.page_size))
     else:
@@ -120,6 +124,24 @@ def _tick(event: Any, deps: MaintenanceDependencies) -> None:
         batches=report.batches,
         latency_ms=round((time.perf_counter() - started) * 1000, 1),
     )
+    if tick.outage_id is None and deps.leagues is not None:  # the nightly tick also settles a final week
+        week = due_week(now, deps.config.league_grace)
+        _settle_week(deps, week, f"league-{week}", now)
+
+
+def _settle_week(deps: MaintenanceDependencies, week: str, run_id: str, now: datetime) -> None:
+    """Fan a final league week's cohorts out, a page per batch message (once per run id)."""
+    if deps.leagues is None:
+        log("ERROR", "league tick ignored", reason="leagues are not configured", week=week)
+        return
+    final = settles_at(week, deps.config.league_grace)
+    if now < final:
+        log("ERROR", "league tick ignored", reason=f"the week is final at {final.isoformat()}", week=week)
+        return
+    pages = deps.leagues.leagues.cohort_pages(week, deps.league_page_size)
+    report = run_tick(deps.runs, pages, deps.publisher, run_id, now, deps.league_page_size, league_week=week)
+    if not report.skipped:
+        log("INFO", "league week fanned out", run_id=run_id, week=week, cohorts=report.users_due)
 
 
 def tick_now(tick: payloads.TickMessage, deps: MaintenanceDependencies) -> datetime:
@@ -142,8 +164,16 @@ def _batch(event: Any, deps: MaintenanceDependencies) -> None:
         log("ERROR", "maintenance batch ignored", reason=str(poison), event_id=event["id"])
         return
     batch = MaintenanceBatch(
-        message.run_id, message.batch, tuple(message.uids), message.now, message.outage_id
+        message.run_id,
+        message.batch,
+        tuple(message.uids),
+        message.now,
+        message.outage_id,
+        message.league_week,
     )
+    if batch.league_week is not None:
+        _settle_batch(deps, batch, started)
+        return
     worker = deps.batch_worker
     if batch.outage_id is not None:
         outage = deps.outages.get(batch.outage_id)
@@ -167,6 +197,31 @@ def _batch(event: Any, deps: MaintenanceDependencies) -> None:
         deferred=len(report.deferred),
         failed=report.failed,
         breaker_opened=report.breaker_opened,
+        not_announced=report.not_announced,
+        latency_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+
+
+def _settle_batch(deps: MaintenanceDependencies, batch: MaintenanceBatch, started: float) -> None:
+    """Settle one page of a week's cohorts; a failure is raised, so Pub/Sub delivers the page again (every
+    step is idempotent)."""
+    week = batch.league_week
+    assert week is not None, "a settlement batch names its week"
+    if deps.leagues is None or batch.now < settles_at(week, deps.config.league_grace):
+        log("ERROR", "league batch ignored", reason="not configured, or the week is not final", week=week)
+        return
+    report = deps.leagues.settle_page(week, list(batch.uids), batch.batch, batch.now)
+    deps.runs.record_batch(batch.run_id, batch.batch, report.cohorts, 0, batch.now)
+    log(
+        "INFO",
+        "league batch settled",
+        run_id=batch.run_id,
+        batch=batch.batch,
+        week=week,
+        cohorts=report.cohorts,
+        settled=report.settled,
+        members=report.members,
+        placed=report.placed,
         not_announced=report.not_announced,
         latency_ms=round((time.perf_counter() - started) * 1000, 1),
     )

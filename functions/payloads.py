@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
-from functions.fields import DocumentId, Instant, InstantIn, UserId
+from functions.fields import DocumentId, Instant, InstantIn, LeagueWeek, UserId
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, JobStatus, RetryOutcome
 from streak_core.domain.webhooks import LANES
 
@@ -70,6 +70,7 @@ class TickMessage(Payload):
     run_id: DocumentId | None = None
     now: StrictStr | None = None
     outage_id: DocumentId | None = None  # a run that excuses this outage, not nightly maintenance
+    league_week: LeagueWeek | None = None  # a run that settles this league week
 
 
 class BatchMessage(Payload):
@@ -78,6 +79,7 @@ class BatchMessage(Payload):
     uids: list[UserId]
     now: InstantIn
     outage_id: DocumentId | None = None
+    league_week: LeagueWeek | None = None  # uids: the cohorts of the week to settle
 
 
 class RetryTaskIn(Payload):

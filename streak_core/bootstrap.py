@@ -13,6 +13,7 @@ from streak_core.dependencies import (
     ChallengeDeps,
     DataDeps,
     JobDependencies,
+    LeagueDeps,
     MaintenanceDependencies,
     MeDeps,
     NotificationDependencies,
@@ -31,6 +32,7 @@ from streak_core.ports.notifications import DispatchQueue
 from streak_core.services.export import ExportSources
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import BoardCache, Leaderboards
+from streak_core.services.leagues import Leagues, LeagueSettler
 from streak_core.services.maintenance import BatchWorker
 from streak_core.services.rate_limit import SharedRateLimiter
 from streak_core.settings import Settings, settings
@@ -103,6 +105,7 @@ def api_dependencies() -> ApiDependencies:
     from streak_core.adapters.firestore.erasure import FirestoreEraser
     from streak_core.adapters.firestore.friends import FirestoreFriendStore
     from streak_core.adapters.firestore.jobs import FirestoreJobStore
+    from streak_core.adapters.firestore.leagues import FirestoreLeagueStore
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
     from streak_core.adapters.firestore.outages import FirestoreOutageStore
     from streak_core.adapters.firestore.pauses import FirestorePauseStore
@@ -176,6 +179,7 @@ def api_dependencies() -> ApiDependencies:
             replay_worker=BatchWorker(maintenance, DEFAULT_CONFIG, notify=notify),
         ),
         webhooks=WebhookDeps(webhooks(env, firestore), cursors),
+        leagues=LeagueDeps(Leagues(FirestoreLeagueStore(firestore), users, profiles, DEFAULT_CONFIG)),
         data=DataDeps(
             store=users,
             data=data,
@@ -220,9 +224,11 @@ def maintenance_dependencies() -> MaintenanceDependencies:
     from streak_core.adapters.cloud_tasks import CloudTasksRetryQueue
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
+    from streak_core.adapters.firestore.leagues import FirestoreLeagueStore
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
     from streak_core.adapters.firestore.outages import FirestoreOutageStore
     from streak_core.adapters.firestore.runs import FirestoreRunStore
+    from streak_core.adapters.firestore.users import FirestoreProfiles
     from streak_core.adapters.pubsub_publisher import PubSubBatchPublisher
     from streak_core.adapters.system_clock import SystemClock
 
@@ -245,6 +251,9 @@ def maintenance_dependencies() -> MaintenanceDependencies:
         page_size=env.maintenance_page_size,
         query_page_size=env.maintenance_query_page_size,
         max_attempts=env.maintenance_retry_max_attempts,
+        leagues=LeagueSettler(
+            FirestoreLeagueStore(firestore), FirestoreProfiles(firestore), DEFAULT_CONFIG, notify
+        ),
         event_budget=env.event_time_budget_seconds,
         task_budget=env.task_time_budget_seconds,
     )
@@ -319,6 +328,7 @@ def ops_dependencies() -> OpsDependencies:
     from streak_core.adapters.firestore.erasure import FirestoreEraser
     from streak_core.adapters.firestore.friends import FirestoreFriendStore
     from streak_core.adapters.firestore.jobs import FirestoreJobStore
+    from streak_core.adapters.firestore.leagues import FirestoreLeagueStore
     from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
     from streak_core.adapters.firestore.outages import FirestoreOutageStore
     from streak_core.adapters.firestore.pauses import FirestorePauseStore
@@ -359,4 +369,5 @@ def ops_dependencies() -> OpsDependencies:
         accounts=FirebaseAccounts(env.project_id),
         export=export,
         job_queue=session_jobs_queue(env),
+        leagues=FirestoreLeagueStore(firestore),
     )

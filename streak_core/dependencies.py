@@ -15,6 +15,7 @@ from streak_core.ports.clock import Clock
 from streak_core.ports.erasure import AccountDirectory, Eraser
 from streak_core.ports.identity import TokenVerifier
 from streak_core.ports.jobs import JobQueue, JobStore
+from streak_core.ports.leagues import LeagueStore
 from streak_core.ports.maintenance import (
     BatchPublisher,
     DeadLetterStore,
@@ -35,6 +36,7 @@ from streak_core.services.dispatch import Dispatcher
 from streak_core.services.export import ExportSources
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import Leaderboards
+from streak_core.services.leagues import Leagues, LeagueSettler
 from streak_core.services.maintenance import BatchWorker
 from streak_core.services.rate_limit import SharedRateLimiter
 from streak_core.services.unsubscribe import UnsubscribeLinks
@@ -161,6 +163,13 @@ class WebhookDeps:
 
 
 @dataclass
+class LeagueDeps:
+    """Weekly leagues: the caller's cohort, joining it, past weeks."""
+
+    leagues: Leagues
+
+
+@dataclass
 class ApiDependencies:
     """The `api` function's dependencies, by area: each route receives its own area's."""
 
@@ -175,6 +184,7 @@ class ApiDependencies:
     admin: AdminDeps
     data: DataDeps
     webhooks: WebhookDeps
+    leagues: LeagueDeps
 
 
 @dataclass
@@ -206,6 +216,8 @@ class MaintenanceDependencies:
     page_size: int = 500
     query_page_size: int = 5000
     max_attempts: int = 5
+    leagues: LeagueSettler | None = None  # None: no league weeks are settled
+    league_page_size: int = 10  # cohorts per settlement batch message
     event_budget: float | None = None  # seconds a tick or batch message may spend in all
     task_budget: float | None = None  # seconds a retry task may spend in all
 
@@ -252,4 +264,5 @@ class OpsDependencies:
     accounts: AccountDirectory
     export: ExportSources
     job_queue: JobQueue | None = None  # None: SESSION_JOBS_URL is not set, failed jobs cannot be replayed
+    leagues: LeagueStore | None = None
     config: StreakConfig = DEFAULT_CONFIG

@@ -195,3 +195,10 @@ class Unavailable(ServiceError):
 
 class TransientStoreError(Unavailable):
     """The store failed in a way that is safe to retry (nothing was written)."""
+
+
+class LeagueHidden(Conflict):
+    code = "leaderboard_hidden"
+
+    def __init__(self) -> None:
+        super().__init__("Your leaderboard visibility is hidden: leagues place only users others can see.")

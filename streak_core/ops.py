@@ -29,10 +29,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from streak_core.bootstrap import ops_dependencies
 from streak_core.dependencies import OpsDependencies
 from streak_core.domain.boards import period_key
+from streak_core.domain.leagues import due_week, is_week, settles_at
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import Period, RunStatus
 from streak_core.errors import InvalidRequest, RunNotFound, ServiceError
+from streak_core.models.maintenance import MaintenanceTick
 from streak_core.ops_data import COMMANDS as DATA_COMMANDS
+from streak_core.ports.leagues import LeagueStore
 from streak_core.services import ticks
 from streak_core.services.admin import grant_freezes
 from streak_core.services.jobs import replay_failed_jobs
@@ -296,6 +299,59 @@ def run_status(deps: OpsDependencies, run_id: str) -> None:
         err.print(f"[red]no run {run_id}[/red]")
         sys.exit(1)
     _say(**dataclasses.asdict(run))
+
+
+def _week(_: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not is_week(value):
+        raise click.BadParameter("an ISO week such as 2026-W49", param=param)
+    return value
+
+
+def _league_store(deps: OpsDependencies) -> LeagueStore:
+    if deps.leagues is None:
+        err.print("[red]leagues are not configured[/red]")
+        sys.exit(1)
+    return deps.leagues
+
+
+@cli.command("league-status")
+@click.option("--week", callback=_week, help="ISO week (default: the latest final one).")
+@click.pass_obj
+def league_status(deps: OpsDependencies, week: str | None) -> None:
+    """A league week's cohorts, members and settled cohorts per tier, and when it is final."""
+    chosen = week or due_week(deps.clock.now(), deps.config.league_grace)
+    counts = _league_store(deps).week_counts(chosen)
+    for count in counts:
+        _say(week=chosen, **dataclasses.asdict(count))
+    final = settles_at(chosen, deps.config.league_grace)
+    _say(
+        summary="league-status",
+        week=chosen,
+        final_at=final.isoformat(),
+        final=deps.clock.now() >= final,
+        cohorts=sum(c.cohorts for c in counts),
+        settled=sum(c.settled for c in counts),
+        members=sum(c.members for c in counts),
+    )
+
+
+@cli.command()
+@click.option("--week", required=True, callback=_week, help="The ISO week to settle (once final).")
+@click.option("--wait/--no-wait", default=True, help="Follow the run until it is done.")
+@click.option("--timeout", default=600.0, show_default=True, help="Seconds to follow the run.")
+@click.pass_obj
+def settle(deps: OpsDependencies, week: str, wait: bool, timeout: float) -> None:
+    """Settle a final league week (again: cohorts already settled are left as they are), through a run."""
+    now = deps.clock.now()
+    final = settles_at(week, deps.config.league_grace)
+    if now < final:
+        err.print(f"[red]{week} is final at {final.isoformat()}; not before[/red]")
+        sys.exit(2)
+    run_id = f"league-{week}-{now:%Y%m%dT%H%M%S}"
+    deps.ticks.publish_tick(MaintenanceTick(run_id, now, league_week=week))
+    _say(week=week, run_id=run_id)
+    if wait:
+        _follow(deps, run_id, timeout)
 
 
 for command in DATA_COMMANDS:

@@ -9,6 +9,7 @@ from functions.api.routes import (
     admin,
     challenges,
     data,
+    leagues,
     me,
     pauses,
     sessions,
@@ -49,6 +50,7 @@ API: RouteTable[ApiDependencies] = RouteTable(
         *mount(admin.ROUTES, lambda deps: deps.admin),
         *mount(data.ROUTES, lambda deps: deps.data),
         *mount(webhooks.ROUTES, lambda deps: deps.webhooks),
+        *mount(leagues.ROUTES, lambda deps: deps.leagues),
         *mount(DOCS, lambda deps: deps.request.allow_clock_override),
     ]
 )

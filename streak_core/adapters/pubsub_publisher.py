@@ -25,6 +25,7 @@ def batch_message(batch: MaintenanceBatch) -> bytes:
         "uids": list(batch.uids),
         "now": batch.now.isoformat(),
         "outage_id": batch.outage_id,
+        "league_week": batch.league_week,
     }
     return json.dumps(body).encode()
 
@@ -71,6 +72,7 @@ class PubSubTickPublisher(TickPublisher):
             "run_id": tick.run_id,
             "now": tick.now.isoformat() if tick.now else None,
             "outage_id": tick.outage_id,
+            "league_week": tick.league_week,
         }
         topic = client.topic_path(self._project_id, self._topic)
         client.publish(topic, json.dumps(body).encode(), **correlation_attributes()).result(60)

@@ -40,6 +40,8 @@ class StreakConfig:
     xp_per_qualified_day: int = 10
     xp_per_weekly_bonus: int = 50
     level_thresholds: tuple[int, ...] = field(default=DEFAULT_LEVEL_THRESHOLDS)
+    # A league week is final this long after the last zone's Sunday ended (late data counts until then).
+    league_grace: timedelta = timedelta(hours=12)
 
     def __post_init__(self) -> None:  # noqa: C901, PLR0912  # one flat check per limit: no logic to split
         problems: list[str] = []
@@ -51,6 +53,8 @@ class StreakConfig:
             problems.append("max_session_duration must be positive and at most 48 hours")
         if self.future_tolerance < timedelta(0):
             problems.append("future_tolerance must not be negative")
+        if not timedelta(0) <= self.league_grace <= timedelta(days=7):
+            problems.append("league_grace must be between 0 and 7 days")
         if not self.milestones or any(m <= 0 for m in self.milestones):
             problems.append("milestones must be positive day counts")
         elif list(self.milestones) != sorted(set(self.milestones)):

@@ -87,6 +87,10 @@ TEMPLATES: dict[Locale, dict[Kind, tuple[str, str]]] = {
             "Challenge completed: {title}",
             "You completed “{title}” and earned {reward_xp} XP.",
         ),
+        Kind.LEAGUE_FINISHED: (
+            "League week {week}: #{rank} in {tier}",
+            "You finished #{rank} in {tier} with {score:minutes} of focus. Next week: {next_tier}.",
+        ),
     },
     Locale.FR: {
         Kind.MILESTONE: (
@@ -123,6 +127,11 @@ TEMPLATES: dict[Locale, dict[Kind, tuple[str, str]]] = {
         Kind.CHALLENGE_COMPLETED: (
             "Défi réussi : {title}",
             "Vous avez réussi le défi « {title} » et gagné {reward_xp} XP.",
+        ),
+        Kind.LEAGUE_FINISHED: (
+            "Ligue, semaine {week} : n° {rank} en {tier}",
+            "Vous terminez n° {rank} en {tier} avec {score:minutes} de concentration. "
+            "Semaine prochaine : {next_tier}.",
         ),
     },
 }

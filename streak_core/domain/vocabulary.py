@@ -18,6 +18,7 @@ class NotificationKind(StrEnum):
     REMINDER = "reminder"
     BADGE_EARNED = "badge_earned"
     CHALLENGE_COMPLETED = "challenge_completed"
+    LEAGUE_FINISHED = "league_finished"
 
 
 class Channel(StrEnum):
@@ -50,6 +51,29 @@ class Period(StrEnum):
     ALL = "all"
     WEEK = "week"
     MONTH = "month"
+
+
+class Tier(StrEnum):
+    """League tiers, lowest first: a week's top of a cohort moves one up, its bottom one down."""
+
+    BRONZE = "bronze"
+    SILVER = "silver"
+    GOLD = "gold"
+    SAPPHIRE = "sapphire"
+    RUBY = "ruby"
+    EMERALD = "emerald"
+    AMETHYST = "amethyst"
+    PEARL = "pearl"
+    OBSIDIAN = "obsidian"
+    DIAMOND = "diamond"
+
+
+class LeagueOutcome(StrEnum):
+    """Where a settled league week left a member."""
+
+    PROMOTED = "promoted"
+    STAYED = "stayed"
+    DEMOTED = "demoted"
 
 
 class Scope(StrEnum):
@@ -155,6 +179,7 @@ class ErasureStep(StrEnum):
     CHALLENGES = "challenges"
     FRIENDS = "friends"
     BOARDS = "boards"
+    LEAGUES = "leagues"  # league weeks and claimed seats (others' cohorts no longer list the user)
     NOTIFICATIONS = "notifications"
     EVENTS = "events"  # webhook events and their deliveries (user.deleted is written after the steps)
     JOBS = "jobs"

@@ -22,6 +22,7 @@ EVENT_OF_KIND: Mapping[NotificationKind, EventType] = {
     NotificationKind.STREAK_RESTORED: EventType.STREAK_RECOVERED,  # healed by late data
     NotificationKind.BADGE_EARNED: EventType.BADGE_EARNED,
     NotificationKind.CHALLENGE_COMPLETED: EventType.CHALLENGE_COMPLETED,
+    NotificationKind.LEAGUE_FINISHED: EventType.LEAGUE_FINISHED,
 }
 ALL_EVENTS = "*"
 # Attempts go on this long after the first one; then the delivery has failed (API.md: 3 days).

@@ -35,11 +35,13 @@ class Outage:
 
 @dataclass(frozen=True, slots=True)
 class MaintenanceTick:
-    """What starts a run: nightly maintenance, or the excusing of an outage (`outage_id`)."""
+    """What starts a run: nightly maintenance, the excusing of an outage (`outage_id`), or the settlement
+    of a league week (`league_week`)."""
 
     run_id: str
     now: datetime | None = None
     outage_id: str | None = None
+    league_week: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ class MaintenanceBatch:
     uids: tuple[str, ...]
     now: datetime
     outage_id: str | None = None
+    league_week: str | None = None  # `uids` are then the ids of the week's cohorts to settle
 
 
 @dataclass(frozen=True, slots=True)

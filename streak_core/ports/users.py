@@ -11,6 +11,7 @@ from typing import Protocol, TypeVar
 from streak_core.domain.boards import BoardEntry, BoardMove
 from streak_core.domain.challenges import Membership
 from streak_core.domain.vocabulary import Platform
+from streak_core.models.leagues import LeagueMember
 from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord
 from streak_core.models.users import UserSettings
@@ -41,6 +42,8 @@ class UserSnapshot:
     boards: dict[str, BoardEntry] = field(default_factory=dict)
     # Ids of sessions the user deleted (tombstones): they count no more, and cannot be sent again.
     deleted: set[str] = field(default_factory=set)
+    # In a transaction: the user's league weeks of the days read and the week before each (week -> member).
+    leagues: dict[str, LeagueMember] = field(default_factory=dict)
 
 
 class UserTransaction(Protocol):
@@ -50,7 +53,7 @@ class UserTransaction(Protocol):
         self, session_ids: Iterable[str], days: Iterable[date], boards_of: Iterable[date] = ()
     ) -> UserSnapshot:
         """The user's documents; with `boards_of`, also their entries on those dates' boards (the only
-        boards an acceptance can move)."""
+        boards an acceptance can move) and their league weeks of those dates and the weeks before."""
         ...
 
     def write(
@@ -62,12 +65,14 @@ class UserTransaction(Protocol):
         boards: Iterable[BoardMove] = (),
         memberships: Iterable[Membership] = (),
         events: Iterable[WebhookEvent] = (),
+        leagues: Iterable[LeagueMember] = (),
     ) -> None:
         """Stage the writes; existing outbox entries are left as they are (their ids are deterministic).
 
         `boards` move the user's standing on each board whose score changed;
         `memberships` the user's challenges whose progress moved; `events` are the webhook events that
-        are not outbox entries (the entries' own are written with them)."""
+        are not outbox entries (the entries' own are written with them); `leagues` the league weeks whose
+        score moved."""
         ...
 
 

@@ -14,12 +14,14 @@ from streak_core.domain.days import DayState, DayStatus
 from streak_core.domain.engine import SessionOutcome, apply_session
 from streak_core.domain.sessions import FieldIssue
 from streak_core.domain.vocabulary import EventType, NotificationKind, SessionStatus
+from streak_core.models.leagues import LeagueMember
 from streak_core.models.notifications import OutboxEntry
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, user_timezone
 from streak_core.models.webhooks import WebhookEvent, event
 from streak_core.ports.users import UserSnapshot
 from streak_core.services.badges import award_badges
 from streak_core.services.challenges import advance_challenges
+from streak_core.services.leagues import league_moves
 from streak_core.services.views import (
     StreakView,
     day_view,
@@ -62,6 +64,7 @@ class AcceptancePlan:
     boards: list[BoardMove]
     memberships: list[Membership]
     events: list[WebhookEvent] = field(default_factory=list)  # besides the outbox entries' own
+    leagues: list[LeagueMember] = field(default_factory=list)  # the league weeks whose score moved
 
 
 @dataclass(slots=True)
@@ -94,8 +97,9 @@ def plan_acceptance(
     boards: list[BoardMove] = []
     memberships: list[Membership] = []
     events: list[WebhookEvent] = []
+    leagues: list[LeagueMember] = []
     if applied.sessions:
-        outbox, boards, memberships = _settle(uid, snap, applied, now, config)
+        outbox, boards, memberships, leagues = _settle(uid, snap, applied, now, config)
         outbox, events = ([], []) if silent else (outbox, _extensions(uid, snap, applied, now))
         streak.months_ready = streak.months_ready or fresh
         streak.days_version += 1
@@ -107,7 +111,9 @@ def plan_acceptance(
         notices=[entry.id for entry in outbox] + [e.logical_id for e in events],
     )
     changed = list(applied.changed.values())
-    return AcceptancePlan(answer, applied.sessions, changed, streak, outbox, boards, memberships, events)
+    return AcceptancePlan(
+        answer, applied.sessions, changed, streak, outbox, boards, memberships, events, leagues
+    )
 
 
 def _extensions(uid: str, snap: UserSnapshot, applied: _Applied, now: datetime) -> list[WebhookEvent]:
@@ -167,9 +173,9 @@ def _repeat_status(same: bool) -> SessionStatus:
 
 def _settle(
     uid: str, snap: UserSnapshot, applied: _Applied, now: datetime, config: StreakConfig
-) -> tuple[list[OutboxEntry], list[BoardMove], list[Membership]]:
-    """What new sessions move beyond the days: the streak's bookkeeping, notifications, badges, challenges
-    and board standings."""
+) -> tuple[list[OutboxEntry], list[BoardMove], list[Membership], list[LeagueMember]]:
+    """What new sessions move beyond the days: the streak's bookkeeping, notifications, badges, challenges,
+    board standings and league scores."""
     streak = snap.streak
     streak.timezone_setting = snap.settings.timezone
     timezone = user_timezone(snap.settings, streak)
@@ -200,7 +206,8 @@ def _settle(
     moved, completed = advance_challenges(uid, streak, seconds_before, seconds_after, now, config)
     notices += completed
     notices += award_badges(uid, streak, now, push=not notices)
-    return notices, _standings(uid, snap, qualified, now, config), moved
+    leagues = league_moves(uid, snap.leagues, streak, seconds_before, seconds_after, now, config)
+    return notices, _standings(uid, snap, qualified, now, config), moved, leagues
 
 
 def _restorations(

@@ -133,7 +133,14 @@ def _accept(
         plan = plan_acceptance(uid, snap, checked, now, config, silent)
         if plan.sessions:
             tx.write(
-                plan.sessions, plan.days, plan.streak, plan.outbox, plan.boards, plan.memberships, plan.events
+                plan.sessions,
+                plan.days,
+                plan.streak,
+                plan.outbox,
+                plan.boards,
+                plan.memberships,
+                plan.events,
+                plan.leagues,
             )
         return plan.answer
 

@@ -34,6 +34,7 @@ def run_tick(
     now: datetime,
     page_size: int = DEFAULT_PAGE_SIZE,
     outage_id: str | None = None,
+    league_week: str | None = None,
 ) -> TickReport:
     """Publish one batch message per `page_size` users of `pages` (the due users, or those an outage may
     have cost). A tick delivered again publishes nothing."""
@@ -43,7 +44,7 @@ def run_tick(
     for query_page in pages:
         for start in range(0, len(query_page), page_size):
             page = tuple(query_page[start : start + page_size])
-            publisher.publish(MaintenanceBatch(run_id, batches, page, now, outage_id))
+            publisher.publish(MaintenanceBatch(run_id, batches, page, now, outage_id, league_week))
             users_due += len(page)
             batches += 1
     publisher.flush()  # every batch is acknowledged before the run says how many there are

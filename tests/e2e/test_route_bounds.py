@@ -569,6 +569,12 @@ BOUNDS: dict[str, tuple[Probe, ...]] = dict(
                 admin=True,
             ),
         ),
+        probes("GET /v1/me/league", Probe("a cohort of 30 at most", "GET", "/v1/me/league", 200)),
+        probes("POST /v1/me/league:join", Probe("no input", "POST", "/v1/me/league:join", 200)),
+        probes(
+            "GET /v1/me/league/history",
+            Probe("52 weeks at most", "GET", "/v1/me/league/history", 200),
+        ),
         probes("GET /v1/openapi.json", Probe("no input", "GET", "/v1/openapi.json", 200, token=False)),
     ]
 )

@@ -367,6 +367,9 @@ def test_openapi_document_is_valid_and_lists_every_route(api_url: str) -> None:
         ("DELETE", "/v1/admin/webhooks/{id}"),
         ("GET", "/v1/admin/webhooks/{id}/deliveries"),
         ("POST", "/v1/admin/webhooks/{id}/deliveries/{delivery_id}:retry"),
+        ("GET", "/v1/me/league"),
+        ("POST", "/v1/me/league:join"),
+        ("GET", "/v1/me/league/history"),
         ("GET", "/v1/openapi.json"),
     }
     assert "409" in document["paths"]["/v1/sessions"]["post"]["responses"]

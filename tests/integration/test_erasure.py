@@ -23,6 +23,7 @@ from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
 from streak_core.adapters.firestore.erasure import FirestoreEraser
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
 from streak_core.adapters.firestore.jobs import FirestoreJobStore
+from streak_core.adapters.firestore.leagues import FirestoreLeagueStore
 from streak_core.adapters.firestore.pauses import FirestorePauseStore
 from streak_core.adapters.firestore.shares import FirestoreShareStore
 from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
@@ -48,6 +49,7 @@ from streak_core.services import challenges, pauses, shares
 from streak_core.services.erasure import erase_user
 from streak_core.services.friends import Friends
 from streak_core.services.jobs import submit_job
+from streak_core.services.leagues import Leagues
 from streak_core.services.queries import update_settings
 from streak_core.services.sessions import accept_sessions
 from tests.conftest import AuthEmulator
@@ -199,6 +201,10 @@ def populate(world: World) -> tuple[str, str]:
     submit_job(FirestoreJobStore(world.lazy), RecordingJobQueue(), ada, '{"sessions": []}', NOW, "k")
     letter = DeadLetter(f"r1:{ada}", ada, "r1", NOW, "was down", 5, NOW)
     FirestoreDeadLetters(world.lazy).add(letter)
+    profiles = FirestoreProfiles(world.lazy)
+    leagues = Leagues(FirestoreLeagueStore(world.lazy), world.users, profiles, DEFAULT_CONFIG)
+    for uid in (ada, bob):  # one cohort: Bob's standings list Ada until she is erased
+        leagues.join(uid, NOW)
     hooks = FirestoreWebhookStore(world.lazy)  # an endpoint that was sent both users' events
     endpoint = Endpoint(
         "wh_test", "https://hooks.example.com/", ("*",), None, EndpointStatus.ENABLED, NOW, NOW, "s"

@@ -16,6 +16,7 @@ from streak_core.dependencies import (
     ApiDependencies,
     ChallengeDeps,
     DataDeps,
+    LeagueDeps,
     MeDeps,
     PauseDeps,
     RequestDeps,
@@ -31,6 +32,14 @@ from streak_core.domain.cards import Share
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.ids import erasure_id
+from streak_core.domain.leagues import (
+    Opening,
+    cohort_id,
+    join_series,
+    league_weeks_read,
+    placement_series,
+    take_seats,
+)
 from streak_core.domain.streaks import StreakState
 from streak_core.domain.vocabulary import (
     ChallengeStatus,
@@ -42,10 +51,12 @@ from streak_core.domain.vocabulary import (
     HookDeliveryStatus,
     JobStatus,
     Platform,
+    Tier,
     Visibility,
 )
 from streak_core.errors import TransientStoreError
 from streak_core.models.jobs import SessionJob
+from streak_core.models.leagues import Cohort, LeagueMember
 from streak_core.models.maintenance import (
     DeadLetter,
     DueUser,
@@ -81,6 +92,7 @@ from streak_core.ports.erasure import AccountDirectory, Eraser, ErasureReceipt
 from streak_core.ports.friends import FriendStore, FriendTransaction, Relationship
 from streak_core.ports.identity import InvalidToken, Principal, TokenVerifier
 from streak_core.ports.jobs import JobQueue, JobStore
+from streak_core.ports.leagues import LeagueStore, Seat, WeekCount
 from streak_core.ports.maintenance import (
     BatchPublisher,
     DeadLetterStore,
@@ -124,6 +136,7 @@ from streak_core.services.cursors import Cursors
 from streak_core.services.export import ExportSources
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import BoardCache, Leaderboards
+from streak_core.services.leagues import Leagues
 from streak_core.services.maintenance import BatchWorker
 from streak_core.services.unsubscribe import UnsubscribeLinks
 from streak_core.services.webhooks import Webhooks
@@ -152,6 +165,7 @@ class InMemoryUserStore(UserStore, Profiles):
         self.events: dict[str, WebhookEvent] = {}  # the webhook events written with the changes
         self.devices: dict[str, dict[str, Platform]] = {}
         self.boards: dict[str, dict[str, BoardEntry]] = {}
+        self.leagues: dict[tuple[str, str], LeagueMember] = {}  # (week, uid): the league weeks written
 
     def _user(self, uid: str) -> _UserData:
         return self.users.setdefault(uid, _UserData())
@@ -251,7 +265,11 @@ class _Transaction(UserTransaction):
     def read(
         self, session_ids: Iterable[str], days: Iterable[date], boards_of: Iterable[date] = ()
     ) -> UserSnapshot:
-        return self.store.snapshot(self.uid, session_ids, days)
+        snap = self.store.snapshot(self.uid, session_ids, days)
+        weeks = league_weeks_read(boards_of)
+        found = {w: self.store.leagues[(w, self.uid)] for w in weeks if (w, self.uid) in self.store.leagues}
+        snap.leagues = copy.deepcopy(found)
+        return snap
 
     def write(
         self,
@@ -262,9 +280,11 @@ class _Transaction(UserTransaction):
         boards: Iterable[BoardMove] = (),
         memberships: Iterable[Membership] = (),
         events: Iterable[WebhookEvent] = (),
+        leagues: Iterable[LeagueMember] = (),
     ) -> None:
         user = self.store._user(self.uid)
         staged = copy.deepcopy((list(sessions), list(days), streak, list(outbox)))
+        weeks = list(leagues)
         standings, moved = list(boards), list(memberships)
         written = events_of(staged[3], events)
 
@@ -283,6 +303,15 @@ class _Transaction(UserTransaction):
                 user.memberships[membership.challenge_id] = membership
             for event in written:
                 self.store.events[event.id] = event
+            for member in weeks:  # merged over a placement, as Firestore's merge does
+                placed = self.store.leagues.get((member.week, member.uid))
+                kept = placed or member
+                self.store.leagues[(member.week, member.uid)] = replace(
+                    kept,
+                    seconds=member.seconds,
+                    longest_streak=member.longest_streak,
+                    reached_at=member.reached_at,
+                )
 
         self.pending.append(apply)
 
@@ -1044,6 +1073,90 @@ class RecordingJobQueue(JobQueue):
         self.erasures.append(uid)
 
 
+class InMemoryLeagueStore(LeagueStore):
+    """League weeks kept beside the user store's (which acceptances score), seats taken in order."""
+
+    def __init__(self, users: InMemoryUserStore) -> None:
+        self.users = users
+        self.openings_held: dict[tuple[str, Tier, str], Opening] = {}
+        self.cohorts_held: dict[str, Cohort] = {}
+        self.outbox: list[OutboxEntry] = []
+
+    def members(self, uid: str, weeks: Iterable[str]) -> dict[str, LeagueMember]:
+        held = self.users.leagues
+        return {w: copy.deepcopy(held[(w, uid)]) for w in weeks if (w, uid) in held}
+
+    def latest(self, uid: str) -> LeagueMember | None:
+        mine = sorted((m for (_, u), m in self.users.leagues.items() if u == uid), key=lambda m: m.week)
+        return copy.deepcopy(mine[-1]) if mine else None
+
+    def history(self, uid: str, limit: int) -> list[LeagueMember]:
+        mine = [m for (_, u), m in self.users.leagues.items() if u == uid and m.settled]
+        return sorted(mine, key=lambda m: m.week, reverse=True)[:limit]
+
+    def cohort_members(self, cohort_id: str) -> list[LeagueMember]:
+        return [copy.deepcopy(m) for m in self.users.leagues.values() if m.cohort == cohort_id]
+
+    def cohort_members_of(self, cohort_ids: list[str]) -> dict[str, list[LeagueMember]]:
+        return {c: self.cohort_members(c) for c in cohort_ids}
+
+    def cohorts(self, cohort_ids: list[str]) -> list[Cohort]:
+        return [self.cohorts_held[c] for c in cohort_ids if c in self.cohorts_held]
+
+    def openings(self, week: str, tier: Tier) -> dict[int, Opening]:
+        return {s: self.openings_held.get((week, tier, join_series(s)), Opening()) for s in range(8)}
+
+    def _take(self, week: str, tier: Tier, series: str, uid: str, longest: int, now: datetime) -> None:
+        (number,), after = take_seats(self.openings_held.get((week, tier, series), Opening()), 1)
+        self.openings_held[(week, tier, series)] = after
+        cohort = cohort_id(week, tier, series, number)
+        self.cohorts_held.setdefault(cohort, Cohort(cohort, week, tier))
+        early = self.users.leagues.get((week, uid))
+        seconds = early.seconds if early else 0
+        self.users.leagues[(week, uid)] = LeagueMember(week, uid, seconds, longest, now, tier, cohort, now)
+
+    def join(
+        self, uid: str, week: str, tier: Tier, shard: int, longest_streak: int, now: datetime
+    ) -> LeagueMember | None:
+        existing = self.users.leagues.get((week, uid))
+        if existing is None or not existing.placed:
+            self._take(week, tier, join_series(shard), uid, longest_streak, now)
+        return copy.deepcopy(self.users.leagues[(week, uid)])
+
+    def place(self, week: str, tier: Tier, shard: int, seats: list[Seat], now: datetime) -> int:
+        waiting = [s for s in seats if not (m := self.users.leagues.get((week, s.uid))) or not m.placed]
+        for seat in waiting:
+            self._take(week, tier, placement_series(shard), seat.uid, seat.longest_streak, now)
+        return len(waiting)
+
+    def settle_cohort(
+        self, cohort_id: str, members: list[LeagueMember], outbox: list[OutboxEntry], now: datetime
+    ) -> bool:
+        cohort = self.cohorts_held[cohort_id]
+        if cohort.settled_at is not None:
+            return False
+        for member in members:
+            self.users.leagues[(member.week, member.uid)] = member
+        for entry in outbox:
+            self.users.outbox.setdefault(entry.id, entry)
+        self.cohorts_held[cohort_id] = replace(cohort, settled_at=now)
+        return True
+
+    def cohort_pages(self, week: str, page_size: int) -> Iterator[list[str]]:
+        ids = sorted(c for c, cohort in self.cohorts_held.items() if cohort.week == week)
+        for start in range(0, len(ids), page_size):
+            yield ids[start : start + page_size]
+
+    def week_counts(self, week: str) -> list[WeekCount]:
+        found = []
+        for tier in Tier:
+            mine = [c for c in self.cohorts_held.values() if c.week == week and c.tier is tier]
+            members = sum(len(self.cohort_members(c.id)) for c in mine)
+            if mine:
+                found.append(WeekCount(tier, len(mine), sum(c.settled_at is not None for c in mine), members))
+        return found
+
+
 def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDependencies:
     """Everything the `api` function needs, on fakes that share one user store; an override (by the name
     of a dependency: `store`, `jobs`, `runs`, ...) replaces it in every area that uses it."""
@@ -1104,6 +1217,7 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
             values["verifier"],
         ),
         "webhooks": WebhookDeps(fake_webhooks(users), cursors),
+        "leagues": LeagueDeps(Leagues(InMemoryLeagueStore(users), users, users, DEFAULT_CONFIG)),
         "admin": AdminDeps(
             users,
             values["runs"],

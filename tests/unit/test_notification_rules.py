@@ -22,6 +22,13 @@ SAMPLE: dict[Kind, NotificationData] = {
     Kind.REMINDER: {"minutes": 12, "streak": 3},
     Kind.BADGE_EARNED: {"name": "Night owl", "description": "Qualify on 5 days with focus after 22:00."},
     Kind.CHALLENGE_COMPLETED: {"title": "7-day study sprint", "reward_xp": 150},
+    Kind.LEAGUE_FINISHED: {
+        "week": "2026-W49",
+        "tier": "gold",
+        "rank": 4,
+        "score": 312,
+        "next_tier": "sapphire",
+    },
 }
 
 

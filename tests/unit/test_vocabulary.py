@@ -17,10 +17,17 @@ from streak_core.models.maintenance import DueUser
 from streak_core.models.notifications import OutboxEntry
 from streak_core.models.users import NotificationPreferences
 from streak_core.services.challenges import create_challenge, join_challenge
+from streak_core.services.leagues import Leagues, LeagueSettler
 from streak_core.services.maintenance import maintain
 from streak_core.services.reminders import send_reminders
 from streak_core.services.sessions import accept_sessions
-from tests.unit.fakes import FakeLater, FakeReminders, InMemoryChallengeStore, InMemoryUserStore
+from tests.unit.fakes import (
+    FakeLater,
+    FakeReminders,
+    InMemoryChallengeStore,
+    InMemoryLeagueStore,
+    InMemoryUserStore,
+)
 
 UID = "ada"
 NOV_1 = datetime(2026, 11, 1, 12, tzinfo=UTC)
@@ -50,6 +57,8 @@ def emitted_kinds() -> set[NotificationKind]:
     terms = ChallengeTerms(ChallengeKind.QUALIFIED_DAYS, 3, monday, monday + timedelta(days=6), 0)
     sprint = create_challenge(challenges, UID, False, "Sprint", terms, ChallengeVisibility.PRIVATE, NOV_1)
     join_challenge(challenges, UID, sprint.challenge.id, NOV_1, DEFAULT_CONFIG)  # completed on the 4th
+    league = InMemoryLeagueStore(store)
+    Leagues(league, store, store, DEFAULT_CONFIG).join(UID, datetime(2026, 11, 2, 8, tzinfo=UTC))
     for n in range(7):  # Monday to Sunday: a 7-day streak
         focus(store, monday + timedelta(days=n), datetime(2026, 11, 8, 20, tzinfo=UTC))
     entries = close_through(store, datetime(2026, 11, 9, 1, tzinfo=UTC))  # freeze earned, weekly bonus
@@ -57,6 +66,9 @@ def emitted_kinds() -> set[NotificationKind]:
     focus(store, date(2026, 11, 11), datetime(2026, 11, 12, 8, tzinfo=UTC))
     focus(store, date(2026, 11, 10), datetime(2026, 11, 12, 8, tzinfo=UTC), "late")  # heals the break
     focus(store, date(2026, 11, 13), datetime(2026, 11, 13, 20, tzinfo=UTC), minutes=60)  # recovers the 12th
+    settler = LeagueSettler(league, store, DEFAULT_CONFIG)  # the week's league settled on Tuesday
+    for page in league.cohort_pages("2026-W45", 10):
+        settler.settle_page("2026-W45", page, 0, datetime(2026, 11, 10, 13, tzinfo=UTC))
     reminders = FakeReminders()
     reminders.add(UID, [date(2026, 11, d) for d in (18, 19, 20)])
     send_reminders(

@@ -90,6 +90,7 @@ class FirestoreEraser(Eraser):
             ErasureStep.CHALLENGES: self._challenges,
             ErasureStep.FRIENDS: self._friend_links,
             ErasureStep.BOARDS: self._boards,
+            ErasureStep.LEAGUES: self._leagues,
             ErasureStep.NOTIFICATIONS: lambda u, n: self._query(paths.outbox(self._client()), u, n),
             ErasureStep.EVENTS: self._events,
             ErasureStep.JOBS: self._jobs,
@@ -232,6 +233,12 @@ class FirestoreEraser(Eraser):
                 return 0
             ref.delete()
         return 1
+
+    def _leagues(self, uid: str, limit: int) -> int:
+        client = self._client()
+        return self._query(paths.league_members(client), uid, limit) + self._query(
+            paths.league_seats(client), uid, limit
+        )
 
     def _query(self, collection: Any, uid: str, limit: int) -> int:
         docs = stream(collection.where(filter=FieldFilter("uid", "==", uid)).limit(limit), collection.id)

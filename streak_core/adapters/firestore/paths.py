@@ -132,3 +132,29 @@ def webhook_deliveries(client: Any, endpoint_id: str) -> Any:
 
 def webhook_lane(client: Any, endpoint_id: str, lane: int) -> Any:
     return webhooks(client).document(endpoint_id).collection("lanes").document(str(lane))
+
+
+def league_members(client: Any) -> Any:
+    return client.collection("league_members")
+
+
+def league_member(client: Any, week: str, uid: str) -> Any:
+    """One user's week: the id is deterministic, so nobody has two documents of one week."""
+    return league_members(client).document(f"{week}:{uid}")
+
+
+def league_cohorts(client: Any) -> Any:
+    return client.collection("league_cohorts")
+
+
+def league_opening(client: Any, week: str, tier: str, series: str) -> Any:
+    return client.collection("league_openings").document(f"{week}-{tier}-{series}")
+
+
+def league_seats(client: Any) -> Any:
+    return client.collection("league_seats")
+
+
+def league_seat(client: Any, cohort_id: str, slot: int) -> Any:
+    """A seat of a joined cohort, claimed by creating it: two joiners can never hold one."""
+    return league_seats(client).document(f"{cohort_id}-{slot:02d}")

@@ -33,6 +33,7 @@ from streak_core.adapters.firestore.documents import (
     settings_from_doc,
     settings_to_doc,
 )
+from streak_core.adapters.firestore.leagues import member_from_doc, stage_league_scores
 from streak_core.adapters.firestore.outbox import create_missing_outbox
 from streak_core.adapters.firestore.streaks import (
     stage_streak,
@@ -42,7 +43,9 @@ from streak_core.adapters.firestore.streaks import (
 )
 from streak_core.domain.boards import BoardEntry, BoardMove, board_keys, last_qualified_day, period_key
 from streak_core.domain.challenges import Membership
+from streak_core.domain.leagues import league_weeks_read
 from streak_core.domain.vocabulary import Period, Platform
+from streak_core.models.leagues import LeagueMember
 from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord
 from streak_core.models.users import UserSettings
@@ -66,7 +69,9 @@ class FirestoreUserStore(UserStore):
         refs = [paths.user(client, uid), paths.streak(client, uid)]
         refs += [paths.session(client, uid, sid) for sid in sorted(set(session_ids))]
         refs += [paths.day(client, uid, d.isoformat()) for d in sorted(set(days))]
+        boards_of = list(boards_of)
         refs += [paths.board_entry(client, key, uid) for key in board_keys(boards_of)]
+        refs += [paths.league_member(client, week, uid) for week in league_weeks_read(boards_of)]
         return refs
 
     def run_in_transaction(self, uid: str, body: Callable[[UserTransaction], T]) -> T:
@@ -162,6 +167,7 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
     sessions: dict[str, StoredSession] = {}
     boards: dict[str, BoardEntry] = {}
     deleted: set[str] = set()
+    leagues: dict[str, LeagueMember] = {}
     known = False
     for doc in docs:
         if not doc.exists:
@@ -182,7 +188,10 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
             sessions[stored.session.id] = stored
         elif kind == "entries":
             boards[doc.reference.parent.parent.id] = board_entry_from_doc(data)
-    return UserSnapshot(settings, streak, days, sessions, known, boards, deleted)
+        elif kind == "league_members":
+            member = member_from_doc(data)
+            leagues[member.week] = member
+    return UserSnapshot(settings, streak, days, sessions, known, boards, deleted, leagues)
 
 
 class _Transaction(UserTransaction):
@@ -203,8 +212,10 @@ class _Transaction(UserTransaction):
         boards: Iterable[BoardMove] = (),
         memberships: Iterable[Membership] = (),
         events: Iterable[WebhookEvent] = (),
+        leagues: Iterable[LeagueMember] = (),
     ) -> None:
         create_missing_outbox(self._client, self._tx, outbox, events)
+        stage_league_scores(self._client, self._tx, leagues)
         stage_memberships(self._client, self._tx, self._uid, memberships)
         for move in boards:
             stage_board_move(self._client, self._tx, move)

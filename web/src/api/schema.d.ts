@@ -552,6 +552,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/league": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's league week: their cohort ranked by this week's focus minutes, or joined: false */
+        get: operations["get_v1_me_league"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/league/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's past league weeks: tier, rank and outcome */
+        get: operations["get_v1_me_league_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/league:join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join this week's league: a cohort of at most 30 of the caller's tier (again: nothing changes); 409 for a user hidden from leaderboards */
+        post: operations["post_v1_me_league:join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/notifications": {
         parameters: {
             query?: never;
@@ -1459,6 +1510,81 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** LeagueAnswer */
+        LeagueAnswer: components["schemas"]["LeagueOut"] | components["schemas"]["NotJoinedOut"];
+        /** LeagueHistoryOut */
+        LeagueHistoryOut: {
+            /**
+             * History
+             * @description Settled weeks, newest first (at most 52)
+             */
+            history: components["schemas"]["LeagueWeekOut"][];
+        };
+        /** LeagueMemberOut */
+        LeagueMemberOut: {
+            /** Display Name */
+            display_name: string | null;
+            /** Me */
+            me: boolean;
+            /** Rank */
+            rank: number;
+            /** Score */
+            score: number;
+            /** User Id */
+            user_id: string;
+        };
+        /** LeagueOut */
+        LeagueOut: {
+            /**
+             * Demotion Rank
+             * @description Ranks from this one on move down (bottom 5; 0: none)
+             */
+            demotion_rank: number;
+            /**
+             * Ends At
+             * Format: date-time
+             * @description The end of the week's Sunday in the caller's time zone
+             */
+            ends_at: string;
+            /**
+             * Members
+             * @description The cohort (at most 30), in rank order
+             */
+            members: components["schemas"]["LeagueMemberOut"][];
+            /**
+             * Promotion Rank
+             * @description Ranks 1 to this move up a tier (top 7; 0: none)
+             */
+            promotion_rank: number;
+            /** Rank */
+            rank: number;
+            /**
+             * Score
+             * @description Focus minutes this week (the caller's local days)
+             */
+            score: number;
+            tier: components["schemas"]["Tier"];
+            /**
+             * Week
+             * @description ISO week of the caller's local days, e.g. 2026-W49
+             */
+            week: string;
+        };
+        /**
+         * LeagueOutcome
+         * @description Where a settled league week left a member.
+         * @enum {string}
+         */
+        LeagueOutcome: "promoted" | "stayed" | "demoted";
+        /** LeagueWeekOut */
+        LeagueWeekOut: {
+            outcome: components["schemas"]["LeagueOutcome"];
+            /** Rank */
+            rank: number;
+            tier: components["schemas"]["Tier"];
+            /** Week */
+            week: string;
+        };
         /**
          * Locale
          * @enum {string}
@@ -1537,12 +1663,21 @@ export interface components {
             /** Url */
             url: string;
         };
+        /** NotJoinedOut */
+        NotJoinedOut: {
+            /**
+             * Joined
+             * @default false
+             * @constant
+             */
+            joined: false;
+        };
         /**
          * NotificationKind
          * @description Everything the backend tells a user about; each one has texts and can be switched off.
          * @enum {string}
          */
-        NotificationKind: "milestone" | "streak_broken" | "freeze_applied" | "freeze_earned" | "weekly_bonus" | "streak_restored" | "streak_recovered" | "reminder" | "badge_earned" | "challenge_completed";
+        NotificationKind: "milestone" | "streak_broken" | "freeze_applied" | "freeze_earned" | "weekly_bonus" | "streak_restored" | "streak_recovered" | "reminder" | "badge_earned" | "challenge_completed" | "league_finished";
         /** NotificationOut */
         NotificationOut: {
             /** Channels */
@@ -2070,6 +2205,12 @@ export interface components {
             /** Target */
             target: number;
         };
+        /**
+         * Tier
+         * @description League tiers, lowest first: a week's top of a cohort moves one up, its bottom one down.
+         * @enum {string}
+         */
+        Tier: "bronze" | "silver" | "gold" | "sapphire" | "ruby" | "emerald" | "amethyst" | "pearl" | "obsidian" | "diamond";
         /** TodayOut */
         TodayOut: {
             /**
@@ -4664,6 +4805,156 @@ export interface operations {
             };
             /** @description Validation failed; details lists each field and why */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After is set */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_v1_me_league: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeagueAnswer"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After is set */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_v1_me_league_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeagueHistoryOut"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After is set */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    "post_v1_me_league:join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeagueOut"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with what is stored */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
