@@ -133,7 +133,7 @@ def api_dependencies() -> ApiDependencies:
     friends = Friends(friend_store, boards, profiles, DEFAULT_CONFIG)
     data, pause_store = FirestoreUserData(firestore), FirestorePauseStore(firestore)
     share_store, badge_counts = FirestoreShareStore(firestore), FirestoreBadgeCounts(firestore)
-    rebuilds = FirestoreRebuildStore(firestore)
+    rebuilds, league_store = FirestoreRebuildStore(firestore), FirestoreLeagueStore(firestore)
     eraser, job_queue = FirestoreEraser(firestore), session_jobs_queue(env)
     verifier = FirebaseTokenVerifier(env.project_id, emulated=bool(env.firebase_auth_emulator_host))
     return ApiDependencies(
@@ -179,13 +179,13 @@ def api_dependencies() -> ApiDependencies:
             replay_worker=BatchWorker(maintenance, DEFAULT_CONFIG, notify=notify),
         ),
         webhooks=WebhookDeps(webhooks(env, firestore), cursors),
-        leagues=LeagueDeps(Leagues(FirestoreLeagueStore(firestore), users, profiles, DEFAULT_CONFIG)),
+        leagues=LeagueDeps(Leagues(league_store, users, profiles, DEFAULT_CONFIG)),
         data=DataDeps(
             store=users,
             data=data,
             rebuilds=rebuilds,
             cursors=cursors,
-            export=ExportSources(users, data, pause_store, badge_counts, friends, share_store),
+            export=ExportSources(users, data, pause_store, badge_counts, friends, share_store, league_store),
             eraser=eraser,
             accounts=FirebaseAccounts(env.project_id),
             verifier=verifier,
@@ -344,6 +344,7 @@ def ops_dependencies() -> OpsDependencies:
     firestore = LazyFirestore(env.project_id)
     maintenance = FirestoreMaintenanceStore(firestore)
     users, boards = FirestoreUserStore(firestore), FirestoreLeaderboardStore(firestore)
+    leagues = FirestoreLeagueStore(firestore)
     friends = Friends(FirestoreFriendStore(firestore), boards, FirestoreProfiles(firestore), DEFAULT_CONFIG)
     export = ExportSources(
         users,
@@ -352,6 +353,7 @@ def ops_dependencies() -> OpsDependencies:
         FirestoreBadgeCounts(firestore),
         friends,
         FirestoreShareStore(firestore),
+        leagues,
     )
     return OpsDependencies(
         users=users,
@@ -369,5 +371,5 @@ def ops_dependencies() -> OpsDependencies:
         accounts=FirebaseAccounts(env.project_id),
         export=export,
         job_queue=session_jobs_queue(env),
-        leagues=FirestoreLeagueStore(firestore),
+        leagues=leagues,
     )

@@ -109,7 +109,7 @@ def cli(ctx: click.Context, stack: Path | None) -> None:
 )
 @click.pass_obj
 def rebuild(deps: OpsDependencies, uid: str | None, everyone: bool, dry_run: bool, workers: int) -> None:
-    """Recompute days, streaks and board entries from the session log and the recorded facts."""
+    """Recompute days, streaks, board entries and open league weeks from the session log and the facts."""
     if bool(uid) == everyone:
         raise click.UsageError("give --user UID or --all")
     pages = [[uid]] if uid else deps.rebuilds.user_pages(PAGE_SIZE)
@@ -132,13 +132,16 @@ def rebuild(deps: OpsDependencies, uid: str | None, everyone: bool, dry_run: boo
     _say(
         summary="rebuild",
         dry_run=dry_run,
-        **{key: tally[key] for key in ("users", "users_changed", "days_changed", "boards_changed")},
+        **{key: tally[key] for key in _REBUILD_FIGURES},
         failed=failed,
         seconds=round(seconds, 3),
         users_per_second=round(tally["users"] / seconds, 1) if seconds else None,
     )
     if failed:
         sys.exit(1)
+
+
+_REBUILD_FIGURES = ("users", "users_changed", "days_changed", "boards_changed", "leagues_changed")
 
 
 def _rebuild_one(
@@ -174,6 +177,7 @@ def _count(
         users_changed=int(outcome.changed),
         days_changed=outcome.days_changed,
         boards_changed=outcome.boards_changed,
+        leagues_changed=outcome.leagues_changed,
     )
     if report:
         _say(**dataclasses.asdict(outcome))

@@ -71,6 +71,14 @@ def due_week(now: datetime, grace: timedelta) -> str:
     return week
 
 
+def open_weeks(now: datetime, grace: timedelta) -> list[str]:
+    """The weeks whose scores may still move at `now`: a local day of theirs has begun somewhere (UTC+14
+    is a day ahead) and they are not final (the one before ends its last Sunday and grace on Tuesday)."""
+    today = now.astimezone(UTC).date()
+    candidates = {week_of(today + timedelta(days=n)) for n in (-2, 0, 1)}
+    return sorted(w for w in candidates if now < settles_at(w, grace))
+
+
 def score_of(seconds: int) -> int:
     """A week's score: whole focus minutes."""
     return max(seconds, 0) // 60

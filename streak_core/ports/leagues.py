@@ -44,6 +44,10 @@ class LeagueStore(Protocol):
         """The user's settled weeks, newest first."""
         ...
 
+    def weeks(self, uid: str, limit: int) -> list[LeagueMember]:
+        """The user's weeks, newest first, placed or not (their export)."""
+        ...
+
     def cohort_members(self, cohort_id: str) -> list[LeagueMember]: ...
 
     def cohort_members_of(self, cohort_ids: list[str]) -> dict[str, list[LeagueMember]]:

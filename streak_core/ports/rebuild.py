@@ -9,6 +9,7 @@ from typing import Protocol, TypeVar
 
 from streak_core.domain.boards import BoardEntry, BoardMove
 from streak_core.domain.challenges import Membership
+from streak_core.models.leagues import LeagueMember
 from streak_core.models.streaks import DayRecord, Pause, StoredSession, StreakRecord
 from streak_core.models.users import UserSettings
 
@@ -37,6 +38,10 @@ class RebuildTransaction(Protocol):
         """The user's entries on these boards that exist (read before any write)."""
         ...
 
+    def league_weeks(self, weeks: list[str]) -> dict[str, LeagueMember]:
+        """The user's league weeks of these that exist, by week (read before any write)."""
+        ...
+
     def write(
         self,
         days: list[DayRecord],
@@ -46,11 +51,12 @@ class RebuildTransaction(Protocol):
         memberships: Iterable[Membership] = (),
         months: Iterable[tuple[date, int | None]] = (),
         tombstones: Iterable[str] = (),
+        leagues: Iterable[LeagueMember] = (),
     ) -> None:
         """Store the rebuilt projections: changed days, days no session touches any more, the streak,
-        board entries (None: the entry goes), challenge memberships whose progress differs, and the
-        calendar's month entries (day, seconds; None: the day is gone); and sessions the user deleted,
-        as tombstones in the log."""
+        board entries (None: the entry goes), challenge memberships whose progress differs, the
+        calendar's month entries (day, seconds; None: the day is gone) and the scores of open league
+        weeks that differ; and sessions the user deleted, as tombstones in the log."""
         ...
 
 

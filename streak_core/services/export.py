@@ -11,9 +11,11 @@ from streak_core.domain.cards import Share
 from streak_core.domain.challenges import Membership
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayStatus
+from streak_core.models.leagues import LeagueMember
 from streak_core.models.notifications import StoredNotification
 from streak_core.models.streaks import Pause, StoredSession
 from streak_core.models.users import UserSettings
+from streak_core.ports.leagues import LeagueStore
 from streak_core.ports.pauses import PauseStore
 from streak_core.ports.shares import ShareStore
 from streak_core.ports.users import BadgeCounts, NotificationPosition, UserStore
@@ -25,6 +27,7 @@ from streak_core.services.views import StreakView, day_view, streak_view, today_
 
 PAGE = 500  # documents read, and then serialised, at a time
 MAX_SHARES = 1000  # a user's shares, exported whole
+MAX_LEAGUE_WEEKS = 1000  # a user's league weeks (nearly twenty years), exported whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,7 @@ class ExportSources:
     badge_counts: BadgeCounts
     friends: Friends
     shares: ShareStore
+    leagues: LeagueStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,7 @@ class UserExport:
     devices: list[Device]
     notifications: Iterator[list[StoredNotification]]
     shares: list[Share]
+    leagues: list[LeagueMember]
 
 
 def export_user(sources: ExportSources, uid: str, now: datetime, config: StreakConfig) -> UserExport:
@@ -94,4 +99,5 @@ def export_user(sources: ExportSources, uid: str, now: datetime, config: StreakC
         devices=sources.data.devices(uid),
         notifications=notifications(),
         shares=sources.shares.of_user(uid, MAX_SHARES),
+        leagues=sources.leagues.weeks(uid, MAX_LEAGUE_WEEKS),
     )

@@ -2,7 +2,8 @@
 
 Days come from the sessions alone. The streak comes from the days (qualified and strong), the pauses, and
 the facts only the streak document records: frozen and excused days and the freezes held (with a freeze
-given back where its day turns out qualified). Board entries come from the streak. Challenge progress comes
+given back where its day turns out qualified). Board entries come from the streak, the scores of open
+league weeks from the days (a settled or final week is a fact). Challenge progress comes
 from the days, and completions with their rewards from the membership documents. Everything else on the
 streak document (weekly bonuses granted, how far maintenance got, when it is next due) is kept.
 """
@@ -18,6 +19,7 @@ from streak_core.domain.badges import tally_of
 from streak_core.domain.boards import BoardEntry, BoardMove, period_closed, scores_touched
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import DayState, is_strong, qualifies
+from streak_core.domain.leagues import open_weeks, shift_week
 from streak_core.domain.streaks import StreakState
 from streak_core.domain.timeline import split_by_local_day
 from streak_core.errors import UserNotFound
@@ -25,6 +27,7 @@ from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, u
 from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, UserHistory
 from streak_core.services.badges import award_badges
 from streak_core.services.challenges import rebuilt_memberships
+from streak_core.services.leagues import rebuilt_league_weeks
 from streak_core.services.views import local_today
 
 
@@ -46,6 +49,7 @@ class RebuildReport:
     after: Counters
     days_changed: int
     boards_changed: int
+    leagues_changed: int = 0
 
 
 def rebuild_user(
@@ -99,15 +103,20 @@ def rebuild_within(
         for k, e in entries.items()
         if stored_entries.get(k) != e and k not in frozen
     ]
+    open_ones = open_weeks(now, config.league_grace)
+    stored_weeks = tx.league_weeks(sorted(set(open_ones) | {shift_week(w, -1) for w in open_ones}))
+    seconds = {d: record.state.seconds for d, record in days.items()}
+    leagues = rebuilt_league_weeks(uid, stored_weeks, seconds, streak.state.longest_streak, now, config)
     # The calendar's month documents: the days that changed, or all of them the first time.
     monthly = changed_days if history.streak.months_ready else list(days.values())
     months = [(r.day, r.state.seconds) for r in monthly] + [(d, None) for d in removed]
     streak.months_ready = True
     if changed_days or removed:
         streak.days_version = history.streak.days_version + 1
-    changed = bool(changed_days or removed or boards or memberships or forget) or streak != history.streak
+    moved = bool(changed_days or removed or boards or memberships or leagues or forget)
+    changed = moved or streak != history.streak
     if changed and not dry_run:
-        tx.write(changed_days, removed, streak, boards, memberships, months, forget)
+        tx.write(changed_days, removed, streak, boards, memberships, months, forget, leagues)
     today = local_today(now, user_timezone(history.settings, streak))
     return RebuildReport(
         uid,
@@ -117,6 +126,7 @@ def rebuild_within(
         _counters(streak, today),
         len(changed_days) + len(removed),
         len(boards),
+        len(leagues),
     )
 
 

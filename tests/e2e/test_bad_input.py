@@ -301,6 +301,7 @@ def test_every_kind_can_be_switched_off_including_freeze_earned(app_user: AppUse
         "badge_earned",
         "challenge_completed",
         "reminder",
+        "league_finished",
     }
 
 

@@ -13,6 +13,7 @@ from streak_core.adapters.firestore.challenges import FirestoreChallengeStore
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
+from streak_core.adapters.firestore.leagues import FirestoreLeagueStore
 from streak_core.adapters.firestore.maintenance import FirestoreMaintenanceStore
 from streak_core.adapters.firestore.outbox import FirestoreOutboxStore
 from streak_core.adapters.firestore.reminders import FirestoreReminderStore
@@ -62,6 +63,13 @@ def test_every_query_of_the_stores_is_covered_and_every_index_is_used(firestore_
         FirestoreShareStore(lazy).of_user("u-index", 10)
         challenges.top("c-index", 20)
         challenges.ahead_of("c-index", Membership("c-index", "t", TERMS, NOW))
+        leagues = FirestoreLeagueStore(lazy)
+        leagues.latest("u-index")
+        leagues.history("u-index", 10)
+        leagues.weeks("u-index", 10)
+        leagues.cohort_members_of(["c-index"])
+        list(leagues.cohort_pages("2026-W49", 10))
+        leagues.week_counts("2026-W49")
         hooks = FirestoreWebhookStore(lazy)
         hooks.pending("wh-index", 0, 10)
         hooks.earlier_unfanned("u-index", NOW, 0)

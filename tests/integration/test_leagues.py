@@ -1,4 +1,5 @@
-"""Leagues on the emulator: a burst of joins, a week settled twice, members at both ends of Earth."""
+"""Leagues on the emulator: a burst of joins, a week settled twice, members at both ends of Earth, the
+rebuild of open weeks."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.leagues import FirestoreLeagueStore
+from streak_core.adapters.firestore.rebuild import FirestoreRebuildStore
 from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.leagues import COHORT_SIZE, settles_at, shift_week, week_first
@@ -21,6 +23,7 @@ from streak_core.domain.vocabulary import LeagueOutcome, Tier
 from streak_core.models.users import SettingsChange
 from streak_core.services.leagues import Leagues, LeagueSettler
 from streak_core.services.queries import update_settings
+from streak_core.services.rebuild import rebuild_user
 from streak_core.services.sessions import accept_sessions
 
 pytestmark = pytest.mark.integration
@@ -139,3 +142,24 @@ def test_members_at_both_ends_of_earth_count_to_the_end_of_their_sunday(firestor
     assert (settled[west]["rank"], settled[east]["rank"]) == (1, 2)
     later = w.users.snapshot(east, (), ())
     assert later.streak.state.qualified_days == 1  # 70 minutes on the day: the late session counted there
+
+
+def test_a_rebuild_recomputes_open_weeks_and_leaves_settled_ones(firestore_client: Any) -> None:
+    w = World(firestore_client, "2004-W30")
+    rebuilds = FirestoreRebuildStore(LazyFirestore(None, factory=lambda _: firestore_client))
+    uid = w.person()
+    w.leagues.join(uid, w.at(0, 1))
+    w.focus(uid, w.at(1, 8), 45, "UTC", w.at(1, 9))
+    ref = firestore_client.collection("league_members").document(f"{w.week}:{uid}")
+    ref.update({"seconds": 7})  # drifted (a bug, a hand edit)
+    dry = rebuild_user(rebuilds, uid, w.at(2), DEFAULT_CONFIG, dry_run=True)
+    assert (dry.changed, dry.leagues_changed, ref.get().get("seconds")) == (True, 1, 7)
+    report = rebuild_user(rebuilds, uid, w.at(2), DEFAULT_CONFIG, dry_run=False)
+    assert (report.leagues_changed, ref.get().get("seconds")) == (1, 45 * 60)
+    final = settles_at(w.week, GRACE)
+    w.settle_all(final)
+    settled = ref.get().to_dict()
+    ref.update({"seconds": 7})
+    after = rebuild_user(rebuilds, uid, final + timedelta(hours=1), DEFAULT_CONFIG, dry_run=False)
+    assert after.leagues_changed == 0  # a settled week is a fact
+    assert {**settled, "seconds": 7} == ref.get().to_dict()

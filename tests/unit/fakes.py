@@ -39,6 +39,7 @@ from streak_core.domain.leagues import (
     league_weeks_read,
     placement_series,
     take_seats,
+    week_of,
 )
 from streak_core.domain.streaks import StreakState
 from streak_core.domain.vocabulary import (
@@ -527,6 +528,10 @@ class _RebuildTransaction(RebuildTransaction):
         boards = self.store.users.boards
         return {k: boards[k][self.uid] for k in keys if self.uid in boards.get(k, {})}
 
+    def league_weeks(self, weeks: list[str]) -> dict[str, LeagueMember]:
+        held = self.store.users.leagues
+        return {w: copy.deepcopy(held[(w, self.uid)]) for w in weeks if (w, self.uid) in held}
+
     def write(
         self,
         days: list[DayRecord],
@@ -536,11 +541,12 @@ class _RebuildTransaction(RebuildTransaction):
         memberships: Iterable[Membership] = (),
         months: Iterable[tuple[date, int | None]] = (),
         tombstones: Iterable[str] = (),
+        leagues: Iterable[LeagueMember] = (),
     ) -> None:
         if self.read_only:
             raise AssertionError("a view read outside a transaction wrote")
         staged = copy.deepcopy((days, removed_days, streak, boards))
-        moved, forgotten = list(memberships), list(tombstones)
+        moved, forgotten, weeks = list(memberships), list(tombstones), copy.deepcopy(list(leagues))
 
         def apply() -> None:
             user = self.store.users._user(self.uid)
@@ -560,6 +566,8 @@ class _RebuildTransaction(RebuildTransaction):
                     board[self.uid] = move.after
             for membership in moved:
                 user.memberships[membership.challenge_id] = membership
+            for week in weeks:
+                self.store.users.leagues[(week.week, week.uid)] = week
 
         self.pending.append(apply)
 
@@ -1094,6 +1102,10 @@ class InMemoryLeagueStore(LeagueStore):
         mine = [m for (_, u), m in self.users.leagues.items() if u == uid and m.settled]
         return sorted(mine, key=lambda m: m.week, reverse=True)[:limit]
 
+    def weeks(self, uid: str, limit: int) -> list[LeagueMember]:
+        mine = [copy.deepcopy(m) for (_, u), m in self.users.leagues.items() if u == uid]
+        return sorted(mine, key=lambda m: m.week, reverse=True)[:limit]
+
     def cohort_members(self, cohort_id: str) -> list[LeagueMember]:
         return [copy.deepcopy(m) for m in self.users.leagues.values() if m.cohort == cohort_id]
 
@@ -1111,8 +1123,8 @@ class InMemoryLeagueStore(LeagueStore):
         self.openings_held[(week, tier, series)] = after
         cohort = cohort_id(week, tier, series, number)
         self.cohorts_held.setdefault(cohort, Cohort(cohort, week, tier))
-        early = self.users.leagues.get((week, uid))
-        seconds = early.seconds if early else 0
+        days = self.users.users[uid].days if uid in self.users.users else {}
+        seconds = sum(r.state.seconds for d, r in days.items() if week_of(d) == week)  # as the adapter sums
         self.users.leagues[(week, uid)] = LeagueMember(week, uid, seconds, longest, now, tier, cohort, now)
 
     def join(
@@ -1186,6 +1198,7 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         "rasterizer": ResvgRasterizer(),  # in-process and offline: no fake needed
         "text_metrics": RobotoMetrics(),
         "shares": InMemoryShareStore(),
+        "league_store": InMemoryLeagueStore(users),
         "profiles": users,
         **overrides,
     }
@@ -1211,13 +1224,14 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
                 values["badge_counts"],
                 values["friends"],
                 values["shares"],
+                values["league_store"],
             ),
             eraser,
             FakeAccounts(values["verifier"]),
             values["verifier"],
         ),
         "webhooks": WebhookDeps(fake_webhooks(users), cursors),
-        "leagues": LeagueDeps(Leagues(InMemoryLeagueStore(users), users, users, DEFAULT_CONFIG)),
+        "leagues": LeagueDeps(Leagues(values["league_store"], users, users, DEFAULT_CONFIG)),
         "admin": AdminDeps(
             users,
             values["runs"],

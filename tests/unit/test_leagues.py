@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,10 +26,12 @@ from streak_core.domain.leagues import (
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import LeagueOutcome, Tier
 from streak_core.models.leagues import LeagueMember
+from streak_core.services.rebuild import rebuild_user
 from streak_core.services.sessions import accept_sessions
-from tests.unit.fakes import InMemoryUserStore
+from tests.unit.fakes import InMemoryPauseStore, InMemoryRebuildStore, InMemoryUserStore
 
 BASE = datetime(2026, 11, 30, tzinfo=UTC)  # Monday of 2026-W49
+BEFORE_FINAL = BASE + timedelta(days=7, hours=6)  # after every session of the week, before it is final
 WEEK = "2026-W49"
 
 standings = st.lists(
@@ -121,17 +124,21 @@ sessions_of_the_week = st.lists(
 
 
 def _score_after(pieces: list[tuple[int, int, str]], order: list[int]) -> LeagueMember:
+    return _accepted(pieces, order).leagues[(WEEK, "u")]
+
+
+def _accepted(pieces: list[tuple[int, int, str]], order: list[int]) -> InMemoryUserStore:
     users = InMemoryUserStore()
     users.leagues[(WEEK, "u")] = LeagueMember(
         WEEK, "u", tier=Tier.BRONZE, cohort="c", placed_at=BASE - timedelta(days=1)
     )
-    now = BASE + timedelta(days=7, hours=6)  # after every session, before the week is final
+    now = BEFORE_FINAL
     for n in order:
         start_hour, minutes, tz = pieces[n]
         start = BASE + timedelta(hours=start_hour)
         raw = SessionFields(f"s{n}", start.isoformat(), (start + timedelta(minutes=minutes)).isoformat(), tz)
         accept_sessions(users, "u", [raw, raw], now, DEFAULT_CONFIG)  # each sent twice
-    return users.leagues[(WEEK, "u")]
+    return users
 
 
 @settings(max_examples=60, deadline=None)
@@ -174,3 +181,37 @@ def test_a_week_not_joined_is_not_scored_but_next_weeks_early_focus_waits() -> N
     accept_sessions(users, "u", [early], datetime(2026, 12, 6, 11, tzinfo=UTC), DEFAULT_CONFIG)
     waiting = users.leagues[("2026-W50", "u")]
     assert (waiting.seconds, waiting.placed) == (30 * 60, False)
+
+
+def _rebuild(users: InMemoryUserStore, now: datetime, dry_run: bool = False) -> int:
+    rebuilds = InMemoryRebuildStore(users, InMemoryPauseStore(users))
+    return rebuild_user(rebuilds, "u", now, DEFAULT_CONFIG, dry_run).leagues_changed
+
+
+@settings(max_examples=40, deadline=None)
+@given(sessions_of_the_week, st.integers(-5000, 5000))
+def test_a_rebuild_gives_an_open_week_the_score_acceptances_gave(
+    pieces: list[tuple[int, int, str]], drift: int
+) -> None:
+    users = _accepted(pieces, list(range(len(pieces))))
+    accepted = users.leagues[(WEEK, "u")]
+    assert _rebuild(users, BEFORE_FINAL, dry_run=True) == 0  # acceptances and the rebuild agree
+    users.leagues[(WEEK, "u")] = replace(accepted, seconds=accepted.seconds + drift)
+    assert _rebuild(users, BEFORE_FINAL) == (1 if drift else 0)
+    assert users.leagues[(WEEK, "u")].seconds == accepted.seconds
+
+
+def test_a_rebuild_leaves_settled_and_final_weeks_as_they_stand() -> None:
+    monday = SessionFields("m", "2026-11-30T08:00:00Z", "2026-11-30T09:00:00Z", "UTC")
+    users = InMemoryUserStore()
+    settled = LeagueMember(
+        WEEK, "u", 1, 0, BASE, Tier.BRONZE, "c", BASE, 30, LeagueOutcome.STAYED, Tier.BRONZE
+    )
+    users.leagues[(WEEK, "u")] = replace(settled, settled_at=BEFORE_FINAL)
+    accept_sessions(users, "u", [monday], BASE + timedelta(hours=10), DEFAULT_CONFIG)
+    assert _rebuild(users, BEFORE_FINAL) == 0  # settled: a fact
+    users.leagues[(WEEK, "u")] = replace(settled, seconds=1)  # not settled, but final
+    assert _rebuild(users, settles_at(WEEK, DEFAULT_CONFIG.league_grace)) == 0
+    assert users.leagues[(WEEK, "u")].seconds == 1
+    assert _rebuild(users, BEFORE_FINAL) == 1  # open: the day's hour
+    assert users.leagues[(WEEK, "u")].seconds == 3600

@@ -80,6 +80,7 @@ def test_the_export_is_one_json_document_with_every_part() -> None:
     posted(d, *(session(n) for n in range(3)))
     call(d, "PATCH", "/v1/me/settings", json={"display_name": "Ada"})
     call(d, "POST", "/v1/me/devices", json={"token": "fcm:abc", "platform": "ios"})
+    assert call(d, "POST", "/v1/me/league:join").status_code == 200
     response = call(d, "GET", "/v1/me/export")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="focus-export-u1.json"'
@@ -99,6 +100,7 @@ def test_the_export_is_one_json_document_with_every_part() -> None:
         "devices",
         "notifications",
         "shares",
+        "leagues",
     ]
     assert found["user_id"] == "u1"
     assert found["settings"]["display_name"] == "Ada"
@@ -106,6 +108,9 @@ def test_the_export_is_one_json_document_with_every_part() -> None:
     assert [(day["date"], day["seconds"]) for day in found["days"]] == [("2026-11-20", 120 * 60)]
     assert found["devices"][0]["token"] == "fcm:abc"
     assert len(found["badges"]) == 15
+    [week] = found["leagues"]
+    assert (week["week"], week["tier"], week["outcome"]) == ("2026-W47", "bronze", None)
+    assert week["seconds"] == 120 * 60  # the week's focus before the join counts
 
 
 # --- deletions join the order-independence properties --------------------------------------------------

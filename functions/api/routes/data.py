@@ -19,6 +19,7 @@ from functions.http import RETRY_AFTER_SECONDS, Stream
 from functions.routing import Call, Reply, Route
 from streak_core.dependencies import DataDeps
 from streak_core.domain.challenges import ChallengeTerms, Membership
+from streak_core.domain.vocabulary import LeagueOutcome, Tier
 from streak_core.services import session_log
 from streak_core.services.erasure import request_erasure
 from streak_core.services.export import UserExport, export_user
@@ -69,6 +70,19 @@ class ShareExportOut(View):
     included: list[str]
 
 
+class LeagueWeekExportOut(View):
+    week: str
+    tier: Tier | None = Field(description="None: focus kept for a week not yet placed")
+    cohort: str | None
+    seconds: int
+    score: int
+    placed_at: Instant | None
+    rank: int | None
+    outcome: LeagueOutcome | None
+    next_tier: Tier | None
+    settled_at: Instant | None
+
+
 class ExportOut(BaseModel):
     """Every stored fact about the caller (API.md "Your data"); sent as it is read, a page at a time."""
 
@@ -86,6 +100,7 @@ class ExportOut(BaseModel):
     devices: list[DeviceExportOut]
     notifications: list[NotificationOut]
     shares: list[ShareExportOut]
+    leagues: list[LeagueWeekExportOut] = Field(description="The caller's own weeks (no other member)")
 
 
 # --- handlers ---------------------------------------------------------------------------------------------
@@ -130,6 +145,7 @@ def export_json(found: UserExport) -> Iterator[bytes]:
     yield from _array("devices", [found.devices], lambda d: one(DeviceExportOut, d))
     yield from _array("notifications", found.notifications, lambda n: one(NotificationOut, n))
     yield from _array("shares", [found.shares], lambda s: one(ShareExportOut, s))
+    yield from _array("leagues", [found.leagues], lambda m: one(LeagueWeekExportOut, m))
     yield b"}"
 
 

@@ -122,6 +122,10 @@ class FirestoreLeagueStore(LeagueStore):
         ]
         return [member for member in found if member.settled][:limit]
 
+    def weeks(self, uid: str, limit: int) -> list[LeagueMember]:
+        docs = stream(self._of(uid).limit(limit), "league weeks")
+        return [member_from_doc(doc.to_dict()) for doc in docs]
+
     def _of(self, uid: str) -> Any:
         members = paths.league_members(self._client())
         return members.where(filter=FieldFilter("uid", "==", uid)).order_by(

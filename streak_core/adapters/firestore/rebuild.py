@@ -25,10 +25,12 @@ from streak_core.adapters.firestore.documents import (
     session_tombstone,
     settings_from_doc,
 )
+from streak_core.adapters.firestore.leagues import member_from_doc, stage_league_scores
 from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
 from streak_core.adapters.firestore.users import stage_months
 from streak_core.domain.boards import BoardEntry, BoardMove
 from streak_core.domain.challenges import Membership
+from streak_core.models.leagues import LeagueMember
 from streak_core.models.streaks import DayRecord, StreakRecord
 from streak_core.models.users import UserSettings
 from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, UserHistory
@@ -136,14 +138,20 @@ class _View(RebuildTransaction):
 
     def board_entries(self, keys: list[str]) -> dict[str, BoardEntry]:
         refs = {self._ref(key).path: key for key in keys}
-        if not keys:
-            return {}
-        if self._tx is not None:  # errors here belong to the transaction, which retries on contention
-            found = list(self._tx.get_all(list(map(self._ref, keys))))
-        else:
-            with store_errors():
-                found = list(self._client.get_all(list(map(self._ref, keys))))
+        found = self._get_all([self._ref(key) for key in keys])
         return {refs[d.reference.path]: board_entry_from_doc(d.to_dict()) for d in found if d.exists}
+
+    def league_weeks(self, weeks: list[str]) -> dict[str, LeagueMember]:
+        found = self._get_all([paths.league_member(self._client, week, self._uid) for week in weeks])
+        return {m.week: m for m in (member_from_doc(d.to_dict()) for d in found if d.exists)}
+
+    def _get_all(self, refs: list[Any]) -> list[Any]:
+        if not refs:
+            return []
+        if self._tx is not None:  # errors here belong to the transaction, which retries on contention
+            return list(self._tx.get_all(refs))
+        with store_errors():
+            return list(self._client.get_all(refs))
 
     def write(
         self,
@@ -154,6 +162,7 @@ class _View(RebuildTransaction):
         memberships: Iterable[Membership] = (),
         months: Iterable[tuple[date, int | None]] = (),
         tombstones: Iterable[str] = (),
+        leagues: Iterable[LeagueMember] = (),
     ) -> None:
         if self._tx is None:
             raise RuntimeError("a view read outside a transaction cannot write")
@@ -168,6 +177,7 @@ class _View(RebuildTransaction):
             self._tx.delete(paths.day(self._client, self._uid, day.isoformat()))
         for move in boards:
             stage_board_move(self._client, self._tx, move)
+        stage_league_scores(self._client, self._tx, leagues)
         stage_streak(self._client, self._tx, self._uid, streak)
 
     def _ref(self, key: str) -> Any:

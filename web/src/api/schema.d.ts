@@ -1308,6 +1308,11 @@ export interface components {
              * @description Ids and display names only
              */
             friends: components["schemas"]["ExportFriendOut"][];
+            /**
+             * Leagues
+             * @description The caller's own weeks (no other member)
+             */
+            leagues: components["schemas"]["LeagueWeekExportOut"][];
             /** Notifications */
             notifications: components["schemas"]["NotificationOut"][];
             /** Pauses */
@@ -1576,6 +1581,27 @@ export interface components {
          * @enum {string}
          */
         LeagueOutcome: "promoted" | "stayed" | "demoted";
+        /** LeagueWeekExportOut */
+        LeagueWeekExportOut: {
+            /** Cohort */
+            cohort: string | null;
+            next_tier: components["schemas"]["Tier"] | null;
+            outcome: components["schemas"]["LeagueOutcome"] | null;
+            /** Placed At */
+            placed_at: string | null;
+            /** Rank */
+            rank: number | null;
+            /** Score */
+            score: number;
+            /** Seconds */
+            seconds: number;
+            /** Settled At */
+            settled_at: string | null;
+            /** @description None: focus kept for a week not yet placed */
+            tier: components["schemas"]["Tier"] | null;
+            /** Week */
+            week: string;
+        };
         /** LeagueWeekOut */
         LeagueWeekOut: {
             outcome: components["schemas"]["LeagueOutcome"];
@@ -1915,6 +1941,8 @@ export interface components {
             days_changed: number;
             /** Dry Run */
             dry_run: boolean;
+            /** Leagues Changed */
+            leagues_changed: number;
             /** Uid */
             uid: string;
         };
