@@ -157,8 +157,13 @@ def test_two_overlapping_pauses_posted_at_once_store_exactly_one(app_user: AppUs
 
     with ThreadPoolExecutor(len(spans)) as pool:
         tries = list(pool.map(submit, range(len(spans))))
-    assert sorted(t[-1] for t in tries) == [201, 422, 422, 422], tries
+    finals = sorted(t[-1] for t in tries)
+    assert set(finals) <= {201, 422}, tries
+    assert finals.count(201) <= 1, tries
     assert all(set(t[:-1]) <= {503} for t in tries), tries
+    # A 503 can come after the commit landed (the answer, not the write, was lost): that client's retry
+    # meets its own pause (422), so no 201 at all is right then, and one pause is stored either way.
+    assert 201 in finals or any(503 in t for t in tries), tries
     listed = app_user.call("GET", "/v1/me/pauses", now="2026-11-21T12:00:00Z").json()["pauses"]
     assert len(listed) == 1
 
