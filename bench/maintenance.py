@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.profiling import cpu_seconds, family, flame_graph
 from devstack.stack import Stack
 from devstack.tick import publish
 from streak_core.adapters.firestore.documents import settings_to_doc
@@ -29,6 +30,7 @@ from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
 from streak_core.models.streaks import StreakRecord
 from streak_core.models.users import UserSettings
+from streak_core.services.badges import award_badges
 
 TICK_AT = datetime(2026, 11, 21, 14, 30, tzinfo=UTC)  # after midnight everywhere from UTC-10 to UTC+14
 ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati", "Pacific/Honolulu"]
@@ -36,7 +38,8 @@ WRITE_CHUNK = 500
 
 
 def history(rnd: random.Random) -> StreakRecord:
-    """~120 days with 80% of days qualified, some freezes, maintained through the day before yesterday."""
+    """~120 days with 80% of days qualified, some freezes, maintained through the day before yesterday,
+    holding the badges those days earned (acceptance awards them as the days come, not the night)."""
     state = StreakState(freezes_available=rnd.randint(0, 2))
     last = date(2026, 11, 19)
     for n in range(120):
@@ -44,7 +47,7 @@ def history(rnd: random.Random) -> StreakRecord:
             state.add_qualified(last - timedelta(days=n), DEFAULT_CONFIG)
     weeks = [f"2026-W{w}" for w in range(30, 46) if rnd.random() < 0.5]
     zone = rnd.choice(ZONES)
-    return StreakRecord(
+    record = StreakRecord(
         state,
         latest_session_timezone=zone,
         timezone_setting=zone,
@@ -52,6 +55,8 @@ def history(rnd: random.Random) -> StreakRecord:
         maintenance_due_at=datetime(2026, 11, 20, 10, tzinfo=UTC),
         last_maintained_date=last,
     )
+    award_badges("seed", record, datetime(2026, 11, 19, 20, tzinfo=UTC), announce=False)
+    return record
 
 
 class Collected:
@@ -91,7 +96,7 @@ def bulk_write(client: Any, docs: list[tuple[Any, dict[str, Any]]], threads: int
 def peak_rss_mb(pids: list[int]) -> tuple[float, float]:
     """(largest VmHWM, sum of VmHWM) in MB over the processes of a service and their children."""
     peaks = []
-    for pid in _with_children(pids):
+    for pid in family(pids):
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
@@ -101,29 +106,29 @@ def peak_rss_mb(pids: list[int]) -> tuple[float, float]:
     return (max(peaks, default=0.0), sum(peaks))
 
 
-def _with_children(pids: list[int]) -> list[int]:
-    found = list(pids)
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                ppid = int(
-                    next(
-                        line
-                        for line in (proc / "status").read_text().splitlines()
-                        if line.startswith("PPid:")
-                    ).split()[1]
-                )
-            except (OSError, StopIteration, ValueError):
-                continue
-            if ppid in pids:
-                found.append(int(proc.name))
-    return found
+def tick(stack: Stack, run_ref: Any, run_id: str) -> tuple[float, dict[str, Any]]:
+    """Publish the tick and wait for its run to be done: (seconds, the run record)."""
+    began = time.perf_counter()
+    publish(
+        stack.hosts["pubsub"],
+        stack.project_id,
+        "maintenance-tick",
+        {"run_id": run_id, "now": TICK_AT.isoformat()},
+    )
+    run: dict[str, Any] = {}
+    while time.perf_counter() - began < 600:
+        run = run_ref.get().to_dict() or {}
+        if run.get("status") == "done":
+            break
+        time.sleep(0.2)
+    return time.perf_counter() - began, run
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--page-size", type=int, default=500)
+    parser.add_argument("--profile", action="store_true", help="py-spy flame graph of the batch worker")
     args = parser.parse_args()
     rnd = random.Random(42)
     with tempfile.TemporaryDirectory() as work:
@@ -155,7 +160,11 @@ def main() -> None:
                 (client.collection("raw_baseline").document(uid), doc)
                 for (ref, doc), uid in zip(streak_docs, uids, strict=True)
             ]
+            emulator = [s.process.pid for s in stack.services if s.name == "firestore"]
+            batch_pids = [s.process.pid for s in stack.services if s.name == "batch"]
+            emulator_cpu = cpu_seconds(emulator)
             raw_seconds = bulk_write(client, raw_docs)
+            raw_emulator_cpu = cpu_seconds(emulator) - emulator_cpu
             raw_per_second = args.users / raw_seconds
             print(f"  {raw_seconds:.2f} s, {raw_per_second:,.0f} documents/s", flush=True)
             del raw_docs, streak_docs, user_docs
@@ -163,21 +172,11 @@ def main() -> None:
             run_id = f"bench-{uuid.uuid4().hex[:8]}"
             print(f"tick {run_id} at {TICK_AT.isoformat()} through Pub/Sub ...", flush=True)
             run_ref = client.collection("maintenance_runs").document(run_id)
-            began = time.perf_counter()
-            publish(
-                stack.hosts["pubsub"],
-                stack.project_id,
-                "maintenance-tick",
-                {"run_id": run_id, "now": TICK_AT.isoformat()},
-            )
-            run: dict[str, Any] = {}
-            while time.perf_counter() - began < 600:
-                run = run_ref.get().to_dict() or {}
-                if run.get("status") == "done":
-                    break
-                time.sleep(0.2)
-            seconds = time.perf_counter() - began
-            batch_pids = [s.process.pid for s in stack.services if s.name == "batch"]
+            emulator_cpu, worker_cpu = cpu_seconds(emulator), cpu_seconds(batch_pids)
+            with flame_graph(f"maintenance-{args.users}", batch_pids, args.profile) as graph:
+                seconds, run = tick(stack, run_ref, run_id)
+            tick_emulator_cpu = cpu_seconds(emulator) - emulator_cpu
+            tick_worker_cpu = cpu_seconds(batch_pids) - worker_cpu
             tick_ms = [
                 float(json.loads(line)["latency_ms"])
                 for line in (Path(work) / "tick.log").read_text().splitlines()
@@ -208,6 +207,10 @@ def main() -> None:
                 "batch_concurrency": round(sum(batch_ms) / 1000 / seconds, 2),
                 "peak_rss_mb_batch_worker": round(worker_peak, 1),
                 "peak_rss_mb_batch_function_total": round(worker_total, 1),
+                "cpu_seconds_emulator": round(tick_emulator_cpu, 1),
+                "cpu_seconds_batch_worker": round(tick_worker_cpu, 1),
+                "raw_cpu_seconds_emulator": round(raw_emulator_cpu, 1),
+                "flame_graph": str(graph) if graph else None,
                 "raw_write_docs_per_second": round(raw_per_second, 1),
                 "ratio_to_raw_writes": round(users_per_second / raw_per_second, 3),
             }

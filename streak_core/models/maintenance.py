@@ -14,12 +14,14 @@ from streak_core.models.users import UserSettings
 
 @dataclass(slots=True)
 class DueUser:
-    """A user read for maintenance, with the version its write must still match."""
+    """A user read for maintenance, with the version its write must still match and what the stored
+    document weighs (pages and commits are sized by it)."""
 
     uid: str
     settings: UserSettings
     streak: StreakRecord
     version: object
+    stored_bytes: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,13 @@ log = logging.getLogger(__name__)
 # About 100 users per commit, 4 commits in flight, was fastest on the emulator (bench/maintenance.py);
 # Firestore's own limit is 500 writes per commit.
 MAX_WRITES_PER_COMMIT = 110
+# A commit request may carry 10 MiB: staying under half of it whatever the users' histories weigh.
+MAX_COMMIT_BYTES = 4 * 1024 * 1024
+# Stored bytes of the documents one load holds at once; decoded, they take several times that.
+MEMORY_BUDGET = 8 * 1024 * 1024
+MAX_LOAD = 500  # users per batched read, before anything is known of what they weigh
+MIN_LOAD = 20
+ENTRY_BYTES = 1024  # an outbox entry and its event, written beside a user's streak
 BREAKER_THRESHOLD = 5
 
 
@@ -89,6 +96,30 @@ class CircuitBreaker:
             self._consecutive += 1
 
 
+class LoadSizing:
+    """How many users to read at once: learned from what the documents read so far weighed (the mean
+    stored size per user), so the next load holds about `budget` bytes. One per worker, kept across
+    pages (a warm instance sizes its first page from the last)."""
+
+    def __init__(self, budget: int = MEMORY_BUDGET, first: int = MAX_LOAD, least: int = MIN_LOAD) -> None:
+        self.budget, self.first, self.least = budget, first, least
+        self._mean: float | None = None
+        self._lock = threading.Lock()
+
+    def next_load(self, remaining: int) -> int:
+        with self._lock:
+            mean = self._mean
+        fits = self.first if mean is None else int(self.budget / max(mean, 1.0))
+        return max(1, min(remaining, max(self.least, min(fits, self.first * 4))))
+
+    def weighed(self, users: list[DueUser]) -> None:
+        if not users:
+            return
+        mean = sum(user.stored_bytes for user in users) / len(users)
+        with self._lock:  # a moving mean: the population of one page says most about the next
+            self._mean = mean if self._mean is None else 0.5 * self._mean + 0.5 * mean
+
+
 @dataclass(slots=True)
 class BatchReport:
     processed: list[str] = field(default_factory=list)
@@ -137,21 +168,37 @@ class BatchWorker:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     parallelism: int = 4
     max_writes: int = MAX_WRITES_PER_COMMIT
+    max_commit_bytes: int = MAX_COMMIT_BYTES
     work: Work | None = None
+    sizing: LoadSizing = field(default_factory=lambda: LoadSizing())
 
     def _work(self, user: DueUser, now: datetime) -> list[OutboxEntry] | None:
         return self.work(user, now) if self.work is not None else maintain(user, now, self.config)
 
     def run(self, uids: list[str], now: datetime, run_id: str | None = None) -> BatchReport:
+        """The page in loads sized by memory: each load's documents weighed, the next one sized so that
+        what is held at once stays near `memory_budget` bytes."""
         report = BatchReport()
-        lock = threading.Lock()
         breaker = CircuitBreaker()
+        remaining = list(uids)
+        while remaining:
+            size = self.sizing.next_load(len(remaining))
+            self._run_load(remaining[:size], now, run_id, report, breaker)
+            remaining = remaining[size:]
+        report.breaker_opened = breaker.open
+        return report
+
+    def _run_load(
+        self, uids: list[str], now: datetime, run_id: str | None, report: BatchReport, breaker: CircuitBreaker
+    ) -> None:
+        lock = threading.Lock()
         try:
             users = self.policy.run(lambda: self.store.load(uids))
         except TransientStoreError as exc:
             for uid in uids:
                 self._defer(report, uid, str(exc), now, run_id)
-            return report
+            return
+        self.sizing.weighed(users)
         work: list[tuple[DueUser, list[OutboxEntry]]] = []
         for user in users:
             outbox = self._work(user, now)
@@ -159,7 +206,7 @@ class BatchWorker:
                 report.processed.append(user.uid)  # nothing to write
             else:
                 work.append((user, outbox))
-        chunks = commit_chunks(work, self.max_writes)
+        chunks = commit_chunks(work, self.max_writes, self.max_commit_bytes)
 
         def commit_chunk(chunk: list[tuple[DueUser, list[OutboxEntry]]]) -> None:
             if not breaker.open:
@@ -176,8 +223,6 @@ class BatchWorker:
                 self._commit_one(user, outbox, now, breaker, report, lock, run_id)
 
         in_parallel(commit_chunk, chunks, self.parallelism)
-        report.breaker_opened = breaker.open
-        return report
 
     def _commit_one(
         self,
@@ -251,16 +296,18 @@ def in_parallel(work: Callable[[T], object], items: list[T], threads: int) -> No
 
 
 def commit_chunks(
-    work: list[tuple[DueUser, list[OutboxEntry]]], max_writes: int
+    work: list[tuple[DueUser, list[OutboxEntry]]], max_writes: int, max_bytes: int = MAX_COMMIT_BYTES
 ) -> list[list[tuple[DueUser, list[OutboxEntry]]]]:
-    """Group users so each commit stays under `max_writes` (one streak write plus one per outbox entry)."""
+    """Group users so each commit stays under `max_writes` (one streak write plus one per outbox entry) and
+    under `max_bytes` (at most the user's whole document and a kilobyte per entry)."""
     chunks: list[list[tuple[DueUser, list[OutboxEntry]]]] = [[]]
-    writes = 0
+    writes = weight = 0
     for item in work:
-        cost = 1 + len(item[1])
-        if chunks[-1] and writes + cost > max_writes:
+        cost, size = 1 + len(item[1]), item[0].stored_bytes + ENTRY_BYTES * len(item[1])
+        if chunks[-1] and (writes + cost > max_writes or weight + size > max_bytes):
             chunks.append([])
-            writes = 0
+            writes = weight = 0
         chunks[-1].append(item)
         writes += cost
+        weight += size
     return [chunk for chunk in chunks if chunk]

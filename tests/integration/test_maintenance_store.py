@@ -204,3 +204,27 @@ def test_maintenance_sees_a_changed_timezone_setting_without_reading_the_user(st
     late = SessionFields("after", "2026-11-20T09:00:00Z", "2026-11-20T10:00:00Z", "UTC")
     accept_sessions(users, uid, [late], datetime(2026, 11, 20, 12, tzinfo=UTC), DEFAULT_CONFIG)
     assert maintenance.load([uid])[0].settings.timezone == "Pacific/Kiritimati"
+
+
+def test_a_night_writes_only_the_fields_that_moved(stores: Any, firestore_client: Any) -> None:
+    users, maintenance = stores
+    quiet = seed(users, nov(10, 11), "UTC", datetime(2026, 11, 12, 12, tzinfo=UTC))  # broken long ago
+    frozen = seed(users, nov(13, 14, 15, 16, 17, 18, 19), "UTC", datetime(2026, 11, 20, 12, tzinfo=UTC))
+    streaks = firestore_client.collection("streaks")
+    for uid in (quiet, frozen):
+        streaks.document(uid).update({"probe": uid})
+    maintain_batch(maintenance, [quiet], datetime(2026, 11, 19, 0, 30, tzinfo=UTC))  # closes up to the 18th
+    stamped = {uid: streaks.document(uid).get() for uid in (quiet, frozen)}
+
+    report = maintain_batch(maintenance, [quiet, frozen], TICK)
+
+    assert sorted(report.processed) == sorted([quiet, frozen])
+    after = {uid: streaks.document(uid).get() for uid in (quiet, frozen)}
+    for uid in (quiet, frozen):
+        assert after[uid].get("probe") == uid  # an update of fields, not a rewrite of the document
+        assert after[uid].get("last_maintained_date") == "2026-11-20"
+    # Nothing but the bookkeeping moved for the quiet user: the streak's own change time stays.
+    assert after[quiet].get("updated_at") == stamped[quiet].get("updated_at")
+    # The freeze moved the streak itself: those fields are written, and the change is stamped.
+    assert after[frozen].get("frozen") == [date(2026, 11, 20).toordinal()]
+    assert after[frozen].get("updated_at") > stamped[frozen].get("updated_at")

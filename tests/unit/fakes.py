@@ -735,13 +735,16 @@ class InMemoryDeadLetters(DeadLetterStore):
 
 
 class FakeMaintenanceStore(MaintenanceStore):
-    """Due users with a one-day streak; `broken` users fail every write with a transient error."""
+    """Due users with a one-day streak, each document weighing `weight` bytes; `broken` users fail every
+    write with a transient error. Records each load's ids."""
 
-    def __init__(self, due: dict[str, datetime], broken: set[str] | None = None) -> None:
+    def __init__(self, due: dict[str, datetime], broken: set[str] | None = None, weight: int = 0) -> None:
         self.due = due
         self.broken = broken or set()
+        self.weight = weight
         self.commits: list[str] = []
         self.attempts: dict[str, int] = {}
+        self.loads: list[list[str]] = []
 
     def due_pages(self, now: datetime, page_size: int) -> Iterator[list[str]]:
         ids = sorted(uid for uid, at in self.due.items() if at <= now)
@@ -749,11 +752,16 @@ class FakeMaintenanceStore(MaintenanceStore):
             yield ids[start : start + page_size]
 
     def load(self, uids: list[str]) -> list[DueUser]:
+        self.loads.append(list(uids))
         state = StreakState()
         state.add_qualified(date(2026, 11, 19), DEFAULT_CONFIG)
         return [
             DueUser(
-                uid=uid, settings=UserSettings(timezone="UTC"), streak=StreakRecord(state=state), version=None
+                uid=uid,
+                settings=UserSettings(timezone="UTC"),
+                streak=StreakRecord(state=state),
+                version=None,
+                stored_bytes=self.weight,
             )
             for uid in uids
         ]

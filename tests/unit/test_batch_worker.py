@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.vocabulary import NotificationKind
 from streak_core.models.notifications import OutboxEntry
-from streak_core.services.maintenance import BatchWorker, RetryPolicy
+from streak_core.services.maintenance import BatchWorker, LoadSizing, RetryPolicy, commit_chunks
 from tests.unit.fakes import FakeMaintenanceStore, RecordingQueue
 
 NOW = datetime(2026, 11, 21, 0, 30, tzinfo=UTC)
@@ -63,8 +63,6 @@ def test_a_healthy_batch_commits_in_chunks_without_retries() -> None:
 
 
 def test_commits_are_grouped_by_their_number_of_writes() -> None:
-    from streak_core.services.maintenance import commit_chunks
-
     users = FakeMaintenanceStore({}).load(["a", "b", "c", "d"])
     entry = OutboxEntry("a", NotificationKind.WEEKLY_BONUS, "2026-W47", {}, NOW)
     work = [(users[0], [entry, entry]), (users[1], []), (users[2], [entry]), (users[3], [])]
@@ -86,3 +84,29 @@ def test_committed_entries_are_announced_after_their_commit_and_failed_ones_neve
         list(store.due), NOW
     )
     assert sorted(announced) == [(f"u{i:02d}:streak_broken:2026-11-20", True) for i in (0, 1, 3)]
+
+
+def test_commits_are_grouped_by_what_the_users_documents_weigh_too() -> None:
+    users = FakeMaintenanceStore({}, weight=3_000).load(["a", "b", "c", "d", "e"])
+    sizes = [[u.uid for u, _ in chunk] for chunk in commit_chunks([(u, []) for u in users], 100, 7_000)]
+    assert sizes == [["a", "b"], ["c", "d"], ["e"]]
+
+
+def test_a_page_of_heavy_users_is_read_in_loads_sized_by_what_the_first_weighed() -> None:
+    store = FakeMaintenanceStore({f"u{i:02d}": NOW for i in range(30)}, weight=1_000_000)
+    sizing = LoadSizing(budget=4_000_000, first=10, least=1)
+    policy = RetryPolicy(attempts=1, base_delay=0, sleep=lambda _: None)
+    report = BatchWorker(store, DEFAULT_CONFIG, policy=policy, parallelism=1, sizing=sizing).run(
+        sorted(store.due), NOW
+    )
+    assert [len(load) for load in store.loads] == [10, 4, 4, 4, 4, 4]
+    assert sorted(report.processed) == sorted(store.due)  # each user once, none lost between loads
+
+
+def test_light_users_are_read_a_page_at_a_time() -> None:
+    store = FakeMaintenanceStore({f"u{i:03d}": NOW for i in range(120)}, weight=2_000)
+    policy = RetryPolicy(attempts=1, base_delay=0, sleep=lambda _: None)
+    worker = BatchWorker(store, DEFAULT_CONFIG, policy=policy, parallelism=1, sizing=LoadSizing(first=50))
+    worker.run(sorted(store.due), NOW)
+    worker.run(sorted(store.due), NOW)  # the worker's second page, sized from the first
+    assert [len(load) for load in store.loads] == [50, 70, 120]  # light: more than the first at once

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -12,12 +13,14 @@ from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
     commit_guarded,
+    fields_of,
     run_transaction,
     store_errors,
     streamed_pages,
 )
 from streak_core.adapters.firestore.documents import Doc
 from streak_core.adapters.firestore.outbox import create_missing_outbox, stage_outbox
+from streak_core.adapters.firestore.sizes import document_size
 from streak_core.adapters.firestore.streaks import StreakWrite, stage_streak, stage_streaks, streak_from_doc
 from streak_core.models.maintenance import DueUser
 from streak_core.models.notifications import OutboxEntry
@@ -61,7 +64,7 @@ class FirestoreMaintenanceStore(MaintenanceStore):
         refs = [paths.streak(client, uid) for uid in uids]
         with store_errors():
             docs = [doc for doc in client.get_all(refs) if doc.exists]
-        return [_due_user(doc.id, doc.to_dict(), doc.update_time) for doc in docs]
+        return [_due_user(doc.id, fields_of(doc), doc.update_time, doc.reference.path) for doc in docs]
 
     def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:
         return self.commit_all_if_unchanged([(user, outbox)])
@@ -71,7 +74,12 @@ class FirestoreMaintenanceStore(MaintenanceStore):
         batch = client.batch()
         for _, outbox in items:
             stage_outbox(client, batch, outbox)
-        stage_streaks(client, batch, [StreakWrite(user.uid, user.streak, user.version) for user, _ in items])
+        writes = []
+        for user, _ in items:
+            read = user.version
+            assert isinstance(read, _Read), "a user this store did not load"
+            writes.append(StreakWrite(user.uid, user.streak, read.update_time, read.doc))
+        stage_streaks(client, batch, writes)
         return commit_guarded(batch) is None
 
     def redo_in_transaction(self, uid: str, maintain: Callable[[DueUser], list[OutboxEntry]]) -> None:
@@ -82,13 +90,25 @@ class FirestoreMaintenanceStore(MaintenanceStore):
             snapshot = streak_ref.get(transaction=transaction)
             if not snapshot.exists:
                 return
-            fresh = _due_user(uid, snapshot.to_dict(), None)
+            stored = fields_of(snapshot)
+            fresh = _due_user(uid, stored, None)
             create_missing_outbox(client, transaction, maintain(fresh))
-            stage_streak(client, transaction, uid, fresh.streak)
+            stage_streak(client, transaction, uid, fresh.streak, stored)
 
         run_transaction(client, body)
 
 
-def _due_user(uid: str, data: Doc, version: object) -> DueUser:
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A due user's version as this store read it: the write must still match `update_time`, and sends
+    only the fields that moved from `doc`."""
+
+    update_time: object
+    doc: Doc
+
+
+def _due_user(uid: str, data: Doc, update_time: object, path: str = "") -> DueUser:
     record = streak_from_doc(data)
-    return DueUser(uid, UserSettings(timezone=record.timezone_setting), record, version)
+    settings = UserSettings(timezone=record.timezone_setting)
+    size = document_size(path, data) if path else 0
+    return DueUser(uid, settings, record, _Read(update_time, data), size)

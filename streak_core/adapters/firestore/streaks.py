@@ -21,15 +21,21 @@ from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
 from streak_core.models.streaks import StreakRecord
 
+# Fields that move every night on their own: a write of nothing else leaves `updated_at` (when the streak
+# itself last changed) as it was.
+BOOKKEEPING = frozenset({"maintenance_due_at", "last_maintained_date"})
+
 
 @dataclass(frozen=True, slots=True)
 class StreakWrite:
     """One user's streak to store; with `version` (the document's update time when read) only if it is
-    still that version (a guarded update, for writes outside a transaction)."""
+    still that version (a guarded update, for writes outside a transaction); with `stored` (the document
+    as read) only the fields that moved."""
 
     uid: str
     record: StreakRecord
     version: object = None
+    stored: Doc | None = None
 
 
 def stage_streaks(client: Any, writer: Any, writes: Iterable[StreakWrite]) -> None:
@@ -39,16 +45,37 @@ def stage_streaks(client: Any, writer: Any, writes: Iterable[StreakWrite]) -> No
     staged = list(writes)
     for write in staged:
         ref, doc = paths.streak(client, write.uid), streak_to_doc(write.uid, write.record)
-        if write.version is None:
-            writer.set(ref, doc)
-        else:
+        if write.stored is not None:
+            # Encoding is most of a write's cost to us and to the store: send what moved, not the runs.
+            doc = moved_fields(write.stored, doc)
+            if not doc:
+                continue
+        if write.version is not None:
             writer.update(ref, doc, option=client.write_option(last_update_time=write.version))
+        elif write.stored is not None:
+            writer.update(ref, doc)  # read in this transaction, so it exists
+        else:
+            writer.set(ref, doc)
     move_counters(client, writer, [write.record for write in staged])
 
 
-def stage_streak(client: Any, writer: Any, uid: str, record: StreakRecord) -> None:
-    """`stage_streaks` for one user, unguarded (inside a transaction)."""
-    stage_streaks(client, writer, [StreakWrite(uid, record)])
+def moved_fields(stored: Doc, doc: Doc) -> Doc:
+    """The fields of `doc` whose value differs from the stored document's, with `updated_at` when any of
+    them is more than bookkeeping; nothing when nothing moved."""
+    moved = {
+        key: value
+        for key, value in doc.items()
+        if key != "updated_at" and (key not in stored or stored[key] != value)
+    }
+    if moved.keys() - BOOKKEEPING:
+        moved["updated_at"] = doc["updated_at"]
+    return moved
+
+
+def stage_streak(client: Any, writer: Any, uid: str, record: StreakRecord, stored: Doc | None = None) -> None:
+    """`stage_streaks` for one user, unguarded (inside a transaction); with `stored`, the document as this
+    transaction read it."""
+    stage_streaks(client, writer, [StreakWrite(uid, record, stored=stored)])
 
 
 def move_counters(client: Any, writer: Any, streaks: Iterable[StreakRecord]) -> None:
