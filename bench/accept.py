@@ -3,8 +3,9 @@
 Run: python -m bench.accept [--sessions 300]
 Starts its own Firestore emulator. "Ours" is the full service path (validation, one transaction with
 one batched read, the engine, the writes); the baseline runs a transaction with the same document reads
-(user, streak, session, the days that can be "today", the user's entries on those days' boards) and
-writes (session, day, month, a board entry, streak), with payloads prepared in advance and no logic.
+(user, streak, session, the days that can be "today", the user's entries on those days' boards, their
+league seats) and writes (session, day, month, a board entry, streak), with payloads prepared in advance
+and no logic.
 overhead_ratio = our p50 / baseline p50.
 """
 
@@ -24,11 +25,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.profiling import cpu_seconds, flame_graph
 from devstack.stack import Stack
+from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.boards import board_keys
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.leagues import league_weeks_read
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import SessionStatus
 from streak_core.services.sessions import accept_sessions
@@ -91,6 +95,8 @@ def baseline(client: Any) -> Callable[[str, int], None]:
         boards = client.collection("boards")
         touched = [date.fromisoformat(day)]
         refs += [boards.document(key).collection("entries").document(uid) for key in board_keys(touched)]
+        # And the user's seats in the league weeks of that day, as acceptance reads them (none here).
+        refs += [paths.league_member(client, week, uid) for week in league_weeks_read(touched)]
 
         @firestore.transactional
         def body(tx: Any) -> None:
@@ -127,6 +133,18 @@ def measure(run: Callable[[str, int], None], clients: int, total: int) -> dict[s
     return {"per_second": round(len(latencies) / elapsed, 1), **summary(latencies)}
 
 
+def measured(
+    run: Callable[[str, int], None], clients: int, total: int, emulator: list[int]
+) -> dict[str, float]:
+    """`measure`, with the CPU seconds per session it cost this process (the client) and the emulator."""
+    ours_before, emulator_before = cpu_seconds([os.getpid()], False), cpu_seconds(emulator)
+    figures = measure(run, clients, total)
+    per = 1000 / (total // clients * clients)
+    figures["client_cpu_ms"] = round((cpu_seconds([os.getpid()], False) - ours_before) * per, 2)
+    figures["emulator_cpu_ms"] = round((cpu_seconds(emulator) - emulator_before) * per, 2)
+    return figures
+
+
 def summary(latencies: list[float]) -> dict[str, float]:
     """p50 and p99 in milliseconds of latencies in seconds."""
     return {
@@ -138,6 +156,7 @@ def summary(latencies: list[float]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, default=400, help="sessions per measurement")
+    parser.add_argument("--profile", action="store_true", help="py-spy flame graph of ours at 8 clients")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work, Stack(Path(work), components=("firestore",)) as stack:
         os.environ.update(stack.env())
@@ -148,9 +167,11 @@ def main() -> None:
         measure(ours(store), 1, 40)  # warm up the emulator, the JIT and the client
         measure(baseline(client), 1, 40)
         results: dict[str, dict[str, float]] = {}
+        emulator = [s.process.pid for s in stack.services if s.name == "firestore"]
         for clients in (1, 8):
-            results[f"baseline_c{clients}"] = measure(baseline(client), clients, args.sessions)
-            results[f"ours_c{clients}"] = measure(ours(store), clients, args.sessions)
+            results[f"baseline_c{clients}"] = measured(baseline(client), clients, args.sessions, emulator)
+            with flame_graph("accept-c8", [os.getpid()], args.profile and clients == 8):
+                results[f"ours_c{clients}"] = measured(ours(store), clients, args.sessions, emulator)
             print(f"{clients} client(s): ours {results[f'ours_c{clients}']}", flush=True)
             print(f"{clients} client(s): baseline {results[f'baseline_c{clients}']}", flush=True)
     figures = {

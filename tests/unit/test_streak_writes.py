@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 from datetime import UTC, date, datetime, timedelta
 
+from google.cloud import firestore
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streak_core.adapters.firestore.streaks import BOOKKEEPING, moved_fields, streak_to_doc
+from streak_core.adapters.firestore.streaks import moved_fields, streak_to_doc
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
 from streak_core.models.maintenance import DueUser
@@ -27,10 +28,6 @@ def record(offsets: set[int], freezes: int, maintained: int) -> StreakRecord:
     return StreakRecord(state, timezone_setting="UTC", last_maintained_date=closed)
 
 
-def comparable(doc: dict[str, object]) -> dict[str, object]:
-    return {k: v for k, v in doc.items() if k != "updated_at"}
-
-
 @settings(max_examples=150, deadline=None)
 @given(st.sets(st.integers(0, 40), max_size=30), st.integers(0, 2), st.integers(0, 40), st.integers(1, 6))
 def test_the_moved_fields_on_the_stored_document_are_the_whole_new_one(
@@ -44,8 +41,13 @@ def test_the_moved_fields_on_the_stored_document_are_the_whole_new_one(
 
     moved = moved_fields(stored, written)
 
-    assert comparable({**copy.deepcopy(stored), **moved}) == comparable(written)
-    assert ("updated_at" in moved) == bool(moved.keys() - BOOKKEEPING - {"updated_at"})
+    assert {**copy.deepcopy(stored), **moved} == written
+    assert set(moved) <= {k for k in written if stored.get(k) != written[k]}  # nothing else is sent
     # The same night again moves nothing at all.
     maintain(DueUser("u1", UserSettings(timezone="UTC"), streak, None), now, DEFAULT_CONFIG)
     assert moved_fields(written, streak_to_doc("u1", streak)) == {}
+
+
+def test_a_retired_field_is_deleted_by_the_next_write() -> None:
+    stored = {**streak_to_doc("u1", StreakRecord()), "updated_at": datetime(2026, 1, 1, tzinfo=UTC)}
+    assert moved_fields(stored, streak_to_doc("u1", StreakRecord())) == {"updated_at": firestore.DELETE_FIELD}

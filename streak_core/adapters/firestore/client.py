@@ -6,11 +6,13 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from google.api_core import exceptions as gexc
 from google.api_core.gapic_v1.method import DEFAULT
 from google.cloud import firestore
+from google.cloud.firestore_v1 import _helpers
 
 from streak_core import context
 from streak_core.adapters.lazy import Lazy
@@ -116,6 +118,51 @@ def run_transaction(
 
     with store_errors():
         return attempt(client.transaction(max_attempts=max_attempts, read_only=read_only))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A document as a batched read returned it, its fields decoded once (`exists` False: no such
+    document). It answers what our decoders ask of a snapshot."""
+
+    reference: Any
+    _data: dict[str, Any] | None
+    update_time: Any = None
+
+    @property
+    def exists(self) -> bool:
+        return self._data is not None
+
+    @property
+    def id(self) -> str:
+        return str(self.reference.id)
+
+    def to_dict(self) -> dict[str, Any] | None:
+        return self._data
+
+
+def batch_read(client: Any, refs: list[Any], transaction: Any = None) -> list[Read]:
+    """The documents at `refs` in one BatchGetDocuments call (in `transaction` if given), in no set order.
+
+    `Client.get_all` makes a DocumentSnapshot of each, which deep-copies the fields it has just decoded: on
+    our largest documents that copy is a fifth of the read's CPU. This is the same request, built by the
+    client's own `_prep_get_all` (google-cloud-firestore is pinned; the suite runs it on the emulator), with
+    the fields decoded once and kept as they are."""
+    if not refs:
+        return []
+    request, by_path, kwargs = client._prep_get_all(refs, None, transaction, DEFAULT, None, None)
+    responses = client._firestore_api.batch_get_documents(
+        request=request, metadata=client._rpc_metadata, **kwargs
+    )
+    found: list[Read] = []
+    for response in responses:
+        if response._pb.WhichOneof("result") == "found":
+            document = response.found
+            data = cast(dict[str, Any], _helpers.decode_dict(document.fields, client))
+            found.append(Read(by_path[document.name], data, document.update_time))
+        else:
+            found.append(Read(by_path[response.missing], None))
+    return found
 
 
 def fields_of(snapshot: Any) -> dict[str, Any]:

@@ -77,7 +77,6 @@ def day_to_doc(record: DayRecord) -> Doc:
         "pieces": {sid: [a, b] for sid, (a, b) in record.pieces.items()},
         "early": record.early,
         "late": record.late,
-        "updated_at": firestore.SERVER_TIMESTAMP,
     }
 
 

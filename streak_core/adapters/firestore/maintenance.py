@@ -12,6 +12,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
+    batch_read,
     commit_guarded,
     fields_of,
     run_transaction,
@@ -63,7 +64,7 @@ class FirestoreMaintenanceStore(MaintenanceStore):
         client = self._client()
         refs = [paths.streak(client, uid) for uid in uids]
         with store_errors():
-            docs = [doc for doc in client.get_all(refs) if doc.exists]
+            docs = [doc for doc in batch_read(client, refs) if doc.exists]
         return [_due_user(doc.id, fields_of(doc), doc.update_time, doc.reference.path) for doc in docs]
 
     def commit_if_unchanged(self, user: DueUser, outbox: list[OutboxEntry]) -> bool:

@@ -10,7 +10,13 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors, stream
+from streak_core.adapters.firestore.client import (
+    LazyFirestore,
+    batch_read,
+    run_transaction,
+    store_errors,
+    stream,
+)
 from streak_core.adapters.firestore.documents import (
     notification_from_doc,
     outbox_to_doc,
@@ -47,7 +53,7 @@ def create_missing_outbox(
     """
     wanted = list(entries)
     refs = [paths.outbox(client).document(entry.id) for entry in wanted]
-    existing = {doc.id for doc in transaction.get_all(refs) if doc.exists} if refs else set()
+    existing = {doc.id for doc in batch_read(client, refs, transaction) if doc.exists}
     stage_outbox(client, transaction, [e for e in wanted if e.id not in existing], extra)
 
 

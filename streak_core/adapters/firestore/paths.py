@@ -14,12 +14,13 @@ def streak(client: Any, uid: str) -> Any:
     return client.collection("streaks").document(uid)
 
 
+# One `client.document(...)` per reference: these are built for every acceptance's read.
 def day(client: Any, uid: str, iso_date: str) -> Any:
-    return user(client, uid).collection("days").document(iso_date)
+    return client.document("users", uid, "days", iso_date)
 
 
 def session(client: Any, uid: str, session_id: str) -> Any:
-    return user(client, uid).collection("sessions").document(session_id)
+    return client.document("users", uid, "sessions", session_id)
 
 
 def pauses(client: Any, uid: str) -> Any:
@@ -40,7 +41,7 @@ def board_entries(client: Any, key: str) -> Any:
 
 
 def board_entry(client: Any, key: str, uid: str) -> Any:
-    return board_entries(client, key).document(uid)
+    return client.document("boards", key, "entries", uid)
 
 
 def board_ranks(client: Any, key: str) -> Any:

@@ -21,9 +21,8 @@ from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
 from streak_core.models.streaks import StreakRecord
 
-# Fields that move every night on their own: a write of nothing else leaves `updated_at` (when the streak
-# itself last changed) as it was.
-BOOKKEEPING = frozenset({"maintenance_due_at", "last_maintained_date"})
+# Written before the document's own update time was enough: removed on the next write.
+RETIRED = ("updated_at",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +59,10 @@ def stage_streaks(client: Any, writer: Any, writes: Iterable[StreakWrite]) -> No
 
 
 def moved_fields(stored: Doc, doc: Doc) -> Doc:
-    """The fields of `doc` whose value differs from the stored document's, with `updated_at` when any of
-    them is more than bookkeeping; nothing when nothing moved."""
-    moved = {
-        key: value
-        for key, value in doc.items()
-        if key != "updated_at" and (key not in stored or stored[key] != value)
-    }
-    if moved.keys() - BOOKKEEPING:
-        moved["updated_at"] = doc["updated_at"]
+    """The fields of `doc` whose value differs from the stored document's (and the deletion of retired
+    ones it still has); nothing when nothing moved."""
+    moved = {key: value for key, value in doc.items() if key not in stored or stored[key] != value}
+    moved.update({key: firestore.DELETE_FIELD for key in RETIRED if key in stored})
     return moved
 
 
@@ -162,7 +156,6 @@ def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
         "days_version": record.days_version,
         # Derived, so that boards and friend lists can project one small field instead of every run.
         "last_run": _last_run(record.state),
-        "updated_at": firestore.SERVER_TIMESTAMP,
     }
 
 

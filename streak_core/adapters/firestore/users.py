@@ -15,6 +15,7 @@ from streak_core.adapters.firestore.boards import stage_board_move
 from streak_core.adapters.firestore.challenges import stage_memberships
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
+    batch_read,
     fields_of,
     run_transaction,
     store_errors,
@@ -197,11 +198,17 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
 class _Transaction(UserTransaction):
     def __init__(self, store: FirestoreUserStore, client: Any, transaction: Any, uid: str) -> None:
         self._store, self._client, self._tx, self._uid = store, client, transaction, uid
+        self._stored_streak: dict[str, Any] | None = None  # as read: the write sends what moved from it
 
     def read(
         self, session_ids: Iterable[str], days: Iterable[date], boards_of: Iterable[date] = ()
     ) -> UserSnapshot:
-        return _to_snapshot(self._tx.get_all(self._store._refs(self._uid, session_ids, days, boards_of)))
+        refs = self._store._refs(self._uid, session_ids, days, boards_of)
+        with store_errors():
+            docs = batch_read(self._client, refs, self._tx)
+        streaks = [d for d in docs if d.exists and d.reference.parent.id == "streaks"]
+        self._stored_streak = fields_of(streaks[0]) if streaks else None
+        return _to_snapshot(docs)
 
     def write(
         self,
@@ -226,7 +233,7 @@ class _Transaction(UserTransaction):
         for record in written:
             self._tx.set(paths.day(self._client, self._uid, record.day.isoformat()), day_to_doc(record))
         stage_months(self._client, self._tx, self._uid, [(r.day, r.state.seconds) for r in written])
-        stage_streak(self._client, self._tx, self._uid, streak)
+        stage_streak(self._client, self._tx, self._uid, streak, self._stored_streak)
 
 
 def stage_months(client: Any, writer: Any, uid: str, days: Iterable[tuple[date, int | None]]) -> None:
