@@ -6,7 +6,9 @@ one batched read, the engine, the writes); the baseline runs a transaction with 
 (user, streak, session, the days that can be "today", the user's entries on those days' boards, their
 league seats) and writes (session, day, month, a board entry, streak), with payloads prepared in advance
 and no logic.
-overhead_ratio = our p50 / baseline p50.
+Each side runs `--sessions` per client count, in two halves ordered baseline, ours, ours, baseline.
+overhead_ratio = our p50 / baseline p50; the CPU each side cost per session, in this process (the client)
+and in the emulator, beside it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -112,14 +114,18 @@ def baseline(client: Any) -> Callable[[str, int], None]:
     return run
 
 
-def measure(run: Callable[[str, int], None], clients: int, total: int) -> dict[str, float]:
+def measure(
+    run: Callable[[str, int], None], clients: int, total: int, users: list[str] | None = None, first: int = 0
+) -> tuple[list[float], float]:
+    """`total` sessions from `clients` threads, each its own user (new ones, or `users` going on from their
+    session number `first`): (latencies in seconds, elapsed)."""
     per_client = total // clients
-    uids = [f"bench-{uuid.uuid4().hex[:10]}" for _ in range(clients)]
+    uids = users or [f"bench-{uuid.uuid4().hex[:10]}" for _ in range(clients)]
     latencies: list[float] = []
 
     def client_loop(uid: str) -> list[float]:
         own = []
-        for n in range(per_client):
+        for n in range(first, first + per_client):
             began = time.perf_counter()
             run(uid, n)
             own.append(time.perf_counter() - began)
@@ -129,20 +135,39 @@ def measure(run: Callable[[str, int], None], clients: int, total: int) -> dict[s
     with ThreadPoolExecutor(max_workers=clients) as pool:
         for own in pool.map(client_loop, uids):
             latencies.extend(own)
-    elapsed = time.perf_counter() - began
-    return {"per_second": round(len(latencies) / elapsed, 1), **summary(latencies)}
+    return latencies, time.perf_counter() - began
 
 
-def measured(
-    run: Callable[[str, int], None], clients: int, total: int, emulator: list[int]
-) -> dict[str, float]:
-    """`measure`, with the CPU seconds per session it cost this process (the client) and the emulator."""
-    ours_before, emulator_before = cpu_seconds([os.getpid()], False), cpu_seconds(emulator)
-    figures = measure(run, clients, total)
-    per = 1000 / (total // clients * clients)
-    figures["client_cpu_ms"] = round((cpu_seconds([os.getpid()], False) - ours_before) * per, 2)
-    figures["emulator_cpu_ms"] = round((cpu_seconds(emulator) - emulator_before) * per, 2)
-    return figures
+@dataclass
+class Tally:
+    """One side's measurements, added up over its halves (the same users going on, so the halves are the
+    workload one whole run would be), with the CPU seconds they cost this process (the client) and the
+    emulator."""
+
+    clients: int
+    users: list[str]
+    latencies: list[float] = field(default_factory=list)
+    elapsed: float = 0.0
+    client_cpu: float = 0.0
+    emulator_cpu: float = 0.0
+
+    def add(self, run: Callable[[str, int], None], total: int, emulator: list[int]) -> None:
+        ours_before, emulator_before = cpu_seconds([os.getpid()], False), cpu_seconds(emulator)
+        first = len(self.latencies) // self.clients
+        latencies, elapsed = measure(run, self.clients, total, self.users, first)
+        self.client_cpu += cpu_seconds([os.getpid()], False) - ours_before
+        self.emulator_cpu += cpu_seconds(emulator) - emulator_before
+        self.latencies += latencies
+        self.elapsed += elapsed
+
+    def figures(self) -> dict[str, float]:
+        per = 1000 / len(self.latencies)
+        return {
+            "per_second": round(len(self.latencies) / self.elapsed, 1),
+            **summary(self.latencies),
+            "client_cpu_ms": round(self.client_cpu * per, 2),
+            "emulator_cpu_ms": round(self.emulator_cpu * per, 2),
+        }
 
 
 def summary(latencies: list[float]) -> dict[str, float]:
@@ -169,9 +194,18 @@ def main() -> None:
         results: dict[str, dict[str, float]] = {}
         emulator = [s.process.pid for s in stack.services if s.name == "firestore"]
         for clients in (1, 8):
-            results[f"baseline_c{clients}"] = measured(baseline(client), clients, args.sessions, emulator)
-            with flame_graph("accept-c8", [os.getpid()], args.profile and clients == 8):
-                results[f"ours_c{clients}"] = measured(ours(store), clients, args.sessions, emulator)
+            # Halves in the order baseline, ours, ours, baseline: a drift of the emulator over the run
+            # (its heap, its JIT) weighs on both sides alike.
+            tallies = {
+                side: Tally(clients, [f"bench-{uuid.uuid4().hex[:10]}" for _ in range(clients)])
+                for side in ("baseline", "ours")
+            }
+            runs = {"baseline": baseline(client), "ours": ours(store)}
+            for side in ("baseline", "ours", "ours", "baseline"):
+                with flame_graph(f"accept-c8-{side}", [os.getpid()], args.profile and clients == 8):
+                    tallies[side].add(runs[side], args.sessions // 2, emulator)
+            for side, tally in tallies.items():
+                results[f"{side}_c{clients}"] = tally.figures()
             print(f"{clients} client(s): ours {results[f'ours_c{clients}']}", flush=True)
             print(f"{clients} client(s): baseline {results[f'baseline_c{clients}']}", flush=True)
     figures = {
