@@ -170,14 +170,14 @@ class BatchWorker:
     max_writes: int = MAX_WRITES_PER_COMMIT
     max_commit_bytes: int = MAX_COMMIT_BYTES
     work: Work | None = None
-    sizing: LoadSizing = field(default_factory=lambda: LoadSizing())
+    sizing: LoadSizing = field(default_factory=LoadSizing)
 
     def _work(self, user: DueUser, now: datetime) -> list[OutboxEntry] | None:
         return self.work(user, now) if self.work is not None else maintain(user, now, self.config)
 
     def run(self, uids: list[str], now: datetime, run_id: str | None = None) -> BatchReport:
         """The page in loads sized by memory: each load's documents weighed, the next one sized so that
-        what is held at once stays near `memory_budget` bytes."""
+        what is held at once stays near the sizing's budget."""
         report = BatchReport()
         breaker = CircuitBreaker()
         remaining = list(uids)
