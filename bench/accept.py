@@ -181,7 +181,7 @@ def summary(latencies: list[float]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, default=400, help="sessions per measurement")
-    parser.add_argument("--profile", action="store_true", help="py-spy flame graph of ours at 8 clients")
+    parser.add_argument("--profile", action="store_true", help="py-spy graphs of the halves, 8 clients")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work, Stack(Path(work), components=("firestore",)) as stack:
         os.environ.update(stack.env())
@@ -201,8 +201,9 @@ def main() -> None:
                 for side in ("baseline", "ours")
             }
             runs = {"baseline": baseline(client), "ours": ours(store)}
-            for side in ("baseline", "ours", "ours", "baseline"):
-                with flame_graph(f"accept-c8-{side}", [os.getpid()], args.profile and clients == 8):
+            for half, side in enumerate(("baseline", "ours", "ours", "baseline")):
+                graph = f"accept-c8-{half + 1}-{side}"
+                with flame_graph(graph, [os.getpid()], args.profile and clients == 8):
                     tallies[side].add(runs[side], args.sessions // 2, emulator)
             for side, tally in tallies.items():
                 results[f"{side}_c{clients}"] = tally.figures()

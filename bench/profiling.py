@@ -55,10 +55,10 @@ def cpu_seconds(pids: list[int], descendants: bool = True) -> float:
 def flame_graph(name: str, pids: list[int], enabled: bool = True) -> Iterator[Path | None]:
     """Sample `pids` (and their subprocesses) with py-spy while the block runs; the SVG's path, or None
     when profiling is off. Written to `.artifacts/{name}.svg` once the block ends."""
-    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not enabled:
         yield None
         return
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     ARTIFACTS.mkdir(exist_ok=True)
     target = ARTIFACTS / f"{name}.svg"
     # --gil: only the thread holding the GIL, so the graph shows where the CPU of our Python goes (waiting

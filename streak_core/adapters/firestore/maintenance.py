@@ -77,9 +77,9 @@ class FirestoreMaintenanceStore(MaintenanceStore):
             stage_outbox(client, batch, outbox)
         writes = []
         for user, _ in items:
-            read = user.version
-            assert isinstance(read, _Read), "a user this store did not load"
-            writes.append(StreakWrite(user.uid, user.streak, read.update_time, read.doc))
+            stored = user.version
+            assert isinstance(stored, _Stored), "a user this store did not load"
+            writes.append(StreakWrite(user.uid, user.streak, stored.update_time, stored.doc))
         stage_streaks(client, batch, writes)
         return commit_guarded(batch) is None
 
@@ -92,7 +92,7 @@ class FirestoreMaintenanceStore(MaintenanceStore):
             if not snapshot.exists:
                 return
             stored = fields_of(snapshot)
-            fresh = _due_user(uid, stored, None)
+            fresh = _due_user(uid, stored, None, streak_ref.path)
             create_missing_outbox(client, transaction, maintain(fresh))
             stage_streak(client, transaction, uid, fresh.streak, stored)
 
@@ -100,7 +100,7 @@ class FirestoreMaintenanceStore(MaintenanceStore):
 
 
 @dataclass(frozen=True, slots=True)
-class _Read:
+class _Stored:
     """A due user's version as this store read it: the write must still match `update_time`, and sends
     only the fields that moved from `doc`."""
 
@@ -108,8 +108,7 @@ class _Read:
     doc: Doc
 
 
-def _due_user(uid: str, data: Doc, update_time: object, path: str = "") -> DueUser:
+def _due_user(uid: str, data: Doc, update_time: object, path: str) -> DueUser:
     record = streak_from_doc(data)
     settings = UserSettings(timezone=record.timezone_setting)
-    size = document_size(path, data) if path else 0
-    return DueUser(uid, settings, record, _Read(update_time, data), size)
+    return DueUser(uid, settings, record, _Stored(update_time, data), document_size(path, data))
