@@ -264,7 +264,9 @@ def commands(
     dispatch = f"NOTIFICATIONS_DISPATCH_URL={uri('notifications')}/dispatch"
     drain = f"WEBHOOKS_DRAIN_URL={uri('notifications')}/webhooks/drain"
     wiring = {
-        "api": [dispatch, drain, f"SESSION_JOBS_URL={uri('session_jobs')}/"],
+        # Visitors reach the api through Firebase Hosting, whose CDN appends the visitor's address to
+        # X-Forwarded-For, then Cloud Run's front end appends the CDN's: the client is 1 hop from the right.
+        "api": [dispatch, drain, f"SESSION_JOBS_URL={uri('session_jobs')}/", "TRUSTED_PROXY_HOPS=1"],
         "on_maintenance_batch": [dispatch, f"MAINTENANCE_RETRY_URL={uri('maintenance_retry')}"],
         "maintenance_retry": [dispatch],
         "session_jobs": [dispatch],

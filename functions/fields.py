@@ -25,17 +25,19 @@ from pydantic import (
     WithJsonSchema,
     create_model,
 )
+from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from streak_core.domain.ids import is_document_id, is_user_id
 from streak_core.domain.leagues import is_week
-from streak_core.domain.sessions import parse_date, parse_instant
+from streak_core.domain.sessions import MAX_INSTANT_CHARS, MAX_ZONE_CHARS, parse_date, parse_instant
 from streak_core.domain.timeline import zone_named
 from streak_core.models.users import MAX_DISPLAY_NAME, display_name_rule
 from streak_core.services.cursors import MAX_CURSOR_CHARS
 
 HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d", re.ASCII)
+MAX_DISPLAY_NAME_SENT = 4 * MAX_DISPLAY_NAME  # spaces around a name are trimmed, but not without end
 MAX_PAGE = 100  # items one page of any listing holds at most
 
 
@@ -88,32 +90,52 @@ Instant = Annotated[
     PlainSerializer(lambda moment: moment.isoformat(), return_type=str),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
+# The longest text of each kind the parsers accept, declared in the document (OWASP API4: inputs bounded).
+INSTANT_SCHEMA: JsonDict = {
+    "type": "string",
+    "format": "date-time",
+    "minLength": 20,
+    "maxLength": MAX_INSTANT_CHARS,
+}
+DATE_SCHEMA: JsonDict = {"type": "string", "format": "date", "minLength": 10, "maxLength": 10}
+ZONE_SCHEMA: JsonDict = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_ZONE_CHARS,
+    "pattern": r"^[A-Za-z0-9_+/-]+$",
+}
 InstantIn = Annotated[
     datetime,
     BeforeValidator(rule("invalid_instant", _instant)),
-    WithJsonSchema({"type": "string", "format": "date-time"}),
+    WithJsonSchema(INSTANT_SCHEMA),
 ]
 DateIn = Annotated[
     date,
     BeforeValidator(rule("invalid_date", _date)),
-    WithJsonSchema({"type": "string", "format": "date"}),
+    WithJsonSchema(DATE_SCHEMA),
 ]
 TimeZoneName = Annotated[
     StrictStr,
     AfterValidator(rule("unknown_timezone", _zone)),
-    WithJsonSchema({"type": "string", "description": "An IANA time zone name, e.g. Europe/Paris"}),
+    WithJsonSchema({**ZONE_SCHEMA, "description": "An IANA time zone name, e.g. Europe/Paris"}),
 ]
 DisplayName = Annotated[
     StrictStr,
+    Field(max_length=MAX_DISPLAY_NAME_SENT),
     AfterValidator(rule("invalid_display_name", display_name_rule)),
     WithJsonSchema(
-        {"type": "string", "description": f"1-{MAX_DISPLAY_NAME} printable characters once trimmed"}
+        {
+            "type": "string",
+            "maxLength": MAX_DISPLAY_NAME_SENT,
+            "description": f"1-{MAX_DISPLAY_NAME} printable characters once trimmed"
+            f" (at most {MAX_DISPLAY_NAME_SENT} as sent)",
+        }
     ),
 ]
 ClockTimeOut = Annotated[
     time,
     PlainSerializer(lambda t: f"{t:%H:%M}", return_type=str),
-    WithJsonSchema({"type": "string", "pattern": f"^{HH_MM.pattern}$"}),
+    WithJsonSchema({"type": "string", "pattern": f"^{HH_MM.pattern}$", "maxLength": 5}),
 ]
 ClockTime = Annotated[ClockTimeOut, BeforeValidator(rule("invalid_time", _clock_time))]
 UserId = Annotated[
@@ -146,6 +168,7 @@ class PageQuery(BaseModel):
     cursor: str | None = Field(
         default=None,
         description=f"next_cursor of the previous page, as returned (at most {MAX_CURSOR_CHARS} characters)",
+        json_schema_extra={"maxLength": MAX_CURSOR_CHARS},  # longer ones are refused unread (422)
     )
 
 

@@ -21,7 +21,8 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class Auth(Enum):
-    NONE = "none"  # public, or called by the platform (Cloud Tasks, Scheduler)
+    NONE = "none"  # called by the platform (Cloud Tasks, Scheduler, Pub/Sub), which authenticates it
+    PUBLIC = "public"  # anyone, no token: limited per client address (share pages, unsubscribe, the document)
     USER = "user"  # a Firebase ID token
     ADMIN = "admin"  # a Firebase ID token with the `admin` claim
 
@@ -81,6 +82,8 @@ class Route(Generic[D]):
     auth: Auth = Auth.USER
     path_schemas: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     media_types: tuple[str, ...] = ()  # a success body that is not JSON (its `responses` model is None)
+    description: str = ""  # the document's longer text; routes of the `api` function must have one
+    operation_id: str = ""  # camelCase, read as a method name by client generators (`acceptSession`)
 
     @property
     def path_params(self) -> list[str]:
@@ -89,7 +92,9 @@ class Route(Generic[D]):
     def error_statuses(self, clock_override: bool) -> list[int]:
         statuses = set(self.errors)
         if self.auth is not Auth.NONE:
-            statuses |= {401, 429, 503}  # the token check, the rate limit, the store
+            statuses.add(429)  # every route a client calls is rate-limited (per user, or per address)
+        if self.auth in (Auth.USER, Auth.ADMIN):
+            statuses |= {401, 503}  # the token check, the store
         if self.auth is Auth.ADMIN:
             statuses.add(403)
         if self.body is not None:
@@ -104,17 +109,26 @@ class Route(Generic[D]):
 
 
 @dataclass(frozen=True)
+class Tag:
+    """An area of the API as the document groups it: one tag per area, described."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Mounted(Generic[R]):
     """A route in a table whose handlers need different dependencies: `pick` takes the route's own out of
-    the table's (each area of the API gets the few ports it uses, not all of them)."""
+    the table's (each area of the API gets the few ports it uses, not all of them); `tag` is its area."""
 
     route: Route[Any]
     pick: Callable[[R], Any]
+    tag: Tag | None = None
 
 
-def mount(routes: Sequence[Route[D]], pick: Callable[[R], D]) -> list[Mounted[R]]:
-    """An area's routes, served with the dependencies `pick` selects for them."""
-    return [Mounted(route, pick) for route in routes]
+def mount(routes: Sequence[Route[D]], pick: Callable[[R], D], tag: Tag | None = None) -> list[Mounted[R]]:
+    """An area's routes, served with the dependencies `pick` selects for them, under the area's tag."""
+    return [Mounted(route, pick, tag) for route in routes]
 
 
 class RouteTable(Generic[R]):

@@ -143,6 +143,7 @@ def api_dependencies() -> ApiDependencies:
             rate_limiter=SharedRateLimiter(env.rate_policies(), FirestoreStorage(firestore)),
             allow_clock_override=env.allow_clock_override,
             time_budget=env.api_time_budget_seconds,
+            trusted_proxy_hops=env.trusted_proxy_hops,
         ),
         sessions=SessionDeps(
             store=users,

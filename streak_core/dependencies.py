@@ -52,6 +52,9 @@ class RequestDeps:
     rate_limiter: SharedRateLimiter | None = None  # None: no limits
     allow_clock_override: bool = False
     time_budget: float | None = None  # seconds a request may spend in all (None: the library's defaults)
+    trusted_proxy_hops: int = (
+        0  # X-Forwarded-For entries appended after the client's (pipeline.client_address)
+    )
 
 
 @dataclass

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     rate_limit_writes: str = "3/second;20/10 seconds;100/minute"  # per user: the seed's figures
     rate_limit_reads: str = "10/second;60/10 seconds;300/minute"  # per user
     rate_limit_public: str = "5/second;30/10 seconds;120/minute"  # per client address: public share pages
+    # Proxies between the visitor and Cloud Run's front end that append to X-Forwarded-For: the client is the
+    # entry this many places from the right (0: the front end's entry; deploy plan: 1, for Hosting).
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
     # Seconds a request, a task or a Pub/Sub event may spend in all: every backend call gets what is left,
     # so a stalled Firestore is a 503 (a retried task, a nacked message) well within the function's timeout
     # (deploy/plan.py gives the functions 60 s, and 300 s to the batch function).

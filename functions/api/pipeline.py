@@ -4,6 +4,7 @@ the clock, parse, call the route's handler, make it conditional (ETag/304), and 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from datetime import datetime
 
@@ -32,7 +33,7 @@ from streak_core.domain.vocabulary import LimitScope
 from streak_core.errors import ServiceError
 from streak_core.ports.identity import InvalidToken, Principal
 
-PUBLIC_PAGES = ("/s/", "/v1/unsubscribe")
+MAX_ADDRESS_CHARS = 64
 
 
 def handle(request: flask.Request, deps: ApiDependencies) -> flask.Response:
@@ -62,7 +63,7 @@ def _serve(
     route, basics = entry.route, deps.request
     log.routed(route.path)
     principal = None
-    if route.auth is not Auth.NONE:
+    if route.auth in (Auth.USER, Auth.ADMIN):
         principal = authenticate(request, basics)
         log.user_id = principal.uid
         context.set_user(principal.uid)
@@ -70,8 +71,8 @@ def _serve(
             raise ApiError(403, "forbidden", "This endpoint needs the admin claim.")
         scope = LimitScope.READ if request.method in ("GET", "HEAD") else LimitScope.WRITE
         limit(basics, scope, principal.uid, headers)
-    elif route.path.startswith(PUBLIC_PAGES):  # public pages: limited per client address
-        limit(basics, LimitScope.PUBLIC, f"ip:{request.remote_addr}", headers)
+    elif route.auth is Auth.PUBLIC:  # public routes: limited per client address
+        limit(basics, LimitScope.PUBLIC, f"ip:{client_address(request, basics.trusted_proxy_hops)}", headers)
     now = current_instant(request, basics)
     body = parse_model(route.body, json_body(request)) if route.body is not None else None
     query = parse_model(route.query, request.args.to_dict()) if route.query is not None else None
@@ -84,6 +85,25 @@ def _serve(
     if reply.cache_control is not None:
         return conditional(request, reply.status, payload, reply.cache_control, headers)
     return reply.status, payload
+
+
+def client_address(request: flask.Request, trusted_hops: int) -> str:
+    """The visitor's address as Google's front end gives it (API.md "Rate limits"): the rightmost
+    X-Forwarded-For entry after `trusted_hops` proxies of ours, since each proxy appends what it saw and
+    only the left-hand entries can be forged by the client; the socket's peer only without the header."""
+    entries = [
+        entry.strip()
+        for header in request.headers.getlist("X-Forwarded-For")
+        for entry in header.split(",")
+        if entry.strip()
+    ]
+    if not entries:
+        return request.remote_addr or "unknown"
+    entry = entries[max(len(entries) - 1 - trusted_hops, 0)]
+    try:
+        return str(ipaddress.ip_address(entry))
+    except ValueError:  # not an address (a proxy of ours would never append one): a bounded key all the same
+        return entry[:MAX_ADDRESS_CHARS]
 
 
 def limit(deps: RequestDeps, scope: LimitScope, identity: str, headers: dict[str, str]) -> None:

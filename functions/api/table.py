@@ -20,7 +20,7 @@ from functions.api.routes import (
 )
 from functions.api.shared import Document
 from functions.openapi import openapi_document
-from functions.routing import Auth, Call, Reply, Route, RouteTable, mount
+from functions.routing import Auth, Call, Reply, Route, RouteTable, Tag, mount
 from streak_core.dependencies import ApiDependencies
 
 
@@ -34,23 +34,34 @@ def api_document(clock_override: bool) -> Document:
     return Document(openapi_document(API, clock_override))
 
 
+DOCUMENT = Tag("Document", "This OpenAPI document, from which app teams generate their clients.")
+
 DOCS: list[Route[bool]] = [
-    Route("GET", "/v1/openapi.json", get_openapi, "This document", {200: Document}, auth=Auth.NONE)
+    Route(
+        "GET",
+        "/v1/openapi.json",
+        get_openapi,
+        "Get this document",
+        {200: Document},
+        auth=Auth.PUBLIC,
+        description="This document",
+        operation_id="getOpenApiDocument",
+    )
 ]
 
 API: RouteTable[ApiDependencies] = RouteTable(
     [
-        *mount(sessions.ROUTES, lambda deps: deps.sessions),
-        *mount(me.ROUTES, lambda deps: deps.me),
-        *mount(stats.ROUTES, lambda deps: deps.stats),
-        *mount(shares.ROUTES, lambda deps: deps.shares),
-        *mount(challenges.ROUTES, lambda deps: deps.challenges),
-        *mount(pauses.ROUTES, lambda deps: deps.pauses),
-        *mount(social.ROUTES, lambda deps: deps.social),
-        *mount(admin.ROUTES, lambda deps: deps.admin),
-        *mount(data.ROUTES, lambda deps: deps.data),
-        *mount(webhooks.ROUTES, lambda deps: deps.webhooks),
-        *mount(leagues.ROUTES, lambda deps: deps.leagues),
-        *mount(DOCS, lambda deps: deps.request.allow_clock_override),
+        *mount(sessions.ROUTES, lambda deps: deps.sessions, sessions.TAG),
+        *mount(me.ROUTES, lambda deps: deps.me, me.TAG),
+        *mount(stats.ROUTES, lambda deps: deps.stats, stats.TAG),
+        *mount(shares.ROUTES, lambda deps: deps.shares, shares.TAG),
+        *mount(challenges.ROUTES, lambda deps: deps.challenges, challenges.TAG),
+        *mount(pauses.ROUTES, lambda deps: deps.pauses, pauses.TAG),
+        *mount(social.ROUTES, lambda deps: deps.social, social.TAG),
+        *mount(admin.ROUTES, lambda deps: deps.admin, admin.TAG),
+        *mount(data.ROUTES, lambda deps: deps.data, data.TAG),
+        *mount(webhooks.ROUTES, lambda deps: deps.webhooks, webhooks.TAG),
+        *mount(leagues.ROUTES, lambda deps: deps.leagues, leagues.TAG),
+        *mount(DOCS, lambda deps: deps.request.allow_clock_override, DOCUMENT),
     ]
 )

@@ -13,6 +13,7 @@ from streak_core.domain.vocabulary import ChallengeKind, ChallengeStatus, Challe
 
 MAX_WINDOW_DAYS = 92
 MAX_REWARD_XP = 1000
+MAX_TARGET = MAX_WINDOW_DAYS * 24 * 60  # focus minutes a longest window holds: no target can be larger
 MAX_UNFINISHED = 10  # unfinished challenges a user may be in at once: the acceptance reads them all
 MAX_TITLE = 80
 # A window of local dates is open somewhere on Earth from its first day's midnight in the easternmost zone

@@ -7,7 +7,8 @@ import re
 
 MAX_ID_BYTES = 1500  # Firestore's limit on a document id
 MAX_USER_ID_CHARS = 128  # Firebase Auth's limit on a uid
-SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
+MAX_SESSION_ID_CHARS = 128
+SESSION_ID_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_SESSION_ID_CHARS}}}")
 _RESERVED = re.compile(r"__.*__", re.DOTALL)  # Firestore keeps ids of this form for itself
 
 

@@ -13,6 +13,8 @@ from streak_core.domain.timeline import zone_named
 
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 # RFC 3339 date-time: a full date, 'T' (or space), time with optional fraction, and a mandatory offset.
+MAX_INSTANT_CHARS = 35  # 2026-03-08T01:30:00.123456789+05:30: the longest instant RFC3339_PATTERN matches
+MAX_ZONE_CHARS = 64  # longer than any IANA zone name (the longest has 32 characters)
 RFC3339_PATTERN = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})", re.ASCII
 )

@@ -1,4 +1,5 @@
-"""Rate limits held across instances: two `api` processes on one Firestore emulator share one user's quota."""
+"""Rate limits held across instances (two `api` processes on one Firestore emulator share one user's quota),
+and public limits keyed on the visitor's address as Google's front end reports it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 
 from devstack.stack import Stack
 from tests.e2e.conftest import AppUser
@@ -55,3 +57,40 @@ def test_each_instance_alone_would_have_admitted_the_whole_quota(
         for n in range(5)
     ]
     assert statuses == [201] * 5
+
+
+PUBLIC_TIGHT = {"RATE_LIMIT_PUBLIC": "5/minute", "TRUSTED_PROXY_HOPS": "1"}
+HOSTING_CDN = "151.101.1.195"  # what Cloud Run's front end appends: the address of the Hosting CDN it saw
+
+
+@pytest.fixture(scope="module")
+def behind_hosting(stack: Stack) -> Iterator[str]:
+    """An `api` as the deploy plan configures it: public limits per visitor, one trusted hop (Hosting)."""
+    url = stack.spawn_function("api-hosted", "api", PUBLIC_TIGHT)
+    try:
+        yield url
+    finally:
+        stack.stop_service("api-hosted")
+
+
+def test_public_limits_key_on_the_visitor_that_googles_front_end_saw(
+    app_user: AppUser, behind_hosting: str
+) -> None:
+    share = app_user.call("POST", "/v1/shares", json={}).json()["share"]
+    page = f"{behind_hosting}/s/{share['id']}"
+
+    def visit(forwarded: str) -> int:
+        return requests.get(page, headers={"X-Forwarded-For": forwarded}, timeout=30).status_code
+
+    # 40 visitors, one request each, each with a left-hand entry of its own choosing: none shares a bucket.
+    visitors = [visit(f"6.6.6.{n}, 203.0.113.{n}, {HOSTING_CDN}") for n in range(40)]
+    assert visitors == [200] * 40, visitors
+    # One visitor forging a new left-hand entry on every request is still one visitor: 5 pages, then 429.
+    forger = [visit(f"10.0.{n}.1, 198.51.100.7, {HOSTING_CDN}") for n in range(7)]
+    assert forger == [200] * 5 + [429] * 2, forger
+    refused = requests.get(
+        page, headers={"X-Forwarded-For": f"1.1.1.1, 198.51.100.7, {HOSTING_CDN}"}, timeout=30
+    )
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60

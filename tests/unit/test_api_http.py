@@ -173,6 +173,23 @@ def test_batch_over_100_items_is_422_and_stores_nothing() -> None:
     assert d.sessions.store.commits == 0  # type: ignore[attr-defined]
 
 
+def test_public_routes_are_limited_per_visitor_as_the_front_end_reports_it() -> None:
+    """Entries left of the trusted hops are the client's to write: forging them never buys a fresh bucket."""
+    cdn = "151.101.1.195"
+    d = deps(rate_limiter=limited(public="2/minute"))
+    d.request.trusted_proxy_hops = 1
+
+    def visit(forwarded: str | None) -> int:
+        headers = {"X-Forwarded-For": forwarded} if forwarded is not None else {}
+        return call(d, "GET", "/v1/openapi.json", token=None, headers=headers).status_code
+
+    assert [visit(f"9.9.9.{n}, 203.0.113.5, {cdn}") for n in range(3)] == [200, 200, 429]
+    assert [visit(f"203.0.113.{n}, {cdn}") for n in range(6, 9)] == [200, 200, 200]
+    assert [visit(None) for _ in range(3)] == [200, 200, 429]  # no header: the socket's peer
+    d.request.trusted_proxy_hops = 0  # the local stack: the rightmost entry is the client
+    assert [visit(f"9.9.9.9, 198.51.100.{n}") for n in range(3)] == [200, 200, 200]
+
+
 def test_openapi_needs_no_token() -> None:
     response = call(deps(), "GET", "/v1/openapi.json", token=None)
     assert response.status_code == 200

@@ -176,6 +176,9 @@ def test_the_dashboard_goes_to_hosting_with_the_api_rewrites_after_the_functions
     ]
     assert order == sorted(order)
     assert not [line for line in plan if "google.com" in line]  # Google sign-in only with a client id
+    # Behind Hosting the visitor is one entry left of what Cloud Run's front end appends (the CDN's address).
+    api_env = next(line for line in plan if "run services update api " in line)
+    assert "TRUSTED_PROXY_HOPS=1" in api_env
 
 
 def test_google_sign_in_is_configured_with_its_secret_from_secret_manager() -> None:

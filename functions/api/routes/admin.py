@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from functions.api.routes.sessions import BatchOut, item_out, read_item, sessions_field
 from functions.api.shared import StreakOut
 from functions.fields import Instant, InstantIn, Strict, View, derived
-from functions.routing import Auth, Call, Reply, Route
+from functions.routing import Auth, Call, Reply, Route, Tag
 from streak_core.dependencies import AdminDeps
 from streak_core.domain.ids import is_user_id
 from streak_core.domain.outages import MAX_OUTAGE, MAX_REASON
@@ -165,62 +165,83 @@ def import_sessions(call: AdminCall) -> Reply:
     return Reply(200, BatchOut(results=results, streak=StreakOut.model_validate(outcome.streak)))
 
 
+TAG = Tag(
+    "Admin",
+    "Operator routes: maintenance runs, rebuilds, freezes, outages, dead letters and imports. The `admin`"
+    " claim is required.",
+)
+
 ROUTES: list[Route[AdminDeps]] = [
     Route(
         "GET",
         "/v1/admin/maintenance-runs/{run_id}",
         get_maintenance_run,
-        "A maintenance run's progress (admin claim required)",
+        "Get a maintenance run",
         {200: MaintenanceRunOut},
         auth=Auth.ADMIN,
+        description="A maintenance run's progress (admin claim required)",
+        operation_id="getMaintenanceRun",
     ),
     Route(
         "POST",
         "/v1/admin/users/{uid}:rebuild",
         rebuild,
-        "Recompute a user's days, streak and board entries from the session log and the recorded facts"
-        " and report what differed (admin)",
+        "Rebuild a user's projections",
         {200: RebuildOut},
         query=RebuildQuery,
         auth=Auth.ADMIN,
+        description="Recompute a user's days, streak and board entries from the session log and the"
+        " recorded facts"
+        " and report what differed (admin)",
+        operation_id="rebuildUser",
     ),
     Route(
         "POST",
         "/v1/admin/users/{uid}/freezes",
         post_freezes,
-        "Give a user freezes, never above the cap (admin)",
+        "Give a user freezes",
         {200: FreezesOut},
         body=FreezesIn,
         auth=Auth.ADMIN,
+        description="Give a user freezes, never above the cap (admin)",
+        operation_id="grantFreezes",
     ),
     Route(
         "POST",
         "/v1/admin/outages",
         post_outage,
-        f"Record an outage (at most {OUTAGE_HOURS} h, already over): a run excuses the days it cost users"
-        " and gives their freezes back; a dry run counts the users affected (admin)",
+        "Record an outage",
         {202: OutageRecordedOut, 200: OutageDryRunOut},
         errors=(422,),
         body=OutageIn,
         auth=Auth.ADMIN,
+        description=f"Record an outage (at most {OUTAGE_HOURS} h, already over): a run excuses the days it"
+        f" cost users"
+        " and gives their freezes back; a dry run counts the users affected (admin)",
+        operation_id="recordOutage",
     ),
     Route(
         "POST",
         "/v1/admin/dead-letters:replay",
         replay_dead_letters,
-        "Maintain dead-lettered users again; those that succeed leave the dead letters (admin)",
+        "Replay dead-lettered users",
         {200: ReplayOut},
         body=ReplayIn,
         auth=Auth.ADMIN,
+        description="Maintain dead-lettered users again; those that succeed leave the dead letters (admin)",
+        operation_id="replayDeadLetters",
     ),
     Route(
         "POST",
         "/v1/admin/users/{uid}/sessions:import",
         import_sessions,
-        f"Import up to {MAX_IMPORT} sessions of any age (a migration): each gets its own status; closed"
-        " leaderboard periods and settled challenges stay as they are; nobody is notified (admin)",
+        "Import a user's history",
         {200: BatchOut},
         body=ImportIn,
         auth=Auth.ADMIN,
+        description=f"Import up to {MAX_IMPORT} sessions of any age (a migration): each gets its own"
+        f" status; closed"
+        " leaderboard periods and settled challenges stay as they are; nobody is notified (admin)",
+        operation_id="importSessions",
     ),
 ]

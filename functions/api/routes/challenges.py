@@ -7,9 +7,15 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from functions.fields import DateIn, PageQuery, Strict, View, derived
-from functions.routing import Call, Reply, Route
+from functions.routing import Call, Reply, Route, Tag
 from streak_core.dependencies import ChallengeDeps
-from streak_core.domain.challenges import MAX_REWARD_XP, MAX_TITLE, MAX_WINDOW_DAYS, ChallengeTerms
+from streak_core.domain.challenges import (
+    MAX_REWARD_XP,
+    MAX_TARGET,
+    MAX_TITLE,
+    MAX_WINDOW_DAYS,
+    ChallengeTerms,
+)
 from streak_core.domain.vocabulary import ChallengeKind, ChallengeStatus, ChallengeVisibility
 from streak_core.services import challenges
 from streak_core.services.challenges import TOP, MeView, TopRow
@@ -39,13 +45,18 @@ class ChallengeIn(Strict):
         min_length=1, max_length=MAX_TITLE, description=f"1-{MAX_TITLE} printable characters"
     )
     kind: ChallengeKind
-    target: StrictInt = Field(description="Qualified days, or focus minutes; at least 1, reachable")
+    target: StrictInt = Field(
+        description="Qualified days, or focus minutes; at least 1, reachable in the window",
+        json_schema_extra={"minimum": 1, "maximum": MAX_TARGET},
+    )
     starts_on: DateIn = Field(description="First local date of the window (each participant's own)")
     ends_on: DateIn = Field(
         description=f"Last local date; at most {MAX_WINDOW_DAYS} days after starts_on, not yet past"
     )
     reward_xp: StrictInt = Field(
-        default=0, description=f"0-{MAX_REWARD_XP}; private challenges grant none (0)"
+        default=0,
+        description=f"0-{MAX_REWARD_XP}; private challenges grant none (0)",
+        json_schema_extra={"minimum": 0, "maximum": MAX_REWARD_XP},
     )
     visibility: ChallengeVisibility = Field(
         default=ChallengeVisibility.PRIVATE, description="public needs the admin claim"
@@ -171,48 +182,64 @@ def leave_challenge(call: ChallengeCall) -> Reply:
     return Reply(204)
 
 
+TAG = Tag(
+    "Challenges",
+    "Windows of local dates with a target of qualified days or focus minutes; public or private.",
+)
+
 ROUTES: list[Route[ChallengeDeps]] = [
     Route(
         "POST",
         "/v1/challenges",
         post_challenge,
-        "Create a challenge: public ones need the admin claim, anyone may create a private one (its id"
-        " is the invitation)",
+        "Create a challenge",
         {201: ChallengeCreatedOut},
         errors=(403, 422),
         body=ChallengeIn,
+        description="Create a challenge: public ones need the admin claim, anyone may create a private one"
+        " (its id"
+        " is the invitation)",
+        operation_id="createChallenge",
     ),
     Route(
         "GET",
         "/v1/challenges",
         get_challenges,
-        "Challenges by status: public ones, and the private ones the caller created or joined",
+        "List challenges",
         {200: ChallengesOut},
         errors=(422,),
         query=ChallengesQuery,
+        description="Challenges by status: public ones, and the private ones the caller created or joined",
+        operation_id="listChallenges",
     ),
     Route(
         "GET",
         "/v1/challenges/{id}",
         get_challenge,
-        f"A challenge, where the caller stands, and the first {TOP} participants",
+        "Get a challenge and its standings",
         {200: ChallengeDetailOut},
         errors=(404,),
+        description=f"A challenge, where the caller stands, and the first {TOP} participants",
+        operation_id="getChallenge",
     ),
     Route(
         "POST",
         "/v1/challenges/{id}:join",
         join_challenge,
-        "Join a challenge (again: nothing changes); progress counts the whole window so far",
+        "Join a challenge",
         {200: ChallengeJoinedOut},
         errors=(404, 409),
+        description="Join a challenge (again: nothing changes); progress counts the whole window so far",
+        operation_id="joinChallenge",
     ),
     Route(
         "POST",
         "/v1/challenges/{id}:leave",
         leave_challenge,
-        "Leave a challenge (204, also when not in it); a completed one cannot be left (409)",
+        "Leave a challenge",
         {204: None},
         errors=(404, 409),
+        description="Leave a challenge (204, also when not in it); a completed one cannot be left (409)",
+        operation_id="leaveChallenge",
     ),
 ]

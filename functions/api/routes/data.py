@@ -16,7 +16,7 @@ from functions.api.routes.stats import badge_out
 from functions.api.shared import DayOut, StreakOut
 from functions.fields import DateIn, Instant, PageQuery, View, derived
 from functions.http import RETRY_AFTER_SECONDS, Stream
-from functions.routing import Call, Reply, Route
+from functions.routing import Call, Reply, Route, Tag
 from streak_core.dependencies import DataDeps
 from streak_core.domain.challenges import ChallengeTerms, Membership
 from streak_core.domain.vocabulary import LeagueOutcome, Tier
@@ -170,39 +170,51 @@ def delete_me(call: DataCall) -> Reply:
     return Reply(202, erasure_out(job), headers=headers)
 
 
+TAG = Tag("Your data", "The session log, deleting a wrong session, the export and account deletion.")
+
 ROUTES: list[Route[DataDeps]] = [
     Route(
         "GET",
         "/v1/me/sessions",
         get_sessions,
-        "The caller's session log, newest first (a deleted session is not in it)",
+        "List the caller's session log",
         {200: SessionsPageOut},
         errors=(422,),
         query=SessionsQuery,
+        description="The caller's session log, newest first (a deleted session is not in it)",
+        operation_id="listSessions",
     ),
     Route(
         "DELETE",
         "/v1/me/sessions/{id}",
         delete_session,
-        "Take a wrong session out of the log: every projection follows (boards of closed periods and"
-        " settled challenges stay, badges stay earned); again: 204; its id cannot be used again (409"
-        " session_deleted)",
+        "Delete a wrong session",
         {204: None},
         errors=(404,),
+        description="Take a wrong session out of the log: every projection follows (boards of closed"
+        " periods and"
+        " settled challenges stay, badges stay earned); again: 204; its id cannot be used again (409"
+        " session_deleted)",
+        operation_id="deleteSession",
     ),
     Route(
         "GET",
         "/v1/me/export",
         get_export,
-        "Every stored fact about the caller, as one JSON document to download",
+        "Export the caller's data",
         {200: ExportOut},
+        description="Every stored fact about the caller, as one JSON document to download",
+        operation_id="exportMyData",
     ),
     Route(
         "DELETE",
         "/v1/me",
         delete_me,
-        "Delete the caller's account and every document about them (202 and the job to follow; 204 once"
-        " done): shares go at once, the Firebase account last; the old token is then 401",
+        "Delete the caller's account",
         {202: JobEnvelope, 204: None},
+        description="Delete the caller's account and every document about them (202 and the job to follow;"
+        " 204 once"
+        " done): shares go at once, the Firebase account last; the old token is then 401",
+        operation_id="deleteAccount",
     ),
 ]

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, RootModel
 
 from functions.fields import View, derived
-from functions.routing import Call, Reply, Route
+from functions.routing import Call, Reply, Route, Tag
 from streak_core.dependencies import LeagueDeps
 from streak_core.domain.leagues import COHORT_SIZE, DEMOTED, PROMOTED
 from streak_core.services.leagues import HistoryRow, LeagueView, MemberRow
@@ -69,28 +69,41 @@ def get_history(call: LeagueCall) -> Reply:
     return Reply(200, LeagueHistoryOut(history=rows))
 
 
+TAG = Tag(
+    "Leagues",
+    "Weekly cohorts of up to 30 per tier, ranked by focus minutes; the top 7 move up, the bottom 5 down.",
+)
+
 ROUTES: list[Route[LeagueDeps]] = [
     Route(
         "GET",
         "/v1/me/league",
         get_league,
-        "The caller's league week: their cohort ranked by this week's focus minutes, or joined: false",
+        "Get the caller's league week",
         {200: LeagueAnswer},
+        description="The caller's league week: their cohort ranked by this week's focus minutes, or joined:"
+        " false",
+        operation_id="getLeague",
     ),
     Route(
         "POST",
         "/v1/me/league:join",
         join_league,
-        f"Join this week's league: a cohort of at most {COHORT_SIZE} of the caller's tier (again: nothing"
-        " changes); 409 for a user hidden from leaderboards",
+        "Join this week's league",
         {200: LeagueOut},
         errors=(409,),
+        description=f"Join this week's league: a cohort of at most {COHORT_SIZE} of the caller's tier"
+        f" (again: nothing"
+        " changes); 409 for a user hidden from leaderboards",
+        operation_id="joinLeague",
     ),
     Route(
         "GET",
         "/v1/me/league/history",
         get_history,
-        "The caller's past league weeks: tier, rank and outcome",
+        "List the caller's past league weeks",
         {200: LeagueHistoryOut},
+        description="The caller's past league weeks: tier, rank and outcome",
+        operation_id="getLeagueHistory",
     ),
 ]

@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 from functions import pages
 from functions.api.shared import DayOut, StreakOut
 from functions.fields import (
+    DATE_SCHEMA,
     ClockTime,
     ClockTimeOut,
     DateIn,
@@ -23,7 +24,7 @@ from functions.fields import (
     derived,
 )
 from functions.http import Binary, parse_model
-from functions.routing import Auth, Call, Reply, Route
+from functions.routing import Auth, Call, Reply, Route, Tag
 from streak_core.dependencies import MeDeps
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.vocabulary import (
@@ -74,7 +75,15 @@ class DaySessionOut(View):
     pass
 
 
-@derived(DayExplanation)
+@derived(
+    DayExplanation,
+    fields={
+        "intervals": Field(
+            description="The merged [start, end] pairs the day's seconds come from, in the day's zone",
+            json_schema_extra={"items": {"type": "string", "format": "date-time"}},
+        )
+    },
+)
 class DayExplainedOut(View):
     pass
 
@@ -269,82 +278,123 @@ def post_unsubscribe(call: MeCall) -> Reply:
     return Reply(200, Binary(pages.unsubscribe_page(done.kind, None).encode(), "text/html"))
 
 
+TAG = Tag(
+    "Streak",
+    "The caller's streak, days, settings, notifications and devices, and the unsubscribe link of emails.",
+)
+
 ROUTES: list[Route[MeDeps]] = [
-    Route("GET", "/v1/me/streak", get_streak, "The caller's streak", {200: StreakOut}),
+    Route(
+        "GET",
+        "/v1/me/streak",
+        get_streak,
+        "Get the caller's streak",
+        {200: StreakOut},
+        description="The caller's streak",
+        operation_id="getStreak",
+    ),
     Route(
         "GET",
         "/v1/me/calendar",
         get_calendar,
-        f"Every local day in a range (at most {MAX_CALENDAR_DAYS}; default the last {DEFAULT_CALENDAR_DAYS});"
-        " ETag, If-None-Match gives 304",
+        "List the caller's days in a range",
         {200: CalendarOut, 304: None},
         errors=(422,),
         query=CalendarQuery,
+        description=f"Every local day in a range (at most {MAX_CALENDAR_DAYS}; default the last"
+        f" {DEFAULT_CALENDAR_DAYS});"
+        " ETag, If-None-Match gives 304",
+        operation_id="getCalendar",
     ),
     Route(
         "GET",
         "/v1/me/days/{date}",
         get_day,
-        "One day explained",
+        "Explain one day",
         {200: DayExplainedOut},
         errors=(422,),
-        path_schemas={"date": {"type": "string", "format": "date"}},
+        path_schemas={"date": DATE_SCHEMA},
+        description="One day explained",
+        operation_id="getDay",
     ),
     Route(
         "GET",
         "/v1/me/notifications",
         get_notifications,
-        "The caller's notifications, newest first, with their delivery status per channel",
+        "List the caller's notifications",
         {200: NotificationsPageOut},
         errors=(422,),
         query=PageQuery,
+        description="The caller's notifications, newest first, with their delivery status per channel",
+        operation_id="listNotifications",
     ),
     Route(
         "POST",
         "/v1/me/devices",
         post_device,
-        "Register an FCM token for push (201 new, 200 already known)",
+        "Register a device for push",
         {201: DeviceOut, 200: DeviceOut},
         body=DeviceIn,
+        description="Register an FCM token for push (201 new, 200 already known)",
+        operation_id="registerDevice",
     ),
     Route(
         "DELETE",
         "/v1/me/devices/{token}",
         delete_device,
-        "Forget an FCM token (204, also when it was not registered)",
+        "Forget a device",
         {204: None},
+        path_schemas={"token": {"type": "string", "minLength": 1, "maxLength": 4096}},
+        description="Forget an FCM token (204, also when it was not registered)",
+        operation_id="forgetDevice",
     ),
-    Route("GET", "/v1/me/settings", get_settings, "The caller's settings", {200: SettingsOut}),
+    Route(
+        "GET",
+        "/v1/me/settings",
+        get_settings,
+        "Get the caller's settings",
+        {200: SettingsOut},
+        description="The caller's settings",
+        operation_id="getSettings",
+    ),
     Route(
         "PATCH",
         "/v1/me/settings",
         patch_settings,
-        "Change some settings (fields left out stay as they are)",
+        "Change the caller's settings",
         {200: SettingsOut},
         body=SettingsPatch,
+        description="Change some settings (fields left out stay as they are)",
+        operation_id="updateSettings",
     ),
     Route(
         "GET",
         UNSUBSCRIBE_PATH,
         get_unsubscribe,
-        "The page of an email's unsubscribe link: a button that switches that kind of notification off"
-        " (public: the signed token says whose and which)",
+        "Show an email's unsubscribe page",
         {200: None},
         errors=(422, 429),
         query=UnsubscribeQuery,
-        auth=Auth.NONE,
+        auth=Auth.PUBLIC,
         media_types=("text/html",),
+        description="The page of an email's unsubscribe link: a button that switches that kind of"
+        " notification off"
+        " (public: the signed token says whose and which)",
+        operation_id="getUnsubscribePage",
     ),
     Route(
         "POST",
         UNSUBSCRIBE_PATH,
         post_unsubscribe,
-        "One-click unsubscribe (RFC 8058): switch the link's kind of notification off for its user (again:"
-        " nothing changes)",
+        "Unsubscribe in one click",
         {200: None},
         errors=(422, 429),
         query=UnsubscribeQuery,
-        auth=Auth.NONE,
+        auth=Auth.PUBLIC,
         media_types=("text/html",),
+        description="One-click unsubscribe (RFC 8058): switch the link's kind of notification off for its"
+        " user (again:"
+        " nothing changes)",
+        operation_id="unsubscribe",
     ),
 ]

@@ -6,7 +6,7 @@ from pydantic import ConfigDict, Field
 
 from functions.api.headers import idempotency_key
 from functions.fields import DateIn, Strict, View, derived
-from functions.routing import Call, Reply, Route
+from functions.routing import Call, Reply, Route, Tag
 from streak_core.dependencies import PauseDeps
 from streak_core.domain.config import DEFAULT_CONFIG as LIMITS
 from streak_core.models.streaks import Pause
@@ -64,24 +64,38 @@ def delete_pause(call: PauseCall) -> Reply:
     return Reply(204)
 
 
+TAG = Tag("Pauses", "Days set aside in advance: a paused day never breaks a streak nor spends a freeze.")
+
 ROUTES: list[Route[PauseDeps]] = [
     Route(
         "POST",
         "/v1/me/pauses",
         post_pause,
-        f"Pause the streak on days to come (at most {LIMITS.pause_max_days} days each,"
-        f" {LIMITS.pause_max_days_per_year} a calendar year, no overlaps); an Idempotency-Key header makes a"
-        " retry answer 200 with the same pause",
+        "Pause the streak",
         {201: PauseCreatedOut, 200: PauseCreatedOut},
         errors=(409,),
         body=PauseIn,
+        description=f"Pause the streak on days to come (at most {LIMITS.pause_max_days} days each,"
+        f" {LIMITS.pause_max_days_per_year} a calendar year, no overlaps); an Idempotency-Key header makes a"
+        " retry answer 200 with the same pause",
+        operation_id="createPause",
     ),
-    Route("GET", "/v1/me/pauses", get_pauses, "The caller's pauses, by first day", {200: PausesOut}),
+    Route(
+        "GET",
+        "/v1/me/pauses",
+        get_pauses,
+        "List the caller's pauses",
+        {200: PausesOut},
+        description="The caller's pauses, by first day",
+        operation_id="listPauses",
+    ),
     Route(
         "DELETE",
         "/v1/me/pauses/{id}",
         delete_pause,
-        "Withdraw a pause: its days from today on are paused no more (earlier days stay paused)",
+        "Withdraw a pause",
         {204: None},
+        description="Withdraw a pause: its days from today on are paused no more (earlier days stay paused)",
+        operation_id="deletePause",
     ),
 ]

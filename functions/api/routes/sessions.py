@@ -22,12 +22,12 @@ from pydantic import (
 
 from functions.api.headers import idempotency_key, prefers_async
 from functions.api.shared import ErrorBody, StreakOut
-from functions.fields import Instant, Strict, View, derived
+from functions.fields import INSTANT_SCHEMA, ZONE_SCHEMA, Instant, Strict, View, derived
 from functions.http import RETRY_AFTER_SECONDS, ApiError, pydantic_issues, service_error, validation_error
-from functions.routing import Call, Reply, Route
+from functions.routing import Call, Reply, Route, Tag
 from streak_core import context
 from streak_core.dependencies import SessionDeps
-from streak_core.domain.ids import SESSION_ID_PATTERN
+from streak_core.domain.ids import MAX_SESSION_ID_CHARS, MAX_USER_ID_CHARS, SESSION_ID_PATTERN
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import JobStatus, SessionStatus
 from streak_core.errors import JobNotFound, SessionConflict, SessionDeleted
@@ -70,17 +70,23 @@ class SessionIn(Strict):
 
     id: StrictStr = Field(
         description="Client-chosen id, 1-128 characters of [A-Za-z0-9_-], not of the form __x__",
-        json_schema_extra={"pattern": f"^{SESSION_ID_PATTERN.pattern}$", "not": {"pattern": "^__.*__$"}},
+        json_schema_extra={
+            "pattern": f"^{SESSION_ID_PATTERN.pattern}$",
+            "not": {"pattern": "^__.*__$"},
+            "maxLength": MAX_SESSION_ID_CHARS,
+        },
     )
-    start: StrictStr = Field(
-        description="RFC 3339 instant with offset", json_schema_extra={"format": "date-time"}
-    )
+    start: StrictStr = Field(description="RFC 3339 instant with offset", json_schema_extra=INSTANT_SCHEMA)
     end: StrictStr = Field(
         description="RFC 3339 instant with offset, after start, at most 24 h later",
-        json_schema_extra={"format": "date-time"},
+        json_schema_extra=INSTANT_SCHEMA,
     )
-    timezone: StrictStr = Field(description="IANA time zone the session's local days are counted in")
-    user_id: StrictStr | None = Field(default=None, description="Optional; must equal the token's uid")
+    timezone: StrictStr = Field(
+        description="IANA time zone the session's local days are counted in", json_schema_extra=ZONE_SCHEMA
+    )
+    user_id: (
+        Annotated[StrictStr, WithJsonSchema({"type": "string", "maxLength": MAX_USER_ID_CHARS})] | None
+    ) = Field(default=None, description="Optional; must equal the token's uid")
 
     def fields(self) -> SessionFields:
         return SessionFields(self.id, self.start, self.end, self.timezone, self.user_id)
@@ -272,32 +278,46 @@ def erasure_out(job: ErasureJob) -> JobEnvelope:
     return JobEnvelope(job=out)
 
 
+TAG = Tag(
+    "Sessions",
+    "Focus sessions in: one at a time, in batches of up to 100, or as asynchronous jobs. The session id is"
+    " the idempotency key.",
+)
+
 ROUTES: list[Route[SessionDeps]] = [
     Route(
         "POST",
         "/v1/sessions",
         post_session,
-        "Report a focus session (201 new, 200 exact duplicate)",
+        "Report a focus session",
         {201: SessionAcceptedOut, 200: SessionAcceptedOut},
         errors=(403, 409, 422),
         body=SessionIn,
+        description="Report a focus session (201 new, 200 exact duplicate)",
+        operation_id="acceptSession",
     ),
     Route(
         "POST",
         "/v1/sessions:batch",
         post_batch,
-        f"Report up to {MAX_BATCH} sessions; each gets its own status. With `Prefer: respond-async`: 202"
-        " and a job (the same Idempotency-Key again: 200 and the same job)",
+        "Report a batch of sessions",
         {200: BatchAnswer, 202: JobEnvelope},
         body=BatchIn,
+        description=f"Report up to {MAX_BATCH} sessions; each gets its own status. With `Prefer:"
+        f" respond-async`: 202"
+        " and a job (the same Idempotency-Key again: 200 and the same job)",
+        operation_id="acceptSessionBatch",
     ),
     Route(
         "GET",
         "/v1/jobs/{id}",
         get_job,
-        "An asynchronous batch (Prefer: respond-async), or the caller's account deletion; another user's"
-        " job is 404",
+        "Follow a job",
         {200: JobEnvelope},
         errors=(404,),
+        description="An asynchronous batch (Prefer: respond-async), or the caller's account deletion;"
+        " another user's"
+        " job is 404",
+        operation_id="getJob",
     ),
 ]

@@ -10,7 +10,7 @@ from functions import pages
 from functions.api.shared import image
 from functions.fields import Instant, Strict
 from functions.http import Binary
-from functions.routing import Auth, Call, Reply, Route
+from functions.routing import Auth, Call, Reply, Route, Tag
 from streak_core.dependencies import ShareDeps
 from streak_core.domain.cards import CardField, Share, card_svg, headline
 from streak_core.domain.vocabulary import ImageFormat
@@ -124,58 +124,76 @@ def share_out(call: ShareCall, share: Share) -> ShareOut:
     )
 
 
+TAG = Tag(
+    "Shares", "Frozen snapshots of the share card behind unguessable public links, with Open Graph pages."
+)
+
 ROUTES: list[Route[ShareDeps]] = [
     Route(
         "GET",
         "/v1/me/share-card",
         get_share_card,
-        "The caller's current share card, 1200x630, as PNG or SVG",
+        "Draw the caller's share card",
         {200: None, 304: None},
         errors=(422,),
         query=ShareCardQuery,
         media_types=("image/png", "image/svg+xml"),
+        description="The caller's current share card, 1200x630, as PNG or SVG",
+        operation_id="getShareCard",
     ),
     Route(
         "POST",
         "/v1/shares",
         post_share,
-        "Freeze the card as it is now (only the fields included) under an unguessable public link",
+        "Share the current card",
         {201: ShareCreatedOut},
         body=ShareIn,
+        description="Freeze the card as it is now (only the fields included) under an unguessable public"
+        " link",
+        operation_id="createShare",
     ),
     Route(
         "GET",
         "/v1/shares",
         get_shares,
-        f"The caller's shares, newest first (the {shares.MAX_SHARES_LISTED} newest)",
+        "List the caller's shares",
         {200: SharesOut},
+        description=f"The caller's shares, newest first (the {shares.MAX_SHARES_LISTED} newest)",
+        operation_id="listShares",
     ),
     Route(
         "DELETE",
         "/v1/shares/{id}",
         delete_share,
-        "Revoke a share: its page and image are gone (404)",
+        "Revoke a share",
         {204: None},
         errors=(404,),
+        description="Revoke a share: its page and image are gone (404)",
+        operation_id="revokeShare",
     ),
     Route(
         "GET",
         "/s/{id}.png",
         public_share_image,
-        "A share's frozen card as PNG (public, no token)",
+        "Get a share's image",
         {200: None},
         errors=(404, 429),
-        auth=Auth.NONE,
+        auth=Auth.PUBLIC,
         media_types=("image/png",),
+        description="A share's frozen card as PNG (public, no token)",
+        operation_id="getSharedImage",
     ),
     Route(
         "GET",
         "/s/{id}",
         public_share_page,
-        "A share's public page with Open Graph and Twitter tags (public, no token; counts one open)",
+        "Open a share's public page",
         {200: None},
         errors=(404, 429),
-        auth=Auth.NONE,
+        auth=Auth.PUBLIC,
         media_types=("text/html",),
+        description="A share's public page with Open Graph and Twitter tags (public, no token; counts one"
+        " open)",
+        operation_id="getSharePage",
     ),
 ]

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from functions.fields import Instant, PageQuery, Strict, UserId, View
-from functions.routing import Call, Reply, Route
+from functions.routing import Call, Reply, Route, Tag
 from streak_core.dependencies import SocialDeps
 from streak_core.domain.vocabulary import BoardStart, FriendStatus, Period, Scope
 from streak_core.services.leaderboard import BoardRequest
@@ -116,24 +116,31 @@ def get_friends(call: SocialCall) -> Reply:
     return Reply(200, FriendsOut.model_validate(call.deps.friends.listing(call.uid, call.now)))
 
 
+TAG = Tag("Friends", "Leaderboards (global or friends; all time, week, month) and friend requests.")
+
 ROUTES: list[Route[SocialDeps]] = [
     Route(
         "GET",
         "/v1/leaderboard",
         get_leaderboard,
-        "A leaderboard page and the caller's own rank (ETag; If-None-Match gives 304)",
+        "Get a leaderboard page",
         {200: LeaderboardOut, 304: None},
         errors=(422,),
         query=LeaderboardQuery,
+        description="A leaderboard page and the caller's own rank (ETag; If-None-Match gives 304)",
+        operation_id="getLeaderboard",
     ),
     Route(
         "POST",
         "/v1/friends/requests",
         post_friend_request,
-        "Ask a user to be friends (201 new; 200 pending or friends already; a mutual request befriends)",
+        "Ask a user to be friends",
         {201: FriendshipOut, 200: FriendshipOut},
         errors=(404, 409, 422),
         body=FriendRequestIn,
+        description="Ask a user to be friends (201 new; 200 pending or friends already; a mutual request"
+        " befriends)",
+        operation_id="sendFriendRequest",
     ),
     Route(
         "POST",
@@ -142,20 +149,26 @@ ROUTES: list[Route[SocialDeps]] = [
         "Accept a friend request",
         {200: FriendshipOut},
         errors=(404, 409, 422),
+        description="Accept a friend request",
+        operation_id="acceptFriendRequest",
     ),
     Route(
         "GET",
         "/v1/friends",
         get_friends,
-        "Friends with their streaks, and pending requests",
+        "List friends and requests",
         {200: FriendsOut},
+        description="Friends with their streaks, and pending requests",
+        operation_id="listFriends",
     ),
     Route(
         "DELETE",
         "/v1/friends/{uid}",
         delete_friend,
-        "Unfriend, decline or withdraw (204, also when there was nothing to remove)",
+        "Unfriend, decline or withdraw",
         {204: None},
         errors=(404, 422),
+        description="Unfriend, decline or withdraw (204, also when there was nothing to remove)",
+        operation_id="removeFriend",
     ),
 ]

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from functions.api.shared import image
 from functions.fields import Instant, View
-from functions.routing import Call, Reply, Route
+from functions.routing import Call, Reply, Route, Tag
 from streak_core.dependencies import StatsDeps
 from streak_core.domain.insights import MAX_WEEKS
 from streak_core.domain.vocabulary import ImageFormat
@@ -143,42 +143,56 @@ def _heatmap(call: StatsCall) -> str:
     return images.heatmap(call.deps.store, call.uid, weeks, call.now, call.deps.config)
 
 
+TAG = Tag(
+    "Insights",
+    "Badges, insights over weeks, the heatmap and the share card: what the caller's days add up to.",
+)
+
 ROUTES: list[Route[StatsDeps]] = [
     Route(
         "GET",
         "/v1/me/badges",
         get_badges,
-        "The whole badge catalogue: when the caller earned each, their progress, and its rarity",
+        "List the badge catalogue with the caller's progress",
         {200: BadgesOut},
+        description="The whole badge catalogue: when the caller earned each, their progress, and its rarity",
+        operation_id="listBadges",
     ),
     Route(
         "GET",
         "/v1/me/insights",
         get_insights,
-        f"Figures over 1-{MAX_WEEKS} weeks ending with local yesterday, the period before, and the chance of"
-        " keeping the streak over the next 7 days (ETag; If-None-Match gives 304)",
+        "Get the caller's insights",
         {200: InsightsOut, 304: None},
         errors=(422,),
         query=InsightsQuery,
+        description=f"Figures over 1-{MAX_WEEKS} weeks ending with local yesterday, the period before, and"
+        f" the chance of"
+        " keeping the streak over the next 7 days (ETag; If-None-Match gives 304)",
+        operation_id="getInsights",
     ),
     Route(
         "GET",
         "/v1/me/heatmap.svg",
         get_heatmap_svg,
-        "A contribution-style heatmap of the caller's local days (a <title> per cell), as SVG",
+        "Draw the caller's heatmap as SVG",
         {200: None, 304: None},
         errors=(422,),
         query=HeatmapQuery,
         media_types=("image/svg+xml",),
+        description="A contribution-style heatmap of the caller's local days (a <title> per cell), as SVG",
+        operation_id="getHeatmapSvg",
     ),
     Route(
         "GET",
         "/v1/me/heatmap.png",
         get_heatmap_png,
-        "The same heatmap as PNG",
+        "Draw the caller's heatmap as PNG",
         {200: None, 304: None},
         errors=(422,),
         query=HeatmapQuery,
         media_types=("image/png",),
+        description="The same heatmap as PNG",
+        operation_id="getHeatmapPng",
     ),
 ]

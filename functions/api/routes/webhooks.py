@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StrictStr
 
 from functions.fields import Instant, PageQuery, Strict, View
-from functions.routing import Auth, Call, Reply, Route
+from functions.routing import Auth, Call, Reply, Route, Tag
 from streak_core.dependencies import WebhookDeps
 from streak_core.domain.ids import is_document_id
 from streak_core.domain.vocabulary import EndpointStatus, EventType, HookDeliveryStatus
@@ -160,72 +160,94 @@ def _delivery_id(call: HookCall) -> str:
     return delivery_id
 
 
+TAG = Tag(
+    "Webhooks",
+    "Signed events out (Standard Webhooks), at least once and in order per user. The `admin` claim is"
+    " required.",
+)
+
 ROUTES: list[Route[WebhookDeps]] = [
     Route(
         "POST",
         "/v1/admin/webhooks",
         post_webhook,
-        f"Register a webhook endpoint (at most {MAX_ENDPOINTS}); its signing secret is in this answer only"
-        " (admin)",
+        "Register a webhook endpoint",
         {201: NewWebhookEnvelope},
         errors=(409, 422),
         body=WebhookIn,
         auth=Auth.ADMIN,
+        description=f"Register a webhook endpoint (at most {MAX_ENDPOINTS}); its signing secret is in this"
+        f" answer only"
+        " (admin)",
+        operation_id="createWebhook",
     ),
     Route(
         "GET",
         "/v1/admin/webhooks",
         list_webhooks,
-        "The webhook endpoints, oldest first (admin)",
+        "List webhook endpoints",
         {200: WebhooksOut},
         auth=Auth.ADMIN,
+        description="The webhook endpoints, oldest first (admin)",
+        operation_id="listWebhooks",
     ),
     Route(
         "GET",
         "/v1/admin/webhooks/{id}",
         get_webhook,
-        "One webhook endpoint (admin)",
+        "Get a webhook endpoint",
         {200: WebhookEnvelope},
         errors=(404,),
         auth=Auth.ADMIN,
+        description="One webhook endpoint (admin)",
+        operation_id="getWebhook",
     ),
     Route(
         "PATCH",
         "/v1/admin/webhooks/{id}",
         patch_webhook,
-        "Change an endpoint's URL, events, description or status (admin)",
+        "Change a webhook endpoint",
         {200: WebhookEnvelope},
         errors=(404, 422),
         body=WebhookPatch,
         auth=Auth.ADMIN,
+        description="Change an endpoint's URL, events, description or status (admin)",
+        operation_id="updateWebhook",
     ),
     Route(
         "DELETE",
         "/v1/admin/webhooks/{id}",
         delete_webhook,
-        "Delete an endpoint and its delivery history (admin)",
+        "Delete a webhook endpoint",
         {204: None},
         errors=(404,),
         auth=Auth.ADMIN,
+        description="Delete an endpoint and its delivery history (admin)",
+        operation_id="deleteWebhook",
     ),
     Route(
         "GET",
         "/v1/admin/webhooks/{id}/deliveries",
         list_deliveries,
-        f"An endpoint's deliveries, newest first, with their attempts and last status codes (sent over"
-        f" {LANES} lanes, in order per user) (admin)",
+        "List an endpoint's deliveries",
         {200: DeliveriesOut},
         errors=(404,),
         query=PageQuery,
         auth=Auth.ADMIN,
+        description=f"An endpoint's deliveries, newest first, with their attempts and last status codes"
+        f" (sent over"
+        f" {LANES} lanes, in order per user) (admin)",
+        operation_id="listWebhookDeliveries",
     ),
     Route(
         "POST",
         "/v1/admin/webhooks/{id}/deliveries/{delivery_id}:retry",
         retry_delivery,
-        "Send a delivery again, with a fresh retry window (admin)",
+        "Send a delivery again",
         {202: DeliveryEnvelope},
         errors=(404, 409),
         auth=Auth.ADMIN,
+        description="Send a delivery again, with a fresh retry window (admin)",
+        operation_id="retryWebhookDelivery",
     ),
 ]

@@ -11,8 +11,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A share's public page with Open Graph and Twitter tags (public, no token; counts one open) */
-        get: operations["get_s_{id}"];
+        /**
+         * Open a share's public page
+         * @description A share's public page with Open Graph and Twitter tags (public, no token; counts one open)
+         */
+        get: operations["getSharePage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -28,8 +31,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A share's frozen card as PNG (public, no token) */
-        get: operations["get_s_{id}.png"];
+        /**
+         * Get a share's image
+         * @description A share's frozen card as PNG (public, no token)
+         */
+        get: operations["getSharedImage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -47,8 +53,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Maintain dead-lettered users again; those that succeed leave the dead letters (admin) */
-        post: operations["post_v1_admin_dead-letters:replay"];
+        /**
+         * Replay dead-lettered users
+         * @description Maintain dead-lettered users again; those that succeed leave the dead letters (admin)
+         */
+        post: operations["replayDeadLetters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -62,8 +71,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A maintenance run's progress (admin claim required) */
-        get: operations["get_v1_admin_maintenance-runs_{run_id}"];
+        /**
+         * Get a maintenance run
+         * @description A maintenance run's progress (admin claim required)
+         */
+        get: operations["getMaintenanceRun"];
         put?: never;
         post?: never;
         delete?: never;
@@ -81,8 +93,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record an outage (at most 72 h, already over): a run excuses the days it cost users and gives their freezes back; a dry run counts the users affected (admin) */
-        post: operations["post_v1_admin_outages"];
+        /**
+         * Record an outage
+         * @description Record an outage (at most 72 h, already over): a run excuses the days it cost users and gives their freezes back; a dry run counts the users affected (admin)
+         */
+        post: operations["recordOutage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -98,8 +113,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give a user freezes, never above the cap (admin) */
-        post: operations["post_v1_admin_users_{uid}_freezes"];
+        /**
+         * Give a user freezes
+         * @description Give a user freezes, never above the cap (admin)
+         */
+        post: operations["grantFreezes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -115,8 +133,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import up to 500 sessions of any age (a migration): each gets its own status; closed leaderboard periods and settled challenges stay as they are; nobody is notified (admin) */
-        post: operations["post_v1_admin_users_{uid}_sessions:import"];
+        /**
+         * Import a user's history
+         * @description Import up to 500 sessions of any age (a migration): each gets its own status; closed leaderboard periods and settled challenges stay as they are; nobody is notified (admin)
+         */
+        post: operations["importSessions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -132,8 +153,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Recompute a user's days, streak and board entries from the session log and the recorded facts and report what differed (admin) */
-        post: operations["post_v1_admin_users_{uid}:rebuild"];
+        /**
+         * Rebuild a user's projections
+         * @description Recompute a user's days, streak and board entries from the session log and the recorded facts and report what differed (admin)
+         */
+        post: operations["rebuildUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -147,11 +171,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The webhook endpoints, oldest first (admin) */
-        get: operations["get_v1_admin_webhooks"];
+        /**
+         * List webhook endpoints
+         * @description The webhook endpoints, oldest first (admin)
+         */
+        get: operations["listWebhooks"];
         put?: never;
-        /** Register a webhook endpoint (at most 50); its signing secret is in this answer only (admin) */
-        post: operations["post_v1_admin_webhooks"];
+        /**
+         * Register a webhook endpoint
+         * @description Register a webhook endpoint (at most 50); its signing secret is in this answer only (admin)
+         */
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -165,16 +195,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One webhook endpoint (admin) */
-        get: operations["get_v1_admin_webhooks_{id}"];
+        /**
+         * Get a webhook endpoint
+         * @description One webhook endpoint (admin)
+         */
+        get: operations["getWebhook"];
         put?: never;
         post?: never;
-        /** Delete an endpoint and its delivery history (admin) */
-        delete: operations["delete_v1_admin_webhooks_{id}"];
+        /**
+         * Delete a webhook endpoint
+         * @description Delete an endpoint and its delivery history (admin)
+         */
+        delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
-        /** Change an endpoint's URL, events, description or status (admin) */
-        patch: operations["patch_v1_admin_webhooks_{id}"];
+        /**
+         * Change a webhook endpoint
+         * @description Change an endpoint's URL, events, description or status (admin)
+         */
+        patch: operations["updateWebhook"];
         trace?: never;
     };
     "/v1/admin/webhooks/{id}/deliveries": {
@@ -184,8 +223,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An endpoint's deliveries, newest first, with their attempts and last status codes (sent over 4 lanes, in order per user) (admin) */
-        get: operations["get_v1_admin_webhooks_{id}_deliveries"];
+        /**
+         * List an endpoint's deliveries
+         * @description An endpoint's deliveries, newest first, with their attempts and last status codes (sent over 4 lanes, in order per user) (admin)
+         */
+        get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -203,8 +245,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a delivery again, with a fresh retry window (admin) */
-        post: operations["post_v1_admin_webhooks_{id}_deliveries_{delivery_id}:retry"];
+        /**
+         * Send a delivery again
+         * @description Send a delivery again, with a fresh retry window (admin)
+         */
+        post: operations["retryWebhookDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -218,11 +263,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Challenges by status: public ones, and the private ones the caller created or joined */
-        get: operations["get_v1_challenges"];
+        /**
+         * List challenges
+         * @description Challenges by status: public ones, and the private ones the caller created or joined
+         */
+        get: operations["listChallenges"];
         put?: never;
-        /** Create a challenge: public ones need the admin claim, anyone may create a private one (its id is the invitation) */
-        post: operations["post_v1_challenges"];
+        /**
+         * Create a challenge
+         * @description Create a challenge: public ones need the admin claim, anyone may create a private one (its id is the invitation)
+         */
+        post: operations["createChallenge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -236,8 +287,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A challenge, where the caller stands, and the first 20 participants */
-        get: operations["get_v1_challenges_{id}"];
+        /**
+         * Get a challenge and its standings
+         * @description A challenge, where the caller stands, and the first 20 participants
+         */
+        get: operations["getChallenge"];
         put?: never;
         post?: never;
         delete?: never;
@@ -255,8 +309,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Join a challenge (again: nothing changes); progress counts the whole window so far */
-        post: operations["post_v1_challenges_{id}:join"];
+        /**
+         * Join a challenge
+         * @description Join a challenge (again: nothing changes); progress counts the whole window so far
+         */
+        post: operations["joinChallenge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -272,8 +329,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Leave a challenge (204, also when not in it); a completed one cannot be left (409) */
-        post: operations["post_v1_challenges_{id}:leave"];
+        /**
+         * Leave a challenge
+         * @description Leave a challenge (204, also when not in it); a completed one cannot be left (409)
+         */
+        post: operations["leaveChallenge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -287,8 +347,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Friends with their streaks, and pending requests */
-        get: operations["get_v1_friends"];
+        /**
+         * List friends and requests
+         * @description Friends with their streaks, and pending requests
+         */
+        get: operations["listFriends"];
         put?: never;
         post?: never;
         delete?: never;
@@ -306,8 +369,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ask a user to be friends (201 new; 200 pending or friends already; a mutual request befriends) */
-        post: operations["post_v1_friends_requests"];
+        /**
+         * Ask a user to be friends
+         * @description Ask a user to be friends (201 new; 200 pending or friends already; a mutual request befriends)
+         */
+        post: operations["sendFriendRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -323,8 +389,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept a friend request */
-        post: operations["post_v1_friends_requests_{uid}:accept"];
+        /**
+         * Accept a friend request
+         * @description Accept a friend request
+         */
+        post: operations["acceptFriendRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -341,8 +410,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Unfriend, decline or withdraw (204, also when there was nothing to remove) */
-        delete: operations["delete_v1_friends_{uid}"];
+        /**
+         * Unfriend, decline or withdraw
+         * @description Unfriend, decline or withdraw (204, also when there was nothing to remove)
+         */
+        delete: operations["removeFriend"];
         options?: never;
         head?: never;
         patch?: never;
@@ -355,8 +427,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An asynchronous batch (Prefer: respond-async), or the caller's account deletion; another user's job is 404 */
-        get: operations["get_v1_jobs_{id}"];
+        /**
+         * Follow a job
+         * @description An asynchronous batch (Prefer: respond-async), or the caller's account deletion; another user's job is 404
+         */
+        get: operations["getJob"];
         put?: never;
         post?: never;
         delete?: never;
@@ -372,8 +447,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A leaderboard page and the caller's own rank (ETag; If-None-Match gives 304) */
-        get: operations["get_v1_leaderboard"];
+        /**
+         * Get a leaderboard page
+         * @description A leaderboard page and the caller's own rank (ETag; If-None-Match gives 304)
+         */
+        get: operations["getLeaderboard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -392,8 +470,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete the caller's account and every document about them (202 and the job to follow; 204 once done): shares go at once, the Firebase account last; the old token is then 401 */
-        delete: operations["delete_v1_me"];
+        /**
+         * Delete the caller's account
+         * @description Delete the caller's account and every document about them (202 and the job to follow; 204 once done): shares go at once, the Firebase account last; the old token is then 401
+         */
+        delete: operations["deleteAccount"];
         options?: never;
         head?: never;
         patch?: never;
@@ -406,8 +487,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The whole badge catalogue: when the caller earned each, their progress, and its rarity */
-        get: operations["get_v1_me_badges"];
+        /**
+         * List the badge catalogue with the caller's progress
+         * @description The whole badge catalogue: when the caller earned each, their progress, and its rarity
+         */
+        get: operations["listBadges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -423,8 +507,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every local day in a range (at most 366; default the last 35); ETag, If-None-Match gives 304 */
-        get: operations["get_v1_me_calendar"];
+        /**
+         * List the caller's days in a range
+         * @description Every local day in a range (at most 366; default the last 35); ETag, If-None-Match gives 304
+         */
+        get: operations["getCalendar"];
         put?: never;
         post?: never;
         delete?: never;
@@ -440,8 +527,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One day explained */
-        get: operations["get_v1_me_days_{date}"];
+        /**
+         * Explain one day
+         * @description One day explained
+         */
+        get: operations["getDay"];
         put?: never;
         post?: never;
         delete?: never;
@@ -459,8 +549,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register an FCM token for push (201 new, 200 already known) */
-        post: operations["post_v1_me_devices"];
+        /**
+         * Register a device for push
+         * @description Register an FCM token for push (201 new, 200 already known)
+         */
+        post: operations["registerDevice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -477,8 +570,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Forget an FCM token (204, also when it was not registered) */
-        delete: operations["delete_v1_me_devices_{token}"];
+        /**
+         * Forget a device
+         * @description Forget an FCM token (204, also when it was not registered)
+         */
+        delete: operations["forgetDevice"];
         options?: never;
         head?: never;
         patch?: never;
@@ -491,8 +587,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every stored fact about the caller, as one JSON document to download */
-        get: operations["get_v1_me_export"];
+        /**
+         * Export the caller's data
+         * @description Every stored fact about the caller, as one JSON document to download
+         */
+        get: operations["exportMyData"];
         put?: never;
         post?: never;
         delete?: never;
@@ -508,8 +607,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The same heatmap as PNG */
-        get: operations["get_v1_me_heatmap.png"];
+        /**
+         * Draw the caller's heatmap as PNG
+         * @description The same heatmap as PNG
+         */
+        get: operations["getHeatmapPng"];
         put?: never;
         post?: never;
         delete?: never;
@@ -525,8 +627,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A contribution-style heatmap of the caller's local days (a <title> per cell), as SVG */
-        get: operations["get_v1_me_heatmap.svg"];
+        /**
+         * Draw the caller's heatmap as SVG
+         * @description A contribution-style heatmap of the caller's local days (a <title> per cell), as SVG
+         */
+        get: operations["getHeatmapSvg"];
         put?: never;
         post?: never;
         delete?: never;
@@ -542,8 +647,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Figures over 1-52 weeks ending with local yesterday, the period before, and the chance of keeping the streak over the next 7 days (ETag; If-None-Match gives 304) */
-        get: operations["get_v1_me_insights"];
+        /**
+         * Get the caller's insights
+         * @description Figures over 1-52 weeks ending with local yesterday, the period before, and the chance of keeping the streak over the next 7 days (ETag; If-None-Match gives 304)
+         */
+        get: operations["getInsights"];
         put?: never;
         post?: never;
         delete?: never;
@@ -559,8 +667,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's league week: their cohort ranked by this week's focus minutes, or joined: false */
-        get: operations["get_v1_me_league"];
+        /**
+         * Get the caller's league week
+         * @description The caller's league week: their cohort ranked by this week's focus minutes, or joined: false
+         */
+        get: operations["getLeague"];
         put?: never;
         post?: never;
         delete?: never;
@@ -576,8 +687,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's past league weeks: tier, rank and outcome */
-        get: operations["get_v1_me_league_history"];
+        /**
+         * List the caller's past league weeks
+         * @description The caller's past league weeks: tier, rank and outcome
+         */
+        get: operations["getLeagueHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -595,8 +709,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Join this week's league: a cohort of at most 30 of the caller's tier (again: nothing changes); 409 for a user hidden from leaderboards */
-        post: operations["post_v1_me_league:join"];
+        /**
+         * Join this week's league
+         * @description Join this week's league: a cohort of at most 30 of the caller's tier (again: nothing changes); 409 for a user hidden from leaderboards
+         */
+        post: operations["joinLeague"];
         delete?: never;
         options?: never;
         head?: never;
@@ -610,8 +727,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's notifications, newest first, with their delivery status per channel */
-        get: operations["get_v1_me_notifications"];
+        /**
+         * List the caller's notifications
+         * @description The caller's notifications, newest first, with their delivery status per channel
+         */
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -627,11 +747,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's pauses, by first day */
-        get: operations["get_v1_me_pauses"];
+        /**
+         * List the caller's pauses
+         * @description The caller's pauses, by first day
+         */
+        get: operations["listPauses"];
         put?: never;
-        /** Pause the streak on days to come (at most 14 days each, 30 a calendar year, no overlaps); an Idempotency-Key header makes a retry answer 200 with the same pause */
-        post: operations["post_v1_me_pauses"];
+        /**
+         * Pause the streak
+         * @description Pause the streak on days to come (at most 14 days each, 30 a calendar year, no overlaps); an Idempotency-Key header makes a retry answer 200 with the same pause
+         */
+        post: operations["createPause"];
         delete?: never;
         options?: never;
         head?: never;
@@ -648,8 +774,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Withdraw a pause: its days from today on are paused no more (earlier days stay paused) */
-        delete: operations["delete_v1_me_pauses_{id}"];
+        /**
+         * Withdraw a pause
+         * @description Withdraw a pause: its days from today on are paused no more (earlier days stay paused)
+         */
+        delete: operations["deletePause"];
         options?: never;
         head?: never;
         patch?: never;
@@ -662,8 +791,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's session log, newest first (a deleted session is not in it) */
-        get: operations["get_v1_me_sessions"];
+        /**
+         * List the caller's session log
+         * @description The caller's session log, newest first (a deleted session is not in it)
+         */
+        get: operations["listSessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -682,8 +814,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Take a wrong session out of the log: every projection follows (boards of closed periods and settled challenges stay, badges stay earned); again: 204; its id cannot be used again (409 session_deleted) */
-        delete: operations["delete_v1_me_sessions_{id}"];
+        /**
+         * Delete a wrong session
+         * @description Take a wrong session out of the log: every projection follows (boards of closed periods and settled challenges stay, badges stay earned); again: 204; its id cannot be used again (409 session_deleted)
+         */
+        delete: operations["deleteSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -696,15 +831,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's settings */
-        get: operations["get_v1_me_settings"];
+        /**
+         * Get the caller's settings
+         * @description The caller's settings
+         */
+        get: operations["getSettings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change some settings (fields left out stay as they are) */
-        patch: operations["patch_v1_me_settings"];
+        /**
+         * Change the caller's settings
+         * @description Change some settings (fields left out stay as they are)
+         */
+        patch: operations["updateSettings"];
         trace?: never;
     };
     "/v1/me/share-card": {
@@ -714,8 +855,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's current share card, 1200x630, as PNG or SVG */
-        get: operations["get_v1_me_share-card"];
+        /**
+         * Draw the caller's share card
+         * @description The caller's current share card, 1200x630, as PNG or SVG
+         */
+        get: operations["getShareCard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -731,8 +875,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's streak */
-        get: operations["get_v1_me_streak"];
+        /**
+         * Get the caller's streak
+         * @description The caller's streak
+         */
+        get: operations["getStreak"];
         put?: never;
         post?: never;
         delete?: never;
@@ -748,8 +895,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This document */
-        get: operations["get_v1_openapi.json"];
+        /**
+         * Get this document
+         * @description This document
+         */
+        get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
         delete?: never;
@@ -767,8 +917,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Report a focus session (201 new, 200 exact duplicate) */
-        post: operations["post_v1_sessions"];
+        /**
+         * Report a focus session
+         * @description Report a focus session (201 new, 200 exact duplicate)
+         */
+        post: operations["acceptSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -784,8 +937,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Report up to 100 sessions; each gets its own status. With `Prefer: respond-async`: 202 and a job (the same Idempotency-Key again: 200 and the same job) */
-        post: operations["post_v1_sessions:batch"];
+        /**
+         * Report a batch of sessions
+         * @description Report up to 100 sessions; each gets its own status. With `Prefer: respond-async`: 202 and a job (the same Idempotency-Key again: 200 and the same job)
+         */
+        post: operations["acceptSessionBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -799,11 +955,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's shares, newest first (the 100 newest) */
-        get: operations["get_v1_shares"];
+        /**
+         * List the caller's shares
+         * @description The caller's shares, newest first (the 100 newest)
+         */
+        get: operations["listShares"];
         put?: never;
-        /** Freeze the card as it is now (only the fields included) under an unguessable public link */
-        post: operations["post_v1_shares"];
+        /**
+         * Share the current card
+         * @description Freeze the card as it is now (only the fields included) under an unguessable public link
+         */
+        post: operations["createShare"];
         delete?: never;
         options?: never;
         head?: never;
@@ -820,8 +982,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a share: its page and image are gone (404) */
-        delete: operations["delete_v1_shares_{id}"];
+        /**
+         * Revoke a share
+         * @description Revoke a share: its page and image are gone (404)
+         */
+        delete: operations["revokeShare"];
         options?: never;
         head?: never;
         patch?: never;
@@ -834,11 +999,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The page of an email's unsubscribe link: a button that switches that kind of notification off (public: the signed token says whose and which) */
-        get: operations["get_v1_unsubscribe"];
+        /**
+         * Show an email's unsubscribe page
+         * @description The page of an email's unsubscribe link: a button that switches that kind of notification off (public: the signed token says whose and which)
+         */
+        get: operations["getUnsubscribePage"];
         put?: never;
-        /** One-click unsubscribe (RFC 8058): switch the link's kind of notification off for its user (again: nothing changes) */
-        post: operations["post_v1_unsubscribe"];
+        /**
+         * Unsubscribe in one click
+         * @description One-click unsubscribe (RFC 8058): switch the link's kind of notification off for its user (again: nothing changes)
+         */
+        post: operations["unsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -868,9 +1039,15 @@ export interface components {
         };
         /** BadgeProgressOut */
         BadgeProgressOut: {
-            /** Current */
+            /**
+             * Current
+             * Format: int64
+             */
             current: number;
-            /** Target */
+            /**
+             * Target
+             * Format: int64
+             */
             target: number;
         };
         /** BadgesOut */
@@ -965,6 +1142,7 @@ export interface components {
             kind: components["schemas"]["ChallengeKind"];
             /**
              * Reward Xp
+             * Format: int64
              * @description 0-1000; private challenges grant none (0)
              * @default 0
              */
@@ -977,7 +1155,8 @@ export interface components {
             starts_on: string;
             /**
              * Target
-             * @description Qualified days, or focus minutes; at least 1, reachable
+             * Format: int64
+             * @description Qualified days, or focus minutes; at least 1, reachable in the window
              */
             target: number;
             /**
@@ -1010,6 +1189,7 @@ export interface components {
             joined: boolean;
             /**
              * Progress
+             * Format: int64
              * @description Qualified days or focus minutes in the window, capped at the target
              */
             progress: number;
@@ -1031,9 +1211,15 @@ export interface components {
             /** Id */
             id: string;
             kind: components["schemas"]["ChallengeKind"];
-            /** Participants */
+            /**
+             * Participants
+             * Format: int64
+             */
             participants: number;
-            /** Reward Xp */
+            /**
+             * Reward Xp
+             * Format: int64
+             */
             reward_xp: number;
             /**
              * Starts On
@@ -1042,7 +1228,10 @@ export interface components {
             starts_on: string;
             /** @description The window's status somewhere on Earth (UTC+14 to UTC-12) */
             status: components["schemas"]["ChallengeStatus"];
-            /** Target */
+            /**
+             * Target
+             * Format: int64
+             */
             target: number;
             /** Title */
             title: string;
@@ -1060,9 +1249,15 @@ export interface components {
             completed_at: string | null;
             /** Display Name */
             display_name: string | null;
-            /** Progress */
+            /**
+             * Progress
+             * Format: int64
+             */
             progress: number;
-            /** Rank */
+            /**
+             * Rank
+             * Format: int64
+             */
             rank: number;
             /** User Id */
             user_id: string;
@@ -1086,15 +1281,30 @@ export interface components {
         Channel: "push" | "email";
         /** CountersOut */
         CountersOut: {
-            /** Current Streak */
+            /**
+             * Current Streak
+             * Format: int64
+             */
             current_streak: number;
-            /** Freezes Available */
+            /**
+             * Freezes Available
+             * Format: int64
+             */
             freezes_available: number;
-            /** Longest Streak */
+            /**
+             * Longest Streak
+             * Format: int64
+             */
             longest_streak: number;
-            /** Qualified Days */
+            /**
+             * Qualified Days
+             * Format: int64
+             */
             qualified_days: number;
-            /** Recoveries Used */
+            /**
+             * Recoveries Used
+             * Format: int64
+             */
             recoveries_used: number;
         };
         /** DayExplainedOut */
@@ -1108,22 +1318,28 @@ export interface components {
             excused: boolean;
             /** Frozen */
             frozen: boolean;
-            /** Intervals */
-            intervals: [
-                string,
-                string
-            ][];
+            /**
+             * Intervals
+             * @description The merged [start, end] pairs the day's seconds come from, in the day's zone
+             */
+            intervals: string[];
             /** Paused */
             paused: boolean;
             /** Qualified */
             qualified: boolean;
             /** Recovered */
             recovered: boolean;
-            /** Seconds */
+            /**
+             * Seconds
+             * Format: int64
+             */
             seconds: number;
             /** Sessions */
             sessions: components["schemas"]["DaySessionOut"][];
-            /** Threshold Seconds */
+            /**
+             * Threshold Seconds
+             * Format: int64
+             */
             threshold_seconds: number;
         };
         /** DayOut */
@@ -1143,7 +1359,10 @@ export interface components {
             qualified: boolean;
             /** Recovered */
             recovered: boolean;
-            /** Seconds */
+            /**
+             * Seconds
+             * Format: int64
+             */
             seconds: number;
         };
         /** DaySessionOut */
@@ -1155,7 +1374,10 @@ export interface components {
             end: string;
             /** Id */
             id: string;
-            /** Seconds In Day */
+            /**
+             * Seconds In Day
+             * Format: int64
+             */
             seconds_in_day: number;
             /**
              * Start
@@ -1181,7 +1403,10 @@ export interface components {
         };
         /** DeliveryOut */
         DeliveryOut: {
-            /** Attempts */
+            /**
+             * Attempts
+             * Format: int64
+             */
             attempts: number;
             /** Created At */
             created_at: string | null;
@@ -1330,18 +1555,25 @@ export interface components {
         FreezesIn: {
             /**
              * Count
+             * Format: int64
              * @description Freezes to give; the user never holds more than the cap
              */
             count: number;
         };
         /** FreezesOut */
         FreezesOut: {
-            /** Freezes Available */
+            /**
+             * Freezes Available
+             * Format: int64
+             */
             freezes_available: number;
         };
         /** FriendOut */
         FriendOut: {
-            /** Current Streak */
+            /**
+             * Current Streak
+             * Format: int64
+             */
             current_streak: number;
             /** Display Name */
             display_name: string | null;
@@ -1374,7 +1606,10 @@ export interface components {
             date: string | null;
             /** Qualified */
             qualified: boolean;
-            /** Seconds */
+            /**
+             * Seconds
+             * Format: int64
+             */
             seconds: number;
         };
         /** FriendsOut */
@@ -1408,17 +1643,29 @@ export interface components {
         };
         /** InsightsOut */
         InsightsOut: {
-            /** Active Days */
+            /**
+             * Active Days
+             * Format: int64
+             */
             active_days: number;
-            /** Average Seconds Per Active Day */
+            /**
+             * Average Seconds Per Active Day
+             * Format: int64
+             */
             average_seconds_per_active_day: number;
-            /** Average Seconds Per Day */
+            /**
+             * Average Seconds Per Day
+             * Format: int64
+             */
             average_seconds_per_day: number;
             /** Average Sessions Per Active Day */
             average_sessions_per_active_day: number;
             /** Best Weekday */
             best_weekday: string | null;
-            /** Days */
+            /**
+             * Days
+             * Format: int64
+             */
             days: number;
             /**
              * From
@@ -1432,7 +1679,10 @@ export interface components {
             hour_seconds: number[];
             prediction: components["schemas"]["PredictionOut"];
             previous_period: components["schemas"]["PreviousPeriodOut"];
-            /** Qualified Days */
+            /**
+             * Qualified Days
+             * Format: int64
+             */
             qualified_days: number;
             /** Qualified Rate */
             qualified_rate: number;
@@ -1452,7 +1702,10 @@ export interface components {
         };
         /** JobOut */
         JobOut: {
-            /** Attempts */
+            /**
+             * Attempts
+             * Format: int64
+             */
             attempts: number;
             /**
              * Created At
@@ -1484,15 +1737,27 @@ export interface components {
         };
         /** LeaderboardEntryOut */
         LeaderboardEntryOut: {
-            /** Current Streak */
+            /**
+             * Current Streak
+             * Format: int64
+             */
             current_streak: number;
             /** Display Name */
             display_name: string | null;
-            /** Longest Streak */
+            /**
+             * Longest Streak
+             * Format: int64
+             */
             longest_streak: number;
-            /** Rank */
+            /**
+             * Rank
+             * Format: int64
+             */
             rank: number;
-            /** Score */
+            /**
+             * Score
+             * Format: int64
+             */
             score: number;
             /** User Id */
             user_id: string;
@@ -1501,10 +1766,14 @@ export interface components {
         LeaderboardMeOut: {
             /**
              * Rank
+             * Format: int64
              * @description Where the caller stands among the users they can see, hidden or not
              */
             rank: number;
-            /** Score */
+            /**
+             * Score
+             * Format: int64
+             */
             score: number;
         };
         /** LeaderboardOut */
@@ -1531,9 +1800,15 @@ export interface components {
             display_name: string | null;
             /** Me */
             me: boolean;
-            /** Rank */
+            /**
+             * Rank
+             * Format: int64
+             */
             rank: number;
-            /** Score */
+            /**
+             * Score
+             * Format: int64
+             */
             score: number;
             /** User Id */
             user_id: string;
@@ -1542,6 +1817,7 @@ export interface components {
         LeagueOut: {
             /**
              * Demotion Rank
+             * Format: int64
              * @description Ranks from this one on move down (bottom 5; 0: none)
              */
             demotion_rank: number;
@@ -1558,13 +1834,18 @@ export interface components {
             members: components["schemas"]["LeagueMemberOut"][];
             /**
              * Promotion Rank
+             * Format: int64
              * @description Ranks 1 to this move up a tier (top 7; 0: none)
              */
             promotion_rank: number;
-            /** Rank */
+            /**
+             * Rank
+             * Format: int64
+             */
             rank: number;
             /**
              * Score
+             * Format: int64
              * @description Focus minutes this week (the caller's local days)
              */
             score: number;
@@ -1591,9 +1872,15 @@ export interface components {
             placed_at: string | null;
             /** Rank */
             rank: number | null;
-            /** Score */
+            /**
+             * Score
+             * Format: int64
+             */
             score: number;
-            /** Seconds */
+            /**
+             * Seconds
+             * Format: int64
+             */
             seconds: number;
             /** Settled At */
             settled_at: string | null;
@@ -1605,7 +1892,10 @@ export interface components {
         /** LeagueWeekOut */
         LeagueWeekOut: {
             outcome: components["schemas"]["LeagueOutcome"];
-            /** Rank */
+            /**
+             * Rank
+             * Format: int64
+             */
             rank: number;
             tier: components["schemas"]["Tier"];
             /** Week */
@@ -1627,11 +1917,20 @@ export interface components {
             /** Started At */
             started_at: string | null;
             status: components["schemas"]["RunStatus"];
-            /** Users Due */
+            /**
+             * Users Due
+             * Format: int64
+             */
             users_due: number;
-            /** Users Failed */
+            /**
+             * Users Failed
+             * Format: int64
+             */
             users_failed: number;
-            /** Users Processed */
+            /**
+             * Users Processed
+             * Format: int64
+             */
             users_processed: number;
         };
         /** MembershipOut */
@@ -1640,7 +1939,10 @@ export interface components {
             challenge_id: string;
             /** Completed At */
             completed_at: string | null;
-            /** Count */
+            /**
+             * Count
+             * Format: int64
+             */
             count: number;
             /**
              * Joined At
@@ -1649,6 +1951,7 @@ export interface components {
             joined_at: string;
             /**
              * Progress
+             * Format: int64
              * @description Qualified days or focus minutes in the window, capped at the target
              */
             progress: number;
@@ -1734,7 +2037,10 @@ export interface components {
             /** Push */
             push: boolean;
             quiet_hours: components["schemas"]["QuietHoursOut"] | null;
-            /** Reminder Hour */
+            /**
+             * Reminder Hour
+             * Format: int64
+             */
             reminder_hour: number;
         };
         /** NotificationsPageOut */
@@ -1758,12 +2064,18 @@ export interface components {
             /** Push */
             push?: boolean;
             quiet_hours?: components["schemas"]["QuietHoursBody"] | null;
-            /** Reminder Hour */
+            /**
+             * Reminder Hour
+             * Format: int64
+             */
             reminder_hour?: number;
         };
         /** OutageDryRunOut */
         OutageDryRunOut: {
-            /** Users Affected */
+            /**
+             * Users Affected
+             * Format: int64
+             */
             users_affected: number;
         };
         /**
@@ -1904,7 +2216,10 @@ export interface components {
         };
         /** PreviousPeriodOut */
         PreviousPeriodOut: {
-            /** Average Seconds Per Day */
+            /**
+             * Average Seconds Per Day
+             * Format: int64
+             */
             average_seconds_per_day: number;
             /** Qualified Rate */
             qualified_rate: number;
@@ -1933,15 +2248,24 @@ export interface components {
         RebuildOut: {
             after: components["schemas"]["CountersOut"];
             before: components["schemas"]["CountersOut"];
-            /** Boards Changed */
+            /**
+             * Boards Changed
+             * Format: int64
+             */
             boards_changed: number;
             /** Changed */
             changed: boolean;
-            /** Days Changed */
+            /**
+             * Days Changed
+             * Format: int64
+             */
             days_changed: number;
             /** Dry Run */
             dry_run: boolean;
-            /** Leagues Changed */
+            /**
+             * Leagues Changed
+             * Format: int64
+             */
             leagues_changed: number;
             /** Uid */
             uid: string;
@@ -1962,11 +2286,13 @@ export interface components {
             deadline: string;
             /**
              * Seconds
+             * Format: int64
              * @description Focus so far today
              */
             seconds: number;
             /**
              * Seconds Needed
+             * Format: int64
              * @description Focus today needs in all to recover the day
              */
             seconds_needed: number;
@@ -1975,6 +2301,7 @@ export interface components {
         ReplayIn: {
             /**
              * Limit
+             * Format: int64
              * @description Dead letters to replay in this call
              * @default 100
              */
@@ -2126,7 +2453,10 @@ export interface components {
             id: string;
             /** Included */
             included: string[];
-            /** Opens */
+            /**
+             * Opens
+             * Format: int64
+             */
             opens: number;
         };
         /**
@@ -2169,7 +2499,10 @@ export interface components {
             /** Include */
             include: components["schemas"]["CardField"][];
             links: components["schemas"]["ShareLinksOut"];
-            /** Opens */
+            /**
+             * Opens
+             * Format: int64
+             */
             opens: number;
             /** Url */
             url: string;
@@ -2183,13 +2516,25 @@ export interface components {
         StreakOut: {
             /** At Risk */
             at_risk: boolean;
-            /** Current Streak */
+            /**
+             * Current Streak
+             * Format: int64
+             */
             current_streak: number;
-            /** Freezes Available */
+            /**
+             * Freezes Available
+             * Format: int64
+             */
             freezes_available: number;
-            /** Level */
+            /**
+             * Level
+             * Format: int64
+             */
             level: number;
-            /** Longest Streak */
+            /**
+             * Longest Streak
+             * Format: int64
+             */
             longest_streak: number;
             /**
              * Next Recovery On
@@ -2198,16 +2543,25 @@ export interface components {
             next_recovery_on: string | null;
             /** Paused Today */
             paused_today: boolean;
-            /** Qualified Days */
+            /**
+             * Qualified Days
+             * Format: int64
+             */
             qualified_days: number;
-            /** Recoveries Used */
+            /**
+             * Recoveries Used
+             * Format: int64
+             */
             recoveries_used: number;
             /** @description Present while a broken streak can still be recovered */
             recovery: components["schemas"]["RecoveryOut"] | null;
             /** Timezone */
             timezone: string;
             today: components["schemas"]["TodayOut"];
-            /** Xp */
+            /**
+             * Xp
+             * Format: int64
+             */
             xp: number;
             /**
              * Xp To Next Level
@@ -2223,14 +2577,20 @@ export interface components {
              */
             ends_on: string;
             kind: components["schemas"]["ChallengeKind"];
-            /** Reward Xp */
+            /**
+             * Reward Xp
+             * Format: int64
+             */
             reward_xp: number;
             /**
              * Starts On
              * Format: date
              */
             starts_on: string;
-            /** Target */
+            /**
+             * Target
+             * Format: int64
+             */
             target: number;
         };
         /**
@@ -2248,9 +2608,15 @@ export interface components {
             date: string;
             /** Qualified */
             qualified: boolean;
-            /** Seconds */
+            /**
+             * Seconds
+             * Format: int64
+             */
             seconds: number;
-            /** Seconds To Qualify */
+            /**
+             * Seconds To Qualify
+             * Format: int64
+             */
             seconds_to_qualify: number;
         };
         /**
@@ -2337,12 +2703,21 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Requests allowed in the tightest window of the caller's limits */
+        "RateLimit-Limit": number;
+        /** @description Requests left in that window */
+        "RateLimit-Remaining": number;
+        /** @description Seconds until that window has room again */
+        "RateLimit-Reset": number;
+        /** @description Whole seconds to wait before sending the request again */
+        "Retry-After": number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    "get_s_{id}": {
+    getSharePage: {
         parameters: {
             query?: never;
             header?: never;
@@ -2356,6 +2731,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2365,14 +2743,30 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2382,7 +2776,7 @@ export interface operations {
             };
         };
     };
-    "get_s_{id}.png": {
+    getSharedImage: {
         parameters: {
             query?: never;
             header?: never;
@@ -2396,6 +2790,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2405,14 +2802,30 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2422,7 +2835,7 @@ export interface operations {
             };
         };
     };
-    "post_v1_admin_dead-letters:replay": {
+    replayDeadLetters: {
         parameters: {
             query?: never;
             header?: never;
@@ -2438,6 +2851,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2447,6 +2863,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2456,6 +2875,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2465,6 +2887,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2474,6 +2899,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2483,14 +2911,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2501,6 +2945,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2509,7 +2954,7 @@ export interface operations {
             };
         };
     };
-    "get_v1_admin_maintenance-runs_{run_id}": {
+    getMaintenanceRun: {
         parameters: {
             query?: never;
             header?: never;
@@ -2523,6 +2968,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2532,6 +2980,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2541,6 +2992,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2550,14 +3004,30 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2568,6 +3038,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2576,7 +3047,7 @@ export interface operations {
             };
         };
     };
-    post_v1_admin_outages: {
+    recordOutage: {
         parameters: {
             query?: never;
             header?: never;
@@ -2592,6 +3063,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2601,6 +3075,9 @@ export interface operations {
             /** @description OK */
             202: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2610,6 +3087,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2619,6 +3099,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2628,6 +3111,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2637,6 +3123,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2646,14 +3135,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2664,6 +3169,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2672,7 +3178,7 @@ export interface operations {
             };
         };
     };
-    "post_v1_admin_users_{uid}_freezes": {
+    grantFreezes: {
         parameters: {
             query?: never;
             header?: never;
@@ -2690,6 +3196,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2699,6 +3208,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2708,6 +3220,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2717,6 +3232,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2726,6 +3244,9 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2735,6 +3256,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2744,14 +3268,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2762,6 +3302,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2770,7 +3311,7 @@ export interface operations {
             };
         };
     };
-    "post_v1_admin_users_{uid}_sessions:import": {
+    importSessions: {
         parameters: {
             query?: never;
             header?: never;
@@ -2788,6 +3329,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2797,6 +3341,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2806,6 +3353,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2815,6 +3365,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2824,6 +3377,9 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2833,6 +3389,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2842,14 +3401,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2860,6 +3435,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2868,7 +3444,7 @@ export interface operations {
             };
         };
     };
-    "post_v1_admin_users_{uid}:rebuild": {
+    rebuildUser: {
         parameters: {
             query?: {
                 dry_run?: boolean;
@@ -2884,6 +3460,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2893,6 +3472,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2902,6 +3484,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2911,6 +3496,9 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2920,14 +3508,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2938,6 +3542,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2946,7 +3551,7 @@ export interface operations {
             };
         };
     };
-    get_v1_admin_webhooks: {
+    listWebhooks: {
         parameters: {
             query?: never;
             header?: never;
@@ -2958,6 +3563,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2967,6 +3575,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2976,14 +3587,30 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2994,6 +3621,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3002,7 +3630,7 @@ export interface operations {
             };
         };
     };
-    post_v1_admin_webhooks: {
+    createWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -3018,6 +3646,9 @@ export interface operations {
             /** @description OK */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3027,6 +3658,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3036,6 +3670,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3045,6 +3682,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3054,6 +3694,9 @@ export interface operations {
             /** @description Conflict with what is stored */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3063,6 +3706,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3072,14 +3718,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3090,6 +3752,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3098,7 +3761,7 @@ export interface operations {
             };
         };
     };
-    "get_v1_admin_webhooks_{id}": {
+    getWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -3112,6 +3775,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3121,6 +3787,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3130,6 +3799,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3139,14 +3811,30 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3157,6 +3845,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3165,7 +3854,7 @@ export interface operations {
             };
         };
     };
-    "delete_v1_admin_webhooks_{id}": {
+    deleteWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -3179,6 +3868,9 @@ export interface operations {
             /** @description Done; no body */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3186,6 +3878,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3195,6 +3890,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3204,14 +3902,30 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3222,6 +3936,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3230,7 +3945,7 @@ export interface operations {
             };
         };
     };
-    "patch_v1_admin_webhooks_{id}": {
+    updateWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -3248,6 +3963,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3257,6 +3975,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3266,6 +3987,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3275,6 +3999,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3284,6 +4011,9 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3293,6 +4023,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3302,14 +4035,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3320,6 +4069,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3328,7 +4078,7 @@ export interface operations {
             };
         };
     };
-    "get_v1_admin_webhooks_{id}_deliveries": {
+    listWebhookDeliveries: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3345,6 +4095,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3354,6 +4107,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3363,6 +4119,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3372,6 +4131,9 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3381,14 +4143,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3399,6 +4177,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3407,7 +4186,7 @@ export interface operations {
             };
         };
     };
-    "post_v1_admin_webhooks_{id}_deliveries_{delivery_id}:retry": {
+    retryWebhookDelivery: {
         parameters: {
             query?: never;
             header?: never;
@@ -3422,6 +4201,9 @@ export interface operations {
             /** @description OK */
             202: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3431,6 +4213,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3440,6 +4225,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3449,6 +4237,9 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3458,14 +4249,30 @@ export interface operations {
             /** @description Conflict with what is stored */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3476,6 +4283,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3484,7 +4292,7 @@ export interface operations {
             };
         };
     };
-    get_v1_challenges: {
+    listChallenges: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3500,6 +4308,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3509,6 +4320,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3518,14 +4332,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3536,6 +4366,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3544,7 +4375,7 @@ export interface operations {
             };
         };
     };
-    post_v1_challenges: {
+    createChallenge: {
         parameters: {
             query?: never;
             header?: never;
@@ -3560,6 +4391,9 @@ export interface operations {
             /** @description OK */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3569,6 +4403,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3578,6 +4415,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3587,6 +4427,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3596,6 +4439,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3605,14 +4451,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3623,6 +4485,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3631,7 +4494,7 @@ export interface operations {
             };
         };
     };
-    "get_v1_challenges_{id}": {
+    getChallenge: {
         parameters: {
             query?: never;
             header?: never;
@@ -3645,6 +4508,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3654,6 +4520,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3663,14 +4532,30 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3681,6 +4566,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3689,7 +4575,7 @@ export interface operations {
             };
         };
     };
-    "post_v1_challenges_{id}:join": {
+    joinChallenge: {
         parameters: {
             query?: never;
             header?: never;
@@ -3703,6 +4589,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3712,6 +4601,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3721,6 +4613,9 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3730,14 +4625,30 @@ export interface operations {
             /** @description Conflict with what is stored */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3748,6 +4659,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3756,7 +4668,7 @@ export interface operations {
             };
         };
     };
-    "post_v1_challenges_{id}:leave": {
+    leaveChallenge: {
         parameters: {
             query?: never;
             header?: never;
@@ -3770,6 +4682,9 @@ export interface operations {
             /** @description Done; no body */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3777,6 +4692,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3786,6 +4704,9 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3795,14 +4716,30 @@ export interface operations {
             /** @description Conflict with what is stored */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3813,6 +4750,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3821,7 +4759,7 @@ export interface operations {
             };
         };
     };
-    get_v1_friends: {
+    listFriends: {
         parameters: {
             query?: never;
             header?: never;
@@ -3833,6 +4771,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3842,14 +4783,30 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3860,6 +4817,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3868,7 +4826,7 @@ export interface operations {
             };
         };
     };
-    post_v1_friends_requests: {
+    sendFriendRequest: {
         parameters: {
             query?: never;
             header?: never;
@@ -3884,6 +4842,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3893,6 +4854,9 @@ export interface operations {
             /** @description OK */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3902,6 +4866,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3911,6 +4878,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3920,6 +4890,9 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3929,6 +4902,9 @@ export interface operations {
             /** @description Conflict with what is stored */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3938,6 +4914,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3947,14 +4926,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3965,6 +4960,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3973,7 +4969,7 @@ export interface operations {
             };
         };
     };
-    "post_v1_friends_requests_{uid}:accept": {
+    acceptFriendRequest: {
         parameters: {
             query?: never;
             header?: never;
@@ -3987,6 +4983,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3996,6 +4995,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4005,6 +5007,9 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4014,6 +5019,9 @@ export interface operations {
             /** @description Conflict with what is stored */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4023,14 +5031,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4041,6 +5065,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4049,7 +5074,7 @@ export interface operations {
             };
         };
     };
-    "delete_v1_friends_{uid}": {
+    removeFriend: {
         parameters: {
             query?: never;
             header?: never;
@@ -4063,6 +5088,9 @@ export interface operations {
             /** @description Done; no body */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4070,6 +5098,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4079,6 +5110,9 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4088,14 +5122,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4106,6 +5156,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4114,7 +5165,7 @@ export interface operations {
             };
         };
     };
-    "get_v1_jobs_{id}": {
+    getJob: {
         parameters: {
             query?: never;
             header?: never;
@@ -4128,6 +5179,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4137,6 +5191,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4146,14 +5203,30 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4164,6 +5237,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4172,7 +5246,7 @@ export interface operations {
             };
         };
     };
-    get_v1_leaderboard: {
+    getLeaderboard: {
         parameters: {
             query?: {
                 limit?: number;
@@ -4190,6 +5264,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4206,6 +5283,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4215,14 +5295,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4233,6 +5329,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4241,7 +5338,7 @@ export interface operations {
             };
         };
     };
-    delete_v1_me: {
+    deleteAccount: {
         parameters: {
             query?: never;
             header?: never;
@@ -4253,6 +5350,9 @@ export interface operations {
             /** @description OK */
             202: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4262,6 +5362,9 @@ export interface operations {
             /** @description Done; no body */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4269,14 +5372,30 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4287,6 +5406,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4295,7 +5415,7 @@ export interface operations {
             };
         };
     };
-    get_v1_me_badges: {
+    listBadges: {
         parameters: {
             query?: never;
             header?: never;
@@ -4307,6 +5427,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4316,14 +5439,30 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4334,6 +5473,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4342,7 +5482,7 @@ export interface operations {
             };
         };
     };
-    get_v1_me_calendar: {
+    getCalendar: {
         parameters: {
             query?: {
                 from?: string;
@@ -4357,6 +5497,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4373,6 +5516,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4382,14 +5528,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4400,6 +5562,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4408,7 +5571,7 @@ export interface operations {
             };
         };
     };
-    "get_v1_me_days_{date}": {
+    getDay: {
         parameters: {
             query?: never;
             header?: never;
@@ -4422,6 +5585,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4431,6 +5597,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4440,6 +5609,9 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4449,14 +5621,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4467,6 +5655,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4475,7 +5664,7 @@ export interface operations {
             };
         };
     };
-    post_v1_me_devices: {
+    registerDevice: {
         parameters: {
             query?: never;
             header?: never;
@@ -4491,6 +5680,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4500,6 +5692,9 @@ export interface operations {
             /** @description OK */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4509,6 +5704,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4518,6 +5716,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4527,6 +5728,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4536,14 +5740,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4554,6 +5774,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4562,7 +5783,7 @@ export interface operations {
             };
         };
     };
-    "delete_v1_me_devices_{token}": {
+    forgetDevice: {
         parameters: {
             query?: never;
             header?: never;
@@ -4576,6 +5797,9 @@ export interface operations {
             /** @description Done; no body */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4583,6 +5807,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4592,14 +5819,30 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4610,6 +5853,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4618,7 +5862,7 @@ export interface operations {
             };
         };
     };
-    get_v1_me_export: {
+    exportMyData: {
         parameters: {
             query?: never;
             header?: never;
@@ -4630,6 +5874,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4639,14 +5886,30 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4657,6 +5920,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4665,7 +5929,7 @@ export interface operations {
             };
         };
     };
-    "get_v1_me_heatmap.png": {
+    getHeatmapPng: {
         parameters: {
             query?: {
                 weeks?: number;
@@ -4679,6 +5943,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4695,6 +5962,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4704,14 +5974,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4722,6 +6008,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4730,7 +6017,7 @@ export interface operations {
             };
         };
     };
-    "get_v1_me_heatmap.svg": {
+    getHeatmapSvg: {
         parameters: {
             query?: {
                 weeks?: number;
@@ -4744,6 +6031,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4760,6 +6050,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4769,14 +6062,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4787,6 +6096,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4795,7 +6105,7 @@ export interface operations {
             };
         };
     };
-    get_v1_me_insights: {
+    getInsights: {
         parameters: {
             query?: {
                 weeks?: number;
@@ -4809,6 +6119,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4825,6 +6138,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4834,14 +6150,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4852,6 +6184,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4860,7 +6193,7 @@ export interface operations {
             };
         };
     };
-    get_v1_me_league: {
+    getLeague: {
         parameters: {
             query?: never;
             header?: never;
@@ -4872,6 +6205,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4881,14 +6217,30 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4899,6 +6251,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4907,7 +6260,7 @@ export interface operations {
             };
         };
     };
-    get_v1_me_league_history: {
+    getLeagueHistory: {
         parameters: {
             query?: never;
             header?: never;
@@ -4919,6 +6272,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4928,14 +6284,30 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4946,6 +6318,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4954,7 +6327,7 @@ export interface operations {
             };
         };
     };
-    "post_v1_me_league:join": {
+    joinLeague: {
         parameters: {
             query?: never;
             header?: never;
@@ -4966,6 +6339,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4975,6 +6351,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4984,14 +6363,30 @@ export interface operations {
             /** @description Conflict with what is stored */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5002,6 +6397,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5010,7 +6406,7 @@ export interface operations {
             };
         };
     };
-    get_v1_me_notifications: {
+    listNotifications: {
         parameters: {
             query?: {
                 limit?: number;
@@ -5025,6 +6421,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5034,6 +6433,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5043,14 +6445,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5061,6 +6479,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5069,7 +6488,7 @@ export interface operations {
             };
         };
     };
-    get_v1_me_pauses: {
+    listPauses: {
         parameters: {
             query?: never;
             header?: never;
@@ -5081,6 +6500,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5090,14 +6512,30 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5108,6 +6546,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5116,7 +6555,7 @@ export interface operations {
             };
         };
     };
-    post_v1_me_pauses: {
+    createPause: {
         parameters: {
             query?: never;
             header?: never;
@@ -5132,6 +6571,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5141,6 +6583,9 @@ export interface operations {
             /** @description OK */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5150,6 +6595,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5159,6 +6607,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5168,6 +6619,9 @@ export interface operations {
             /** @description Conflict with what is stored */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5177,6 +6631,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5186,14 +6643,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5204,6 +6677,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5212,7 +6686,7 @@ export interface operations {
             };
         };
     };
-    "delete_v1_me_pauses_{id}": {
+    deletePause: {
         parameters: {
             query?: never;
             header?: never;
@@ -5226,6 +6700,9 @@ export interface operations {
             /** @description Done; no body */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5233,6 +6710,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5242,14 +6722,30 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5260,6 +6756,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5268,7 +6765,7 @@ export interface operations {
             };
         };
     };
-    get_v1_me_sessions: {
+    listSessions: {
         parameters: {
             query?: {
                 limit?: number;
@@ -5285,6 +6782,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5294,6 +6794,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5303,14 +6806,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5321,6 +6840,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5329,7 +6849,7 @@ export interface operations {
             };
         };
     };
-    "delete_v1_me_sessions_{id}": {
+    deleteSession: {
         parameters: {
             query?: never;
             header?: never;
@@ -5343,6 +6863,9 @@ export interface operations {
             /** @description Done; no body */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5350,6 +6873,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5359,14 +6885,30 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5377,6 +6919,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5385,7 +6928,7 @@ export interface operations {
             };
         };
     };
-    get_v1_me_settings: {
+    getSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -5397,6 +6940,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5406,14 +6952,30 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5424,6 +6986,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5432,7 +6995,7 @@ export interface operations {
             };
         };
     };
-    patch_v1_me_settings: {
+    updateSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -5448,6 +7011,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5457,6 +7023,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5466,6 +7035,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5475,6 +7047,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5484,14 +7059,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5502,6 +7093,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5510,7 +7102,7 @@ export interface operations {
             };
         };
     };
-    "get_v1_me_share-card": {
+    getShareCard: {
         parameters: {
             query?: {
                 format?: "png" | "svg";
@@ -5524,6 +7116,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5541,6 +7136,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5550,14 +7148,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5568,6 +7182,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5576,7 +7191,7 @@ export interface operations {
             };
         };
     };
-    get_v1_me_streak: {
+    getStreak: {
         parameters: {
             query?: never;
             header?: never;
@@ -5588,6 +7203,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5597,14 +7215,30 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5615,6 +7249,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5623,7 +7258,7 @@ export interface operations {
             };
         };
     };
-    "get_v1_openapi.json": {
+    getOpenApiDocument: {
         parameters: {
             query?: never;
             header?: never;
@@ -5635,15 +7270,40 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Document"];
                 };
             };
+            /** @description Rate limited; Retry-After says when every breached window has room again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
         };
     };
-    post_v1_sessions: {
+    acceptSession: {
         parameters: {
             query?: never;
             header?: never;
@@ -5659,6 +7319,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5668,6 +7331,9 @@ export interface operations {
             /** @description OK */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5677,6 +7343,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5686,6 +7355,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5695,6 +7367,9 @@ export interface operations {
             /** @description Authenticated but not allowed */
             403: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5704,6 +7379,9 @@ export interface operations {
             /** @description Conflict with what is stored */
             409: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5713,6 +7391,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5722,14 +7403,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5740,6 +7437,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5748,7 +7446,7 @@ export interface operations {
             };
         };
     };
-    "post_v1_sessions:batch": {
+    acceptSessionBatch: {
         parameters: {
             query?: never;
             header?: never;
@@ -5764,6 +7462,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5773,6 +7474,9 @@ export interface operations {
             /** @description OK */
             202: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5782,6 +7486,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5791,6 +7498,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5800,6 +7510,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5809,14 +7522,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5827,6 +7556,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5835,7 +7565,7 @@ export interface operations {
             };
         };
     };
-    get_v1_shares: {
+    listShares: {
         parameters: {
             query?: never;
             header?: never;
@@ -5847,6 +7577,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5856,14 +7589,30 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5874,6 +7623,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5882,7 +7632,7 @@ export interface operations {
             };
         };
     };
-    post_v1_shares: {
+    createShare: {
         parameters: {
             query?: never;
             header?: never;
@@ -5898,6 +7648,9 @@ export interface operations {
             /** @description OK */
             201: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5907,6 +7660,9 @@ export interface operations {
             /** @description The body is not a JSON object (or X-Now is not an instant) */
             400: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5916,6 +7672,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5925,6 +7684,9 @@ export interface operations {
             /** @description Body over 64 KiB */
             413: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5934,14 +7696,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5952,6 +7730,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5960,7 +7739,7 @@ export interface operations {
             };
         };
     };
-    "delete_v1_shares_{id}": {
+    revokeShare: {
         parameters: {
             query?: never;
             header?: never;
@@ -5974,6 +7753,9 @@ export interface operations {
             /** @description Done; no body */
             204: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5981,6 +7763,9 @@ export interface operations {
             /** @description No or invalid token */
             401: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5990,14 +7775,30 @@ export interface operations {
             /** @description Unknown route or resource */
             404: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6008,6 +7809,7 @@ export interface operations {
             /** @description Transient backend failure; Retry-After is set; safe to retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6016,7 +7818,7 @@ export interface operations {
             };
         };
     };
-    get_v1_unsubscribe: {
+    getUnsubscribePage: {
         parameters: {
             query?: {
                 token?: string;
@@ -6030,6 +7832,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6039,14 +7844,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6056,7 +7877,7 @@ export interface operations {
             };
         };
     };
-    post_v1_unsubscribe: {
+    unsubscribe: {
         parameters: {
             query?: {
                 token?: string;
@@ -6070,6 +7891,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6079,14 +7903,30 @@ export interface operations {
             /** @description Validation failed; details lists each field and why */
             422: {
                 headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Rate limited; Retry-After is set */
+            /** @description Rate limited; Retry-After says when every breached window has room again */
             429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
