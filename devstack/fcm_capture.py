@@ -3,7 +3,11 @@
 FCM has no emulator. The functions post here (`FCM_URL`); tests and `make dev` read what arrived.
 - `POST /v1/projects/{project}/messages:send`: answers like FCM. A token starting `unregistered-` gets
   404 UNREGISTERED, `invalid-` gets 400 INVALID_ARGUMENT; otherwise the message is kept.
-- `GET /captured[?token=...]`: `{"messages": [{"project", "message", "received_at"}, ...]}`, oldest first.
+- Every send is first checked against FCM v1's own schema (devstack/fcm_schema.py): an unknown field name,
+  a non-string data value or a message without exactly one target is 400 INVALID_ARGUMENT, as FCM answers,
+  and is kept under `refused`.
+- `GET /captured[?token=...]`: `{"messages": [{"project", "message", "received_at"}, ...], "refused":
+  [{"message", "problems"}]}`, oldest first.
 - `POST /fail` `{"token": "*" | token, "status": 500, "times": n}`: the next n sends to it fail.
 """
 
@@ -18,6 +22,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from devstack.fcm_schema import problems
 
 _ERRORS = {
     404: ("NOT_FOUND", "UNREGISTERED", "Requested entity was not found."),
@@ -36,8 +42,16 @@ class Capture:
         self.lock = threading.Lock()
         self.messages: list[dict[str, Any]] = []
         self.failures: dict[str, tuple[int, int]] = {}  # token or "*" -> (status, times left)
+        self.refused: list[dict[str, Any]] = []
 
-    def answer(self, project: str, message: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def answer(self, project: str, request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        invalid = problems(request)
+        message = request.get("message") if isinstance(request.get("message"), dict) else {}
+        if invalid:
+            with self.lock:
+                self.refused.append({"message": request.get("message"), "problems": invalid})
+            print(f"push refused as FCM would: {invalid[0]}", flush=True)
+            return 400, fcm_error(400, invalid[0])
         token = str(message.get("token", ""))
         with self.lock:
             for key in (token, "*"):
@@ -59,8 +73,9 @@ class Capture:
         return 200, {"name": f"projects/{project}/messages/{number}"}
 
 
-def fcm_error(status: int) -> dict[str, Any]:
-    code, fcm_code, text = _ERRORS.get(status, ("UNKNOWN", "UNSPECIFIED_ERROR", "Error"))
+def fcm_error(status: int, text: str | None = None) -> dict[str, Any]:
+    code, fcm_code, default = _ERRORS.get(status, ("UNKNOWN", "UNSPECIFIED_ERROR", "Error"))
+    text = text or default
     detail = {"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": fcm_code}
     return {"error": {"code": status, "message": text, "status": code, "details": [detail]}}
 
@@ -108,7 +123,8 @@ def handler_for(capture: Capture) -> type[BaseHTTPRequestHandler]:
                     found = [
                         m for m in capture.messages if token is None or m["message"].get("token") == token
                     ]
-                self._reply(200, {"messages": found})
+                    refused = list(capture.refused)
+                self._reply(200, {"messages": found, "refused": refused})
             else:
                 self._reply(200, {"ok": True})
 
@@ -127,7 +143,7 @@ def handler_for(capture: Capture) -> type[BaseHTTPRequestHandler]:
                     )
                 self._reply(200, {"ok": True})
             elif len(parts) == 4 and parts[:2] == ["v1", "projects"] and parts[3] == "messages:send":
-                self._reply(*capture.answer(parts[2], body.get("message") or {}))
+                self._reply(*capture.answer(parts[2], body))
             else:
                 self._reply(404, {"error": {"code": 404, "message": "no such route", "status": "NOT_FOUND"}})
 

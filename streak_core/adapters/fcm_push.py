@@ -14,11 +14,19 @@ from streak_core.ports.notifications import DeliveryError, PushOutcome, PushSend
 
 FCM_SEND_PATH = "/v1/projects/{project}/messages:send"
 # FCM's answers for a token that will never work again: the device is pruned.
-DEAD_TOKEN_ERRORS = (
-    messaging.UnregisteredError,
-    messaging.SenderIdMismatchError,
-    exceptions.InvalidArgumentError,
+DEAD_TOKEN_ERRORS = (messaging.UnregisteredError, messaging.SenderIdMismatchError)
+
+
+# Streak news should be heard: the default sound on both platforms, and on Android the app's notification
+# channel (the app creates a channel with this id; Android 8+ drops a push naming a channel it lacks to the
+# "Miscellaneous" one). No badge: the backend keeps no unread count to put on the icon.
+ANDROID_CHANNEL = "streaks"
+# No priority: the SDK writes it in lower case, which FCM v1's schema does not list (HIGH, NORMAL), and a
+# message with a notification is delivered at high priority by default.
+ANDROID = messaging.AndroidConfig(
+    notification=messaging.AndroidNotification(channel_id=ANDROID_CHANNEL, sound="default")
 )
+APNS = messaging.APNSConfig(payload=messaging.APNSPayload(aps=messaging.Aps(sound="default")))
 
 
 class _NoCredential(credentials.Base):  # type: ignore[misc]
@@ -50,7 +58,10 @@ class FcmPushSender(PushSender):
         if not tokens:
             return PushOutcome(0, ())
         notification = messaging.Notification(title=title, body=body)
-        messages = [messaging.Message(token=t, notification=notification, data=dict(data)) for t in tokens]
+        messages = [
+            messaging.Message(token=t, notification=notification, data=dict(data), android=ANDROID, apns=APNS)
+            for t in tokens
+        ]
         try:
             batch = messaging.send_each(messages, app=self._app())
         except exceptions.FirebaseError as exc:
@@ -59,7 +70,7 @@ class FcmPushSender(PushSender):
         for token, response in zip(tokens, batch.responses, strict=True):
             if response.success:
                 delivered += 1
-            elif isinstance(response.exception, DEAD_TOKEN_ERRORS):
+            elif _dead_token(response.exception):
                 dead.append(token)
             else:
                 errors.append(f"{type(response.exception).__name__}: {response.exception}")
@@ -67,3 +78,11 @@ class FcmPushSender(PushSender):
             # Nobody got it and some device may yet: retry the whole entry (no device got a copy).
             raise DeliveryError("FCM: " + "; ".join(errors[:3]))
         return PushOutcome(delivered, tuple(dead))
+
+
+def _dead_token(error: Exception | None) -> bool:
+    """A token to forget: unregistered, of another sender, or refused as a token. FCM answers
+    INVALID_ARGUMENT for a malformed message too: that one is our fault, and the device is kept."""
+    if isinstance(error, DEAD_TOKEN_ERRORS):
+        return True
+    return isinstance(error, exceptions.InvalidArgumentError) and "registration token" in str(error)

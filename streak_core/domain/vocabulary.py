@@ -212,6 +212,14 @@ class EndpointStatus(StrEnum):
     DISABLED = "disabled"
 
 
+class DisabledReason(StrEnum):
+    """Why an endpoint was disabled."""
+
+    GONE = "gone"  # it answered 410 Gone: the receiver says it is gone for good (Standard Webhooks)
+    FAILING = "failing"  # every attempt failed for the retry window
+    OPERATOR = "operator"  # PATCH status disabled
+
+
 class HookDeliveryStatus(StrEnum):
     """One event's delivery to one endpoint: pending until a 2xx, or until the retry window is spent."""
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from streak_core.domain.vocabulary import EndpointStatus, EventType, HookDeliveryStatus
+from streak_core.domain.vocabulary import DisabledReason, EndpointStatus, EventType, HookDeliveryStatus
 from streak_core.domain.webhooks import EVENT_OF_KIND, event_id, lane_of, logical_id, payload_data
 from streak_core.models.notifications import OutboxEntry
 
@@ -71,6 +71,10 @@ class Endpoint:
     sealed_secret: str  # the signing secret, encrypted (HMAC needs it back, so it cannot be hashed)
     failing_since: datetime | None = None  # the first failed attempt since the last success
     disabled_at: datetime | None = None
+    disabled_reason: DisabledReason | None = None
+    # After a rotation, the secret before it (sealed) still signs beside the new one until this instant.
+    previous_sealed_secret: str | None = None
+    previous_secret_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from standardwebhooks.webhooks import Webhook
 
 from streak_core import context
 from streak_core.domain.sessions import FieldIssue
-from streak_core.domain.vocabulary import EndpointStatus, HookDeliveryStatus
+from streak_core.domain.vocabulary import DisabledReason, EndpointStatus, HookDeliveryStatus
 from streak_core.domain.webhooks import (
     ATTEMPT_TIMEOUT_SECONDS,
     DEFAULT_RETRY_BASE,
@@ -50,6 +50,8 @@ MAX_ROUNDS = 20  # times a drain goes round when told to (then it hands over to 
 FAN_OUT_WAIT = timedelta(seconds=2)  # how soon a lane is drained again when an earlier event is on its way
 SWEEP_GRACE = timedelta(minutes=2)  # a lane due this long ago had its drain lost
 RESERVE_SECONDS = ATTEMPT_TIMEOUT_SECONDS + 5  # a drain starts no attempt with less time than this left
+ROTATION_OVERLAP = timedelta(hours=24)  # after a rotation, deliveries carry the old signature this long too
+GONE = 410  # "the endpoint is gone": disabled at once (Standard Webhooks), not retried for three days
 
 
 @dataclass(slots=True)
@@ -83,7 +85,7 @@ class Webhooks:
     ) -> tuple[Endpoint, str]:
         """A new enabled endpoint and its signing secret (shown once: only its encryption is kept)."""
         self.check_url(url)
-        secret = "whsec_" + b64encode(secrets.token_bytes(24)).decode()
+        secret = _new_secret()
         endpoint = Endpoint(
             id="wh_" + secrets.token_hex(12),
             url=url,
@@ -125,11 +127,26 @@ class Webhooks:
             updated_at=now,
         )
         if status is EndpointStatus.ENABLED and current.status is EndpointStatus.DISABLED:
-            changed = replace(changed, failing_since=None, disabled_at=None)  # a fresh start
+            changed = replace(changed, failing_since=None, disabled_at=None, disabled_reason=None)  # afresh
         elif status is EndpointStatus.DISABLED and current.status is EndpointStatus.ENABLED:
-            changed = replace(changed, disabled_at=now)
+            changed = replace(changed, disabled_at=now, disabled_reason=DisabledReason.OPERATOR)
         self.store.save_endpoint(changed)
         return changed
+
+    def rotate_secret(self, endpoint_id: str, now: datetime) -> tuple[Endpoint, str]:
+        """A new signing secret (shown once). For ROTATION_OVERLAP every delivery is signed with both, so
+        receivers can switch at their pace; a rotation within that time drops the oldest of the three."""
+        current = self.endpoint(endpoint_id)
+        secret = _new_secret()
+        rotated = replace(
+            current,
+            sealed_secret=self.box.seal(secret),
+            previous_sealed_secret=current.sealed_secret,
+            previous_secret_until=self.wall_clock() + ROTATION_OVERLAP,
+            updated_at=now,
+        )
+        self.store.save_endpoint(rotated)
+        return rotated, secret
 
     def delete(self, endpoint_id: str) -> None:
         if not self.store.delete_endpoint(endpoint_id):
@@ -217,7 +234,7 @@ class Webhooks:
         endpoint = self.store.endpoint(endpoint_id)
         if endpoint is None or endpoint.status is EndpointStatus.DISABLED:
             return  # its pending deliveries wait: enabling it again (PATCH) lets a retry or the sweep go on
-        signer = Webhook(self.box.open(endpoint.sealed_secret))
+        signer = Signer.of(endpoint, self.box, self.wall_clock())
         waiting: set[str] = set()  # users with an earlier delivery not yet through
         checked: set[str] = set()  # users whose earlier events are all fanned out
         while self._page(endpoint, signer, lane, now, report, waiting, checked):
@@ -226,7 +243,7 @@ class Webhooks:
     def _page(
         self,
         endpoint: Endpoint,
-        signer: Webhook,
+        signer: Signer,
         lane: int,
         now: datetime,
         report: DrainReport,
@@ -266,7 +283,7 @@ class Webhooks:
         return len(page) == PAGE and report.sent > sent
 
     def _attempt(
-        self, endpoint: Endpoint, signer: Webhook, delivery: Delivery, now: datetime
+        self, endpoint: Endpoint, signer: Signer, delivery: Delivery, now: datetime
     ) -> tuple[Endpoint, Delivery]:
         attempt = self._post(endpoint, signer, delivery)
         first = delivery.first_attempt_at or now
@@ -298,9 +315,11 @@ class Webhooks:
             log.error("webhook delivery failed for good", extra={**fields, "error": attempt.error})
         elif status is HookDeliveryStatus.PENDING:
             log.warning("webhook attempt failed", extra={**fields, "error": attempt.error})
+        if attempt.status_code == GONE:
+            return self._disable(endpoint, DisabledReason.GONE, now), done
         return self._health(endpoint, attempt.delivered, now), done
 
-    def _post(self, endpoint: Endpoint, signer: Webhook, delivery: Delivery) -> Attempt:
+    def _post(self, endpoint: Endpoint, signer: Signer, delivery: Delivery) -> Attempt:
         # Again before every attempt: what a name resolves to can change.
         addresses, problem = checked_addresses(self.resolver, endpoint.url, self.allow_local)
         if problem is not None:
@@ -311,7 +330,7 @@ class Webhooks:
             "user-agent": "focus-streaks-webhooks/1",
             "webhook-id": delivery.event_id,
             "webhook-timestamp": str(int(sent_at.timestamp())),
-            "webhook-signature": signer.sign(delivery.event_id, sent_at, delivery.body),
+            "webhook-signature": signer.signature(delivery.event_id, sent_at, delivery.body),
         }
         return self.sender.post(endpoint.url, addresses[0], headers, delivery.body, ATTEMPT_TIMEOUT_SECONDS)
 
@@ -329,13 +348,19 @@ class Webhooks:
             return failing
         if now - endpoint.failing_since < RETRY_WINDOW:
             return endpoint
-        disabled = replace(endpoint, status=EndpointStatus.DISABLED, disabled_at=now, updated_at=now)
+        return self._disable(endpoint, DisabledReason.FAILING, now)
+
+    def _disable(self, endpoint: Endpoint, reason: DisabledReason, now: datetime) -> Endpoint:
+        disabled = replace(
+            endpoint, status=EndpointStatus.DISABLED, disabled_at=now, disabled_reason=reason, updated_at=now
+        )
         self.store.save_endpoint(disabled)
         log.error(  # what the "webhook endpoint disabled" alert counts; the operators hear of it there
             "webhook endpoint disabled",
             extra={
                 "webhook": endpoint.id,
                 "url": endpoint.url,
+                "reason": reason.value,
                 "failing_since": str(endpoint.failing_since),
                 "webhook_disabled": True,
             },
@@ -367,6 +392,29 @@ class Webhooks:
             self.queue.drain_at(endpoint_id, lane, scheduled, when)
         except Exception:  # a lost enqueue is healed by the sweep; what was stored stands
             log.warning("webhook drain not queued", extra={"webhook": endpoint_id, "lane": lane})
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Signs a delivery with the endpoint's secret, and with the one before it while a rotation overlaps:
+    `v1,<new> v1,<old>` (space separated), which any Standard Webhooks verifier accepts with either."""
+
+    webhooks: tuple[Webhook, ...]
+
+    @classmethod
+    def of(cls, endpoint: Endpoint, box: SecretBox, real_now: datetime) -> Signer:
+        sealed = [endpoint.sealed_secret]
+        until = endpoint.previous_secret_until
+        if endpoint.previous_sealed_secret is not None and until is not None and real_now < until:
+            sealed.append(endpoint.previous_sealed_secret)
+        return cls(tuple(Webhook(box.open(s)) for s in sealed))
+
+    def signature(self, message_id: str, at: datetime, payload: str) -> str:
+        return " ".join(w.sign(message_id, at, payload) for w in self.webhooks)
+
+
+def _new_secret() -> str:
+    return "whsec_" + b64encode(secrets.token_bytes(24)).decode()
 
 
 def _out_of_time() -> bool:

@@ -367,6 +367,7 @@ def test_openapi_document_is_valid_and_lists_every_route(api_url: str) -> None:
         ("DELETE", "/v1/admin/webhooks/{id}"),
         ("GET", "/v1/admin/webhooks/{id}/deliveries"),
         ("POST", "/v1/admin/webhooks/{id}/deliveries/{delivery_id}:retry"),
+        ("POST", "/v1/admin/webhooks/{id}:rotate-secret"),
         ("GET", "/v1/me/league"),
         ("POST", "/v1/me/league:join"),
         ("GET", "/v1/me/league/history"),

@@ -1,6 +1,8 @@
 """Webhooks end to end: sessions in through the API, events out through the Cloud Tasks emulator and the
 `notifications` function to the local receiver (devstack/webhook_capture.py), checked with the library's
-verifier; retries, replays, redelivered tasks, and the SSRF refusals."""
+verifier and, every delivery of every test, with the TypeScript reference verifier
+(tests/reference_webhooks.py); retries, replays, redelivered tasks, 410 Gone, secret rotation, and the SSRF
+refusals."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from standardwebhooks.webhooks import Webhook
 from devstack.stack import Stack
 from tests.conftest import AuthEmulator
 from tests.e2e.conftest import AppUser, admin_token, delete_webhooks, eventually
+from tests.reference_webhooks import reference_verdicts
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +27,7 @@ class Hooks:
 
     def __init__(self, stack: Stack, admin: str) -> None:
         self.api, self.receiver, self.admin = f"http://{stack.hosts['functions']}", stack.hook_url, admin
+        self.secrets: list[str] = []  # of the endpoints registered (and rotated) by the test
 
     def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         headers = {"Authorization": f"Bearer {self.admin}"}
@@ -40,8 +44,20 @@ class Hooks:
         )
         assert response.status_code == 201, response.text
         hook: dict[str, Any] = response.json()["webhook"]
-        requests.post(f"{self.receiver}/_control/secret", json={"secret": hook["secret"]}, timeout=10)
+        self.trust(hook["secret"])
         return hook
+
+    def trust(self, secret: str) -> None:
+        self.secrets.append(secret)
+        requests.post(f"{self.receiver}/_control/secret", json={"secret": secret}, timeout=10)
+
+    def all_verify_with_the_reference(self) -> None:
+        """Every delivery that arrived verifies with the reference verifier under the newest secret."""
+        arrived = requests.get(f"{self.receiver}/_control/captured", timeout=10).json()["deliveries"]
+        if not self.secrets or not arrived:
+            return
+        verdicts = reference_verdicts([(self.secrets[-1], d["headers"], d["body"]) for d in arrived])
+        assert verdicts == [None] * len(arrived), verdicts
 
     def at_least(self, uid: str, count: int) -> list[dict[str, Any]] | None:
         found = self.received(uid)
@@ -63,6 +79,7 @@ def hooks(stack: Stack, auth_emulator: AuthEmulator) -> Iterator[Hooks]:
     made = Hooks(stack, admin_token(auth_emulator))
     made.clear()
     yield made
+    made.all_verify_with_the_reference()
     made.clear()  # other tests' events go to no endpoint of ours
 
 
@@ -193,3 +210,37 @@ def test_a_receiver_that_hangs_times_out_and_gets_the_event_again(
     arrived = hooks.received(app_user.uid)
     assert arrived
     assert {d["headers"]["webhook-id"] for d in arrived} == {record["event_id"]}
+
+
+def test_a_rotated_secret_signs_twice_and_a_410_disables_the_endpoint_at_once(
+    app_user: AppUser, hooks: Hooks
+) -> None:
+    hook = hooks.register(["streak.started", "streak.extended"])
+    rotated = hooks.call("POST", f"/v1/admin/webhooks/{hook['id']}:rotate-secret")
+    assert rotated.status_code == 200, rotated.text
+    new = rotated.json()["webhook"]
+    assert new["secret"].startswith("whsec_")
+    assert new["secret"] != hook["secret"]
+    assert new["previous_secret_until"] is not None
+    hooks.trust(new["secret"])
+    first = app_user.post_session("2026-11-20T08:00:00Z", "2026-11-20T09:00:00Z", "UTC", "r1", now=day(20))
+    assert first.status_code == 201, first.text
+    (arrived,) = eventually(lambda: hooks.at_least(app_user.uid, 1), what="the first event")
+    assert len(arrived["headers"]["webhook-signature"].split(" ")) == 2
+    both = [(secret, arrived["headers"], arrived["body"]) for secret in (new["secret"], hook["secret"])]
+    assert reference_verdicts(both) == [None, None]  # receivers holding either secret accept it
+
+    requests.post(f"{hooks.receiver}/_control/fail", json={"status": 410, "times": 1}, timeout=10)
+    second = app_user.post_session("2026-11-21T08:00:00Z", "2026-11-21T09:00:00Z", "UTC", "r2", now=day(21))
+    assert second.status_code == 201, second.text
+
+    def disabled() -> dict[str, Any] | None:
+        found = hooks.call("GET", f"/v1/admin/webhooks/{hook['id']}").json()["webhook"]
+        return found if found["status"] == "disabled" else None
+
+    endpoint = eventually(disabled, what="the endpoint disabled by its 410")
+    assert endpoint["disabled_reason"] == "gone"
+    time.sleep(1.5)
+    assert [d["status"] for d in hooks.received(app_user.uid)] == [200, 410]  # tried once, never again
+    gone = next(d for d in hooks.deliveries(hook["id"]) if d["last_status_code"] == 410)
+    assert gone["attempts"] == 1

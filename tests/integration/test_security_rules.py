@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +14,7 @@ from devstack.stack import Stack
 from tests.conftest import AuthEmulator
 
 pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Client:
@@ -126,3 +130,20 @@ def test_without_a_token_nothing_is_readable(people: dict[str, Any]) -> None:
     uid, _ = people["ada"]
     assert people["anonymous"].get(f"users/{uid}") == 403
     assert people["anonymous"].get(f"streaks/{uid}") == 403
+
+
+def test_firebases_own_rules_harness_agrees(stack: Stack) -> None:
+    """The same rules judged by @firebase/rules-unit-testing (tests/rules/firestore_rules.test.cjs), run by
+    node's test runner against this emulator, in a project of its own."""
+    run = subprocess.run(
+        ["node", "--test", "--test-reporter=spec", "tests/rules/firestore_rules.test.cjs"],
+        cwd=ROOT,
+        env={**os.environ, "FIRESTORE_EMULATOR_HOST": stack.hosts["firestore"]},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    print(run.stdout[-3000:])
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert "ℹ fail 0" in run.stdout

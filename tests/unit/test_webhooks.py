@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from standardwebhooks.webhooks import Webhook
 
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
-from streak_core.domain.vocabulary import EndpointStatus, EventType, HookDeliveryStatus
+from streak_core.domain.vocabulary import DisabledReason, EndpointStatus, EventType, HookDeliveryStatus
 from streak_core.domain.webhooks import (
     RETRY_CAP,
     RETRY_WINDOW,
@@ -30,6 +31,7 @@ from streak_core.models.webhooks import event
 from streak_core.services.sessions import accept_sessions, import_sessions
 from streak_core.services.webhook_targets import url_problem
 from streak_core.services.webhooks import Webhooks
+from tests.reference_webhooks import reference_verdicts
 from tests.unit.fakes import (
     FakeResolver,
     InMemoryUserStore,
@@ -341,3 +343,64 @@ def test_a_drain_arriving_while_the_lane_is_held_is_not_lost() -> None:
     assert [s.headers["webhook-id"] for s in parts(hooks)[1].sent] == [first.id, late.id]
     assert report.next_at is None
     assert parts(hooks)[0].leases == {}
+
+
+# --- to the letter of the specification --------------------------------------------------------------------
+def test_a_410_gone_disables_the_endpoint_at_once_without_retrying(caplog: pytest.LogCaptureFixture) -> None:
+    users = InMemoryUserStore()
+    hooks = fake_webhooks(users, sender=RecordingSender([410]))
+    store, sender, _ = parts(hooks)
+    endpoint, _ = hooks.register(URL, ["*"], None, NOW)
+    accept_sessions(users, "u1", [raw(21)], NOW, DEFAULT_CONFIG)
+    fan_out_all(hooks, users, NOW)
+    report = hooks.drain(endpoint.id, lane_of("u1"), NOW)
+    stored = store.endpoints_by_id[endpoint.id]
+    assert (stored.status, stored.disabled_reason, stored.disabled_at) == (
+        EndpointStatus.DISABLED,
+        DisabledReason.GONE,
+        NOW,
+    )
+    assert len(sender.sent) == 1
+    assert report.next_at is None
+    assert hooks.drain(endpoint.id, lane_of("u1"), NOW + timedelta(days=1)).sent == 0
+    assert [r.getMessage() for r in caplog.records].count("webhook endpoint disabled") == 1
+    enabled = hooks.update(endpoint.id, NOW, status=EndpointStatus.ENABLED)
+    assert enabled.disabled_reason is None  # an operator's fresh start: the pending delivery goes on
+    assert hooks.drain(endpoint.id, lane_of("u1"), NOW + timedelta(days=1)).delivered == 1
+
+
+def test_a_rotated_secret_signs_beside_the_old_one_for_24_hours_as_the_reference_verifies() -> None:
+    """Checked by the reference verifier (TypeScript), not the library that signs: during the overlap a
+    receiver holding either secret accepts the delivery; after it, only the new secret does."""
+    real_now = datetime.now(UTC)  # the verifier checks the timestamp against its own clock
+    users = InMemoryUserStore()
+    hooks = fake_webhooks(users, wall_clock=lambda: real_now)
+    store, sender, _ = parts(hooks)
+    endpoint, old = hooks.register(URL, ["*"], None, NOW)
+    rotated, new = hooks.rotate_secret(endpoint.id, NOW)
+    assert new != old
+    assert rotated.previous_secret_until == real_now + timedelta(hours=24)
+    accept_sessions(users, "u1", [raw(21)], NOW, DEFAULT_CONFIG)
+    fan_out_all(hooks, users, NOW)
+    hooks.drain(endpoint.id, lane_of("u1"), NOW)
+    during = sender.sent[-1]
+    assert len(during.headers["webhook-signature"].split(" ")) == 2
+    # The 24 hours are over (moved, since the verifier reads the real clock): the new signature only.
+    store.save_endpoint(replace(rotated, previous_secret_until=real_now - timedelta(seconds=1)))
+    later = NOW + timedelta(days=1)
+    accept_sessions(users, "u1", [raw(22)], later, DEFAULT_CONFIG)
+    fan_out_all(hooks, users, later)
+    hooks.drain(endpoint.id, lane_of("u1"), later)
+    after = sender.sent[-1]
+    assert after is not during
+    assert len(after.headers["webhook-signature"].split(" ")) == 1
+    verdicts = reference_verdicts(
+        [
+            (new, during.headers, during.body),
+            (old, during.headers, during.body),
+            (new, after.headers, after.body),
+            (old, after.headers, after.body),
+        ]
+    )
+    assert verdicts[:3] == [None, None, None]
+    assert verdicts[3] is not None  # the old secret no longer verifies

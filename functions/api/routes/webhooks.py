@@ -10,7 +10,7 @@ from functions.fields import Instant, PageQuery, Strict, View
 from functions.routing import Auth, Call, Reply, Route, Tag
 from streak_core.dependencies import WebhookDeps
 from streak_core.domain.ids import is_document_id
-from streak_core.domain.vocabulary import EndpointStatus, EventType, HookDeliveryStatus
+from streak_core.domain.vocabulary import DisabledReason, EndpointStatus, EventType, HookDeliveryStatus
 from streak_core.domain.webhooks import ALL_EVENTS, LANES, MAX_DESCRIPTION, MAX_ENDPOINTS, MAX_URL_CHARS
 from streak_core.errors import DeliveryNotFound, WebhookNotFound
 from streak_core.models.webhooks import Delivery, Endpoint
@@ -55,6 +55,12 @@ class WebhookOut(View):
     created_at: Instant
     updated_at: Instant
     disabled_at: Instant | None
+    disabled_reason: DisabledReason | None = Field(
+        description="gone: it answered 410; failing: every attempt failed for 3 days; operator: PATCHed"
+    )
+    previous_secret_until: Instant | None = Field(
+        description="After a rotation: until when deliveries carry the old secret's signature too"
+    )
 
 
 class NewWebhookOut(WebhookOut):
@@ -106,8 +112,18 @@ def delivery_out(delivery: Delivery) -> DeliveryOut:
 def post_webhook(call: HookCall) -> Reply:
     body = call.body_as(WebhookIn)
     endpoint, secret = call.deps.webhooks.register(body.url, body.events, body.description, call.now)
-    made = NewWebhookOut.model_validate({**webhook_out(endpoint).model_dump(), "secret": secret})
-    return Reply(201, NewWebhookEnvelope(webhook=made))
+    return Reply(201, with_secret(endpoint, secret))
+
+
+def rotate_secret(call: HookCall) -> Reply:
+    endpoint, secret = call.deps.webhooks.rotate_secret(_id(call), call.now)
+    return Reply(200, with_secret(endpoint, secret))
+
+
+def with_secret(endpoint: Endpoint, secret: str) -> NewWebhookEnvelope:
+    return NewWebhookEnvelope(
+        webhook=NewWebhookOut.model_validate({**webhook_out(endpoint).model_dump(), "secret": secret})
+    )
 
 
 def list_webhooks(call: HookCall) -> Reply:
@@ -249,5 +265,18 @@ ROUTES: list[Route[WebhookDeps]] = [
         auth=Auth.ADMIN,
         description="Send a delivery again, with a fresh retry window (admin)",
         operation_id="retryWebhookDelivery",
+    ),
+    Route(
+        "POST",
+        "/v1/admin/webhooks/{id}:rotate-secret",
+        rotate_secret,
+        "Rotate an endpoint's signing secret",
+        {200: NewWebhookEnvelope},
+        errors=(404,),
+        auth=Auth.ADMIN,
+        description="A new signing secret, in this answer only. For 24 hours every delivery carries two"
+        " signatures in webhook-signature (`v1,<new> v1,<old>`), so receivers switch at their pace; then the"
+        " new one only (admin)",
+        operation_id="rotateWebhookSecret",
     ),
 ]

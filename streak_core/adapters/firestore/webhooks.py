@@ -19,7 +19,7 @@ from streak_core.adapters.firestore.client import (
     stream,
 )
 from streak_core.adapters.firestore.documents import Doc
-from streak_core.domain.vocabulary import EndpointStatus, EventType, HookDeliveryStatus
+from streak_core.domain.vocabulary import DisabledReason, EndpointStatus, EventType, HookDeliveryStatus
 from streak_core.models.webhooks import Delivery, Endpoint, StoredEvent, WebhookEvent
 from streak_core.ports.webhooks import DeliveryPosition, WebhookStore
 
@@ -73,6 +73,9 @@ def _endpoint_to_doc(endpoint: Endpoint) -> Doc:
         "sealed_secret": endpoint.sealed_secret,
         "failing_since": endpoint.failing_since,
         "disabled_at": endpoint.disabled_at,
+        "disabled_reason": endpoint.disabled_reason.value if endpoint.disabled_reason else None,
+        "previous_sealed_secret": endpoint.previous_sealed_secret,
+        "previous_secret_until": endpoint.previous_secret_until,
     }
 
 
@@ -88,6 +91,9 @@ def _endpoint_from_doc(endpoint_id: str, data: Doc) -> Endpoint:
         sealed_secret=str(data["sealed_secret"]),
         failing_since=data.get("failing_since"),
         disabled_at=data.get("disabled_at"),
+        disabled_reason=DisabledReason(data["disabled_reason"]) if data.get("disabled_reason") else None,
+        previous_sealed_secret=data.get("previous_sealed_secret"),
+        previous_secret_until=data.get("previous_secret_until"),
     )
 
 
