@@ -36,6 +36,7 @@ from streak_core.adapters.firestore.documents import (
 )
 from streak_core.adapters.firestore.leagues import member_from_doc, stage_league_scores
 from streak_core.adapters.firestore.outbox import create_missing_outbox
+from streak_core.adapters.firestore.queueing import KeyedQueue
 from streak_core.adapters.firestore.streaks import (
     stage_streak,
     stage_streak_fields,
@@ -54,6 +55,9 @@ from streak_core.models.webhooks import WebhookEvent
 from streak_core.ports.users import NotificationPosition, Profiles, UserSnapshot, UserStore, UserTransaction
 
 T = TypeVar("T")
+
+
+USER_QUEUE = KeyedQueue()  # one per process: every store of the instance queues on it
 
 
 class FirestoreUserStore(UserStore):
@@ -77,9 +81,10 @@ class FirestoreUserStore(UserStore):
 
     def run_in_transaction(self, uid: str, body: Callable[[UserTransaction], T]) -> T:
         client = self._client()
-        return run_transaction(
-            client, lambda tx: body(_Transaction(self, client, tx, uid)), self._max_attempts
-        )
+        with USER_QUEUE.turn(uid):  # this user's other requests on this instance go first (queueing.py)
+            return run_transaction(
+                client, lambda tx: body(_Transaction(self, client, tx, uid)), self._max_attempts
+            )
 
     def snapshot(self, uid: str, session_ids: Iterable[str], days: Iterable[date]) -> UserSnapshot:
         with store_errors():
