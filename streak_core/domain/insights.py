@@ -14,10 +14,14 @@ MAX_WEEKS = 52
 # Local hour boundaries fall on UTC quarter hours in every zone (offsets are multiples of 15 minutes).
 QUARTER_MS = 15 * 60 * 1000
 # The prediction: each weekday's qualification rate, recent weeks weighing more (a weight halves every
-# HALF_LIFE_DAYS), pulled towards the user's overall rate by PRIOR_WEIGHT pseudo-days.
+# HALF_LIFE_DAYS), pulled towards the user's overall rate by PRIOR_WEIGHT pseudo-days; the overall rate
+# itself is Laplace's rule of succession ((hits + 1) / (days + 2)), so a short perfect record is good, not
+# certain. Only days from the user's first active one count: the weeks before they began are no misses.
 HALF_LIFE_DAYS = 28
 PRIOR_WEIGHT = 2.0
 HORIZON_DAYS = 7
+# A weekday is named the weakest only when its chance is this much below the best weekday's.
+WEAKER_BY = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +121,7 @@ def weekday_chances(qualified: Mapping[date, bool], first: date, last: date) -> 
         weight = 0.5 ** ((last - day).days / HALF_LIFE_DAYS)
         seen[day.weekday()] += weight
         hits[day.weekday()] += weight * qualified.get(day, False)
-    overall = sum(hits) / sum(seen) if sum(seen) else 0.0
+    overall = (sum(hits) + 1) / (sum(seen) + 2)
     return {
         name: (hits[n] + PRIOR_WEIGHT * overall) / (seen[n] + PRIOR_WEIGHT) for n, name in enumerate(WEEKDAYS)
     }
@@ -150,10 +154,14 @@ def predict(
 ) -> Prediction:
     """The chance of keeping the streak over the 7 days from `today`, from the weekday chances learnt on
     first..last, the days already safe (pauses planned, excused) and the freezes held."""
-    chances = weekday_chances(qualified, first, last)
+    began = min((d for d, q in qualified.items() if first <= d <= last and q), default=None)
+    if began is None:  # nothing qualified yet: no streak to keep, nothing learnt
+        return Prediction(0.0, None, dict.fromkeys(WEEKDAYS, 0.0))
+    chances = weekday_chances(qualified, began, last)
     coming = [today + timedelta(days=n) for n in range(HORIZON_DAYS)]
     safe = set(safe_days)
     keep = keep_chance([chances[WEEKDAYS[d.weekday()]] for d in coming], [d in safe for d in coming], freezes)
-    history = any(qualified.get(first + timedelta(days=n), False) for n in range((last - first).days + 1))
-    weakest = min(WEEKDAYS, key=lambda name: chances[name]) if history else None
+    weakest = min(WEEKDAYS, key=lambda name: chances[name])
+    if chances[weakest] > max(chances.values()) - WEAKER_BY:
+        weakest = None  # no weekday really is weaker: nothing to watch out for
     return Prediction(round(keep, 4), weakest, {k: round(v, 4) for k, v in chances.items()})

@@ -50,14 +50,16 @@ class BoardCache:
         key: str,
         now: datetime,
         build: Callable[[], list[BoardRow]],
+        rebuild: bool = False,
     ) -> tuple[BoardRow, ...]:
+        """The cached first page; `rebuild` builds it anew (and stores it) whatever the cache holds."""
         if not self.enabled:
             return tuple(build())
         with self._lock:
             held = self._pages.get(key)
-        if held is not None and self.monotonic() - held[0] < self.memory_age:
+        if not rebuild and held is not None and self.monotonic() - held[0] < self.memory_age:
             return held[1]
-        stored = boards.snapshot(key)
+        stored = None if rebuild else boards.snapshot(key)
         # A snapshot from the future (another instance's skewed clock, a replayed `now`) is not fresh.
         if stored is not None and timedelta(0) <= now - stored.built_at < self.max_age:
             rows = stored.rows
@@ -112,14 +114,18 @@ class Leaderboards:
             key = period_key(request.period, today)
         if request.scope is Scope.FRIENDS:
             return self._friends_board(uid, key, request, after, now)
+        mine = self.boards.entry(key, uid)
+        me = self._standing(key, uid, mine)
         if request.start is BoardStart.ME and after is None:
             rows, more = self._rows_from_me(key, uid, request.limit, now)
         else:
             rows, more = self._global_rows(key, request.limit, after, now)
-        return BoardPage(rows, self._next(Scope.GLOBAL, key, rows, more), self.me(key, uid))
+            if after is None and _behind_the_board(rows, mine, me, request.limit):
+                rows, more = self._global_rows(key, request.limit, None, now, rebuild=True)
+        return BoardPage(rows, self._next(Scope.GLOBAL, key, rows, more), me)
 
     def _global_rows(
-        self, key: str, limit: int, after: BoardPosition | None, now: datetime
+        self, key: str, limit: int, after: BoardPosition | None, now: datetime, rebuild: bool = False
     ) -> tuple[list[BoardRow], bool]:
         """Public entries; the first page comes through the cache, deeper pages straight from the board,
         ranked by counting the public entries ahead of the page's first one."""
@@ -129,6 +135,7 @@ class Leaderboards:
                 key,
                 now,
                 lambda: self._ranked(self.boards.page(key, SNAPSHOT_SIZE, None), 1, now),
+                rebuild,
             )
             return list(cached[:limit]), len(cached) > limit
         entries = self.boards.page(key, limit + 1, after)
@@ -147,7 +154,9 @@ class Leaderboards:
 
     def me(self, key: str, uid: str) -> MyStanding:
         """Always live: the caller's own entry and a count of the public entries ahead of it."""
-        mine = self.boards.entry(key, uid)
+        return self._standing(key, uid, self.boards.entry(key, uid))
+
+    def _standing(self, key: str, uid: str, mine: BoardEntry | None) -> MyStanding:
         position = mine.position if mine else _unranked(uid)
         return MyStanding(self.boards.count_public_ahead(key, position) + 1, mine.score if mine else 0)
 
@@ -185,6 +194,14 @@ class Leaderboards:
         end = start + request.limit
         rows = self._ranked(listed[start:end], start + 1, now)
         return BoardPage(rows, self._next(Scope.FRIENDS, key, rows, end < len(listed)), me)
+
+
+def _behind_the_board(rows: list[BoardRow], mine: BoardEntry | None, me: MyStanding, limit: int) -> bool:
+    """A cached first page older than the board as the caller sees it live: they are public and ranked
+    within the page, yet not on it with their score (a page cached empty above "Your rank: #1")."""
+    if mine is None or mine.visibility is not Visibility.PUBLIC or me.rank > limit:
+        return False
+    return not any(row.entry.uid == mine.uid and row.entry.score == mine.score for row in rows)
 
 
 def _unranked(uid: str) -> BoardPosition:

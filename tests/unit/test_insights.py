@@ -128,3 +128,22 @@ def test_the_prediction_learns_weekdays_and_weighs_recent_weeks_more() -> None:
     nothing = predict({}, first, last, last + timedelta(1), [], 0)
     assert nothing.keep_streak_7_days == 0.0
     assert nothing.weakest_weekday is None
+
+
+def test_a_perfect_week_long_streak_is_a_good_chance_with_no_weekday_to_watch() -> None:
+    """A user who joined a week ago and qualified every day (the window holds 12 weeks): the weeks before
+    they began are no misses, seven days out of seven is good but not certain, and no weekday is weaker."""
+    last = date(2026, 11, 22)
+    first = last - timedelta(days=83)
+    week = {last - timedelta(days=n): True for n in range(7)}
+    alone = predict(week, first, last, last + timedelta(1), [], 0)
+    assert 0.4 < alone.keep_streak_7_days < 0.9
+    assert alone.weakest_weekday is None
+    assert max(alone.weekday_chances.values()) - min(alone.weekday_chances.values()) < 0.01
+    with_a_freeze = predict(week, first, last, last + timedelta(1), [], 1)
+    assert alone.keep_streak_7_days < with_a_freeze.keep_streak_7_days < 1.0
+    # Twelve perfect weeks are near certain; a missed Monday now and then is named, weakly.
+    perfect = {first + timedelta(days=n): True for n in range(84)}
+    assert predict(perfect, first, last, last + timedelta(1), [], 0).keep_streak_7_days > 0.85
+    mondays = {d: d.weekday() != 0 or d < last - timedelta(days=28) for d in perfect}
+    assert predict(mondays, first, last, last + timedelta(1), [], 0).weakest_weekday == "monday"

@@ -88,6 +88,24 @@ def test_a_fresh_snapshot_is_served_until_it_is_old() -> None:
     assert len(leaderboards.board("u0", request, NOW + timedelta(seconds=60)).entries) == 2
 
 
+def test_a_first_page_cached_before_the_callers_entry_is_built_again_so_page_and_me_agree() -> None:
+    """The dashboard showed "Your rank: #1 · score 6" above "Nobody is on this board yet": the first page was
+    cached while the board was empty, and `me` is live."""
+    cache = BoardCache(max_age=timedelta(seconds=60), memory_age=60)
+    leaderboards, users = service([], cache)
+    request = BoardRequest(Period.ALL, Scope.GLOBAL, 10, None)
+    assert leaderboards.board("u0", request, NOW).entries == []  # cached empty
+    users.boards["all"]["u0"] = BoardEntry("u0", 6, 6, NOW, Visibility.PUBLIC)
+    page = leaderboards.board("u0", request, NOW + timedelta(seconds=5))
+    assert (page.me.rank, page.me.score) == (1, 6)
+    assert [(r.rank, r.user_id, r.score) for r in page.entries] == [(1, "u0", 6)]
+    # Another viewer now gets the rebuilt page from the cache; a hidden caller never forces a rebuild.
+    users.boards["all"]["shy"] = BoardEntry("shy", 9, 9, NOW, Visibility.HIDDEN)
+    again = leaderboards.board("shy", request, NOW + timedelta(seconds=6))
+    assert [r.user_id for r in again.entries] == ["u0"]
+    assert again.me.rank == 1
+
+
 def from_me(leaderboards: Leaderboards, uid: str, limit: int, scope: Scope = Scope.GLOBAL) -> list[BoardRow]:
     page = leaderboards.board(uid, BoardRequest(Period.ALL, scope, limit, None, BoardStart.ME), NOW)
     rows = list(page.entries)
