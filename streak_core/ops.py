@@ -226,7 +226,7 @@ def _follow(deps: OpsDependencies, run_id: str, timeout: float) -> None:
             if run is not None:
                 total = run.users_due if run.batches is not None else None
                 progress.update(task, total=total, completed=run.users_processed + run.users_failed)
-                if run.status == RunStatus.DONE:
+                if run.status is not RunStatus.RUNNING:
                     break
             time.sleep(0.5)
     run = deps.runs.get(run_id)

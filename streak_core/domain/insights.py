@@ -161,7 +161,7 @@ def predict(
     coming = [today + timedelta(days=n) for n in range(HORIZON_DAYS)]
     safe = set(safe_days)
     keep = keep_chance([chances[WEEKDAYS[d.weekday()]] for d in coming], [d in safe for d in coming], freezes)
-    weakest = min(WEEKDAYS, key=lambda name: chances[name])
-    if chances[weakest] > max(chances.values()) - WEAKER_BY:
-        weakest = None  # no weekday really is weaker: nothing to watch out for
+    lowest = min(WEEKDAYS, key=lambda name: chances[name])
+    # Named only when it really is weaker than the best weekday: else there is nothing to watch out for.
+    weakest = lowest if chances[lowest] <= max(chances.values()) - WEAKER_BY else None
     return Prediction(round(keep, 4), weakest, {k: round(v, 4) for k, v in chances.items()})

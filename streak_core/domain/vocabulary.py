@@ -100,6 +100,8 @@ class Platform(StrEnum):
 
 
 class RunStatus(StrEnum):
+    """A maintenance run: running until every batch reported; then done, or failed if any user failed."""
+
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"

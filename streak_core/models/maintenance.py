@@ -116,6 +116,9 @@ class MaintenanceRun:
         )._finished_if_complete(now)
 
     def _finished_if_complete(self, now: datetime) -> MaintenanceRun:
+        """Every batch reported: done, or failed when some users could not be maintained by the run (they
+        went to the retry queue, and from there to the dead letters if they kept failing)."""
         if self.batches is not None and self.batches_done >= self.batches:
-            return replace(self, status=RunStatus.DONE, finished_at=now)
+            status = RunStatus.FAILED if self.users_failed else RunStatus.DONE
+            return replace(self, status=status, finished_at=now)
         return self

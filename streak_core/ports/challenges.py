@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, TypeVar
@@ -93,5 +93,9 @@ class ChallengeStore(Protocol):
         ...
 
     def membership(self, uid: str, challenge_id: str) -> Membership | None: ...
+
+    def memberships(self, uid: str, challenge_ids: Sequence[str]) -> dict[str, Membership]:
+        """The user's memberships of these challenges (read together), by challenge id."""
+        ...
 
     def run_in_transaction(self, uid: str, body: Callable[[MembershipTransaction], T]) -> T: ...

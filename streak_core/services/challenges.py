@@ -75,6 +75,7 @@ class ChallengeDetail:
 class ChallengeList:
     challenges: list[ChallengeView]
     next_cursor: str | None
+    mine: dict[str, MeView]  # where the caller stands in each listed challenge, by its id
 
 
 def create_challenge(
@@ -110,9 +111,11 @@ def list_challenges(
     after = cursors.challenge_position(cursor, status) if cursor is not None else None
     page = store.page(uid, status, now, after, limit)
     following = page.next_position
+    joined = store.memberships(uid, [c.id for c in page.challenges])
     return ChallengeList(
         [ChallengeView(c, c.terms.status(now)) for c in page.challenges],
         cursors.challenges(status, following) if following is not None else None,
+        {c.id: _me(store, joined.get(c.id)) for c in page.challenges},
     )
 
 

@@ -932,6 +932,10 @@ class InMemoryChallengeStore(ChallengeStore):
         user = self.users.users.get(uid)
         return copy.deepcopy(user.memberships.get(challenge_id)) if user else None
 
+    def memberships(self, uid: str, challenge_ids: Sequence[str]) -> dict[str, Membership]:
+        found = {c: self.membership(uid, c) for c in challenge_ids}
+        return {c: m for c, m in found.items() if m is not None}
+
     def run_in_transaction(self, uid: str, body: Callable[[MembershipTransaction], T]) -> T:
         tx = _MembershipTransaction(self, uid)
         result = body(tx)

@@ -61,3 +61,12 @@ def run_of(runs: InMemoryRunStore, run_id: str) -> MaintenanceRun:
     run = runs.get(run_id)
     assert run is not None
     return run
+
+
+def test_a_run_whose_batches_all_reported_with_failed_users_is_failed() -> None:
+    run = MaintenanceRun.started("r", NOW).fanned_out(users_due=3, batches=2, now=NOW)
+    run = run.with_batch(processed=2, failed=0, now=NOW)
+    assert run.status is RunStatus.RUNNING
+    later = NOW + timedelta(minutes=1)
+    run = run.with_batch(processed=0, failed=1, now=later)
+    assert (run.status, run.users_failed, run.finished_at) == (RunStatus.FAILED, 1, later)

@@ -41,3 +41,30 @@ export function useRoute(): RouteDef {
   }, []);
   return route;
 }
+
+function hashQuery(): URLSearchParams {
+  return new URLSearchParams(location.hash.split("?")[1] ?? "");
+}
+
+// A page's own state kept in its hash (#/leaderboard?scope=friends&period=month), so a reload or a shared
+// link opens the same view; a value the page would not accept is ignored (the page's default is shown).
+export function useHashParam<T extends string>(
+  name: string,
+  fallback: T,
+  accepts: (value: string) => value is T,
+): [T, (next: T) => void] {
+  const [value, setValue] = useState<T>(() => {
+    const found = hashQuery().get(name);
+    return found !== null && accepts(found) ? found : fallback;
+  });
+  const set = (next: T) => {
+    const query = hashQuery();
+    if (next === fallback) query.delete(name);
+    else query.set(name, next);
+    const base = location.hash.split("?")[0] || "#/";
+    const text = query.toString();
+    history.replaceState(history.state, "", text ? `${base}?${text}` : base);
+    setValue(next);
+  };
+  return [value, set];
+}

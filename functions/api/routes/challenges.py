@@ -97,8 +97,12 @@ class ChallengeCreatedOut(BaseModel):
     challenge: ChallengeOut
 
 
+class ListedChallengeOut(ChallengeOut):
+    me: ChallengeMeOut = Field(description="Where the caller stands (joined: false when not in it)")
+
+
 class ChallengesOut(BaseModel):
-    challenges: list[ChallengeOut]
+    challenges: list[ListedChallengeOut]
     next_cursor: str | None
 
 
@@ -150,7 +154,13 @@ def get_challenges(call: ChallengeCall) -> Reply:
     found = challenges.list_challenges(
         deps.challenges, deps.cursors, call.uid, query.status, query.limit, query.cursor, call.now
     )
-    out = [challenge_out(view) for view in found.challenges]
+    out = [
+        ListedChallengeOut(
+            **challenge_out(view).model_dump(),
+            me=ChallengeMeOut.model_validate(found.mine[view.challenge.id]),
+        )
+        for view in found.challenges
+    ]
     return Reply(200, ChallengesOut(challenges=out, next_cursor=found.next_cursor))
 
 

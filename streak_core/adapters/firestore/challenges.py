@@ -4,7 +4,7 @@ collection-group query: a user's memberships change in one transaction with thei
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -14,6 +14,8 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
+    batch_read,
+    fields_of,
     read_with_shards,
     run_transaction,
     store_errors,
@@ -156,6 +158,13 @@ class FirestoreChallengeStore(ChallengeStore):
         with store_errors():
             doc = paths.membership(self._client(), uid, challenge_id).get()
         return membership_from_doc(doc.to_dict()) if doc.exists else None
+
+    def memberships(self, uid: str, challenge_ids: Sequence[str]) -> dict[str, Membership]:
+        client = self._client()
+        refs = [paths.membership(client, uid, challenge_id) for challenge_id in dict.fromkeys(challenge_ids)]
+        with store_errors():
+            docs = batch_read(client, refs)
+        return {doc.id: membership_from_doc(fields_of(doc)) for doc in docs if doc.exists}
 
     def run_in_transaction(self, uid: str, body: Callable[[MembershipTransaction], T]) -> T:
         client = self._client()

@@ -256,6 +256,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/webhooks/{id}:rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate an endpoint's signing secret
+         * @description A new signing secret, in this answer only. For 24 hours every delivery carries two signatures in webhook-signature (`v1,<new> v1,<old>`), so receivers switch at their pace; then the new one only (admin)
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/challenges": {
         parameters: {
             query?: never;
@@ -1270,7 +1290,7 @@ export interface components {
         /** ChallengesOut */
         ChallengesOut: {
             /** Challenges */
-            challenges: components["schemas"]["ChallengeOut"][];
+            challenges: components["schemas"]["ListedChallengeOut"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -1461,6 +1481,12 @@ export interface components {
             /** Token */
             token: string;
         };
+        /**
+         * DisabledReason
+         * @description Why an endpoint was disabled.
+         * @enum {string}
+         */
+        DisabledReason: "gone" | "failing" | "operator";
         /**
          * Document
          * @description A JSON document served as it is (the OpenAPI document).
@@ -1901,6 +1927,46 @@ export interface components {
             /** Week */
             week: string;
         };
+        /** ListedChallengeOut */
+        ListedChallengeOut: {
+            /** Created By */
+            created_by: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /** Id */
+            id: string;
+            kind: components["schemas"]["ChallengeKind"];
+            /** @description Where the caller stands (joined: false when not in it) */
+            me: components["schemas"]["ChallengeMeOut"];
+            /**
+             * Participants
+             * Format: int64
+             */
+            participants: number;
+            /**
+             * Reward Xp
+             * Format: int64
+             */
+            reward_xp: number;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /** @description The window's status somewhere on Earth (UTC+14 to UTC-12) */
+            status: components["schemas"]["ChallengeStatus"];
+            /**
+             * Target
+             * Format: int64
+             */
+            target: number;
+            /** Title */
+            title: string;
+            visibility: components["schemas"]["ChallengeVisibility"];
+        };
         /**
          * Locale
          * @enum {string}
@@ -1974,10 +2040,17 @@ export interface components {
             description: string | null;
             /** Disabled At */
             disabled_at: string | null;
+            /** @description gone: it answered 410; failing: every attempt failed for 3 days; operator: PATCHed */
+            disabled_reason: components["schemas"]["DisabledReason"] | null;
             /** Events */
             events: string[];
             /** Id */
             id: string;
+            /**
+             * Previous Secret Until
+             * @description After a rotation: until when deliveries carry the old secret's signature too
+             */
+            previous_secret_until: string | null;
             /**
              * Secret
              * @description whsec_…: the Standard Webhooks signing secret, shown only here
@@ -2318,6 +2391,7 @@ export interface components {
         };
         /**
          * RunStatus
+         * @description A maintenance run: running until every batch reported; then done, or failed if any user failed.
          * @enum {string}
          */
         RunStatus: "running" | "done" | "failed";
@@ -2658,10 +2732,17 @@ export interface components {
             description: string | null;
             /** Disabled At */
             disabled_at: string | null;
+            /** @description gone: it answered 410; failing: every attempt failed for 3 days; operator: PATCHed */
+            disabled_reason: components["schemas"]["DisabledReason"] | null;
             /** Events */
             events: string[];
             /** Id */
             id: string;
+            /**
+             * Previous Secret Until
+             * @description After a rotation: until when deliveries carry the old secret's signature too
+             */
+            previous_secret_until: string | null;
             status: components["schemas"]["EndpointStatus"];
             /**
              * Updated At
@@ -4248,6 +4329,99 @@ export interface operations {
             };
             /** @description Conflict with what is stored */
             409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After says when every breached window has room again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewWebhookEnvelope"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown route or resource */
+            404: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];

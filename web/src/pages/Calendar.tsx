@@ -4,6 +4,7 @@ import { api, ok, type Schemas } from "../api/client";
 import { addDays, chunks, daysBetween, heatmapStart } from "../dates";
 import { formatDate, formatDuration, formatTime, t } from "../i18n";
 import { Empty, Page, Show, useLoad } from "../ui";
+import { useHashParam } from "../router";
 
 const WEEKS = 53;
 const LONGEST_RANGE = 366; // the calendar route's own bound
@@ -104,8 +105,9 @@ function Heatmap({ today, days, timezone }: { today: string; days: Map<string, D
   const first = heatmapStart(today, WEEKS);
   const count = daysBetween(first, today) + 1;
   const dates = Array.from({ length: count }, (_, i) => addDays(first, i));
-  const [focused, setFocused] = useState(today);
-  const [chosen, setChosen] = useState<string | null>(null);
+  const shown = (v: string): v is string => dates.includes(v);
+  const [chosen, setChosen] = useHashParam<string>("day", "", shown);
+  const [focused, setFocused] = useState(chosen || today);
   const grid = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
 

@@ -1,6 +1,7 @@
 // The leaderboard: everyone or friends × week, month or all time; the caller's row marked; jump to it; pages.
 import { useState } from "preact/hooks";
 import { api, ok } from "../api/client";
+import { useHashParam } from "../router";
 import { currentUid } from "../auth";
 import type { Key } from "../i18n";
 import { formatNumber, t } from "../i18n";
@@ -9,6 +10,8 @@ import { Empty, NextPage, Page, Show, useLoad } from "../ui";
 type Scope = "global" | "friends";
 type Period = "week" | "month" | "all";
 type Start = "top" | "me";
+const isScope = (v: string): v is Scope => v === "global" || v === "friends";
+const isPeriod = (v: string): v is Period => v === "week" || v === "month" || v === "all";
 
 function Toggle<T extends string>({
   name,
@@ -43,8 +46,8 @@ function Toggle<T extends string>({
 }
 
 export default function Leaderboard() {
-  const [scope, setScope] = useState<Scope>("global");
-  const [period, setPeriod] = useState<Period>("week");
+  const [scope, setScope] = useHashParam<Scope>("scope", "global", isScope);
+  const [period, setPeriod] = useHashParam<Period>("period", "week", isPeriod);
   const [start, setStart] = useState<Start>("top");
   // The cursors of the pages seen so far: "next page" pushes, a new board or "back to the top" clears.
   const [cursor, setCursor] = useState<string | null>(null);
