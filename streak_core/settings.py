@@ -23,6 +23,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
+    # The Google Cloud project (set by the platform; `demo-...` on the local stack).
     project_id: str | None = Field(
         default=None, validation_alias=AliasChoices("GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT")
     )
@@ -31,7 +32,7 @@ class Settings(BaseSettings):
     # Request windows in the `limits` notation; an empty value switches that scope's limit off.
     rate_limit_writes: str = "3/second;20/10 seconds;100/minute"  # per user: the seed's figures
     rate_limit_reads: str = "10/second;60/10 seconds;300/minute"  # per user
-    rate_limit_public: str = "5/second;30/10 seconds;120/minute"  # per client address: public share pages
+    rate_limit_public: str = "5/second;30/10 seconds;120/minute"  # per client address: the public routes
     # Proxies between the visitor and Cloud Run's front end that append to X-Forwarded-For: the client is the
     # entry this many places from the right (0: the front end's entry; deploy plan: 1, for Hosting).
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)

@@ -8,6 +8,8 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from devstack.node import node
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -15,7 +17,7 @@ def reference_verdicts(deliveries: Sequence[tuple[str, Mapping[str, str], str]])
     """For each (secret, headers, body): None when the reference verifier accepts it, else its error."""
     items = [{"secret": s, "headers": dict(h), "body": b} for s, h, b in deliveries]
     run = subprocess.run(
-        ["node", str(ROOT / "tests" / "webhook_verifier.cjs")],
+        [node(), str(ROOT / "tests" / "webhook_verifier.cjs")],
         input=json.dumps(items),
         capture_output=True,
         text=True,

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from base64 import b64encode
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-
-from standardwebhooks.webhooks import Webhook
 
 from streak_core import context
 from streak_core.domain.sessions import FieldIssue
@@ -41,6 +38,7 @@ from streak_core.ports.webhooks import (
     WebhookSender,
     WebhookStore,
 )
+from streak_core.services.webhook_signing import Signer, new_secret
 from streak_core.services.webhook_targets import checked_addresses
 
 log = logging.getLogger(__name__)
@@ -85,7 +83,7 @@ class Webhooks:
     ) -> tuple[Endpoint, str]:
         """A new enabled endpoint and its signing secret (shown once: only its encryption is kept)."""
         self.check_url(url)
-        secret = _new_secret()
+        secret = new_secret()
         endpoint = Endpoint(
             id="wh_" + secrets.token_hex(12),
             url=url,
@@ -137,7 +135,7 @@ class Webhooks:
         """A new signing secret (shown once). For ROTATION_OVERLAP every delivery is signed with both, so
         receivers can switch at their pace; a rotation within that time drops the oldest of the three."""
         current = self.endpoint(endpoint_id)
-        secret = _new_secret()
+        secret = new_secret()
         rotated = replace(
             current,
             sealed_secret=self.box.seal(secret),
@@ -392,29 +390,6 @@ class Webhooks:
             self.queue.drain_at(endpoint_id, lane, scheduled, when)
         except Exception:  # a lost enqueue is healed by the sweep; what was stored stands
             log.warning("webhook drain not queued", extra={"webhook": endpoint_id, "lane": lane})
-
-
-@dataclass(frozen=True)
-class Signer:
-    """Signs a delivery with the endpoint's secret, and with the one before it while a rotation overlaps:
-    `v1,<new> v1,<old>` (space separated), which any Standard Webhooks verifier accepts with either."""
-
-    webhooks: tuple[Webhook, ...]
-
-    @classmethod
-    def of(cls, endpoint: Endpoint, box: SecretBox, real_now: datetime) -> Signer:
-        sealed = [endpoint.sealed_secret]
-        until = endpoint.previous_secret_until
-        if endpoint.previous_sealed_secret is not None and until is not None and real_now < until:
-            sealed.append(endpoint.previous_sealed_secret)
-        return cls(tuple(Webhook(box.open(s)) for s in sealed))
-
-    def signature(self, message_id: str, at: datetime, payload: str) -> str:
-        return " ".join(w.sign(message_id, at, payload) for w in self.webhooks)
-
-
-def _new_secret() -> str:
-    return "whsec_" + b64encode(secrets.token_bytes(24)).decode()
 
 
 def _out_of_time() -> bool:

@@ -28,8 +28,8 @@ SEED = int(os.environ.get("FUZZ_SEED", "20261122"))
 # Per operation and generation mode (valid and invalid data); with the coverage phase's boundary values
 # this is a few thousand requests in all, a few minutes on the emulators.
 MAX_EXAMPLES = 200
-# Every operation's work is bounded by its input limits (README "Bounds"): an answer slower than this, even on
-# the emulators of a 2-core machine, is a path whose work some input can blow up, and a finding.
+# Every operation's work is bounded by its input limits (docs/reference/bounds.md): an answer slower than
+# this, even on the emulators of a 2-core machine, is a path whose work some input can blow up, and a finding.
 MAX_RESPONSE_SECONDS = 5.0
 CHECKS = [
     checks.not_a_server_error,

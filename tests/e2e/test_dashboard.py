@@ -221,6 +221,28 @@ def test_today_calendar_leaderboard_and_challenge_show_what_the_api_holds(
     assert item.locator("progress").get_attribute("value") == "420"
 
 
+def test_a_reload_keeps_the_boards_scope_and_period_and_the_chosen_day(
+    chromium: Browser, web_url: str, dasher: Person
+) -> None:
+    page = signed_in(chromium, web_url, dasher).page
+    open_page(page, web_url, "leaderboard")
+    page.get_by_role("button", name="Friends", exact=True).click()
+    page.get_by_role("button", name="This month", exact=True).click()
+    assert page.evaluate("() => location.hash") == "#/leaderboard?scope=friends&period=month"
+    page.reload()
+    page.wait_for_function("() => !document.querySelector('main .loading')", timeout=20_000)
+    assert page.get_by_role("button", name="Friends", exact=True).get_attribute("aria-pressed") == "true"
+    assert page.get_by_role("button", name="This month", exact=True).get_attribute("aria-pressed") == "true"
+
+    open_page(page, web_url, "calendar")
+    page.locator(f'.heatmap button[data-date="{dasher.today}"]').click()
+    page.get_by_test_id("day-why").wait_for()
+    page.reload()
+    page.get_by_test_id("day-why").wait_for(timeout=20_000)
+    chosen = page.locator(f'.heatmap button[data-date="{dasher.today}"]')
+    assert chosen.get_attribute("aria-pressed") == "true"
+
+
 def test_french_browsers_get_the_french_dashboard(chromium: Browser, web_url: str, dasher: Person) -> None:
     watched = signed_in(chromium, web_url, dasher, locale="fr-FR")
     page = watched.page

@@ -1,5 +1,6 @@
-"""Every route's work is bounded by its own input limits (README "Bounds"): each route gets its largest and
-most extreme allowed inputs (answered in time) and, where an input can grow, a just-too-large one (a 4xx).
+"""Every route's work is bounded by its own input limits (docs/reference/bounds.md): each route gets
+its largest and most extreme allowed inputs (answered in time) and, where an input can grow, a just-too-large
+one (a 4xx).
 
 The table below names every route of the `api` function; a route added without a row here fails the first
 test, so a new route's bound is decided when it is written."""
@@ -569,6 +570,10 @@ BOUNDS: dict[str, tuple[Probe, ...]] = dict(
                 admin=True,
             ),
         ),
+        probes(
+            "POST /v1/admin/webhooks/{id}:rotate-secret",
+            Probe("the longest id", "POST", f"{HOOKS}/{LONGEST_ID}:rotate-secret", 404, admin=True),
+        ),
         probes("GET /v1/me/league", Probe("a cohort of 30 at most", "GET", "/v1/me/league", 200)),
         probes("POST /v1/me/league:join", Probe("no input", "POST", "/v1/me/league:join", 200)),
         probes(
@@ -588,9 +593,11 @@ CASES = [
 def test_every_route_has_its_bound_probed_and_written_down() -> None:
     routes = {f"{route.method} {route.path}" for route in API.routes}
     assert set(BOUNDS) == routes
-    readme = (ROOT / "README.md").read_text()
-    table = {line.split("|")[1].strip().strip("`") for line in readme.splitlines() if line.startswith("| `")}
-    assert routes <= table, f"routes missing from README's Bounds table: {sorted(routes - table)}"
+    page = (ROOT / "docs" / "reference" / "bounds.md").read_text()
+    table = {line.split("|")[1].strip().strip("`") for line in page.splitlines() if line.startswith("| `")}
+    assert routes <= table, (
+        f"routes missing from the Bounds page (docs/reference/bounds.md): {sorted(routes - table)}"
+    )
 
 
 @pytest.fixture(scope="module")

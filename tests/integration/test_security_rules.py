@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 
+from devstack.node import node, node_env
 from devstack.stack import Stack
 from tests.conftest import AuthEmulator
 
@@ -137,9 +138,9 @@ def test_firebases_own_rules_harness_agrees(stack: Stack) -> None:
     """The same rules judged by @firebase/rules-unit-testing (tests/rules/firestore_rules.test.cjs), run by
     node's test runner against this emulator, in a project of its own."""
     run = subprocess.run(
-        ["node", "--test", "--test-reporter=spec", "tests/rules/firestore_rules.test.cjs"],
+        [node(), "--test", "--test-reporter=spec", "tests/rules/firestore_rules.test.cjs"],
         cwd=ROOT,
-        env={**os.environ, "FIRESTORE_EMULATOR_HOST": stack.hosts["firestore"]},
+        env=node_env({**os.environ, "FIRESTORE_EMULATOR_HOST": stack.hosts["firestore"]}),
         capture_output=True,
         text=True,
         timeout=180,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from devstack.node import node_env
 from functions.api.table import API, api_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +29,9 @@ def production_document(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def lint(command: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False)
+    return subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False, env=node_env()
+    )
 
 
 def test_spectral_oas_and_owasp_find_no_error(production_document: Path) -> None:
