@@ -57,7 +57,7 @@ tick: $(STAMP)
 
 ## ops: the operator CLI against the running stack (`make ops ARGS="rebuild --all --dry-run"`)
 ops: $(STAMP)
-	@$(PY) -m streak_core.ops --stack .dev/stack.json $(ARGS)
+	@$(PY) -m ops --stack .dev/stack.json $(ARGS)
 
 ## test: lint, types and the whole suite; starts and stops its own emulators
 test: lint types web-check $(NODE_STAMP) $(TASKS_STAMP) $(WEB_DIST) $(CHROMIUM)

@@ -6,7 +6,7 @@ as a rebuild would have written them; bulk writes, not timed), then corrupts the
 Measures, on the same Firestore emulator and with the same number of threads:
 - the baseline: every document a rebuild reads (user, streak, sessions, days, pauses, board entries), read
   bare, the way the CLI reads a page, without looking at it;
-- the CLI as an operator runs it, `python -m streak_core.ops rebuild --all --dry-run`, in its own process
+- the CLI as an operator runs it, `python -m ops rebuild --all --dry-run`, in its own process
   (its users/s is its own report; its peak RSS that process's): it reads a page of users at once, rebuilds
   each in memory, and looks again in a read-only transaction at those that differ.
 The JSON line carries ratio_to_raw_reads = CLI users/s / baseline users/s, and whether the dry run found
@@ -152,7 +152,7 @@ def run_cli(env: dict[str, str], workers: int) -> tuple[dict[str, Any], float]:
     command = [
         sys.executable,
         "-m",
-        "streak_core.ops",
+        "ops",
         "rebuild",
         "--all",
         "--dry-run",
@@ -192,7 +192,7 @@ def main() -> None:
         raw_rate = args.users / raw_seconds
         print(f"  {raw_seconds:.1f} s, {raw_rate:,.0f} users/s, {raw_documents:,} documents", flush=True)
 
-        print("python -m streak_core.ops rebuild --all --dry-run ...", flush=True)
+        print("python -m ops rebuild --all --dry-run ...", flush=True)
         summary, rss = run_cli(stack.env(), args.workers)
         print(f"  {json.dumps(summary)}", flush=True)
     print(

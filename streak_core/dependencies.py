@@ -250,7 +250,7 @@ class AccountDependencies:
 
 @dataclass
 class OpsDependencies:
-    """What the operator's command line works with (streak_core/ops.py)."""
+    """What the operator's command line works with (ops/cli.py)."""
 
     users: UserStore
     rebuilds: RebuildStore

@@ -32,7 +32,7 @@ NOW = datetime.now(UTC)
 def ops(env: dict[str, str], *args: str) -> tuple[int, list[dict[str, Any]], str]:
     """Run the command line; its exit code, the JSON lines it printed, and what it said on stderr."""
     done = subprocess.run(
-        [sys.executable, "-m", "streak_core.ops", *args],
+        [sys.executable, "-m", "ops", *args],
         env={**os.environ, **env},
         capture_output=True,
         text=True,

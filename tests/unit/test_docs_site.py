@@ -68,7 +68,7 @@ def test_the_api_reference_names_every_operation_and_fetches_nothing(site: Path)
 
 
 def test_generated_references_hold_every_setting_and_every_cli_command(site: Path) -> None:
-    from streak_core.ops import cli
+    from ops.cli import cli
     from streak_core.settings import Settings
 
     settings = (site / "operate" / "settings" / "index.html").read_text()

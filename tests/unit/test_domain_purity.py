@@ -28,3 +28,15 @@ def test_domain_never_reads_the_clock() -> None:
     source = "\n".join(f.read_text() for f in DOMAIN.glob("*.py"))
     for call in ("datetime.now(", "date.today(", "time.time(", "utcnow("):
         assert call not in source
+
+
+def test_the_core_imports_nothing_above_it() -> None:
+    """Layers import one way: `functions/` (HTTP) and `ops/` (the operator's CLI) use the core, never back."""
+    core = sorted((DOMAIN.parent).rglob("*.py"))
+    assert len(core) > 50
+    offenders = {
+        str(f.relative_to(DOMAIN.parents[1])): bad
+        for f in core
+        if (bad := imported_roots(f) & {"functions", "ops", "devstack", "deploy", "bench", "tests"})
+    }
+    assert offenders == {}

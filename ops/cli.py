@@ -1,7 +1,7 @@
 """The operator's command line: rebuilds, outages, freezes, dead letters, run records, and one user's data
-(export, delete-user, purge-orphans: streak_core/ops_data.py).
+(export, delete-user, purge-orphans: ops/data.py).
 
-Run `python -m streak_core.ops --help`. It works against whatever the Google environment names (a real
+Run `python -m ops --help`. It works against whatever the Google environment names (a real
 project, with GOOGLE_CLOUD_PROJECT and credentials), or against `make dev` with `--stack .dev/stack.json`.
 Exit codes: 0 done, 1 something failed (a user could not be rebuilt, a run left users failed, a run or user
 is unknown), 2 the command was given bad input.
@@ -26,6 +26,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ops.data import COMMANDS as DATA_COMMANDS
 from streak_core.bootstrap import ops_dependencies
 from streak_core.dependencies import OpsDependencies
 from streak_core.domain.boards import period_key
@@ -34,7 +35,6 @@ from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import Period, RunStatus
 from streak_core.errors import InvalidRequest, RunNotFound, ServiceError
 from streak_core.models.maintenance import MaintenanceTick
-from streak_core.ops_data import COMMANDS as DATA_COMMANDS
 from streak_core.ports.leagues import LeagueStore
 from streak_core.services import ticks
 from streak_core.services.admin import grant_freezes
