@@ -7,103 +7,38 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from devstack.node import node_env
-
-ROOT = Path(__file__).resolve().parents[1]
-PLATFORM = Path(os.environ.get("GCLOUD_PLATFORM_DIR", "/usr/lib/google-cloud-sdk/platform"))
-FIRESTORE_LAUNCHER = PLATFORM / "cloud-firestore-emulator" / "cloud_firestore_emulator"
-PUBSUB_LAUNCHER = PLATFORM / "pubsub-emulator" / "bin" / "cloud-pubsub-emulator"
-FIREBASE_CLI = ROOT / "node_modules" / ".bin" / "firebase"
-TASKS_EMULATOR = ROOT / ".venv-tasks" / "bin" / "gcloud-tasks-emulator"
-FUNCTIONS_FRAMEWORK = Path(sys.executable).parent / "functions-framework"
-WEB_DIR = ROOT / "web"
-VITE = WEB_DIR / "node_modules" / ".bin" / "vite"
-HOST = "127.0.0.1"
-START_TIMEOUT = 90.0
-TASKS_LOCATION = "us-central1"
-RETRY_MAX_ATTEMPTS = 5  # the maintenance-retry queue's max attempts (see deploy/queues.md)
-
-
-class StackError(RuntimeError):
-    """The stack cannot start; the message says what is missing and how to get it."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def check_tools(components: set[str]) -> None:
-    missing = []
-    if "firestore" in components and not FIRESTORE_LAUNCHER.exists():
-        missing.append(f"Firestore emulator ({FIRESTORE_LAUNCHER})")
-    if "pubsub" in components and not PUBSUB_LAUNCHER.exists():
-        missing.append(f"Pub/Sub emulator ({PUBSUB_LAUNCHER})")
-    if missing:
-        raise StackError(
-            "Missing: "
-            + ", ".join(missing)
-            + ". Install them with `gcloud components install cloud-firestore-emulator pubsub-emulator`"
-            " (or `apt-get install google-cloud-cli-firestore-emulator google-cloud-cli-pubsub-emulator`)."
-        )
-    if {"firestore", "pubsub"} & components and subprocess.run(
-        ["java", "-version"], capture_output=True, check=False
-    ).returncode:
-        raise StackError("Java 17+ is needed by the Firestore and Pub/Sub emulators: install a JRE.")
-    if "auth" in components and not FIREBASE_CLI.exists():
-        raise StackError("firebase-tools is not installed: run `make node_modules/.installed` (npm ci).")
-    if "tasks" in components and not TASKS_EMULATOR.exists():
-        raise StackError("The Cloud Tasks emulator is not installed: run `make .venv-tasks/.installed`.")
-    if "web" in components and not (VITE.exists() and (WEB_DIR / "dist" / "index.html").exists()):
-        raise StackError("The dashboard is not built: run `make web` (npm ci, then vite build).")
-
-
-def _put(url: str, body: dict[str, object]) -> None:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), method="PUT", headers={"Content-Type": "application/json"}
-    )
-    try:
-        urllib.request.urlopen(request, timeout=10).close()
-    except urllib.error.HTTPError as error:
-        if error.code != 409:  # already exists
-            raise
-
-
-def http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return 200 <= int(response.status) < 500
-    except urllib.error.HTTPError as error:
-        return error.code < 500
-    except OSError:
-        return False
-
-
-def tcp_ok(host_port: str) -> bool:
-    host, port = host_port.rsplit(":", 1)
-    try:
-        with socket.create_connection((host, int(port)), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-@dataclass
-class Service:
-    name: str
-    process: subprocess.Popen[bytes]
-    log: Path
+from devstack.tools import (  # ROOT, TASKS_LOCATION and StackError are imported from here
+    FIREBASE_CLI,
+    FIRESTORE_LAUNCHER,
+    FUNCTIONS_FRAMEWORK,
+    HOST,
+    PUBSUB_LAUNCHER,
+    RETRY_MAX_ATTEMPTS,
+    ROOT,
+    START_TIMEOUT,
+    TASKS_EMULATOR,
+    TASKS_LOCATION,
+    VITE,
+    WEB_DIR,
+    Service,
+    StackError,
+    check_tools,
+    free_port,
+    function_urls,
+    http_ok,
+    put_json,
+    tail,
+    tcp_ok,
+    terminate,
+)
 
 
 @dataclass
@@ -162,7 +97,7 @@ class Stack:
     def stop(self) -> None:
         """Stop every process this stack started, by PID (its whole process group), newest first."""
         for service in reversed(self.services):
-            _terminate(service.process)
+            terminate(service.process)
         self.services.clear()
 
     def __enter__(self) -> Stack:
@@ -360,7 +295,7 @@ class Stack:
 
     def stop_service(self, name: str) -> None:
         for service in [s for s in self.services if s.name == name]:
-            _terminate(service.process)
+            terminate(service.process)
             self.services.remove(service)
         self.hosts.pop(name, None)
 
@@ -396,14 +331,7 @@ class Stack:
         env.setdefault("WEBHOOK_RETRY_BASE_SECONDS", "1")  # retries within seconds, not minutes
         if "functions" in self.hosts:
             env.setdefault("PUBLIC_BASE_URL", f"http://{self.hosts['functions']}")
-        if "retry" in self.hosts:
-            env["MAINTENANCE_RETRY_URL"] = f"http://{self.hosts['retry']}/"
-        if "notify" in self.hosts:
-            env["NOTIFICATIONS_DISPATCH_URL"] = f"http://{self.hosts['notify']}/dispatch"
-            env["WEBHOOKS_DRAIN_URL"] = f"http://{self.hosts['notify']}/webhooks/drain"
-        if "jobs" in self.hosts:
-            env["SESSION_JOBS_URL"] = f"http://{self.hosts['jobs']}/"
-        return env
+        return {**env, **function_urls(self.hosts)}
 
     def _start_functions(self) -> list[str]:
         targets = self._function_targets()
@@ -421,8 +349,8 @@ class Stack:
         if "tick" in self.hosts:
             base = f"http://{self.hosts['pubsub']}/v1/projects/{self.project_id}"
             for topic, service in (("maintenance-tick", "tick"), ("maintenance-batch", "batch")):
-                _put(f"{base}/topics/{topic}", {})
-                _put(
+                put_json(f"{base}/topics/{topic}", {})
+                put_json(
                     f"{base}/subscriptions/{topic}-push",
                     {
                         "topic": f"projects/{self.project_id}/topics/{topic}",
@@ -462,44 +390,8 @@ class Stack:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if service.process.poll() is not None:
-                raise StackError(f"{name} exited with {service.process.returncode}:\n{_tail(service.log)}")
+                raise StackError(f"{name} exited with {service.process.returncode}:\n{tail(service.log)}")
             if self._probe(name):
                 return
             time.sleep(0.2)
-        raise StackError(f"{name} did not answer within {START_TIMEOUT:.0f}s:\n{_tail(service.log)}")
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _terminate(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group, wait until every member is gone, SIGKILL what lingers."""
-    pgid = process.pid  # start_new_session=True made the child its group leader
-    for sig, grace in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 5.0)):
-        if not _group_alive(pgid):
-            break
-        try:
-            os.killpg(pgid, sig)
-        except ProcessLookupError:
-            break
-        deadline = time.monotonic() + grace
-        while time.monotonic() < deadline:
-            process.poll()  # reap the leader so it does not linger as a zombie
-            if not _group_alive(pgid):
-                break
-            time.sleep(0.1)
-    process.poll()
-
-
-def _tail(path: Path, lines: int = 15, limit: int = 3000) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])[-limit:]
-    except OSError:
-        return "(no log)"
+        raise StackError(f"{name} did not answer within {START_TIMEOUT:.0f}s:\n{tail(service.log)}")
