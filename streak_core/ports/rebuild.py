@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol, TypeVar
@@ -31,6 +31,23 @@ class UserHistory:
     deleted: set[str] = field(default_factory=set)  # sessions deleted by the user: not in `sessions`
 
 
+@dataclass(slots=True)
+class RebuildWrites:
+    """The rebuilt projections, applied whole: changed days, days no session touches any more, the streak,
+    board entries (None: the entry goes), challenge memberships whose progress differs, the calendar's
+    month entries (day, seconds; None: the day is gone), the scores of open league weeks that differ, and
+    sessions the user deleted, as tombstones in the log."""
+
+    days: Sequence[DayRecord]
+    removed_days: Sequence[date]
+    streak: StreakRecord
+    boards: Sequence[BoardMove] = ()
+    memberships: Sequence[Membership] = ()
+    months: Sequence[tuple[date, int | None]] = ()
+    tombstones: Sequence[str] = ()
+    leagues: Sequence[LeagueMember] = ()
+
+
 class RebuildTransaction(Protocol):
     def history(self) -> UserHistory: ...
 
@@ -42,21 +59,8 @@ class RebuildTransaction(Protocol):
         """The user's league weeks of these that exist, by week (read before any write)."""
         ...
 
-    def write(
-        self,
-        days: list[DayRecord],
-        removed_days: list[date],
-        streak: StreakRecord,
-        boards: list[BoardMove],
-        memberships: Iterable[Membership] = (),
-        months: Iterable[tuple[date, int | None]] = (),
-        tombstones: Iterable[str] = (),
-        leagues: Iterable[LeagueMember] = (),
-    ) -> None:
-        """Store the rebuilt projections: changed days, days no session touches any more, the streak,
-        board entries (None: the entry goes), challenge memberships whose progress differs, the
-        calendar's month entries (day, seconds; None: the day is gone) and the scores of open league
-        weeks that differ; and sessions the user deleted, as tombstones in the log."""
+    def apply(self, writes: RebuildWrites) -> None:
+        """Stage every write of `writes` in this transaction."""
         ...
 
 

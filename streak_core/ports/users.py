@@ -46,6 +46,26 @@ class UserSnapshot:
     leagues: dict[str, LeagueMember] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class UserWrites:
+    """Everything one user's transaction writes, as one value the port applies whole. A new kind of write is
+    a new part here, not a new argument.
+
+    `boards` move the user's standing on each board whose score changed; `memberships` the user's challenges
+    whose progress moved; `events` are the webhook events that are not outbox entries (the entries' own are
+    written with them); `leagues` the league weeks whose score moved. Existing outbox entries are left as
+    they are (their ids are deterministic)."""
+
+    sessions: list[StoredSession]
+    days: list[DayRecord]
+    streak: StreakRecord
+    outbox: list[OutboxEntry] = field(default_factory=list)
+    boards: list[BoardMove] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+    events: list[WebhookEvent] = field(default_factory=list)
+    leagues: list[LeagueMember] = field(default_factory=list)
+
+
 class UserTransaction(Protocol):
     """One user's reads and writes in a single atomic unit. All reads happen before any write."""
 
@@ -56,23 +76,8 @@ class UserTransaction(Protocol):
         boards an acceptance can move) and their league weeks of those dates and the weeks before."""
         ...
 
-    def write(
-        self,
-        sessions: Iterable[StoredSession],
-        days: Iterable[DayRecord],
-        streak: StreakRecord,
-        outbox: Iterable[OutboxEntry] = (),
-        boards: Iterable[BoardMove] = (),
-        memberships: Iterable[Membership] = (),
-        events: Iterable[WebhookEvent] = (),
-        leagues: Iterable[LeagueMember] = (),
-    ) -> None:
-        """Stage the writes; existing outbox entries are left as they are (their ids are deterministic).
-
-        `boards` move the user's standing on each board whose score changed;
-        `memberships` the user's challenges whose progress moved; `events` are the webhook events that
-        are not outbox entries (the entries' own are written with them); `leagues` the league weeks whose
-        score moved."""
+    def apply(self, writes: UserWrites) -> None:
+        """Stage every write of `writes` in this transaction."""
         ...
 
 

@@ -18,7 +18,7 @@ from streak_core.models.leagues import LeagueMember
 from streak_core.models.notifications import OutboxEntry
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, user_timezone
 from streak_core.models.webhooks import WebhookEvent, event
-from streak_core.ports.users import UserSnapshot
+from streak_core.ports.users import UserSnapshot, UserWrites
 from streak_core.services.badges import award_badges
 from streak_core.services.challenges import advance_challenges
 from streak_core.services.leagues import league_moves
@@ -53,18 +53,11 @@ class Acceptance:
 
 
 @dataclass(slots=True)
-class AcceptancePlan:
-    """Every write of the acceptance (nothing when no session is new) and its answer."""
+class AcceptancePlan(UserWrites):
+    """Every write of the acceptance (nothing when no session is new), applied whole by the port, and the
+    answer."""
 
-    answer: Acceptance
-    sessions: list[StoredSession]
-    days: list[DayRecord]
-    streak: StreakRecord
-    outbox: list[OutboxEntry]
-    boards: list[BoardMove]
-    memberships: list[Membership]
-    events: list[WebhookEvent] = field(default_factory=list)  # besides the outbox entries' own
-    leagues: list[LeagueMember] = field(default_factory=list)  # the league weeks whose score moved
+    answer: Acceptance = field(kw_only=True)
 
 
 @dataclass(slots=True)
@@ -112,7 +105,7 @@ def plan_acceptance(
     )
     changed = list(applied.changed.values())
     return AcceptancePlan(
-        answer, applied.sessions, changed, streak, outbox, boards, memberships, events, leagues
+        applied.sessions, changed, streak, outbox, boards, memberships, events, leagues, answer=answer
     )
 
 

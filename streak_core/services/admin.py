@@ -5,7 +5,7 @@ from __future__ import annotations
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.ids import is_user_id
 from streak_core.errors import UserNotFound
-from streak_core.ports.users import UserStore, UserTransaction
+from streak_core.ports.users import UserStore, UserTransaction, UserWrites
 
 MAX_FREEZE_GRANT = 5  # freezes one grant may give
 
@@ -20,7 +20,7 @@ def grant_freezes(store: UserStore, uid: str, count: int, config: StreakConfig) 
         if not snap.known:
             raise UserNotFound
         snap.streak.state.grant_freezes(count, config)
-        tx.write((), (), snap.streak)
+        tx.apply(UserWrites([], [], snap.streak))
         return snap.streak.state.freezes_available
 
     return store.run_in_transaction(uid, body)

@@ -24,7 +24,7 @@ from streak_core.domain.streaks import StreakState
 from streak_core.domain.timeline import split_by_local_day
 from streak_core.errors import UserNotFound
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, user_timezone
-from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, UserHistory
+from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, RebuildWrites, UserHistory
 from streak_core.services.badges import award_badges
 from streak_core.services.challenges import rebuilt_memberships
 from streak_core.services.leagues import rebuilt_league_weeks
@@ -116,7 +116,7 @@ def rebuild_within(
     moved = bool(changed_days or removed or boards or memberships or leagues or forget)
     changed = moved or streak != history.streak
     if changed and not dry_run:
-        tx.write(changed_days, removed, streak, boards, memberships, months, forget, leagues)
+        tx.apply(RebuildWrites(changed_days, removed, streak, boards, memberships, months, forget, leagues))
     today = local_today(now, user_timezone(history.settings, streak))
     return RebuildReport(
         uid,

@@ -128,20 +128,11 @@ def _accept(
         return Acceptance(checked, streak_view(snap.settings, snap.streak, snap.days, now, config), {})
     session_ids, session_days = {s.session.id for s in candidates}, {d for s in candidates for d in s.days}
 
-    def body(tx: UserTransaction) -> Acceptance:  # may run again on contention: read, plan, write only
+    def body(tx: UserTransaction) -> Acceptance:  # may run again on contention: read, plan, apply only
         snap = tx.read(session_ids, session_days | set(today_candidates(now)), session_days)
         plan = plan_acceptance(uid, snap, checked, now, config, silent)
         if plan.sessions:
-            tx.write(
-                plan.sessions,
-                plan.days,
-                plan.streak,
-                plan.outbox,
-                plan.boards,
-                plan.memberships,
-                plan.events,
-                plan.leagues,
-            )
+            tx.apply(plan)
         return plan.answer
 
     acceptance = store.run_in_transaction(uid, body)

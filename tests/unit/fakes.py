@@ -27,7 +27,7 @@ from streak_core.dependencies import (
     WebhookDeps,
 )
 from streak_core.domain.badges import ACTIVE_USERS
-from streak_core.domain.boards import BoardEntry, BoardMove, BoardPosition
+from streak_core.domain.boards import BoardEntry, BoardPosition
 from streak_core.domain.cards import Share
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.config import DEFAULT_CONFIG
@@ -113,7 +113,7 @@ from streak_core.ports.notifications import (
 )
 from streak_core.ports.pauses import PauseSnapshot, PauseStore, PauseTransaction
 from streak_core.ports.rate_limits import WindowCounters, WindowHit
-from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, UserHistory
+from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, RebuildWrites, UserHistory
 from streak_core.ports.shares import ShareStore
 from streak_core.ports.users import (
     BadgeCounts,
@@ -122,6 +122,7 @@ from streak_core.ports.users import (
     UserSnapshot,
     UserStore,
     UserTransaction,
+    UserWrites,
 )
 from streak_core.ports.webhooks import (
     Attempt,
@@ -272,17 +273,14 @@ class _Transaction(UserTransaction):
         snap.leagues = copy.deepcopy(found)
         return snap
 
-    def write(
-        self,
-        sessions: Iterable[StoredSession],
-        days: Iterable[DayRecord],
-        streak: StreakRecord,
-        outbox: Iterable[OutboxEntry] = (),
-        boards: Iterable[BoardMove] = (),
-        memberships: Iterable[Membership] = (),
-        events: Iterable[WebhookEvent] = (),
-        leagues: Iterable[LeagueMember] = (),
-    ) -> None:
+    def apply(self, writes: UserWrites) -> None:
+        sessions, days, streak, outbox = writes.sessions, writes.days, writes.streak, writes.outbox
+        boards, memberships, events, leagues = (
+            writes.boards,
+            writes.memberships,
+            writes.events,
+            writes.leagues,
+        )
         user = self.store._user(self.uid)
         staged = copy.deepcopy((list(sessions), list(days), streak, list(outbox)))
         weeks = list(leagues)
@@ -532,21 +530,12 @@ class _RebuildTransaction(RebuildTransaction):
         held = self.store.users.leagues
         return {w: copy.deepcopy(held[(w, self.uid)]) for w in weeks if (w, self.uid) in held}
 
-    def write(
-        self,
-        days: list[DayRecord],
-        removed_days: list[date],
-        streak: StreakRecord,
-        boards: list[BoardMove],
-        memberships: Iterable[Membership] = (),
-        months: Iterable[tuple[date, int | None]] = (),
-        tombstones: Iterable[str] = (),
-        leagues: Iterable[LeagueMember] = (),
-    ) -> None:
+    def apply(self, writes: RebuildWrites) -> None:
         if self.read_only:
             raise AssertionError("a view read outside a transaction wrote")
-        staged = copy.deepcopy((days, removed_days, streak, boards))
-        moved, forgotten, weeks = list(memberships), list(tombstones), copy.deepcopy(list(leagues))
+        staged = copy.deepcopy((writes.days, writes.removed_days, writes.streak, writes.boards))
+        moved, forgotten = list(writes.memberships), list(writes.tombstones)
+        weeks = copy.deepcopy(list(writes.leagues))
 
         def apply() -> None:
             user = self.store.users._user(self.uid)

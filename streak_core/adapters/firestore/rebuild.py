@@ -4,8 +4,7 @@ once), and the rebuilt ones written."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from google.cloud import firestore
@@ -28,12 +27,11 @@ from streak_core.adapters.firestore.documents import (
 from streak_core.adapters.firestore.leagues import member_from_doc, stage_league_scores
 from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
 from streak_core.adapters.firestore.users import stage_months
-from streak_core.domain.boards import BoardEntry, BoardMove
-from streak_core.domain.challenges import Membership
+from streak_core.domain.boards import BoardEntry
 from streak_core.models.leagues import LeagueMember
-from streak_core.models.streaks import DayRecord, StreakRecord
+from streak_core.models.streaks import StreakRecord
 from streak_core.models.users import UserSettings
-from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, UserHistory
+from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, RebuildWrites, UserHistory
 
 T = TypeVar("T")
 
@@ -153,32 +151,25 @@ class _View(RebuildTransaction):
         with store_errors():
             return list(self._client.get_all(refs))
 
-    def write(
-        self,
-        days: list[DayRecord],
-        removed_days: list[date],
-        streak: StreakRecord,
-        boards: list[BoardMove],
-        memberships: Iterable[Membership] = (),
-        months: Iterable[tuple[date, int | None]] = (),
-        tombstones: Iterable[str] = (),
-        leagues: Iterable[LeagueMember] = (),
-    ) -> None:
+    def apply(self, writes: RebuildWrites) -> None:
         if self._tx is None:
             raise RuntimeError("a view read outside a transaction cannot write")
-        for session_id in tombstones:
-            ref = paths.session(self._client, self._uid, session_id)
-            self._tx.set(ref, session_tombstone(session_id, firestore.SERVER_TIMESTAMP))
-        stage_memberships(self._client, self._tx, self._uid, memberships)
-        stage_months(self._client, self._tx, self._uid, months)
-        for record in days:
-            self._tx.set(paths.day(self._client, self._uid, record.day.isoformat()), day_to_doc(record))
-        for day in removed_days:
-            self._tx.delete(paths.day(self._client, self._uid, day.isoformat()))
-        for move in boards:
-            stage_board_move(self._client, self._tx, move)
-        stage_league_scores(self._client, self._tx, leagues)
-        stage_streak(self._client, self._tx, self._uid, streak)
+        client, tx, uid = self._client, self._tx, self._uid
+        for session_id in writes.tombstones:
+            tx.set(
+                paths.session(client, uid, session_id),
+                session_tombstone(session_id, firestore.SERVER_TIMESTAMP),
+            )
+        stage_memberships(client, tx, uid, writes.memberships)
+        stage_months(client, tx, uid, writes.months)
+        for record in writes.days:
+            tx.set(paths.day(client, uid, record.day.isoformat()), day_to_doc(record))
+        for day in writes.removed_days:
+            tx.delete(paths.day(client, uid, day.isoformat()))
+        for move in writes.boards:
+            stage_board_move(client, tx, move)
+        stage_league_scores(client, tx, writes.leagues)
+        stage_streak(client, tx, uid, writes.streak)
 
     def _ref(self, key: str) -> Any:
         return paths.board_entry(self._client, key, self._uid)

@@ -44,15 +44,20 @@ from streak_core.adapters.firestore.streaks import (
     streak_state_from_doc,
 )
 from streak_core.domain.boards import BoardEntry, BoardMove, board_keys, last_qualified_day, period_key
-from streak_core.domain.challenges import Membership
 from streak_core.domain.leagues import league_weeks_read
 from streak_core.domain.vocabulary import Period, Platform
 from streak_core.models.leagues import LeagueMember
-from streak_core.models.notifications import OutboxEntry, StoredNotification
+from streak_core.models.notifications import StoredNotification
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord
 from streak_core.models.users import UserSettings
-from streak_core.models.webhooks import WebhookEvent
-from streak_core.ports.users import NotificationPosition, Profiles, UserSnapshot, UserStore, UserTransaction
+from streak_core.ports.users import (
+    NotificationPosition,
+    Profiles,
+    UserSnapshot,
+    UserStore,
+    UserTransaction,
+    UserWrites,
+)
 
 T = TypeVar("T")
 
@@ -215,30 +220,19 @@ class _Transaction(UserTransaction):
         self._stored_streak = fields_of(streaks[0]) if streaks else None
         return _to_snapshot(docs)
 
-    def write(
-        self,
-        sessions: Iterable[StoredSession],
-        days: Iterable[DayRecord],
-        streak: StreakRecord,
-        outbox: Iterable[OutboxEntry] = (),
-        boards: Iterable[BoardMove] = (),
-        memberships: Iterable[Membership] = (),
-        events: Iterable[WebhookEvent] = (),
-        leagues: Iterable[LeagueMember] = (),
-    ) -> None:
-        create_missing_outbox(self._client, self._tx, outbox, events)
-        stage_league_scores(self._client, self._tx, leagues)
-        stage_memberships(self._client, self._tx, self._uid, memberships)
-        for move in boards:
-            stage_board_move(self._client, self._tx, move)
-        for stored in sessions:
-            ref = paths.session(self._client, self._uid, stored.session.id)
-            self._tx.create(ref, session_to_doc(stored))
-        written = list(days)
-        for record in written:
-            self._tx.set(paths.day(self._client, self._uid, record.day.isoformat()), day_to_doc(record))
-        stage_months(self._client, self._tx, self._uid, [(r.day, r.state.seconds) for r in written])
-        stage_streak(self._client, self._tx, self._uid, streak, self._stored_streak)
+    def apply(self, writes: UserWrites) -> None:
+        client, tx, uid = self._client, self._tx, self._uid
+        create_missing_outbox(client, tx, writes.outbox, writes.events)
+        stage_league_scores(client, tx, writes.leagues)
+        stage_memberships(client, tx, uid, writes.memberships)
+        for move in writes.boards:
+            stage_board_move(client, tx, move)
+        for stored in writes.sessions:
+            tx.create(paths.session(client, uid, stored.session.id), session_to_doc(stored))
+        for record in writes.days:
+            tx.set(paths.day(client, uid, record.day.isoformat()), day_to_doc(record))
+        stage_months(client, tx, uid, [(r.day, r.state.seconds) for r in writes.days])
+        stage_streak(client, tx, uid, writes.streak, self._stored_streak)
 
 
 def stage_months(client: Any, writer: Any, uid: str, days: Iterable[tuple[date, int | None]]) -> None:
