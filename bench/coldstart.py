@@ -1,0 +1,144 @@
+"""Cold start: a fresh `api` process, from its start to its first answers, next to a minimal function.
+
+Run: python -m bench.coldstart [--rounds 5]
+Starts the Firestore and Auth emulators. Each round starts, in turn, fresh functions-framework processes:
+- ours, `api`, from process start to the first 201 of `POST /v1/sessions` (a new user's first session: the
+  token verified, the transaction, everything a first request builds);
+- ours again, to the first 200 of `GET /v1/me/streak`;
+- the baseline (bench/coldstart_baseline.py): functions-framework and the same Firestore write, to its 201.
+Each process is polled every 5 ms from the moment it is spawned (connection refused until it listens), and
+stopped by PID after its answer. cold_start_ratio = median(ours to 201) / median(baseline to 201). With
+`--importtime` it also prints the slowest imports of `main` (`python -X importtime`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+from devstack.node import node_env
+from devstack.stack import Stack
+from devstack.tools import FUNCTIONS_FRAMEWORK, HOST, ROOT, free_port, terminate
+
+POLL_SECONDS = 0.005
+GIVE_UP_SECONDS = 60.0
+
+
+def first_answer(
+    target: str, source: Path, env: dict[str, str], method: str, path: str, **kwargs: object
+) -> float:
+    """Seconds from spawning a functions-framework process of `target` to its first non-5xx answer."""
+    port = free_port()
+    argv = [
+        str(FUNCTIONS_FRAMEWORK),
+        "--target",
+        target,
+        "--source",
+        str(source),
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+    ]
+    began = time.monotonic()
+    process = subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        while time.monotonic() - began < GIVE_UP_SECONDS:
+            try:
+                answer = requests.request(method, f"http://{HOST}:{port}{path}", timeout=30, **kwargs)
+            except requests.ConnectionError:
+                time.sleep(POLL_SECONDS)
+                continue
+            if answer.status_code in (200, 201):
+                return time.monotonic() - began
+            raise RuntimeError(f"{target} answered {answer.status_code}: {answer.text[:300]}")
+        raise RuntimeError(f"{target} did not answer in {GIVE_UP_SECONDS} s")
+    finally:
+        terminate(process)
+
+
+def session(n: int) -> dict[str, str]:
+    return {
+        "id": f"cold-{n}",
+        "start": "2026-11-21T08:00:00Z",
+        "end": "2026-11-21T09:00:00Z",
+        "timezone": "UTC",
+    }
+
+
+def import_profile() -> list[tuple[int, str]]:
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import main"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = []
+    for line in run.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            _, cumulative, name = (part.strip() for part in line.removeprefix("import time:").split("|"))
+            if cumulative.isdigit():
+                rows.append((int(cumulative), name))
+    return sorted(rows, reverse=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--importtime", action="store_true")
+    args = parser.parse_args()
+    from tests.conftest import GENEROUS_LIMITS, AuthEmulator
+
+    project = f"demo-coldstart-{uuid.uuid4().hex[:6]}"
+    stack = Stack(Path(tempfile.mkdtemp()), project_id=project, components=("firestore", "auth"))
+    stack.start()
+    try:
+        auth = AuthEmulator(stack.hosts["auth"], project)
+        env = node_env({**os.environ, **stack.env(), **GENEROUS_LIMITS, "ALLOW_CLOCK_OVERRIDE": "1"})
+        ours_post, ours_get, base = [], [], []
+        for n in range(args.rounds):
+            _, token = auth.sign_up()
+            headers = {"Authorization": f"Bearer {token}", "X-Now": "2026-11-21T12:00:00Z"}
+            main_py = ROOT / "main.py"
+            base.append(
+                first_answer(
+                    "baseline", ROOT / "bench" / "coldstart_baseline.py", env, "POST", "/", json=session(n)
+                )
+            )
+            ours_post.append(
+                first_answer("api", main_py, env, "POST", "/v1/sessions", json=session(n), headers=headers)
+            )
+            ours_get.append(first_answer("api", main_py, env, "GET", "/v1/me/streak", headers=headers))
+            took = f"baseline {base[-1]:.3f} s, ours POST {ours_post[-1]:.3f} s, GET {ours_get[-1]:.3f} s"
+            print(f"round {n + 1}: {took}", flush=True)
+        figures = {
+            "bench": "coldstart",
+            "rounds": args.rounds,
+            "baseline_first_201_s": round(statistics.median(base), 3),
+            "ours_first_201_s": round(statistics.median(ours_post), 3),
+            "ours_first_streak_200_s": round(statistics.median(ours_get), 3),
+            "cold_start_ratio": round(statistics.median(ours_post) / statistics.median(base), 3),
+        }
+        if args.importtime:
+            for micros, name in import_profile()[:15]:
+                print(f"{micros / 1000:8.1f} ms  {name}")
+        print(json.dumps(figures))
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
