@@ -39,6 +39,7 @@ from streak_core.adapters.firestore.client import pages_of
 from streak_core.adapters.firestore.documents import (
     board_entry_to_doc,
     day_to_doc,
+    month_changes,
     pause_to_doc,
     session_to_doc,
     settings_to_doc,
@@ -85,6 +86,7 @@ def user_documents(client: Any, uid: str, history: UserHistory, now: datetime) -
     days = rebuilt_days(history.sessions)
     streak = rebuilt_streak(history, days, DEFAULT_CONFIG)
     award_badges(uid, streak, now, announce=False)
+    streak.months_ready = True  # a rebuild writes the calendar's month documents (below) and says so
     scores = scores_touched(streak.state, streak.state.qualified_dates())
     entries = rebuilt_entries(uid, history, scores, streak, {}, now)
     docs: list[Any] = [
@@ -93,6 +95,8 @@ def user_documents(client: Any, uid: str, history: UserHistory, now: datetime) -
     ]
     docs += [(paths.session(client, uid, s.session.id), session_to_doc(s)) for s in history.sessions]
     docs += [(paths.day(client, uid, d.isoformat()), day_to_doc(record)) for d, record in days.items()]
+    months = month_changes((d, record.state.seconds) for d, record in days.items())
+    docs += [(paths.month(client, uid, key), month) for key, month in months.items()]
     docs += [(paths.pauses(client, uid).document(p.id), pause_to_doc(p)) for p in history.pauses]
     docs += [(paths.board_entry(client, key, uid), board_entry_to_doc(e)) for key, e in entries.items() if e]
     return docs, sorted(scores)
