@@ -191,8 +191,7 @@ ROUTES: list[Route[AdminDeps]] = [
         query=RebuildQuery,
         auth=Auth.ADMIN,
         description="Recompute a user's days, streak and board entries from the session log and the"
-        " recorded facts"
-        " and report what differed (admin)",
+        " recorded facts and report what differed (admin)",
         operation_id="rebuildUser",
     ),
     Route(
@@ -216,8 +215,7 @@ ROUTES: list[Route[AdminDeps]] = [
         body=OutageIn,
         auth=Auth.ADMIN,
         description=f"Record an outage (at most {OUTAGE_HOURS} h, already over): a run excuses the days it"
-        f" cost users"
-        " and gives their freezes back; a dry run counts the users affected (admin)",
+        " cost users and gives their freezes back; a dry run counts the users affected (admin)",
         operation_id="recordOutage",
     ),
     Route(
@@ -239,9 +237,8 @@ ROUTES: list[Route[AdminDeps]] = [
         {200: BatchOut},
         body=ImportIn,
         auth=Auth.ADMIN,
-        description=f"Import up to {MAX_IMPORT} sessions of any age (a migration): each gets its own"
-        f" status; closed"
-        " leaderboard periods and settled challenges stay as they are; nobody is notified (admin)",
+        description=f"Import up to {MAX_IMPORT} sessions of any age (a migration): each gets its own status;"
+        " closed leaderboard periods and settled challenges stay as they are; nobody is notified (admin)",
         operation_id="importSessions",
     ),
 ]

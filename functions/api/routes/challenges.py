@@ -207,8 +207,7 @@ ROUTES: list[Route[ChallengeDeps]] = [
         errors=(403, 422),
         body=ChallengeIn,
         description="Create a challenge: public ones need the admin claim, anyone may create a private one"
-        " (its id"
-        " is the invitation)",
+        " (its id is the invitation)",
         operation_id="createChallenge",
     ),
     Route(

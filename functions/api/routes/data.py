@@ -192,9 +192,8 @@ ROUTES: list[Route[DataDeps]] = [
         {204: None},
         errors=(404,),
         description="Take a wrong session out of the log: every projection follows (boards of closed"
-        " periods and"
-        " settled challenges stay, badges stay earned); again: 204; its id cannot be used again (409"
-        " session_deleted)",
+        " periods and settled challenges stay, badges stay earned); again: 204; its id cannot be used again"
+        " (409 session_deleted)",
         operation_id="deleteSession",
     ),
     Route(
@@ -213,8 +212,7 @@ ROUTES: list[Route[DataDeps]] = [
         "Delete the caller's account",
         {202: JobEnvelope, 204: None},
         description="Delete the caller's account and every document about them (202 and the job to follow;"
-        " 204 once"
-        " done): shares go at once, the Firebase account last; the old token is then 401",
+        " 204 once done): shares go at once, the Firebase account last; the old token is then 401",
         operation_id="deleteAccount",
     ),
 ]

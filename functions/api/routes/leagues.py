@@ -93,8 +93,7 @@ ROUTES: list[Route[LeagueDeps]] = [
         {200: LeagueOut},
         errors=(409,),
         description=f"Join this week's league: a cohort of at most {COHORT_SIZE} of the caller's tier"
-        f" (again: nothing"
-        " changes); 409 for a user hidden from leaderboards",
+        " (again: nothing changes); 409 for a user hidden from leaderboards",
         operation_id="joinLeague",
     ),
     Route(

@@ -302,8 +302,7 @@ ROUTES: list[Route[MeDeps]] = [
         errors=(422,),
         query=CalendarQuery,
         description=f"Every local day in a range (at most {MAX_CALENDAR_DAYS}; default the last"
-        f" {DEFAULT_CALENDAR_DAYS});"
-        " ETag, If-None-Match gives 304",
+        f" {DEFAULT_CALENDAR_DAYS}); ETag, If-None-Match gives 304",
         operation_id="getCalendar",
     ),
     Route(
@@ -378,8 +377,7 @@ ROUTES: list[Route[MeDeps]] = [
         auth=Auth.PUBLIC,
         media_types=("text/html",),
         description="The page of an email's unsubscribe link: a button that switches that kind of"
-        " notification off"
-        " (public: the signed token says whose and which)",
+        " notification off (public: the signed token says whose and which)",
         operation_id="getUnsubscribePage",
     ),
     Route(
@@ -393,8 +391,7 @@ ROUTES: list[Route[MeDeps]] = [
         auth=Auth.PUBLIC,
         media_types=("text/html",),
         description="One-click unsubscribe (RFC 8058): switch the link's kind of notification off for its"
-        " user (again:"
-        " nothing changes)",
+        " user (again: nothing changes)",
         operation_id="unsubscribe",
     ),
 ]

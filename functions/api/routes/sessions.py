@@ -304,8 +304,7 @@ ROUTES: list[Route[SessionDeps]] = [
         {200: BatchAnswer, 202: JobEnvelope},
         body=BatchIn,
         description=f"Report up to {MAX_BATCH} sessions; each gets its own status. With `Prefer:"
-        f" respond-async`: 202"
-        " and a job (the same Idempotency-Key again: 200 and the same job)",
+        " respond-async`: 202 and a job (the same Idempotency-Key again: 200 and the same job)",
         operation_id="acceptSessionBatch",
     ),
     Route(
@@ -316,8 +315,7 @@ ROUTES: list[Route[SessionDeps]] = [
         {200: JobEnvelope},
         errors=(404,),
         description="An asynchronous batch (Prefer: respond-async), or the caller's account deletion;"
-        " another user's"
-        " job is 404",
+        " another user's job is 404",
         operation_id="getJob",
     ),
 ]

@@ -167,8 +167,7 @@ ROUTES: list[Route[StatsDeps]] = [
         errors=(422,),
         query=InsightsQuery,
         description=f"Figures over 1-{MAX_WEEKS} weeks ending with local yesterday, the period before, and"
-        f" the chance of"
-        " keeping the streak over the next 7 days (ETag; If-None-Match gives 304)",
+        " the chance of keeping the streak over the next 7 days (ETag; If-None-Match gives 304)",
         operation_id="getInsights",
     ),
     Route(

@@ -193,8 +193,7 @@ ROUTES: list[Route[WebhookDeps]] = [
         body=WebhookIn,
         auth=Auth.ADMIN,
         description=f"Register a webhook endpoint (at most {MAX_ENDPOINTS}); its signing secret is in this"
-        f" answer only"
-        " (admin)",
+        " answer only (admin)",
         operation_id="createWebhook",
     ),
     Route(
@@ -250,9 +249,8 @@ ROUTES: list[Route[WebhookDeps]] = [
         errors=(404,),
         query=PageQuery,
         auth=Auth.ADMIN,
-        description=f"An endpoint's deliveries, newest first, with their attempts and last status codes"
-        f" (sent over"
-        f" {LANES} lanes, in order per user) (admin)",
+        description="An endpoint's deliveries, newest first, with their attempts and last status codes"
+        f" (sent over {LANES} lanes, in order per user) (admin)",
         operation_id="listWebhookDeliveries",
     ),
     Route(
@@ -275,8 +273,8 @@ ROUTES: list[Route[WebhookDeps]] = [
         errors=(404,),
         auth=Auth.ADMIN,
         description="A new signing secret, in this answer only. For 24 hours every delivery carries two"
-        " signatures in webhook-signature (`v1,<new> v1,<old>`), so receivers switch at their pace; then the"
-        " new one only (admin)",
+        " signatures in webhook-signature (`v1,<new> v1,<old>`), so receivers switch at their pace; then"
+        " the new one only (admin)",
         operation_id="rotateWebhookSecret",
     ),
 ]
