@@ -117,7 +117,7 @@ class Leaderboards:
         mine = self.boards.entry(key, uid)
         me = self._standing(key, uid, mine)
         if request.start is BoardStart.ME and after is None:
-            rows, more = self._rows_from_me(key, uid, request.limit, now)
+            rows, more = self._rows_from_me(key, uid, mine, me.rank, request.limit, now)
         else:
             rows, more = self._global_rows(key, request.limit, after, now)
             if after is None and _behind_the_board(rows, mine, me, request.limit):
@@ -142,12 +142,13 @@ class Leaderboards:
         first_rank = self.boards.count_public_ahead(key, entries[0].position) + 1 if entries else 1
         return self._ranked(entries[:limit], first_rank, now), len(entries) > limit
 
-    def _rows_from_me(self, key: str, uid: str, limit: int, now: datetime) -> tuple[list[BoardRow], bool]:
+    def _rows_from_me(
+        self, key: str, uid: str, mine: BoardEntry | None, first_rank: int, limit: int, now: datetime
+    ) -> tuple[list[BoardRow], bool]:
         """ "Jump to me": the page that begins with the caller's own row (or, for a caller not on the public
-        board, with the first public entry behind them), however deep it is: one count and one page read."""
-        mine = self.boards.entry(key, uid)
+        board, with the first public entry behind them), however deep it is: one page read, from the entry
+        and the rank the caller's standing already read and counted."""
         position = mine.position if mine else _unranked(uid)
-        first_rank = self.boards.count_public_ahead(key, position) + 1
         own = [mine] if mine is not None and mine.visibility is Visibility.PUBLIC else []
         entries = own + self.boards.page(key, limit + 1 - len(own), position)
         return self._ranked(entries[:limit], first_rank, now), len(entries) > limit

@@ -2,11 +2,12 @@
 
 Two transactions that read the same document (a user's streak) and then write it hold shared locks that
 neither can upgrade: on the Firestore emulator each waits for its lock timeout (about 2 s) before one is
-aborted and retried, so five concurrent sessions of one user took 2 to 10 s (tests/integration/
-test_contention.py has the repro). Production Firestore resolves the same conflict by aborting one at once
-(wound-wait), but every abort is a wasted attempt all the same. Requests of one user that reach one instance
-(a phone retrying, a watch and a phone, an offline batch beside a live session) wait here for each other, a
-few milliseconds each; instances still meet in Firestore, which stays the arbiter."""
+aborted and retried, so five concurrent sessions of one user took 2 to 10 s (`python -m bench.contention`
+is the repro; tests/e2e/test_contention.py holds five writers under 5 s). Production Firestore resolves the
+same conflict by aborting one at once (wound-wait), but every abort is a wasted attempt all the same.
+Requests of one user that reach one instance (a phone retrying, a watch and a phone, an offline batch beside
+a live session) wait here for each other, a few milliseconds each; instances still meet in Firestore, which
+stays the arbiter."""
 
 from __future__ import annotations
 
