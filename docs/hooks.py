@@ -35,10 +35,9 @@ def _settings_table() -> str:
 
     notes = _field_comments(ROOT / "streak_core" / "settings.py", "Settings")
     rows = ["| variable | type | default | meaning |", "|---|---|---|---|"]
+    variables = Settings.variables()
     for name, field in Settings.model_fields.items():
-        variable = name.upper()
-        if name == "project_id":
-            variable = "GOOGLE_CLOUD_PROJECT"
+        variable = variables[name]
         kind = getattr(field.annotation, "__name__", None) or str(field.annotation).replace("typing.", "")
         default = "(none)" if field.default is None else f"`{field.default}`"
         if field.is_required():

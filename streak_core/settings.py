@@ -84,6 +84,16 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
 
+    @classmethod
+    def variables(cls) -> dict[str, str]:
+        """Each field's environment variable: its first alias where it has them, else its name."""
+        names = {}
+        for name, field in cls.model_fields.items():
+            alias = field.validation_alias
+            first = alias.choices[0] if isinstance(alias, AliasChoices) else alias
+            names[name] = (first if isinstance(first, str) else name).upper()
+        return names
+
     @field_validator("rate_limit_writes", "rate_limit_reads", "rate_limit_public")
     @classmethod
     def _limits_parse(cls, spec: str) -> str:

@@ -72,7 +72,7 @@ def test_generated_references_hold_every_setting_and_every_cli_command(site: Pat
     from streak_core.settings import Settings
 
     settings = (site / "operate" / "settings" / "index.html").read_text()
-    assert [n for n in Settings.model_fields if n.upper() not in settings and n != "project_id"] == []
+    assert [v for v in Settings.variables().values() if v not in settings] == []
     commands = (site / "operate" / "cli" / "index.html").read_text()
     assert [c for c in cli.commands if c not in commands] == []
 
