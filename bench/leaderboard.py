@@ -28,7 +28,7 @@ from typing import Any
 from devstack.stack import Stack
 from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore, write_rank_totals
 from streak_core.adapters.firestore.client import LazyFirestore
-from streak_core.adapters.firestore.documents import board_entry_to_doc
+from streak_core.adapters.firestore.documents import BOARD_ENTRY_DOC
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
 from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.boards import BoardEntry
@@ -61,7 +61,7 @@ def seed(client: Any, users: int, key: str = KEY, prefix: str = "u") -> list[Boa
         for e in chunk:
             batch.set(
                 client.collection("boards").document(key).collection("entries").document(e.uid),
-                board_entry_to_doc(e),
+                BOARD_ENTRY_DOC.dump(e),
             )
             run = {"start": "2026-11-01", "end": "2026-11-20", "length": e.longest_streak}
             batch.set(

@@ -29,7 +29,7 @@ from devstack.stack import Stack
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.documents import outbox_to_doc
-from streak_core.adapters.firestore.leagues import FirestoreLeagueStore, member_to_doc
+from streak_core.adapters.firestore.leagues import MEMBER_DOC, FirestoreLeagueStore
 from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
 from streak_core.adapters.firestore.webhooks import event_to_doc
 from streak_core.domain.config import DEFAULT_CONFIG
@@ -64,7 +64,7 @@ def seed(client: Any, members: int) -> int:
         member = LeagueMember(
             WEEK, f"bench-{n:05d}", (n * 7919) % 36_000, n % 40, placed, tier, cohort, placed
         )
-        batch.set(paths.league_member(client, WEEK, member.uid), member_to_doc(member))
+        batch.set(paths.league_member(client, WEEK, member.uid), MEMBER_DOC.dump(member))
         pending += 1
         if pending >= 490:
             batch.commit()
@@ -104,8 +104,8 @@ def raw_writes(client: Any, members: int, cohorts: int) -> float:
         done = LeagueMember(
             WEEK, uid, 600, 3, NOW, TIERS[1], "raw-0", NOW, 1, LeagueOutcome.STAYED, TIERS[1], NOW
         )
-        put(paths.league_member(client, WEEK, uid), member_to_doc(done))
-        put(paths.league_member(client, following, uid), member_to_doc(LeagueMember(following, uid)))
+        put(paths.league_member(client, WEEK, uid), MEMBER_DOC.dump(done))
+        put(paths.league_member(client, following, uid), MEMBER_DOC.dump(LeagueMember(following, uid)))
         data: dict[str, int | str] = {"week": WEEK, "tier": "silver", "rank": 1, "outcome": "stayed"}
         entry = OutboxEntry(uid, NotificationKind.LEAGUE_FINISHED, WEEK, data, NOW)
         put(paths.outbox(client).document(entry.id), outbox_to_doc(entry))
@@ -128,7 +128,7 @@ def acceptance(client: Any, sessions: int) -> dict[str, Any]:
     users = FirestoreUserStore(lazy)
     alone, leagued = "bench-no-league", "bench-in-league"
     placed = LeagueMember(ACCEPT_WEEK, leagued, tier=TIERS[0], cohort="bench-cohort", placed_at=ACCEPT_NOW)
-    paths.league_member(client, ACCEPT_WEEK, leagued).set(member_to_doc(placed))
+    paths.league_member(client, ACCEPT_WEEK, leagued).set(MEMBER_DOC.dump(placed))
 
     def send(uid: str, n: int) -> Callable[[], float]:
         def run() -> float:

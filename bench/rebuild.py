@@ -37,10 +37,10 @@ from devstack.stack import Stack
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import pages_of
 from streak_core.adapters.firestore.documents import (
-    board_entry_to_doc,
+    BOARD_ENTRY_DOC,
+    PAUSE_DOC,
     day_to_doc,
     month_changes,
-    pause_to_doc,
     session_to_doc,
     settings_to_doc,
 )
@@ -97,8 +97,10 @@ def user_documents(client: Any, uid: str, history: UserHistory, now: datetime) -
     docs += [(paths.day(client, uid, d.isoformat()), day_to_doc(record)) for d, record in days.items()]
     months = month_changes((d, record.state.seconds) for d, record in days.items())
     docs += [(paths.month(client, uid, key), month) for key, month in months.items()]
-    docs += [(paths.pauses(client, uid).document(p.id), pause_to_doc(p)) for p in history.pauses]
-    docs += [(paths.board_entry(client, key, uid), board_entry_to_doc(e)) for key, e in entries.items() if e]
+    docs += [(paths.pauses(client, uid).document(p.id), PAUSE_DOC.dump(p)) for p in history.pauses]
+    docs += [
+        (paths.board_entry(client, key, uid), BOARD_ENTRY_DOC.dump(e)) for key, e in entries.items() if e
+    ]
     return docs, sorted(scores)
 
 

@@ -7,7 +7,7 @@ import flask
 from functions import payloads
 from functions.api.routes.sessions import BatchIn, batch_answer
 from functions.http import ApiError
-from functions.routing import Auth, Call, Reply, Route, RouteTable
+from functions.routing import Auth, Call, Reply, Routes, RouteTable
 from functions.tasks import handle_task
 from streak_core import context
 from streak_core.dependencies import JobDependencies, SessionDeps
@@ -15,9 +15,13 @@ from streak_core.models.jobs import SessionJob
 from streak_core.services.erasure import erase_user
 from streak_core.services.jobs import run_job
 
+ROUTES: Routes[JobDependencies] = Routes(auth=Auth.NONE)
 
+
+@ROUTES.post("/", {200: payloads.JobRunOut}, body=payloads.JobTaskIn)
 def run(call: Call[JobDependencies]) -> Reply:
-    """One attempt: 200 once the job is settled (done, or failed and dead-lettered), 503 to be retried."""
+    """Run one asynchronous batch of sessions (the session-jobs queue's target)"""
+    # One attempt: 200 once the job is settled (done, or failed and dead-lettered), 503 to be retried.
     deps = call.deps
 
     def work(job: SessionJob) -> str:
@@ -32,9 +36,11 @@ def run(call: Call[JobDependencies]) -> Reply:
     return Reply(200, out, log_fields={"job_id": job_id})
 
 
+@ROUTES.post("/erase", {200: payloads.ErasureOut}, body=payloads.ErasureTaskIn)
 def erase(call: Call[JobDependencies]) -> Reply:
-    """A user's erasure, to its end: a failure is a 503 and the queue runs it again, resuming where it
-    stopped (every step is idempotent)."""
+    """Erase one user (the session-jobs queue's erasure tasks)"""
+    # A user's erasure, to its end: a failure is a 503 and the queue runs it again, resuming where it
+    # stopped (every step is idempotent).
     deps, uid = call.deps, call.body_as(payloads.ErasureTaskIn).uid
     if deps.eraser is None or deps.accounts is None:
         raise ApiError(404, "not_found", "This deployment erases users in the api function.")
@@ -43,28 +49,7 @@ def erase(call: Call[JobDependencies]) -> Reply:
     return Reply(200, payloads.ErasureOut(erased=True))
 
 
-JOBS: RouteTable[JobDependencies] = RouteTable(
-    [
-        Route(
-            "POST",
-            "/",
-            run,
-            "Run one asynchronous batch of sessions (the session-jobs queue's target)",
-            {200: payloads.JobRunOut},
-            body=payloads.JobTaskIn,
-            auth=Auth.NONE,
-        ),
-        Route(
-            "POST",
-            "/erase",
-            erase,
-            "Erase one user (the session-jobs queue's erasure tasks)",
-            {200: payloads.ErasureOut},
-            body=payloads.ErasureTaskIn,
-            auth=Auth.NONE,
-        ),
-    ]
-)
+JOBS: RouteTable[JobDependencies] = RouteTable(ROUTES)
 
 
 def handle_jobs(request: flask.Request, deps: JobDependencies) -> flask.Response:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from functions import payloads
 from functions.http import overridden_now, usable_correlation
-from functions.routing import Auth, Call, Reply, Route, RouteTable
+from functions.routing import Auth, Call, Reply, Routes, RouteTable
 from functions.tasks import handle_task
 from streak_core import context
 from streak_core.dependencies import MaintenanceDependencies
@@ -227,8 +227,13 @@ def _settle_batch(deps: MaintenanceDependencies, batch: MaintenanceBatch, starte
     )
 
 
+ROUTES: Routes[MaintenanceDependencies] = Routes(auth=Auth.NONE)
+
+
+@ROUTES.post("/", {200: payloads.RetryOut, 503: payloads.RetryOut}, body=payloads.RetryTaskIn)
 def retry(call: Call[MaintenanceDependencies]) -> Reply:
-    """A Cloud Tasks attempt: 200 when done (maintained or dead-lettered), 503 to be retried."""
+    """Maintain one user again (the maintenance-retry queue's target)"""
+    # A Cloud Tasks attempt: 200 when done (maintained or dead-lettered), 503 to be retried.
     body = call.body_as(payloads.RetryTaskIn)
     task = RetryTask(body.uid, body.run_id, body.now, body.error)
     retries = call.request.headers.get("X-CloudTasks-TaskRetryCount", "0")
@@ -239,19 +244,7 @@ def retry(call: Call[MaintenanceDependencies]) -> Reply:
     return Reply(status, payloads.RetryOut(outcome=outcome, attempt=attempt))
 
 
-RETRY: RouteTable[MaintenanceDependencies] = RouteTable(
-    [
-        Route(
-            "POST",
-            "/",
-            retry,
-            "Maintain one user again (the maintenance-retry queue's target)",
-            {200: payloads.RetryOut, 503: payloads.RetryOut},
-            body=payloads.RetryTaskIn,
-            auth=Auth.NONE,
-        )
-    ]
-)
+RETRY: RouteTable[MaintenanceDependencies] = RouteTable(ROUTES)
 
 
 def handle_retry(request: flask.Request, deps: MaintenanceDependencies) -> flask.Response:

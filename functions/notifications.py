@@ -20,7 +20,7 @@ import flask
 
 from functions import payloads
 from functions.http import ApiError, overridden_now
-from functions.routing import Auth, Call, Reply, Route, RouteTable
+from functions.routing import Auth, Call, Reply, Routes, RouteTable
 from functions.tasks import handle_task
 from streak_core.dependencies import NotificationDependencies
 from streak_core.domain.webhooks import event_id
@@ -31,8 +31,17 @@ from streak_core.services.webhooks import HookSweepReport
 NotificationCall = Call[NotificationDependencies]
 
 
+ROUTES: Routes[NotificationDependencies] = Routes(auth=Auth.NONE)
+
+
+@ROUTES.post(
+    "/dispatch",
+    {200: payloads.DispatchOut, 503: payloads.DispatchOut},
+    body=payloads.DispatchIn,
+)
 def dispatch(call: NotificationCall) -> Reply:
-    """The entry's channels, and its webhook event fanned out (an id that is only an event: that alone)."""
+    """Send one outbox entry"""
+    # The entry's channels, and its webhook event fanned out (an id that is only an event: that alone).
     body = call.body_as(payloads.DispatchIn)
     now = clock(body.at, call)
     hooks = call.deps.webhooks
@@ -48,7 +57,21 @@ def dispatch(call: NotificationCall) -> Reply:
     return Reply(503 if report.retry else 200, answer)
 
 
+@ROUTES.post("/webhooks/drain", {200: payloads.DrainOut}, body=payloads.DrainIn)
+def drain(call: NotificationCall) -> Reply:
+    """Send one lane of an endpoint's webhook deliveries, in order"""
+    # One lane of an endpoint's deliveries; one held by another drain is left to it (told to go round).
+    body = call.body_as(payloads.DrainIn)
+    hooks = call.deps.webhooks
+    if hooks is None:
+        raise ApiError(404, "not_found", "Webhooks are not served here.")
+    report = hooks.drain(body.endpoint_id, body.lane, clock(body.at, call))
+    return Reply(200, payloads.DrainOut.model_validate(report))
+
+
+@ROUTES.post("/sweep", {200: payloads.SweepOut}, body=payloads.ClockIn)
 def sweep_entries(call: NotificationCall) -> Reply:
+    """Send entries nobody settled in time"""
     now = clock(call.body_as(payloads.ClockIn).now, call)
     report = sweep(call.deps.dispatcher, now, call.deps.sweep_limit)
     hooks = call.deps.webhooks
@@ -62,17 +85,9 @@ def sweep_entries(call: NotificationCall) -> Reply:
     return Reply(200, answer)
 
 
-def drain(call: NotificationCall) -> Reply:
-    """One lane of an endpoint's deliveries; one held by another drain is left to it (told to go round)."""
-    body = call.body_as(payloads.DrainIn)
-    hooks = call.deps.webhooks
-    if hooks is None:
-        raise ApiError(404, "not_found", "Webhooks are not served here.")
-    report = hooks.drain(body.endpoint_id, body.lane, clock(body.at, call))
-    return Reply(200, payloads.DrainOut.model_validate(report))
-
-
+@ROUTES.post("/reminders", {200: payloads.RemindersOut}, body=payloads.ClockIn)
 def remind(call: NotificationCall) -> Reply:
+    """The hourly reminder tick"""
     now = clock(call.body_as(payloads.ClockIn).now, call)
     report = send_reminders(
         call.deps.reminders, call.deps.profiles, call.deps.dispatcher.later, now, call.deps.config
@@ -87,46 +102,7 @@ def clock(override: str | None, call: NotificationCall) -> datetime:
         raise ApiError(422, "validation_failed", "'now'/'at' must be an RFC 3339 instant.") from None
 
 
-NOTIFICATIONS: RouteTable[NotificationDependencies] = RouteTable(
-    [
-        Route(
-            "POST",
-            "/dispatch",
-            dispatch,
-            "Send one outbox entry",
-            {200: payloads.DispatchOut, 503: payloads.DispatchOut},
-            body=payloads.DispatchIn,
-            auth=Auth.NONE,
-        ),
-        Route(
-            "POST",
-            "/webhooks/drain",
-            drain,
-            "Send one lane of an endpoint's webhook deliveries, in order",
-            {200: payloads.DrainOut},
-            body=payloads.DrainIn,
-            auth=Auth.NONE,
-        ),
-        Route(
-            "POST",
-            "/sweep",
-            sweep_entries,
-            "Send entries nobody settled in time",
-            {200: payloads.SweepOut},
-            body=payloads.ClockIn,
-            auth=Auth.NONE,
-        ),
-        Route(
-            "POST",
-            "/reminders",
-            remind,
-            "The hourly reminder tick",
-            {200: payloads.RemindersOut},
-            body=payloads.ClockIn,
-            auth=Auth.NONE,
-        ),
-    ]
-)
+NOTIFICATIONS: RouteTable[NotificationDependencies] = RouteTable(ROUTES)
 
 
 def handle_notifications(request: flask.Request, deps: NotificationDependencies) -> flask.Response:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar, Unpack
 
 import flask
 from pydantic import BaseModel
@@ -106,6 +107,69 @@ class Route(Generic[D]):
         if clock_override:
             statuses.add(400)  # a malformed X-Now
         return sorted(statuses)
+
+
+Handler = Callable[[Call[D]], Reply]
+Responses = Mapping[int, type[BaseModel] | None]
+
+
+class RouteOptions(TypedDict, total=False):
+    errors: tuple[int, ...]
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    auth: Auth
+    path_schemas: Mapping[str, Mapping[str, object]]
+    media_types: tuple[str, ...]
+    description: str  # where the text is computed (it names a limit); otherwise the docstring says it
+    operation_id: str
+
+
+class Routes(list[Route[D]]):
+    """An area's routes, each declared on its handler: `@ROUTES.get(path, responses, ...)`. The handler's
+    docstring is the operation's text: its first paragraph the summary, the rest the description. Listed
+    in the order they are declared, which is the order of the document. `auth` is the area's own (an
+    admin area, the platform's task handlers); a route may say otherwise."""
+
+    def __init__(self, auth: Auth = Auth.USER) -> None:
+        super().__init__()
+        self.auth = auth
+
+    def get(
+        self, path: str, responses: Responses, **options: Unpack[RouteOptions]
+    ) -> Callable[[Handler[D]], Handler[D]]:
+        return self._on("GET", path, responses, options)
+
+    def post(
+        self, path: str, responses: Responses, **options: Unpack[RouteOptions]
+    ) -> Callable[[Handler[D]], Handler[D]]:
+        return self._on("POST", path, responses, options)
+
+    def put(
+        self, path: str, responses: Responses, **options: Unpack[RouteOptions]
+    ) -> Callable[[Handler[D]], Handler[D]]:
+        return self._on("PUT", path, responses, options)
+
+    def patch(
+        self, path: str, responses: Responses, **options: Unpack[RouteOptions]
+    ) -> Callable[[Handler[D]], Handler[D]]:
+        return self._on("PATCH", path, responses, options)
+
+    def delete(
+        self, path: str, responses: Responses, **options: Unpack[RouteOptions]
+    ) -> Callable[[Handler[D]], Handler[D]]:
+        return self._on("DELETE", path, responses, options)
+
+    def _on(
+        self, method: str, path: str, responses: Responses, options: RouteOptions
+    ) -> Callable[[Handler[D]], Handler[D]]:
+        def declare(handler: Handler[D]) -> Handler[D]:
+            summary, _, description = inspect.cleandoc(handler.__doc__ or "").partition("\n\n")
+            options.setdefault("description", " ".join(description.split()))
+            options.setdefault("auth", self.auth)
+            self.append(Route(method, path, handler, " ".join(summary.split()), responses, **options))
+            return handler
+
+        return declare
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,18 @@ from functions.api.routes import (
 )
 from functions.api.shared import Document
 from functions.openapi import openapi_document
-from functions.routing import Auth, Call, Reply, Route, RouteTable, Tag, mount
+from functions.routing import Auth, Call, Reply, Routes, RouteTable, Tag, mount
 from streak_core.dependencies import ApiDependencies
 
+ROUTES: Routes[bool] = Routes()
 
+
+@ROUTES.get("/v1/openapi.json", {200: Document}, auth=Auth.PUBLIC, operation_id="getOpenApiDocument")
 def get_openapi(call: Call[bool]) -> Reply:
+    """Get this document
+
+    This document
+    """
     return Reply(200, api_document(call.deps))
 
 
@@ -36,18 +43,6 @@ def api_document(clock_override: bool) -> Document:
 
 DOCUMENT = Tag("Document", "This OpenAPI document, from which app teams generate their clients.")
 
-DOCS: list[Route[bool]] = [
-    Route(
-        "GET",
-        "/v1/openapi.json",
-        get_openapi,
-        "Get this document",
-        {200: Document},
-        auth=Auth.PUBLIC,
-        description="This document",
-        operation_id="getOpenApiDocument",
-    )
-]
 
 API: RouteTable[ApiDependencies] = RouteTable(
     [
@@ -62,6 +57,6 @@ API: RouteTable[ApiDependencies] = RouteTable(
         *mount(data.ROUTES, lambda deps: deps.data, data.TAG),
         *mount(webhooks.ROUTES, lambda deps: deps.webhooks, webhooks.TAG),
         *mount(leagues.ROUTES, lambda deps: deps.leagues, leagues.TAG),
-        *mount(DOCS, lambda deps: deps.request.allow_clock_override, DOCUMENT),
+        *mount(ROUTES, lambda deps: deps.request.allow_clock_override, DOCUMENT),
     ]
 )

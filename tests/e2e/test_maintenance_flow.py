@@ -13,7 +13,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from devstack.stack import Stack
 from devstack.tick import publish
 from streak_core.adapters.cloud_tasks import CloudTasksQueue, CloudTasksRetryQueue
-from streak_core.adapters.firestore.documents import dead_letter_to_doc
+from streak_core.adapters.firestore.documents import DEAD_LETTER_DOC
 from streak_core.domain.sessions import parse_instant
 from streak_core.models.maintenance import DeadLetter, RetryTask
 from tests.conftest import AuthEmulator
@@ -90,7 +90,7 @@ def test_an_admin_replays_dead_letters(app_user: AppUser, auth_emulator: AuthEmu
     letter = f"old-run:{app_user.uid}"
     failed_at = datetime.now(UTC)
     stored = DeadLetter(letter, app_user.uid, "old-run", parse_instant(TICK_AT), "was down", 5, failed_at)
-    app_user.firestore.collection("dead_letters").document(letter).set(dead_letter_to_doc(stored))
+    app_user.firestore.collection("dead_letters").document(letter).set(DEAD_LETTER_DOC.dump(stored))
     assert app_user.call("POST", "/v1/admin/dead-letters:replay", json={}).status_code == 403
     response = app_user.call(
         "POST",

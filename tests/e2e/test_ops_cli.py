@@ -15,7 +15,7 @@ import pytest
 
 from devstack.stack import Stack
 from streak_core.adapters.firestore.client import LazyFirestore
-from streak_core.adapters.firestore.documents import pause_to_doc
+from streak_core.adapters.firestore.documents import PAUSE_DOC
 from streak_core.adapters.firestore.rebuild import FirestoreRebuildStore
 from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
@@ -104,7 +104,7 @@ def test_a_page_read_gives_each_user_exactly_what_their_own_transaction_reads(
     _, client = own_project
     seed(client, ["u1", "u10", "u2", "u20"])
     pause = Pause("p", NOW.date() + timedelta(days=2), NOW.date() + timedelta(days=4), NOW)
-    client.collection("users").document("u1").collection("pauses").document("p").set(pause_to_doc(pause))
+    client.collection("users").document("u1").collection("pauses").document("p").set(PAUSE_DOC.dump(pause))
     store = FirestoreRebuildStore(LazyFirestore(None, factory=lambda _: client))
     views = store.read_page(["u1", "u2"])  # u10 sorts between them, u20 just after: neither may leak in
     assert sorted(views) == ["u1", "u2"]

@@ -11,7 +11,7 @@ import pytest
 from functions.api.routes.social import FriendsOut, LeaderboardOut
 from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
 from streak_core.adapters.firestore.client import LazyFirestore
-from streak_core.adapters.firestore.documents import board_entry_to_doc
+from streak_core.adapters.firestore.documents import BOARD_ENTRY_DOC
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
 from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
 from streak_core.domain.boards import BoardEntry
@@ -224,7 +224,7 @@ def test_friends_board_with_hundreds_of_friends_ranks_all_of_them(world: World) 
         entry = BoardEntry(friend, n % 7 + 1, n % 5, world.at(3), Visibility.FRIENDS, f"F{n}")
         batch.set(
             world.client.collection("boards").document(key).collection("entries").document(friend),
-            board_entry_to_doc(entry),
+            BOARD_ENTRY_DOC.dump(entry),
         )
         batch.set(
             world.client.collection("users").document(viewer).collection("friends").document(friend),

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from functions.api.routes.sessions import BatchOut, item_out, read_item, sessions_field
 from functions.api.shared import StreakOut
 from functions.fields import Instant, InstantIn, Strict, View, derived
-from functions.routing import Auth, Call, Reply, Route, Tag
+from functions.routing import Auth, Call, Reply, Routes, Tag
 from streak_core.dependencies import AdminDeps
 from streak_core.domain.ids import is_user_id
 from streak_core.domain.outages import MAX_OUTAGE, MAX_REASON
@@ -115,12 +115,35 @@ class ImportIn(Strict):
     )
 
 
+ROUTES: Routes[AdminDeps] = Routes(auth=Auth.ADMIN)
+
+
 # --- handlers ---------------------------------------------------------------------------------------------
+@ROUTES.get(
+    "/v1/admin/maintenance-runs/{run_id}",
+    {200: MaintenanceRunOut},
+    operation_id="getMaintenanceRun",
+)
 def get_maintenance_run(call: AdminCall) -> Reply:
+    """Get a maintenance run
+
+    A maintenance run's progress (admin claim required)
+    """
     return Reply(200, MaintenanceRunOut.model_validate(run_status(call.deps.runs, call.params["run_id"])))
 
 
+@ROUTES.post(
+    "/v1/admin/users/{uid}:rebuild",
+    {200: RebuildOut},
+    query=RebuildQuery,
+    operation_id="rebuildUser",
+)
 def rebuild(call: AdminCall) -> Reply:
+    """Rebuild a user's projections
+
+    Recompute a user's days, streak and board entries from the session log and the recorded facts and report
+    what differed (admin)
+    """
     dry_run = call.query_as(RebuildQuery).dry_run
     uid = call.params["uid"]
     if not is_user_id(uid):
@@ -130,13 +153,33 @@ def rebuild(call: AdminCall) -> Reply:
     return Reply(200, RebuildOut.model_validate(report))
 
 
+@ROUTES.post(
+    "/v1/admin/users/{uid}/freezes",
+    {200: FreezesOut},
+    body=FreezesIn,
+    operation_id="grantFreezes",
+)
 def post_freezes(call: AdminCall) -> Reply:
+    """Give a user freezes
+
+    Give a user freezes, never above the cap (admin)
+    """
     count = call.body_as(FreezesIn).count
     held = grant_freezes(call.deps.store, call.params["uid"], count, call.deps.config)
     return Reply(200, FreezesOut(freezes_available=held))
 
 
+@ROUTES.post(
+    "/v1/admin/outages",
+    {202: OutageRecordedOut, 200: OutageDryRunOut},
+    errors=(422,),
+    body=OutageIn,
+    description=f"Record an outage (at most {OUTAGE_HOURS} h, already over): a run excuses the days it"
+    " cost users and gives their freezes back; a dry run counts the users affected (admin)",
+    operation_id="recordOutage",
+)
 def post_outage(call: AdminCall) -> Reply:
+    """Record an outage"""
     body, deps = call.body_as(OutageIn), call.deps
     if body.dry_run:
         page = deps.page_size
@@ -148,14 +191,33 @@ def post_outage(call: AdminCall) -> Reply:
     return Reply(202, OutageRecordedOut(outage=OutageOut.model_validate(outage), run_id=run_id))
 
 
+@ROUTES.post(
+    "/v1/admin/dead-letters:replay",
+    {200: ReplayOut},
+    body=ReplayIn,
+    operation_id="replayDeadLetters",
+)
 def replay_dead_letters(call: AdminCall) -> Reply:
+    """Replay dead-lettered users
+
+    Maintain dead-lettered users again; those that succeed leave the dead letters (admin)
+    """
     body = call.body_as(ReplayIn)
     deps = call.deps
     report = retries.replay_dead_letters(deps.replay_worker, deps.dead_letters, call.now, body.limit)
     return Reply(200, ReplayOut.model_validate(report))
 
 
+@ROUTES.post(
+    "/v1/admin/users/{uid}/sessions:import",
+    {200: BatchOut},
+    body=ImportIn,
+    description=f"Import up to {MAX_IMPORT} sessions of any age (a migration): each gets its own status;"
+    " closed leaderboard periods and settled challenges stay as they are; nobody is notified (admin)",
+    operation_id="importSessions",
+)
 def import_sessions(call: AdminCall) -> Reply:
+    """Import a user's history"""
     uid, body = call.params["uid"], call.body_as(ImportIn)
     if not is_user_id(uid):
         raise UserNotFound
@@ -170,75 +232,3 @@ TAG = Tag(
     "Operator routes: maintenance runs, rebuilds, freezes, outages, dead letters and imports. The `admin`"
     " claim is required.",
 )
-
-ROUTES: list[Route[AdminDeps]] = [
-    Route(
-        "GET",
-        "/v1/admin/maintenance-runs/{run_id}",
-        get_maintenance_run,
-        "Get a maintenance run",
-        {200: MaintenanceRunOut},
-        auth=Auth.ADMIN,
-        description="A maintenance run's progress (admin claim required)",
-        operation_id="getMaintenanceRun",
-    ),
-    Route(
-        "POST",
-        "/v1/admin/users/{uid}:rebuild",
-        rebuild,
-        "Rebuild a user's projections",
-        {200: RebuildOut},
-        query=RebuildQuery,
-        auth=Auth.ADMIN,
-        description="Recompute a user's days, streak and board entries from the session log and the"
-        " recorded facts and report what differed (admin)",
-        operation_id="rebuildUser",
-    ),
-    Route(
-        "POST",
-        "/v1/admin/users/{uid}/freezes",
-        post_freezes,
-        "Give a user freezes",
-        {200: FreezesOut},
-        body=FreezesIn,
-        auth=Auth.ADMIN,
-        description="Give a user freezes, never above the cap (admin)",
-        operation_id="grantFreezes",
-    ),
-    Route(
-        "POST",
-        "/v1/admin/outages",
-        post_outage,
-        "Record an outage",
-        {202: OutageRecordedOut, 200: OutageDryRunOut},
-        errors=(422,),
-        body=OutageIn,
-        auth=Auth.ADMIN,
-        description=f"Record an outage (at most {OUTAGE_HOURS} h, already over): a run excuses the days it"
-        " cost users and gives their freezes back; a dry run counts the users affected (admin)",
-        operation_id="recordOutage",
-    ),
-    Route(
-        "POST",
-        "/v1/admin/dead-letters:replay",
-        replay_dead_letters,
-        "Replay dead-lettered users",
-        {200: ReplayOut},
-        body=ReplayIn,
-        auth=Auth.ADMIN,
-        description="Maintain dead-lettered users again; those that succeed leave the dead letters (admin)",
-        operation_id="replayDeadLetters",
-    ),
-    Route(
-        "POST",
-        "/v1/admin/users/{uid}/sessions:import",
-        import_sessions,
-        "Import a user's history",
-        {200: BatchOut},
-        body=ImportIn,
-        auth=Auth.ADMIN,
-        description=f"Import up to {MAX_IMPORT} sessions of any age (a migration): each gets its own status;"
-        " closed leaderboard periods and settled challenges stay as they are; nobody is notified (admin)",
-        operation_id="importSessions",
-    ),
-]

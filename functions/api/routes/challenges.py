@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from functions.fields import DateIn, PageQuery, Strict, View, derived
-from functions.routing import Call, Reply, Route, Tag
+from functions.routing import Call, Reply, Routes, Tag
 from streak_core.dependencies import ChallengeDeps
 from streak_core.domain.challenges import (
     MAX_REWARD_XP,
@@ -139,7 +139,22 @@ def challenge_out(view: challenges.ChallengeView) -> ChallengeOut:
     )
 
 
+ROUTES: Routes[ChallengeDeps] = Routes()
+
+
+@ROUTES.post(
+    "/v1/challenges",
+    {201: ChallengeCreatedOut},
+    errors=(403, 422),
+    body=ChallengeIn,
+    operation_id="createChallenge",
+)
 def post_challenge(call: ChallengeCall) -> Reply:
+    """Create a challenge
+
+    Create a challenge: public ones need the admin claim, anyone may create a private one (its id is the
+    invitation)
+    """
     body = call.body_as(ChallengeIn)
     terms = ChallengeTerms(body.kind, body.target, body.starts_on, body.ends_on, body.reward_xp)
     admin = call.principal is not None and call.principal.admin
@@ -149,7 +164,18 @@ def post_challenge(call: ChallengeCall) -> Reply:
     return Reply(201, ChallengeCreatedOut(challenge=challenge_out(view)))
 
 
+@ROUTES.get(
+    "/v1/challenges",
+    {200: ChallengesOut},
+    errors=(422,),
+    query=ChallengesQuery,
+    operation_id="listChallenges",
+)
 def get_challenges(call: ChallengeCall) -> Reply:
+    """List challenges
+
+    Challenges by status: public ones, and the private ones the caller created or joined
+    """
     query, deps = call.query_as(ChallengesQuery), call.deps
     found = challenges.list_challenges(
         deps.challenges, deps.cursors, call.uid, query.status, query.limit, query.cursor, call.now
@@ -164,7 +190,15 @@ def get_challenges(call: ChallengeCall) -> Reply:
     return Reply(200, ChallengesOut(challenges=out, next_cursor=found.next_cursor))
 
 
+@ROUTES.get(
+    "/v1/challenges/{id}",
+    {200: ChallengeDetailOut},
+    errors=(404,),
+    description=f"A challenge, where the caller stands, and the first {TOP} participants",
+    operation_id="getChallenge",
+)
 def get_challenge(call: ChallengeCall) -> Reply:
+    """Get a challenge and its standings"""
     detail = challenges.challenge_detail(
         call.deps.challenges, call.deps.profiles, call.uid, call.params["id"], call.now
     )
@@ -178,7 +212,14 @@ def get_challenge(call: ChallengeCall) -> Reply:
     )
 
 
+@ROUTES.post(
+    "/v1/challenges/{id}:join", {200: ChallengeJoinedOut}, errors=(404, 409), operation_id="joinChallenge"
+)
 def join_challenge(call: ChallengeCall) -> Reply:
+    """Join a challenge
+
+    Join a challenge (again: nothing changes); progress counts the whole window so far
+    """
     deps = call.deps
     view, me = challenges.join_challenge(
         deps.challenges, call.uid, call.params["id"], call.now, deps.config, deps.notify
@@ -187,7 +228,12 @@ def join_challenge(call: ChallengeCall) -> Reply:
     return Reply(200, out)
 
 
+@ROUTES.post("/v1/challenges/{id}:leave", {204: None}, errors=(404, 409), operation_id="leaveChallenge")
 def leave_challenge(call: ChallengeCall) -> Reply:
+    """Leave a challenge
+
+    Leave a challenge (204, also when not in it); a completed one cannot be left (409)
+    """
     challenges.leave_challenge(call.deps.challenges, call.uid, call.params["id"])
     return Reply(204)
 
@@ -196,59 +242,3 @@ TAG = Tag(
     "Challenges",
     "Windows of local dates with a target of qualified days or focus minutes; public or private.",
 )
-
-ROUTES: list[Route[ChallengeDeps]] = [
-    Route(
-        "POST",
-        "/v1/challenges",
-        post_challenge,
-        "Create a challenge",
-        {201: ChallengeCreatedOut},
-        errors=(403, 422),
-        body=ChallengeIn,
-        description="Create a challenge: public ones need the admin claim, anyone may create a private one"
-        " (its id is the invitation)",
-        operation_id="createChallenge",
-    ),
-    Route(
-        "GET",
-        "/v1/challenges",
-        get_challenges,
-        "List challenges",
-        {200: ChallengesOut},
-        errors=(422,),
-        query=ChallengesQuery,
-        description="Challenges by status: public ones, and the private ones the caller created or joined",
-        operation_id="listChallenges",
-    ),
-    Route(
-        "GET",
-        "/v1/challenges/{id}",
-        get_challenge,
-        "Get a challenge and its standings",
-        {200: ChallengeDetailOut},
-        errors=(404,),
-        description=f"A challenge, where the caller stands, and the first {TOP} participants",
-        operation_id="getChallenge",
-    ),
-    Route(
-        "POST",
-        "/v1/challenges/{id}:join",
-        join_challenge,
-        "Join a challenge",
-        {200: ChallengeJoinedOut},
-        errors=(404, 409),
-        description="Join a challenge (again: nothing changes); progress counts the whole window so far",
-        operation_id="joinChallenge",
-    ),
-    Route(
-        "POST",
-        "/v1/challenges/{id}:leave",
-        leave_challenge,
-        "Leave a challenge",
-        {204: None},
-        errors=(404, 409),
-        description="Leave a challenge (204, also when not in it); a completed one cannot be left (409)",
-        operation_id="leaveChallenge",
-    ),
-]

@@ -16,7 +16,7 @@ from functions.api.routes.stats import badge_out
 from functions.api.shared import DayOut, StreakOut
 from functions.fields import DateIn, Instant, PageQuery, View, derived
 from functions.http import RETRY_AFTER_SECONDS, Stream
-from functions.routing import Call, Reply, Route, Tag
+from functions.routing import Call, Reply, Routes, Tag
 from streak_core.dependencies import DataDeps
 from streak_core.domain.challenges import ChallengeTerms, Membership
 from streak_core.domain.vocabulary import LeagueOutcome, Tier
@@ -103,8 +103,18 @@ class ExportOut(BaseModel):
     leagues: list[LeagueWeekExportOut] = Field(description="The caller's own weeks (no other member)")
 
 
+ROUTES: Routes[DataDeps] = Routes()
+
+
 # --- handlers ---------------------------------------------------------------------------------------------
+@ROUTES.get(
+    "/v1/me/sessions", {200: SessionsPageOut}, errors=(422,), query=SessionsQuery, operation_id="listSessions"
+)
 def get_sessions(call: DataCall) -> Reply:
+    """List the caller's session log
+
+    The caller's session log, newest first (a deleted session is not in it)
+    """
     query, deps = call.query_as(SessionsQuery), call.deps
     page = session_log.list_sessions(
         deps.store, deps.data, deps.cursors, call.uid, query.from_, query.to, query.limit, query.cursor
@@ -113,12 +123,23 @@ def get_sessions(call: DataCall) -> Reply:
     return Reply(200, SessionsPageOut(sessions=sessions, next_cursor=page.next_cursor))
 
 
+@ROUTES.delete("/v1/me/sessions/{id}", {204: None}, errors=(404,), operation_id="deleteSession")
 def delete_session(call: DataCall) -> Reply:
+    """Delete a wrong session
+
+    Take a wrong session out of the log: every projection follows (boards of closed periods and settled
+    challenges stay, badges stay earned); again: 204; its id cannot be used again (409 session_deleted)
+    """
     session_log.delete_session(call.deps.rebuilds, call.uid, call.params["id"], call.now, call.deps.config)
     return Reply(204)
 
 
+@ROUTES.get("/v1/me/export", {200: ExportOut}, operation_id="exportMyData")
 def get_export(call: DataCall) -> Reply:
+    """Export the caller's data
+
+    Every stored fact about the caller, as one JSON document to download
+    """
     found = export_user(call.deps.export, call.uid, call.now, call.deps.config)
     disposition = f'attachment; filename="focus-export-{call.uid}.json"'
     return Reply(
@@ -159,7 +180,13 @@ def _array(name: str, pages: Iterable[list[Any]], encode: Callable[[Any], str]) 
     yield b"]"
 
 
+@ROUTES.delete("/v1/me", {202: JobEnvelope, 204: None}, operation_id="deleteAccount")
 def delete_me(call: DataCall) -> Reply:
+    """Delete the caller's account
+
+    Delete the caller's account and every document about them (202 and the job to follow; 204 once done):
+    shares go at once, the Firebase account last; the old token is then 401
+    """
     deps = call.deps
     job, finished = request_erasure(
         deps.eraser, deps.accounts, deps.verifier, deps.job_queue, call.uid, call.now
@@ -171,48 +198,3 @@ def delete_me(call: DataCall) -> Reply:
 
 
 TAG = Tag("Your data", "The session log, deleting a wrong session, the export and account deletion.")
-
-ROUTES: list[Route[DataDeps]] = [
-    Route(
-        "GET",
-        "/v1/me/sessions",
-        get_sessions,
-        "List the caller's session log",
-        {200: SessionsPageOut},
-        errors=(422,),
-        query=SessionsQuery,
-        description="The caller's session log, newest first (a deleted session is not in it)",
-        operation_id="listSessions",
-    ),
-    Route(
-        "DELETE",
-        "/v1/me/sessions/{id}",
-        delete_session,
-        "Delete a wrong session",
-        {204: None},
-        errors=(404,),
-        description="Take a wrong session out of the log: every projection follows (boards of closed"
-        " periods and settled challenges stay, badges stay earned); again: 204; its id cannot be used again"
-        " (409 session_deleted)",
-        operation_id="deleteSession",
-    ),
-    Route(
-        "GET",
-        "/v1/me/export",
-        get_export,
-        "Export the caller's data",
-        {200: ExportOut},
-        description="Every stored fact about the caller, as one JSON document to download",
-        operation_id="exportMyData",
-    ),
-    Route(
-        "DELETE",
-        "/v1/me",
-        delete_me,
-        "Delete the caller's account",
-        {202: JobEnvelope, 204: None},
-        description="Delete the caller's account and every document about them (202 and the job to follow;"
-        " 204 once done): shares go at once, the Firebase account last; the old token is then 401",
-        operation_id="deleteAccount",
-    ),
-]

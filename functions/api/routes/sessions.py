@@ -24,7 +24,7 @@ from functions.api.headers import idempotency_key, prefers_async
 from functions.api.shared import ErrorBody, StreakOut
 from functions.fields import INSTANT_SCHEMA, ZONE_SCHEMA, Instant, Strict, View, derived
 from functions.http import RETRY_AFTER_SECONDS, ApiError, pydantic_issues, service_error, validation_error
-from functions.routing import Call, Reply, Route, Tag
+from functions.routing import Call, Reply, Routes, Tag
 from streak_core import context
 from streak_core.dependencies import SessionDeps
 from streak_core.domain.ids import MAX_SESSION_ID_CHARS, MAX_USER_ID_CHARS, SESSION_ID_PATTERN
@@ -180,8 +180,22 @@ class BatchAnswer(RootModel[BatchOut | JobEnvelope]):
     it already is."""
 
 
+ROUTES: Routes[SessionDeps] = Routes()
+
+
 # --- handlers ---------------------------------------------------------------------------------------------
+@ROUTES.post(
+    "/v1/sessions",
+    {201: SessionAcceptedOut, 200: SessionAcceptedOut},
+    errors=(403, 409, 422),
+    body=SessionIn,
+    operation_id="acceptSession",
+)
 def post_session(call: SessionCall) -> Reply:
+    """Report a focus session
+
+    Report a focus session (201 new, 200 exact duplicate)
+    """
     body, deps = call.body_as(SessionIn), call.deps
     try:
         accepted = accept_session(deps.store, call.uid, body.fields(), call.now, deps.config, deps.notify)
@@ -193,9 +207,18 @@ def post_session(call: SessionCall) -> Reply:
     return Reply(200 if accepted.duplicate else 201, SessionAcceptedOut.model_validate(accepted))
 
 
+@ROUTES.post(
+    "/v1/sessions:batch",
+    {200: BatchAnswer, 202: JobEnvelope},
+    body=BatchIn,
+    description=f"Report up to {MAX_BATCH} sessions; each gets its own status. With `Prefer:"
+    " respond-async`: 202 and a job (the same Idempotency-Key again: 200 and the same job)",
+    operation_id="acceptSessionBatch",
+)
 def post_batch(call: SessionCall) -> Reply:
-    """Each item is checked on its own; one bad item never rejects the others. With `Prefer:
-    respond-async` (and the queue deployed) the batch becomes a job and the answer is 202."""
+    """Report a batch of sessions"""
+    # Each item is checked on its own; one bad item never rejects the others. With `Prefer:
+    # respond-async` (and the queue deployed) the batch becomes a job and the answer is 202.
     body, deps = call.body_as(BatchIn), call.deps
     if deps.jobs is not None and deps.job_queue is not None and prefers_async(call.request):
         request_json = json.dumps({"sessions": body.sessions}, sort_keys=True, separators=(",", ":"))
@@ -260,7 +283,12 @@ def job_out(job: SessionJob) -> JobEnvelope:
     return JobEnvelope(job=out)
 
 
+@ROUTES.get("/v1/jobs/{id}", {200: JobEnvelope}, errors=(404,), operation_id="getJob")
 def get_job(call: SessionCall) -> Reply:
+    """Follow a job
+
+    An asynchronous batch (Prefer: respond-async), or the caller's account deletion; another user's job is 404
+    """
     deps, job_id = call.deps, call.params["id"]
     erasure = erasure_job(deps.eraser, call.uid, job_id, call.now) if deps.eraser is not None else None
     if erasure is not None:
@@ -283,39 +311,3 @@ TAG = Tag(
     "Focus sessions in: one at a time, in batches of up to 100, or as asynchronous jobs. The session id is"
     " the idempotency key.",
 )
-
-ROUTES: list[Route[SessionDeps]] = [
-    Route(
-        "POST",
-        "/v1/sessions",
-        post_session,
-        "Report a focus session",
-        {201: SessionAcceptedOut, 200: SessionAcceptedOut},
-        errors=(403, 409, 422),
-        body=SessionIn,
-        description="Report a focus session (201 new, 200 exact duplicate)",
-        operation_id="acceptSession",
-    ),
-    Route(
-        "POST",
-        "/v1/sessions:batch",
-        post_batch,
-        "Report a batch of sessions",
-        {200: BatchAnswer, 202: JobEnvelope},
-        body=BatchIn,
-        description=f"Report up to {MAX_BATCH} sessions; each gets its own status. With `Prefer:"
-        " respond-async`: 202 and a job (the same Idempotency-Key again: 200 and the same job)",
-        operation_id="acceptSessionBatch",
-    ),
-    Route(
-        "GET",
-        "/v1/jobs/{id}",
-        get_job,
-        "Follow a job",
-        {200: JobEnvelope},
-        errors=(404,),
-        description="An asynchronous batch (Prefer: respond-async), or the caller's account deletion;"
-        " another user's job is 404",
-        operation_id="getJob",
-    ),
-]

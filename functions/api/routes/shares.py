@@ -10,7 +10,7 @@ from functions import pages
 from functions.api.shared import image
 from functions.fields import Instant, Strict
 from functions.http import Binary
-from functions.routing import Auth, Call, Reply, Route, Tag
+from functions.routing import Auth, Call, Reply, Routes, Tag
 from streak_core.dependencies import ShareDeps
 from streak_core.domain.cards import CardField, Share, card_svg, headline
 from streak_core.domain.vocabulary import ImageFormat
@@ -65,39 +65,95 @@ class SharesOut(BaseModel):
 PUBLIC_CACHE = "public, max-age=300, s-maxage=0"
 
 
+ROUTES: Routes[ShareDeps] = Routes()
+
+
+@ROUTES.get(
+    "/v1/me/share-card",
+    {200: None, 304: None},
+    errors=(422,),
+    query=ShareCardQuery,
+    media_types=("image/png", "image/svg+xml"),
+    operation_id="getShareCard",
+)
 def get_share_card(call: ShareCall) -> Reply:
+    """Draw the caller's share card
+
+    The caller's current share card, 1200x630, as PNG or SVG
+    """
     deps = call.deps
     svg = shares.current_card(deps.store, deps.text_metrics, call.uid, call.now, deps.config)
     return Reply(200, image(deps.rasterizer, svg, call.query_as(ShareCardQuery).format), "private, no-cache")
 
 
+@ROUTES.post("/v1/shares", {201: ShareCreatedOut}, body=ShareIn, operation_id="createShare")
 def post_share(call: ShareCall) -> Reply:
+    """Share the current card
+
+    Freeze the card as it is now (only the fields included) under an unguessable public link
+    """
     include, deps = call.body_as(ShareIn).include, call.deps
     share = shares.create_share(deps.store, deps.shares, call.uid, include, call.now, deps.config)
     return Reply(201, ShareCreatedOut(share=share_out(call, share)))
 
 
+@ROUTES.get(
+    "/v1/shares",
+    {200: SharesOut},
+    description=f"The caller's shares, newest first (the {shares.MAX_SHARES_LISTED} newest)",
+    operation_id="listShares",
+)
 def get_shares(call: ShareCall) -> Reply:
+    """List the caller's shares"""
     found = shares.list_shares(call.deps.shares, call.uid)
     return Reply(200, SharesOut(shares=[share_out(call, share) for share in found]))
 
 
+@ROUTES.delete("/v1/shares/{id}", {204: None}, errors=(404,), operation_id="revokeShare")
 def delete_share(call: ShareCall) -> Reply:
+    """Revoke a share
+
+    Revoke a share: its page and image are gone (404)
+    """
     shares.revoke_share(call.deps.shares, call.uid, call.params["id"])
     return Reply(204)
 
 
+@ROUTES.get(
+    "/s/{id}.png",
+    {200: None},
+    errors=(404, 429),
+    auth=Auth.PUBLIC,
+    media_types=("image/png",),
+    operation_id="getSharedImage",
+)
+def public_share_image(call: ShareCall) -> Reply:
+    """Get a share's image
+
+    A share's frozen card as PNG (public, no token)
+    """
+    share = shares.public_share(call.deps.shares, call.params["id"], count_open=False)
+    svg = card_svg(share.content, call.deps.text_metrics)
+    return Reply(200, image(call.deps.rasterizer, svg, ImageFormat.PNG), PUBLIC_CACHE)
+
+
+@ROUTES.get(
+    "/s/{id}",
+    {200: None},
+    errors=(404, 429),
+    auth=Auth.PUBLIC,
+    media_types=("text/html",),
+    operation_id="getSharePage",
+)
 def public_share_page(call: ShareCall) -> Reply:
+    """Open a share's public page
+
+    A share's public page with Open Graph and Twitter tags (public, no token; counts one open)
+    """
     share = shares.public_share(call.deps.shares, call.params["id"], count_open=True)
     url, image_url = share_urls(call, share.id)
     page = pages.share_page(share, url, image_url)
     return Reply(200, Binary(page.encode(), "text/html"), PUBLIC_CACHE)  # flask adds "; charset=utf-8"
-
-
-def public_share_image(call: ShareCall) -> Reply:
-    share = shares.public_share(call.deps.shares, call.params["id"], count_open=False)
-    svg = card_svg(share.content, call.deps.text_metrics)
-    return Reply(200, image(call.deps.rasterizer, svg, ImageFormat.PNG), PUBLIC_CACHE)
 
 
 def share_urls(call: ShareCall, share_id: str) -> tuple[str, str]:
@@ -127,73 +183,3 @@ def share_out(call: ShareCall, share: Share) -> ShareOut:
 TAG = Tag(
     "Shares", "Frozen snapshots of the share card behind unguessable public links, with Open Graph pages."
 )
-
-ROUTES: list[Route[ShareDeps]] = [
-    Route(
-        "GET",
-        "/v1/me/share-card",
-        get_share_card,
-        "Draw the caller's share card",
-        {200: None, 304: None},
-        errors=(422,),
-        query=ShareCardQuery,
-        media_types=("image/png", "image/svg+xml"),
-        description="The caller's current share card, 1200x630, as PNG or SVG",
-        operation_id="getShareCard",
-    ),
-    Route(
-        "POST",
-        "/v1/shares",
-        post_share,
-        "Share the current card",
-        {201: ShareCreatedOut},
-        body=ShareIn,
-        description="Freeze the card as it is now (only the fields included) under an unguessable public"
-        " link",
-        operation_id="createShare",
-    ),
-    Route(
-        "GET",
-        "/v1/shares",
-        get_shares,
-        "List the caller's shares",
-        {200: SharesOut},
-        description=f"The caller's shares, newest first (the {shares.MAX_SHARES_LISTED} newest)",
-        operation_id="listShares",
-    ),
-    Route(
-        "DELETE",
-        "/v1/shares/{id}",
-        delete_share,
-        "Revoke a share",
-        {204: None},
-        errors=(404,),
-        description="Revoke a share: its page and image are gone (404)",
-        operation_id="revokeShare",
-    ),
-    Route(
-        "GET",
-        "/s/{id}.png",
-        public_share_image,
-        "Get a share's image",
-        {200: None},
-        errors=(404, 429),
-        auth=Auth.PUBLIC,
-        media_types=("image/png",),
-        description="A share's frozen card as PNG (public, no token)",
-        operation_id="getSharedImage",
-    ),
-    Route(
-        "GET",
-        "/s/{id}",
-        public_share_page,
-        "Open a share's public page",
-        {200: None},
-        errors=(404, 429),
-        auth=Auth.PUBLIC,
-        media_types=("text/html",),
-        description="A share's public page with Open Graph and Twitter tags (public, no token; counts one"
-        " open)",
-        operation_id="getSharePage",
-    ),
-]

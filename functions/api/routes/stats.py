@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from functions.api.shared import image
 from functions.fields import Instant, View
-from functions.routing import Call, Reply, Route, Tag
+from functions.routing import Call, Reply, Routes, Tag
 from streak_core.dependencies import StatsDeps
 from streak_core.domain.insights import MAX_WEEKS
 from streak_core.domain.vocabulary import ImageFormat
@@ -79,8 +79,16 @@ class HeatmapQuery(BaseModel):
     )
 
 
+ROUTES: Routes[StatsDeps] = Routes()
+
+
 # --- handlers ---------------------------------------------------------------------------------------------
+@ROUTES.get("/v1/me/badges", {200: BadgesOut}, operation_id="listBadges")
 def get_badges(call: StatsCall) -> Reply:
+    """List the badge catalogue with the caller's progress
+
+    The whole badge catalogue: when the caller earned each, their progress, and its rarity
+    """
     found = badges.list_badges(call.deps.store, call.deps.badge_counts, call.uid)
     return Reply(200, BadgesOut(badges=[badge_out(b) for b in found]))
 
@@ -97,7 +105,17 @@ def badge_out(badge: BadgeView) -> BadgeOut:
     )
 
 
+@ROUTES.get(
+    "/v1/me/insights",
+    {200: InsightsOut, 304: None},
+    errors=(422,),
+    query=InsightsQuery,
+    description=f"Figures over 1-{MAX_WEEKS} weeks ending with local yesterday, the period before, and"
+    " the chance of keeping the streak over the next 7 days (ETag; If-None-Match gives 304)",
+    operation_id="getInsights",
+)
 def get_insights(call: StatsCall) -> Reply:
+    """Get the caller's insights"""
     weeks = call.query_as(InsightsQuery).weeks
     found = insights.get_insights(call.deps.store, call.uid, weeks, call.now, call.deps.config)
     period, previous = found.period, found.previous
@@ -126,13 +144,37 @@ def get_insights(call: StatsCall) -> Reply:
     )
 
 
+@ROUTES.get(
+    "/v1/me/heatmap.svg",
+    {200: None, 304: None},
+    errors=(422,),
+    query=HeatmapQuery,
+    media_types=("image/svg+xml",),
+    operation_id="getHeatmapSvg",
+)
 def get_heatmap_svg(call: StatsCall) -> Reply:
+    """Draw the caller's heatmap as SVG
+
+    A contribution-style heatmap of the caller's local days (a <title> per cell), as SVG
+    """
     return Reply(
         200, image(call.deps.rasterizer, _heatmap(call), ImageFormat.SVG), cache_control="private, no-cache"
     )
 
 
+@ROUTES.get(
+    "/v1/me/heatmap.png",
+    {200: None, 304: None},
+    errors=(422,),
+    query=HeatmapQuery,
+    media_types=("image/png",),
+    operation_id="getHeatmapPng",
+)
 def get_heatmap_png(call: StatsCall) -> Reply:
+    """Draw the caller's heatmap as PNG
+
+    The same heatmap as PNG
+    """
     return Reply(
         200, image(call.deps.rasterizer, _heatmap(call), ImageFormat.PNG), cache_control="private, no-cache"
     )
@@ -147,51 +189,3 @@ TAG = Tag(
     "Insights",
     "Badges, insights over weeks, the heatmap and the share card: what the caller's days add up to.",
 )
-
-ROUTES: list[Route[StatsDeps]] = [
-    Route(
-        "GET",
-        "/v1/me/badges",
-        get_badges,
-        "List the badge catalogue with the caller's progress",
-        {200: BadgesOut},
-        description="The whole badge catalogue: when the caller earned each, their progress, and its rarity",
-        operation_id="listBadges",
-    ),
-    Route(
-        "GET",
-        "/v1/me/insights",
-        get_insights,
-        "Get the caller's insights",
-        {200: InsightsOut, 304: None},
-        errors=(422,),
-        query=InsightsQuery,
-        description=f"Figures over 1-{MAX_WEEKS} weeks ending with local yesterday, the period before, and"
-        " the chance of keeping the streak over the next 7 days (ETag; If-None-Match gives 304)",
-        operation_id="getInsights",
-    ),
-    Route(
-        "GET",
-        "/v1/me/heatmap.svg",
-        get_heatmap_svg,
-        "Draw the caller's heatmap as SVG",
-        {200: None, 304: None},
-        errors=(422,),
-        query=HeatmapQuery,
-        media_types=("image/svg+xml",),
-        description="A contribution-style heatmap of the caller's local days (a <title> per cell), as SVG",
-        operation_id="getHeatmapSvg",
-    ),
-    Route(
-        "GET",
-        "/v1/me/heatmap.png",
-        get_heatmap_png,
-        "Draw the caller's heatmap as PNG",
-        {200: None, 304: None},
-        errors=(422,),
-        query=HeatmapQuery,
-        media_types=("image/png",),
-        description="The same heatmap as PNG",
-        operation_id="getHeatmapPng",
-    ),
-]

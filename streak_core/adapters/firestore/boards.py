@@ -11,8 +11,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from streak_core.adapters.firestore import paths, ranks
 from streak_core.adapters.firestore.client import LazyFirestore, delete_all, pages_of, store_errors, stream
 from streak_core.adapters.firestore.documents import (
-    board_entry_from_doc,
-    board_entry_to_doc,
+    BOARD_ENTRY_DOC,
     snapshot_from_doc,
     snapshot_to_doc,
 )
@@ -53,19 +52,19 @@ class FirestoreLeaderboardStore(LeaderboardStore):
                     "__name__": entries.document(after.uid),
                 }
             )
-        return [board_entry_from_doc(doc.to_dict()) for doc in stream(query.limit(limit), "board")]
+        return [BOARD_ENTRY_DOC.load(doc.to_dict()) for doc in stream(query.limit(limit), "board")]
 
     def entry(self, key: str, uid: str) -> BoardEntry | None:
         with store_errors():
             doc = paths.board_entry(self._client(), key, uid).get()
-        return board_entry_from_doc(doc.to_dict()) if doc.exists else None
+        return BOARD_ENTRY_DOC.load(doc.to_dict()) if doc.exists else None
 
     def entries(self, key: str, uids: list[str]) -> list[BoardEntry]:
         client = self._client()
         refs = [paths.board_entry(client, key, uid) for uid in uids]
         with store_errors():
             docs = list(client.get_all(refs)) if refs else []
-        return [board_entry_from_doc(doc.to_dict()) for doc in docs if doc.exists]
+        return [BOARD_ENTRY_DOC.load(doc.to_dict()) for doc in docs if doc.exists]
 
     def count_public_ahead(self, key: str, of: BoardPosition) -> int:
         """Ahead = higher score; or equal score and longer streak; or both equal and reached earlier; or all
@@ -86,7 +85,7 @@ class FirestoreLeaderboardStore(LeaderboardStore):
         for page in pages_of(
             self._entries(key).where(filter=PUBLIC).order_by("__name__").limit(400), "recount"
         ):
-            public += [board_entry_from_doc(doc.to_dict()) for doc in page]
+            public += [BOARD_ENTRY_DOC.load(doc.to_dict()) for doc in page]
         write_rank_totals(client, key, public)
         return len(public)
 
@@ -140,7 +139,7 @@ def stage_board_move(client: Any, writer: Any, move: BoardMove) -> None:
     if move.after is None:
         writer.delete(entry_ref)
     else:
-        writer.set(entry_ref, board_entry_to_doc(move.after))
+        writer.set(entry_ref, BOARD_ENTRY_DOC.dump(move.after))
     for doc_id, fields in ranks.changes(move).items():
         data = {kind: {k: _stored(kind, v) for k, v in values.items()} for kind, values in fields.items()}
         writer.set(paths.board_rank(client, move.key, doc_id), data, merge=True)

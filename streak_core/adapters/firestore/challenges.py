@@ -22,12 +22,11 @@ from streak_core.adapters.firestore.client import (
     stream,
 )
 from streak_core.adapters.firestore.documents import (
+    CHALLENGE_DOC,
+    MEMBERSHIP_DOC,
     Doc,
-    challenge_from_doc,
     challenge_to_doc,
     day_from_doc,
-    membership_from_doc,
-    membership_to_doc,
     settings_from_doc,
 )
 from streak_core.adapters.firestore.outbox import create_missing_outbox
@@ -61,7 +60,7 @@ def audience_of(uid: str) -> str:
 def membership_doc(uid: str, membership: Membership) -> Doc:
     """The membership as stored under the user, with what its ranking query needs."""
     return {
-        **membership_to_doc(membership),
+        **MEMBERSHIP_DOC.dump(membership),
         "uid": uid,
         "progress": membership.progress,
         "standing": membership.standing_key(),
@@ -93,7 +92,9 @@ class FirestoreChallengeStore(ChallengeStore):
             {challenge_id: paths.challenge(client, challenge_id)},
         )
         data = found.get(challenge_id)
-        return challenge_from_doc(data, max(totals[challenge_id], 0)) if data is not None else None
+        return (
+            CHALLENGE_DOC.load(data, participants=max(totals[challenge_id], 0)) if data is not None else None
+        )
 
     def page(
         self, uid: str, status: ChallengeStatus, now: datetime, after: ChallengePosition | None, limit: int
@@ -138,13 +139,13 @@ class FirestoreChallengeStore(ChallengeStore):
         client = self._client()
         shards = {data["id"]: _shards(client, data["id"]) for data in kept}
         _, totals = read_with_shards(client, "participants", shards)  # the page's documents are read
-        listed = [challenge_from_doc(data, max(totals[data["id"]], 0)) for data in kept]
+        listed = [CHALLENGE_DOC.load(data, participants=max(totals[data["id"]], 0)) for data in kept]
         return ChallengePage(listed, following)
 
     def top(self, challenge_id: str, limit: int) -> list[Standing]:
         query = self._standings(challenge_id).order_by("standing").limit(limit)
         docs = [doc.to_dict() for doc in stream(query, "challenge standings")]
-        return [Standing(data["uid"], membership_from_doc(data)) for data in docs]
+        return [Standing(data["uid"], MEMBERSHIP_DOC.load(data)) for data in docs]
 
     def ahead_of(self, challenge_id: str, membership: Membership) -> int:
         query = self._standings(challenge_id).where(
@@ -157,14 +158,14 @@ class FirestoreChallengeStore(ChallengeStore):
     def membership(self, uid: str, challenge_id: str) -> Membership | None:
         with store_errors():
             doc = paths.membership(self._client(), uid, challenge_id).get()
-        return membership_from_doc(doc.to_dict()) if doc.exists else None
+        return MEMBERSHIP_DOC.load(doc.to_dict()) if doc.exists else None
 
     def memberships(self, uid: str, challenge_ids: Sequence[str]) -> dict[str, Membership]:
         client = self._client()
         refs = [paths.membership(client, uid, challenge_id) for challenge_id in dict.fromkeys(challenge_ids)]
         with store_errors():
             docs = batch_read(client, refs)
-        return {doc.id: membership_from_doc(fields_of(doc)) for doc in docs if doc.exists}
+        return {doc.id: MEMBERSHIP_DOC.load(fields_of(doc)) for doc in docs if doc.exists}
 
     def run_in_transaction(self, uid: str, body: Callable[[MembershipTransaction], T]) -> T:
         client = self._client()
@@ -195,10 +196,10 @@ class _Transaction(MembershipTransaction):
         docs = {name: by_path[ref.path] for name, ref in refs.items()}
         data = {name: doc.to_dict() for name, doc in docs.items() if doc.exists}
         return MembershipSnapshot(
-            challenge_from_doc(data["challenge"]) if "challenge" in data else None,
+            CHALLENGE_DOC.load(data["challenge"], participants=0) if "challenge" in data else None,
             settings_from_doc(data["user"]) if "user" in data else UserSettings(),
             streak_from_doc(data["streak"]) if "streak" in data else StreakRecord(),
-            membership_from_doc(data["membership"]) if "membership" in data else None,
+            MEMBERSHIP_DOC.load(data["membership"]) if "membership" in data else None,
         )
 
     def days(self, first: date, last: date) -> dict[date, DayRecord]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, store_errors, stream
-from streak_core.adapters.firestore.documents import dead_letter_from_doc, dead_letter_to_doc
+from streak_core.adapters.firestore.documents import DEAD_LETTER_DOC
 from streak_core.models.maintenance import DeadLetter
 from streak_core.ports.maintenance import DeadLetterStore
 
@@ -15,11 +15,11 @@ class FirestoreDeadLetters(DeadLetterStore):
 
     def add(self, letter: DeadLetter) -> None:
         with store_errors():
-            paths.dead_letters(self._client()).document(letter.id).set(dead_letter_to_doc(letter))
+            paths.dead_letters(self._client()).document(letter.id).set(DEAD_LETTER_DOC.dump(letter))
 
     def list(self, limit: int) -> list[DeadLetter]:
         query = paths.dead_letters(self._client()).order_by("failed_at").limit(limit)
-        return [dead_letter_from_doc(doc.to_dict()) for doc in stream(query, "dead letters")]
+        return [DEAD_LETTER_DOC.load(doc.to_dict()) for doc in stream(query, "dead letters")]
 
     def remove(self, letter_id: str) -> None:
         with store_errors():

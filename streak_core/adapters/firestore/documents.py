@@ -10,19 +10,18 @@ from typing import Any, TypeVar
 
 from google.cloud import firestore
 
+from streak_core.adapters.firestore.codec import Codec
+from streak_core.adapters.firestore.codec import Doc as Doc
 from streak_core.domain.boards import BoardEntry
 from streak_core.domain.challenges import Challenge, ChallengeTerms, Membership
 from streak_core.domain.days import DayState
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.sessions import Session, parse_instant
 from streak_core.domain.vocabulary import (
-    ChallengeKind,
-    ChallengeVisibility,
     Channel,
     DeliveryStatus,
     Locale,
     NotificationKind,
-    RunStatus,
     Visibility,
 )
 from streak_core.models.maintenance import DeadLetter, MaintenanceRun, Outage
@@ -31,7 +30,6 @@ from streak_core.models.social import BoardRow, BoardSnapshot
 from streak_core.models.streaks import DayRecord, Pause, StoredSession
 from streak_core.models.users import NotificationPreferences, UserSettings
 
-Doc = dict[str, Any]
 W = TypeVar("W", bound=StrEnum)
 
 
@@ -89,74 +87,20 @@ def day_from_doc(data: Doc) -> DayRecord:
 
 
 # --- challenges ----------------------------------------------------------------------------------------
-def terms_to_doc(terms: ChallengeTerms) -> Doc:
-    return {
-        "kind": terms.kind.value,
-        "target": terms.target,
-        "starts_on": terms.starts_on.isoformat(),
-        "ends_on": terms.ends_on.isoformat(),
-        "reward_xp": terms.reward_xp,
-    }
-
-
-def terms_from_doc(data: Doc) -> ChallengeTerms:
-    return ChallengeTerms(
-        ChallengeKind(data["kind"]),
-        int(data["target"]),
-        date.fromisoformat(data["starts_on"]),
-        date.fromisoformat(data["ends_on"]),
-        int(data["reward_xp"]),
-    )
+TERMS_DOC = Codec(ChallengeTerms)
+CHALLENGE_DOC = Codec(Challenge, inline={"terms": TERMS_DOC}, given=("participants",))
+MEMBERSHIP_DOC = Codec(Membership, inline={"terms": TERMS_DOC})
 
 
 def challenge_to_doc(challenge: Challenge, audience: list[str]) -> Doc:
     terms = challenge.terms
     return {
-        "id": challenge.id,
-        "title": challenge.title,
-        **terms_to_doc(terms),
-        "visibility": challenge.visibility.value,
-        "created_by": challenge.created_by,
-        "created_at": challenge.created_at,
+        **CHALLENGE_DOC.dump(challenge),
         # Derived, for the listing's queries: who may list it, and when its window opens and closes.
         "audience": audience,
         "opens_at": terms.opens_at,
         "closes_at": terms.closes_at,
     }
-
-
-def challenge_from_doc(data: Doc, participants: int = 0) -> Challenge:
-    return Challenge(
-        data["id"],
-        data["title"],
-        terms_from_doc(data),
-        ChallengeVisibility(data["visibility"]),
-        data["created_by"],
-        data["created_at"],
-        participants,
-    )
-
-
-def membership_to_doc(membership: Membership) -> Doc:
-    return {
-        "challenge_id": membership.challenge_id,
-        "title": membership.title,
-        **terms_to_doc(membership.terms),
-        "joined_at": membership.joined_at,
-        "count": membership.count,
-        "completed_at": membership.completed_at,
-    }
-
-
-def membership_from_doc(data: Doc) -> Membership:
-    return Membership(
-        data["challenge_id"],
-        data["title"],
-        terms_from_doc(data),
-        data["joined_at"],
-        int(data.get("count") or 0),
-        data.get("completed_at"),
-    )
 
 
 # --- settings ------------------------------------------------------------------------------------------
@@ -213,63 +157,21 @@ def _word(vocabulary: type[W], stored: object, default: W) -> W:
 
 
 # --- pauses --------------------------------------------------------------------------------------------
-def pause_to_doc(pause: Pause) -> Doc:
-    return {
-        "id": pause.id,
-        "from": pause.first.isoformat(),
-        "to": pause.last.isoformat(),
-        "created_at": pause.created_at,
-    }
-
-
-def pause_from_doc(data: Doc) -> Pause:
-    return Pause(
-        str(data["id"]), date.fromisoformat(data["from"]), date.fromisoformat(data["to"]), data["created_at"]
-    )
+PAUSE_DOC = Codec(Pause, names={"first": "from", "last": "to"})
 
 
 # --- outages --------------------------------------------------------------------------------------------
-def outage_to_doc(outage: Outage) -> Doc:
-    return {
-        "id": outage.id,
-        "start": outage.start,
-        "end": outage.end,
-        "reason": outage.reason,
-        "created_at": outage.created_at,
-    }
-
-
-def outage_from_doc(data: Doc) -> Outage:
-    return Outage(str(data["id"]), data["start"], data["end"], str(data["reason"]), data["created_at"])
+OUTAGE_DOC = Codec(Outage)
 
 
 # --- boards ----------------------------------------------------------------------------------------------
-def board_entry_to_doc(entry: BoardEntry) -> Doc:
-    return {
-        "uid": entry.uid,
-        "score": entry.score,
-        "longest_streak": entry.longest_streak,
-        "reached_at": entry.reached_at,
-        "visibility": entry.visibility.value,
-        "display_name": entry.display_name,
-    }
-
-
-def board_entry_from_doc(data: Doc) -> BoardEntry:
-    return BoardEntry(
-        uid=str(data["uid"]),
-        score=int(data["score"]),
-        longest_streak=int(data.get("longest_streak") or 0),
-        reached_at=data["reached_at"],
-        visibility=_word(Visibility, data.get("visibility"), Visibility.FRIENDS),
-        display_name=data.get("display_name"),
-    )
+BOARD_ENTRY_DOC = Codec(BoardEntry)
 
 
 def snapshot_to_doc(snapshot: BoardSnapshot) -> Doc:
     rows = [
         {
-            **board_entry_to_doc(row.entry),
+            **BOARD_ENTRY_DOC.dump(row.entry),
             "rank": row.rank,
             "current_streak": row.current_streak,
             "shown_longest_streak": row.longest_streak,
@@ -283,7 +185,7 @@ def snapshot_from_doc(data: Doc) -> BoardSnapshot:
     rows = tuple(
         BoardRow(
             rank=int(row["rank"]),
-            entry=board_entry_from_doc(row),
+            entry=BOARD_ENTRY_DOC.load(row),
             current_streak=int(row["current_streak"]),
             longest_streak=int(row["shown_longest_streak"]),
         )
@@ -322,56 +224,8 @@ def notification_from_doc(entry_id: str, data: Doc) -> StoredNotification:
 
 
 # --- maintenance runs and dead letters -------------------------------------------------------------------
-def run_to_doc(run: MaintenanceRun) -> Doc:
-    return {
-        "run_id": run.run_id,
-        "status": run.status.value,
-        "users_due": run.users_due,
-        "users_processed": run.users_processed,
-        "users_failed": run.users_failed,
-        "batches": run.batches,
-        "batches_done": run.batches_done,
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-    }
-
-
-def run_from_doc(data: Doc) -> MaintenanceRun:
-    return MaintenanceRun(
-        run_id=str(data["run_id"]),
-        status=RunStatus(data["status"]),
-        users_due=int(data["users_due"]),
-        users_processed=int(data["users_processed"]),
-        users_failed=int(data["users_failed"]),
-        batches=None if data.get("batches") is None else int(data["batches"]),
-        batches_done=int(data.get("batches_done") or 0),
-        started_at=data["started_at"],
-        finished_at=data.get("finished_at"),
-    )
-
-
-def dead_letter_to_doc(letter: DeadLetter) -> Doc:
-    return {
-        "id": letter.id,
-        "uid": letter.uid,
-        "run_id": letter.run_id,
-        "now": letter.now,
-        "error": letter.error,
-        "attempts": letter.attempts,
-        "failed_at": letter.failed_at,
-    }
-
-
-def dead_letter_from_doc(data: Doc) -> DeadLetter:
-    return DeadLetter(
-        id=str(data["id"]),
-        uid=str(data["uid"]),
-        run_id=data.get("run_id"),
-        now=data["now"],
-        error=str(data.get("error") or ""),
-        attempts=int(data.get("attempts") or 0),
-        failed_at=data["failed_at"],
-    )
+RUN_DOC = Codec(MaintenanceRun)
+DEAD_LETTER_DOC = Codec(DeadLetter)
 
 
 # --- calendar months -------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from streak_core.adapters.firestore.boards import stage_board_move
 from streak_core.adapters.firestore.challenges import MEMBERSHIPS, PUBLIC, audience_of
 from streak_core.adapters.firestore.challenges import SHARDS as CHALLENGE_SHARDS
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors, stream
-from streak_core.adapters.firestore.documents import board_entry_from_doc
+from streak_core.adapters.firestore.documents import BOARD_ENTRY_DOC
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
 from streak_core.adapters.firestore.shares import SHARDS as SHARE_SHARDS
 from streak_core.adapters.firestore.streaks import streak_from_doc
@@ -157,7 +157,7 @@ class FirestoreEraser(Eraser):
             found = [d for d in client.get_all([paths.board_entry(client, k, uid) for k in keys]) if d.exists]
         for doc in found[:limit]:
             key = doc.reference.parent.parent.id
-            entry = board_entry_from_doc(doc.to_dict())
+            entry = BOARD_ENTRY_DOC.load(doc.to_dict())
 
             def body(transaction: Any, key: str = key, entry: Any = entry) -> None:
                 stage_board_move(client, transaction, BoardMove(key, uid, entry, None))

@@ -10,6 +10,7 @@ from google.api_core import exceptions as gexc
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors, stream
+from streak_core.adapters.firestore.codec import Codec
 from streak_core.domain.vocabulary import JobStatus
 from streak_core.models.jobs import SessionJob
 from streak_core.ports.jobs import JobStore
@@ -17,37 +18,7 @@ from streak_core.ports.jobs import JobStore
 SETTLED = (JobStatus.DONE, JobStatus.FAILED)
 
 
-def job_to_doc(job: SessionJob) -> dict[str, Any]:
-    return {
-        "uid": job.uid,
-        "status": job.status.value,
-        "created_at": job.created_at,
-        "updated_at": job.updated_at,
-        "attempts": job.attempts,
-        "request_json": job.request_json,
-        "request_digest": job.request_digest,
-        "now": job.now,
-        "correlation_id": job.correlation_id,
-        "result_json": job.result_json,
-        "error": job.error,
-    }
-
-
-def job_from_doc(job_id: str, data: dict[str, Any]) -> SessionJob:
-    return SessionJob(
-        job_id,
-        data["uid"],
-        JobStatus(data["status"]),
-        data["created_at"],
-        data["updated_at"],
-        int(data["attempts"]),
-        data["request_json"],
-        data["request_digest"],
-        data["now"],
-        data.get("correlation_id"),
-        data.get("result_json"),
-        data.get("error"),
-    )
+JOB_DOC = Codec(SessionJob, given=("id",))
 
 
 class FirestoreJobStore(JobStore):
@@ -58,7 +29,7 @@ class FirestoreJobStore(JobStore):
         ref = paths.job(self._client(), job.id)
         try:
             with store_errors():
-                ref.create(job_to_doc(job))
+                ref.create(JOB_DOC.dump(job))
         except gexc.AlreadyExists:
             existing = self.get(job.id)
             if existing is None:  # created and deleted in between: nothing to return but ours
@@ -69,7 +40,7 @@ class FirestoreJobStore(JobStore):
     def get(self, job_id: str) -> SessionJob | None:
         with store_errors():
             snapshot = paths.job(self._client(), job_id).get()
-        return job_from_doc(job_id, snapshot.to_dict()) if snapshot.exists else None
+        return JOB_DOC.load(snapshot.to_dict(), id=job_id) if snapshot.exists else None
 
     def start_attempt(self, job_id: str, now: datetime) -> SessionJob | None:
         client = self._client()
@@ -79,12 +50,12 @@ class FirestoreJobStore(JobStore):
             snapshot = ref.get(transaction=transaction)
             if not snapshot.exists:
                 return None
-            job = job_from_doc(job_id, snapshot.to_dict())
+            job = JOB_DOC.load(snapshot.to_dict(), id=job_id)
             if job.status in SETTLED:
                 return None
             change = {"status": JobStatus.RUNNING.value, "attempts": job.attempts + 1, "updated_at": now}
             transaction.update(ref, change)
-            return job_from_doc(job_id, {**snapshot.to_dict(), **change})
+            return JOB_DOC.load({**snapshot.to_dict(), **change}, id=job_id)
 
         return run_transaction(client, body)
 
@@ -97,7 +68,7 @@ class FirestoreJobStore(JobStore):
             docs = (
                 list(client.get_all([paths.job(client, letter.id) for letter in letters])) if letters else []
             )
-        found = {doc.id: job_from_doc(doc.id, doc.to_dict()) for doc in docs if doc.exists}
+        found = {doc.id: JOB_DOC.load(doc.to_dict(), id=doc.id) for doc in docs if doc.exists}
         return [found[letter.id] for letter in letters if letter.id in found]
 
     def requeue(self, job_id: str, now: datetime) -> SessionJob | None:
@@ -108,11 +79,11 @@ class FirestoreJobStore(JobStore):
             snapshot = ref.get(transaction=transaction)
             if not snapshot.exists:
                 return None
-            job = job_from_doc(job_id, snapshot.to_dict())
+            job = JOB_DOC.load(snapshot.to_dict(), id=job_id)
             if job.status is not JobStatus.FAILED:
                 return None
             again = replace(job, status=JobStatus.QUEUED, attempts=0, updated_at=now, error=None)
-            transaction.set(ref, job_to_doc(again))
+            transaction.set(ref, JOB_DOC.dump(again))
             transaction.delete(letter)
             return again
 
@@ -121,7 +92,7 @@ class FirestoreJobStore(JobStore):
     def settle(self, job: SessionJob, dead_letter: bool = False) -> None:
         client = self._client()
         batch = client.batch()
-        batch.set(paths.job(client, job.id), job_to_doc(job))
+        batch.set(paths.job(client, job.id), JOB_DOC.dump(job))
         if dead_letter:
             letter = {"uid": job.uid, "error": job.error, "attempts": job.attempts}
             batch.set(paths.job_dead_letter(client, job.id), {**letter, "failed_at": job.updated_at})

@@ -20,6 +20,7 @@ from streak_core.adapters.firestore.client import (
     stream,
     streamed_pages,
 )
+from streak_core.adapters.firestore.codec import Codec
 from streak_core.adapters.firestore.documents import Doc, day_from_doc
 from streak_core.adapters.firestore.outbox import create_missing_outbox
 from streak_core.domain.leagues import (
@@ -33,7 +34,7 @@ from streak_core.domain.leagues import (
     take_seats,
     week_days,
 )
-from streak_core.domain.vocabulary import LeagueOutcome, Tier
+from streak_core.domain.vocabulary import Tier
 from streak_core.models.leagues import Cohort, LeagueMember
 from streak_core.models.notifications import OutboxEntry
 from streak_core.ports.leagues import LeagueStore, Seat, WeekCount
@@ -44,50 +45,18 @@ SEAT_TTL = timedelta(days=60)  # seats only keep joins apart while a week is ope
 IN_LIMIT = 10  # values one `in` filter of the emulator and production takes at most (30 in production)
 
 
+MEMBER_DOC = Codec(LeagueMember)
+# What an acceptance moves: merged, so a placement of the same week written meanwhile is kept.
+SCORE_FIELDS = ("week", "uid", "seconds", "longest_streak", "reached_at")
+
+
 def score_fields(member: LeagueMember) -> Doc:
-    """What an acceptance moves: merged, so a placement of the same week written meanwhile is kept."""
-    return {
-        "week": member.week,
-        "uid": member.uid,
-        "seconds": member.seconds,
-        "longest_streak": member.longest_streak,
-        "reached_at": member.reached_at,
-    }
+    return MEMBER_DOC.dump(member, only=SCORE_FIELDS)
 
 
 def stage_league_scores(client: Any, writer: Any, members: Iterable[LeagueMember]) -> None:
     for member in members:
         writer.set(paths.league_member(client, member.week, member.uid), score_fields(member), merge=True)
-
-
-def member_to_doc(member: LeagueMember) -> Doc:
-    return {
-        **score_fields(member),
-        "tier": member.tier.value if member.tier else None,
-        "cohort": member.cohort,
-        "placed_at": member.placed_at,
-        "rank": member.rank,
-        "outcome": member.outcome.value if member.outcome else None,
-        "next_tier": member.next_tier.value if member.next_tier else None,
-        "settled_at": member.settled_at,
-    }
-
-
-def member_from_doc(data: Doc) -> LeagueMember:
-    return LeagueMember(
-        week=str(data["week"]),
-        uid=str(data["uid"]),
-        seconds=int(data.get("seconds") or 0),
-        longest_streak=int(data.get("longest_streak") or 0),
-        reached_at=data.get("reached_at"),
-        tier=Tier(data["tier"]) if data.get("tier") else None,
-        cohort=data.get("cohort"),
-        placed_at=data.get("placed_at"),
-        rank=data.get("rank"),
-        outcome=LeagueOutcome(data["outcome"]) if data.get("outcome") else None,
-        next_tier=Tier(data["next_tier"]) if data.get("next_tier") else None,
-        settled_at=data.get("settled_at"),
-    )
 
 
 def _opening(doc: Any) -> Opening:
@@ -107,24 +76,24 @@ class FirestoreLeagueStore(LeagueStore):
             return {}
         with store_errors():
             docs = list(client.get_all(refs))
-        found = [member_from_doc(fields_of(doc)) for doc in docs if doc.exists]
+        found = [MEMBER_DOC.load(fields_of(doc)) for doc in docs if doc.exists]
         return {member.week: member for member in found}
 
     def latest(self, uid: str) -> LeagueMember | None:
         query = self._of(uid).limit(1)
         docs = stream(query, "league weeks")
-        return member_from_doc(docs[0].to_dict()) if docs else None
+        return MEMBER_DOC.load(docs[0].to_dict()) if docs else None
 
     def history(self, uid: str, limit: int) -> list[LeagueMember]:
         # Only the newest week or two are not settled yet: read those beyond the limit too.
         found = [
-            member_from_doc(doc.to_dict()) for doc in stream(self._of(uid).limit(limit + 3), "league history")
+            MEMBER_DOC.load(doc.to_dict()) for doc in stream(self._of(uid).limit(limit + 3), "league history")
         ]
         return [member for member in found if member.settled][:limit]
 
     def weeks(self, uid: str, limit: int) -> list[LeagueMember]:
         docs = stream(self._of(uid).limit(limit), "league weeks")
-        return [member_from_doc(doc.to_dict()) for doc in docs]
+        return [MEMBER_DOC.load(doc.to_dict()) for doc in docs]
 
     def _of(self, uid: str) -> Any:
         members = paths.league_members(self._client())
@@ -142,7 +111,7 @@ class FirestoreLeagueStore(LeagueStore):
             chunk = cohort_ids[start : start + IN_LIMIT]
             query = members.where(filter=FieldFilter("cohort", "in", chunk))
             for doc in stream(query, "league cohort members"):
-                member = member_from_doc(doc.to_dict())
+                member = MEMBER_DOC.load(doc.to_dict())
                 if member.cohort in found:
                     found[member.cohort].append(member)
         return found
@@ -170,7 +139,7 @@ class FirestoreLeagueStore(LeagueStore):
         member_ref = paths.league_member(client, week, uid)
         with store_errors():
             found = member_ref.get()
-        if found.exists and (existing := member_from_doc(fields_of(found))).placed:
+        if found.exists and (existing := MEMBER_DOC.load(fields_of(found))).placed:
             return existing
         series = join_series(shard)
         pointer = paths.league_opening(client, week, tier, series)
@@ -223,12 +192,12 @@ class FirestoreLeagueStore(LeagueStore):
         def body(tx: Any) -> LeagueMember:
             docs = {doc.reference.path: doc for doc in tx.get_all([member_ref, *day_refs])}
             member_doc = docs[member_ref.path]
-            if member_doc.exists and (existing := member_from_doc(fields_of(member_doc))).placed:
+            if member_doc.exists and (existing := MEMBER_DOC.load(fields_of(member_doc))).placed:
                 return existing  # a second join of the same user won: this seat stays empty
             days = [day_from_doc(fields_of(doc)) for ref in day_refs if (doc := docs[ref.path]).exists]
             seconds = sum(record.state.seconds for record in days if first <= record.day <= last)
             member = LeagueMember(week, uid, seconds, longest_streak, now, tier, cohort, now)
-            tx.set(member_ref, member_to_doc(member))
+            tx.set(member_ref, MEMBER_DOC.dump(member))
             return member
 
         return run_transaction(client, body, self._max_attempts)
@@ -242,7 +211,7 @@ class FirestoreLeagueStore(LeagueStore):
         def body(tx: Any) -> int:
             docs = {doc.reference.path: doc for doc in tx.get_all([pointer, *refs.values()])}
             existing = {
-                uid: member_from_doc(fields_of(docs[ref.path]))
+                uid: MEMBER_DOC.load(fields_of(docs[ref.path]))
                 for uid, ref in refs.items()
                 if docs[ref.path].exists
             }
@@ -268,7 +237,7 @@ class FirestoreLeagueStore(LeagueStore):
                     cohort_id(week, tier, series, number),
                     now,
                 )
-                tx.set(refs[seat.uid], member_to_doc(member))
+                tx.set(refs[seat.uid], MEMBER_DOC.dump(member))
             return len(waiting)
 
         return run_transaction(client, body, self._max_attempts)
@@ -285,7 +254,7 @@ class FirestoreLeagueStore(LeagueStore):
                 return False
             create_missing_outbox(client, tx, outbox)
             for member in members:
-                tx.set(paths.league_member(client, member.week, member.uid), member_to_doc(member))
+                tx.set(paths.league_member(client, member.week, member.uid), MEMBER_DOC.dump(member))
             tx.set(cohort_ref, {"settled_at": now, "members": len(members)}, merge=True)
             return True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, store_errors
-from streak_core.adapters.firestore.documents import outage_from_doc, outage_to_doc
+from streak_core.adapters.firestore.documents import OUTAGE_DOC
 from streak_core.models.maintenance import Outage
 from streak_core.ports.maintenance import OutageStore
 
@@ -15,9 +15,9 @@ class FirestoreOutageStore(OutageStore):
 
     def create(self, outage: Outage) -> None:
         with store_errors():
-            paths.outage(self._client(), outage.id).create(outage_to_doc(outage))
+            paths.outage(self._client(), outage.id).create(OUTAGE_DOC.dump(outage))
 
     def get(self, outage_id: str) -> Outage | None:
         with store_errors():
             doc = paths.outage(self._client(), outage_id).get()
-        return outage_from_doc(doc.to_dict()) if doc.exists else None
+        return OUTAGE_DOC.load(doc.to_dict()) if doc.exists else None

@@ -8,8 +8,7 @@ from typing import Any, TypeVar
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
 from streak_core.adapters.firestore.documents import (
-    pause_from_doc,
-    pause_to_doc,
+    PAUSE_DOC,
     settings_from_doc,
 )
 from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
@@ -32,7 +31,7 @@ class FirestorePauseStore(PauseStore):
     def pauses(self, uid: str) -> list[Pause]:
         with store_errors():
             docs = list(paths.pauses(self._client(), uid).order_by("from").stream())
-        return [pause_from_doc(doc.to_dict()) for doc in docs]
+        return [PAUSE_DOC.load(doc.to_dict()) for doc in docs]
 
 
 class _Transaction(PauseTransaction):
@@ -44,7 +43,7 @@ class _Transaction(PauseTransaction):
         docs = {doc.reference.path: doc for doc in self._tx.get_all([user_ref, streak_ref])}
         user, streak = docs[user_ref.path], docs[streak_ref.path]
         pauses = [
-            pause_from_doc(doc.to_dict())
+            PAUSE_DOC.load(doc.to_dict())
             for doc in self._tx.get(paths.pauses(self._client, self._uid).order_by("from"))
         ]
         return PauseSnapshot(
@@ -56,7 +55,7 @@ class _Transaction(PauseTransaction):
     def write(self, streak: StreakRecord, put: Pause | None = None, remove: str | None = None) -> None:
         collection = paths.pauses(self._client, self._uid)
         if put is not None:
-            self._tx.set(collection.document(put.id), pause_to_doc(put))
+            self._tx.set(collection.document(put.id), PAUSE_DOC.dump(put))
         if remove is not None:
             self._tx.delete(collection.document(remove))
         stage_streak(self._client, self._tx, self._uid, streak)

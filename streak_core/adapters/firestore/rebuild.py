@@ -14,17 +14,17 @@ from streak_core.adapters.firestore.boards import stage_board_move
 from streak_core.adapters.firestore.challenges import MEMBERSHIPS, stage_memberships
 from streak_core.adapters.firestore.client import LazyFirestore, pages_of, run_transaction, store_errors
 from streak_core.adapters.firestore.documents import (
-    board_entry_from_doc,
+    BOARD_ENTRY_DOC,
+    MEMBERSHIP_DOC,
+    PAUSE_DOC,
     day_from_doc,
     day_to_doc,
     is_tombstone,
-    membership_from_doc,
-    pause_from_doc,
     session_from_doc,
     session_tombstone,
     settings_from_doc,
 )
-from streak_core.adapters.firestore.leagues import member_from_doc, stage_league_scores
+from streak_core.adapters.firestore.leagues import MEMBER_DOC, stage_league_scores
 from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
 from streak_core.adapters.firestore.users import stage_months
 from streak_core.domain.boards import BoardEntry
@@ -106,8 +106,8 @@ def _history(user: Any, streak: Any, below: dict[str, list[Any]]) -> UserHistory
         streak=streak_from_doc(streak.to_dict()) if streak.exists else StreakRecord(),
         sessions=[session_from_doc(d.to_dict()) for d in below["sessions"] if not is_tombstone(d.to_dict())],
         days={record.day: record for record in days},
-        pauses=[pause_from_doc(d.to_dict()) for d in below["pauses"]],
-        memberships=[membership_from_doc(d.to_dict()) for d in below[MEMBERSHIPS]],
+        pauses=[PAUSE_DOC.load(d.to_dict()) for d in below["pauses"]],
+        memberships=[MEMBERSHIP_DOC.load(d.to_dict()) for d in below[MEMBERSHIPS]],
         deleted={d.id for d in below["sessions"] if is_tombstone(d.to_dict())},
     )
 
@@ -137,11 +137,11 @@ class _View(RebuildTransaction):
     def board_entries(self, keys: list[str]) -> dict[str, BoardEntry]:
         refs = {self._ref(key).path: key for key in keys}
         found = self._get_all([self._ref(key) for key in keys])
-        return {refs[d.reference.path]: board_entry_from_doc(d.to_dict()) for d in found if d.exists}
+        return {refs[d.reference.path]: BOARD_ENTRY_DOC.load(d.to_dict()) for d in found if d.exists}
 
     def league_weeks(self, weeks: list[str]) -> dict[str, LeagueMember]:
         found = self._get_all([paths.league_member(self._client, week, self._uid) for week in weeks])
-        return {m.week: m for m in (member_from_doc(d.to_dict()) for d in found if d.exists)}
+        return {m.week: m for m in (MEMBER_DOC.load(d.to_dict()) for d in found if d.exists)}
 
     def _get_all(self, refs: list[Any]) -> list[Any]:
         if not refs:

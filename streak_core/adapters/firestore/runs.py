@@ -7,7 +7,7 @@ from typing import Any
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
-from streak_core.adapters.firestore.documents import run_from_doc, run_to_doc
+from streak_core.adapters.firestore.documents import RUN_DOC
 from streak_core.models.maintenance import MaintenanceRun
 from streak_core.ports.maintenance import RunStore
 
@@ -27,7 +27,7 @@ class FirestoreRunStore(RunStore):
             if existing.exists and existing.get("batches") is not None:
                 return False
             if not existing.exists:
-                transaction.set(ref, run_to_doc(MaintenanceRun.started(run_id, now)))
+                transaction.set(ref, RUN_DOC.dump(MaintenanceRun.started(run_id, now)))
             return True
 
         return run_transaction(client, body, ATTEMPTS)
@@ -37,8 +37,8 @@ class FirestoreRunStore(RunStore):
         ref = paths.maintenance_run(client, run_id)
 
         def body(transaction: Any) -> None:
-            run = run_from_doc(ref.get(transaction=transaction).to_dict())
-            transaction.set(ref, run_to_doc(run.fanned_out(users_due, batches, now)))
+            run = RUN_DOC.load(ref.get(transaction=transaction).to_dict())
+            transaction.set(ref, RUN_DOC.dump(run.fanned_out(users_due, batches, now)))
 
         run_transaction(client, body, ATTEMPTS)
 
@@ -51,9 +51,9 @@ class FirestoreRunStore(RunStore):
             run_doc, marker_doc = ref.get(transaction=transaction), marker.get(transaction=transaction)
             if marker_doc.exists or not run_doc.exists:
                 return False
-            run = run_from_doc(run_doc.to_dict()).with_batch(processed, failed, now)
+            run = RUN_DOC.load(run_doc.to_dict()).with_batch(processed, failed, now)
             transaction.create(marker, {"processed": processed, "failed": failed, "at": now})
-            transaction.set(ref, run_to_doc(run))
+            transaction.set(ref, RUN_DOC.dump(run))
             return True
 
         return run_transaction(client, body, ATTEMPTS)
@@ -61,4 +61,4 @@ class FirestoreRunStore(RunStore):
     def get(self, run_id: str) -> MaintenanceRun | None:
         with store_errors():
             doc = paths.maintenance_run(self._client(), run_id).get()
-        return run_from_doc(doc.to_dict()) if doc.exists else None
+        return RUN_DOC.load(doc.to_dict()) if doc.exists else None

@@ -15,7 +15,7 @@ from google.cloud import firestore
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.badges import SHARDS
-from streak_core.adapters.firestore.documents import Doc, membership_from_doc, membership_to_doc
+from streak_core.adapters.firestore.documents import MEMBERSHIP_DOC, Doc
 from streak_core.domain.badges import BadgeTally
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
@@ -150,7 +150,7 @@ def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
         "badges": dict(record.badges),
         "badge_tally": dataclasses.asdict(record.badge_tally),
         "counted_active": record.counted_active,
-        "challenges": {cid: membership_to_doc(m) for cid, m in record.challenges.items()},
+        "challenges": {cid: MEMBERSHIP_DOC.dump(m) for cid, m in record.challenges.items()},
         "challenge_rewards": dict(record.challenge_rewards),
         "months_ready": record.months_ready,
         "days_version": record.days_version,
@@ -185,7 +185,7 @@ def streak_from_doc(data: Doc) -> StreakRecord:
         badges=dict(data.get("badges") or {}),
         badge_tally=_badge_tally(data.get("badge_tally") or {}),
         counted_active=bool(data.get("counted_active")),
-        challenges={cid: membership_from_doc(m) for cid, m in (data.get("challenges") or {}).items()},
+        challenges={cid: MEMBERSHIP_DOC.load(m) for cid, m in (data.get("challenges") or {}).items()},
         challenge_rewards={cid: int(xp) for cid, xp in (data.get("challenge_rewards") or {}).items()},
         months_ready=bool(data.get("months_ready")),
         days_version=int(data.get("days_version") or 0),

@@ -22,7 +22,7 @@ from streak_core.adapters.firestore.client import (
     stream,
 )
 from streak_core.adapters.firestore.documents import (
-    board_entry_from_doc,
+    BOARD_ENTRY_DOC,
     day_from_doc,
     day_to_doc,
     is_tombstone,
@@ -34,7 +34,7 @@ from streak_core.adapters.firestore.documents import (
     settings_from_doc,
     settings_to_doc,
 )
-from streak_core.adapters.firestore.leagues import member_from_doc, stage_league_scores
+from streak_core.adapters.firestore.leagues import MEMBER_DOC, stage_league_scores
 from streak_core.adapters.firestore.outbox import create_missing_outbox
 from streak_core.adapters.firestore.queueing import KeyedQueue
 from streak_core.adapters.firestore.streaks import (
@@ -129,7 +129,7 @@ class FirestoreUserStore(UserStore):
                 fields = {"timezone_setting": settings.timezone, "reminder_at": now}
                 stage_streak_fields(client, transaction, uid, fields)
             for doc in standings:
-                entry = board_entry_from_doc(doc.to_dict())
+                entry = BOARD_ENTRY_DOC.load(doc.to_dict())
                 shown = replace(
                     entry, visibility=settings.leaderboard_visibility, display_name=settings.display_name
                 )
@@ -198,9 +198,9 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
             stored = session_from_doc(data)
             sessions[stored.session.id] = stored
         elif kind == "entries":
-            boards[doc.reference.parent.parent.id] = board_entry_from_doc(data)
+            boards[doc.reference.parent.parent.id] = BOARD_ENTRY_DOC.load(data)
         elif kind == "league_members":
-            member = member_from_doc(data)
+            member = MEMBER_DOC.load(data)
             leagues[member.week] = member
     return UserSnapshot(settings, streak, days, sessions, known, boards, deleted, leagues)
 

@@ -18,8 +18,9 @@ from streak_core.adapters.firestore.client import (
     store_errors,
     stream,
 )
+from streak_core.adapters.firestore.codec import Codec
 from streak_core.adapters.firestore.documents import Doc
-from streak_core.domain.vocabulary import DisabledReason, EndpointStatus, EventType, HookDeliveryStatus
+from streak_core.domain.vocabulary import HookDeliveryStatus
 from streak_core.models.webhooks import Delivery, Endpoint, StoredEvent, WebhookEvent
 from streak_core.ports.webhooks import DeliveryPosition, WebhookStore
 
@@ -28,14 +29,14 @@ EVENT_TTL = timedelta(days=30)  # the TTL policy on `expire_at` removes events a
 
 
 # --- events, staged in the writes that cause them ---------------------------------------------------------
+EVENT_DOC = Codec(WebhookEvent)
+ENDPOINT_DOC = Codec(Endpoint, given=("id",))
+DELIVERY_DOC = Codec(Delivery)
+
+
 def event_to_doc(event: WebhookEvent) -> Doc:
     return {
-        "uid": event.uid,
-        "type": event.type.value,
-        "logical_id": event.logical_id,
-        "data": dict(event.data),
-        "occurred_at": event.occurred_at,
-        "seq": event.seq,
+        **EVENT_DOC.dump(event),
         "fanned_out": False,
         # Only events not fanned out carry it, so the sweep's range query finds exactly those.
         "sweep_after": event.occurred_at + EVENT_GRACE,
@@ -50,96 +51,16 @@ def stage_events(client: Any, writer: Any, events: Iterable[WebhookEvent]) -> No
         writer.set(paths.events(client).document(event.id), event_to_doc(event))
 
 
-def _event_from_doc(data: Doc) -> WebhookEvent:
-    return WebhookEvent(
-        uid=str(data["uid"]),
-        type=EventType(data["type"]),
-        logical_id=str(data["logical_id"]),
-        data=dict(data.get("data") or {}),
-        occurred_at=data["occurred_at"],
-        seq=int(data.get("seq") or 0),
-    )
-
-
 # --- endpoints and deliveries -----------------------------------------------------------------------------
-def _endpoint_to_doc(endpoint: Endpoint) -> Doc:
-    return {
-        "url": endpoint.url,
-        "events": list(endpoint.events),
-        "description": endpoint.description,
-        "status": endpoint.status.value,
-        "created_at": endpoint.created_at,
-        "updated_at": endpoint.updated_at,
-        "sealed_secret": endpoint.sealed_secret,
-        "failing_since": endpoint.failing_since,
-        "disabled_at": endpoint.disabled_at,
-        "disabled_reason": endpoint.disabled_reason.value if endpoint.disabled_reason else None,
-        "previous_sealed_secret": endpoint.previous_sealed_secret,
-        "previous_secret_until": endpoint.previous_secret_until,
-    }
-
-
-def _endpoint_from_doc(endpoint_id: str, data: Doc) -> Endpoint:
-    return Endpoint(
-        id=endpoint_id,
-        url=str(data["url"]),
-        events=tuple(data.get("events") or ()),
-        description=data.get("description"),
-        status=EndpointStatus(data["status"]),
-        created_at=data["created_at"],
-        updated_at=data["updated_at"],
-        sealed_secret=str(data["sealed_secret"]),
-        failing_since=data.get("failing_since"),
-        disabled_at=data.get("disabled_at"),
-        disabled_reason=DisabledReason(data["disabled_reason"]) if data.get("disabled_reason") else None,
-        previous_sealed_secret=data.get("previous_sealed_secret"),
-        previous_secret_until=data.get("previous_secret_until"),
-    )
-
-
 def _delivery_to_doc(delivery: Delivery) -> Doc:
     pending = delivery.status is HookDeliveryStatus.PENDING
     return {
-        "endpoint_id": delivery.endpoint_id,
-        "event_id": delivery.event_id,
-        "uid": delivery.uid,
-        "type": delivery.type.value,
-        "lane": delivery.lane,
-        "body": delivery.body,
-        "occurred_at": delivery.occurred_at,
-        "seq": delivery.seq,
-        "status": delivery.status.value,
-        "attempts": delivery.attempts,
-        "next_attempt_at": delivery.next_attempt_at,
-        "first_attempt_at": delivery.first_attempt_at,
-        "last_status_code": delivery.last_status_code,
-        "last_error": delivery.last_error,
-        "created_at": delivery.created_at,
+        **DELIVERY_DOC.dump(delivery),
         # Only pending deliveries carry these: the lane's query and the sweep's range find exactly those.
         "pending_lane": delivery.lane if pending else firestore.DELETE_FIELD,
         "due_at": (delivery.next_attempt_at if pending else None) or firestore.DELETE_FIELD,
         "expire_at": delivery.occurred_at + EVENT_TTL,
     }
-
-
-def _delivery_from_doc(data: Doc) -> Delivery:
-    return Delivery(
-        endpoint_id=str(data["endpoint_id"]),
-        event_id=str(data["event_id"]),
-        uid=str(data["uid"]),
-        type=EventType(data["type"]),
-        lane=int(data["lane"]),
-        body=str(data["body"]),
-        occurred_at=data["occurred_at"],
-        seq=int(data.get("seq") or 0),
-        status=HookDeliveryStatus(data["status"]),
-        attempts=int(data.get("attempts") or 0),
-        next_attempt_at=data.get("next_attempt_at"),
-        first_attempt_at=data.get("first_attempt_at"),
-        last_status_code=data.get("last_status_code"),
-        last_error=data.get("last_error"),
-        created_at=data.get("created_at"),
-    )
 
 
 class FirestoreWebhookStore(WebhookStore):
@@ -152,21 +73,21 @@ class FirestoreWebhookStore(WebhookStore):
             count = client.collection("webhooks").count().get()[0][0].value
             if count >= limit:
                 return False
-            paths.webhooks(client).document(endpoint.id).create(_endpoint_to_doc(endpoint))
+            paths.webhooks(client).document(endpoint.id).create(ENDPOINT_DOC.dump(endpoint))
         return True
 
     def endpoints(self) -> list[Endpoint]:
         docs = stream(paths.webhooks(self._client()).limit(1000), "webhook endpoints")
-        return [_endpoint_from_doc(doc.id, doc.to_dict()) for doc in docs]
+        return [ENDPOINT_DOC.load(doc.to_dict(), id=doc.id) for doc in docs]
 
     def endpoint(self, endpoint_id: str) -> Endpoint | None:
         with store_errors():
             doc = paths.webhooks(self._client()).document(endpoint_id).get()
-        return _endpoint_from_doc(doc.id, doc.to_dict()) if doc.exists else None
+        return ENDPOINT_DOC.load(doc.to_dict(), id=doc.id) if doc.exists else None
 
     def save_endpoint(self, endpoint: Endpoint) -> None:
         with store_errors():
-            paths.webhooks(self._client()).document(endpoint.id).set(_endpoint_to_doc(endpoint))
+            paths.webhooks(self._client()).document(endpoint.id).set(ENDPOINT_DOC.dump(endpoint))
 
     def delete_endpoint(self, endpoint_id: str) -> bool:
         client = self._client()
@@ -185,7 +106,7 @@ class FirestoreWebhookStore(WebhookStore):
         if not doc.exists:
             return None
         data = doc.to_dict()
-        return StoredEvent(_event_from_doc(data), bool(data.get("fanned_out")))
+        return StoredEvent(EVENT_DOC.load(data), bool(data.get("fanned_out")))
 
     def events_due(self, now: datetime, limit: int) -> list[str]:
         query = (
@@ -283,7 +204,7 @@ class FirestoreWebhookStore(WebhookStore):
             .order_by("__name__")
             .limit(limit)
         )
-        return [_delivery_from_doc(doc.to_dict()) for doc in stream(query, "webhook lane")]
+        return [DELIVERY_DOC.load(doc.to_dict()) for doc in stream(query, "webhook lane")]
 
     def save_delivery(self, delivery: Delivery) -> None:
         ref = paths.webhook_deliveries(self._client(), delivery.endpoint_id).document(delivery.event_id)
@@ -293,7 +214,7 @@ class FirestoreWebhookStore(WebhookStore):
     def delivery(self, endpoint_id: str, delivery_id: str) -> Delivery | None:
         with store_errors():
             doc = paths.webhook_deliveries(self._client(), endpoint_id).document(delivery_id).get()
-        return _delivery_from_doc(doc.to_dict()) if doc.exists else None
+        return DELIVERY_DOC.load(doc.to_dict()) if doc.exists else None
 
     def deliveries(self, endpoint_id: str, after: DeliveryPosition | None, limit: int) -> list[Delivery]:
         collection = paths.webhook_deliveries(self._client(), endpoint_id)
@@ -303,7 +224,7 @@ class FirestoreWebhookStore(WebhookStore):
         if after is not None:
             position = {"created_at": after.created_at, "__name__": collection.document(after.event_id)}
             query = query.start_after(position)
-        return [_delivery_from_doc(doc.to_dict()) for doc in stream(query.limit(limit), "webhook deliveries")]
+        return [DELIVERY_DOC.load(doc.to_dict()) for doc in stream(query.limit(limit), "webhook deliveries")]
 
     def lanes_due(self, before: datetime, limit: int) -> list[tuple[str, int]]:
         query = (

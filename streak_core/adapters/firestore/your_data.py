@@ -11,7 +11,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.challenges import MEMBERSHIPS
 from streak_core.adapters.firestore.client import LazyFirestore, stream
-from streak_core.adapters.firestore.documents import day_from_doc, membership_from_doc, session_from_doc
+from streak_core.adapters.firestore.documents import MEMBERSHIP_DOC, day_from_doc, session_from_doc
 from streak_core.domain.challenges import Membership
 from streak_core.domain.vocabulary import Platform
 from streak_core.models.streaks import DayRecord, StoredSession
@@ -56,4 +56,4 @@ class FirestoreUserData(UserDataReader):
 
     def memberships(self, uid: str) -> list[Membership]:
         docs = stream(paths.user(self._client(), uid).collection(MEMBERSHIPS), "memberships")
-        return [membership_from_doc(doc.to_dict()) for doc in docs]
+        return [MEMBERSHIP_DOC.load(doc.to_dict()) for doc in docs]
