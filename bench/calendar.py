@@ -13,16 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from bench.accept import summary
-from devstack.stack import Stack
-from streak_core.adapters.firestore.client import LazyFirestore
+from bench.emulated import firestore_emulator
 from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
@@ -59,12 +55,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--events", type=int, default=120)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as work, Stack(Path(work), components=("firestore",)) as stack:
-        os.environ.update(stack.env())
-        from google.cloud import firestore
-
-        client = firestore.Client(project=stack.project_id)
-        store = FirestoreUserStore(LazyFirestore(None, factory=lambda _: client))
+    with firestore_emulator() as (_stack, client, lazy):
+        store = FirestoreUserStore(lazy)
         months_user, days_user = "bench-months", "bench-days"
         for uid in (months_user, days_user):
             year_of_sessions(store, uid)

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from bench.accept import NOW, raw_session, summary
-from devstack.stack import Stack
+from bench.emulated import firestore_emulator
 from streak_core.adapters.firestore.challenges import FirestoreChallengeStore
-from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
 from streak_core.domain.challenges import MAX_UNFINISHED, ChallengeTerms
 from streak_core.domain.config import DEFAULT_CONFIG
@@ -42,12 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, default=300, help="sessions each user sends (at most 450)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as work, Stack(Path(work), components=("firestore",)) as stack:
-        os.environ.update(stack.env())
-        from google.cloud import firestore
-
-        client = firestore.Client(project=stack.project_id)
-        lazy = LazyFirestore(None, factory=lambda _: client)
+    with firestore_emulator() as (_stack, _client, lazy):
         users, challenges = FirestoreUserStore(lazy), FirestoreChallengeStore(lazy)
         profiles = FirestoreProfiles(lazy)
         alone, busy = "bench-alone", "bench-busy"

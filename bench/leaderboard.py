@@ -17,15 +17,13 @@ import argparse
 import json
 import random
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from devstack.stack import Stack
+from bench.emulated import firestore_emulator
 from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore, write_rank_totals
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.documents import BOARD_ENTRY_DOC
@@ -102,13 +100,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--deep-rank", type=int, default=50_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir, Stack(Path(workdir), components=("firestore",)) as stack:
-        import os
-
-        os.environ.update(stack.env())
-        from google.cloud import firestore
-
-        client = firestore.Client(project=stack.project_id)
+    with firestore_emulator() as (_stack, client, lazy):
         started = time.perf_counter()
         entries = seed(client, args.users)
         seeded_s = time.perf_counter() - started

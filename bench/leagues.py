@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from bench.accept import summary
-from devstack.stack import Stack
+from bench.emulated import firestore_emulator
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.documents import outbox_to_doc
@@ -162,12 +159,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=300, help="sessions each user sends (at most 330)")
     parser.add_argument("--workers", type=int, default=4, help="settlement pages at once")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as work, Stack(Path(work), components=("firestore",)) as stack:
-        os.environ.update(stack.env())
-        from google.cloud import firestore
-
-        client = firestore.Client(project=stack.project_id)
-        lazy = LazyFirestore(None, factory=lambda _: client)
+    with firestore_emulator() as (_stack, client, lazy):
         store = FirestoreLeagueStore(lazy)
         settler = LeagueSettler(store, FirestoreProfiles(lazy), DEFAULT_CONFIG)
         cohorts = seed(client, args.members)

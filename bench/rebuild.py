@@ -21,19 +21,17 @@ import os
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from rich.progress import Progress
 
+from bench.emulated import firestore_emulator
 from bench.maintenance import bulk_write, streak_document
-from devstack.stack import Stack
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import pages_of
 from streak_core.adapters.firestore.documents import (
@@ -182,11 +180,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8)
     args = parser.parse_args()
     rnd = random.Random(11)
-    with tempfile.TemporaryDirectory() as work, Stack(Path(work), components=("firestore",)) as stack:
-        os.environ.update(stack.env())
-        from google.cloud import firestore
-
-        client = firestore.Client(project=stack.project_id)
+    with firestore_emulator() as (stack, client, _lazy):
         began = time.perf_counter()
         keys, documents = seed(client, args.users, rnd)
         print(f"seeded {args.users:,} users, {documents:,} documents in {time.perf_counter() - began:.0f} s")

@@ -59,7 +59,7 @@ def run_measure(uid: str, mode: str) -> None:
     """In the measuring process: peak RSS growth and time of one export (or of the bare read)."""
     from google.cloud import firestore
 
-    from functions.api.routes.data import export_json
+    from functions.api.presenters.data import export_json
     from streak_core.bootstrap import ops_dependencies
     from streak_core.services.export import export_user
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import flask
 
 from functions import payloads
-from functions.api.routes.sessions import BatchIn, batch_answer
+from functions.api.presenters.sessions import BatchIn, batch_answer
 from functions.http import ApiError
 from functions.routing import Auth, Call, Reply, Routes, RouteTable
 from functions.tasks import handle_task

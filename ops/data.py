@@ -26,7 +26,9 @@ def _user(_: click.Context, param: click.Parameter, value: str) -> str:
 @click.pass_obj
 def export_command(deps: OpsDependencies, uid: str) -> None:
     """Every stored fact about the user, as the one JSON document GET /v1/me/export sends, on stdout."""
-    from functions.api.routes.data import export_json  # the document's shape is the API's, beside its route
+    from functions.api.presenters.data import (
+        export_json,  # the document's shape is the API's, beside its route
+    )
 
     for chunk in export_json(export_user(deps.export, uid, deps.clock.now(), deps.config)):
         sys.stdout.buffer.write(chunk)

@@ -1,12 +1,16 @@
 """What each function, and each area of the API, is given to work with: the few ports it uses, no more.
 
-`streak_core.bootstrap` builds these from the environment (the one place that does); tests build them from
-fakes of the ports."""
+Each is derived from the one container (streak_core/container.py) by the types of its fields: production
+registers the adapters (`streak_core.bootstrap`), tests register fakes of the same ports
+(`tests/unit/fakes.py`), and `compose` builds the services made of ports and every area the same way for
+both."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from streak_core.container import Container
 from streak_core.domain.cards import TextMetrics
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.ports.boards import LeaderboardStore
@@ -269,3 +273,39 @@ class OpsDependencies:
     job_queue: JobQueue | None = None  # None: SESSION_JOBS_URL is not set, failed jobs cannot be replayed
     leagues: LeagueStore | None = None
     config: StreakConfig = DEFAULT_CONFIG
+
+
+AREAS: tuple[type[Any], ...] = (
+    RequestDeps,
+    SessionDeps,
+    MeDeps,
+    StatsDeps,
+    ShareDeps,
+    ChallengeDeps,
+    PauseDeps,
+    SocialDeps,
+    AdminDeps,
+    DataDeps,
+    WebhookDeps,
+    LeagueDeps,
+)
+# Services made of ports alone: derived from the container like the areas.
+COMPOSED: tuple[type[Any], ...] = (Friends, Leaderboards, Leagues, LeagueSettler, ExportSources)
+
+
+def compose(c: Container) -> None:
+    """Register what is made of ports, the same in production and in tests: the composed services, the
+    replay worker (no retry queue of its own) and each area of the API."""
+    if not c.has(StreakConfig):
+        c.value(StreakConfig, DEFAULT_CONFIG)
+    for kind in (*COMPOSED, *AREAS):
+        c.register(kind, _derived(kind))
+    c.register(BatchWorker, lambda c: c.derive(BatchWorker, retry_queue=None))
+
+
+def _derived(kind: type[Any]) -> Any:
+    return lambda c: c.derive(kind)
+
+
+def derive_api(c: Container) -> ApiDependencies:
+    return c.derive(ApiDependencies)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, TypeVar
@@ -40,6 +40,16 @@ class MembershipSnapshot:
     membership: Membership | None
 
 
+@dataclass(frozen=True, slots=True)
+class Joining:
+    """What a join writes: the membership, the streak that carries it, the notices it causes."""
+
+    challenge: Challenge
+    streak: StreakRecord
+    membership: Membership
+    outbox: tuple[OutboxEntry, ...] = ()
+
+
 class MembershipTransaction(Protocol):
     def read(self, challenge_id: str) -> MembershipSnapshot: ...
 
@@ -47,13 +57,7 @@ class MembershipTransaction(Protocol):
         """The user's day records in first..last (read before any write)."""
         ...
 
-    def join(
-        self,
-        challenge: Challenge,
-        streak: StreakRecord,
-        membership: Membership,
-        outbox: Iterable[OutboxEntry] = (),
-    ) -> None:
+    def join(self, joining: Joining) -> None:
         """Store a new membership with the streak, counted among the challenge's participants."""
         ...
 

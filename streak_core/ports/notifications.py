@@ -30,6 +30,18 @@ class PushOutcome:
     invalid_tokens: tuple[str, ...]  # FCM said unregistered or invalid: to be pruned
 
 
+@dataclass(frozen=True, slots=True)
+class ChannelResult:
+    """What one dispatch made of one channel of an entry."""
+
+    entry_id: str
+    channel: Channel
+    status: DeliveryStatus
+    detail: str | None  # why it was skipped, or the error
+    attempts: int
+    at: datetime
+
+
 class DeliveryError(Exception):
     """A channel failed in a way worth retrying (FCM 5xx, SMTP unavailable)."""
 
@@ -52,15 +64,7 @@ class OutboxStore(Protocol):
 
     def recipient(self, uid: str) -> Recipient: ...
 
-    def record(
-        self,
-        entry_id: str,
-        channel: Channel,
-        status: DeliveryStatus,
-        detail: str | None,
-        attempts: int,
-        now: datetime,
-    ) -> None:
+    def record(self, result: ChannelResult) -> None:
         """Store a channel's status, its detail (skip reason or error), attempt count and when it was set."""
         ...
 

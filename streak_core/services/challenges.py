@@ -29,7 +29,7 @@ from streak_core.errors import (
 )
 from streak_core.models.notifications import OutboxEntry
 from streak_core.models.streaks import DayRecord, StreakRecord, user_timezone
-from streak_core.ports.challenges import ChallengeStore, MembershipTransaction
+from streak_core.ports.challenges import ChallengeStore, Joining, MembershipTransaction
 from streak_core.ports.notifications import DispatchQueue
 from streak_core.ports.rebuild import UserHistory
 from streak_core.ports.users import Profiles
@@ -176,7 +176,7 @@ def join_challenge(
             notices = _completed(uid, streak, membership, now)
         else:
             streak.challenges[challenge.id] = membership
-        tx.join(challenge, streak, membership, notices)
+        tx.join(Joining(challenge, streak, membership, tuple(notices)))
         return challenge, membership, notices
 
     joined, membership, notices = store.run_in_transaction(uid, body)

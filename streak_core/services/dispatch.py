@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from streak_core.domain.notifications import (
     PUSH_HELD,
@@ -17,6 +18,7 @@ from streak_core.domain.notifications import (
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, NotificationKind
 from streak_core.models.notifications import SWEEP_GRACE, StoredNotification
 from streak_core.ports.notifications import (
+    ChannelResult,
     DeliveryError,
     DispatchQueue,
     EmailSender,
@@ -80,9 +82,10 @@ class Dispatcher:
         recipient = self.store.recipient(entry.uid)
         for channel in pending:
             tried = entry.attempts.get(channel, 0)
+            result = partial(ChannelResult, entry.id, channel)
             reason = skip_reason(channel, entry.kind, recipient, entry.data)
             if reason is not None:
-                self._record(report, entry.id, now, channel, DeliveryStatus.SKIPPED, reason, tried)
+                self._record(report, result(DeliveryStatus.SKIPPED, reason, tried, now))
                 continue
             prefs = recipient.settings.notifications
             release = release_at(now, recipient.timezone, prefs.quiet_hours)
@@ -95,12 +98,12 @@ class Dispatcher:
             except DeliveryError as exc:
                 status = DeliveryStatus.FAILED if tries >= self.max_attempts else DeliveryStatus.PENDING
                 report.retry = report.retry or status is DeliveryStatus.PENDING
-                self._record(report, entry.id, now, channel, status, str(exc), tries)
+                self._record(report, result(status, str(exc), tries, now))
                 continue
             except _NothingToSend as nothing:
-                self._record(report, entry.id, now, channel, DeliveryStatus.SKIPPED, str(nothing), tries)
+                self._record(report, result(DeliveryStatus.SKIPPED, str(nothing), tries, now))
                 continue
-            self._record(report, entry.id, now, channel, DeliveryStatus.SENT, None, tries)
+            self._record(report, result(DeliveryStatus.SENT, None, tries, now))
 
     def _send(
         self, channel: Channel, kind: NotificationKind, data: NotificationData, recipient: Recipient
@@ -124,27 +127,18 @@ class Dispatcher:
             message = with_unsubscribe(message, recipient.settings.locale, link)
         self.email.send(recipient.email, message.title, message.body, message.html, link)
 
-    def _record(
-        self,
-        report: DispatchReport,
-        entry_id: str,
-        now: datetime,
-        channel: Channel,
-        status: DeliveryStatus,
-        detail: str | None,
-        attempts: int,
-    ) -> None:
-        self.store.record(entry_id, channel, status, detail, attempts, now)
-        report.statuses[channel] = status
+    def _record(self, report: DispatchReport, result: ChannelResult) -> None:
+        self.store.record(result)
+        status = report.statuses[result.channel] = result.status
         if status in (DeliveryStatus.SENT, DeliveryStatus.FAILED):  # what a failure ratio counts
             fields = {
                 "delivery": status.value,
-                "channel": channel.value,
-                "entry_id": entry_id,
-                "attempts": attempts,
+                "channel": result.channel.value,
+                "entry_id": result.entry_id,
+                "attempts": result.attempts,
             }
             if status is DeliveryStatus.FAILED:
-                log.error("notification failed for good", extra={**fields, "error": detail})
+                log.error("notification failed for good", extra={**fields, "error": result.detail})
             else:
                 log.info("notification sent", extra=fields)
 

@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 import pytest
 import requests
 
+from devstack.stack import Stack
+from devstack.tick import publish
 from tests.conftest import AuthEmulator
 
 pytestmark = pytest.mark.e2e
@@ -108,6 +110,13 @@ def delete_webhooks(api_url: str, admin: str) -> None:
     listed = requests.get(f"{api_url}/v1/admin/webhooks", headers=headers, timeout=30)
     for hook in listed.json()["webhooks"]:
         requests.delete(f"{api_url}/v1/admin/webhooks/{hook['id']}", headers=headers, timeout=30)
+
+
+def publish_tick(stack: Stack, now: str, prefix: str = "run") -> str:
+    """A maintenance tick for `now`, published as Cloud Scheduler does; its run id."""
+    run_id = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    publish(stack.hosts["pubsub"], stack.project_id, "maintenance-tick", {"run_id": run_id, "now": now})
+    return run_id
 
 
 def wait_for_run(user: AppUser, token: str, run_id: str, timeout: float = 90) -> dict[str, Any]:

@@ -15,17 +15,10 @@ from streak_core.adapters.firestore.client import LazyFirestore
 from tests.conftest import AuthEmulator
 from tests.e2e.conftest import AppUser, admin_token
 from tests.e2e.test_forgiveness import tick
+from tests.unit.helpers import daily_bodies
 
 pytestmark = pytest.mark.e2e
-WEEK = [
-    {
-        "id": f"s{d}",
-        "start": f"2026-11-{d:02d}T08:00:00Z",
-        "end": f"2026-11-{d:02d}T09:00:00Z",
-        "timezone": "UTC",
-    }
-    for d in range(10, 17)
-]
+WEEK = daily_bodies("s", "2026-11", range(10, 17))
 
 
 def totals(client: Any) -> dict[str, int]:

@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import AppUser
+from tests.unit.helpers import daily_bodies
 
 pytestmark = pytest.mark.e2e
 WRITERS = 5
@@ -22,12 +23,7 @@ def test_five_concurrent_sessions_of_one_user_all_land_promptly_once_each(app_us
     answers: list[tuple[int, float]] = [(0, 0.0)] * WRITERS
 
     def post(n: int) -> None:
-        body = {
-            "id": f"together-{n}",
-            "start": f"2026-11-{16 + n}T08:00:00Z",
-            "end": f"2026-11-{16 + n}T09:00:00Z",
-            "timezone": "UTC",
-        }
+        body = daily_bodies("together-", "2026-11", range(16 + n, 17 + n))[0]
         headers = {"Authorization": f"Bearer {app_user.token}", "X-Now": "2026-11-21T12:00:00Z"}
         start.wait()
         began = time.monotonic()

@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 
 from devstack.stack import Stack
-from devstack.tick import publish
 from tests.conftest import AuthEmulator
-from tests.e2e.conftest import AppUser
+from tests.e2e.conftest import AppUser, publish_tick
 from tests.e2e.test_notifications_flow import Phone, eventually
 
 
@@ -67,13 +66,7 @@ def test_a_session_posts_correlation_id_reaches_the_dispatch_of_its_notification
 
 def test_a_ticks_correlation_id_reaches_every_batch_it_publishes(stack: Stack, app_user: AppUser) -> None:
     app_user.focus_days(range(10, 13), now="2026-11-12T12:00:00Z")
-    run_id = f"corr-run-{uuid.uuid4().hex[:8]}"
-    publish(
-        stack.hosts["pubsub"],
-        stack.project_id,
-        "maintenance-tick",
-        {"run_id": run_id, "now": "2026-11-15T00:30:00Z"},
-    )
+    run_id = publish_tick(stack, "2026-11-15T00:30:00Z", "corr-run")
 
     def tick_line() -> dict[str, Any] | None:
         return next((ln for ln in log_lines(stack, "tick") if ln.get("run_id") == run_id), None)

@@ -149,6 +149,13 @@ def open_page(page: Page, web_url: str, name: str) -> None:
     page.wait_for_function("() => !document.querySelector('main .loading')", timeout=20_000)
 
 
+def on_page(browser: Browser, web_url: str, who: Person, name: str) -> Page:
+    """A fresh browser signed in as `who`, on the dashboard's page `name`."""
+    page = signed_in(browser, web_url, who).page
+    open_page(page, web_url, name)
+    return page
+
+
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE))
     found: list[dict[str, Any]] = page.evaluate(
@@ -224,8 +231,7 @@ def test_today_calendar_leaderboard_and_challenge_show_what_the_api_holds(
 def test_a_reload_keeps_the_boards_scope_and_period_and_the_chosen_day(
     chromium: Browser, web_url: str, dasher: Person
 ) -> None:
-    page = signed_in(chromium, web_url, dasher).page
-    open_page(page, web_url, "leaderboard")
+    page = on_page(chromium, web_url, dasher, "leaderboard")
     page.get_by_role("button", name="Friends", exact=True).click()
     page.get_by_role("button", name="This month", exact=True).click()
     assert page.evaluate("() => location.hash") == "#/leaderboard?scope=friends&period=month"
@@ -296,8 +302,7 @@ def test_deleting_the_account_from_the_dashboard_erases_it_and_signs_out(
     chromium: Browser, web_url: str, auth_emulator: AuthEmulator, api_url: str
 ) -> None:
     leaving = person(auth_emulator, api_url, name="Leaving Soon")
-    page = signed_in(chromium, web_url, leaving).page
-    open_page(page, web_url, "data")
+    page = on_page(chromium, web_url, leaving, "data")
     button = page.get_by_role("button", name="Delete my account")
     assert button.is_disabled()
     page.get_by_label("Type DELETE to confirm").fill("DELETE")
@@ -310,8 +315,7 @@ def test_settings_are_saved_through_the_api_and_a_refusal_names_its_field(
     chromium: Browser, web_url: str, auth_emulator: AuthEmulator, api_url: str
 ) -> None:
     who = person(auth_emulator, api_url, name="Before")
-    page = signed_in(chromium, web_url, who).page
-    open_page(page, web_url, "settings")
+    page = on_page(chromium, web_url, who, "settings")
     page.get_by_label("Display name").fill("After")
     page.get_by_label("Friends only").check()
     page.get_by_role("button", name="Save").click()
@@ -331,8 +335,7 @@ def test_the_export_downloads_and_a_wrong_session_is_removed_after_a_second_clic
     chromium: Browser, web_url: str, auth_emulator: AuthEmulator, api_url: str
 ) -> None:
     who = person(auth_emulator, api_url, name="Tidy")
-    page = signed_in(chromium, web_url, who).page
-    open_page(page, web_url, "data")
+    page = on_page(chromium, web_url, who, "data")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download export").click()
     exported = json.loads(Path(download.value.path()).read_text())

@@ -20,7 +20,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from devstack.stack import Stack
 from devstack.tick import publish
 from tests.conftest import GENEROUS_LIMITS, AuthEmulator
-from tests.e2e.conftest import AppUser, admin_token, wait_for_run
+from tests.e2e.conftest import AppUser, admin_token, publish_tick, wait_for_run
 
 pytestmark = pytest.mark.e2e
 BUDGET = 3.0  # the api process of this module answers within this many seconds, whatever Firestore does
@@ -162,13 +162,7 @@ def test_every_batch_of_a_run_delivered_again_at_once_changes_nothing(
     capture = f"capture-{uuid.uuid4().hex[:8]}"
     topic = f"projects/{stack.project_id}/topics/maintenance-batch"
     pubsub(stack, "PUT", f"subscriptions/{capture}", {"topic": topic})
-    run_id = f"redeliver-{uuid.uuid4().hex[:8]}"
-    publish(
-        stack.hosts["pubsub"],
-        stack.project_id,
-        "maintenance-tick",
-        {"run_id": run_id, "now": "2026-11-21T00:30:00Z"},
-    )
+    run_id = publish_tick(stack, "2026-11-21T00:30:00Z", "redeliver")
     token = admin_token(auth_emulator)
     run = wait_for_run(users[0], token, run_id)
     uids = [u.uid for u in users]

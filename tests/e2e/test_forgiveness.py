@@ -4,7 +4,6 @@ break, pauses through nightly maintenance, rebuilding a corrupted read model, gi
 from __future__ import annotations
 
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 from devstack.stack import Stack
 from devstack.tick import publish
 from tests.conftest import AuthEmulator
-from tests.e2e.conftest import AppUser, admin_token, retried_like_the_app, wait_for_run
+from tests.e2e.conftest import AppUser, admin_token, publish_tick, retried_like_the_app, wait_for_run
 from tests.e2e.test_maintenance_flow import outbox_kinds
 
 pytestmark = pytest.mark.e2e
@@ -38,9 +37,7 @@ def day_of(user: AppUser, day: str, now: str) -> dict[str, Any]:
 
 
 def tick(stack: Stack, user: AppUser, token: str, now: str) -> None:
-    run_id = f"fg-{uuid.uuid4().hex[:8]}"
-    publish(stack.hosts["pubsub"], stack.project_id, "maintenance-tick", {"run_id": run_id, "now": now})
-    wait_for_run(user, token, run_id)
+    wait_for_run(user, token, publish_tick(stack, now, "fg"))
 
 
 def test_a_broken_streak_is_offered_for_recovery_and_an_hour_of_focus_recovers_it(

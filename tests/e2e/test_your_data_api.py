@@ -21,20 +21,13 @@ from streak_core.domain.sessions import SessionFields
 from streak_core.services.sessions import accept_sessions
 from tests.e2e.conftest import NOW, AppUser
 from tests.e2e.test_ops_cli import ops
+from tests.unit.helpers import daily_bodies
 
 pytestmark = pytest.mark.e2e
 
 
 def week(user: AppUser) -> None:
-    sessions = [
-        {
-            "id": f"w{d}",
-            "start": f"2026-11-{d:02d}T08:00:00Z",
-            "end": f"2026-11-{d:02d}T08:40:00Z",
-            "timezone": "UTC",
-        }
-        for d in range(14, 21)
-    ]
+    sessions = daily_bodies("w", "2026-11", range(14, 21), end="08:40")
     assert user.call("POST", "/v1/sessions:batch", json={"sessions": sessions}).status_code == 200
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from functions.api.routes.social import FriendsOut, LeaderboardOut
+from functions.api.presenters.social import FriendsOut, LeaderboardOut
 from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.documents import BOARD_ENTRY_DOC

@@ -13,7 +13,7 @@ import flask
 import pytest
 
 from functions import logs
-from functions.api.routes.sessions import BatchIn, batch_answer
+from functions.api.presenters.sessions import BatchIn, batch_answer
 from functions.jobs import handle_jobs
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.jobs import FirestoreJobStore
@@ -22,6 +22,7 @@ from streak_core.dependencies import JobDependencies, SessionDeps
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.vocabulary import JobStatus
 from streak_core.errors import TransientStoreError
+from streak_core.models.jobs import SessionJob
 from streak_core.ports.users import UserTransaction
 from streak_core.services.jobs import replay_failed_jobs, submit_job
 from tests.unit.fakes import FixedClock, RecordingJobQueue
@@ -76,17 +77,26 @@ def job_for(lazy: LazyFirestore, uid: str) -> str:
     return submit_job(FirestoreJobStore(lazy), RecordingJobQueue(), uid, request_json, NOW, "key-1")[0].id
 
 
+def three_deliveries(
+    lazy: LazyFirestore, uid: str, transient: int
+) -> tuple[JobDependencies, str, SessionJob]:
+    """A job delivered three times to a store whose first `transient` transactions fail: the first two
+    answer 503 (the queue retries), the third 200 (done, or failed for good)."""
+    deps = faulty(lazy, transient=transient)
+    job_id = job_for(lazy, uid)
+    assert [deliver(deps, job_id, n) for n in range(3)] == [503, 503, 200]
+    job = deps.jobs.get(job_id)
+    assert job is not None
+    return deps, job_id, job
+
+
 def test_a_job_whose_first_attempts_hit_transient_faults_ends_with_the_synchronous_result(
     lazy: LazyFirestore, capsys: pytest.CaptureFixture[str]
 ) -> None:
     logs.configure("demo-jobs")
     uid, twin = f"job-{uuid.uuid4().hex[:8]}", f"sync-{uuid.uuid4().hex[:8]}"
-    deps = faulty(lazy, transient=2)
+    deps, job_id, job = three_deliveries(lazy, uid, transient=2)
     jobs = deps.jobs
-    job_id = job_for(lazy, uid)
-    assert [deliver(deps, job_id, n) for n in range(3)] == [503, 503, 200]
-    job = jobs.get(job_id)
-    assert job is not None
     assert (job.status, job.attempts) == (JobStatus.DONE, 3)
     assert job.result_json is not None
     twin_deps = SessionDeps(FirestoreUserStore(lazy), None, DEFAULT_CONFIG)
@@ -109,12 +119,7 @@ def test_a_job_that_keeps_failing_is_failed_after_three_attempts_and_dead_letter
     lazy: LazyFirestore, firestore_client: Any
 ) -> None:
     uid = f"job-{uuid.uuid4().hex[:8]}"
-    deps = faulty(lazy, transient=100)
-    jobs = deps.jobs
-    job_id = job_for(lazy, uid)
-    assert [deliver(deps, job_id, n) for n in range(3)] == [503, 503, 200]
-    job = jobs.get(job_id)
-    assert job is not None
+    _, job_id, job = three_deliveries(lazy, uid, transient=100)
     assert (job.status, job.attempts) == (JobStatus.FAILED, 3)
     letter = firestore_client.collection("job_dead_letters").document(job_id).get()
     assert (letter.exists, letter.get("uid"), letter.get("attempts")) == (True, uid, 3)

@@ -8,27 +8,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_type_hints
 
 from streak_core.adapters.raster import ResvgRasterizer, RobotoMetrics
-from streak_core.dependencies import (
-    AdminDeps,
-    ApiDependencies,
-    ChallengeDeps,
-    DataDeps,
-    LeagueDeps,
-    MeDeps,
-    PauseDeps,
-    RequestDeps,
-    SessionDeps,
-    ShareDeps,
-    SocialDeps,
-    StatsDeps,
-    WebhookDeps,
-)
+from streak_core.container import Container
+from streak_core.dependencies import AREAS, ApiDependencies, compose, derive_api
 from streak_core.domain.badges import ACTIVE_USERS
 from streak_core.domain.boards import BoardEntry, BoardPosition
-from streak_core.domain.cards import Share
+from streak_core.domain.cards import Share, TextMetrics
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.ids import erasure_id
@@ -84,6 +71,7 @@ from streak_core.ports.challenges import (
     ChallengePage,
     ChallengePosition,
     ChallengeStore,
+    Joining,
     MembershipSnapshot,
     MembershipTransaction,
     Standing,
@@ -114,7 +102,7 @@ from streak_core.ports.notifications import (
 from streak_core.ports.pauses import PauseSnapshot, PauseStore, PauseTransaction
 from streak_core.ports.rate_limits import WindowCounters, WindowHit
 from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, RebuildWrites, UserHistory
-from streak_core.ports.shares import ShareStore
+from streak_core.ports.shares import Rasterizer, ShareStore
 from streak_core.ports.users import (
     BadgeCounts,
     NotificationPosition,
@@ -135,11 +123,7 @@ from streak_core.ports.webhooks import (
 )
 from streak_core.ports.your_data import Device, SessionPosition, UserDataReader
 from streak_core.services.cursors import Cursors
-from streak_core.services.export import ExportSources
-from streak_core.services.friends import Friends
-from streak_core.services.leaderboard import BoardCache, Leaderboards
-from streak_core.services.leagues import Leagues
-from streak_core.services.maintenance import BatchWorker
+from streak_core.services.leaderboard import BoardCache
 from streak_core.services.unsubscribe import UnsubscribeLinks
 from streak_core.services.webhooks import Webhooks
 
@@ -958,21 +942,15 @@ class _MembershipTransaction(MembershipTransaction):
     def days(self, first: date, last: date) -> dict[date, DayRecord]:
         return self.store.users.days_between(self.uid, first, last)
 
-    def join(
-        self,
-        challenge: Challenge,
-        streak: StreakRecord,
-        membership: Membership,
-        outbox: Iterable[OutboxEntry] = (),
-    ) -> None:
-        staged = copy.deepcopy((streak, membership, list(outbox)))
+    def join(self, joining: Joining) -> None:
+        staged = copy.deepcopy(joining)
 
         def apply() -> None:
             user = self.store.users._user(self.uid)
-            user.streak, user.memberships[challenge.id] = staged[0], staged[1]
-            for entry in staged[2]:
+            user.streak, user.memberships[staged.challenge.id] = staged.streak, staged.membership
+            for entry in staged.outbox:
                 self.store.users.outbox.setdefault(entry.id, entry)
-            self.store.audience[challenge.id].add(self.uid)
+            self.store.audience[staged.challenge.id].add(self.uid)
 
         self.pending.append(apply)
 
@@ -1170,87 +1148,80 @@ class InMemoryLeagueStore(LeagueStore):
         return found
 
 
-def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDependencies:
-    """Everything the `api` function needs, on fakes that share one user store; an override (by the name
-    of a dependency: `store`, `jobs`, `runs`, ...) replaces it in every area that uses it."""
-    users = overrides.pop("store", None) or InMemoryUserStore()
-    cursors = Cursors("test-secret")
+def fake_container(now: datetime | None = None) -> Container:
+    """The production container's shape on fakes: every port registered with a fake that shares one user
+    store; services and areas composed by the same `compose` as in production."""
+    c = Container()
+    users = InMemoryUserStore()
     pause_store = InMemoryPauseStore(users)
-    maintenance = InMemoryMaintenanceStore(users)
-    boards = InMemoryLeaderboardStore(users)
-    friend_store = InMemoryFriendStore(users)
-    values: dict[str, Any] = {
-        "store": users,
-        "verifier": FakeVerifier(),
-        "clock": FixedClock(now or datetime(2026, 11, 21, 12, tzinfo=UTC)),
-        "leaderboards": Leaderboards(users, boards, friend_store, cursors, BoardCache(enabled=False)),
-        "friends": Friends(friend_store, boards, users, DEFAULT_CONFIG),
-        "runs": InMemoryRunStore(),
-        "dead_letters": InMemoryDeadLetters(),
-        "replay_worker": BatchWorker(maintenance, DEFAULT_CONFIG),
-        "cursors": cursors,
-        "pauses": pause_store,
-        "rebuilds": InMemoryRebuildStore(users, pause_store),
-        "maintenance": maintenance,
-        "outages": InMemoryOutageStore(),
-        "ticks": RecordingTicks(),
-        "badge_counts": InMemoryBadgeCounts(users),
-        "challenges": InMemoryChallengeStore(users),
-        "rasterizer": ResvgRasterizer(),  # in-process and offline: no fake needed
-        "text_metrics": RobotoMetrics(),
-        "shares": InMemoryShareStore(),
-        "league_store": InMemoryLeagueStore(users),
-        "profiles": users,
-        **overrides,
-    }
-    eraser = InMemoryEraser(users, values["shares"])
-    areas: dict[str, Any] = {
-        "request": RequestDeps(values["verifier"], values["clock"]),
-        "sessions": SessionDeps(users, eraser=eraser),
-        "me": MeDeps(users, cursors, UnsubscribeLinks("test-secret", "https://focus.example")),
-        "stats": StatsDeps(users, values["badge_counts"], values["rasterizer"]),
-        "shares": ShareDeps(users, values["shares"], values["rasterizer"], values["text_metrics"]),
-        "challenges": ChallengeDeps(values["challenges"], users, cursors),
-        "pauses": PauseDeps(pause_store),
-        "social": SocialDeps(values["leaderboards"], values["friends"]),
-        "data": DataDeps(
-            users,
-            InMemoryUserData(users),
-            values["rebuilds"],
-            cursors,
-            ExportSources(
-                users,
-                InMemoryUserData(users),
-                pause_store,
-                values["badge_counts"],
-                values["friends"],
-                values["shares"],
-                values["league_store"],
-            ),
-            eraser,
-            FakeAccounts(values["verifier"]),
-            values["verifier"],
-        ),
-        "webhooks": WebhookDeps(fake_webhooks(users), cursors),
-        "leagues": LeagueDeps(Leagues(values["league_store"], users, users, DEFAULT_CONFIG)),
-        "admin": AdminDeps(
-            users,
-            values["runs"],
-            values["rebuilds"],
-            maintenance,
-            values["outages"],
-            values["ticks"],
-            values["dead_letters"],
-            values["replay_worker"],
-        ),
-    }
+    shares = InMemoryShareStore()
+    verifier = FakeVerifier()
+    for kind, fake in (
+        (UserStore, users),
+        (Profiles, users),
+        (PauseStore, pause_store),
+        (ShareStore, shares),
+        (TokenVerifier, verifier),
+        (AccountDirectory, FakeAccounts(verifier)),
+        (Eraser, InMemoryEraser(users, shares)),
+        (Clock, FixedClock(now or datetime(2026, 11, 21, 12, tzinfo=UTC))),
+        (MaintenanceStore, InMemoryMaintenanceStore(users)),
+        (LeaderboardStore, InMemoryLeaderboardStore(users)),
+        (FriendStore, InMemoryFriendStore(users)),
+        (RunStore, InMemoryRunStore()),
+        (DeadLetterStore, InMemoryDeadLetters()),
+        (RebuildStore, InMemoryRebuildStore(users, pause_store)),
+        (OutageStore, InMemoryOutageStore()),
+        (TickPublisher, RecordingTicks()),
+        (BadgeCounts, InMemoryBadgeCounts(users)),
+        (ChallengeStore, InMemoryChallengeStore(users)),
+        (Rasterizer, ResvgRasterizer()),  # in-process and offline: no fake needed
+        (TextMetrics, RobotoMetrics()),
+        (LeagueStore, InMemoryLeagueStore(users)),
+        (UserDataReader, InMemoryUserData(users)),
+        (Cursors, Cursors("test-secret")),
+        (UnsubscribeLinks, UnsubscribeLinks("test-secret", "https://focus.example")),
+        (BoardCache, BoardCache(enabled=False)),
+        (Webhooks, fake_webhooks(users)),
+    ):
+        c.value(kind, fake)
+    compose(c)
+    return c
+
+
+def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDependencies:
+    """Everything the `api` function needs, on fakes; an override, by the name an area gives a dependency
+    (`store`, `jobs`, `runs`, `rate_limiter`, `allow_clock_override`...), replaces it wherever it is used:
+    a port or service in the container, a setting in each area that has it."""
+    c = fake_container(now)
+    settings: dict[str, Any] = {}
+    for name, value in overrides.items():
+        kind = _kind_named(name)
+        if kind is not None:
+            c.value(kind, value)
+        else:
+            settings[name] = value
+    deps = derive_api(c)
     used: set[str] = set()
-    for name, area in areas.items():  # each override goes wherever an area has a dependency of its name
-        names = {f.name for f in fields(area)}
-        areas[name] = replace(area, **{k: v for k, v in values.items() if k in names})
+    for area in fields(deps):
+        part = getattr(deps, area.name)
+        names = {f.name for f in fields(part)} & set(settings)
+        setattr(deps, area.name, replace(part, **{k: settings[k] for k in names}))
         used |= names
-    assert set(overrides) <= used, f"no area uses {set(overrides) - used}"
-    return ApiDependencies(**areas)
+    assert set(settings) <= used, f"no area uses {set(settings) - used}"
+    return deps
+
+
+def _kind_named(name: str) -> type[Any] | None:
+    """The port or service an area's field of this name asks for (None: a setting)."""
+    for area in AREAS:
+        hints = get_type_hints(area)
+        if name in hints:
+            hint = hints[name]
+            kinds = [k for k in get_args(hint) if k is not type(None)] or [hint]
+            kind = kinds[0]
+            return kind if isinstance(kind, type) and kind not in (bool, int, float, str) else None
+    raise AssertionError(f"no area has a dependency named {name}")
 
 
 @dataclass

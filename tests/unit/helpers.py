@@ -36,3 +36,18 @@ class History:
         """Give each day a full hour of focus at local noon in UTC."""
         for d in days:
             self.add(f"{d}T12:00:00Z", f"{d}T13:00:00Z", "UTC")
+
+
+def daily_bodies(
+    prefix: str, month: str, days: range, start: str = "08:00", end: str = "09:00", zone: str = "UTC"
+) -> list[dict[str, str]]:
+    """One session a day (`{prefix}{day}`) in `month` (`2026-11`), as a client posts it."""
+    return [
+        {
+            "id": f"{prefix}{d}",
+            "start": f"{month}-{d:02d}T{start}:00Z",
+            "end": f"{month}-{d:02d}T{end}:00Z",
+            "timezone": zone,
+        }
+        for d in days
+    ]

@@ -14,18 +14,30 @@ from streak_core.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def dry_run(path: str | None = None, *args: str) -> str:
+def plan(*args: str, path: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PATH": path} if path else None
-    done = subprocess.run(
-        [sys.executable, "-m", "deploy.plan", "--project", "demo-plan", "--dry-run", *args],
+    return subprocess.run(
+        [sys.executable, "-m", "deploy.plan", "--project", "demo-plan", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         timeout=60,
         env=env,
     )
+
+
+def dry_run(path: str | None = None, *args: str) -> str:
+    done = plan("--dry-run", *args, path=path)
+    assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def refused(*args: str) -> str:
+    """What the plan says when it refuses to run (exit status 2, a usage error)."""
+    done = plan(*args)
+    assert done.returncode == 2, done.stdout
+    return done.stderr
 
 
 def test_every_function_topic_and_queue_of_the_code_is_in_the_plan() -> None:
@@ -144,16 +156,7 @@ def test_every_alert_mails_the_channel_of_the_given_address() -> None:
 
 
 def test_a_real_deployment_needs_the_alert_address_and_the_mail_relay() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "deploy.plan", "--project", "demo-plan"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert done.returncode == 2
-    assert "--alert-email and --smtp-host" in done.stderr
+    assert "--alert-email and --smtp-host" in refused()
 
 
 def test_the_dashboard_goes_to_hosting_with_the_api_rewrites_after_the_functions() -> None:
@@ -190,25 +193,7 @@ def test_google_sign_in_is_configured_with_its_secret_from_secret_manager() -> N
 
 
 def test_functions_in_another_region_than_the_rewrites_are_refused() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deploy.plan",
-            "--project",
-            "demo-plan",
-            "--dry-run",
-            "--region",
-            "europe-west1",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert done.returncode == 2
-    assert "hosting rewrites" in done.stderr
+    assert "hosting rewrites" in refused("--dry-run", "--region", "europe-west1")
 
 
 def test_webhooks_are_drained_by_their_queue_with_the_secret_key_from_secret_manager() -> None:

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from streak_core.domain.notifications import QuietHours
-from streak_core.domain.vocabulary import Channel, DeliveryStatus, Locale, NotificationKind
+from streak_core.domain.vocabulary import Channel, Locale, NotificationKind
 from streak_core.models.notifications import StoredNotification
 from streak_core.models.users import NotificationPreferences, UserSettings
-from streak_core.ports.notifications import Recipient
+from streak_core.ports.notifications import ChannelResult, Recipient
 from streak_core.services.dispatch import Dispatcher, announce, sweep
 from streak_core.services.unsubscribe import Unsubscribed, UnsubscribeLinks
 from tests.unit.fakes import FakeEmail, FakeLater, FakePush
@@ -47,21 +47,13 @@ class FakeOutbox:
     def recipient(self, uid: str) -> Recipient:
         return self.recipient_
 
-    def record(
-        self,
-        entry_id: str,
-        channel: Channel,
-        status: DeliveryStatus,
-        detail: str | None,
-        attempts: int,
-        now: datetime,
-    ) -> None:
-        entry = self.entries[entry_id]
-        channels = {**entry.channels, channel: status}
-        self.entries[entry_id] = replace(
-            entry, channels=channels, attempts={**entry.attempts, channel: attempts}
+    def record(self, result: ChannelResult) -> None:
+        entry, channel = self.entries[result.entry_id], result.channel
+        channels = {**entry.channels, channel: result.status}
+        self.entries[result.entry_id] = replace(
+            entry, channels=channels, attempts={**entry.attempts, channel: result.attempts}
         )
-        self.details[channel] = detail
+        self.details[channel] = result.detail
 
     def prune_tokens(self, uid: str, tokens: tuple[str, ...]) -> None:
         self.pruned.extend(tokens)

@@ -63,19 +63,27 @@ def matches(query: str, entry: dict[str, Any]) -> bool:
 
 
 def _or(tokens: list[str], entry: dict[str, Any]) -> tuple[bool, list[str]]:
-    value, rest = _and(tokens, entry)
-    while rest and rest[0] == "OR":
-        other, rest = _and(rest[1:], entry)
-        value = value or other
-    return value, rest
+    return _chain(tokens, entry, "OR", _and, any)
 
 
 def _and(tokens: list[str], entry: dict[str, Any]) -> tuple[bool, list[str]]:
-    value, rest = _term(tokens, entry)
-    while rest and rest[0] == "AND":
-        other, rest = _term(rest[1:], entry)
-        value = value and other
-    return value, rest
+    return _chain(tokens, entry, "AND", _term, all)
+
+
+def _chain(
+    tokens: list[str],
+    entry: dict[str, Any],
+    operator: str,
+    operand: Callable[[list[str], dict[str, Any]], tuple[bool, list[str]]],
+    combine: Callable[[list[bool]], bool],
+) -> tuple[bool, list[str]]:
+    """Operands joined by one operator (AND binds tighter than OR: `_or` chains `_and`s)."""
+    value, rest = operand(tokens, entry)
+    values = [value]
+    while rest and rest[0] == operator:
+        value, rest = operand(rest[1:], entry)
+        values.append(value)
+    return combine(values), rest
 
 
 def _term(tokens: list[str], entry: dict[str, Any]) -> tuple[bool, list[str]]:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from functions.api.routes.me import NotificationsPatch
+from functions.api.presenters.me import NotificationsPatch
 from streak_core.domain.challenges import ChallengeTerms
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.notifications import TEMPLATES

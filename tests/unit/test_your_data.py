@@ -17,6 +17,7 @@ from streak_core.errors import SessionNotFound
 from streak_core.services.session_log import delete_session
 from streak_core.services.sessions import accept_sessions
 from tests.unit.fakes import InMemoryPauseStore, InMemoryRebuildStore, InMemoryUserStore, RecordingJobQueue
+from tests.unit.helpers import daily_bodies
 from tests.unit.test_api_http import call, deps
 
 pytestmark = pytest.mark.unit
@@ -177,15 +178,7 @@ def test_any_order_of_adds_duplicates_and_deletions_gives_the_state_of_the_survi
 def test_an_import_brings_old_history_into_the_streak_silently_and_leaves_closed_boards_alone() -> None:
     d = deps()
     call(d, "PATCH", "/v1/me/settings", json={"leaderboard_visibility": "public", "timezone": "UTC"})
-    old = [
-        {
-            "id": f"old-{n}",
-            "start": f"2025-03-{n:02d}T08:00:00Z",
-            "end": f"2025-03-{n:02d}T09:00:00Z",
-            "timezone": "UTC",
-        }
-        for n in range(1, 11)
-    ]
+    old = daily_bodies("old-", "2025-03", range(1, 11))
     assert call(d, "POST", "/v1/admin/users/u1/sessions:import", json={"sessions": old}).status_code == 403
     response = call(
         d, "POST", "/v1/admin/users/u1/sessions:import", token="admin:ops", json={"sessions": old}

@@ -207,6 +207,20 @@ export function ConfirmButton({
   );
 }
 
+/** A table that scrolls sideways on narrow screens: its header row, then its rows. */
+export function Table({ head, children, testId }: { head: ComponentChildren; children: ComponentChildren; testId?: string }) {
+  return (
+    <div class="scroll">
+      <table data-testid={testId}>
+        <thead>
+          <tr>{head}</tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 /** "Next page" when the API gave a cursor. */
 export function NextPage({ cursor, onNext }: { cursor: string | null; onNext: (cursor: string) => void }) {
   if (!cursor) return null;

@@ -2,61 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, Field, RootModel
-
-from functions.fields import View, derived
+from functions.api.presenters.leagues import (
+    LeagueAnswer,
+    LeagueHistoryOut,
+    LeagueOut,
+    LeagueWeekOut,
+    NotJoinedOut,
+)
 from functions.routing import Call, Reply, Routes, Tag
 from streak_core.dependencies import LeagueDeps
-from streak_core.domain.leagues import COHORT_SIZE, DEMOTED, PROMOTED
-from streak_core.services.leagues import HistoryRow, LeagueView, MemberRow
+from streak_core.domain.leagues import COHORT_SIZE
 
 LeagueCall = Call[LeagueDeps]
-
-
-# --- schemas ----------------------------------------------------------------------------------------------
-@derived(MemberRow)
-class LeagueMemberOut(View):
-    pass
-
-
-@derived(
-    LeagueView,
-    fields={
-        "week": Field(description="ISO week of the caller's local days, e.g. 2026-W49"),
-        "ends_at": Field(description="The end of the week's Sunday in the caller's time zone"),
-        "score": Field(description="Focus minutes this week (the caller's local days)"),
-        "promotion_rank": Field(description=f"Ranks 1 to this move up a tier (top {PROMOTED}; 0: none)"),
-        "demotion_rank": Field(description=f"Ranks from this one on move down (bottom {DEMOTED}; 0: none)"),
-        "members": Field(description=f"The cohort (at most {COHORT_SIZE}), in rank order"),
-    },
-)
-class LeagueOut(View):
-    pass
-
-
-class NotJoinedOut(BaseModel):
-    joined: Literal[False] = False
-
-
-class LeagueAnswer(RootModel[LeagueOut | NotJoinedOut]):
-    pass
-
-
-@derived(HistoryRow)
-class LeagueWeekOut(View):
-    pass
-
-
-class LeagueHistoryOut(BaseModel):
-    history: list[LeagueWeekOut] = Field(description="Settled weeks, newest first (at most 52)")
 
 
 ROUTES: Routes[LeagueDeps] = Routes()
 
 
-# --- handlers ---------------------------------------------------------------------------------------------
 @ROUTES.get("/v1/me/league", {200: LeagueAnswer}, operation_id="getLeague")
 def get_league(call: LeagueCall) -> Reply:
     """Get the caller's league week

@@ -2,196 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
 from urllib.parse import urlencode
 
-from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
-from pydantic_core import PydanticCustomError
-
 from functions import pages
+from functions.api.presenters.me import (
+    CalendarOut,
+    CalendarQuery,
+    DayExplainedOut,
+    DayPath,
+    DeviceIn,
+    DeviceOut,
+    NotificationsPageOut,
+    SettingsOut,
+    SettingsPatch,
+    UnsubscribeQuery,
+    settings_change,
+)
 from functions.api.shared import DayOut, StreakOut
 from functions.fields import (
     DATE_SCHEMA,
-    ClockTime,
-    ClockTimeOut,
-    DateIn,
-    DisplayName,
-    Instant,
     PageQuery,
-    Strict,
-    TimeZoneName,
-    View,
-    derived,
 )
 from functions.http import Binary, parse_model
-from functions.routing import Auth, Call, Reply, Routes, Tag
+from functions.routing import Auth, Call, Reply, RouteOptions, Routes, Tag
 from streak_core.dependencies import MeDeps
-from streak_core.domain.notifications import QuietHours
-from streak_core.domain.vocabulary import (
-    Channel,
-    DeliveryStatus,
-    Locale,
-    NotificationKind,
-    Platform,
-    Visibility,
-)
-from streak_core.models.users import UNSET, NotificationsChange, SettingsChange, Unset
 from streak_core.services import devices, queries
-from streak_core.services.cursors import MAX_CURSOR_CHARS
 from streak_core.services.queries import (
     DEFAULT_CALENDAR_DAYS,
     MAX_CALENDAR_DAYS,
     CalendarSource,
-    DayExplanation,
-    DaySession,
 )
 from streak_core.services.unsubscribe import PATH as UNSUBSCRIBE_PATH
 from streak_core.services.unsubscribe import unsubscribe
 
 MeCall = Call[MeDeps]
-T = TypeVar("T")
-
-
-# --- schemas ----------------------------------------------------------------------------------------------
-class CalendarQuery(BaseModel):
-    from_: DateIn | None = Field(
-        default=None, alias="from", description=f"First date (default: {DEFAULT_CALENDAR_DAYS} days back)"
-    )
-    to: DateIn | None = Field(
-        default=None, description=f"Last date (default: today); at most {MAX_CALENDAR_DAYS} days"
-    )
-
-
-class CalendarOut(View):
-    days: list[DayOut]
-
-
-class DayPath(BaseModel):
-    date: DateIn
-
-
-@derived(DaySession)
-class DaySessionOut(View):
-    pass
-
-
-@derived(
-    DayExplanation,
-    fields={
-        "intervals": Field(
-            description="The merged [start, end] pairs the day's seconds come from, in the day's zone",
-            json_schema_extra={"items": {"type": "string", "format": "date-time"}},
-        )
-    },
-)
-class DayExplainedOut(View):
-    pass
-
-
-class NotificationOut(View):
-    id: str
-    kind: NotificationKind
-    created_at: Instant
-    channels: dict[Channel, DeliveryStatus]
-    data: dict[str, int | str]
-
-
-class NotificationsPageOut(View):
-    notifications: list[NotificationOut]
-    next_cursor: str | None
-
-
-class DeviceIn(Strict):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"token": "fcm:APA91b-abc_123", "platform": "ios"}]}
-    )
-
-    token: StrictStr = Field(min_length=1, max_length=4096, pattern=r"^[^\s/]+$", description="FCM token")
-    platform: Platform
-
-
-class DeviceOut(BaseModel):
-    token: str
-    platform: Platform
-    registered: bool
-
-
-class QuietHoursBody(Strict):
-    start: ClockTime = Field(description="Local time HH:MM")
-    end: ClockTime = Field(description="Local time HH:MM; before start for a window over midnight")
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> QuietHoursBody:
-        if self.start == self.end:
-            raise PydanticCustomError("empty_window", "start and end must differ")
-        return self
-
-    def window(self) -> QuietHours:
-        return QuietHours(self.start, self.end)
-
-
-class QuietHoursOut(View):
-    start: ClockTimeOut
-    end: ClockTimeOut
-
-
-class NotificationsOut(View):
-    push: bool
-    email: bool
-    kinds: dict[NotificationKind, bool]
-    quiet_hours: QuietHoursOut | None
-    reminder_hour: int
-
-
-class SettingsOut(View):
-    timezone: str | None
-    display_name: str | None
-    leaderboard_visibility: Visibility
-    notifications: NotificationsOut
-    locale: Locale
-
-
-class NotificationsPatch(Strict):
-    """Each field may be left out; only `quiet_hours` may be null (no quiet hours)."""
-
-    push: StrictBool | MISSING = MISSING
-    email: StrictBool | MISSING = MISSING
-    kinds: dict[NotificationKind, StrictBool] | MISSING = MISSING
-    quiet_hours: QuietHoursBody | MISSING | None = MISSING
-    reminder_hour: Annotated[StrictInt, Field(ge=0, le=23)] | MISSING = MISSING
-
-
-class SettingsPatch(Strict):
-    """Each field may be left out; `timezone` and `display_name` may be null (cleared)."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "timezone": "Europe/Paris",
-                    "display_name": "Ada",
-                    "leaderboard_visibility": "public",
-                    "notifications": {"quiet_hours": {"start": "22:00", "end": "07:00"}},
-                }
-            ]
-        }
-    )
-
-    timezone: TimeZoneName | MISSING | None = MISSING
-    display_name: DisplayName | MISSING | None = MISSING
-    leaderboard_visibility: Visibility | MISSING = MISSING
-    notifications: NotificationsPatch | MISSING = MISSING
-    locale: Locale | MISSING = MISSING
-
-
-class UnsubscribeQuery(BaseModel):
-    token: str = Field(max_length=MAX_CURSOR_CHARS, description="The token of an email's unsubscribe link")
 
 
 ROUTES: Routes[MeDeps] = Routes()
 
 
-# --- handlers ---------------------------------------------------------------------------------------------
 @ROUTES.get("/v1/me/streak", {200: StreakOut}, operation_id="getStreak")
 def get_streak(call: MeCall) -> Reply:
     """Get the caller's streak
@@ -304,40 +153,18 @@ def patch_settings(call: MeCall) -> Reply:
     return Reply(200, SettingsOut.model_validate(view))
 
 
-def settings_change(patch: SettingsPatch) -> SettingsChange:
-    """The patch as the service's typed change: a field left out stays UNSET, null clears."""
-    notifications = NotificationsChange()
-    if (prefs := patch.notifications) is not MISSING:
-        quiet = prefs.quiet_hours
-        notifications = NotificationsChange(
-            push=_given(prefs.push),
-            email=_given(prefs.email),
-            kinds=_given(prefs.kinds),
-            quiet_hours=UNSET if quiet is MISSING else quiet.window() if quiet is not None else None,
-            reminder_hour=_given(prefs.reminder_hour),
-        )
-    return SettingsChange(
-        timezone=_given(patch.timezone),
-        display_name=_given(patch.display_name),
-        leaderboard_visibility=_given(patch.leaderboard_visibility),
-        locale=_given(patch.locale),
-        notifications=notifications,
+def unsubscribe_route(operation_id: str) -> RouteOptions:
+    """The link's page and its one-click POST: public (the signed token says whose and which), in HTML."""
+    return RouteOptions(
+        errors=(422, 429),
+        query=UnsubscribeQuery,
+        auth=Auth.PUBLIC,
+        media_types=("text/html",),
+        operation_id=operation_id,
     )
 
 
-def _given(value: T | MISSING) -> T | Unset:
-    return UNSET if value is MISSING else value
-
-
-@ROUTES.get(
-    UNSUBSCRIBE_PATH,
-    {200: None},
-    errors=(422, 429),
-    query=UnsubscribeQuery,
-    auth=Auth.PUBLIC,
-    media_types=("text/html",),
-    operation_id="getUnsubscribePage",
-)
+@ROUTES.get(UNSUBSCRIBE_PATH, {200: None}, **unsubscribe_route("getUnsubscribePage"))
 def get_unsubscribe(call: MeCall) -> Reply:
     """Show an email's unsubscribe page
 
@@ -350,15 +177,7 @@ def get_unsubscribe(call: MeCall) -> Reply:
     return Reply(200, Binary(pages.unsubscribe_page(found.kind, action).encode(), "text/html"))
 
 
-@ROUTES.post(
-    UNSUBSCRIBE_PATH,
-    {200: None},
-    errors=(422, 429),
-    query=UnsubscribeQuery,
-    auth=Auth.PUBLIC,
-    media_types=("text/html",),
-    operation_id="unsubscribe",
-)
+@ROUTES.post(UNSUBSCRIBE_PATH, {200: None}, **unsubscribe_route("unsubscribe"))
 def post_unsubscribe(call: MeCall) -> Reply:
     """Unsubscribe in one click
 

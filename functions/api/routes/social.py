@@ -2,92 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from pydantic import BaseModel, Field
-
-from functions.fields import Instant, PageQuery, Strict, UserId, View
+from functions.api.presenters.social import (
+    FriendRequestIn,
+    FriendshipOut,
+    FriendsOut,
+    LeaderboardOut,
+    LeaderboardQuery,
+)
 from functions.routing import Call, Reply, Routes, Tag
 from streak_core.dependencies import SocialDeps
-from streak_core.domain.vocabulary import BoardStart, FriendStatus, Period, Scope
+from streak_core.domain.vocabulary import BoardStart, Scope
 from streak_core.services.leaderboard import BoardRequest
 
 SocialCall = Call[SocialDeps]
 
 
-# --- schemas ----------------------------------------------------------------------------------------------
-class LeaderboardQuery(PageQuery):
-    period: Period = Period.ALL
-    scope: Scope = Scope.GLOBAL
-    start: BoardStart = Field(
-        default=BoardStart.TOP,
-        description='`me`: the page begins with the caller\'s own row ("jump to me"); a cursor continues it',
-    )
-
-
-class LeaderboardEntryOut(View):
-    rank: int
-    user_id: str
-    display_name: str | None
-    score: int
-    current_streak: int
-    longest_streak: int
-
-
-class LeaderboardMeOut(View):
-    rank: int = Field(description="Where the caller stands among the users they can see, hidden or not")
-    score: int
-
-
-class LeaderboardOut(View):
-    entries: list[LeaderboardEntryOut]
-    next_cursor: str | None
-    me: LeaderboardMeOut
-
-
-class FriendRequestIn(Strict):
-    user_id: UserId
-
-
-class FriendshipOut(BaseModel):
-    user_id: str
-    status: FriendStatus
-
-
-class FriendTodayOut(View):
-    date: date | None
-    seconds: int
-    qualified: bool
-
-
-class FriendOut(View):
-    user_id: str
-    display_name: str | None
-    since: Instant | None
-    current_streak: int
-    today: FriendTodayOut
-
-
-class PendingRequestOut(View):
-    user_id: str
-    display_name: str | None = Field(description="null when unknown, or hidden by that user's settings")
-    created_at: Instant | None
-
-
-class FriendRequestsOut(View):
-    incoming: list[PendingRequestOut]
-    outgoing: list[PendingRequestOut]
-
-
-class FriendsOut(View):
-    friends: list[FriendOut]
-    requests: FriendRequestsOut
-
-
 ROUTES: Routes[SocialDeps] = Routes()
 
 
-# --- handlers ---------------------------------------------------------------------------------------------
 @ROUTES.get(
     "/v1/leaderboard",
     {200: LeaderboardOut, 304: None},

@@ -33,13 +33,13 @@ from streak_core.adapters.firestore.outbox import create_missing_outbox
 from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.vocabulary import ChallengeStatus, ChallengeVisibility
-from streak_core.models.notifications import OutboxEntry
 from streak_core.models.streaks import DayRecord, StreakRecord
 from streak_core.models.users import UserSettings
 from streak_core.ports.challenges import (
     ChallengePage,
     ChallengePosition,
     ChallengeStore,
+    Joining,
     MembershipSnapshot,
     MembershipTransaction,
     Standing,
@@ -212,16 +212,10 @@ class _Transaction(MembershipTransaction):
         records = [day_from_doc(doc.to_dict()) for doc in self._tx.get_all(refs) if doc.exists]
         return {record.day: record for record in records}
 
-    def join(
-        self,
-        challenge: Challenge,
-        streak: StreakRecord,
-        membership: Membership,
-        outbox: Iterable[OutboxEntry] = (),
-    ) -> None:
-        create_missing_outbox(self._client, self._tx, outbox)
-        stage_memberships(self._client, self._tx, self._uid, [membership])
-        self._write(challenge, streak, +1, firestore.ArrayUnion)
+    def join(self, joining: Joining) -> None:
+        create_missing_outbox(self._client, self._tx, joining.outbox)
+        stage_memberships(self._client, self._tx, self._uid, [joining.membership])
+        self._write(joining.challenge, joining.streak, +1, firestore.ArrayUnion)
 
     def leave(self, challenge: Challenge, streak: StreakRecord) -> None:
         self._tx.delete(paths.membership(self._client, self._uid, challenge.id))

@@ -24,12 +24,11 @@ from streak_core.adapters.firestore.documents import (
 )
 from streak_core.adapters.firestore.streaks import streak_from_doc
 from streak_core.adapters.firestore.webhooks import stage_events
-from streak_core.domain.vocabulary import Channel, DeliveryStatus
 from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.streaks import StreakRecord, user_timezone
 from streak_core.models.users import UserSettings
 from streak_core.models.webhooks import WebhookEvent, events_of
-from streak_core.ports.notifications import OutboxStore, Recipient
+from streak_core.ports.notifications import ChannelResult, OutboxStore, Recipient
 
 
 def stage_outbox(
@@ -109,24 +108,17 @@ class FirestoreOutboxStore(OutboxStore):
         )
         return [doc.id for doc in stream(query.select([]), "outbox sweep")]
 
-    def record(
-        self,
-        entry_id: str,
-        channel: Channel,
-        status: DeliveryStatus,
-        detail: str | None,
-        attempts: int,
-        now: datetime,
-    ) -> None:
+    def record(self, result: ChannelResult) -> None:
+        channel = result.channel
         update = {
-            f"channels.{channel}": status.value,
-            f"attempts_by_channel.{channel}": attempts,
-            f"details.{channel}": detail,
-            f"at_by_channel.{channel}": now,
+            f"channels.{channel}": result.status.value,
+            f"attempts_by_channel.{channel}": result.attempts,
+            f"details.{channel}": result.detail,
+            f"at_by_channel.{channel}": result.at,
             "updated_at": firestore.SERVER_TIMESTAMP,
         }
         with store_errors():
-            paths.outbox(self._client()).document(entry_id).update(update)
+            paths.outbox(self._client()).document(result.entry_id).update(update)
 
     def prune_tokens(self, uid: str, tokens: tuple[str, ...]) -> None:
         client = self._client()

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ok, type Schemas } from "../api/client";
 import { addDays, chunks, daysBetween, heatmapStart } from "../dates";
 import { formatDate, formatDuration, formatTime, t } from "../i18n";
-import { Empty, Page, Show, useLoad } from "../ui";
+import { Empty, Page, Show, useLoad, Table } from "../ui";
 import { useHashParam } from "../router";
 
 const WEEKS = 53;
@@ -59,28 +59,25 @@ function DayDetail({ date, timezone }: { date: string; timezone: string }) {
             {d.sessions.length === 0 ? (
               <Empty>{t("calendar.noSessions")}</Empty>
             ) : (
-              <div class="scroll">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("calendar.start")}</th>
-                      <th scope="col">{t("calendar.end")}</th>
-                      <th scope="col" class="num">
-                        {t("calendar.inDay")}
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.sessions.map((s) => (
-                      <tr key={s.id}>
-                        <td>{formatTime(s.start, s.timezone)}</td>
-                        <td>{formatTime(s.end, s.timezone)}</td>
-                        <td class="num">{formatDuration(s.seconds_in_day)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table
+                head={
+                  <>
+                    <th scope="col">{t("calendar.start")}</th>
+                    <th scope="col">{t("calendar.end")}</th>
+                    <th scope="col" class="num">
+                      {t("calendar.inDay")}
+                    </th>
+                  </>
+                }
+              >
+                {d.sessions.map((s) => (
+                  <tr key={s.id}>
+                    <td>{formatTime(s.start, s.timezone)}</td>
+                    <td>{formatTime(s.end, s.timezone)}</td>
+                    <td class="num">{formatDuration(s.seconds_in_day)}</td>
+                  </tr>
+                ))}
+              </Table>
             )}
             {d.intervals.length > 0 && (
               <>

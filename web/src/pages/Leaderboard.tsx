@@ -5,7 +5,7 @@ import { useHashParam } from "../router";
 import { currentUid } from "../auth";
 import type { Key } from "../i18n";
 import { formatNumber, t } from "../i18n";
-import { Empty, NextPage, Page, Show, useLoad } from "../ui";
+import { Empty, NextPage, Page, Show, useLoad, Table } from "../ui";
 
 type Scope = "global" | "friends";
 type Period = "week" | "month" | "all";
@@ -131,44 +131,42 @@ export default function Leaderboard() {
             {data.entries.length === 0 ? (
               <Empty>{t("leaderboard.empty")}</Empty>
             ) : (
-              <div class="scroll">
-                <table data-testid="board">
-                  <thead>
-                    <tr>
-                      <th scope="col" class="num">
-                        {t("leaderboard.rank")}
-                      </th>
-                      <th scope="col">{t("leaderboard.name")}</th>
-                      <th scope="col" class="num">
-                        {t("leaderboard.score")}
-                      </th>
-                      <th scope="col" class="num">
-                        {t("leaderboard.current")}
-                      </th>
-                      <th scope="col" class="num">
-                        {t("leaderboard.longest")}
-                      </th>
+              <Table
+                testId="board"
+                head={
+                  <>
+                    <th scope="col" class="num">
+                      {t("leaderboard.rank")}
+                    </th>
+                    <th scope="col">{t("leaderboard.name")}</th>
+                    <th scope="col" class="num">
+                      {t("leaderboard.score")}
+                    </th>
+                    <th scope="col" class="num">
+                      {t("leaderboard.current")}
+                    </th>
+                    <th scope="col" class="num">
+                      {t("leaderboard.longest")}
+                    </th>
+                  </>
+                }
+              >
+                {data.entries.map((entry) => {
+                  const mine = entry.user_id === me;
+                  return (
+                    <tr key={entry.user_id} aria-current={mine ? "true" : undefined} data-me={mine ? "true" : undefined}>
+                      <td class="num">{formatNumber(entry.rank)}</td>
+                      <td>
+                        {entry.display_name ?? t("leaderboard.anonymous")}
+                        {mine && ` ${t("leaderboard.you")}`}
+                      </td>
+                      <td class="num">{formatNumber(entry.score)}</td>
+                      <td class="num">{formatNumber(entry.current_streak)}</td>
+                      <td class="num">{formatNumber(entry.longest_streak)}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {data.entries.map((entry) => {
-                      const mine = entry.user_id === me;
-                      return (
-                        <tr key={entry.user_id} aria-current={mine ? "true" : undefined} data-me={mine ? "true" : undefined}>
-                          <td class="num">{formatNumber(entry.rank)}</td>
-                          <td>
-                            {entry.display_name ?? t("leaderboard.anonymous")}
-                            {mine && ` ${t("leaderboard.you")}`}
-                          </td>
-                          <td class="num">{formatNumber(entry.score)}</td>
-                          <td class="num">{formatNumber(entry.current_streak)}</td>
-                          <td class="num">{formatNumber(entry.longest_streak)}</td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+                  );
+                })}
+              </Table>
             )}
             <NextPage cursor={data.next_cursor} onNext={setCursor} />
           </>

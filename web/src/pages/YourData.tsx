@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import { ApiError, api, ok, type Schemas } from "../api/client";
 import { signOutUser } from "../auth";
 import { formatDuration, formatInstant, t } from "../i18n";
-import { ConfirmButton, Empty, ErrorNotice, NextPage, Page, Show, useAction, useLoad } from "../ui";
+import { ConfirmButton, Empty, ErrorNotice, NextPage, Page, Show, useAction, useLoad, Table } from "../ui";
 
 const POLL_MS = 1500;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -76,26 +76,23 @@ function Sessions() {
             <Empty>{t("data.noSessions")}</Empty>
           ) : (
             <>
-              <div class="scroll">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("calendar.start")}</th>
-                      <th scope="col" class="num">
-                        {t("insights.focus")}
-                      </th>
-                      <th scope="col">
-                        <span class="visually-hidden">{t("data.delete")}</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.sessions.map((s) => (
-                      <SessionRow key={s.id} session={s} onChanged={page.reload} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table
+                head={
+                  <>
+                    <th scope="col">{t("calendar.start")}</th>
+                    <th scope="col" class="num">
+                      {t("insights.focus")}
+                    </th>
+                    <th scope="col">
+                      <span class="visually-hidden">{t("data.delete")}</span>
+                    </th>
+                  </>
+                }
+              >
+                {data.sessions.map((s) => (
+                  <SessionRow key={s.id} session={s} onChanged={page.reload} />
+                ))}
+              </Table>
               <NextPage cursor={data.next_cursor} onNext={setCursor} />
             </>
           )
