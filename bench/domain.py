@@ -13,6 +13,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.day_start import MIDNIGHT, DayStarts
 from streak_core.domain.days import DayState
 from streak_core.domain.engine import apply_session
 from streak_core.domain.sessions import Session
@@ -40,19 +41,25 @@ def history(days: int, seed: int) -> tuple[list[Session], list[date]]:
     return sessions, gaps
 
 
-def apply_all(sessions: list[Session]) -> tuple[dict[date, DayState], StreakState, float]:
+# A night owl's day start (04:00) from the first day on: the general path of the rule, for comparison.
+OWL = DayStarts(((date(1700, 1, 1), 4 * 60),))
+
+
+def apply_all(
+    sessions: list[Session], starts: DayStarts = MIDNIGHT
+) -> tuple[dict[date, DayState], StreakState, float]:
     days: dict[date, DayState] = {}
     streak = StreakState()
     began = time.perf_counter()
     for s in sessions:
-        apply_session(days, streak, s, DEFAULT_CONFIG)
+        apply_session(days, streak, s, DEFAULT_CONFIG, starts)
     return days, streak, time.perf_counter() - began
 
 
-def late_insert_us(days_count: int, inserts: int) -> float:
+def late_insert_us(days_count: int, inserts: int, starts: DayStarts = MIDNIGHT) -> float:
     """Median µs to apply one late session that fills a gap day in the middle of the history."""
     sessions, gaps = history(days_count, seed=days_count)
-    days, streak, _ = apply_all(sessions)
+    days, streak, _ = apply_all(sessions, starts)
     middle = [g for g in gaps if days_count * 0.25 <= (g - FIRST_DAY.date()).days <= days_count * 0.75]
     targets = random.Random(1).sample(middle, min(inserts, len(middle)))
     samples: list[int] = []
@@ -60,7 +67,7 @@ def late_insert_us(days_count: int, inserts: int) -> float:
         start = datetime(gap.year, gap.month, gap.day, 9, tzinfo=UTC)
         late = Session(f"late{n}", start, start + timedelta(hours=1), ZONE)
         began = time.perf_counter_ns()
-        apply_session(days, streak, late, DEFAULT_CONFIG)
+        apply_session(days, streak, late, DEFAULT_CONFIG, starts)
         samples.append(time.perf_counter_ns() - began)
         assert streak.is_qualified(gap)
     return statistics.median(samples) / 1000
@@ -94,6 +101,12 @@ def main() -> None:
         per_insert[str(size)] = late_insert_us(size, args.inserts)
         print(f"  late insert at {size:,} days: {per_insert[str(size)]:.1f} µs (median)", flush=True)
 
+    owl_rates = [len(sessions) / apply_all(sessions, OWL)[2] for _ in range(args.repeats)]
+    print(f"  with the day starting at 04:00: {max(owl_rates):,.0f} sessions/s", flush=True)
+    owl_insert = {size: late_insert_us(size, args.inserts, OWL) for size in (1_000, 100_000)}
+    small, large = owl_insert[1_000], owl_insert[100_000]
+    print(f"  late insert with 04:00 at 1,000 / 100,000 days: {small:.1f} / {large:.1f} µs", flush=True)
+
     result = {
         "bench": "domain",
         "days": args.days,
@@ -104,6 +117,8 @@ def main() -> None:
         "apply_vs_split_ratio": round(per_second / split_per_second, 3),
         "late_insert_us": {k: round(v, 2) for k, v in per_insert.items()},
         "late_insert_growth": round(per_insert["100000"] / per_insert["1000"], 3),
+        "day_start_0400_sessions_per_second": round(max(owl_rates)),
+        "day_start_0400_late_insert_growth": round(owl_insert[100_000] / owl_insert[1_000], 3),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     print(json.dumps(result))

@@ -81,7 +81,7 @@ def user_history(rnd: random.Random, uid: str, today: date) -> UserHistory:
 
 def user_documents(client: Any, uid: str, history: UserHistory, now: datetime) -> tuple[list[Any], list[str]]:
     """(ref, data) of every document the user has, as a rebuild makes them; and their board keys."""
-    days = rebuilt_days(history.sessions)
+    days = rebuilt_days(history.sessions, history.settings.day_starts)
     streak = rebuilt_streak(history, days, DEFAULT_CONFIG)
     award_badges(uid, streak, now, announce=False)
     streak.months_ready = True  # a rebuild writes the calendar's month documents (below) and says so

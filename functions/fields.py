@@ -29,6 +29,7 @@ from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from streak_core.domain.day_start import parse_day_start
 from streak_core.domain.ids import is_document_id, is_user_id
 from streak_core.domain.leagues import is_week
 from streak_core.domain.sessions import MAX_INSTANT_CHARS, MAX_ZONE_CHARS, parse_date, parse_instant
@@ -138,6 +139,26 @@ ClockTimeOut = Annotated[
     WithJsonSchema({"type": "string", "pattern": f"^{HH_MM.pattern}$", "maxLength": 5}),
 ]
 ClockTime = Annotated[ClockTimeOut, BeforeValidator(rule("invalid_time", _clock_time))]
+
+
+def _day_start(value: object) -> int:
+    if not isinstance(value, str):
+        raise ValueError('must be "HH:MM"')
+    return parse_day_start(value)
+
+
+DayStartIn = Annotated[
+    int,
+    BeforeValidator(rule("invalid_day_start", _day_start)),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^(0[0-9]|1[0-2]):(00|15|30|45)$",
+            "maxLength": 5,
+            "description": "When the user's day starts: 00:00 to 12:00 in steps of 15 minutes",
+        }
+    ),
+]
 UserId = Annotated[
     StrictStr,
     AfterValidator(rule("invalid_user_id", _holds(is_user_id, "an id any user can have"))),

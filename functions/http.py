@@ -20,7 +20,15 @@ from pydantic import BaseModel, ValidationError
 from functions.logs import trace_id
 from streak_core import context
 from streak_core.domain.sessions import FieldIssue, parse_instant
-from streak_core.errors import Conflict, Forbidden, InvalidRequest, NotFound, ServiceError, Unavailable
+from streak_core.errors import (
+    Conflict,
+    DayStartTooSoon,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    ServiceError,
+    Unavailable,
+)
 from streak_core.ports.clock import Clock
 
 MAX_BODY_BYTES = 64 * 1024
@@ -33,6 +41,7 @@ CORRELATION_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}", re.ASCII)
 # What each kind of refusal is on the wire; the first match wins.
 SERVICE_STATUS: tuple[tuple[type[ServiceError], int], ...] = (
     (InvalidRequest, 422),
+    (DayStartTooSoon, 422),
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
@@ -76,7 +85,7 @@ def validation_error(issues: list[FieldIssue]) -> ApiError:
 def service_error(error: ServiceError) -> ApiError:
     """A service's refusal as the API answers it."""
     status = next((s for kind, s in SERVICE_STATUS if isinstance(error, kind)), 500)
-    details = issues_json(error.issues) if isinstance(error, InvalidRequest) else None
+    details = issues_json(error.issues) if isinstance(error, InvalidRequest) else error.details
     headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else {}
     return ApiError(status, error.code, error.message, details, headers)
 

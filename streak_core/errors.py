@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from streak_core.domain.sessions import FieldIssue
@@ -13,9 +14,10 @@ class ServiceError(Exception):
 
     code: ClassVar[str] = "error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, details: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.details = details  # what a client needs to act on it (the date a change becomes possible)
 
 
 class InvalidRequest(ServiceError):
@@ -202,3 +204,15 @@ class LeagueHidden(Conflict):
 
     def __init__(self) -> None:
         super().__init__("Your leaderboard visibility is hidden: leagues place only users others can see.")
+
+
+class DayStartTooSoon(ServiceError):
+    """The day start was changed less than 7 days ago."""
+
+    code = "too_soon"
+
+    def __init__(self, allowed_from: date) -> None:
+        super().__init__(
+            f"The day start can change once in 7 days: again from {allowed_from.isoformat()}.",
+            {"allowed_from": allowed_from.isoformat()},
+        )

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.day_start import MIDNIGHT, DayStarts, split
 from streak_core.domain.days import DayState, is_strong, qualifies
 from streak_core.domain.runs import RunChange
 from streak_core.domain.sessions import Session
 from streak_core.domain.streaks import StreakState, milestones_reached
-from streak_core.domain.timeline import split_by_local_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,7 @@ def apply_session(
     streak: StreakState,
     session: Session,
     config: StreakConfig,
+    starts: DayStarts = MIDNIGHT,
 ) -> SessionOutcome:
     """Merge the session into each local day it touches and update the streak in place.
 
@@ -46,7 +47,7 @@ def apply_session(
     """
     outcome = SessionOutcome()
     grown: list[RunChange] = []
-    for day, start_ms, end_ms in split_by_local_day(session.start_ms, session.end_ms, session.zone):
+    for day, start_ms, end_ms in split(session.start_ms, session.end_ms, session.zone, starts):
         outcome.pieces.append((day, start_ms, end_ms))
         state = days.get(day)
         if state is None:

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.day_start import MIDNIGHT, DayStarts, bounds
 from streak_core.domain.days import recovery_seconds
 from streak_core.domain.notifications import NotificationData
 from streak_core.domain.streaks import StreakState
-from streak_core.domain.timeline import next_day_boundary, zone_named
+from streak_core.domain.timeline import zone_named
 from streak_core.domain.vocabulary import NotificationKind as Kind
 from streak_core.domain.weekly import iso_week_key, weekly_consistency
 
@@ -45,6 +46,7 @@ def close_days(
     yesterday: date,
     timezone: str,
     config: StreakConfig,
+    starts: DayStarts = MIDNIGHT,
 ) -> Closing:
     """Close every day from the one after `last_closed` through `yesterday` (local dates of `timezone`), in
     order, in place.
@@ -60,15 +62,15 @@ def close_days(
     day = start
     while day <= yesterday:
         closed.append(day)
-        events.extend(_close_one(streak, bonus_weeks, day, day == yesterday, timezone, config))
+        events.extend(_close_one(streak, bonus_weeks, day, day == yesterday, timezone, config, starts))
         day += timedelta(days=1)
     return Closing(events, closed, yesterday)
 
 
-def recovery_deadline(broken: date, timezone: str) -> datetime:
-    """The end of the day after a break, in the user's zone: until then a strong day recovers it."""
-    zone = zone_named(timezone)
-    return datetime.fromtimestamp(next_day_boundary(broken + timedelta(days=1), zone) / 1000, UTC)
+def recovery_deadline(broken: date, timezone: str, starts: DayStarts = MIDNIGHT) -> datetime:
+    """The end of the day after a break, in the user's local days: until then a strong day recovers it."""
+    _, end = bounds(broken + timedelta(days=1), zone_named(timezone), starts)
+    return datetime.fromtimestamp(end / 1000, UTC)
 
 
 def _close_one(
@@ -78,6 +80,7 @@ def _close_one(
     last: bool,
     timezone: str,
     config: StreakConfig,
+    starts: DayStarts,
 ) -> list[MaintenanceEvent]:
     events: list[MaintenanceEvent] = []
     key = day.isoformat()
@@ -97,7 +100,7 @@ def _close_one(
                 data: dict[str, int | str] = {"length_lost": live[2]}
                 # Only the last day closed can still be recovered: the day after it is today.
                 if last and streak.recoverable(day, config):
-                    data["recoverable_until"] = recovery_deadline(day, timezone).isoformat()
+                    data["recoverable_until"] = recovery_deadline(day, timezone, starts).isoformat()
                     data["minutes"] = recovery_seconds(config) // 60
                 events.append(MaintenanceEvent(Kind.STREAK_BROKEN, day, key, data))
     elif streak.is_qualified(day):

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from string import Formatter
 
+from streak_core.domain import day_start
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.day_start import MIDNIGHT, DayStarts
 from streak_core.domain.days import recovery_seconds, seconds_to_qualify
 from streak_core.domain.timeline import zone_named
 from streak_core.domain.vocabulary import Locale
@@ -261,21 +263,23 @@ class ReminderPlan:
     next_at: datetime  # the next reminder hour strictly after `now` (UTC)
 
 
-def plan_reminder(now: datetime, timezone: str, hour: int) -> ReminderPlan:
-    """The reminder hour is a one-hour window of local time, so an hourly tick meets each one exactly once.
+def plan_reminder(now: datetime, timezone: str, hour: int, starts: DayStarts = MIDNIGHT) -> ReminderPlan:
+    """The reminder hour is a one-hour window of local time, so an hourly tick meets each one exactly once;
+    it belongs to the user's day it falls in (with a day start at 04:00, 02:00 is late in the day before).
 
     On a DST day where the hour does not exist, zoneinfo's reading of it is used (just after the gap).
     """
     zone = zone_named(timezone)
-    today = now.astimezone(zone).date()
-    slot = _reminder_slot(today, hour, zone, now)
+    today = day_start.today(now, zone, starts)
+    slot = _reminder_slot(today, hour, zone, now, starts)
     due_on = today if slot <= now < slot + timedelta(hours=1) else None
-    next_at = slot if slot > now else _reminder_slot(today + timedelta(days=1), hour, zone, now)
+    next_at = slot if slot > now else _reminder_slot(today + timedelta(days=1), hour, zone, now, starts)
     return ReminderPlan(due_on, next_at)
 
 
-def _reminder_slot(day: date, hour: int, zone: tzinfo, now: datetime) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(now.tzinfo)
+def _reminder_slot(day: date, hour: int, zone: tzinfo, now: datetime, starts: DayStarts) -> datetime:
+    wall_date = day if hour * 60 >= starts.on(day) else day + timedelta(days=1)
+    return datetime.combine(wall_date, time(hour), tzinfo=zone).astimezone(now.tzinfo)
 
 
 def minutes_to_go(focus_seconds: int, config: StreakConfig) -> int:

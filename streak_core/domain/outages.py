@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.day_start import MIDNIGHT, DayStarts, day_of
 from streak_core.domain.sessions import instant_ms
 from streak_core.domain.streaks import StreakState
-from streak_core.domain.timeline import local_date, zone_named
+from streak_core.domain.timeline import zone_named
 
 MAX_OUTAGE = timedelta(hours=72)
 MAX_REASON = 500  # characters of an outage's reason
 
 
-def local_days(start: datetime, end: datetime, timezone: str) -> list[date]:
-    """The local dates of `timezone` that the window [start, end) overlaps."""
+def local_days(start: datetime, end: datetime, timezone: str, starts: DayStarts = MIDNIGHT) -> list[date]:
+    """The user's local days (zone and day start) that the window [start, end) overlaps."""
     zone = zone_named(timezone)
-    first, last = local_date(instant_ms(start), zone), local_date(instant_ms(end) - 1, zone)
+    first, last = day_of(instant_ms(start), zone, starts), day_of(instant_ms(end) - 1, zone, starts)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
@@ -31,12 +32,17 @@ def excusable(state: StreakState, day: date) -> bool:
 
 
 def excuse_outage(
-    state: StreakState, start: datetime, end: datetime, timezone: str, config: StreakConfig
+    state: StreakState,
+    start: datetime,
+    end: datetime,
+    timezone: str,
+    config: StreakConfig,
+    starts: DayStarts = MIDNIGHT,
 ) -> list[date]:
     """Excuse the days of the window the outage cost the user, in order (excusing one may make the next a
     break), giving back the freezes spent on them. Applying it again changes nothing."""
     excused = []
-    for day in local_days(start, end, timezone):
+    for day in local_days(start, end, timezone, starts):
         if excusable(state, day):
             state.excuse(day, config)
             excused.append(day)

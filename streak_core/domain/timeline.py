@@ -80,6 +80,9 @@ def _day_window(instant_ms: int, zone: ZoneInfo) -> tuple[int, int, date]:
     if window is not None and window[0] <= instant_ms < window[1]:
         return window
     day = local_date(instant_ms, zone)
+    if instant_ms >= next_day_boundary(day, zone):
+        # The repeated hour of a fold at midnight (00:00 back to 23:00): the next day began at the first 00:00
+        day += timedelta(days=1)
     window = (day_start(day, zone), next_day_boundary(day, zone), day)
     _DAY_WINDOWS[zone] = window
     return window

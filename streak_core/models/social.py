@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from streak_core.domain.boards import BoardEntry
+from streak_core.domain.day_start import MIDNIGHT, DayStarts
 from streak_core.domain.streaks import StreakState
 
 
@@ -61,6 +62,7 @@ class StreakSummary:
     timezone: str
     last_run: tuple[date, date, int] | None  # start, end, qualified days of the latest run
     longest_streak: int
+    day_starts: DayStarts = MIDNIGHT  # whose "today" it is: the user's own days
 
     def current_streak(self, today: date) -> int:
         """The streak engine's rule, applied to the latest run (the only one that can be live)."""

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from streak_core.domain.badges import BadgeFacts, BadgeTally, DayMarks, piece_marks
 from streak_core.domain.challenges import Membership
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.day_start import MIDNIGHT, DayStarts
 from streak_core.domain.days import DayState, qualifies
 from streak_core.domain.sessions import Session
 from streak_core.domain.streaks import StreakState
@@ -64,6 +65,8 @@ class StreakRecord:
     # A copy of the user's timezone setting, kept in step by the settings transaction, so maintenance
     # reads one document per user instead of two.
     timezone_setting: str | None = None
+    # A copy of the settings' day starts, so that maintenance, reminders and boards never read the user.
+    day_starts_setting: DayStarts = MIDNIGHT
     reminder_at: datetime | None = None  # when the hourly reminder tick next looks at this user
     badges: dict[str, datetime] = field(default_factory=dict)  # badge id -> when it was earned
     badge_tally: BadgeTally = field(default_factory=BadgeTally)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from streak_core.domain.day_start import MIDNIGHT, DayStarts
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.vocabulary import (
     Locale,
@@ -41,6 +42,9 @@ class UserSettings:
     leaderboard_visibility: Visibility = Visibility.FRIENDS
     notifications: NotificationPreferences = field(default_factory=NotificationPreferences)
     locale: Locale = Locale.EN
+    day_starts: DayStarts = (
+        MIDNIGHT  # each change with the local date it takes effect (DESIGN.md "The day start")
+    )
 
 
 def display_name_rule(name: str) -> str:
@@ -93,6 +97,7 @@ class SettingsChange:
     leaderboard_visibility: Visibility | Unset = UNSET
     locale: Locale | Unset = UNSET
     notifications: NotificationsChange = NotificationsChange()
+    day_start: int | Unset = UNSET  # minutes after midnight; recorded as a change by `update_settings`
 
     def applied_to(self, current: UserSettings) -> UserSettings:
         return replace(

@@ -10,6 +10,7 @@ from streak_core.domain.badges import DayMarks
 from streak_core.domain.boards import BoardEntry, BoardMove, period_closed, scores_touched
 from streak_core.domain.challenges import Membership
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.day_start import split
 from streak_core.domain.days import DayState, DayStatus
 from streak_core.domain.engine import SessionOutcome, apply_session
 from streak_core.domain.sessions import FieldIssue
@@ -28,6 +29,7 @@ from streak_core.services.views import (
     local_today,
     next_local_midnight,
     streak_view,
+    user_today,
 )
 
 
@@ -113,7 +115,7 @@ def _extensions(uid: str, snap: UserSnapshot, applied: _Applied, now: datetime) 
     """`streak.started` / `streak.extended` for each newly qualified day that is now the end of a live run
     (late data that joins runs is a recovery or a restoration instead, told as such)."""
     streak = snap.streak
-    today = local_today(now, user_timezone(snap.settings, streak))
+    today = user_today(snap.settings, streak, now)
     found: list[WebhookEvent] = []
     for day in dict.fromkeys(d for o in applied.outcomes for d in o.newly_qualified):
         run = streak.state.run_containing(day)
@@ -128,8 +130,15 @@ def _apply(snap: UserSnapshot, checked: list[ItemResult], config: StreakConfig) 
     states: dict[date, DayState] = {d: r.state for d, r in snap.days.items()}
     known = dict(snap.sessions)
     applied = _Applied()
+    starts = snap.settings.day_starts
     for item in checked:
         stored = item.session
+        if (
+            stored is not None and not starts.midnight
+        ):  # validated on calendar days: the user's days are these
+            session = stored.session
+            days = tuple(d for d, _, _ in split(session.start_ms, session.end_ms, session.zone, starts))
+            stored = StoredSession(session, stored.received_at, days)
         if stored is None:
             applied.items.append(item)
             continue
@@ -146,7 +155,7 @@ def _apply(snap: UserSnapshot, checked: list[ItemResult], config: StreakConfig) 
             if day not in applied.before:
                 stood = applied.changed.get(day) or snap.days.get(day)
                 applied.before[day] = stood.marks(config) if stood else None
-        outcome = apply_session(states, snap.streak.state, stored.session, config)
+        outcome = apply_session(states, snap.streak.state, stored.session, config, starts)
         for day, start_ms, end_ms in outcome.pieces:
             record = applied.changed.get(day) or snap.days.get(day) or DayRecord(states[day])
             record.add_piece(stored.session.id, start_ms, end_ms, stored.session.zone)
@@ -171,11 +180,13 @@ def _settle(
     board standings and league scores."""
     streak = snap.streak
     streak.timezone_setting = snap.settings.timezone
+    streak.day_starts_setting = snap.settings.day_starts
     timezone = user_timezone(snap.settings, streak)
-    streak.maintenance_due_at = next_local_midnight(now, timezone)
+    starts = snap.settings.day_starts
+    streak.maintenance_due_at = next_local_midnight(now, timezone, starts)
     if streak.reminder_at is None:  # a new streak: the next reminder tick works out its hour
         streak.reminder_at = now
-    today = local_today(now, timezone)
+    today = local_today(now, timezone, starts)
     outcomes = applied.outcomes
     qualified = [d for o in outcomes for d in o.newly_qualified]
     closed = streak.last_maintained_date

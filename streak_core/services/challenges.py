@@ -28,7 +28,7 @@ from streak_core.errors import (
     TooManyChallenges,
 )
 from streak_core.models.notifications import OutboxEntry
-from streak_core.models.streaks import DayRecord, StreakRecord, user_timezone
+from streak_core.models.streaks import DayRecord, StreakRecord
 from streak_core.ports.challenges import ChallengeStore, Joining, MembershipTransaction
 from streak_core.ports.notifications import DispatchQueue
 from streak_core.ports.rebuild import UserHistory
@@ -36,7 +36,7 @@ from streak_core.ports.users import Profiles
 from streak_core.services.badges import award_badges
 from streak_core.services.cursors import Cursors
 from streak_core.services.dispatch import announce
-from streak_core.services.views import local_today
+from streak_core.services.views import user_today
 
 TOP = 20
 
@@ -161,7 +161,7 @@ def join_challenge(
         if snap.membership is not None:
             return challenge, snap.membership, []
         terms, streak = challenge.terms, snap.streak
-        today = local_today(now, user_timezone(snap.settings, streak))
+        today = user_today(snap.settings, streak, now)
         if today > terms.ends_on:
             raise ChallengeEnded
         _drop_final(streak, now, config)

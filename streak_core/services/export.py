@@ -14,7 +14,6 @@ from streak_core.domain.days import DayStatus
 from streak_core.models.leagues import LeagueMember
 from streak_core.models.notifications import StoredNotification
 from streak_core.models.streaks import Pause, StoredSession
-from streak_core.models.users import UserSettings
 from streak_core.ports.leagues import LeagueStore
 from streak_core.ports.pauses import PauseStore
 from streak_core.ports.shares import ShareStore
@@ -22,6 +21,7 @@ from streak_core.ports.users import BadgeCounts, NotificationPosition, UserStore
 from streak_core.ports.your_data import Device, SessionPosition, UserDataReader
 from streak_core.services.badges import BadgeView, list_badges
 from streak_core.services.friends import Friends, FriendsList
+from streak_core.services.queries import SettingsView, settings_view
 from streak_core.services.session_log import EARLIEST_MS, LATEST_MS
 from streak_core.services.views import StreakView, day_view, streak_view, today_candidates
 
@@ -49,7 +49,7 @@ class UserExport:
 
     exported_at: datetime
     user_id: str
-    settings: UserSettings
+    settings: SettingsView
     streak: StreakView
     sessions: Iterator[list[StoredSession]]
     days: Iterator[list[DayStatus]]
@@ -64,7 +64,7 @@ class UserExport:
 
 
 def export_user(sources: ExportSources, uid: str, now: datetime, config: StreakConfig) -> UserExport:
-    snap = sources.users.snapshot(uid, (), today_candidates(now))
+    snap = sources.users.snapshot(uid, (), today_candidates(now, late=True))
     streak = snap.streak
 
     def sessions() -> Iterator[list[StoredSession]]:
@@ -88,7 +88,7 @@ def export_user(sources: ExportSources, uid: str, now: datetime, config: StreakC
     return UserExport(
         exported_at=now,
         user_id=uid,
-        settings=snap.settings,
+        settings=settings_view(snap.settings, snap.streak, now),
         streak=streak_view(snap.settings, streak, snap.days, now, config),
         sessions=sessions(),
         days=days(),

@@ -129,7 +129,7 @@ class Friends:
         everyone = friend_ids + [r.user_id for r in links.incoming + links.outgoing]
         profiles = self.profiles.profiles(everyone)
         summaries = self.boards.summaries(friend_ids)
-        todays = {uid_: local_today(now, s.timezone) for uid_, s in summaries.items()}
+        todays = {uid_: local_today(now, s.timezone, s.day_starts) for uid_, s in summaries.items()}
         seconds = self.profiles.focus_seconds(list(todays.items()))
         friends = []
         for link in links.friends:

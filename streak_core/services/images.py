@@ -6,9 +6,8 @@ from datetime import datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.heatmap import first_monday, heatmap_svg
-from streak_core.models.streaks import user_timezone
 from streak_core.ports.users import UserStore
-from streak_core.services.views import day_view, local_today
+from streak_core.services.views import day_view, user_today
 
 MAX_HEATMAP_WEEKS = 53
 
@@ -16,7 +15,7 @@ MAX_HEATMAP_WEEKS = 53
 def heatmap(store: UserStore, uid: str, weeks: int, now: datetime, config: StreakConfig) -> str:
     """The `weeks` columns of local dates ending with the week of the user's today, as SVG."""
     snap = store.snapshot(uid, (), ())
-    today = local_today(now, user_timezone(snap.settings, snap.streak))
+    today = user_today(snap.settings, snap.streak, now)
     first = first_monday(today, weeks)
     records = store.days_between(uid, first, today)
     dates = [first + timedelta(days=n) for n in range((today - first).days + 1)]

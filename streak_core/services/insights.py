@@ -34,7 +34,7 @@ def get_insights(store: UserStore, uid: str, weeks: int, now: datetime, config: 
     keeping the streak over the 7 days from today (hours by the user's zone)."""
     snap = store.snapshot(uid, (), ())
     timezone = user_timezone(snap.settings, snap.streak)
-    today = local_today(now, timezone)
+    today = local_today(now, timezone, snap.settings.day_starts)
     first, last = period_of(today - timedelta(days=1), weeks)
     before_first, before_last = period_of(first - timedelta(days=1), weeks)
     records = store.days_between(uid, before_first, today)

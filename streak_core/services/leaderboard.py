@@ -21,12 +21,11 @@ from streak_core.domain.boards import (
 from streak_core.domain.vocabulary import BoardStart, Period, Scope, Visibility
 from streak_core.errors import InvalidCursor
 from streak_core.models.social import BoardRow, BoardSnapshot, StreakSummary
-from streak_core.models.streaks import user_timezone
 from streak_core.ports.boards import LeaderboardStore
 from streak_core.ports.friends import FriendStore
 from streak_core.ports.users import UserStore
 from streak_core.services.cursors import Cursors
-from streak_core.services.views import local_today
+from streak_core.services.views import local_today, user_today
 
 MAX_LIMIT = 100
 SNAPSHOT_SIZE = MAX_LIMIT
@@ -110,7 +109,7 @@ class Leaderboards:
                 raise InvalidCursor
         else:
             viewer = self.users.snapshot(uid, (), ())
-            today = local_today(now, user_timezone(viewer.settings, viewer.streak))
+            today = user_today(viewer.settings, viewer.streak, now)
             key = period_key(request.period, today)
         if request.scope is Scope.FRIENDS:
             return self._friends_board(uid, key, request, after, now)
@@ -166,7 +165,7 @@ class Leaderboards:
         rows = []
         for rank, entry in enumerate(entries, start=first_rank):
             summary = summaries.get(entry.uid) or StreakSummary("UTC", None, entry.longest_streak)
-            current = summary.current_streak(local_today(now, summary.timezone))
+            current = summary.current_streak(local_today(now, summary.timezone, summary.day_starts))
             rows.append(BoardRow(rank, entry, current, summary.longest_streak))
         return rows
 

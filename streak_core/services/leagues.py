@@ -141,8 +141,8 @@ class Leagues:
 
     def current(self, uid: str, now: datetime) -> LeagueView | None:
         """The caller's week: this local week's cohort, or last week's until the settlement places them."""
-        _, _, zone = self._today(uid, now)
-        member = self._current_member(uid, week_of(local_today(now, zone)))
+        settings, _, zone = self._today(uid, now)
+        member = self._current_member(uid, week_of(local_today(now, zone, settings.day_starts)))
         return self._view(uid, member, zone) if member else None
 
     def _current_member(self, uid: str, week: str) -> LeagueMember | None:
@@ -159,7 +159,7 @@ class Leagues:
         settings, streak, zone = self._today(uid, now)
         if settings.leaderboard_visibility is Visibility.HIDDEN:
             raise LeagueHidden
-        week = week_of(local_today(now, zone))
+        week = week_of(local_today(now, zone, settings.day_starts))
         member = self._current_member(uid, week)
         if member is None:
             member = self._seat(uid, week, self._tier_of(uid), streak.state.longest_streak, now)

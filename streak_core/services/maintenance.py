@@ -139,13 +139,20 @@ class BatchReport:
 def maintain(user: DueUser, now: datetime, config: StreakConfig) -> list[OutboxEntry]:
     """Close the user's days up to their local yesterday and move their next due instant (in place)."""
     timezone = user_timezone(user.settings, user.streak)
-    yesterday = local_today(now, timezone) - timedelta(days=1)
+    starts = user.settings.day_starts
+    yesterday = local_today(now, timezone, starts) - timedelta(days=1)
     record = user.streak
     closing = close_days(
-        record.state, record.weekly_bonus_weeks, record.last_maintained_date, yesterday, timezone, config
+        record.state,
+        record.weekly_bonus_weeks,
+        record.last_maintained_date,
+        yesterday,
+        timezone,
+        config,
+        starts,
     )
     record.last_maintained_date = closing.last_closed or record.last_maintained_date
-    record.maintenance_due_at = next_local_midnight(now, timezone)
+    record.maintenance_due_at = next_local_midnight(now, timezone, starts)
     events = [OutboxEntry(user.uid, e.kind, e.key, e.data, now) for e in closing.events]
     return events + award_badges(user.uid, record, now, push=not events)
 

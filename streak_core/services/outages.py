@@ -57,7 +57,9 @@ def excusing(outage: Outage, config: StreakConfig) -> Work:
 
     def work(user: DueUser, now: datetime) -> list[OutboxEntry] | None:
         zone = user_timezone(user.settings, user.streak)
-        excused = excuse_outage(user.streak.state, outage.start, outage.end, zone, config)
+        excused = excuse_outage(
+            user.streak.state, outage.start, outage.end, zone, config, user.settings.day_starts
+        )
         return award_badges(user.uid, user.streak, now) if excused else None
 
     return work
@@ -78,6 +80,7 @@ def count_affected(
     for page in candidate_pages(store, trial, page_size):
         for user in store.load(page):
             zone = user_timezone(user.settings, user.streak)
-            if excuse_outage(copy.deepcopy(user.streak.state), start, end, zone, config):
+            starts = user.settings.day_starts
+            if excuse_outage(copy.deepcopy(user.streak.state), start, end, zone, config, starts):
                 affected += 1
     return affected

@@ -9,9 +9,9 @@ from streak_core.domain.config import StreakConfig
 from streak_core.domain.ids import is_document_id, keyed_id
 from streak_core.domain.sessions import FieldIssue
 from streak_core.errors import IdempotencyKeyReused, InvalidRequest, PauseNotFound
-from streak_core.models.streaks import Pause, user_timezone
+from streak_core.models.streaks import Pause
 from streak_core.ports.pauses import PauseStore, PauseTransaction
-from streak_core.services.views import local_today
+from streak_core.services.views import user_today
 
 
 def create_pause(
@@ -37,7 +37,7 @@ def create_pause(
             if (made.first, made.last) != (first, last):
                 raise IdempotencyKeyReused
             return made, False
-        today = local_today(now, user_timezone(snap.settings, snap.streak))
+        today = user_today(snap.settings, snap.streak, now)
         issues = _issues(pause, snap.pauses, today, config)
         if issues:
             raise InvalidRequest(issues)
@@ -64,7 +64,7 @@ def withdraw_pause(store: PauseStore, uid: str, pause_id: str, now: datetime, co
         pause = next((p for p in snap.pauses if p.id == pause_id), None)
         if pause is None:
             raise PauseNotFound
-        today = local_today(now, user_timezone(snap.settings, snap.streak))
+        today = user_today(snap.settings, snap.streak, now)
         if pause.last < today:
             return
         snap.streak.state.unpause([d for d in pause.days if d >= today], config)

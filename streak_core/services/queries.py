@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from streak_core.domain import day_start
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.day_start import DayStarts
 from streak_core.domain.days import DayStatus, status_of
 from streak_core.domain.sessions import FieldIssue
-from streak_core.errors import InvalidRequest
+from streak_core.domain.timeline import zone_named
+from streak_core.domain.vocabulary import Locale, Visibility
+from streak_core.errors import DayStartTooSoon, InvalidRequest
 from streak_core.models.notifications import StoredNotification
-from streak_core.models.streaks import user_timezone
-from streak_core.models.users import SettingsChange, UserSettings
+from streak_core.models.streaks import StreakRecord, user_timezone
+from streak_core.models.users import NotificationPreferences, SettingsChange, Unset, UserSettings
 from streak_core.ports.users import NotificationPosition, UserStore
 from streak_core.services.calendar_cache import CalendarCache
 from streak_core.services.cursors import Cursors
@@ -20,9 +24,9 @@ from streak_core.services.views import (
     StreakView,
     day_view,
     local_instant,
-    local_today,
     streak_view,
     today_candidates,
+    user_today,
 )
 
 MAX_CALENDAR_DAYS = 366
@@ -47,6 +51,8 @@ class DayExplanation(DayStatus):
     sessions: list[DaySession]
     intervals: list[tuple[str, str]]
     threshold_seconds: int
+    starts_at: str  # the day's bounds (its day start, DST and all), RFC 3339 in the user's zone
+    ends_at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +62,7 @@ class NotificationPage:
 
 
 def get_streak(store: UserStore, uid: str, now: datetime, config: StreakConfig) -> StreakView:
-    snap = store.snapshot(uid, (), today_candidates(now))
+    snap = store.snapshot(uid, (), today_candidates(now, late=True))
     return streak_view(snap.settings, snap.streak, snap.days, now, config)
 
 
@@ -87,7 +93,7 @@ def get_calendar(
     or, at the same days version, this instance's cache."""
     snap = store.snapshot(uid, (), ())
     if first is None or last is None:
-        today = local_today(now, user_timezone(snap.settings, snap.streak))
+        today = user_today(snap.settings, snap.streak, now)
         last = last or (first + timedelta(days=DEFAULT_CALENDAR_DAYS - 1) if first else today)
         first = first or last - timedelta(days=DEFAULT_CALENDAR_DAYS - 1)
     if last < first:
@@ -132,11 +138,14 @@ def explain_day(store: UserStore, uid: str, day: date, config: StreakConfig) -> 
         if record
         else []
     )
+    start, end = day_start.bounds(day, zone_named(timezone), snap.settings.day_starts)
     return DayExplanation(
         **{f.name: getattr(view, f.name) for f in fields(view)},
         sessions=sessions,
         intervals=intervals,
         threshold_seconds=config.threshold_seconds,
+        starts_at=local_instant(start, timezone),
+        ends_at=local_instant(end, timezone),
     )
 
 
@@ -154,14 +163,71 @@ def list_notifications(
     return NotificationPage(page, next_cursor)
 
 
-def get_settings(store: UserStore, uid: str) -> UserSettings:
-    return store.snapshot(uid, (), ()).settings
+@dataclass(frozen=True, slots=True)
+class DayStartNext:
+    """A change of the day start made today: it takes effect on `first`."""
+
+    day_start: str
+    first: date
 
 
-def update_settings(store: UserStore, uid: str, change: SettingsChange, now: datetime) -> UserSettings:
-    """Apply a partial update (its values already checked); nothing is written when nothing changes."""
-    current = store.snapshot(uid, (), ()).settings
+@dataclass(frozen=True, slots=True)
+class SettingsView:
+    timezone: str | None
+    display_name: str | None
+    leaderboard_visibility: Visibility
+    notifications: NotificationPreferences
+    locale: Locale
+    day_start: str  # in force today
+    day_start_next: DayStartNext | None  # a change not in force yet
+
+
+def settings_view(settings: UserSettings, streak: StreakRecord, now: datetime) -> SettingsView:
+    starts = settings.day_starts
+    today = day_start.today(now, zone_named(user_timezone(settings, streak)), starts)
+    last = starts.last_change()
+    pending = None
+    if last is not None and last > today:
+        pending = DayStartNext(day_start.format_day_start(starts.on(last)), last)
+    return SettingsView(
+        settings.timezone,
+        settings.display_name,
+        settings.leaderboard_visibility,
+        settings.notifications,
+        settings.locale,
+        day_start.format_day_start(starts.on(today)),
+        pending,
+    )
+
+
+def get_settings(store: UserStore, uid: str, now: datetime) -> SettingsView:
+    snap = store.snapshot(uid, (), ())
+    return settings_view(snap.settings, snap.streak, now)
+
+
+def update_settings(store: UserStore, uid: str, change: SettingsChange, now: datetime) -> SettingsView:
+    """Apply a partial update (its values already checked); nothing is written when nothing changes. A new
+    day start is a change from the user's next local day (DayStartTooSoon within 7 days of the last)."""
+    snap = store.snapshot(uid, (), ())
+    current = snap.settings
     updated = change.applied_to(current)
+    if not isinstance(change.day_start, Unset):
+        updated = replace(updated, day_starts=_day_start_changed(updated, snap.streak, change.day_start, now))
     if updated != current:
         store.save_settings(uid, updated, now)
-    return updated
+    return settings_view(updated, snap.streak, now)
+
+
+def _day_start_changed(
+    settings: UserSettings, streak: StreakRecord, minutes: int, now: datetime
+) -> DayStarts:
+    """The day starts with `minutes` from the user's next local day; unchanged if that is already so."""
+    starts = settings.day_starts
+    zone = zone_named(user_timezone(settings, streak))
+    first = day_start.change_takes_effect(now, zone, starts)
+    if starts.on(first) == minutes:
+        return starts
+    allowed = day_start.change_allowed_from(starts)
+    if allowed is not None and first - timedelta(days=1) < allowed:
+        raise DayStartTooSoon(allowed)
+    return starts.changed(first, minutes)

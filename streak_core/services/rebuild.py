@@ -18,17 +18,17 @@ from functools import partial
 from streak_core.domain.badges import tally_of
 from streak_core.domain.boards import BoardEntry, BoardMove, period_closed, scores_touched
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.day_start import MIDNIGHT, DayStarts, split
 from streak_core.domain.days import DayState, is_strong, qualifies
 from streak_core.domain.leagues import open_weeks, shift_week
 from streak_core.domain.streaks import StreakState
-from streak_core.domain.timeline import split_by_local_day
 from streak_core.errors import UserNotFound
-from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, user_timezone
+from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord
 from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, RebuildWrites, UserHistory
 from streak_core.services.badges import award_badges
 from streak_core.services.challenges import rebuilt_memberships
 from streak_core.services.leagues import rebuilt_league_weeks
-from streak_core.services.views import local_today
+from streak_core.services.views import user_today
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ def rebuild_within(
     history = history or tx.history()
     if not history.known:
         raise UserNotFound
-    days = rebuilt_days(history.sessions)
+    days = rebuilt_days(history.sessions, history.settings.day_starts)
     streak = rebuilt_streak(history, days, config)
     memberships = rebuilt_memberships(history, days, streak, now, config)
     award_badges(uid, streak, now, announce=False)  # what the user should hold, silently
@@ -117,7 +117,7 @@ def rebuild_within(
     changed = moved or streak != history.streak
     if changed and not dry_run:
         tx.apply(RebuildWrites(changed_days, removed, streak, boards, memberships, months, forget, leagues))
-    today = local_today(now, user_timezone(history.settings, streak))
+    today = user_today(history.settings, streak, now)
     return RebuildReport(
         uid,
         dry_run,
@@ -130,12 +130,13 @@ def rebuild_within(
     )
 
 
-def rebuilt_days(sessions: Iterable[StoredSession]) -> dict[date, DayRecord]:
-    """Each local day the sessions touch: the union of their intervals and each session's piece."""
+def rebuilt_days(sessions: Iterable[StoredSession], starts: DayStarts = MIDNIGHT) -> dict[date, DayRecord]:
+    """Each local day the sessions touch (with the user's day starts): the union of their intervals and each
+    session's piece."""
     days: dict[date, DayRecord] = {}
     for stored in sorted(sessions, key=lambda s: s.session.id):
         session = stored.session
-        for day, start_ms, end_ms in split_by_local_day(session.start_ms, session.end_ms, session.zone):
+        for day, start_ms, end_ms in split(session.start_ms, session.end_ms, session.zone, starts):
             record = days.get(day)
             if record is None:
                 record = days[day] = DayRecord(DayState(day))

@@ -73,7 +73,8 @@ def _decide(user: DueUser, now: datetime, config: StreakConfig) -> tuple[datetim
     """(the next reminder time, the local date to remind about now: at risk, or recovering yesterday's
     break, and not paused)."""
     prefs = user.settings.notifications
-    plan = plan_reminder(now, user_timezone(user.settings, user.streak), prefs.reminder_hour)
+    zone = user_timezone(user.settings, user.streak)
+    plan = plan_reminder(now, zone, prefs.reminder_hour, user.settings.day_starts)
     day, state = plan.due_on, user.streak.state
     if day is None or not prefs.allows(NotificationKind.REMINDER) or state.is_paused(day):
         return plan.next_at, None

@@ -124,12 +124,15 @@ def _accept(
 ) -> Acceptance:
     candidates = [item.session for item in checked if item.session is not None]
     if not candidates:
-        snap = store.snapshot(uid, (), today_candidates(now))
+        snap = store.snapshot(uid, (), today_candidates(now, late=True))
         return Acceptance(checked, streak_view(snap.settings, snap.streak, snap.days, now, config), {})
     session_ids, session_days = {s.session.id for s in candidates}, {d for s in candidates for d in s.days}
 
     def body(tx: UserTransaction) -> Acceptance:  # may run again on contention: read, plan, apply only
         snap = tx.read(session_ids, session_days | set(today_candidates(now)), session_days)
+        if not snap.settings.day_starts.midnight:  # a later day start: a session's days may be the day before
+            wider = session_days | {d - timedelta(days=1) for d in session_days}
+            snap = tx.read(session_ids, wider | set(today_candidates(now, late=True)), wider)
         plan = plan_acceptance(uid, snap, checked, now, config, silent)
         if plan.sessions:
             tx.apply(plan)

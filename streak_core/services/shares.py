@@ -11,10 +11,9 @@ from streak_core.domain.cards import CardContent, CardField, Share, TextMetrics,
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.ids import is_document_id
 from streak_core.errors import ShareNotFound
-from streak_core.models.streaks import user_timezone
 from streak_core.ports.shares import ShareStore
 from streak_core.ports.users import UserStore
-from streak_core.services.views import local_today, streak_view
+from streak_core.services.views import streak_view, user_today
 
 MAX_SHARES_LISTED = 100
 
@@ -30,7 +29,7 @@ def card_content(
     held = sorted(snap.streak.badges.items(), key=lambda kv: (kv[1], kv[0]), reverse=True)
     return CardContent(
         current_streak=view.current_streak,
-        as_of=local_today(now, user_timezone(snap.settings, snap.streak)),
+        as_of=user_today(snap.settings, snap.streak, now),
         display_name=snap.settings.display_name if CardField.DISPLAY_NAME in wanted else None,
         level=view.level if CardField.LEVEL in wanted else None,
         longest_streak=view.longest_streak if CardField.LONGEST_STREAK in wanted else None,

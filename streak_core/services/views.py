@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from streak_core.domain import day_start
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.day_start import MIDNIGHT, DayStarts
 from streak_core.domain.days import DayStatus, day_status, qualifies, recovery_seconds, seconds_to_qualify
 from streak_core.domain.maintenance import recovery_deadline
-from streak_core.domain.sessions import instant_ms
-from streak_core.domain.timeline import local_date, next_day_boundary, zone_named
+from streak_core.domain.timeline import zone_named
 from streak_core.domain.xp import level_for, total_xp, xp_to_next_level
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, user_timezone
 from streak_core.models.users import UserSettings
@@ -22,6 +23,7 @@ class TodayView:
     seconds: int
     qualified: bool
     seconds_to_qualify: int
+    ends_at: str  # when today ends: the next day's start, RFC 3339 in the user's zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +71,21 @@ class SessionView:
         return cls(s.id, s.start, s.end, s.timezone, stored.received_at, stored.days)
 
 
-def local_today(now: datetime, timezone: str) -> date:
-    return now.astimezone(zone_named(timezone)).date()
+def local_today(now: datetime, timezone: str, starts: DayStarts = MIDNIGHT) -> date:
+    """The user's local date now, their day start and zone given (the one rule, domain/day_start.py)."""
+    return day_start.today(now, zone_named(timezone), starts)
 
 
-def today_candidates(now: datetime) -> list[date]:
-    """Every date that is "today" somewhere on Earth at `now` (UTC-12 to UTC+14)."""
+def user_today(settings: UserSettings, streak: StreakRecord, now: datetime) -> date:
+    """The user's local date now, in the zone and with the day start of their settings."""
+    return local_today(now, user_timezone(settings, streak), settings.day_starts)
+
+
+def today_candidates(now: datetime, late: bool = False) -> list[date]:
+    """Every date that is "today" somewhere on Earth at `now` (UTC-12 to UTC+14); `late`: for day starts
+    up to noon too (a day that started at noon yesterday in UTC-12)."""
     utc_day = now.astimezone(UTC).date()
-    return [utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)]
+    return [utc_day - timedelta(days=k) for k in ((2, 1, 0, -1) if late else (1, 0, -1))]
 
 
 def day_view(day: date, record: DayRecord | None, streak: StreakRecord, config: StreakConfig) -> DayStatus:
@@ -91,7 +100,7 @@ def streak_view(
     config: StreakConfig,
 ) -> StreakView:
     timezone = user_timezone(settings, streak)
-    today = local_today(now, timezone)
+    today = local_today(now, timezone, settings.day_starts)
     record = days.get(today)
     seconds = record.state.seconds if record else 0
     state = streak.state
@@ -100,7 +109,7 @@ def streak_view(
     offer = state.recovery_offer(today, config)
     recovery = None
     if offer is not None:
-        deadline = recovery_deadline(offer, timezone)
+        deadline = recovery_deadline(offer, timezone, settings.day_starts)
         recovery = RecoveryView(offer, deadline, seconds, recovery_seconds(config))
     return StreakView(
         current_streak=state.current_streak(today),
@@ -108,7 +117,13 @@ def streak_view(
         qualified_days=state.qualified_days,
         freezes_available=state.freezes_available,
         timezone=timezone,
-        today=TodayView(today, seconds, qualifies(seconds, config), seconds_to_qualify(seconds, config)),
+        today=TodayView(
+            today,
+            seconds,
+            qualifies(seconds, config),
+            seconds_to_qualify(seconds, config),
+            local_instant(day_start.bounds(today, zone_named(timezone), settings.day_starts)[1], timezone),
+        ),
         at_risk=state.at_risk(today),
         xp=xp,
         level=level_for(xp, config),
@@ -126,8 +141,9 @@ def local_instant(instant_ms: int, timezone: str) -> str:
     return moment.isoformat(timespec="milliseconds" if instant_ms % 1000 else "seconds")
 
 
-def next_local_midnight(now: datetime, timezone: str) -> datetime:
-    """When the user's current local day ends (DST-correct): maintenance is due from then."""
+def next_local_midnight(now: datetime, timezone: str, starts: DayStarts = MIDNIGHT) -> datetime:
+    """When the user's current local day ends (at the next day's start, DST-correct): maintenance is due
+    from then."""
     zone = zone_named(timezone)
-    boundary = next_day_boundary(local_date(instant_ms(now), zone), zone)
+    _, boundary = day_start.bounds(day_start.today(now, zone, starts), zone, starts)
     return datetime.fromtimestamp(boundary / 1000, UTC)

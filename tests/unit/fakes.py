@@ -202,7 +202,9 @@ class InMemoryUserStore(UserStore, Profiles):
 
     def save_settings(self, uid: str, settings: UserSettings, now: datetime) -> None:
         self._user(uid).settings = settings
-        self._user(uid).streak.reminder_at = now
+        streak = self._user(uid).streak
+        streak.reminder_at, streak.timezone_setting = now, settings.timezone
+        streak.day_starts_setting = settings.day_starts
         for board in self.boards.values():
             entry = board.get(uid)
             if entry is not None:
@@ -338,7 +340,7 @@ class InMemoryLeaderboardStore(LeaderboardStore):
                     else None
                 )
                 zone = user_timezone(user.settings, user.streak)
-                found[uid] = StreakSummary(timezone=zone, last_run=last, longest_streak=state.longest_streak)
+                found[uid] = StreakSummary(zone, last, state.longest_streak, user.settings.day_starts)
         return found
 
     def snapshot(self, key: str) -> BoardSnapshot | None:
@@ -579,7 +581,9 @@ class InMemoryMaintenanceStore(MaintenanceStore):
                 found.append(
                     DueUser(
                         uid=uid,
-                        settings=UserSettings(timezone=streak.timezone_setting),
+                        settings=UserSettings(
+                            timezone=streak.timezone_setting, day_starts=streak.day_starts_setting
+                        ),
                         streak=streak,
                         version=self.versions.get(uid, 0),
                     )

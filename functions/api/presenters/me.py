@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, TypeVar
 
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
@@ -12,6 +13,7 @@ from functions.fields import (
     ClockTime,
     ClockTimeOut,
     DateIn,
+    DayStartIn,
     DisplayName,
     Instant,
     Strict,
@@ -130,12 +132,21 @@ class NotificationsOut(View):
     reminder_hour: int
 
 
+class DayStartNextOut(View):
+    day_start: str = Field(description="The day start from `from` on")
+    first: date = Field(serialization_alias="from", description="The local date it takes effect")
+
+
 class SettingsOut(View):
     timezone: str | None
     display_name: str | None
     leaderboard_visibility: Visibility
     notifications: NotificationsOut
     locale: Locale
+    day_start: str = Field(description="When the user's day starts, in force today (HH:MM, 00:00-12:00)")
+    day_start_next: DayStartNextOut | None = Field(
+        description="A change made today: it takes effect at the user's next day (null when none)"
+    )
 
 
 class NotificationsPatch(Strict):
@@ -169,6 +180,7 @@ class SettingsPatch(Strict):
     leaderboard_visibility: Visibility | MISSING = MISSING
     notifications: NotificationsPatch | MISSING = MISSING
     locale: Locale | MISSING = MISSING
+    day_start: DayStartIn | MISSING = MISSING
 
 
 class UnsubscribeQuery(BaseModel):
@@ -193,6 +205,7 @@ def settings_change(patch: SettingsPatch) -> SettingsChange:
         leaderboard_visibility=_given(patch.leaderboard_visibility),
         locale=_given(patch.locale),
         notifications=notifications,
+        day_start=_given(patch.day_start),
     )
 
 

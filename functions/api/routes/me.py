@@ -139,7 +139,7 @@ def get_settings(call: MeCall) -> Reply:
 
     The caller's settings
     """
-    return Reply(200, SettingsOut.model_validate(queries.get_settings(call.deps.store, call.uid)))
+    return Reply(200, SettingsOut.model_validate(queries.get_settings(call.deps.store, call.uid, call.now)))
 
 
 @ROUTES.patch("/v1/me/settings", {200: SettingsOut}, body=SettingsPatch, operation_id="updateSettings")

@@ -12,6 +12,7 @@ from streak_core.adapters.firestore import paths, ranks
 from streak_core.adapters.firestore.client import LazyFirestore, delete_all, pages_of, store_errors, stream
 from streak_core.adapters.firestore.documents import (
     BOARD_ENTRY_DOC,
+    day_starts_of,
     snapshot_from_doc,
     snapshot_to_doc,
 )
@@ -23,7 +24,13 @@ from streak_core.models.users import UserSettings
 from streak_core.ports.boards import LeaderboardStore
 
 DESC, ASC = firestore.Query.DESCENDING, firestore.Query.ASCENDING
-SUMMARY_FIELDS = ["last_run", "longest_streak", "timezone_setting", "latest_session_timezone"]
+SUMMARY_FIELDS = [
+    "last_run",
+    "longest_streak",
+    "timezone_setting",
+    "latest_session_timezone",
+    "day_starts_setting",
+]
 PUBLIC = FieldFilter("visibility", "==", Visibility.PUBLIC.value)
 
 
@@ -118,7 +125,7 @@ def _summary(data: dict[str, Any]) -> StreakSummary:
         timezone_setting=data.get("timezone_setting"),
     )
     timezone = user_timezone(UserSettings(timezone=record.timezone_setting), record)
-    return StreakSummary(timezone, last, int(data.get("longest_streak") or 0))
+    return StreakSummary(timezone, last, int(data.get("longest_streak") or 0), day_starts_of(data))
 
 
 def write_rank_totals(client: Any, key: str, entries: list[BoardEntry]) -> None:

@@ -14,6 +14,7 @@ from streak_core.adapters.firestore.codec import Codec
 from streak_core.adapters.firestore.codec import Doc as Doc
 from streak_core.domain.boards import BoardEntry
 from streak_core.domain.challenges import Challenge, ChallengeTerms, Membership
+from streak_core.domain.day_start import DayStarts
 from streak_core.domain.days import DayState
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.sessions import Session, parse_instant
@@ -119,6 +120,7 @@ def settings_to_doc(settings: UserSettings) -> Doc:
             "reminder_hour": prefs.reminder_hour,
         },
         "locale": settings.locale.value,
+        "day_starts": day_starts_fields(settings.day_starts)["day_starts_setting"],
     }
 
 
@@ -145,7 +147,18 @@ def settings_from_doc(data: Doc) -> UserSettings:
             reminder_hour=int(prefs.get("reminder_hour", defaults.notifications.reminder_hour)),
         ),
         locale=_word(Locale, data.get("locale"), defaults.locale),
+        day_starts=day_starts_of(data, "day_starts"),
     )
+
+
+def day_starts_fields(starts: DayStarts) -> Doc:
+    """The day-start changes as stored (on the user, and copied on the streak as `day_starts_setting`)."""
+    return {"day_starts_setting": [{"from": d.isoformat(), "minutes": m} for d, m in starts.changes]}
+
+
+def day_starts_of(data: Doc, key: str = "day_starts_setting") -> DayStarts:
+    changes = data.get(key) or []
+    return DayStarts(tuple((date.fromisoformat(c["from"]), int(c["minutes"])) for c in changes))
 
 
 def _word(vocabulary: type[W], stored: object, default: W) -> W:

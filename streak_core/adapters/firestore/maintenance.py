@@ -110,5 +110,5 @@ class _Stored:
 
 def _due_user(uid: str, data: Doc, update_time: object, path: str) -> DueUser:
     record = streak_from_doc(data)
-    settings = UserSettings(timezone=record.timezone_setting)
+    settings = UserSettings(timezone=record.timezone_setting, day_starts=record.day_starts_setting)
     return DueUser(uid, settings, record, _Stored(update_time, data), document_size(path, data))

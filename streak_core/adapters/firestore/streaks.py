@@ -15,7 +15,7 @@ from google.cloud import firestore
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.badges import SHARDS
-from streak_core.adapters.firestore.documents import MEMBERSHIP_DOC, Doc
+from streak_core.adapters.firestore.documents import MEMBERSHIP_DOC, Doc, day_starts_fields, day_starts_of
 from streak_core.domain.badges import BadgeTally
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
@@ -146,6 +146,7 @@ def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
         if record.last_maintained_date
         else None,
         "timezone_setting": record.timezone_setting,
+        **day_starts_fields(record.day_starts_setting),
         "reminder_at": record.reminder_at,
         "badges": dict(record.badges),
         "badge_tally": dataclasses.asdict(record.badge_tally),
@@ -181,6 +182,7 @@ def streak_from_doc(data: Doc) -> StreakRecord:
         maintenance_due_at=data.get("maintenance_due_at"),
         last_maintained_date=date.fromisoformat(maintained) if maintained else None,
         timezone_setting=data.get("timezone_setting"),
+        day_starts_setting=day_starts_of(data),
         reminder_at=data.get("reminder_at"),
         badges=dict(data.get("badges") or {}),
         badge_tally=_badge_tally(data.get("badge_tally") or {}),

@@ -24,6 +24,7 @@ from streak_core.adapters.firestore.client import (
 from streak_core.adapters.firestore.documents import (
     BOARD_ENTRY_DOC,
     day_from_doc,
+    day_starts_fields,
     day_to_doc,
     is_tombstone,
     month_changes,
@@ -126,7 +127,11 @@ class FirestoreUserStore(UserStore):
             transaction.set(paths.user(client, uid), settings_to_doc(settings), merge=True)
             if streak_doc.exists:
                 # The reminder hour or zone may have moved: the next reminder tick works it out afresh.
-                fields = {"timezone_setting": settings.timezone, "reminder_at": now}
+                fields = {
+                    "timezone_setting": settings.timezone,
+                    **day_starts_fields(settings.day_starts),
+                    "reminder_at": now,
+                }
                 stage_streak_fields(client, transaction, uid, fields)
             for doc in standings:
                 entry = BOARD_ENTRY_DOC.load(doc.to_dict())

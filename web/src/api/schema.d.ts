@@ -1334,6 +1334,8 @@ export interface components {
              * Format: date
              */
             date: string;
+            /** Ends At */
+            ends_at: string;
             /** Excused */
             excused: boolean;
             /** Frozen */
@@ -1356,6 +1358,8 @@ export interface components {
             seconds: number;
             /** Sessions */
             sessions: components["schemas"]["DaySessionOut"][];
+            /** Starts At */
+            starts_at: string;
             /**
              * Threshold Seconds
              * Format: int64
@@ -1406,6 +1410,20 @@ export interface components {
             start: string;
             /** Timezone */
             timezone: string;
+        };
+        /** DayStartNextOut */
+        DayStartNextOut: {
+            /**
+             * Day Start
+             * @description The day start from `from` on
+             */
+            day_start: string;
+            /**
+             * From
+             * Format: date
+             * @description The local date it takes effect
+             */
+            from: string;
         };
         /** DeliveriesOut */
         DeliveriesOut: {
@@ -2480,6 +2498,13 @@ export interface components {
         };
         /** SettingsOut */
         SettingsOut: {
+            /**
+             * Day Start
+             * @description When the user's day starts, in force today (HH:MM, 00:00-12:00)
+             */
+            day_start: string;
+            /** @description A change made today: it takes effect at the user's next day (null when none) */
+            day_start_next: components["schemas"]["DayStartNextOut"] | null;
             /** Display Name */
             display_name: string | null;
             leaderboard_visibility: components["schemas"]["Visibility"];
@@ -2504,6 +2529,11 @@ export interface components {
          *     }
          */
         SettingsPatch: {
+            /**
+             * Day Start
+             * @description When the user's day starts: 00:00 to 12:00 in steps of 15 minutes
+             */
+            day_start?: string;
             /** Display Name */
             display_name?: string | null;
             leaderboard_visibility?: components["schemas"]["Visibility"];
@@ -2680,6 +2710,8 @@ export interface components {
              * Format: date
              */
             date: string;
+            /** Ends At */
+            ends_at: string;
             /** Qualified */
             qualified: boolean;
             /**

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ok, type Schemas } from "../api/client";
 import { addDays, chunks, daysBetween, heatmapStart } from "../dates";
-import { formatDate, formatDuration, formatTime, t } from "../i18n";
+import { formatDate, formatDuration, formatInstant, formatTime, t } from "../i18n";
 import { Empty, Page, Show, useLoad, Table } from "../ui";
 import { useHashParam } from "../router";
 
@@ -55,6 +55,9 @@ function DayDetail({ date, timezone }: { date: string; timezone: string }) {
         {(d) => (
           <>
             <p data-testid="day-why">{why(d)}</p>
+            <p class="meta" data-testid="day-bounds">
+              {t("calendar.bounds", { start: formatInstant(d.starts_at, timezone), end: formatInstant(d.ends_at, timezone) })}
+            </p>
             <h3>{t("calendar.sessions")}</h3>
             {d.sessions.length === 0 ? (
               <Empty>{t("calendar.noSessions")}</Empty>

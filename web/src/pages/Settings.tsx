@@ -1,7 +1,7 @@
 // Settings: time zone, display name, leaderboard visibility, notification channels, kinds, quiet hours, reminder.
 import { useState } from "preact/hooks";
 import { api, ok, type Schemas } from "../api/client";
-import { type Key, t } from "../i18n";
+import { type Key, formatDate, t } from "../i18n";
 import { ErrorNotice, Page, Show, useAction, useLoad } from "../ui";
 
 type Settings = Schemas["SettingsOut"];
@@ -23,6 +23,12 @@ function FieldError({ error, field }: { error: ReturnType<typeof useAction>["err
   ) : null;
 }
 
+// 00:00 to 12:00 in steps of 15 minutes, as the API takes them.
+const DAY_STARTS = Array.from({ length: 49 }, (_, i) => {
+  const minutes = i * 15;
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+});
+
 function Form({ initial }: { initial: Settings }) {
   const [timezone, setTimezone] = useState(initial.timezone ?? browserZone);
   const [name, setName] = useState(initial.display_name ?? "");
@@ -35,6 +41,8 @@ function Form({ initial }: { initial: Settings }) {
   const [quietStart, setQuietStart] = useState(n.quiet_hours?.start ?? "22:00");
   const [quietEnd, setQuietEnd] = useState(n.quiet_hours?.end ?? "07:00");
   const [reminderHour, setReminderHour] = useState(n.reminder_hour);
+  const [dayStart, setDayStart] = useState(initial.day_start_next?.day_start ?? initial.day_start);
+  const [next, setNext] = useState(initial.day_start_next);
   const [saved, setSaved] = useState(false);
   const action = useAction();
 
@@ -46,6 +54,7 @@ function Form({ initial }: { initial: Settings }) {
         timezone,
         display_name: name.trim() === "" ? null : name.trim(),
         leaderboard_visibility: visibility,
+        day_start: dayStart,
         notifications: {
           push,
           email,
@@ -54,7 +63,8 @@ function Form({ initial }: { initial: Settings }) {
           quiet_hours: quietOn ? { start: quietStart, end: quietEnd } : null,
         },
       };
-      await ok(api.PATCH("/v1/me/settings", { body })); // the form already shows what was saved
+      const answer = await ok(api.PATCH("/v1/me/settings", { body })); // the form already shows the rest
+      setNext(answer.day_start_next);
       setSaved(true);
     });
   }
@@ -90,6 +100,32 @@ function Form({ initial }: { initial: Settings }) {
           }}
         />
         <FieldError error={action.error} field="display_name" />
+      </label>
+      <label>
+        {t("settings.dayStart")}
+        <select
+          value={dayStart}
+          aria-invalid={invalid("day_start")}
+          aria-describedby="day-start-hint"
+          onChange={(e) => {
+            setDayStart(e.currentTarget.value);
+          }}
+        >
+          {DAY_STARTS.map((time) => (
+            <option key={time} value={time}>
+              {time}
+            </option>
+          ))}
+        </select>
+        <span class="meta" id="day-start-hint">
+          {t("settings.dayStartHint")}
+        </span>
+        {next && (
+          <span class="meta" data-testid="day-start-next">
+            {t("settings.dayStartNext", { date: formatDate(next.from), time: next.day_start })}
+          </span>
+        )}
+        <FieldError error={action.error} field="day_start" />
       </label>
       <fieldset>
         <legend>{t("settings.visibility")}</legend>
