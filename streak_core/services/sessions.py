@@ -7,9 +7,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.day_start import split
 from streak_core.domain.days import DayStatus
 from streak_core.domain.sessions import FieldIssue, SessionFields, SessionRejected, parse_session
-from streak_core.domain.timeline import split_by_local_day
 from streak_core.domain.vocabulary import SessionStatus
 from streak_core.errors import Forbidden, InvalidRequest, SessionConflict, SessionDeleted
 from streak_core.models.streaks import StoredSession
@@ -65,7 +65,8 @@ def _checked(raw: SessionFields, now: datetime, config: StreakConfig) -> ItemRes
         session = parse_session(raw, now, config)
     except SessionRejected as rejected:
         return ItemResult(raw.id, SessionStatus.INVALID, rejected.issues)
-    days = tuple(d for d, _, _ in split_by_local_day(session.start_ms, session.end_ms, session.zone))
+    # Calendar days here (nothing of the user is read yet); acceptance cuts them again with their day start.
+    days = tuple(d for d, _, _ in split(session.start_ms, session.end_ms, session.zone))
     return ItemResult(raw.id, SessionStatus.CREATED, session=StoredSession(session, now, days))
 
 

@@ -208,6 +208,9 @@ def test_today_calendar_leaderboard_and_challenge_show_what_the_api_holds(
     assert cell.get_attribute("title") == title
     cell.click()
     assert page.get_by_test_id("day-why").inner_text().startswith("It counted: 1 h 00 min of focus")
+    bounds = dasher.call("GET", f"/v1/me/days/{dasher.today}").json()
+    assert bounds["starts_at"].startswith(str(dasher.today))  # the day starts at midnight: no day start set
+    assert page.get_by_test_id("day-bounds").inner_text().startswith("This day runs from ")
     cell.focus()
     page.keyboard.press("ArrowLeft")  # a week back, as the grid is drawn
     week_ago = dasher.today - timedelta(days=7)
@@ -322,6 +325,13 @@ def test_settings_are_saved_through_the_api_and_a_refusal_names_its_field(
     page.get_by_text("Saved.").wait_for()
     stored = who.call("GET", "/v1/me/settings").json()
     assert (stored["display_name"], stored["leaderboard_visibility"]) == ("After", "friends")
+
+    page.get_by_label("My day starts at").select_option("04:00")  # a night owl: from tomorrow on
+    page.get_by_role("button", name="Save").click()
+    page.get_by_test_id("day-start-next").wait_for()
+    assert "04:00" in page.get_by_test_id("day-start-next").inner_text()
+    stored = who.call("GET", "/v1/me/settings").json()
+    assert (stored["day_start"], stored["day_start_next"]["day_start"]) == ("00:00", "04:00")
 
     page.get_by_label("Display name").fill("Tab\there")  # a control character: the API says no
     page.get_by_role("button", name="Save").click()

@@ -59,6 +59,7 @@ def test_a_posted_session_shows_in_streak_and_calendar(app_user: AppUser) -> Non
         "seconds": 3600,
         "qualified": True,
         "seconds_to_qualify": 0,
+        "ends_at": "2026-11-22T00:00:00+01:00",  # the next local midnight: no day start set
     }
     assert (streak["xp"], streak["level"]) == (10, 1)
 

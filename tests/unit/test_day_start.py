@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -190,3 +192,21 @@ def test_off_grid_values_are_refused(text: str) -> None:
 def test_grid_values_are_read(text: str, minutes: int) -> None:
     assert ds.parse_day_start(text) == minutes
     assert ds.format_day_start(minutes) == text
+
+
+def test_every_local_date_of_a_user_comes_from_the_one_rule() -> None:
+    """No module computes a user's local date on its own: only UTC dates (global weeks, tie-breaks) remain."""
+
+    root = Path(__file__).resolve().parents[2]
+    stray = re.compile(
+        r"astimezone\((?!UTC\))[^)]*\)\.date\(\)|local_date\(|split_by_local_day\(|next_day_boundary\("
+    )
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for folder in ("streak_core", "functions")
+        for path in sorted((root / folder).rglob("*.py"))
+        if path.name not in ("timeline.py", "day_start.py")
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if stray.search(line)
+    ]
+    assert found == []
