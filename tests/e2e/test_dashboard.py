@@ -211,6 +211,8 @@ def test_today_calendar_leaderboard_and_challenge_show_what_the_api_holds(
     bounds = dasher.call("GET", f"/v1/me/days/{dasher.today}").json()
     assert bounds["starts_at"].startswith(str(dasher.today))  # the day starts at midnight: no day start set
     assert page.get_by_test_id("day-bounds").inner_text().startswith("This day runs from ")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "calendar-day-1280.png"), full_page=True)
     cell.focus()
     page.keyboard.press("ArrowLeft")  # a week back, as the grid is drawn
     week_ago = dasher.today - timedelta(days=7)
@@ -330,6 +332,8 @@ def test_settings_are_saved_through_the_api_and_a_refusal_names_its_field(
     page.get_by_role("button", name="Save").click()
     page.get_by_test_id("day-start-next").wait_for()
     assert "04:00" in page.get_by_test_id("day-start-next").inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "settings-day-start-1280.png"), full_page=True)
     stored = who.call("GET", "/v1/me/settings").json()
     assert (stored["day_start"], stored["day_start_next"]["day_start"]) == ("00:00", "04:00")
 
