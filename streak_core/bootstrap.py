@@ -4,6 +4,7 @@ imported and clients created when a function first needs them."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
@@ -88,42 +89,58 @@ def _on_firestore(adapter: Callable[[LazyFirestore], Any]) -> Callable[[Containe
 
 
 def _platform(c: Container, env: Settings) -> None:
-    from streak_core.adapters.fcm_push import FcmPushSender
-    from streak_core.adapters.firebase_auth import AuthEmailDirectory, FirebaseAccounts, FirebaseTokenVerifier
-    from streak_core.adapters.firestore.client import LazyFirestore
-    from streak_core.adapters.firestore.outbox import FirestoreOutboxStore
-    from streak_core.adapters.pubsub_publisher import PubSubBatchPublisher, PubSubTickPublisher
-    from streak_core.adapters.raster import ResvgRasterizer, RobotoMetrics
-    from streak_core.adapters.smtp_email import SmtpEmailSender
-    from streak_core.adapters.system_clock import SystemClock
+    """Registered by module path: an adapter is imported when it is first built, never before. An `api`
+    instance never imports FCM or SMTP (the `notifications` function sends), nor Pub/Sub until an operator
+    starts a run: each library costs a cold start 0.1-0.3 s."""
     from streak_core.domain.cards import TextMetrics
 
     emulated = bool(env.firebase_auth_emulator_host)
-    c.register(TokenVerifier, lambda c: FirebaseTokenVerifier(env.project_id, emulated=emulated))
-    c.register(AccountDirectory, lambda c: FirebaseAccounts(env.project_id))
-    c.register(Clock, lambda c: SystemClock())
+    auth = "streak_core.adapters.firebase_auth"
+    c.register(TokenVerifier, _imported(f"{auth}:FirebaseTokenVerifier", env.project_id, emulated=emulated))
+    c.register(AccountDirectory, _imported(f"{auth}:FirebaseAccounts", env.project_id))
+    c.register(Clock, _imported("streak_core.adapters.system_clock:SystemClock"))
+    c.register(OutboxStore, lambda c: _outbox(c, env))
     c.register(
-        OutboxStore,  # with where a user's email address is: their Firebase Auth account
-        lambda c: FirestoreOutboxStore(
-            c.get(LazyFirestore), email_of=AuthEmailDirectory(env.project_id).email_of
-        ),
+        TickPublisher, _imported("streak_core.adapters.pubsub_publisher:PubSubTickPublisher", env.project_id)
     )
-    c.register(TickPublisher, lambda c: PubSubTickPublisher(env.project_id))
-    c.register(BatchPublisher, lambda c: PubSubBatchPublisher(env.project_id))
-    c.register(Rasterizer, lambda c: ResvgRasterizer())
-    c.register(TextMetrics, lambda c: RobotoMetrics())
-    c.register(PushSender, lambda c: FcmPushSender(env.project_id, env.fcm_url or None))
+    c.register(
+        BatchPublisher,
+        _imported("streak_core.adapters.pubsub_publisher:PubSubBatchPublisher", env.project_id),
+    )
+    c.register(Rasterizer, _imported("streak_core.adapters.raster:ResvgRasterizer"))
+    c.register(TextMetrics, _imported("streak_core.adapters.raster:RobotoMetrics"))
+    c.register(
+        PushSender,
+        _imported("streak_core.adapters.fcm_push:FcmPushSender", env.project_id, env.fcm_url or None),
+    )
+    password = env.smtp_password.get_secret_value() if env.smtp_password else None
     c.register(
         EmailSender,
-        lambda c: SmtpEmailSender(
+        _imported(
+            "streak_core.adapters.smtp_email:SmtpEmailSender",
             env.smtp_host,
             env.smtp_port,
             env.smtp_sender,
             username=env.smtp_username or None,
-            password=env.smtp_password.get_secret_value() if env.smtp_password else None,
+            password=password,
             starttls=env.smtp_starttls,
         ),
     )
+
+
+def _imported(path: str, *args: Any, **kwargs: Any) -> Callable[[Container], Any]:
+    """A factory of the adapter at `module:Class`, made with these arguments, imported when first built."""
+    module, name = path.split(":")
+    return lambda c: getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+
+def _outbox(c: Container, env: Settings) -> OutboxStore:
+    """The outbox, with where a user's email address is: their Firebase Auth account."""
+    from streak_core.adapters.firebase_auth import AuthEmailDirectory
+    from streak_core.adapters.firestore.client import LazyFirestore
+    from streak_core.adapters.firestore.outbox import FirestoreOutboxStore
+
+    return FirestoreOutboxStore(c.get(LazyFirestore), email_of=AuthEmailDirectory(env.project_id).email_of)
 
 
 def _queues(c: Container, env: Settings) -> None:
