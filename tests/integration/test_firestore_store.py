@@ -14,9 +14,11 @@ from google.api_core import exceptions as gexc
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.users import FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.day_start import DayStarts
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import SessionStatus
 from streak_core.errors import TransientStoreError
+from streak_core.models.users import UserSettings
 from streak_core.services.cursors import Cursors
 from streak_core.services.queries import list_notifications
 from streak_core.services.sessions import accept_sessions
@@ -174,3 +176,25 @@ def test_notifications_page_by_cursor_newest_first_with_ties_broken_by_id(
         if cursor is None:
             break
     assert seen == ["c", "b", "a", "d"]
+
+
+def test_a_night_owls_day_start_is_stored_copied_and_cuts_their_sessions(
+    store: FirestoreUserStore, uid: str, firestore_client: Any
+) -> None:
+    """On the emulator: the setting round-trips, the streak carries its copy (maintenance reads only the
+    streak), and acceptance (its second read, for the day before) files 00:30-01:30 under the day lived."""
+    starts = DayStarts(((date(2026, 11, 1), 4 * 60),))
+    evening = body("evening", "20:00", "20:30", day=19)  # the 19th holds 30 minutes before the owl's session
+    accept_sessions(store, uid, [evening], NOW, DEFAULT_CONFIG)
+    store.save_settings(uid, UserSettings(timezone="UTC", day_starts=starts), NOW)
+    snap = store.snapshot(uid, (), ())
+    assert snap.settings.day_starts == starts
+    assert snap.streak.day_starts_setting == starts
+    outcome = accept_sessions(store, uid, [body("owl", "00:30", "01:30", day=20)], NOW, DEFAULT_CONFIG)
+    assert outcome.items[0].session is not None
+    assert outcome.items[0].session.days == (date(2026, 11, 19),)
+    days = store.snapshot(uid, ("owl",), (date(2026, 11, 19), date(2026, 11, 20))).days
+    assert set(days) == {date(2026, 11, 19)}
+    assert days[date(2026, 11, 19)].state.seconds == 3600 + 1800  # read and added to, not overwritten
+    stored = firestore_client.collection("streaks").document(uid).get().to_dict()
+    assert stored["day_starts_setting"] == [{"from": "2026-11-01", "minutes": 240}]
