@@ -144,11 +144,6 @@ class Routes(list[Route[D]]):
     ) -> Callable[[Handler[D]], Handler[D]]:
         return self._on("POST", path, responses, options)
 
-    def put(
-        self, path: str, responses: Responses, **options: Unpack[RouteOptions]
-    ) -> Callable[[Handler[D]], Handler[D]]:
-        return self._on("PUT", path, responses, options)
-
     def patch(
         self, path: str, responses: Responses, **options: Unpack[RouteOptions]
     ) -> Callable[[Handler[D]], Handler[D]]:

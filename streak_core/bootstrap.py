@@ -44,6 +44,7 @@ from streak_core.services.webhooks import Webhooks
 from streak_core.settings import Settings, settings
 
 if TYPE_CHECKING:  # imported when the container is built, never at import
+    from streak_core.adapters.cloud_tasks import CloudTasksQueue
     from streak_core.adapters.firestore.client import LazyFirestore
 
 
@@ -148,44 +149,45 @@ def _queues(c: Container, env: Settings) -> None:
     from streak_core.adapters.cloud_tasks import (
         CloudTasksDispatchQueue,
         CloudTasksJobQueue,
-        CloudTasksQueue,
         CloudTasksRetryQueue,
     )
 
-    def queue(name: str, target_url: str) -> CloudTasksQueue:
-        return CloudTasksQueue(
-            env.project_id, env.tasks_location, name, target_url, env.cloud_tasks_emulator_host
-        )
-
     if env.notifications_dispatch_url:
         url = env.notifications_dispatch_url
-        c.register(DispatchQueue, lambda c: CloudTasksDispatchQueue(queue(env.notifications_queue, url)))
+        c.register(
+            DispatchQueue, lambda c: CloudTasksDispatchQueue(_tasks_queue(env, env.notifications_queue, url))
+        )
     if env.session_jobs_url:
         jobs_url = env.session_jobs_url
-        c.register(JobQueue, lambda c: CloudTasksJobQueue(queue(env.session_jobs_queue, jobs_url)))
+        c.register(
+            JobQueue, lambda c: CloudTasksJobQueue(_tasks_queue(env, env.session_jobs_queue, jobs_url))
+        )
     c.register(
         RetryQueue,
-        lambda c: CloudTasksRetryQueue(queue(env.maintenance_retry_queue, env.maintenance_retry_url)),
+        lambda c: CloudTasksRetryQueue(
+            _tasks_queue(env, env.maintenance_retry_queue, env.maintenance_retry_url)
+        ),
+    )
+
+
+def _tasks_queue(env: Settings, name: str, target_url: str) -> CloudTasksQueue:
+    """One Cloud Tasks queue of this deployment, whose tasks POST to `target_url`."""
+    from streak_core.adapters.cloud_tasks import CloudTasksQueue
+
+    return CloudTasksQueue(
+        env.project_id, env.tasks_location, name, target_url, env.cloud_tasks_emulator_host
     )
 
 
 def _webhooks(c: Container, env: Settings) -> Webhooks:
     """Endpoints, fan-out and drains; the `webhooks` queue's tasks call the `notifications` function."""
-    from streak_core.adapters.cloud_tasks import CloudTasksQueue, CloudTasksWebhookQueue
+    from streak_core.adapters.cloud_tasks import CloudTasksWebhookQueue
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.webhooks import FirestoreWebhookStore
     from streak_core.adapters.webhook_http import FernetBox, PinnedSender, SystemResolver, UnsetBox
 
     key, url = env.webhook_secret_key, env.webhooks_drain_url
-    queue = (
-        CloudTasksWebhookQueue(
-            CloudTasksQueue(
-                env.project_id, env.tasks_location, env.webhooks_queue, url, env.cloud_tasks_emulator_host
-            )
-        )
-        if url
-        else None
-    )
+    queue = CloudTasksWebhookQueue(_tasks_queue(env, env.webhooks_queue, url)) if url else None
     return Webhooks(
         FirestoreWebhookStore(c.get(LazyFirestore)),
         FernetBox(key.get_secret_value()) if key is not None else UnsetBox(),
@@ -233,7 +235,7 @@ def maintenance_dependencies() -> MaintenanceDependencies:
     return c.derive(
         MaintenanceDependencies,
         batch_worker=c.derive(BatchWorker),  # hands what still fails to the retry queue
-        retry_worker=c.derive(BatchWorker, retry_queue=None),
+        # retry_worker: the registered BatchWorker (`compose`: no retry queue of its own)
         allow_clock_override=env.allow_clock_override,
         page_size=env.maintenance_page_size,
         query_page_size=env.maintenance_query_page_size,

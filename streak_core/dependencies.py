@@ -7,6 +7,7 @@ both."""
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -275,20 +276,8 @@ class OpsDependencies:
     config: StreakConfig = DEFAULT_CONFIG
 
 
-AREAS: tuple[type[Any], ...] = (
-    RequestDeps,
-    SessionDeps,
-    MeDeps,
-    StatsDeps,
-    ShareDeps,
-    ChallengeDeps,
-    PauseDeps,
-    SocialDeps,
-    AdminDeps,
-    DataDeps,
-    WebhookDeps,
-    LeagueDeps,
-)
+# Each area of the API, as ApiDependencies lists them (so the two cannot drift).
+AREAS: tuple[type[Any], ...] = tuple(typing.get_type_hints(ApiDependencies).values())
 # Services made of ports alone: derived from the container like the areas.
 COMPOSED: tuple[type[Any], ...] = (Friends, Leaderboards, Leagues, LeagueSettler, ExportSources)
 

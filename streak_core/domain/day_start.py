@@ -72,7 +72,7 @@ class DayStarts:
 MIDNIGHT = DayStarts()
 
 
-def _wall_ms(instant_s: int, zone: ZoneInfo) -> datetime:
+def _wall(instant_s: int, zone: ZoneInfo) -> datetime:
     return datetime.fromtimestamp(instant_s, zone).replace(tzinfo=None)
 
 
@@ -83,13 +83,13 @@ def begins(day: date, zone: ZoneInfo, minutes: int) -> int:
     wall = datetime.combine(day, time()) + timedelta(minutes=minutes)
     first = int(wall.replace(tzinfo=zone, fold=0).timestamp())
     second = int(wall.replace(tzinfo=zone, fold=1).timestamp())
-    if _wall_ms(first, zone) == wall:  # it exists; when twice (a fold), `fold=0` is the first occurrence
+    if _wall(first, zone) == wall:  # it exists; when twice (a fold), `fold=0` is the first occurrence
         return first * 1000
     # In a gap (or a skipped date): the clock jumps past `wall` at the transition, between the two readings.
     lo, hi = min(first, second), max(first, second)  # wall(lo) < wall <= wall(hi)
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if _wall_ms(mid, zone) >= wall:
+        if _wall(mid, zone) >= wall:
             hi = mid
         else:
             lo = mid

@@ -26,8 +26,8 @@ from streak_core.services.leagues import league_moves
 from streak_core.services.views import (
     StreakView,
     day_view,
+    end_of_today,
     local_today,
-    next_local_midnight,
     streak_view,
     user_today,
 )
@@ -183,7 +183,7 @@ def _settle(
     streak.day_starts_setting = snap.settings.day_starts
     timezone = user_timezone(snap.settings, streak)
     starts = snap.settings.day_starts
-    streak.maintenance_due_at = next_local_midnight(now, timezone, starts)
+    streak.maintenance_due_at = end_of_today(now, timezone, starts)
     if streak.reminder_at is None:  # a new streak: the next reminder tick works out its hour
         streak.reminder_at = now
     today = local_today(now, timezone, starts)

@@ -23,7 +23,7 @@ from streak_core.ports.maintenance import MaintenanceStore, RetryQueue
 from streak_core.ports.notifications import DispatchQueue
 from streak_core.services.badges import award_badges
 from streak_core.services.dispatch import announce
-from streak_core.services.views import local_today, next_local_midnight
+from streak_core.services.views import end_of_today, local_today
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ def maintain(user: DueUser, now: datetime, config: StreakConfig) -> list[OutboxE
         starts,
     )
     record.last_maintained_date = closing.last_closed or record.last_maintained_date
-    record.maintenance_due_at = next_local_midnight(now, timezone, starts)
+    record.maintenance_due_at = end_of_today(now, timezone, starts)
     events = [OutboxEntry(user.uid, e.kind, e.key, e.data, now) for e in closing.events]
     return events + award_badges(user.uid, record, now, push=not events)
 

@@ -62,7 +62,9 @@ class NotificationPage:
 
 
 def get_streak(store: UserStore, uid: str, now: datetime, config: StreakConfig) -> StreakView:
-    snap = store.snapshot(uid, (), today_candidates(now, late=True))
+    snap = store.snapshot(uid, (), today_candidates(now))
+    if not snap.settings.day_starts.midnight:  # a later day start: today may be the day before those read
+        snap = store.snapshot(uid, (), today_candidates(now, late=True))
     return streak_view(snap.settings, snap.streak, snap.days, now, config)
 
 

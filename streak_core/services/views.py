@@ -141,7 +141,7 @@ def local_instant(instant_ms: int, timezone: str) -> str:
     return moment.isoformat(timespec="milliseconds" if instant_ms % 1000 else "seconds")
 
 
-def next_local_midnight(now: datetime, timezone: str, starts: DayStarts = MIDNIGHT) -> datetime:
+def end_of_today(now: datetime, timezone: str, starts: DayStarts = MIDNIGHT) -> datetime:
     """When the user's current local day ends (at the next day's start, DST-correct): maintenance is due
     from then."""
     zone = zone_named(timezone)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.maintenance import MaintenanceEvent, close_days
 from streak_core.domain.streaks import StreakState
-from streak_core.services.views import next_local_midnight
+from streak_core.services.views import end_of_today
 
 CONFIG = StreakConfig(max_freezes_held=2, freeze_every_days=7)
 MONDAY = date(2026, 11, 2)
@@ -112,11 +112,11 @@ def test_nothing_to_close_for_a_user_without_history() -> None:
 
 def test_next_due_instant_is_the_next_local_midnight_across_dst() -> None:
     spring = datetime(2026, 3, 8, 1, 30, tzinfo=UTC)  # 20:30 on the 7th in New York (EST)
-    assert next_local_midnight(spring, "America/New_York") == datetime(2026, 3, 8, 5, tzinfo=UTC)
+    assert end_of_today(spring, "America/New_York") == datetime(2026, 3, 8, 5, tzinfo=UTC)
     gap_day = datetime(2026, 3, 8, 12, tzinfo=UTC)  # the 23-hour day; it ends at midnight EDT
-    assert next_local_midnight(gap_day, "America/New_York") == datetime(2026, 3, 9, 4, tzinfo=UTC)
+    assert end_of_today(gap_day, "America/New_York") == datetime(2026, 3, 9, 4, tzinfo=UTC)
     kiritimati = datetime(2026, 11, 21, 9, 59, tzinfo=UTC)
-    assert next_local_midnight(kiritimati, "Pacific/Kiritimati") == datetime(2026, 11, 21, 10, tzinfo=UTC)
+    assert end_of_today(kiritimati, "Pacific/Kiritimati") == datetime(2026, 11, 21, 10, tzinfo=UTC)
 
 
 @settings(max_examples=200, deadline=None)
