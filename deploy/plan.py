@@ -217,13 +217,15 @@ def commands(
     # What the functions must know of each other, set on their Cloud Run services (no redeploy).
     dispatch = f"NOTIFICATIONS_DISPATCH_URL={uri('notifications')}/dispatch"
     drain = f"WEBHOOKS_DRAIN_URL={uri('notifications')}/webhooks/drain"
+    # Whoever accepts sessions asks for the user's friend streaks to be checked once it commits.
+    pairs = f"FRIEND_STREAKS_CHECK_URL={uri('notifications')}/friend-streaks/check"
     wiring = {
         # Visitors reach the api through Firebase Hosting, whose CDN appends the visitor's address to
         # X-Forwarded-For, then Cloud Run's front end appends the CDN's: the client is 1 hop from the right.
-        "api": [dispatch, drain, f"SESSION_JOBS_URL={uri('session_jobs')}/", "TRUSTED_PROXY_HOPS=1"],
+        "api": [dispatch, drain, pairs, f"SESSION_JOBS_URL={uri('session_jobs')}/", "TRUSTED_PROXY_HOPS=1"],
         "on_maintenance_batch": [dispatch, f"MAINTENANCE_RETRY_URL={uri('maintenance_retry')}"],
         "maintenance_retry": [dispatch],
-        "session_jobs": [dispatch],
+        "session_jobs": [dispatch, pairs],
         # The links of emails (unsubscribe) point at the api; the function fans events out and drains lanes.
         "notifications": [f"PUBLIC_BASE_URL={public_base_url or uri('api')}", drain],
     }

@@ -146,6 +146,7 @@ def function_urls(hosts: dict[str, str]) -> dict[str, str]:
     if "notify" in hosts:
         urls["NOTIFICATIONS_DISPATCH_URL"] = f"http://{hosts['notify']}/dispatch"
         urls["WEBHOOKS_DRAIN_URL"] = f"http://{hosts['notify']}/webhooks/drain"
+        urls["FRIEND_STREAKS_CHECK_URL"] = f"http://{hosts['notify']}/friend-streaks/check"
     if "jobs" in hosts:
         urls["SESSION_JOBS_URL"] = f"http://{hosts['jobs']}/"
     return urls

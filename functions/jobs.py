@@ -27,7 +27,8 @@ def run(call: Call[JobDependencies]) -> Reply:
     def work(job: SessionJob) -> str:
         context.set_user(job.uid)  # every line of the run names the job's user
         body = BatchIn.model_validate_json(job.request_json)
-        answer = batch_answer(SessionDeps(deps.store, deps.notify, deps.config), job.uid, job.now, body)
+        sessions = SessionDeps(deps.store, deps.notify, deps.config, friend_streaks=deps.friend_streaks)
+        answer = batch_answer(sessions, job.uid, job.now, body)
         return answer.model_dump_json(by_alias=True)
 
     job_id = call.body_as(payloads.JobTaskIn).job_id

@@ -24,6 +24,7 @@ from streak_core.domain.leagues import due_week, settles_at
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import RetryOutcome
 from streak_core.models.maintenance import MaintenanceBatch, RetryTask
+from streak_core.services.friend_streaks import FriendStreaks
 from streak_core.services.maintenance import BatchWorker
 from streak_core.services.outages import candidate_pages, excusing
 from streak_core.services.retries import retry_user
@@ -127,6 +128,16 @@ def _tick(event: Any, deps: MaintenanceDependencies) -> None:
     if tick.outage_id is None and deps.leagues is not None:  # the nightly tick also settles a final week
         week = due_week(now, deps.config.league_grace)
         _settle_week(deps, week, f"league-{week}", now)
+    if tick.outage_id is None and deps.friend_streaks is not None:  # and checks the pairs due
+        _check_pairs(deps, deps.friend_streaks, f"{run_id}-pairs", now)
+
+
+def _check_pairs(deps: MaintenanceDependencies, pairs: FriendStreaks, run_id: str, now: datetime) -> None:
+    """Fan the friend streaks whose date has moved on out, a page per batch message (once per run id)."""
+    pages = pairs.store.due_pages(now, max(deps.query_page_size, deps.page_size))
+    report = run_tick(deps.runs, pages, deps.publisher, run_id, now, deps.page_size, friend_streaks=True)
+    if not report.skipped:
+        log("INFO", "friend streaks fanned out", run_id=run_id, pairs_due=report.users_due)
 
 
 def _settle_week(deps: MaintenanceDependencies, week: str, run_id: str, now: datetime) -> None:
@@ -170,9 +181,13 @@ def _batch(event: Any, deps: MaintenanceDependencies) -> None:
         message.now,
         message.outage_id,
         message.league_week,
+        message.friend_streaks,
     )
     if batch.league_week is not None:
         _settle_batch(deps, batch, started)
+        return
+    if batch.friend_streaks:
+        _check_batch(deps, batch, started)
         return
     worker = deps.batch_worker
     if batch.outage_id is not None:
@@ -222,6 +237,26 @@ def _settle_batch(deps: MaintenanceDependencies, batch: MaintenanceBatch, starte
         settled=report.settled,
         members=report.members,
         placed=report.placed,
+        not_announced=report.not_announced,
+        latency_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+
+
+def _check_batch(deps: MaintenanceDependencies, batch: MaintenanceBatch, started: float) -> None:
+    """Check one page of friend streaks (breaks told once: their ids are deterministic); a failure is
+    raised, so Pub/Sub delivers the page again."""
+    if deps.friend_streaks is None:
+        log("ERROR", "friend streak batch ignored", reason="friend streaks are not configured")
+        return
+    report = deps.friend_streaks.check(batch.uids, batch.now, breaks=True)
+    deps.runs.record_batch(batch.run_id, batch.batch, report.checked, 0, batch.now)
+    log(
+        "INFO",
+        "friend streaks checked",
+        run_id=batch.run_id,
+        batch=batch.batch,
+        checked=report.checked,
+        told=report.told,
         not_announced=report.not_announced,
         latency_ms=round((time.perf_counter() - started) * 1000, 1),
     )

@@ -6,6 +6,8 @@
   an event (`streak.extended`, …) is fanned out alone.
 - `POST /webhooks/drain` `{"endpoint_id", "lane", "at"?}`: the `webhooks` queue's tasks: one lane's pending
   deliveries sent in order; a lane another drain holds is marked, and that drain goes round again.
+- `POST /friend-streaks/check` `{"friend_streak_id", "at"?}`: a pair checked after either friend's days
+  changed: both told of a date they both completed (once).
 - `POST /sweep` `{"now"?}`: entries still unsettled a few minutes after they were due (every 5 minutes),
   events whose fan-out was lost and lanes whose drain was lost.
 - `POST /reminders` `{"now"?}`: the hourly reminder tick.
@@ -67,6 +69,19 @@ def drain(call: NotificationCall) -> Reply:
         raise ApiError(404, "not_found", "Webhooks are not served here.")
     report = hooks.drain(body.endpoint_id, body.lane, clock(body.at, call))
     return Reply(200, payloads.DrainOut.model_validate(report))
+
+
+@ROUTES.post("/friend-streaks/check", {200: payloads.FriendStreakCheckOut}, body=payloads.FriendStreakCheckIn)
+def check_friend_streak(call: NotificationCall) -> Reply:
+    """Check one friend streak after a friend's change"""
+    # Idempotent: the notifications it writes have deterministic ids, and only a fresh date is told.
+    body = call.body_as(payloads.FriendStreakCheckIn)
+    pairs = call.deps.friend_streaks
+    if pairs is None:
+        raise ApiError(404, "not_found", "Friend streaks are not checked here.")
+    report = pairs.check([body.friend_streak_id], clock(body.at, call), breaks=False)
+    out = payloads.FriendStreakCheckOut(checked=report.checked, told=report.told)
+    return Reply(200, out, log_fields={"friend_streak_id": body.friend_streak_id})
 
 
 @ROUTES.post("/sweep", {200: payloads.SweepOut}, body=payloads.ClockIn)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from functions.fields import DocumentId, Instant, InstantIn, LeagueWeek, UserId
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, JobStatus, RetryOutcome
@@ -25,6 +25,16 @@ class Answer(BaseModel):
 class DispatchIn(Payload):
     entry_id: DocumentId
     at: StrictStr | None = Field(default=None, description="Clock override (ALLOW_CLOCK_OVERRIDE=1 only)")
+
+
+class FriendStreakCheckIn(Payload):
+    friend_streak_id: DocumentId
+    at: StrictStr | None = Field(default=None, description="Clock override (ALLOW_CLOCK_OVERRIDE=1 only)")
+
+
+class FriendStreakCheckOut(Answer):
+    checked: int = Field(description="1 when the pair is active and both friends are there, else 0")
+    told: int = Field(description="Notifications the check wrote")
 
 
 class ClockIn(Payload):
@@ -80,6 +90,7 @@ class BatchMessage(Payload):
     now: InstantIn
     outage_id: DocumentId | None = None
     league_week: LeagueWeek | None = None  # uids: the cohorts of the week to settle
+    friend_streaks: StrictBool = False  # uids: friend streaks whose check is due
 
 
 class RetryTaskIn(Payload):

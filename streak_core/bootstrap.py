@@ -25,6 +25,7 @@ from streak_core.dependencies import (
 )
 from streak_core.ports.clock import Clock
 from streak_core.ports.erasure import AccountDirectory
+from streak_core.ports.friend_streaks import FriendStreakQueue
 from streak_core.ports.identity import TokenVerifier
 from streak_core.ports.jobs import JobQueue
 from streak_core.ports.maintenance import (
@@ -148,6 +149,7 @@ def _queues(c: Container, env: Settings) -> None:
     """The Cloud Tasks queues a deployment has (a queue whose target URL is not set is not there)."""
     from streak_core.adapters.cloud_tasks import (
         CloudTasksDispatchQueue,
+        CloudTasksFriendStreakQueue,
         CloudTasksJobQueue,
         CloudTasksRetryQueue,
     )
@@ -156,6 +158,12 @@ def _queues(c: Container, env: Settings) -> None:
         url = env.notifications_dispatch_url
         c.register(
             DispatchQueue, lambda c: CloudTasksDispatchQueue(_tasks_queue(env, env.notifications_queue, url))
+        )
+    if env.friend_streaks_check_url:
+        check_url = env.friend_streaks_check_url
+        c.register(
+            FriendStreakQueue,
+            lambda c: CloudTasksFriendStreakQueue(_tasks_queue(env, env.notifications_queue, check_url)),
         )
     if env.session_jobs_url:
         jobs_url = env.session_jobs_url

@@ -39,6 +39,7 @@ from streak_core.services.calendar_cache import CalendarCache
 from streak_core.services.cursors import Cursors
 from streak_core.services.dispatch import Dispatcher
 from streak_core.services.export import ExportSources
+from streak_core.services.friend_streaks import FriendStreaks
 from streak_core.services.friends import Friends
 from streak_core.services.leaderboard import Leaderboards
 from streak_core.services.leagues import Leagues, LeagueSettler
@@ -72,6 +73,7 @@ class SessionDeps:
     jobs: JobStore | None = None
     job_queue: JobQueue | None = None
     eraser: Eraser | None = None  # an erasure is followed as a job too
+    friend_streaks: FriendStreaks | None = None  # checked after the user's days change
 
 
 @dataclass
@@ -124,10 +126,11 @@ class PauseDeps:
 
 @dataclass
 class SocialDeps:
-    """Leaderboards and friends."""
+    """Leaderboards, friends and friend streaks."""
 
     leaderboards: Leaderboards
     friends: Friends
+    friend_streaks: FriendStreaks
 
 
 @dataclass
@@ -208,6 +211,7 @@ class JobDependencies:
     time_budget: float | None = None  # seconds a task may spend in all
     eraser: Eraser | None = None  # with accounts: the queue's erasure tasks
     accounts: AccountDirectory | None = None
+    friend_streaks: FriendStreaks | None = None
 
 
 @dataclass
@@ -225,6 +229,7 @@ class MaintenanceDependencies:
     query_page_size: int = 5000
     max_attempts: int = 5
     leagues: LeagueSettler | None = None  # None: no league weeks are settled
+    friend_streaks: FriendStreaks | None = None  # None: no friend streak is checked at night
     league_page_size: int = 10  # cohorts per settlement batch message
     event_budget: float | None = None  # seconds a tick or batch message may spend in all
     task_budget: float | None = None  # seconds a retry task may spend in all
@@ -241,6 +246,7 @@ class NotificationDependencies:
     sweep_limit: int = 200
     time_budget: float | None = None  # seconds a task may spend in all
     webhooks: Webhooks | None = None  # events fanned out to endpoints, and the lanes drained
+    friend_streaks: FriendStreaks | None = None  # pairs checked after a friend's change
 
 
 @dataclass
@@ -279,7 +285,14 @@ class OpsDependencies:
 # Each area of the API, as ApiDependencies lists them (so the two cannot drift).
 AREAS: tuple[type[Any], ...] = tuple(typing.get_type_hints(ApiDependencies).values())
 # Services made of ports alone: derived from the container like the areas.
-COMPOSED: tuple[type[Any], ...] = (Friends, Leaderboards, Leagues, LeagueSettler, ExportSources)
+COMPOSED: tuple[type[Any], ...] = (
+    Friends,
+    FriendStreaks,
+    Leaderboards,
+    Leagues,
+    LeagueSettler,
+    ExportSources,
+)
 
 
 def compose(c: Container) -> None:

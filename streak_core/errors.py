@@ -216,3 +216,47 @@ class DayStartTooSoon(ServiceError):
             f"The day start can change once in 7 days: again from {allowed_from.isoformat()}.",
             {"allowed_from": allowed_from.isoformat()},
         )
+
+
+class NotFriends(InvalidRequest):
+    """A friend streak is kept with a friend only."""
+
+    code = "not_friends"
+
+    def __init__(self) -> None:
+        issue = FieldIssue("user_id", "not_friends", "must be one of your friends")
+        super().__init__([issue], "You can keep a friend streak with a friend only.")
+
+
+class FriendStreakLimitReached(Conflict):
+    code = "limit_reached"
+
+
+class FriendStreakExists(Conflict):
+    """The pair already has a friend streak (active or invited): its id is in the details."""
+
+    code = "exists"
+
+    def __init__(self, streak_id: str) -> None:
+        super().__init__("You two already have a friend streak.", {"id": streak_id})
+
+
+class FriendStreakNotFound(NotFound):
+    code = "not_found"
+
+    def __init__(self) -> None:
+        super().__init__("No such friend streak.")
+
+
+class FriendStreakNotActive(Conflict):
+    code = "not_active"
+
+    def __init__(self) -> None:
+        super().__init__("The invitation has not been accepted yet.")
+
+
+class AlreadyNudged(Conflict):
+    code = "already_nudged"
+
+    def __init__(self) -> None:
+        super().__init__("You already nudged your friend today.")

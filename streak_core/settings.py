@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     # The `notifications` function's /dispatch; unset, entries are sent by the scheduled sweep alone.
     notifications_dispatch_url: str | None = None
     notifications_sweep_limit: int = 200
+    # The `notifications` function's /friend-streaks/check; unset, the nightly tick alone checks pairs.
+    friend_streaks_check_url: str | None = None
     session_jobs_queue: str = "session-jobs"
     # The `session_jobs` function's URL; unset, `Prefer: respond-async` is answered synchronously (RFC 7240).
     session_jobs_url: str | None = None

@@ -15,6 +15,7 @@ from streak_core import context
 from streak_core.adapters.lazy import Lazy
 from streak_core.models.jobs import SessionJob
 from streak_core.models.maintenance import RetryTask
+from streak_core.ports.friend_streaks import FriendStreakQueue
 from streak_core.ports.jobs import JobQueue
 from streak_core.ports.maintenance import RetryQueue
 from streak_core.ports.notifications import DispatchQueue
@@ -105,6 +106,17 @@ class CloudTasksDispatchQueue(DispatchQueue):
     def dispatch_at(self, entry_id: str, when: datetime) -> None:
         payload = {"entry_id": entry_id, "at": when.isoformat()}
         self._queue.create(payload, name=f"{entry_id}-{int(when.timestamp())}", when=when)
+
+
+class CloudTasksFriendStreakQueue(FriendStreakQueue):
+    """The `notifications` queue's pair checks: one task per pair and change (a change asks once)."""
+
+    def __init__(self, queue: CloudTasksQueue) -> None:
+        self._queue = queue
+
+    def refresh(self, streak_id: str, key: str, at: datetime) -> None:
+        payload = {"friend_streak_id": streak_id, "at": at.isoformat()}
+        self._queue.create(payload, name=f"{streak_id}-{key}")
 
 
 class CloudTasksJobQueue(JobQueue):

@@ -24,6 +24,7 @@ def batch_message(batch: MaintenanceBatch) -> bytes:
         "now": batch.now.isoformat(),
         "outage_id": batch.outage_id,
         "league_week": batch.league_week,
+        "friend_streaks": batch.friend_streaks,
     }
     return json.dumps(body).encode()
 

@@ -12,6 +12,7 @@ from streak_core.domain import day_start
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.day_start import MIDNIGHT, DayStarts
 from streak_core.domain.days import recovery_seconds, seconds_to_qualify
+from streak_core.domain.texts import TEMPLATES, VARIANTS
 from streak_core.domain.timeline import zone_named
 from streak_core.domain.vocabulary import Locale
 from streak_core.domain.vocabulary import NotificationKind as Kind
@@ -51,131 +52,6 @@ def _counted(n: object, spec: str, locale: Locale) -> str:
     return (singular if one else plural).format(count)
 
 
-# {n:days}, {n:day} and {n:minutes} render a count with its noun, plural-aware per locale.
-TEMPLATES: dict[Locale, dict[Kind, tuple[str, str]]] = {
-    Locale.EN: {
-        Kind.MILESTONE: ("{days:days} of focus!", "You reached a {days:day} streak. Keep it going!"),
-        Kind.FREEZE_APPLIED: (
-            "A freeze saved your streak",
-            "You missed a day, so a freeze kept your {streak:day} streak alive. "
-            "Freezes left: {freezes_left}.",
-        ),
-        Kind.STREAK_BROKEN: (
-            "Your streak ended",
-            "Your {length_lost:day} streak ended. Start a new one today!",
-        ),
-        Kind.WEEKLY_BONUS: (
-            "Weekly bonus: +{xp} XP",
-            "You focused on {qualified_days:days} in week {week} and earned {xp} XP.",
-        ),
-        Kind.STREAK_RESTORED: (
-            "Your streak is back",
-            "Late sessions filled the gap: your streak is {days:days} again.",
-        ),
-        Kind.FREEZE_EARNED: (
-            "You earned a freeze",
-            "{streak:days} in a row! You now hold {freezes} freezes.",
-        ),
-        Kind.STREAK_RECOVERED: (
-            "Streak recovered",
-            "Your extra focus recovered your streak: {days:days} and counting.",
-        ),
-        Kind.REMINDER: (
-            "Keep your {streak:day} streak",
-            "{minutes:more_minutes} to keep your {streak:day} streak.",
-        ),
-        Kind.BADGE_EARNED: ("New badge: {name}", "You earned the {name} badge. {description}"),
-        Kind.CHALLENGE_COMPLETED: (
-            "Challenge completed: {title}",
-            "You completed “{title}” and earned {reward_xp} XP.",
-        ),
-        Kind.LEAGUE_FINISHED: (
-            "League week {week}: #{rank} in {tier}",
-            "You finished #{rank} in {tier} with {score:minutes} of focus. Next week: {next_tier}.",
-        ),
-    },
-    Locale.FR: {
-        Kind.MILESTONE: (
-            "{days:days} de concentration !",
-            "Vous avez atteint une série de {days:days}. Continuez !",
-        ),
-        Kind.FREEZE_APPLIED: (
-            "Un gel a sauvé votre série",
-            "Vous avez manqué un jour : un gel a préservé votre série de {streak:days}. "
-            "Gels restants : {freezes_left}.",
-        ),
-        Kind.STREAK_BROKEN: (
-            "Votre série est terminée",
-            "Votre série de {length_lost:days} est terminée. Commencez-en une nouvelle aujourd'hui !",
-        ),
-        Kind.WEEKLY_BONUS: (
-            "Bonus de la semaine : +{xp} XP",
-            "Vous vous êtes concentré {qualified_days:days} pendant la semaine {week} : +{xp} XP.",
-        ),
-        Kind.STREAK_RESTORED: (
-            "Votre série est de retour",
-            "Des sessions tardives ont comblé le trou : votre série est de nouveau de {days:days}.",
-        ),
-        Kind.FREEZE_EARNED: ("Vous avez gagné un gel", "{streak:days} d'affilée ! Vous avez {freezes} gels."),
-        Kind.STREAK_RECOVERED: (
-            "Série récupérée",
-            "Votre effort supplémentaire a sauvé votre série : {days:days} et ça continue.",
-        ),
-        Kind.REMINDER: (
-            "Gardez votre série de {streak:days}",
-            "Encore {minutes:minutes} aujourd'hui pour garder votre série de {streak:days}.",
-        ),
-        Kind.BADGE_EARNED: ("Nouveau badge : {name}", "Vous avez obtenu le badge « {name} » : {description}"),
-        Kind.CHALLENGE_COMPLETED: (
-            "Défi réussi : {title}",
-            "Vous avez réussi le défi « {title} » et gagné {reward_xp} XP.",
-        ),
-        Kind.LEAGUE_FINISHED: (
-            "Ligue, semaine {week} : n° {rank} en {tier}",
-            "Vous terminez n° {rank} en {tier} avec {score:minutes} de concentration. "
-            "Semaine prochaine : {next_tier}.",
-        ),
-    },
-}
-# Other texts of a kind, used when the data holds the key named: a break that can still be recovered, and
-# the reminder on the day that recovers it.
-VARIANTS: dict[Locale, dict[Kind, tuple[str, tuple[str, str]]]] = {
-    Locale.EN: {
-        Kind.STREAK_BROKEN: (
-            "recoverable_until",
-            (
-                "Your streak can still be saved",
-                "Your {length_lost:day} streak ended yesterday. Focus {minutes:minutes} today to recover it.",
-            ),
-        ),
-        Kind.REMINDER: (
-            "recovery",
-            (
-                "Recover your {streak:day} streak",
-                "{minutes:more_minutes} today to recover your {streak:day} streak.",
-            ),
-        ),
-    },
-    Locale.FR: {
-        Kind.STREAK_BROKEN: (
-            "recoverable_until",
-            (
-                "Votre série peut encore être sauvée",
-                "Votre série de {length_lost:days} s'est arrêtée hier. "
-                "Concentrez-vous {minutes:minutes} aujourd'hui pour la récupérer.",
-            ),
-        ),
-        Kind.REMINDER: (
-            "recovery",
-            (
-                "Récupérez votre série de {streak:days}",
-                "Encore {minutes:minutes} aujourd'hui pour récupérer votre série de {streak:days}.",
-            ),
-        ),
-    },
-}
-
-
 class _Localized(Formatter):
     def __init__(self, locale: Locale, escape: bool) -> None:
         self.locale, self.escape = locale, escape
@@ -193,9 +69,10 @@ def render(kind: Kind, locale: Locale, data: NotificationData) -> Message:
     """The message for `kind` in `locale`; KeyError for a missing value, so a template and its data can
     never silently disagree."""
     title, body = TEMPLATES[locale][kind]
-    variant = VARIANTS[locale].get(kind)
-    if variant is not None and variant[0] in data:
-        title, body = variant[1]
+    for key, texts in VARIANTS[locale].get(kind, ()):
+        if key in data:
+            title, body = texts
+            break
     plain = _Localized(locale, escape=False)
     escaped = _Localized(locale, escape=True)
     return Message(

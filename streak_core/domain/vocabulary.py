@@ -19,6 +19,10 @@ class NotificationKind(StrEnum):
     BADGE_EARNED = "badge_earned"
     CHALLENGE_COMPLETED = "challenge_completed"
     LEAGUE_FINISHED = "league_finished"
+    FRIEND_STREAK_INVITED = "friend_streak_invited"
+    FRIEND_STREAK_EXTENDED = "friend_streak_extended"
+    FRIEND_STREAK_BROKEN = "friend_streak_broken"
+    FRIEND_STREAK_NUDGE = "friend_streak_nudge"
 
 
 class Channel(StrEnum):
@@ -123,6 +127,13 @@ class FriendStatus(StrEnum):
     FRIENDS = "friends"
 
 
+class FriendStreakStatus(StrEnum):
+    """A friend streak: invited until the friend accepts, then active until either side ends it."""
+
+    INVITED = "invited"
+    ACTIVE = "active"
+
+
 class RetryOutcome(StrEnum):
     """What one retry-queue attempt at a user's maintenance came to."""
 
@@ -203,6 +214,8 @@ class EventType(StrEnum):
     BADGE_EARNED = "badge.earned"
     CHALLENGE_COMPLETED = "challenge.completed"
     LEAGUE_FINISHED = "league.finished"
+    FRIEND_STREAK_EXTENDED = "friend_streak.extended"
+    FRIEND_STREAK_BROKEN = "friend_streak.broken"
     USER_DELETED = "user.deleted"
 
 

@@ -23,6 +23,8 @@ EVENT_OF_KIND: Mapping[NotificationKind, EventType] = {
     NotificationKind.BADGE_EARNED: EventType.BADGE_EARNED,
     NotificationKind.CHALLENGE_COMPLETED: EventType.CHALLENGE_COMPLETED,
     NotificationKind.LEAGUE_FINISHED: EventType.LEAGUE_FINISHED,
+    NotificationKind.FRIEND_STREAK_EXTENDED: EventType.FRIEND_STREAK_EXTENDED,
+    NotificationKind.FRIEND_STREAK_BROKEN: EventType.FRIEND_STREAK_BROKEN,
 }
 ALL_EVENTS = "*"
 # Attempts go on this long after the first one; then the delivery has failed (API.md: 3 days).

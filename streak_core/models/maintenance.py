@@ -56,6 +56,7 @@ class MaintenanceBatch:
     now: datetime
     outage_id: str | None = None
     league_week: str | None = None  # `uids` are then the ids of the week's cohorts to settle
+    friend_streaks: bool = False  # `uids` are then ids of friend streaks whose check is due
 
 
 @dataclass(frozen=True, slots=True)

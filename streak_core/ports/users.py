@@ -44,6 +44,7 @@ class UserSnapshot:
     deleted: set[str] = field(default_factory=set)
     # In a transaction: the user's league weeks of the days read and the week before each (week -> member).
     leagues: dict[str, LeagueMember] = field(default_factory=dict)
+    friend_streaks: tuple[str, ...] = ()  # ids of the user's friend streaks (checked after a change)
 
 
 @dataclass(slots=True)

@@ -52,6 +52,9 @@ class Acceptance:
     days: dict[date, DayStatus]  # the local days the accepted or duplicate sessions touched
     # What this acceptance announces: the outbox entries it wrote and the events that are not entries.
     notices: list[str] = field(default_factory=list)
+    # The friend streaks to check once it commits (the user's, when their days changed), and which change.
+    friend_streaks: tuple[str, ...] = ()
+    days_version: int = 0
 
 
 @dataclass(slots=True)
@@ -104,6 +107,8 @@ def plan_acceptance(
         streak=streak_view(snap.settings, streak, days, now, config),
         days={d: day_view(d, days.get(d), streak, config) for d in dict.fromkeys(applied.touched)},
         notices=[entry.id for entry in outbox] + [e.logical_id for e in events],
+        friend_streaks=snap.friend_streaks if applied.sessions and not silent else (),
+        days_version=streak.days_version,
     )
     changed = list(applied.changed.values())
     return AcceptancePlan(

@@ -20,6 +20,7 @@ from streak_core.ports.shares import ShareStore
 from streak_core.ports.users import BadgeCounts, NotificationPosition, UserStore
 from streak_core.ports.your_data import Device, SessionPosition, UserDataReader
 from streak_core.services.badges import BadgeView, list_badges
+from streak_core.services.friend_streaks import FriendStreaks, FriendStreakView
 from streak_core.services.friends import Friends, FriendsList
 from streak_core.services.queries import SettingsView, settings_view
 from streak_core.services.session_log import EARLIEST_MS, LATEST_MS
@@ -39,6 +40,7 @@ class ExportSources:
     pauses: PauseStore
     badge_counts: BadgeCounts
     friends: Friends
+    friend_streaks: FriendStreaks
     shares: ShareStore
     leagues: LeagueStore
 
@@ -57,6 +59,7 @@ class UserExport:
     badges: list[BadgeView]
     challenges: list[Membership]
     friends: FriendsList
+    friend_streaks: list[FriendStreakView]
     devices: list[Device]
     notifications: Iterator[list[StoredNotification]]
     shares: list[Share]
@@ -96,6 +99,7 @@ def export_user(sources: ExportSources, uid: str, now: datetime, config: StreakC
         badges=list_badges(sources.users, sources.badge_counts, uid),
         challenges=sources.data.memberships(uid),
         friends=sources.friends.listing(uid, now),
+        friend_streaks=sources.friend_streaks.listing(uid, now),
         devices=sources.data.devices(uid),
         notifications=notifications(),
         shares=sources.shares.of_user(uid, MAX_SHARES),

@@ -17,6 +17,7 @@ from streak_core.ports.notifications import DispatchQueue
 from streak_core.ports.users import UserStore, UserTransaction
 from streak_core.services.acceptance import Acceptance, ItemResult, plan_acceptance
 from streak_core.services.dispatch import announce
+from streak_core.services.friend_streaks import FriendStreaks
 from streak_core.services.views import SessionView, StreakView, streak_view, today_candidates
 
 MAX_BATCH = 100  # sessions one request may carry
@@ -77,6 +78,7 @@ def accept_session(
     now: datetime,
     config: StreakConfig,
     notify: DispatchQueue | None = None,
+    pairs: FriendStreaks | None = None,
 ) -> SessionAccepted:
     """Accept one session: NotYourSession for another user's id, InvalidRequest if it breaks a rule (both
     before anything is read), SessionConflict if its id was used before for another session."""
@@ -85,7 +87,7 @@ def accept_session(
         raise NotYourSession
     if checked[0].status is SessionStatus.INVALID:
         raise InvalidRequest(checked[0].issues)
-    acceptance = _accept(store, uid, checked, now, config, notify)
+    acceptance = _accept(store, uid, checked, now, config, notify, pairs=pairs)
     item = acceptance.items[0]
     if item.status is SessionStatus.DELETED:
         raise SessionDeleted
@@ -107,11 +109,13 @@ def accept_sessions(
     now: datetime,
     config: StreakConfig,
     notify: DispatchQueue | None = None,
+    pairs: FriendStreaks | None = None,
 ) -> Acceptance:
     """Accept a batch for one user atomically, each item with its own status (one bad item never rejects
     the others). The notifications it causes are written in its transaction and announced to `notify`
-    after the commit, never from inside the transaction body (which may run more than once)."""
-    return _accept(store, uid, validate(raws, uid, now, config), now, config, notify)
+    after the commit, never from inside the transaction body (which may run more than once); so are the
+    checks of the user's friend streaks (`pairs`)."""
+    return _accept(store, uid, validate(raws, uid, now, config), now, config, notify, pairs=pairs)
 
 
 def _accept(
@@ -122,6 +126,7 @@ def _accept(
     config: StreakConfig,
     notify: DispatchQueue | None,
     silent: bool = False,
+    pairs: FriendStreaks | None = None,
 ) -> Acceptance:
     candidates = [item.session for item in checked if item.session is not None]
     if not candidates:
@@ -142,6 +147,8 @@ def _accept(
     acceptance = store.run_in_transaction(uid, body)
     if notify is not None:
         announce(notify, acceptance.notices, now)
+    if pairs is not None and acceptance.friend_streaks:
+        pairs.changed(uid, acceptance.friend_streaks, f"days-{acceptance.days_version}", now)
     return acceptance
 
 

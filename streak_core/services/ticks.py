@@ -35,6 +35,7 @@ def run_tick(
     page_size: int = DEFAULT_PAGE_SIZE,
     outage_id: str | None = None,
     league_week: str | None = None,
+    friend_streaks: bool = False,
 ) -> TickReport:
     """Publish one batch message per `page_size` users of `pages` (the due users, or those an outage may
     have cost). A tick delivered again publishes nothing."""
@@ -44,7 +45,8 @@ def run_tick(
     for query_page in pages:
         for start in range(0, len(query_page), page_size):
             page = tuple(query_page[start : start + page_size])
-            publisher.publish(MaintenanceBatch(run_id, batches, page, now, outage_id, league_week))
+            batch = MaintenanceBatch(run_id, batches, page, now, outage_id, league_week, friend_streaks)
+            publisher.publish(batch)
             users_due += len(page)
             batches += 1
     publisher.flush()  # every batch is acknowledged before the run says how many there are

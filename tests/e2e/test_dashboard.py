@@ -363,3 +363,33 @@ def test_the_export_downloads_and_a_wrong_session_is_removed_after_a_second_clic
     streak = who.call("GET", "/v1/me/streak").json()
     assert streak["today"]["seconds"] == 0
     assert streak["current_streak"] == 6
+
+
+def test_the_friends_page_shows_each_friend_streak_with_both_marks_and_nudges(
+    chromium: Browser, web_url: str, auth_emulator: AuthEmulator, api_url: str
+) -> None:
+    ana, ben = (
+        person(auth_emulator, api_url, name="Ana Pair"),
+        person(auth_emulator, api_url, name="Ben Pair"),
+    )
+    assert ana.call("POST", "/v1/friends/requests", json={"user_id": ben.uid}).status_code == 201
+    assert ben.call("POST", f"/v1/friends/requests/{ana.uid}:accept").status_code == 200
+    invited = ana.call("POST", "/v1/friend-streaks", json={"user_id": ben.uid})
+    assert invited.status_code == 201, invited.text
+    sid = invited.json()["friend_streak"]["id"]
+    page = on_page(chromium, web_url, ben, "friends")
+    row = page.get_by_test_id(f"pair-{ana.uid}")
+    assert "Ana Pair invited you to keep a streak together." in row.inner_text()
+    row.get_by_role("button", name="Accept").click()
+    row.get_by_test_id("pair-friend").wait_for()
+    # Both focused today (the person fixture's sessions): the pair's date counts, one day together.
+    assert row.get_by_test_id("pair-me").inner_text() == "you focused"
+    assert row.get_by_test_id("pair-friend").inner_text() == "Ana Pair focused"
+    assert "Together: 1 · best: 1" in row.inner_text()
+    row.get_by_role("button", name="Nudge Ana Pair").click()
+    row.get_by_role("button", name="Nudged").wait_for()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "friend-streaks-1280.png"), full_page=True)
+    again = ben.call("POST", f"/v1/friend-streaks/{sid}:nudge")
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "already_nudged")  # the page's nudge
+    assert not [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]

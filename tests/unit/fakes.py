@@ -43,6 +43,7 @@ from streak_core.domain.vocabulary import (
     Visibility,
 )
 from streak_core.errors import TransientStoreError
+from streak_core.models.friend_streaks import FriendStreak, PairSide, pair_id
 from streak_core.models.jobs import SessionJob
 from streak_core.models.leagues import Cohort, LeagueMember
 from streak_core.models.maintenance import (
@@ -78,6 +79,13 @@ from streak_core.ports.challenges import (
 )
 from streak_core.ports.clock import Clock
 from streak_core.ports.erasure import AccountDirectory, Eraser, ErasureReceipt
+from streak_core.ports.friend_streaks import (
+    FriendStreakQueue,
+    FriendStreakStore,
+    FriendStreakTransaction,
+    PairCheck,
+    PairReading,
+)
 from streak_core.ports.friends import FriendStore, FriendTransaction, Relationship
 from streak_core.ports.identity import InvalidToken, Principal, TokenVerifier
 from streak_core.ports.jobs import JobQueue, JobStore
@@ -138,6 +146,7 @@ class _UserData:
         self.sessions: dict[str, StoredSession] = {}
         self.deleted: set[str] = set()  # tombstones of sessions the user deleted
         self.memberships: dict[str, Membership] = {}
+        self.friend_streaks: list[str] = []  # on the user document in Firestore
 
 
 class InMemoryUserStore(UserStore, Profiles):
@@ -167,6 +176,7 @@ class InMemoryUserStore(UserStore, Profiles):
                 sessions={s: user.sessions[s] for s in session_ids if s in user.sessions},
                 known=known,
                 deleted={s for s in session_ids if s in user.deleted},
+                friend_streaks=tuple(user.friend_streaks),
             )
         )
 
@@ -358,6 +368,7 @@ class InMemoryFriendStore(FriendStore):
     users: InMemoryUserStore
     friends: dict[str, dict[str, datetime]] = field(default_factory=dict)
     requests: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (from, to)
+    pairs: dict[str, FriendStreak] = field(default_factory=dict)  # the friend streaks (see below)
 
     def run_in_transaction(self, uid: str, other: str, body: Callable[[FriendTransaction], T]) -> T:
         return body(_FriendTransaction(self, uid, other))
@@ -408,10 +419,121 @@ class _FriendTransaction(FriendTransaction):
         self.store.friends.get(self.uid, {}).pop(self.other, None)
         self.store.friends.get(self.other, {}).pop(self.uid, None)
         self._drop_requests()
+        streak_id = pair_id(self.uid, self.other)  # the friend streak ends with the friendship
+        self.store.pairs.pop(streak_id, None)
+        for uid in (self.uid, self.other):
+            listed = self.store.users._user(uid).friend_streaks
+            if streak_id in listed:
+                listed.remove(streak_id)
 
     def _drop_requests(self) -> None:
         self.store.requests.pop((self.uid, self.other), None)
         self.store.requests.pop((self.other, self.uid), None)
+
+
+@dataclass
+class InMemoryFriendStreakStore(FriendStreakStore):
+    """Friend streaks kept by the friend store (so that unfriending ends them, as in Firestore); the
+    users' lists on the user store; checks and nudges recorded."""
+
+    friends: InMemoryFriendStore
+    checks: list[tuple[str, PairCheck]] = field(default_factory=list)
+
+    @property
+    def users(self) -> InMemoryUserStore:
+        return self.friends.users
+
+    def run_in_transaction(self, uid: str, other: str, body: Callable[[FriendStreakTransaction], T]) -> T:
+        return body(_FriendStreakTransaction(self, uid, other))
+
+    def get(self, streak_id: str) -> FriendStreak | None:
+        return self.friends.pairs.get(streak_id)
+
+    def of_user(self, uid: str) -> list[FriendStreak]:
+        mine = self.users.users[uid].friend_streaks if uid in self.users.users else []
+        return sorted((self.friends.pairs[i] for i in mine), key=lambda s: (s.created_at, s.id))
+
+    def sides(self, uids: Iterable[str]) -> dict[str, PairSide]:
+        known = self.users.users
+        return {
+            uid: PairSide(uid, copy.deepcopy(known[uid].settings), copy.deepcopy(known[uid].streak))
+            for uid in set(uids)
+            if uid in known
+        }
+
+    def record_check(self, streak: FriendStreak, check: PairCheck) -> list[str]:
+        stored = self.friends.pairs.get(streak.id)
+        if stored is None or (stored.users, stored.started_on) != (streak.users, streak.started_on):
+            return []
+        self.checks.append((streak.id, check))
+        fresh = [e for e in check.entries if e.id not in self.users.outbox]
+        for entry in fresh:
+            self.users.outbox[entry.id] = entry
+        self.friends.pairs[streak.id] = replace(
+            stored, length=check.length, longest=check.longest, check_at=check.check_at
+        )
+        return [e.id for e in fresh]
+
+    def nudge(self, entry: OutboxEntry) -> bool:
+        if entry.id in self.users.outbox:
+            return False
+        self.users.outbox[entry.id] = entry
+        return True
+
+    def due_pages(self, now: datetime, page_size: int) -> Iterator[list[str]]:
+        due = sorted(
+            (s.check_at, s.id)
+            for s in self.friends.pairs.values()
+            if s.check_at is not None and s.check_at <= now
+        )
+        ids = [i for _, i in due]
+        for start in range(0, len(ids), page_size):
+            yield ids[start : start + page_size]
+
+
+class _FriendStreakTransaction(FriendStreakTransaction):
+    def __init__(self, store: InMemoryFriendStreakStore, uid: str, other: str) -> None:
+        self.store, self.uid, self.other = store, uid, other
+
+    def read(self) -> PairReading:
+        users = self.store.users.users
+
+        def count(uid: str) -> int:
+            return len(users[uid].friend_streaks) if uid in users else 0
+
+        return PairReading(
+            streak=self.store.friends.pairs.get(pair_id(self.uid, self.other)),
+            friends=self.other in self.store.friends.friends.get(self.uid, {}),
+            mine=count(self.uid),
+            theirs=count(self.other),
+        )
+
+    def save(self, streak: FriendStreak, entries: Iterable[OutboxEntry] = ()) -> None:
+        self.store.friends.pairs[streak.id] = streak
+        for uid in streak.users:
+            listed = self.store.users._user(uid).friend_streaks
+            if streak.id not in listed:
+                listed.append(streak.id)
+        for entry in entries:
+            self.store.users.outbox.setdefault(entry.id, entry)
+
+    def end(self, streak: FriendStreak) -> None:
+        self.store.friends.pairs.pop(streak.id, None)
+        for uid in streak.users:
+            listed = self.store.users._user(uid).friend_streaks
+            if streak.id in listed:
+                listed.remove(streak.id)
+
+
+@dataclass
+class RecordingFriendStreakQueue(FriendStreakQueue):
+    asked: list[tuple[str, str]] = field(default_factory=list)  # (pair, change)
+    fail: bool = False
+
+    def refresh(self, streak_id: str, key: str, at: datetime) -> None:
+        if self.fail:
+            raise ConnectionError("queue unavailable")
+        self.asked.append((streak_id, key))
 
 
 @dataclass
@@ -1160,6 +1282,7 @@ def fake_container(now: datetime | None = None) -> Container:
     pause_store = InMemoryPauseStore(users)
     shares = InMemoryShareStore()
     verifier = FakeVerifier()
+    friends = InMemoryFriendStore(users)
     for kind, fake in (
         (UserStore, users),
         (Profiles, users),
@@ -1171,7 +1294,8 @@ def fake_container(now: datetime | None = None) -> Container:
         (Clock, FixedClock(now or datetime(2026, 11, 21, 12, tzinfo=UTC))),
         (MaintenanceStore, InMemoryMaintenanceStore(users)),
         (LeaderboardStore, InMemoryLeaderboardStore(users)),
-        (FriendStore, InMemoryFriendStore(users)),
+        (FriendStore, friends),
+        (FriendStreakStore, InMemoryFriendStreakStore(friends)),
         (RunStore, InMemoryRunStore()),
         (DeadLetterStore, InMemoryDeadLetters()),
         (RebuildStore, InMemoryRebuildStore(users, pause_store)),

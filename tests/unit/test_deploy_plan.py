@@ -213,3 +213,13 @@ def test_webhooks_are_drained_by_their_queue_with_the_secret_key_from_secret_man
         assert "ttls update expire_at" in ttl
         assert "--enable-ttl" in ttl
     assert lines_with(plan, 'displayName="Webhook endpoint disabled"')
+
+
+def test_whoever_accepts_sessions_asks_for_friend_streak_checks_on_the_notifications_queue() -> None:
+    plan = dry_run()
+    for target in ("api", "session_jobs"):
+        [wired] = lines_with(plan, f"run services update {target.replace('_', '-')} ")
+        assert "FRIEND_STREAKS_CHECK_URL=$(" in wired
+        assert "/friend-streaks/check" in wired
+    [notifications] = lines_with(plan, "run services update notifications ")
+    assert "FRIEND_STREAKS_CHECK_URL" not in notifications  # it checks pairs; it asks for none

@@ -29,6 +29,10 @@ SAMPLE: dict[Kind, NotificationData] = {
         "score": 312,
         "next_tier": "sapphire",
     },
+    Kind.FRIEND_STREAK_INVITED: {"friend_streak_id": "fs1", "friend": "Ana"},
+    Kind.FRIEND_STREAK_EXTENDED: {"days": 6, "day": "2026-12-01", "friend": "Ana"},
+    Kind.FRIEND_STREAK_BROKEN: {"days": 11, "day": "2026-12-01", "friend": "Ana"},
+    Kind.FRIEND_STREAK_NUDGE: {"friend": "Ana"},
 }
 
 
@@ -36,7 +40,8 @@ SAMPLE: dict[Kind, NotificationData] = {
 @pytest.mark.parametrize("kind", list(Kind))
 def test_each_template_renders_the_users_numbers(kind: Kind, locale: Locale) -> None:
     message = render(kind, locale, SAMPLE[kind])
-    numbers = [str(v) for v in SAMPLE[kind].values()]
+    # What a text shows: every number, and the friend's name (ids and dates are for the app).
+    numbers = [str(v) for k, v in SAMPLE[kind].items() if k not in ("friend_streak_id", "day")]
     text = message.title + " " + message.body
     assert all(n in text for n in numbers), (kind, locale, text)
     assert "{" not in text
@@ -114,3 +119,13 @@ def test_a_window_within_one_day_and_its_end_across_a_dst_change() -> None:
     assert release_at(now, PARIS, siesta) == datetime(2026, 3, 29, 2, 0, tzinfo=UTC)
     assert siesta.holds(time(3, 59))
     assert not siesta.holds(time(4, 0))
+
+
+def test_friend_streak_texts_name_the_friend_when_there_is_a_name() -> None:
+    unnamed = render(Kind.FRIEND_STREAK_EXTENDED, Locale.EN, {"days": 2, "friend_streak_id": "fs1"})
+    assert unnamed.title == "Friend streak: 2 days"
+    named = render(Kind.FRIEND_STREAK_EXTENDED, Locale.FR, {"days": 2, "friend": "Ana"})
+    assert named.title == "Série avec Ana : 2 jours"
+    reminder = render(Kind.REMINDER, Locale.EN, {"minutes": 12, "streak": 4, "friend": "Ana"})
+    assert reminder.title == "Ana has focused today — your turn"
+    assert reminder.body == "12 more minutes to keep your 4-day friend streak with Ana."

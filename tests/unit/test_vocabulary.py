@@ -15,8 +15,10 @@ from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import ChallengeKind, ChallengeVisibility, Locale, NotificationKind
 from streak_core.models.maintenance import DueUser
 from streak_core.models.notifications import OutboxEntry
-from streak_core.models.users import NotificationPreferences
+from streak_core.models.users import NotificationPreferences, UserSettings
 from streak_core.services.challenges import create_challenge, join_challenge
+from streak_core.services.friend_streaks import FriendStreaks
+from streak_core.services.friends import Friends
 from streak_core.services.leagues import Leagues, LeagueSettler
 from streak_core.services.maintenance import maintain
 from streak_core.services.reminders import send_reminders
@@ -25,6 +27,9 @@ from tests.unit.fakes import (
     FakeLater,
     FakeReminders,
     InMemoryChallengeStore,
+    InMemoryFriendStore,
+    InMemoryFriendStreakStore,
+    InMemoryLeaderboardStore,
     InMemoryLeagueStore,
     InMemoryUserStore,
 )
@@ -74,7 +79,28 @@ def emitted_kinds() -> set[NotificationKind]:
     send_reminders(
         reminders, reminders, FakeLater(), datetime(2026, 11, 21, 20, 1, tzinfo=UTC), DEFAULT_CONFIG
     )
+    befriended_life(store)
     return {e.kind for e in [*entries, *store.outbox.values(), *reminders.outbox.values()]}
+
+
+def befriended_life(store: InMemoryUserStore) -> None:
+    """A friend streak invited, accepted, nudged, extended and broken (its entries land in `store`)."""
+    friends_store = InMemoryFriendStore(store)
+    friends = Friends(friends_store, InMemoryLeaderboardStore(store), store, DEFAULT_CONFIG)
+    pairs = FriendStreaks(InMemoryFriendStreakStore(friends_store))
+    first = datetime(2026, 12, 1, 8, tzinfo=UTC)
+    store.save_settings("pal", UserSettings(timezone="UTC"), first)
+    friends.request(UID, "pal", first)
+    friends.accept("pal", UID, first)
+    sid = pairs.accept("pal", pairs.invite(UID, "pal", first).id, first).id
+    pairs.nudge(UID, sid, first)
+    for uid in (UID, "pal"):
+        start = datetime(2026, 12, 1, 10, tzinfo=UTC)
+        raw = SessionFields(f"{uid}-pair", start.isoformat(), (start + timedelta(hours=1)).isoformat(), "UTC")
+        accept_sessions(store, uid, [raw], start + timedelta(hours=1), DEFAULT_CONFIG)
+        store.users[uid].streak.maintenance_due_at = None  # their days are final
+    pairs.check([sid], datetime(2026, 12, 1, 12, tzinfo=UTC), breaks=False)  # both focused on the 1st
+    pairs.check([sid], datetime(2026, 12, 3, 2, tzinfo=UTC), breaks=True)  # nobody on the 2nd
 
 
 def test_the_code_emits_every_kind_and_nothing_else() -> None:

@@ -14,6 +14,7 @@ from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import ErasureStep, SessionStatus
 from streak_core.errors import SessionNotFound
+from streak_core.models.users import UserSettings
 from streak_core.services.session_log import delete_session
 from streak_core.services.sessions import accept_sessions
 from tests.unit.fakes import InMemoryPauseStore, InMemoryRebuildStore, InMemoryUserStore, RecordingJobQueue
@@ -82,6 +83,11 @@ def test_the_export_is_one_json_document_with_every_part() -> None:
     call(d, "PATCH", "/v1/me/settings", json={"display_name": "Ada"})
     call(d, "POST", "/v1/me/devices", json={"token": "fcm:abc", "platform": "ios"})
     assert call(d, "POST", "/v1/me/league:join").status_code == 200
+    friends, at = d.social.friends, datetime(2026, 11, 21, 12, tzinfo=UTC)
+    friends.store.users.save_settings("u2", UserSettings(timezone="UTC"), at)  # type: ignore[attr-defined]
+    friends.request("u2", "u1", at)
+    friends.accept("u1", "u2", at)
+    assert call(d, "POST", "/v1/friend-streaks", json={"user_id": "u2"}).status_code == 201
     response = call(d, "GET", "/v1/me/export")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="focus-export-u1.json"'
@@ -98,6 +104,7 @@ def test_the_export_is_one_json_document_with_every_part() -> None:
         "challenges",
         "friends",
         "friend_requests",
+        "friend_streaks",
         "devices",
         "notifications",
         "shares",
@@ -108,6 +115,8 @@ def test_the_export_is_one_json_document_with_every_part() -> None:
     assert sorted(s["id"] for s in found["sessions"]) == ["s0", "s1", "s2"]
     assert [(day["date"], day["seconds"]) for day in found["days"]] == [("2026-11-20", 120 * 60)]
     assert found["devices"][0]["token"] == "fcm:abc"
+    [pair] = found["friend_streaks"]
+    assert (pair["status"], pair["invited_by"], pair["friend"]["user_id"]) == ("invited", "u1", "u2")
     assert len(found["badges"]) == 15
     [week] = found["leagues"]
     assert (week["week"], week["tier"], week["outcome"]) == ("2026-W47", "bronze", None)

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from functions.api.presenters.friend_streaks import FriendStreakOut, friend_streak_out
 from functions.api.presenters.me import NotificationOut, SettingsOut
 from functions.api.presenters.pauses import PauseOut
 from functions.api.presenters.sessions import SessionOut
@@ -89,6 +90,9 @@ class ExportOut(BaseModel):
     challenges: list[MembershipOut]
     friends: list[ExportFriendOut] = Field(description="Ids and display names only")
     friend_requests: FriendRequestsOut
+    friend_streaks: list[FriendStreakOut] = Field(
+        description="Active and invited, as GET /v1/me/friend-streaks"
+    )
     devices: list[DeviceExportOut]
     notifications: list[NotificationOut]
     shares: list[ShareExportOut]
@@ -111,6 +115,9 @@ def export_json(found: UserExport) -> Iterator[bytes]:
     yield from _array("challenges", [found.challenges], lambda m: one(MembershipOut, m))
     yield from _array("friends", [found.friends.friends], lambda f: one(ExportFriendOut, f))
     yield f',"friend_requests":{one(FriendRequestsOut, found.friends.requests)}'.encode()
+    yield from _array(
+        "friend_streaks", [found.friend_streaks], lambda f: friend_streak_out(f).model_dump_json()
+    )
     yield from _array("devices", [found.devices], lambda d: one(DeviceExportOut, d))
     yield from _array("notifications", found.notifications, lambda n: one(NotificationOut, n))
     yield from _array("shares", [found.shares], lambda s: one(ShareExportOut, s))

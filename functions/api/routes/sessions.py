@@ -49,7 +49,9 @@ def post_session(call: SessionCall) -> Reply:
     """
     body, deps = call.body_as(SessionIn), call.deps
     try:
-        accepted = accept_session(deps.store, call.uid, body.fields(), call.now, deps.config, deps.notify)
+        accepted = accept_session(
+            deps.store, call.uid, body.fields(), call.now, deps.config, deps.notify, deps.friend_streaks
+        )
     except SessionConflict as conflict:
         answer = service_error(conflict)
         existing = SessionOut.model_validate(SessionView.of(conflict.existing))

@@ -10,6 +10,8 @@ from google.cloud import firestore
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
+from streak_core.adapters.firestore.friend_streaks import COLLECTION, LIST_FIELD
+from streak_core.models.friend_streaks import pair_id
 from streak_core.models.social import FriendLink, FriendLinks
 from streak_core.ports.friends import FriendStore, FriendTransaction, Relationship
 
@@ -55,7 +57,7 @@ class FirestoreFriendStore(FriendStore):
 
 class _FriendTransaction(FriendTransaction):
     def __init__(self, client: Any, transaction: Any, uid: str, other: str) -> None:
-        self._tx, self._uid, self._other = transaction, uid, other
+        self._client, self._tx, self._uid, self._other = client, transaction, uid, other
         self._me, self._them = paths.user(client, uid), paths.user(client, other)
         self._their_streak = paths.streak(client, other)
 
@@ -97,9 +99,17 @@ class _FriendTransaction(FriendTransaction):
         for ref in self._pair("friends"):
             self._tx.delete(ref)
         self._drop_requests()
+        # A friend streak is kept with a friend only: it ends with the friendship (and with an erasure,
+        # which unfriends everyone first).
+        streak_id = pair_id(self._uid, self._other)
+        self._tx.delete(self._client.collection(COLLECTION).document(streak_id))
         if were_friends:
             for user in (self._me, self._them):
-                self._tx.set(user, {"friend_count": firestore.Increment(-1)}, merge=True)
+                fields = {
+                    "friend_count": firestore.Increment(-1),
+                    LIST_FIELD: firestore.ArrayRemove([streak_id]),
+                }
+                self._tx.set(user, fields, merge=True)
 
     def _drop_requests(self) -> None:
         for collection in ("friend_requests", "sent_requests"):

@@ -11,6 +11,7 @@ from streak_core.adapters.firestore.challenges import FirestoreChallengeStore
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.dead_letters import FirestoreDeadLetters
 from streak_core.adapters.firestore.erasure import FirestoreEraser
+from streak_core.adapters.firestore.friend_streaks import FirestoreFriendStreakStore
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
 from streak_core.adapters.firestore.jobs import FirestoreJobStore
 from streak_core.adapters.firestore.leagues import FirestoreLeagueStore
@@ -27,6 +28,7 @@ from streak_core.adapters.firestore.your_data import FirestoreUserData
 from streak_core.ports.boards import LeaderboardStore
 from streak_core.ports.challenges import ChallengeStore
 from streak_core.ports.erasure import Eraser
+from streak_core.ports.friend_streaks import FriendStreakStore
 from streak_core.ports.friends import FriendStore
 from streak_core.ports.jobs import JobStore
 from streak_core.ports.leagues import LeagueStore
@@ -45,6 +47,7 @@ ADAPTERS: dict[type[Any], Callable[[LazyFirestore], Any]] = {
     DeadLetterStore: FirestoreDeadLetters,
     Eraser: FirestoreEraser,
     FriendStore: FirestoreFriendStore,
+    FriendStreakStore: FirestoreFriendStreakStore,
     JobStore: FirestoreJobStore,
     LeaderboardStore: FirestoreLeaderboardStore,
     LeagueStore: FirestoreLeagueStore,

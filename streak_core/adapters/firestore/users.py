@@ -35,6 +35,7 @@ from streak_core.adapters.firestore.documents import (
     settings_from_doc,
     settings_to_doc,
 )
+from streak_core.adapters.firestore.friend_streaks import pair_ids_of
 from streak_core.adapters.firestore.leagues import MEMBER_DOC, stage_league_scores
 from streak_core.adapters.firestore.outbox import create_missing_outbox
 from streak_core.adapters.firestore.queueing import KeyedQueue
@@ -184,6 +185,7 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
     boards: dict[str, BoardEntry] = {}
     deleted: set[str] = set()
     leagues: dict[str, LeagueMember] = {}
+    pairs: tuple[str, ...] = ()
     known = False
     for doc in docs:
         if not doc.exists:
@@ -191,7 +193,7 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
         data = fields_of(doc)
         kind = doc.reference.parent.id
         if kind == "users":
-            settings, known = settings_from_doc(data), True
+            settings, known, pairs = settings_from_doc(data), True, pair_ids_of(data)
         elif kind == "streaks":
             streak, known = streak_from_doc(data), True
         elif kind == "days":
@@ -207,7 +209,7 @@ def _to_snapshot(docs: Iterable[Any]) -> UserSnapshot:
         elif kind == "league_members":
             member = MEMBER_DOC.load(data)
             leagues[member.week] = member
-    return UserSnapshot(settings, streak, days, sessions, known, boards, deleted, leagues)
+    return UserSnapshot(settings, streak, days, sessions, known, boards, deleted, leagues, pairs)
 
 
 class _Transaction(UserTransaction):

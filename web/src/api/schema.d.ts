@@ -360,6 +360,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/friend-streaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite a friend to a friend streak
+         * @description Invite a friend to keep a streak together (status `invited`; the friend hears of it). 422 `not_friends` unless the two are friends; 409 `limit_reached` beyond 5 friend streaks (active or invited) on either side; 409 `exists` when the pair has one already (its id in `details.id`).
+         */
+        post: operations["inviteFriendStreak"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friend-streaks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End a friend streak
+         * @description Either friend ends it, or declines (or withdraws) the invitation: 204, also when it had ended already. Unfriending, and deleting either account, end it too.
+         */
+        delete: operations["endFriendStreak"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friend-streaks/{id}:accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a friend streak invitation
+         * @description The invited friend only (anyone else: 404). The pair's days count from the accepting friend's local today; accepting again answers the same.
+         */
+        post: operations["acceptFriendStreak"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/friend-streaks/{id}:nudge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Nudge the friend
+         * @description A `friend_streak_nudge` push to the friend: once per pair and sender per local day (409 `already_nudged`); an invitation cannot be nudged (409 `not_active`).
+         */
+        post: operations["nudgeFriendStreak"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/friends": {
         parameters: {
             query?: never;
@@ -612,6 +692,26 @@ export interface paths {
          * @description Every stored fact about the caller, as one JSON document to download
          */
         get: operations["exportMyData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/friend-streaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my friend streaks
+         * @description Active and invited friend streaks, both ways, with each friend's mark for the pair's date (the earlier of the two local todays: nobody is judged before their own day is over).
+         */
+        get: operations["listFriendStreaks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1540,7 +1640,7 @@ export interface components {
          * @description What a webhook subscriber can hear about (API.md "Webhooks"); `*` subscribes to all of them.
          * @enum {string}
          */
-        EventType: "streak.started" | "streak.extended" | "streak.broken" | "streak.recovered" | "streak.freeze_applied" | "streak.freeze_earned" | "milestone.reached" | "badge.earned" | "challenge.completed" | "league.finished" | "user.deleted";
+        EventType: "streak.started" | "streak.extended" | "streak.broken" | "streak.recovered" | "streak.freeze_applied" | "streak.freeze_earned" | "milestone.reached" | "badge.earned" | "challenge.completed" | "league.finished" | "friend_streak.extended" | "friend_streak.broken" | "user.deleted";
         /** ExportFriendOut */
         ExportFriendOut: {
             /** Display Name */
@@ -1572,6 +1672,11 @@ export interface components {
              */
             exported_at: string;
             friend_requests: components["schemas"]["FriendRequestsOut"];
+            /**
+             * Friend Streaks
+             * @description Active and invited, as GET /v1/me/friend-streaks
+             */
+            friend_streaks: components["schemas"]["FriendStreakOut"][];
             /**
              * Friends
              * @description Ids and display names only
@@ -1644,6 +1749,89 @@ export interface components {
          * @enum {string}
          */
         FriendStatus: "pending" | "friends";
+        /** FriendStreakEnvelope */
+        FriendStreakEnvelope: {
+            friend_streak: components["schemas"]["FriendStreakOut"];
+        };
+        /** FriendStreakFriendOut */
+        FriendStreakFriendOut: {
+            /** Display Name */
+            display_name: string | null;
+            /** User Id */
+            user_id: string;
+        };
+        /** FriendStreakIn */
+        FriendStreakIn: {
+            /**
+             * User Id
+             * @description The friend to keep a friend streak with
+             */
+            user_id: string;
+        };
+        /** FriendStreakOut */
+        FriendStreakOut: {
+            /**
+             * At Risk
+             * @description The friend streak ends yesterday: it breaks unless both cover today
+             */
+            at_risk: boolean;
+            friend: components["schemas"]["FriendStreakFriendOut"];
+            /** Id */
+            id: string;
+            /** Invited By */
+            invited_by: string;
+            /**
+             * Length
+             * Format: int64
+             * @description Dates both friends qualified in the live run (0: none)
+             */
+            length: number;
+            /**
+             * Longest
+             * Format: int64
+             */
+            longest: number;
+            /**
+             * Started On
+             * @description The accepting friend's local date; null while invited
+             */
+            started_on: string | null;
+            status: components["schemas"]["FriendStreakStatus"];
+            /** @description null while invited */
+            today: components["schemas"]["FriendStreakTodayOut"] | null;
+        };
+        /**
+         * FriendStreakStatus
+         * @description A friend streak: invited until the friend accepts, then active until either side ends it.
+         * @enum {string}
+         */
+        FriendStreakStatus: "invited" | "active";
+        /**
+         * FriendStreakTodayOut
+         * @description The pair's date (the earlier of the two friends' local todays) and whether each qualified it.
+         */
+        FriendStreakTodayOut: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Friend
+             * @description Whether the friend has qualified that date
+             */
+            friend: boolean;
+            /**
+             * Me
+             * @description Whether the caller has qualified that date
+             */
+            me: boolean;
+        };
+        /** FriendStreaksOut */
+        FriendStreaksOut: {
+            /** Friend Streaks */
+            friend_streaks: components["schemas"]["FriendStreakOut"][];
+        };
         /** FriendTodayOut */
         FriendTodayOut: {
             /** Date */
@@ -2097,7 +2285,7 @@ export interface components {
          * @description Everything the backend tells a user about; each one has texts and can be switched off.
          * @enum {string}
          */
-        NotificationKind: "milestone" | "streak_broken" | "freeze_applied" | "freeze_earned" | "weekly_bonus" | "streak_restored" | "streak_recovered" | "reminder" | "badge_earned" | "challenge_completed" | "league_finished";
+        NotificationKind: "milestone" | "streak_broken" | "freeze_applied" | "freeze_earned" | "weekly_bonus" | "streak_restored" | "streak_recovered" | "reminder" | "badge_earned" | "challenge_completed" | "league_finished" | "friend_streak_invited" | "friend_streak_extended" | "friend_streak_broken" | "friend_streak_nudge";
         /** NotificationOut */
         NotificationOut: {
             /** Channels */
@@ -2160,6 +2348,13 @@ export interface components {
              * Format: int64
              */
             reminder_hour?: number;
+        };
+        /** NudgeOut */
+        NudgeOut: {
+            /** Friend Streak Id */
+            friend_streak_id: string;
+            /** Nudged */
+            nudged: boolean;
         };
         /** OutageDryRunOut */
         OutageDryRunOut: {
@@ -2746,7 +2941,7 @@ export interface components {
              * Events
              * @description Event types to receive, or ["*"] for all of them
              */
-            events: ("*" | "streak.started" | "streak.extended" | "streak.broken" | "streak.recovered" | "streak.freeze_applied" | "streak.freeze_earned" | "milestone.reached" | "badge.earned" | "challenge.completed" | "league.finished" | "user.deleted")[];
+            events: ("*" | "streak.started" | "streak.extended" | "streak.broken" | "streak.recovered" | "streak.freeze_applied" | "streak.freeze_earned" | "milestone.reached" | "badge.earned" | "challenge.completed" | "league.finished" | "friend_streak.extended" | "friend_streak.broken" | "user.deleted")[];
             /**
              * Url
              * @description https:// (http://127.0.0.1 on local stacks); public addresses only
@@ -2795,7 +2990,7 @@ export interface components {
              * Events
              * @default null
              */
-            events: ("*" | "streak.started" | "streak.extended" | "streak.broken" | "streak.recovered" | "streak.freeze_applied" | "streak.freeze_earned" | "milestone.reached" | "badge.earned" | "challenge.completed" | "league.finished" | "user.deleted")[] | null;
+            events: ("*" | "streak.started" | "streak.extended" | "streak.broken" | "streak.recovered" | "streak.freeze_applied" | "streak.freeze_earned" | "milestone.reached" | "badge.earned" | "challenge.completed" | "league.finished" | "friend_streak.extended" | "friend_streak.broken" | "user.deleted")[] | null;
             /**
              * @description enabled again after being disabled: its failing streak starts afresh
              * @default null
@@ -4965,6 +5160,390 @@ export interface operations {
             };
         };
     };
+    inviteFriendStreak: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FriendStreakIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FriendStreakEnvelope"];
+                };
+            };
+            /** @description The body is not a JSON object (or X-Now is not an instant) */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with what is stored */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Body over 64 KiB */
+            413: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation failed; details lists each field and why */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After says when every breached window has room again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    endFriendStreak: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown route or resource */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After says when every breached window has room again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    acceptFriendStreak: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FriendStreakEnvelope"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown route or resource */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation failed; details lists each field and why */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After says when every breached window has room again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    nudgeFriendStreak: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            202: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NudgeOut"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Unknown route or resource */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with what is stored */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After says when every breached window has room again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     listFriends: {
         parameters: {
             query?: never;
@@ -6087,6 +6666,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After says when every breached window has room again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    listFriendStreaks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FriendStreaksOut"];
                 };
             };
             /** @description No or invalid token */
