@@ -105,7 +105,12 @@ def remind(call: NotificationCall) -> Reply:
     """The hourly reminder tick"""
     now = clock(call.body_as(payloads.ClockIn).now, call)
     report = send_reminders(
-        call.deps.reminders, call.deps.profiles, call.deps.dispatcher.later, now, call.deps.config
+        call.deps.reminders,
+        call.deps.profiles,
+        call.deps.dispatcher.later,
+        now,
+        call.deps.config,
+        pairs=call.deps.friend_streaks,
     )
     return Reply(200, payloads.RemindersOut.model_validate(report))
 

@@ -66,6 +66,16 @@ class FriendStreakView:
 
 
 @dataclass(frozen=True, slots=True)
+class FriendWaiting:
+    """A friend streak at risk whose friend has focused on the pair's date and the user has not."""
+
+    streak_id: str
+    day: date
+    length: int
+    friend: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class CheckReport:
     checked: int = 0
     told: int = 0  # notifications written
@@ -204,6 +214,23 @@ class FriendStreaks:
         if not self.store.nudge(entry):
             raise AlreadyNudged
         self._announce([entry.id], now)
+
+    def waiting_on(self, uid: str, day: date, now: datetime) -> FriendWaiting | None:
+        """The longest of the user's friend streaks at risk on `day` (the pair's date) whose friend has
+        qualified it and the user has not: what the evening reminder tells them."""
+        streaks = [s for s in self.store.of_user(uid) if s.status is FriendStreakStatus.ACTIVE]
+        if not streaks:
+            return None
+        sides = self.store.sides({u for s in streaks for u in s.users})
+        found = []
+        for streak in streaks:
+            judged = _judge(streak, sides, now)
+            if judged is None or judged.standing.today != day or not judged.standing.at_risk:
+                continue
+            friend = streak.other(uid)
+            if sides[friend].streak.state.is_qualified(day) and not sides[uid].streak.state.is_qualified(day):
+                found.append(FriendWaiting(streak.id, day, judged.standing.length, _name(sides.get(friend))))
+        return max(found, key=lambda w: (w.length, w.streak_id), default=None)
 
     def _own(self, uid: str, streak_id: str) -> FriendStreak:
         """The friend streak, if the caller is part of it (else, whatever the reason, not found)."""

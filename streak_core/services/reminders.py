@@ -19,6 +19,7 @@ from streak_core.models.streaks import user_timezone
 from streak_core.ports.notifications import DispatchQueue, ReminderStore
 from streak_core.ports.users import Profiles
 from streak_core.services.dispatch import announce
+from streak_core.services.friend_streaks import FriendStreaks, FriendWaiting
 
 
 @dataclass(slots=True)
@@ -37,9 +38,11 @@ def send_reminders(
     config: StreakConfig,
     page_size: int = 200,
     max_pages: int = 1000,
+    pairs: FriendStreaks | None = None,
 ) -> ReminderReport:
     """Work through every user due; each page moves its users' `reminder_at` past `now`, so the same query
-    returns the next ones. The entry id holds the local date: at most one reminder per user and day."""
+    returns the next ones. The entry id holds the local date: at most one reminder per user and day. A user
+    whom a friend streak at risk waits for (the friend has focused today) hears of that one (`pairs`)."""
     report = ReminderReport()
     previous: list[str] = []
     while report.pages < max_pages:
@@ -50,13 +53,19 @@ def send_reminders(
         report.pages += 1
         report.considered += len(due)
         plans = [(user, *_decide(user, now, config)) for user in due]
+        waiting = _friends_waiting(pairs, plans, now) if pairs is not None else {}
         wanted = [(user.uid, day) for user, _, day in plans if day is not None]
         seconds = profiles.focus_seconds(wanted) if wanted else {}
         writes: list[tuple[DueUser, datetime, OutboxEntry | None]] = []
         for user, next_at, day in plans:
             entry = None
             if day is not None:
-                data = _reminder(user, day, seconds.get((user.uid, day), 0), config)
+                done = seconds.get((user.uid, day), 0)
+                data = (
+                    _friend_reminder(waiting[user.uid], done, config)
+                    if user.uid in waiting
+                    else _reminder(user, day, done, config)
+                )
                 kind = NotificationKind.REMINDER
                 entry = OutboxEntry(user.uid, kind, day.isoformat(), data, now) if data["minutes"] else None
             writes.append((user, next_at, entry))
@@ -67,6 +76,31 @@ def send_reminders(
         if len(due) < page_size:
             break
     return report
+
+
+def _friends_waiting(
+    pairs: FriendStreaks, plans: list[tuple[DueUser, datetime, date | None]], now: datetime
+) -> dict[str, FriendWaiting]:
+    """Users to remind whom a friend streak waits for: at risk, and the friend has focused today. (A friend
+    streak at risk means the user's own streak is too: they cover yesterday and not today.)"""
+    found = {}
+    for user, _, day in plans:
+        waiting = pairs.waiting_on(user.uid, day, now) if day is not None else None
+        if waiting is not None:
+            found[user.uid] = waiting
+    return found
+
+
+def _friend_reminder(waiting: FriendWaiting, seconds: int, config: StreakConfig) -> NotificationData:
+    data: dict[str, int | str] = {
+        "minutes": minutes_to_go(seconds, config),
+        "streak": waiting.length,
+        "date": waiting.day.isoformat(),
+        "friend_streak_id": waiting.streak_id,
+    }
+    if waiting.friend:
+        data["friend"] = waiting.friend
+    return data
 
 
 def _decide(user: DueUser, now: datetime, config: StreakConfig) -> tuple[datetime, date | None]:

@@ -21,12 +21,14 @@ from streak_core.errors import (
 )
 from streak_core.models.maintenance import DueUser
 from streak_core.models.users import UserSettings
-from streak_core.services.friend_streaks import FriendStreaks
+from streak_core.services.friend_streaks import FriendStreaks, FriendWaiting
 from streak_core.services.friends import Friends
 from streak_core.services.maintenance import maintain
+from streak_core.services.reminders import send_reminders
 from streak_core.services.sessions import accept_sessions
 from tests.unit.fakes import (
     FakeLater,
+    FakeReminders,
     InMemoryFriendStore,
     InMemoryFriendStreakStore,
     InMemoryLeaderboardStore,
@@ -247,3 +249,25 @@ def test_maintenance_freezes_bridge_the_pair() -> None:
     [view] = w.pairs.listing("ana", datetime(2026, 12, 4, 12, tzinfo=UTC))
     assert (view.length, view.longest) == (3, 3)  # the 1st, 2nd and 4th; the 3rd bridged by ben's freeze
     assert sid == view.id
+
+
+def test_the_evening_reminder_names_the_friend_who_has_focused_today() -> None:
+    w = World()
+    sid = w.active()
+    for day in (1, 2):
+        for friend in ("ana", "ben"):
+            w.focus(friend, datetime(2026, 12, day, 10, tzinfo=UTC))
+    w.focus("ana", datetime(2026, 12, 3, 10, tzinfo=UTC))  # ben has not focused on the 3rd yet
+    evening = datetime(2026, 12, 3, 20, 1, tzinfo=UTC)  # his reminder hour (20:00 local, UTC)
+    waiting = w.pairs.waiting_on("ben", date(2026, 12, 3), evening)
+    assert waiting == FriendWaiting(sid, date(2026, 12, 3), 2, "Ana")
+    assert w.pairs.waiting_on("ana", date(2026, 12, 3), evening) is None  # she has focused
+    reminders = FakeReminders()
+    ben = w.users.users["ben"]
+    reminders.users["ben"] = (ben.settings, ben.streak)
+    reminders.due_at["ben"] = evening - timedelta(hours=1)
+    send_reminders(reminders, reminders, None, evening, DEFAULT_CONFIG, pairs=w.pairs)
+    [entry] = reminders.outbox.values()
+    message = render(entry.kind, Locale.EN, entry.data)
+    assert (entry.kind, message.title) == (NotificationKind.REMINDER, "Ana has focused today — your turn")
+    assert message.body == "30 more minutes to keep your 2-day friend streak with Ana."
