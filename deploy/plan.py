@@ -16,7 +16,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploy.steps import Accounts, accounts_steps, dashboard, ensure, monitoring, scheduler, secrets_steps
+from deploy.steps import (
+    EVENTS_TOPIC,
+    Accounts,
+    accounts_steps,
+    bigquery_steps,
+    dashboard,
+    ensure,
+    monitoring,
+    scheduler,
+    secrets_steps,
+)
 from functions.accounts import DELETE_ACCOUNT
 from streak_core.adapters.pubsub_publisher import BATCH_TOPIC, TICK_TOPIC
 from streak_core.settings import Settings
@@ -175,7 +185,7 @@ def commands(
     accounts = Accounts(project)
     apis = (
         "cloudfunctions run cloudbuild pubsub cloudtasks cloudscheduler firestore secretmanager iam eventarc"
-        " monitoring logging identitytoolkit"
+        " monitoring logging identitytoolkit bigquery"
     )
     lines = [f"{gcloud} services enable " + " ".join(f"{api}.googleapis.com" for api in apis.split())]
     lines += accounts_steps(gcloud, project, accounts)
@@ -184,6 +194,7 @@ def commands(
         lines.append(
             ensure(f"{gcloud} pubsub topics describe {topic}", f"{gcloud} pubsub topics create {topic}")
         )
+    lines += bigquery_steps(gcloud, project, region)
     for queue in QUEUES:
         flags = " ".join(queue.flags())
         lines.append(
@@ -227,7 +238,11 @@ def commands(
         "maintenance_retry": [dispatch],
         "session_jobs": [dispatch, pairs],
         # The links of emails (unsubscribe) point at the api; the function fans events out and drains lanes.
-        "notifications": [f"PUBLIC_BASE_URL={public_base_url or uri('api')}", drain],
+        "notifications": [
+            f"PUBLIC_BASE_URL={public_base_url or uri('api')}",
+            drain,
+            f"EVENTS_TOPIC={EVENTS_TOPIC}",
+        ],
     }
     for target in TASK_MAKERS:
         wiring.setdefault(target, []).append(f"TASKS_SERVICE_ACCOUNT={accounts.tasks}")

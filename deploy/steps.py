@@ -3,11 +3,13 @@ the dashboard (deploy/plan.py strings them together with the functions, queues a
 
 from __future__ import annotations
 
+import json
 import shlex
 from dataclasses import dataclass
 
 from deploy.monitoring import ALERTS, METRICS
 from streak_core.adapters.pubsub_publisher import TICK_TOPIC
+from streak_core.domain.webhooks import EVENT_COLUMNS
 
 WEB_APP = "focus-dashboard"  # the Firebase web app whose config Hosting serves at /__/firebase/init.json
 IDENTITY_ADMIN = "https://identitytoolkit.googleapis.com/admin/v2/projects"
@@ -210,3 +212,60 @@ def monitoring(gcloud: str, alert_email: str) -> list[str]:
             )
         )
     return lines
+
+
+# The events webhooks carry, also streamed to BigQuery: a schema'd topic, a dataset and table of the same
+# columns, and a BigQuery subscription that writes each message there (no code of ours in the path).
+EVENTS_TOPIC = "events"
+EVENT_SCHEMA = "focus-event"
+DATASET = "focus_streaks"
+EVENTS_TABLE = "events"
+EVENTS_SUBSCRIPTION = "events-to-bigquery"
+
+
+def bigquery_steps(gcloud: str, project: str, location: str) -> list[str]:
+    """The dataset, table, schema'd topic and BigQuery subscription of the events (each step idempotent).
+
+    The Pub/Sub service agent writes to the table, so it is given BigQuery Data Editor on the project."""
+    avro = {
+        "type": "record",
+        "name": "FocusEvent",
+        "fields": [{"name": name, "type": "string"} for name, _ in EVENT_COLUMNS],
+    }
+    bq = f"bq --project_id={shlex.quote(project)}"
+    table = f"{project}:{DATASET}.{EVENTS_TABLE}"
+    # The event's columns, then those --write-metadata adds (partitioned by when it was published).
+    columns = [f"{name}:{kind}" for name, kind in EVENT_COLUMNS] + [
+        "subscription_name:STRING",
+        "message_id:STRING",
+        "publish_time:TIMESTAMP",
+        "attributes:STRING",
+    ]
+    number = f"$({gcloud} projects describe {shlex.quote(project)} --format='value(projectNumber)')"
+    agent = f"service-{number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+    return [
+        ensure(
+            f"{bq} show --dataset {project}:{DATASET}",
+            f"{bq} --location={shlex.quote(location)} mk --dataset {project}:{DATASET}",
+        ),
+        ensure(
+            f"{bq} show {table}",
+            f"{bq} mk --table --time_partitioning_field=publish_time {table} {','.join(columns)}",
+        ),
+        ensure(
+            f"{gcloud} pubsub schemas describe {EVENT_SCHEMA}",
+            f"{gcloud} pubsub schemas create {EVENT_SCHEMA} --type=avro"
+            f" --definition={shlex.quote(json.dumps(avro, separators=(',', ':')))}",
+        ),
+        ensure(
+            f"{gcloud} pubsub topics describe {EVENTS_TOPIC}",
+            f"{gcloud} pubsub topics create {EVENTS_TOPIC} --schema={EVENT_SCHEMA} --message-encoding=json",
+        ),
+        f"{gcloud} projects add-iam-policy-binding {shlex.quote(project)}"
+        f" --member=serviceAccount:{agent} --role=roles/bigquery.dataEditor --condition=None",
+        ensure(
+            f"{gcloud} pubsub subscriptions describe {EVENTS_SUBSCRIPTION}",
+            f"{gcloud} pubsub subscriptions create {EVENTS_SUBSCRIPTION} --topic={EVENTS_TOPIC}"
+            f" --bigquery-table={table} --use-topic-schema --write-metadata",
+        ),
+    ]

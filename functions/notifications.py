@@ -26,9 +26,9 @@ from functions.routing import Auth, Call, Reply, Routes, RouteTable
 from functions.tasks import handle_task
 from streak_core.dependencies import NotificationDependencies
 from streak_core.domain.webhooks import event_id
+from streak_core.models.webhooks import HookSweepReport
 from streak_core.services.dispatch import sweep
 from streak_core.services.reminders import send_reminders
-from streak_core.services.webhooks import HookSweepReport
 
 NotificationCall = Call[NotificationDependencies]
 

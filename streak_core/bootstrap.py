@@ -23,6 +23,7 @@ from streak_core.dependencies import (
     compose,
     derive_api,
 )
+from streak_core.domain.config import StreakConfig
 from streak_core.ports.clock import Clock
 from streak_core.ports.erasure import AccountDirectory
 from streak_core.ports.friend_streaks import FriendStreakQueue
@@ -35,6 +36,7 @@ from streak_core.ports.maintenance import (
 )
 from streak_core.ports.notifications import DispatchQueue, EmailSender, OutboxStore, PushSender
 from streak_core.ports.shares import Rasterizer
+from streak_core.ports.webhooks import EventStream
 from streak_core.services.cursors import Cursors
 from streak_core.services.dispatch import Dispatcher
 from streak_core.services.leaderboard import BoardCache
@@ -57,6 +59,7 @@ def production(env: Settings) -> Container:
     _queues(c, env)
     c.value(Cursors, env.cursors())
     c.value(UnsubscribeLinks, env.unsubscribe_links())
+    c.value(StreakConfig, env.streak_config())
     c.register(
         BoardCache,
         lambda c: BoardCache(
@@ -204,7 +207,16 @@ def _webhooks(c: Container, env: Settings) -> Webhooks:
         queue,
         allow_local=env.allow_clock_override,
         retry_base=timedelta(seconds=env.webhook_retry_base_seconds),
+        stream=_events_stream(env),
     )
+
+
+def _events_stream(env: Settings) -> EventStream | None:
+    if not env.events_topic:
+        return None
+    from streak_core.adapters.pubsub_publisher import PubSubEventStream
+
+    return PubSubEventStream(env.project_id, env.events_topic)
 
 
 @cache

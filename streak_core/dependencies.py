@@ -14,6 +14,7 @@ from typing import Any
 from streak_core.container import Container
 from streak_core.domain.cards import TextMetrics
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
+from streak_core.ports.analytics import AnalyticsStore
 from streak_core.ports.boards import LeaderboardStore
 from streak_core.ports.challenges import ChallengeStore
 from streak_core.ports.clock import Clock
@@ -89,11 +90,13 @@ class MeDeps:
 
 @dataclass
 class StatsDeps:
-    """Badges, insights and the heatmap."""
+    """Badges, insights, the heatmap and Wrapped."""
 
     store: UserStore
     badge_counts: BadgeCounts
     rasterizer: Rasterizer
+    analytics: AnalyticsStore
+    text_metrics: TextMetrics
     config: StreakConfig = DEFAULT_CONFIG
 
 
@@ -145,6 +148,7 @@ class AdminDeps:
     ticks: TickPublisher
     dead_letters: DeadLetterStore
     replay_worker: BatchWorker
+    analytics: AnalyticsStore
     config: StreakConfig = DEFAULT_CONFIG
     page_size: int = 500  # users read at a time when a request pages through them (an outage's dry run)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 from functools import cache
 
 from limits import RateLimitItem
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.domain.vocabulary import LimitScope
 from streak_core.services.cursors import Cursors
 from streak_core.services.rate_limit import parse_limits
@@ -71,6 +73,12 @@ class Settings(BaseSettings):
     maintenance_page_size: int = 500
     maintenance_query_page_size: int = 5000
     webhooks_queue: str = "webhooks"
+    # Reactivation's holdout (DESIGN.md "Lifecycle"): the fraction of users who get no reactivation message,
+    # chosen by a keyed hash of the uid; another key draws other users.
+    reactivation_holdout: float = Field(default=0.10, ge=0.0, le=1.0)
+    reactivation_holdout_key: str = "focus-streaks-reactivation"
+    # The topic every webhook event also goes to (its BigQuery subscription keeps them all); unset: none.
+    events_topic: str | None = None
     # The `notifications` function's /webhooks/drain; unset, lanes are drained by the scheduled sweep alone.
     webhooks_drain_url: str | None = None
     # Encrypts webhook signing secrets at rest (a Fernet key, which deploy/plan.py makes and keeps in Secret
@@ -85,6 +93,14 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
+
+    def streak_config(self) -> StreakConfig:
+        """The engine's rules with this deployment's settings."""
+        return replace(
+            DEFAULT_CONFIG,
+            reactivation_holdout=self.reactivation_holdout,
+            holdout_key=self.reactivation_holdout_key,
+        )
 
     @classmethod
     def variables(cls) -> dict[str, str]:

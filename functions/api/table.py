@@ -7,6 +7,7 @@ from functools import cache
 
 from functions.api.routes import (
     admin,
+    analytics,
     challenges,
     data,
     friend_streaks,
@@ -18,6 +19,7 @@ from functions.api.routes import (
     social,
     stats,
     webhooks,
+    wrapped,
 )
 from functions.api.shared import Document
 from functions.openapi import openapi_document
@@ -50,12 +52,14 @@ API: RouteTable[ApiDependencies] = RouteTable(
         *mount(sessions.ROUTES, lambda deps: deps.sessions, sessions.TAG),
         *mount(me.ROUTES, lambda deps: deps.me, me.TAG),
         *mount(stats.ROUTES, lambda deps: deps.stats, stats.TAG),
+        *mount(wrapped.ROUTES, lambda deps: deps.stats, wrapped.TAG),
         *mount(shares.ROUTES, lambda deps: deps.shares, shares.TAG),
         *mount(challenges.ROUTES, lambda deps: deps.challenges, challenges.TAG),
         *mount(pauses.ROUTES, lambda deps: deps.pauses, pauses.TAG),
         *mount(social.ROUTES, lambda deps: deps.social, social.TAG),
         *mount(friend_streaks.ROUTES, lambda deps: deps.social, friend_streaks.TAG),
         *mount(admin.ROUTES, lambda deps: deps.admin, admin.TAG),
+        *mount(analytics.ROUTES, lambda deps: deps.admin, analytics.TAG),
         *mount(data.ROUTES, lambda deps: deps.data, data.TAG),
         *mount(webhooks.ROUTES, lambda deps: deps.webhooks, webhooks.TAG),
         *mount(leagues.ROUTES, lambda deps: deps.leagues, leagues.TAG),

@@ -10,6 +10,7 @@ from streak_core import context
 from streak_core.adapters.lazy import Lazy
 from streak_core.models.maintenance import MaintenanceBatch, MaintenanceTick
 from streak_core.ports.maintenance import BatchPublisher, TickPublisher
+from streak_core.ports.webhooks import EventStream
 
 BATCH_TOPIC = "maintenance-batch"
 TICK_TOPIC = "maintenance-tick"
@@ -75,6 +76,20 @@ class PubSubTickPublisher(TickPublisher):
         }
         topic = client.topic_path(self._project_id, self._topic)
         client.publish(topic, json.dumps(body).encode(), **correlation_attributes()).result(60)
+
+
+class PubSubEventStream(EventStream):
+    """The `events` topic, whose BigQuery subscription writes each event to a table (deploy/plan.py)."""
+
+    def __init__(self, project_id: str | None, topic: str) -> None:
+        self._project_id = project_id
+        self._topic = topic
+        self._publisher: Lazy[Any] = Lazy(_publisher_client)
+
+    def publish(self, row: str) -> None:
+        client = self._publisher()
+        topic = client.topic_path(self._project_id, self._topic)
+        client.publish(topic, row.encode(), **correlation_attributes()).result(60)
 
 
 def _publisher_client() -> Any:

@@ -89,17 +89,17 @@ def card_svg(content: CardContent, metrics: TextMetrics) -> str:
     ET.SubElement(gradient, "stop", {"offset": "1", "stop-color": "#1e3a8a"})
     ET.SubElement(svg, "rect", {"width": str(WIDTH), "height": str(HEIGHT), "fill": "url(#bg)"})
     ET.SubElement(svg, "circle", {"cx": "1080", "cy": "90", "r": "260", "fill": "#f59e0b", "opacity": "0.08"})
-    _text(svg, MARGIN, 96, "FOCUS STREAKS", 26, "#93c5fd", bold=True, spacing="4")
+    draw_text(svg, MARGIN, 96, "FOCUS STREAKS", 26, "#93c5fd", bold=True, spacing="4")
     if content.display_name:
         name = fitted(content.display_name, 52, True, WIDTH - 2 * MARGIN, metrics)
         if name:
-            _text(svg, MARGIN, 170, name, 52, "#ffffff", bold=True)
+            draw_text(svg, MARGIN, 170, name, 52, "#ffffff", bold=True)
     number = str(content.current_streak)
-    _text(svg, MARGIN - 6, 410, number, 210, "#fbbf24", bold=True)
+    draw_text(svg, MARGIN - 6, 410, number, 210, "#fbbf24", bold=True)
     label_x = MARGIN + metrics.width(number, 210, True) + 24
     unit = "day" if content.current_streak == 1 else "days"
-    _text(svg, round(label_x), 330, unit, 64, "#ffffff", bold=True)
-    _text(svg, round(label_x), 392, "focus streak", 40, "#cbd5e1")
+    draw_text(svg, round(label_x), 330, unit, 64, "#ffffff", bold=True)
+    draw_text(svg, round(label_x), 392, "focus streak", 40, "#cbd5e1")
     stats = []
     if content.longest_streak is not None:
         stats.append(("Longest streak", f"{content.longest_streak} days"))
@@ -107,11 +107,11 @@ def card_svg(content: CardContent, metrics: TextMetrics) -> str:
         stats.append(("Level", str(content.level)))
     for n, (label, value) in enumerate(stats):
         y = 250 + n * 120
-        _text(svg, 860, y, label.upper(), 22, "#93c5fd", bold=True, spacing="2")
-        _text(svg, 860, y + 52, value, 46, "#ffffff", bold=True)
+        draw_text(svg, 860, y, label.upper(), 22, "#93c5fd", bold=True, spacing="2")
+        draw_text(svg, 860, y + 52, value, 46, "#ffffff", bold=True)
     if content.badges:
         _badges(svg, content.badges, metrics)
-    _text(svg, MARGIN, HEIGHT - 40, f"as of {content.as_of:%d %B %Y}", 22, "#94a3b8")
+    draw_text(svg, MARGIN, HEIGHT - 40, f"as of {content.as_of:%d %B %Y}", 22, "#94a3b8")
     return ET.tostring(svg, encoding="unicode")
 
 
@@ -129,11 +129,11 @@ def _badges(svg: ET.Element, names: Sequence[str], metrics: TextMetrics) -> None
             "rect",
             {"x": str(x), "y": str(y), "width": str(width), "height": "52", "rx": "26", "fill": "#1d4ed8"},
         )
-        _text(svg, x + 20, y + 35, text, 26, "#ffffff", bold=True)
+        draw_text(svg, x + 20, y + 35, text, 26, "#ffffff", bold=True)
         x += width + 16
 
 
-def _text(
+def draw_text(
     svg: ET.Element, x: int, y: int, text: str, size: int, fill: str, bold: bool = False, spacing: str = "0"
 ) -> None:
     attributes = {"x": str(x), "y": str(y), "font-size": str(size), "fill": fill, "letter-spacing": spacing}

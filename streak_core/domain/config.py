@@ -42,6 +42,11 @@ class StreakConfig:
     level_thresholds: tuple[int, ...] = field(default=DEFAULT_LEVEL_THRESHOLDS)
     # A league week is final this long after the last zone's Sunday ended (late data counts until then).
     league_grace: timedelta = timedelta(hours=12)
+    # Reactivation (DESIGN.md "Lifecycle"): a message at each of these quiet local days, except for the
+    # holdout: this fraction of users, chosen by a keyed hash of the uid (another key reshuffles them).
+    reactivation_steps: tuple[int, ...] = (3, 7, 14, 30)
+    reactivation_holdout: float = 0.10
+    holdout_key: str = "focus-streaks-reactivation"
 
     def __post_init__(self) -> None:  # noqa: C901, PLR0912  # one flat check per limit: no logic to split
         problems: list[str] = []
@@ -75,6 +80,12 @@ class StreakConfig:
             problems.append("pause_max_lead_days must be between 0 and 3660")
         if self.xp_per_qualified_day < 0 or self.xp_per_weekly_bonus < 0:
             problems.append("XP rewards must not be negative")
+        if not 0 <= self.reactivation_holdout <= 1:
+            problems.append("reactivation_holdout must be between 0 and 1")
+        if not self.reactivation_steps or list(self.reactivation_steps) != sorted(
+            set(self.reactivation_steps)
+        ):
+            problems.append("reactivation_steps must be strictly increasing")
         thresholds = self.level_thresholds
         if not thresholds or thresholds[0] != 0:
             problems.append("level_thresholds must start at 0")

@@ -64,6 +64,10 @@ TEMPLATES: dict[Locale, dict[Kind, tuple[str, str]]] = {
             "Your friend is waiting",
             "Your friend nudged you: focus today to keep your friend streak.",
         ),
+        Kind.REACTIVATION: (
+            "We miss your focus",
+            "It has been {days:days} since your last focus session. Ten minutes today is a fine restart.",
+        ),
     },
     Locale.FR: {
         Kind.MILESTONE: (
@@ -121,6 +125,11 @@ TEMPLATES: dict[Locale, dict[Kind, tuple[str, str]]] = {
         Kind.FRIEND_STREAK_NUDGE: (
             "Votre ami vous attend",
             "Un ami vous encourage : concentrez-vous aujourd'hui pour garder votre série entre amis.",
+        ),
+        Kind.REACTIVATION: (
+            "Votre concentration nous manque",
+            "Cela fait {days:days} depuis votre dernière session. "
+            "Dix minutes aujourd'hui, c'est un bon redémarrage.",
         ),
     },
 }

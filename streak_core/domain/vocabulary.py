@@ -23,6 +23,7 @@ class NotificationKind(StrEnum):
     FRIEND_STREAK_EXTENDED = "friend_streak_extended"
     FRIEND_STREAK_BROKEN = "friend_streak_broken"
     FRIEND_STREAK_NUDGE = "friend_streak_nudge"
+    REACTIVATION = "reactivation"
 
 
 class Channel(StrEnum):

@@ -97,3 +97,28 @@ def address_problem(address: str, allow_loopback: bool) -> str | None:
     if not ip.is_global or ip.is_multicast:
         return f"{ip} is not a public address"
     return None
+
+
+# The columns of the BigQuery table the events stream into (a Pub/Sub BigQuery subscription writes each
+# message's fields to the columns of the same name); `data` is the JSON webhooks carry, as a string.
+EVENT_COLUMNS = (
+    ("id", "STRING"),
+    ("type", "STRING"),
+    ("user_id", "STRING"),
+    ("occurred_at", "STRING"),
+    ("data", "STRING"),
+)
+
+
+def event_row(
+    event_id: str, event_type: EventType, uid: str, occurred_at: datetime, data: Mapping[str, int | str]
+) -> str:
+    """One event as the `events` topic carries it: the columns above, as JSON."""
+    row = {
+        "id": event_id,
+        "type": event_type.value,
+        "user_id": uid,
+        "occurred_at": occurred_at.isoformat(),
+        "data": json.dumps(dict(data), separators=(",", ":"), sort_keys=True),
+    }
+    return json.dumps(row, separators=(",", ":"))

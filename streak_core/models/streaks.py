@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
+from streak_core.domain.analytics import Count, Group
 from streak_core.domain.badges import BadgeFacts, BadgeTally, DayMarks, piece_marks
 from streak_core.domain.challenges import Membership
 from streak_core.domain.config import StreakConfig
@@ -52,6 +53,20 @@ class DayRecord:
         return self.state.day
 
 
+@dataclass(frozen=True, slots=True)
+class Absence:
+    """The latest reactivation step a user reached: their absence since `since` (the last local day with
+    focus), the step (quiet days), the UTC date it was reached (where it is counted), their group, the local
+    day whose closing reached it, and whether they came back (a qualified day within 7 days after that)."""
+
+    since: date
+    step: int
+    reached_on: date
+    group: Group
+    closed: date
+    returned: bool = False
+
+
 @dataclass(slots=True)
 class StreakRecord:
     """The read model `streaks/{uid}`: the streak state plus what "today" and maintenance need."""
@@ -79,9 +94,18 @@ class StreakRecord:
     # and the version of that focus, moved whenever a day's seconds change (the calendar cache's key).
     months_ready: bool = False
     days_version: int = 0
+    # Analytics: the UTC dates the user was last counted active and qualifying (each counted once a date),
+    # their focus per year (the yearly histogram's bucket), and where their latest absence stands.
+    active_on: date | None = None
+    qualifying_on: date | None = None
+    year_seconds: dict[str, int] = field(default_factory=dict)
+    absence: Absence | None = None
     # Not stored: the rarity counters the write of this streak must move with it (badges just awarded, and
     # the active-user count on first activity); set by the award, consumed by whichever adapter writes.
     counts_due: list[str] = field(default_factory=list, compare=False)
+    # Not stored: the daily analytics counters the write of this streak moves with it (the acceptance's
+    # sessions and focus, a reactivation step reached, a return).
+    analytics_due: list[Count] = field(default_factory=list, compare=False)
 
     def badge_facts(self) -> BadgeFacts:
         state = self.state

@@ -100,3 +100,11 @@ class Delivery:
     @property
     def id(self) -> str:
         return self.event_id
+
+
+@dataclass(slots=True)
+class HookSweepReport:
+    """What a sweep of webhooks did: events whose lost fan-out it redid, lanes whose lost drain it kicked."""
+
+    events_fanned_out: int = 0
+    lanes_kicked: int = 0

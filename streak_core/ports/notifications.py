@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from streak_core.domain.vocabulary import Channel, DeliveryStatus
+from streak_core.domain.vocabulary import Channel, DeliveryStatus, NotificationKind
 from streak_core.models.maintenance import DueUser
 from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.users import UserSettings
@@ -40,6 +40,7 @@ class ChannelResult:
     detail: str | None  # why it was skipped, or the error
     attempts: int
     at: datetime
+    kind: NotificationKind | None = None  # counted in the day's figures once the channel is settled
 
 
 class DeliveryError(Exception):

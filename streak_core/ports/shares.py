@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from streak_core.domain.cards import Share
@@ -26,6 +27,7 @@ class ShareStore(Protocol):
 
     def delete(self, share_id: str) -> None: ...
 
-    def count_open(self, share_id: str) -> None:
-        """One more view of the public page (sharded: a viral share is no write hot spot)."""
+    def count_open(self, share_id: str, at: datetime | None = None) -> None:
+        """One more view of the public page (sharded: a viral share is no write hot spot), and of the day's
+        share opens (on `at`'s UTC date)."""
         ...

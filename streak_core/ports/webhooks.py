@@ -74,7 +74,10 @@ class WebhookStore(Protocol):
         """The lane's pending deliveries in the order their changes happened (per user: the order to send)."""
         ...
 
-    def save_delivery(self, delivery: Delivery) -> None: ...
+    def save_delivery(self, delivery: Delivery, settled_at: datetime | None = None) -> None:
+        """Store the delivery; `settled_at` (an attempt then made it delivered or failed): count it in that
+        day's figures in the same write."""
+        ...
 
     def delivery(self, endpoint_id: str, delivery_id: str) -> Delivery | None: ...
 
@@ -84,6 +87,12 @@ class WebhookStore(Protocol):
 
     def lanes_due(self, before: datetime, limit: int) -> list[tuple[str, int]]:
         """Lanes holding a pending delivery due before `before` (a drain that should have run did not)."""
+        ...
+
+
+class EventStream(Protocol):
+    def publish(self, row: str) -> None:
+        """Send one event (its JSON row) to the stream analytics read from; raises when it could not."""
         ...
 
 

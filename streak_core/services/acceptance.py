@@ -23,6 +23,7 @@ from streak_core.ports.users import UserSnapshot, UserWrites
 from streak_core.services.badges import award_badges
 from streak_core.services.challenges import advance_challenges
 from streak_core.services.leagues import league_moves
+from streak_core.services.lifecycle import count_acceptance
 from streak_core.services.views import (
     StreakView,
     day_view,
@@ -98,6 +99,11 @@ def plan_acceptance(
     leagues: list[LeagueMember] = []
     if applied.sessions:
         outbox, boards, memberships, leagues = _settle(uid, snap, applied, now, config)
+        grown = {
+            d: applied.changed[d].state.seconds - (m.seconds if m else 0) for d, m in applied.before.items()
+        }
+        qualified = [d for o in applied.outcomes for d in o.newly_qualified]
+        count_acceptance(streak, grown, qualified, len(applied.sessions), now, silent)
         outbox, events = ([], []) if silent else (outbox, _extensions(uid, snap, applied, now))
         streak.months_ready = streak.months_ready or fresh
         streak.days_version += 1

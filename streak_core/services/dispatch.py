@@ -82,7 +82,7 @@ class Dispatcher:
         recipient = self.store.recipient(entry.uid)
         for channel in pending:
             tried = entry.attempts.get(channel, 0)
-            result = partial(ChannelResult, entry.id, channel)
+            result = partial(ChannelResult, entry.id, channel, kind=entry.kind)
             reason = skip_reason(channel, entry.kind, recipient, entry.data)
             if reason is not None:
                 self._record(report, result(DeliveryStatus.SKIPPED, reason, tried, now))

@@ -23,6 +23,7 @@ from streak_core.ports.maintenance import MaintenanceStore, RetryQueue
 from streak_core.ports.notifications import DispatchQueue
 from streak_core.services.badges import award_badges
 from streak_core.services.dispatch import announce
+from streak_core.services.lifecycle import reactivate
 from streak_core.services.views import end_of_today, local_today
 
 T = TypeVar("T")
@@ -154,6 +155,8 @@ def maintain(user: DueUser, now: datetime, config: StreakConfig) -> list[OutboxE
     record.last_maintained_date = closing.last_closed or record.last_maintained_date
     record.maintenance_due_at = end_of_today(now, timezone, starts)
     events = [OutboxEntry(user.uid, e.kind, e.key, e.data, now) for e in closing.events]
+    comeback = reactivate(user.uid, record, timezone, yesterday, now, config)
+    events += [comeback] if comeback is not None else []  # a muted kind is skipped by the dispatch
     return events + award_badges(user.uid, record, now, push=not events)
 
 

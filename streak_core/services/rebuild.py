@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 
+from streak_core.domain.analytics import year_moves
 from streak_core.domain.badges import tally_of
 from streak_core.domain.boards import BoardEntry, BoardMove, period_closed, scores_touched
 from streak_core.domain.config import StreakConfig
@@ -165,10 +166,21 @@ def rebuilt_streak(history: UserHistory, days: dict[date, DayRecord], config: St
         latest_session_timezone=None,
         badges=dict(history.streak.badges),  # never taken back
         badge_tally=tally,
+        year_seconds=_year_seconds(days),
     )
+    # The yearly focus histogram follows the rebuilt focus (a deleted session takes its focus back).
+    record.analytics_due = year_moves(history.streak.year_seconds, record.year_seconds)
     for stored in history.sessions:
         record.note_session(stored.session)
     return record
+
+
+def _year_seconds(days: dict[date, DayRecord]) -> dict[str, int]:
+    years: dict[str, int] = {}
+    for day, record in days.items():
+        if record.state.seconds:
+            years[str(day.year)] = years.get(str(day.year), 0) + record.state.seconds
+    return years
 
 
 def rebuilt_entries(

@@ -73,11 +73,11 @@ def revoke_share(shares: ShareStore, uid: str, share_id: str) -> None:
     shares.delete(share_id)
 
 
-def public_share(shares: ShareStore, share_id: str, count_open: bool) -> Share:
+def public_share(shares: ShareStore, share_id: str, count_open: bool, now: datetime | None = None) -> Share:
     """The share a public link names (counting one open for a page view); ShareNotFound once revoked."""
     share = shares.get(share_id) if is_document_id(share_id) else None
     if share is None:
         raise ShareNotFound
     if count_open:
-        shares.count_open(share_id)
+        shares.count_open(share_id, now)
     return share

@@ -18,6 +18,7 @@ from streak_core.domain.webhooks import (
     MAX_ENDPOINTS,
     RETRY_WINDOW,
     body,
+    event_row,
     next_attempt,
     subscribed,
 )
@@ -28,10 +29,11 @@ from streak_core.errors import (
     TooManyWebhooks,
     WebhookNotFound,
 )
-from streak_core.models.webhooks import Delivery, Endpoint
+from streak_core.models.webhooks import Delivery, Endpoint, HookSweepReport
 from streak_core.ports.webhooks import (
     Attempt,
     DeliveryPosition,
+    EventStream,
     Resolver,
     SecretBox,
     WebhookQueue,
@@ -60,12 +62,6 @@ class DrainReport:
     next_at: datetime | None = None  # when the lane is drained again
 
 
-@dataclass(slots=True)
-class HookSweepReport:
-    events_fanned_out: int = 0
-    lanes_kicked: int = 0
-
-
 @dataclass
 class Webhooks:
     store: WebhookStore
@@ -76,6 +72,7 @@ class Webhooks:
     allow_local: bool = False  # local stacks: http://127.0.0.1 endpoints
     retry_base: timedelta = DEFAULT_RETRY_BASE
     wall_clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # webhook-timestamp
+    stream: EventStream | None = None  # each event also streamed (Pub/Sub -> BigQuery) at its fan-out
 
     # --- endpoints ------------------------------------------------------------------------------------
     def register(
@@ -196,6 +193,8 @@ class Webhooks:
         if stored is None or stored.fanned_out:
             return 0
         event = stored.event
+        if self.stream is not None:  # first: a failure leaves the event to the next try (at least once)
+            self.stream.publish(event_row(event.id, event.type, event.uid, event.occurred_at, event.data))
         targets = [
             e.id
             for e in self.store.endpoints()
@@ -300,7 +299,7 @@ class Webhooks:
             last_status_code=attempt.status_code,
             last_error=attempt.error,
         )
-        self.store.save_delivery(done)
+        self.store.save_delivery(done, now if status is not HookDeliveryStatus.PENDING else None)
         fields = {
             "webhook": endpoint.id,
             "event_id": delivery.event_id,

@@ -302,6 +302,11 @@ def test_every_kind_can_be_switched_off_including_freeze_earned(app_user: AppUse
         "challenge_completed",
         "reminder",
         "league_finished",
+        "friend_streak_invited",
+        "friend_streak_extended",
+        "friend_streak_broken",
+        "friend_streak_nudge",
+        "reactivation",
     }
 
 

@@ -29,7 +29,7 @@ AXE = web.WEB / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "s3cret-pass"  # what AuthEmulator.sign_up_with sets
 PAGES = (
     *("today", "calendar", "insights", "leaderboard", "challenges"),
-    *("badges", "friends", "settings", "share", "data"),
+    *("badges", "friends", "settings", "share", "wrapped", "data"),
 )
 WIDTHS = (360, 1280)
 
@@ -392,4 +392,45 @@ def test_the_friends_page_shows_each_friend_streak_with_both_marks_and_nudges(
     page.screenshot(path=str(SHOTS / "friend-streaks-1280.png"), full_page=True)
     again = ben.call("POST", f"/v1/friend-streaks/{sid}:nudge")
     assert (again.status_code, again.json()["error"]["code"]) == (409, "already_nudged")  # the page's nudge
+    assert not [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+
+
+def test_the_wrapped_page_shows_the_years_figures_and_both_cards(
+    chromium: Browser, web_url: str, auth_emulator: AuthEmulator, api_url: str
+) -> None:
+    who = person(auth_emulator, api_url, name="Wrapped Tester")
+    page = on_page(chromium, web_url, who, "wrapped")
+    figures = page.get_by_test_id("wrapped-figures")
+    figures.wait_for()
+    # The person fixture's week: 7 days of an hour each.
+    assert "7 h 00 min" in figures.inner_text()
+    for size, width in (("landscape", 1200), ("story", 1080)):
+        card = page.get_by_test_id(f"wrapped-{size}")
+        card.wait_for()
+        page.wait_for_function(
+            f"() => document.querySelector('[data-testid=wrapped-{size}]').naturalWidth === {width}"
+        )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "wrapped-1280.png"), full_page=True)
+    assert not [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+
+
+def test_the_analytics_page_is_listed_for_admins_and_shows_the_figures(
+    chromium: Browser, web_url: str, auth_emulator: AuthEmulator, api_url: str
+) -> None:
+    plain = person(auth_emulator, api_url, name="Not An Admin")
+    page = on_page(chromium, web_url, plain, "today")
+    assert page.locator('nav a[href="#/analytics"]').count() == 0
+    admin = person(auth_emulator, api_url, name="Product Team")
+    auth_emulator.token_with_claims(admin.uid, admin.email, {"admin": True})
+    page = signed_in(chromium, web_url, admin).page
+    page.locator('nav a[href="#/analytics"]').wait_for()
+    open_page(page, web_url, "analytics")
+    page.get_by_test_id("reactivation-table").wait_for()
+    page.locator(".chart canvas").first.wait_for()
+    sessions = page.locator(".card", has_text="Sessions").locator(".figure").inner_text()
+    assert int(sessions.replace(",", "")) >= 7  # at least the admin's own week of sessions
+    assert "Lift of the messages" in page.get_by_test_id("lift").inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "analytics-1280.png"), full_page=True)
     assert not [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]

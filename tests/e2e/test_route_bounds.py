@@ -51,6 +51,8 @@ LONGEST_CHALLENGE = {
 
 HOOKS = "/v1/admin/webhooks"
 EVENT_NAMES = ["*", *(t.value for t in EventType)]
+NINETY_TWO = {"from": "2026-08-22", "to": "2026-11-21"}  # the most days the analytics answer
+NINETY_THREE = {"from": "2026-08-21", "to": "2026-11-21"}
 
 
 def hook_body(url_chars: int) -> dict[str, Any]:
@@ -427,6 +429,57 @@ BOUNDS: dict[str, tuple[Probe, ...]] = dict(
         ),
         probes("GET /v1/friends", Probe("no input (500 of each list at most)", "GET", "/v1/friends", 200)),
         probes(
+            "POST /v1/friend-streaks",
+            Probe(
+                "the longest user id",
+                "POST",
+                "/v1/friend-streaks",
+                422,
+                "not_friends",
+                json={"user_id": "u" * 128},
+            ),
+            Probe("a user id too long", "POST", "/v1/friend-streaks", 422, json={"user_id": "u" * 129}),
+        ),
+        probes(
+            "POST /v1/friend-streaks/{id}:accept",
+            Probe("the longest id", "POST", f"/v1/friend-streaks/{LONGEST_ID}:accept", 404),
+            Probe("an id too long", "POST", f"/v1/friend-streaks/{TOO_LONG_ID}:accept", 404),
+        ),
+        probes(
+            "DELETE /v1/friend-streaks/{id}",
+            Probe("the longest id", "DELETE", f"/v1/friend-streaks/{LONGEST_ID}", 404),
+            Probe("an id too long", "DELETE", f"/v1/friend-streaks/{TOO_LONG_ID}", 404),
+        ),
+        probes(
+            "POST /v1/friend-streaks/{id}:nudge",
+            Probe("the longest id", "POST", f"/v1/friend-streaks/{LONGEST_ID}:nudge", 404),
+            Probe("an id too long", "POST", f"/v1/friend-streaks/{TOO_LONG_ID}:nudge", 404),
+        ),
+        probes(
+            "GET /v1/me/friend-streaks", Probe("5 at most (the rule)", "GET", "/v1/me/friend-streaks", 200)
+        ),
+        probes(
+            "GET /v1/me/wrapped",
+            Probe("the first year", "GET", "/v1/me/wrapped", 200, params={"year": "2000"}),
+            Probe("a year before it", "GET", "/v1/me/wrapped", 422, params={"year": "1999"}),
+            Probe("a year not begun", "GET", "/v1/me/wrapped", 422, params={"year": "2027"}),
+        ),
+        probes(
+            "GET /v1/me/wrapped/card",
+            Probe("the story size, PNG", "GET", "/v1/me/wrapped/card", 200, params={"size": "story"}),
+            Probe("an unknown size", "GET", "/v1/me/wrapped/card", 422, params={"size": "poster"}),
+        ),
+        probes(
+            "GET /v1/admin/analytics",
+            Probe("92 days", "GET", "/v1/admin/analytics", 200, params=NINETY_TWO, admin=True),
+            Probe("93 days", "GET", "/v1/admin/analytics", 422, params=NINETY_THREE, admin=True),
+        ),
+        probes(
+            "GET /v1/admin/analytics/reactivation",
+            Probe("92 days", "GET", "/v1/admin/analytics/reactivation", 200, params=NINETY_TWO, admin=True),
+            Probe("93 days", "GET", "/v1/admin/analytics/reactivation", 422, params=NINETY_THREE, admin=True),
+        ),
+        probes(
             "DELETE /v1/friends/{uid}",
             Probe("the longest user id", "DELETE", f"/v1/friends/{'u' * 128}", 204),
             Probe("a user id too long", "DELETE", f"/v1/friends/{'u' * 129}", 404),
@@ -516,7 +569,12 @@ BOUNDS: dict[str, tuple[Probe, ...]] = dict(
             ),
             Probe("a URL 1 too long", "POST", HOOKS, 422, json=hook_body(MAX_URL_CHARS + 1), admin=True),
             Probe(
-                "13 event names", "POST", HOOKS, 422, json={**hook_body(30), "events": ["*"] * 13}, admin=True
+                f"{len(EVENT_NAMES) + 1} event names",
+                "POST",
+                HOOKS,
+                422,
+                json={**hook_body(30), "events": ["*"] * (len(EVENT_NAMES) + 1)},
+                admin=True,
             ),
         ),
         probes("GET /v1/admin/webhooks", Probe(f"{MAX_ENDPOINTS} at most", "GET", HOOKS, 200, admin=True)),

@@ -13,6 +13,7 @@ from typing import Any, TypeVar, get_args, get_type_hints
 from streak_core.adapters.raster import ResvgRasterizer, RobotoMetrics
 from streak_core.container import Container
 from streak_core.dependencies import AREAS, ApiDependencies, compose, derive_api
+from streak_core.domain.analytics import Count
 from streak_core.domain.badges import ACTIVE_USERS
 from streak_core.domain.boards import BoardEntry, BoardPosition
 from streak_core.domain.cards import Share, TextMetrics
@@ -67,6 +68,7 @@ from streak_core.models.webhooks import (
     deletion_event,
     events_of,
 )
+from streak_core.ports.analytics import AnalyticsStore
 from streak_core.ports.boards import LeaderboardStore
 from streak_core.ports.challenges import (
     ChallengePage,
@@ -1110,7 +1112,7 @@ class InMemoryShareStore(ShareStore):
     def delete(self, share_id: str) -> None:
         self.shares.pop(share_id, None)
 
-    def count_open(self, share_id: str) -> None:
+    def count_open(self, share_id: str, at: datetime | None = None) -> None:
         share = self.shares[share_id]
         self.shares[share_id] = replace(share, opens=share.opens + 1)
 
@@ -1274,6 +1276,21 @@ class InMemoryLeagueStore(LeagueStore):
         return found
 
 
+@dataclass
+class InMemoryAnalytics(AnalyticsStore):
+    """Counters by UTC date, as the shards sum them."""
+
+    counters: dict[date, dict[str, int]] = field(default_factory=dict)
+
+    def days(self, first: date, last: date) -> dict[date, dict[str, int]]:
+        return {d: dict(c) for d, c in self.counters.items() if first <= d <= last}
+
+    def count(self, counts: Iterable[Count]) -> None:
+        for c in counts:
+            day = self.counters.setdefault(c.day, {})
+            day[c.name] = day.get(c.name, 0) + c.n
+
+
 def fake_container(now: datetime | None = None) -> Container:
     """The production container's shape on fakes: every port registered with a fake that shares one user
     store; services and areas composed by the same `compose` as in production."""
@@ -1311,6 +1328,7 @@ def fake_container(now: datetime | None = None) -> Container:
         (UnsubscribeLinks, UnsubscribeLinks("test-secret", "https://focus.example")),
         (BoardCache, BoardCache(enabled=False)),
         (Webhooks, fake_webhooks(users)),
+        (AnalyticsStore, InMemoryAnalytics()),
     ):
         c.value(kind, fake)
     compose(c)
@@ -1545,7 +1563,7 @@ class InMemoryWebhookStore(WebhookStore):
         ]
         return sorted(found, key=lambda d: (d.occurred_at, d.seq, d.event_id))[:limit]
 
-    def save_delivery(self, delivery: Delivery) -> None:
+    def save_delivery(self, delivery: Delivery, settled_at: datetime | None = None) -> None:
         self.delivered[(delivery.endpoint_id, delivery.event_id)] = delivery
 
     def delivery(self, endpoint_id: str, delivery_id: str) -> Delivery | None:

@@ -54,8 +54,20 @@ def test_the_first_load_is_under_250_kb_gzip(tmp_path: Path) -> None:
     total = sum(sizes.values())
     print(f"first load: {total / 1024:.1f} KB gzip over {len(sizes)} files: {sorted(sizes.items())}")
     assert total < FIRST_LOAD_LIMIT, sizes
-    # The chart library (its plot's "u-over" layer) is fetched only by the page that draws charts.
-    charts = {name for name in files if "u-over" in (out / name).read_text(errors="ignore")}
-    insights = manifest["src/pages/Insights.tsx"]["file"]
-    assert not charts
-    assert "u-over" in (out / insights).read_text()
+
+    # The chart library (its plot's "u-over" layer) is fetched only by the pages that draw charts.
+    def drawing(found: set[str]) -> set[str]:
+        return {name for name in found if "u-over" in (out / name).read_text(errors="ignore")}
+
+    assert not drawing(files)
+    for page in ("src/pages/Insights.tsx", "src/pages/Analytics.tsx"):
+        assert drawing(first_load(manifest, page)), page
+
+
+def test_every_notification_kind_has_a_name_in_both_languages_of_the_dashboard() -> None:
+    """The settings page lists every kind by its `kind.<kind>` text: a kind without one breaks the page."""
+    from streak_core.domain.vocabulary import NotificationKind
+
+    source = (web.WEB / "src" / "i18n.ts").read_text()
+    for kind in NotificationKind:
+        assert source.count(f'"kind.{kind.value}":') == 2, kind  # English and French

@@ -223,3 +223,26 @@ def test_whoever_accepts_sessions_asks_for_friend_streak_checks_on_the_notificat
         assert "/friend-streaks/check" in wired
     [notifications] = lines_with(plan, "run services update notifications ")
     assert "FRIEND_STREAKS_CHECK_URL" not in notifications  # it checks pairs; it asks for none
+
+
+def test_the_events_stream_to_bigquery_through_a_schemad_topic_and_a_bigquery_subscription() -> None:
+    plan = dry_run()
+    [dataset] = lines_with(plan, "mk --dataset")
+    assert ":focus_streaks" in dataset
+    [table] = lines_with(plan, "mk --table")
+    for column in ("id:STRING", "type:STRING", "user_id:STRING", "data:STRING", "publish_time:TIMESTAMP"):
+        assert column in table  # the event's columns, and those --write-metadata adds
+    [schema] = lines_with(plan, "pubsub schemas create focus-event")
+    assert "--type=avro" in schema
+    assert '"name":"occurred_at"' in schema
+    [topic] = lines_with(plan, "pubsub topics create events ")
+    assert "--schema=focus-event --message-encoding=json" in topic
+    [subscription] = lines_with(plan, "pubsub subscriptions create events-to-bigquery")
+    assert "--bigquery-table=" in subscription
+    assert "--use-topic-schema" in subscription
+    [grant] = lines_with(plan, "roles/bigquery.dataEditor")
+    assert "gcp-sa-pubsub.iam.gserviceaccount.com" in grant
+    [notifications] = lines_with(plan, "run services update notifications ")
+    assert "EVENTS_TOPIC=events" in notifications  # the fan-out publishes each event there
+    order = [plan.index(table), plan.index(topic), plan.index(grant), plan.index(subscription)]
+    assert order == sorted(order)  # the subscription is made once its table, topic and grant exist

@@ -33,6 +33,7 @@ SAMPLE: dict[Kind, NotificationData] = {
     Kind.FRIEND_STREAK_EXTENDED: {"days": 6, "day": "2026-12-01", "friend": "Ana"},
     Kind.FRIEND_STREAK_BROKEN: {"days": 11, "day": "2026-12-01", "friend": "Ana"},
     Kind.FRIEND_STREAK_NUDGE: {"friend": "Ana"},
+    Kind.REACTIVATION: {"days": 7, "step": 7, "since": "2026-11-01"},
 }
 
 
@@ -41,7 +42,9 @@ SAMPLE: dict[Kind, NotificationData] = {
 def test_each_template_renders_the_users_numbers(kind: Kind, locale: Locale) -> None:
     message = render(kind, locale, SAMPLE[kind])
     # What a text shows: every number, and the friend's name (ids and dates are for the app).
-    numbers = [str(v) for k, v in SAMPLE[kind].items() if k not in ("friend_streak_id", "day")]
+    numbers = [
+        str(v) for k, v in SAMPLE[kind].items() if k not in ("friend_streak_id", "day", "step", "since")
+    ]
     text = message.title + " " + message.body
     assert all(n in text for n in numbers), (kind, locale, text)
     assert "{" not in text

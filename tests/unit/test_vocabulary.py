@@ -3,6 +3,7 @@ kinds a user can switch off are one and the same set."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -78,6 +79,11 @@ def emitted_kinds() -> set[NotificationKind]:
     reminders.add(UID, [date(2026, 11, d) for d in (18, 19, 20)])
     send_reminders(
         reminders, reminders, FakeLater(), datetime(2026, 11, 21, 20, 1, tzinfo=UTC), DEFAULT_CONFIG
+    )
+    user = store.users[UID]  # quiet since the 13th; nobody in the holdout here (ada would be)
+    everyone_told = replace(DEFAULT_CONFIG, reactivation_holdout=0.0)
+    entries += maintain(
+        DueUser(UID, user.settings, user.streak, None), datetime(2026, 11, 27, 1, tzinfo=UTC), everyone_told
     )
     befriended_life(store)
     return {e.kind for e in [*entries, *store.outbox.values(), *reminders.outbox.values()]}

@@ -404,3 +404,34 @@ def test_a_rotated_secret_signs_beside_the_old_one_for_24_hours_as_the_reference
     )
     assert verdicts[:3] == [None, None, None]
     assert verdicts[3] is not None  # the old secret no longer verifies
+
+
+class RecordingStream:
+    """The events topic: rows published, or a failure to publish."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, str]] = []
+        self.down = False
+
+    def publish(self, row: str) -> None:
+        if self.down:
+            raise ConnectionError("topic unavailable")
+        self.rows.append(json.loads(row))
+
+
+def test_every_event_is_streamed_once_with_the_columns_of_the_bigquery_table() -> None:
+    users = InMemoryUserStore()
+    stream = RecordingStream()
+    hooks = fake_webhooks(users, stream=stream)
+    accept_sessions(users, "u1", [raw(21)], NOW, DEFAULT_CONFIG)
+    [event_id] = list(users.events)
+    stream.down = True
+    with pytest.raises(ConnectionError):
+        hooks.fan_out(event_id, NOW)  # the task fails and is retried: the event is not fanned out yet
+    stream.down = False
+    hooks.fan_out(event_id, NOW)
+    hooks.fan_out(event_id, NOW)  # a redelivered task: fanned out already, nothing published again
+    [row] = stream.rows
+    assert set(row) == {"id", "type", "user_id", "occurred_at", "data"}
+    assert (row["id"], row["type"], row["user_id"]) == (event_id, "streak.started", "u1")
+    assert json.loads(row["data"])["user_id"] == "u1"

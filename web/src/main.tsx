@@ -15,6 +15,12 @@ function Shell({ user }: { user: User }) {
   const route = useRoute();
   const [page, setPage] = useState<{ id: string; Component: ComponentType } | null>(null);
   const [failed, setFailed] = useState<unknown>(null);
+  const [admin, setAdmin] = useState(false);
+  useEffect(() => {
+    void user.getIdTokenResult().then((token) => {
+      setAdmin(token.claims["admin"] === true);
+    });
+  }, [user]);
   useEffect(() => {
     let live = true;
     setFailed(null);
@@ -50,7 +56,7 @@ function Shell({ user }: { user: User }) {
       </header>
       <nav class="sections" aria-label={t("app.nav")}>
         <ul>
-          {routes.map((r) => (
+          {routes.filter((r) => admin || !r.admin).map((r) => (
             <li key={r.id}>
               <a href={`#/${r.id}`} aria-current={r.id === route.id ? "page" : undefined}>
                 {t(r.label)}

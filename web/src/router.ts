@@ -7,6 +7,7 @@ export interface RouteDef {
   id: string;
   label: Key;
   load: () => Promise<{ default: ComponentType }>;
+  admin?: boolean; // listed only for users holding the admin claim (the API refuses others anyway)
 }
 
 // Each page is its own chunk, fetched when first opened: the first load carries only the shell and Today.
@@ -20,7 +21,9 @@ export const routes: readonly RouteDef[] = [
   { id: "friends", label: "nav.friends", load: () => import("./pages/Friends") },
   { id: "settings", label: "nav.settings", load: () => import("./pages/Settings") },
   { id: "share", label: "nav.share", load: () => import("./pages/Share") },
+  { id: "wrapped", label: "nav.wrapped", load: () => import("./pages/Wrapped") },
   { id: "data", label: "nav.data", load: () => import("./pages/YourData") },
+  { id: "analytics", label: "nav.analytics", load: () => import("./pages/Analytics"), admin: true },
 ];
 
 function fromHash(hash: string): RouteDef {

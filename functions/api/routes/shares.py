@@ -110,7 +110,7 @@ def public_share_page(call: ShareCall) -> Reply:
 
     A share's public page with Open Graph and Twitter tags (public, no token; counts one open)
     """
-    share = shares.public_share(call.deps.shares, call.params["id"], count_open=True)
+    share = shares.public_share(call.deps.shares, call.params["id"], count_open=True, now=call.now)
     url, image_url = share_urls(call, share.id)
     page = pages.share_page(share, url, image_url)
     return Reply(200, Binary(page.encode(), "text/html"), PUBLIC_CACHE)  # flask adds "; charset=utf-8"

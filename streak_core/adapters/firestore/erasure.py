@@ -14,6 +14,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.analytics import stage_counts
 from streak_core.adapters.firestore.badges import SHARDS as BADGE_SHARDS
 from streak_core.adapters.firestore.boards import stage_board_move
 from streak_core.adapters.firestore.challenges import MEMBERSHIPS, PUBLIC, audience_of
@@ -24,6 +25,7 @@ from streak_core.adapters.firestore.friends import FirestoreFriendStore
 from streak_core.adapters.firestore.shares import SHARDS as SHARE_SHARDS
 from streak_core.adapters.firestore.streaks import streak_from_doc
 from streak_core.adapters.firestore.webhooks import stage_events
+from streak_core.domain.analytics import year_moves
 from streak_core.domain.badges import ACTIVE_USERS
 from streak_core.domain.boards import BoardMove, scores_touched
 from streak_core.domain.ids import erasure_id
@@ -221,6 +223,9 @@ class FirestoreEraser(Eraser):
                 shard = paths.badge_count_shard(client, random.randrange(BADGE_SHARDS))
                 counts = {k: firestore.Increment(n) for k, n in held.items()}
                 transaction.set(shard, {"counts": counts}, merge=True)
+            # The user leaves each year's focus histogram (Wrapped's percentiles are of users still here);
+            # the daily figures are counts of what happened, with nobody in them, and stay.
+            stage_counts(client, transaction, year_moves(streak.year_seconds, {}))
             transaction.delete(ref)
             return 1
 

@@ -10,6 +10,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.analytics import stage_counts
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
     batch_read,
@@ -24,6 +25,7 @@ from streak_core.adapters.firestore.documents import (
 )
 from streak_core.adapters.firestore.streaks import streak_from_doc
 from streak_core.adapters.firestore.webhooks import stage_events
+from streak_core.domain.analytics import Count, counts_of, notification_counter, utc_day
 from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.streaks import StreakRecord, user_timezone
 from streak_core.models.users import UserSettings
@@ -36,10 +38,13 @@ def stage_outbox(
 ) -> None:
     """Create the entries and, in the same write, the webhook events they and `extra` are (no event
     without its change, no change without its event)."""
-    wanted = list(entries)
+    wanted, extra = list(entries), list(extra)
     for entry in wanted:
         writer.create(paths.outbox(client).document(entry.id), outbox_to_doc(entry))
     stage_events(client, writer, events_of(wanted, extra))
+    # The figures these changes are (a broken streak, a freeze...), counted with them.
+    kinds = [(e.kind, e.created_at) for e in wanted]
+    stage_counts(client, writer, counts_of(kinds, [(e.type, e.occurred_at) for e in extra]))
 
 
 def create_missing_outbox(
@@ -117,8 +122,14 @@ class FirestoreOutboxStore(OutboxStore):
             f"at_by_channel.{channel}": result.at,
             "updated_at": firestore.SERVER_TIMESTAMP,
         }
+        client = self._client()
+        batch = client.batch()
+        batch.update(paths.outbox(client).document(result.entry_id), update)
+        if result.kind is not None and result.status.settled:  # the day's figures, in the same write
+            name = notification_counter(result.kind, result.channel, result.status)
+            stage_counts(client, batch, [Count(utc_day(result.at), name)])
         with store_errors():
-            paths.outbox(self._client()).document(result.entry_id).update(update)
+            batch.commit()
 
     def prune_tokens(self, uid: str, tokens: tuple[str, ...]) -> None:
         client = self._client()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime
 from typing import Any
 
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.analytics import stage_counts
 from streak_core.adapters.firestore.client import LazyFirestore, read_with_shards, store_errors, stream
 from streak_core.adapters.firestore.codec import Codec
+from streak_core.domain.analytics import Count, Metric, utc_day
 from streak_core.domain.cards import CardContent, Share
 from streak_core.ports.shares import ShareStore
 
@@ -54,10 +57,15 @@ class FirestoreShareStore(ShareStore):
         with store_errors():
             batch.commit()
 
-    def count_open(self, share_id: str) -> None:
-        shard = paths.share_open_shard(self._client(), share_id, random.randrange(SHARDS))
+    def count_open(self, share_id: str, at: datetime | None = None) -> None:
+        client = self._client()
+        batch = client.batch()
+        shard = paths.share_open_shard(client, share_id, random.randrange(SHARDS))
+        batch.set(shard, {"opens": firestore.Increment(1)}, merge=True)
+        if at is not None:
+            stage_counts(client, batch, [Count(utc_day(at), Metric.SHARE_OPENS)])
         with store_errors():
-            shard.set({"opens": firestore.Increment(1)}, merge=True)
+            batch.commit()
 
     def _with_opens(self, docs: list[dict[str, Any]]) -> list[Share]:
         """These shares' documents with their opens summed over the shards, in one batched read."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from streak_core.adapters.firestore.analytics import FirestoreAnalytics
 from streak_core.adapters.firestore.badges import FirestoreBadgeCounts
 from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
 from streak_core.adapters.firestore.challenges import FirestoreChallengeStore
@@ -25,6 +26,7 @@ from streak_core.adapters.firestore.shares import FirestoreShareStore
 from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
 from streak_core.adapters.firestore.webhooks import FirestoreWebhookStore
 from streak_core.adapters.firestore.your_data import FirestoreUserData
+from streak_core.ports.analytics import AnalyticsStore
 from streak_core.ports.boards import LeaderboardStore
 from streak_core.ports.challenges import ChallengeStore
 from streak_core.ports.erasure import Eraser
@@ -42,6 +44,7 @@ from streak_core.ports.webhooks import WebhookStore
 from streak_core.ports.your_data import UserDataReader
 
 ADAPTERS: dict[type[Any], Callable[[LazyFirestore], Any]] = {
+    AnalyticsStore: FirestoreAnalytics,
     BadgeCounts: FirestoreBadgeCounts,
     ChallengeStore: FirestoreChallengeStore,
     DeadLetterStore: FirestoreDeadLetters,

@@ -14,13 +14,16 @@ from typing import Any
 from google.cloud import firestore
 
 from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.analytics import stage_counts
 from streak_core.adapters.firestore.badges import SHARDS
+from streak_core.adapters.firestore.codec import Codec
 from streak_core.adapters.firestore.documents import MEMBERSHIP_DOC, Doc, day_starts_fields, day_starts_of
 from streak_core.domain.badges import BadgeTally
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.streaks import StreakState
-from streak_core.models.streaks import StreakRecord
+from streak_core.models.streaks import Absence, StreakRecord
 
+ABSENCE_DOC = Codec(Absence)
 # Written before the document's own update time was enough: removed on the next write.
 RETIRED = ("updated_at",)
 
@@ -56,6 +59,7 @@ def stage_streaks(client: Any, writer: Any, writes: Iterable[StreakWrite]) -> No
         else:
             writer.set(ref, doc)
     move_counters(client, writer, [write.record for write in staged])
+    stage_counts(client, writer, [c for write in staged for c in write.record.analytics_due])
 
 
 def moved_fields(stored: Doc, doc: Doc) -> Doc:
@@ -155,6 +159,10 @@ def streak_to_doc(uid: str, record: StreakRecord) -> Doc:
         "challenge_rewards": dict(record.challenge_rewards),
         "months_ready": record.months_ready,
         "days_version": record.days_version,
+        "active_on": record.active_on.isoformat() if record.active_on else None,
+        "qualifying_on": record.qualifying_on.isoformat() if record.qualifying_on else None,
+        "year_seconds": dict(record.year_seconds),
+        "absence": ABSENCE_DOC.dump(record.absence) if record.absence else None,
         # Derived, so that boards and friend lists can project one small field instead of every run.
         "last_run": _last_run(record.state),
     }
@@ -191,7 +199,15 @@ def streak_from_doc(data: Doc) -> StreakRecord:
         challenge_rewards={cid: int(xp) for cid, xp in (data.get("challenge_rewards") or {}).items()},
         months_ready=bool(data.get("months_ready")),
         days_version=int(data.get("days_version") or 0),
+        active_on=_date_or_none(data.get("active_on")),
+        qualifying_on=_date_or_none(data.get("qualifying_on")),
+        year_seconds={str(y): int(s) for y, s in (data.get("year_seconds") or {}).items()},
+        absence=ABSENCE_DOC.load(data["absence"]) if data.get("absence") else None,
     )
+
+
+def _date_or_none(value: object) -> date | None:
+    return date.fromisoformat(str(value)) if value else None
 
 
 def stage_streak_fields(client: Any, writer: Any, uid: str, fields: Doc, version: object = None) -> None:

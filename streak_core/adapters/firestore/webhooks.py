@@ -11,6 +11,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
+from streak_core.adapters.firestore.analytics import stage_counts
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
     delete_all,
@@ -20,6 +21,7 @@ from streak_core.adapters.firestore.client import (
 )
 from streak_core.adapters.firestore.codec import Codec
 from streak_core.adapters.firestore.documents import Doc
+from streak_core.domain.analytics import Count, utc_day, webhook_counter
 from streak_core.domain.vocabulary import HookDeliveryStatus
 from streak_core.models.webhooks import Delivery, Endpoint, StoredEvent, WebhookEvent
 from streak_core.ports.webhooks import DeliveryPosition, WebhookStore
@@ -206,10 +208,15 @@ class FirestoreWebhookStore(WebhookStore):
         )
         return [DELIVERY_DOC.load(doc.to_dict()) for doc in stream(query, "webhook lane")]
 
-    def save_delivery(self, delivery: Delivery) -> None:
-        ref = paths.webhook_deliveries(self._client(), delivery.endpoint_id).document(delivery.event_id)
+    def save_delivery(self, delivery: Delivery, settled_at: datetime | None = None) -> None:
+        client = self._client()
+        batch = client.batch()
+        ref = paths.webhook_deliveries(client, delivery.endpoint_id).document(delivery.event_id)
+        batch.set(ref, _delivery_to_doc(delivery), merge=True)
+        if settled_at is not None:
+            stage_counts(client, batch, [Count(utc_day(settled_at), webhook_counter(delivery.status))])
         with store_errors():
-            ref.set(_delivery_to_doc(delivery), merge=True)
+            batch.commit()
 
     def delivery(self, endpoint_id: str, delivery_id: str) -> Delivery | None:
         with store_errors():

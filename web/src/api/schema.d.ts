@@ -44,6 +44,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the daily figures
+         * @description Each UTC date of the range (at most 92 days): active and qualifying users, sessions, focus, streaks started and broken, freezes, recoveries, notifications per kind (and channel), share opens, webhook deliveries. Read from daily sharded counters that the writes move: no scan.
+         */
+        get: operations["getAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/analytics/reactivation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the reactivation experiment's groups
+         * @description Users who reached a reactivation step (3, 7, 14, 30 quiet days) on a date of the range, per group (the holdout hears nothing), those back within 7 days, each group's rate and the lift of the messages.
+         */
+        get: operations["getReactivation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/dead-letters:replay": {
         parameters: {
             query?: never;
@@ -1008,6 +1048,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/wrapped": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the caller's year in review
+         * @description The year's days active, qualified days, focus, sessions, longest run inside the year, best month, week, weekday and hour, badges earned and the percentile among the users active that year (a year before 2000 or after the current one: 422; a year without activity: zeros and nulls).
+         */
+        get: operations["getWrapped"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/wrapped/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Draw the caller's Wrapped card
+         * @description The year's card in the caller's language: 1200x630 (`landscape`) or 1080x1920 (`story`), PNG or SVG.
+         */
+        get: operations["getWrappedCard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -1140,6 +1220,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AnalyticsOut */
+        AnalyticsOut: {
+            /** Days */
+            days: components["schemas"]["DayFiguresOut"][];
+        };
         /** BadgeOut */
         BadgeOut: {
             /** Description */
@@ -1214,6 +1299,32 @@ export interface components {
             /** Results */
             results: components["schemas"]["BatchItemOut"][];
             streak: components["schemas"]["StreakOut"];
+        };
+        /** BestMonthOut */
+        BestMonthOut: {
+            /**
+             * Month
+             * @description YYYY-MM
+             */
+            month: string;
+            /**
+             * Seconds
+             * Format: int64
+             */
+            seconds: number;
+        };
+        /** BestWeekOut */
+        BestWeekOut: {
+            /**
+             * Seconds
+             * Format: int64
+             */
+            seconds: number;
+            /**
+             * Week
+             * @description YYYY-Www (ISO)
+             */
+            week: string;
         };
         /** CalendarOut */
         CalendarOut: {
@@ -1466,6 +1577,67 @@ export interface components {
              */
             threshold_seconds: number;
         };
+        /**
+         * DayFiguresOut
+         * @description One UTC date's figures.
+         */
+        DayFiguresOut: {
+            /**
+             * Active Users
+             * Format: int64
+             */
+            active_users: number;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * Focus Seconds
+             * Format: int64
+             */
+            focus_seconds: number;
+            /**
+             * Freezes Applied
+             * Format: int64
+             */
+            freezes_applied: number;
+            /** Notifications */
+            notifications: {
+                [key: string]: components["schemas"]["KindFiguresOut"];
+            };
+            /**
+             * Qualifying Users
+             * Format: int64
+             */
+            qualifying_users: number;
+            /**
+             * Recoveries
+             * Format: int64
+             */
+            recoveries: number;
+            /**
+             * Sessions
+             * Format: int64
+             */
+            sessions: number;
+            /**
+             * Share Opens
+             * Format: int64
+             */
+            share_opens: number;
+            /**
+             * Streaks Broken
+             * Format: int64
+             */
+            streaks_broken: number;
+            /**
+             * Streaks Started
+             * Format: int64
+             */
+            streaks_started: number;
+            webhook_deliveries: components["schemas"]["functions__api__presenters__analytics__DeliveriesOut"];
+        };
         /** DayOut */
         DayOut: {
             /**
@@ -1524,16 +1696,6 @@ export interface components {
              * @description The local date it takes effect
              */
             from: string;
-        };
-        /** DeliveriesOut */
-        DeliveriesOut: {
-            /**
-             * Deliveries
-             * @description Newest first
-             */
-            deliveries: components["schemas"]["DeliveryOut"][];
-            /** Next Cursor */
-            next_cursor: string | null;
         };
         /** DeliveryEnvelope */
         DeliveryEnvelope: {
@@ -1856,6 +2018,31 @@ export interface components {
             /** User Id */
             user_id: string;
         };
+        /** GroupOut */
+        GroupOut: {
+            /**
+             * Rate
+             * @description returned / users; null when nobody reached a step
+             */
+            rate: number | null;
+            /**
+             * Returned
+             * Format: int64
+             * @description Of those, back with a qualified day within 7 days
+             */
+            returned: number;
+            /**
+             * Users
+             * Format: int64
+             * @description Reactivation steps reached on a date of the range (a user at each step)
+             */
+            users: number;
+        };
+        /** GroupsOut */
+        GroupsOut: {
+            holdout: components["schemas"]["GroupOut"];
+            treatment: components["schemas"]["GroupOut"];
+        };
         /**
          * HookDeliveryStatus
          * @description One event's delivery to one endpoint: pending until a 2xx, or until the retry window is spent.
@@ -1966,6 +2153,31 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** KindFiguresOut */
+        KindFiguresOut: {
+            /**
+             * By Channel
+             * @description The same, per channel
+             */
+            by_channel: {
+                [key: string]: components["schemas"]["TallyOut"];
+            };
+            /**
+             * Failed
+             * Format: int64
+             */
+            failed: number;
+            /**
+             * Sent
+             * Format: int64
+             */
+            sent: number;
+            /**
+             * Skipped
+             * Format: int64
+             */
+            skipped: number;
         };
         /** LeaderboardEntryOut */
         LeaderboardEntryOut: {
@@ -2285,7 +2497,7 @@ export interface components {
          * @description Everything the backend tells a user about; each one has texts and can be switched off.
          * @enum {string}
          */
-        NotificationKind: "milestone" | "streak_broken" | "freeze_applied" | "freeze_earned" | "weekly_bonus" | "streak_restored" | "streak_recovered" | "reminder" | "badge_earned" | "challenge_completed" | "league_finished" | "friend_streak_invited" | "friend_streak_extended" | "friend_streak_broken" | "friend_streak_nudge";
+        NotificationKind: "milestone" | "streak_broken" | "freeze_applied" | "freeze_earned" | "weekly_bonus" | "streak_restored" | "streak_recovered" | "reminder" | "badge_earned" | "challenge_completed" | "league_finished" | "friend_streak_invited" | "friend_streak_extended" | "friend_streak_broken" | "friend_streak_nudge" | "reactivation";
         /** NotificationOut */
         NotificationOut: {
             /** Channels */
@@ -2529,6 +2741,15 @@ export interface components {
             end: string;
             /** Start */
             start: string;
+        };
+        /** ReactivationOut */
+        ReactivationOut: {
+            groups: components["schemas"]["GroupsOut"];
+            /**
+             * Lift
+             * @description The treatment's rate less the holdout's (null: a group is empty)
+             */
+            lift: number | null;
         };
         /** RebuildOut */
         RebuildOut: {
@@ -2868,6 +3089,24 @@ export interface components {
              */
             xp_to_next_level: number | null;
         };
+        /** TallyOut */
+        TallyOut: {
+            /**
+             * Failed
+             * Format: int64
+             */
+            failed: number;
+            /**
+             * Sent
+             * Format: int64
+             */
+            sent: number;
+            /**
+             * Skipped
+             * Format: int64
+             */
+            skipped: number;
+        };
         /** TermsOut */
         TermsOut: {
             /**
@@ -3007,6 +3246,85 @@ export interface components {
             /** Webhooks */
             webhooks: components["schemas"]["WebhookOut"][];
         };
+        /** WrappedOut */
+        WrappedOut: {
+            /**
+             * Badges Earned
+             * @description Badge ids earned that year
+             */
+            badges_earned: string[];
+            /**
+             * Best Hour
+             * @description The local hour (0-23) with the most focus
+             */
+            best_hour: number | null;
+            best_month: components["schemas"]["BestMonthOut"] | null;
+            best_week: components["schemas"]["BestWeekOut"] | null;
+            /**
+             * Best Weekday
+             * @description monday ... sunday
+             */
+            best_weekday: string | null;
+            /**
+             * Days Active
+             * Format: int64
+             */
+            days_active: number;
+            /**
+             * Focus Seconds
+             * Format: int64
+             */
+            focus_seconds: number;
+            /**
+             * Longest Streak
+             * Format: int64
+             * @description The longest run inside the year
+             */
+            longest_streak: number;
+            /**
+             * Percentile
+             * @description Share (0-100) of the users active that year with less focus; null without focus
+             */
+            percentile: number | null;
+            /**
+             * Qualified Days
+             * Format: int64
+             */
+            qualified_days: number;
+            /**
+             * Sessions
+             * Format: int64
+             */
+            sessions: number;
+            /**
+             * Year
+             * Format: int64
+             */
+            year: number;
+        };
+        /** DeliveriesOut */
+        functions__api__presenters__analytics__DeliveriesOut: {
+            /**
+             * Delivered
+             * Format: int64
+             */
+            delivered: number;
+            /**
+             * Failed
+             * Format: int64
+             */
+            failed: number;
+        };
+        /** DeliveriesOut */
+        functions__api__presenters__webhooks__DeliveriesOut: {
+            /**
+             * Deliveries
+             * @description Newest first
+             */
+            deliveries: components["schemas"]["DeliveryOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -3135,6 +3453,194 @@ export interface operations {
             /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    getAnalytics: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsOut"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation failed; details lists each field and why */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After says when every breached window has room again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    getReactivation: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReactivationOut"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation failed; details lists each field and why */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After says when every breached window has room again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4409,7 +4915,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeliveriesOut"];
+                    "application/json": components["schemas"]["functions__api__presenters__webhooks__DeliveriesOut"];
                 };
             };
             /** @description No or invalid token */
@@ -8066,6 +8572,171 @@ export interface operations {
             };
             /** @description No or invalid token */
             401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After says when every breached window has room again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    getWrapped: {
+        parameters: {
+            query?: {
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WrappedOut"];
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation failed; details lists each field and why */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Rate limited; Retry-After says when every breached window has room again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description An unexpected fault (a bug, never an answer to bad input): the error shape, no stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Transient backend failure; Retry-After is set; safe to retry */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    getWrappedCard: {
+        parameters: {
+            query?: {
+                year?: number;
+                format?: "png" | "svg";
+                size?: "landscape" | "story";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation failed; details lists each field and why */
+            422: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];

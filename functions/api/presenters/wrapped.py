@@ -1,0 +1,49 @@
+"""The Wrapped area's schemas: the year in review and its card's query."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StrictInt
+
+from functions.fields import View
+from streak_core.domain.vocabulary import ImageFormat
+from streak_core.domain.wrapped import FIRST_YEAR, CardSize
+
+YearIn = Annotated[int, Field(ge=FIRST_YEAR, le=9999, description="Default: the current year, to date")]
+
+
+class WrappedQuery(BaseModel):
+    year: YearIn | None = None
+
+
+class WrappedCardQuery(WrappedQuery):
+    format: ImageFormat = ImageFormat.PNG
+    size: CardSize = Field(default=CardSize.LANDSCAPE, description="landscape: 1200x630; story: 1080x1920")
+
+
+class BestMonthOut(View):
+    month: str = Field(description="YYYY-MM")
+    seconds: int
+
+
+class BestWeekOut(View):
+    week: str = Field(description="YYYY-Www (ISO)")
+    seconds: int
+
+
+class WrappedOut(View):
+    year: StrictInt
+    days_active: int
+    qualified_days: int
+    focus_seconds: int
+    sessions: int
+    longest_streak: int = Field(description="The longest run inside the year")
+    best_month: BestMonthOut | None
+    best_week: BestWeekOut | None
+    best_weekday: str | None = Field(description="monday ... sunday")
+    best_hour: int | None = Field(description="The local hour (0-23) with the most focus")
+    badges_earned: list[str] = Field(description="Badge ids earned that year")
+    percentile: int | None = Field(
+        description="Share (0-100) of the users active that year with less focus; null without focus"
+    )
