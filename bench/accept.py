@@ -4,8 +4,8 @@ Run: python -m bench.accept [--sessions 300]
 Starts its own Firestore emulator. "Ours" is the full service path (validation, one transaction with
 one batched read, the engine, the writes); the baseline runs a transaction with the same document reads
 (user, streak, session, the days that can be "today", the user's entries on those days' boards, their
-league seats) and writes (session, day, month, a board entry, streak), with payloads prepared in advance
-and no logic.
+league seats) and writes (session, day, month, a board entry, streak, a shard of the day's analytics
+counters), with payloads prepared in advance and no logic.
 Each side runs `--sessions` per client count, in two halves ordered baseline, ours, ours, baseline.
 overhead_ratio = our p50 / baseline p50; the CPU each side cost per session, in this process (the client)
 and in the emulator, beside it.
@@ -108,6 +108,10 @@ def baseline(client: Any) -> Callable[[str, int], None]:
             tx.set(user.collection("months").document(day[:7]), {"seconds": {day[8:]: 2400}}, merge=True)
             tx.set(boards.document("all").collection("entries").document(uid), entry_doc)
             tx.set(refs[1], streak_doc)
+            # The day's analytics counters, as every acceptance moves them (one shard, at random).
+            shard = client.document("analytics", utc_today.isoformat(), "shards", f"s{n % 16:02d}")
+            counts = {"sessions": firestore.Increment(1), "focus_seconds": firestore.Increment(2400)}
+            tx.set(shard, {"c": counts}, merge=True)
 
         body(client.transaction(max_attempts=10))
 

@@ -32,6 +32,8 @@ const SEEDED = {
   "webhook_endpoints/wh1": { sealed_secret: "x" },
   "league_members/2026-W49:ada": { score: 3 },
   "rate_limits/ip:1.2.3.4": { hits: 1 },
+  "friend_streaks/fs1": { users: ["ada", "bob"] },
+  "analytics/2026-11-21/shards/s00": { c: { sessions: 3 } },
 };
 
 before(async () => {
@@ -88,6 +90,8 @@ test("server-only collections are closed even to their subject", async () => {
     "webhook_endpoints/wh1",
     "league_members/2026-W49:ada",
     "rate_limits/ip:1.2.3.4",
+    "friend_streaks/fs1",
+    "analytics/2026-11-21/shards/s00",
   ]) {
     await assertFails(getDoc(doc(ada(), closed)));
   }
