@@ -68,7 +68,8 @@ def apply_session(
         gained, lost = set(effects.recovered), set(effects.unrecovered)
         outcome.recovered = [date.fromordinal(o) for o in sorted(gained - lost)]
         outcome.unrecovered = [date.fromordinal(o) for o in sorted(lost - gained)]
-    outcome.milestones = _milestones([*grown, *effects.grown], config)
+    if grown or effects.grown:  # most sessions change no run: nothing to look at
+        outcome.milestones = _milestones([*grown, *effects.grown], config)
     return outcome
 
 

@@ -32,6 +32,10 @@ class Effects:
     grown: list[RunChange] = field(default_factory=list)
 
 
+# What a change with no side effect drains: shared, and never changed (its readers only read).
+NO_EFFECTS = Effects()
+
+
 @dataclass(slots=True)
 class StreakState(Runs):
     """Facts and derived runs, as inclusive date ordinals (the runs and the qualified days are in Runs).
@@ -218,7 +222,10 @@ class StreakState(Runs):
         return True
 
     def drain_effects(self) -> Effects:
-        effects, self.effects = self.effects, Effects()
+        effects = self.effects
+        if not (effects.recovered or effects.unrecovered or effects.grown):
+            return NO_EFFECTS  # the common case: nothing to hand over, nothing to allocate
+        self.effects = Effects()
         return effects
 
     # --- keeping the derived parts true ------------------------------------------------------------------

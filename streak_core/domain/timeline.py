@@ -77,8 +77,19 @@ _DAY_WINDOWS: dict[ZoneInfo, tuple[int, int, date]] = {}
 
 def _day_window(instant_ms: int, zone: ZoneInfo) -> tuple[int, int, date]:
     window = _DAY_WINDOWS.get(zone)
-    if window is not None and window[0] <= instant_ms < window[1]:
-        return window
+    if window is not None:
+        if window[0] <= instant_ms < window[1]:
+            return window
+        if instant_ms >= window[1]:
+            # In-order data: most often the next date, which starts where the last one ended (the first
+            # instant of a later date). Taken only when that date exists (its own end lies beyond), so a
+            # skipped date still goes the slow way.
+            following = window[2] + timedelta(days=1)
+            end = next_day_boundary(following, zone)
+            if window[1] < end and instant_ms < end:
+                window = (window[1], end, following)
+                _DAY_WINDOWS[zone] = window
+                return window
     day = local_date(instant_ms, zone)
     if instant_ms >= next_day_boundary(day, zone):
         # The repeated hour of a fold at midnight (00:00 back to 23:00): the next day began at the first 00:00
