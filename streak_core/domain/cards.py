@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
-FONT = "Roboto"
+FONT = "Roboto"  # shipped by the font-roboto package, loaded by the rasterizer
 BADGES_SHOWN = 4
 
 
@@ -70,19 +70,24 @@ def headline(content: CardContent) -> str:
     return f"{who} {content.current_streak}-day focus streak"
 
 
+def svg_root(width: int, height: int, title: str, **extra: str) -> ET.Element:
+    """An image's root element (our font, its size) with its accessible title: every picture starts here."""
+    attributes = {
+        "xmlns": "http://www.w3.org/2000/svg",
+        "width": str(width),
+        "height": str(height),
+        "viewBox": f"0 0 {width} {height}",
+        "role": "img",
+        "font-family": f"{FONT}, sans-serif",
+        **extra,
+    }
+    svg = ET.Element("svg", attributes)
+    ET.SubElement(svg, "title").text = title
+    return svg
+
+
 def card_svg(content: CardContent, metrics: TextMetrics) -> str:
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "width": str(WIDTH),
-            "height": str(HEIGHT),
-            "viewBox": f"0 0 {WIDTH} {HEIGHT}",
-            "role": "img",
-            "font-family": f"{FONT}, sans-serif",
-        },
-    )
-    ET.SubElement(svg, "title").text = headline(content)
+    svg = svg_root(WIDTH, HEIGHT, headline(content))
     defs = ET.SubElement(svg, "defs")
     gradient = ET.SubElement(defs, "linearGradient", {"id": "bg", "x1": "0", "y1": "0", "x2": "1", "y2": "1"})
     ET.SubElement(gradient, "stop", {"offset": "0", "stop-color": "#0f172a"})

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from enum import StrEnum
 from xml.etree import ElementTree as ET
 
+from streak_core.domain.cards import svg_root
 from streak_core.domain.days import DayStatus
 
 CELL, GAP = 12, 3
 LEFT, TOP, BOTTOM, RIGHT = 34, 22, 40, 12
-FONT = "Roboto"  # shipped by the font-roboto package, loaded by the rasterizer
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri"}
 
@@ -100,19 +100,7 @@ def heatmap_svg(
 ) -> str:
     """`days` are the local dates from first_monday(today, weeks) to `today`, in order."""
     width, height = size(weeks)
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "width": str(width),
-            "height": str(height),
-            "viewBox": f"0 0 {width} {height}",
-            "role": "img",
-            "font-family": f"{FONT}, sans-serif",
-            "font-size": "10",
-        },
-    )
-    ET.SubElement(svg, "title").text = title
+    svg = svg_root(width, height, title, **{"font-size": "10"})
     ET.SubElement(svg, "rect", {"width": str(width), "height": str(height), "fill": "#ffffff"})
     start = first_monday(today, weeks)
     for row, label in WEEKDAY_LABELS.items():

@@ -9,7 +9,7 @@ from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from xml.etree import ElementTree as ET
 
-from streak_core.domain.cards import FONT, TextMetrics, draw_text, fitted
+from streak_core.domain.cards import TextMetrics, draw_text, fitted, svg_root
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import qualifies
 from streak_core.domain.insights import DayFocus, hour_seconds
@@ -175,19 +175,8 @@ def wrapped_svg(
     """The year's card: its figures in large type, the best month and hour, and the percentile."""
     width, height = SIZES[size]
     words = WORDS[locale]
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "width": str(width),
-            "height": str(height),
-            "viewBox": f"0 0 {width} {height}",
-            "role": "img",
-            "font-family": f"{FONT}, sans-serif",
-        },
-    )
     title = words["title"].format(year=review.year)
-    ET.SubElement(svg, "title").text = f"{name} — {title}" if name else title
+    svg = svg_root(width, height, f"{name} — {title}" if name else title)
     defs = ET.SubElement(svg, "defs")
     gradient = ET.SubElement(defs, "linearGradient", {"id": "bg", "x1": "0", "y1": "0", "x2": "1", "y2": "1"})
     ET.SubElement(gradient, "stop", {"offset": "0", "stop-color": "#111827"})

@@ -274,3 +274,17 @@ export function TextField({
     </label>
   );
 }
+
+/** A blob the API answered (an image that needs the caller's token), as an object URL while it is shown. */
+export function useObjectUrl(loaded: Loaded<Blob>): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (loaded.state !== "ready") return;
+    const made = URL.createObjectURL(loaded.data);
+    setUrl(made);
+    return () => {
+      URL.revokeObjectURL(made);
+    };
+  }, [loaded.state, loaded.data]);
+  return url;
+}

@@ -1,8 +1,8 @@
 // Share: the card as it is now, links made from it (copy, open, revoke), and how often each was opened.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, ok, type Schemas } from "../api/client";
 import { formatDate, t } from "../i18n";
-import { CopyButton, Empty, ErrorNotice, Page, Show, useAction, useLoad } from "../ui";
+import { CopyButton, Empty, ErrorNotice, Page, Show, useAction, useLoad, useObjectUrl } from "../ui";
 
 type Field = Schemas["CardField"];
 const FIELDS: readonly Field[] = ["display_name", "level", "badges", "longest_streak"];
@@ -13,15 +13,7 @@ function CurrentCard() {
     () => ok(api.GET("/v1/me/share-card", { params: { query: { format: "png" } }, parseAs: "blob" })),
     [],
   );
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (card.state !== "ready") return;
-    const made = URL.createObjectURL(card.data);
-    setUrl(made);
-    return () => {
-      URL.revokeObjectURL(made);
-    };
-  }, [card.state, card.data]);
+  const url = useObjectUrl(card);
   return (
     <section aria-labelledby="card-title">
       <h2 id="card-title">{t("share.current")}</h2>

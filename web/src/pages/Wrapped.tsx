@@ -1,9 +1,9 @@
 // Wrapped: the caller's year in review (figures, best month, week, weekday and hour, percentile) and its
 // card in both sizes, to download or hand to the system's share sheet.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, ok } from "../api/client";
 import { formatDuration, formatNumber, t } from "../i18n";
-import { ErrorNotice, Page, Show, useAction, useLoad } from "../ui";
+import { ErrorNotice, Page, Show, useAction, useLoad, useObjectUrl } from "../ui";
 
 type Size = "landscape" | "story";
 const SIZES: Record<Size, [number, number]> = { landscape: [1200, 630], story: [1080, 1920] };
@@ -19,16 +19,8 @@ function Card({ year, size }: { year: number; size: Size }) {
       ),
     [year, size],
   );
-  const [url, setUrl] = useState<string | null>(null);
+  const url = useObjectUrl(card);
   const action = useAction();
-  useEffect(() => {
-    if (card.state !== "ready") return;
-    const made = URL.createObjectURL(card.data);
-    setUrl(made);
-    return () => {
-      URL.revokeObjectURL(made);
-    };
-  }, [card.state, card.data]);
   const [width, height] = SIZES[size];
   const name = `wrapped-${year}-${size}.png`;
   return (
