@@ -103,7 +103,12 @@ def plan_acceptance(
             d: applied.changed[d].state.seconds - (m.seconds if m else 0) for d, m in applied.before.items()
         }
         qualified = [d for o in applied.outcomes for d in o.newly_qualified]
-        count_acceptance(streak, grown, qualified, len(applied.sessions), now, silent)
+        # Runs this acceptance began that are live now (a batch that builds a run in one go counts too).
+        today = user_today(snap.settings, streak, now)
+        began = {c.start_ordinal for o in applied.outcomes for c in o.run_changes if c.before == 0}
+        live = streak.state.run_containing(today) or streak.state.run_containing(today - timedelta(days=1))
+        started = int(live is not None and live[0].toordinal() in began)
+        count_acceptance(streak, grown, qualified, len(applied.sessions), started, now, silent)
         outbox, events = ([], []) if silent else (outbox, _extensions(uid, snap, applied, now))
         streak.months_ready = streak.months_ready or fresh
         streak.days_version += 1

@@ -35,12 +35,13 @@ def count_acceptance(
     grown: Mapping[date, int],
     qualified: list[date],
     sessions: int,
+    started: int,
     now: datetime,
     silent: bool,
 ) -> None:
     """What an acceptance moves: the user's yearly focus (its histogram bucket), and, unless it is an import
-    of history, the day's sessions, focus, active and qualifying users (each user once a date) and a
-    return after a reactivation step."""
+    of history, the day's sessions, focus, streaks started (a live run it began), active and qualifying
+    users (each user once a date) and a return after a reactivation step."""
     before = dict(streak.year_seconds)
     for day, seconds in grown.items():
         year = str(day.year)
@@ -51,6 +52,7 @@ def count_acceptance(
         due += [
             Count(today, Metric.SESSIONS, sessions),
             Count(today, Metric.FOCUS_SECONDS, sum(grown.values())),
+            Count(today, Metric.STREAKS_STARTED, started),
         ]
         if streak.active_on != today:
             streak.active_on = today

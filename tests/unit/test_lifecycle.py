@@ -159,6 +159,7 @@ def test_an_acceptance_counts_sessions_focus_and_each_user_once_a_date() -> None
     assert totals[(on, Metric.FOCUS_SECONDS)] == (30 + 30) * 60  # 09:00-09:30 and 11:00-11:30
     assert totals[(on, Metric.ACTIVE_USERS)] == 1
     assert totals[(on, Metric.QUALIFYING_USERS)] == 1  # the third session qualified the day
+    assert totals[(on, Metric.STREAKS_STARTED)] == 1  # it began the live run
     assert store.users["u"].streak.year_seconds == {"2026": 3600}
 
 
@@ -199,3 +200,18 @@ def test_the_percentile_is_the_share_of_others_with_less_focus() -> None:
     assert [focus_bucket(s) for s in (0, 1, 60, 3600, 36_000)] == sorted(
         focus_bucket(s) for s in (0, 1, 60, 3600, 36_000)
     )
+
+
+def test_a_batch_that_builds_a_run_in_one_go_counts_one_streak_started() -> None:
+    store = InMemoryUserStore()
+    week = [
+        SessionFields(f"b{n}", f"2026-03-0{n}T09:00:00Z", f"2026-03-0{n}T09:45:00Z", "UTC")
+        for n in range(1, 8)
+    ]
+    accept_sessions(store, "u", week, datetime(2026, 3, 7, 12, tzinfo=UTC), DEFAULT_CONFIG)
+    totals = merged(store.users["u"].streak.analytics_due)
+    assert totals[(date(2026, 3, 7), Metric.STREAKS_STARTED)] == 1
+    store.users["u"].streak.analytics_due = []
+    more = SessionFields("b8", "2026-03-07T15:00:00Z", "2026-03-07T15:10:00Z", "UTC")
+    accept_sessions(store, "u", [more], datetime(2026, 3, 7, 16, tzinfo=UTC), DEFAULT_CONFIG)
+    assert (date(2026, 3, 7), Metric.STREAKS_STARTED) not in merged(store.users["u"].streak.analytics_due)
