@@ -5,7 +5,7 @@ Run: python -m bench.leagues [--members 10000] [--sessions 300]
 Starts its own Firestore emulator. Settlement: a week of `members` in cohorts of 30 over every tier, settled
 a page of 10 cohorts per call as the batch function does, 4 pages at once (outcomes, next week's seats, a
 notification and its webhook event each, the cohort marked); the baseline commits the same documents in
-batches of 500 without reading anything. ratio_to_raw_writes = raw seconds / settlement seconds.
+batches of 500 without reading anything. settlement_ratio_to_raw_writes = raw seconds / settlement seconds.
 Acceptance: both users send the same sessions of this week, taking turns;
 league_overhead_ratio = p50 in a league / p50 in none.
 """
@@ -185,7 +185,7 @@ def main() -> None:
         "members_per_second": round(args.members / seconds, 1),
         "redelivered_seconds": round(redelivered, 2),
         "raw_write_seconds": round(raw, 2),
-        "ratio_to_raw_writes": round(raw / seconds, 3),
+        "settlement_ratio_to_raw_writes": round(raw / seconds, 3),
         "peak_rss_mb": round(rss, 1),
         **accept,
     }
