@@ -20,6 +20,7 @@ from streak_core.domain.vocabulary import RunStatus, SessionStatus
 from streak_core.models.maintenance import DueUser, MaintenanceBatch
 from streak_core.models.users import UserSettings
 from streak_core.ports.maintenance import MaintenanceStore
+from streak_core.services.lifecycle import in_holdout
 from streak_core.services.maintenance import BatchReport, BatchWorker
 from streak_core.services.sessions import accept_sessions
 from streak_core.services.ticks import run_batch, run_tick
@@ -82,10 +83,12 @@ def test_one_tick_maintains_each_user_by_their_own_clock(stores: Any, firestore_
         ("milestone", "7-2026-11-13"),  # written by session acceptance, with the seventh day
     ]
     assert outbox_kinds(firestore_client, broken) == [("streak_broken", "2026-11-20")]
-    assert outbox_kinds(firestore_client, bonus) == [
-        ("streak_broken", "2026-11-14"),
-        ("weekly_bonus", "2026-W46"),
-    ]
+    # Quiet since the 13th, the 14th to the 20th closed: 7 quiet days, a reactivation step (told unless the
+    # user is in the holdout).
+    comeback = [] if in_holdout(bonus, DEFAULT_CONFIG) else [("reactivation", "2026-11-13:7")]
+    assert outbox_kinds(firestore_client, bonus) == sorted(
+        [("streak_broken", "2026-11-14"), ("weekly_bonus", "2026-W46"), *comeback]
+    )
     assert outbox_kinds(firestore_client, plus14) == []
 
     snap = users.snapshot(plus14, (), ())
