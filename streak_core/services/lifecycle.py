@@ -18,6 +18,8 @@ from streak_core.models.notifications import OutboxEntry
 from streak_core.models.streaks import Absence, StreakRecord
 
 RETURN_WINDOW_DAYS = 7  # a qualified day this soon after a step counts as a return
+# A step is told only while fresh: someone quiet for a year hears nothing the night this ships.
+STALE_STEP_DAYS = 7
 
 
 def in_holdout(uid: str, config: StreakConfig) -> bool:
@@ -98,6 +100,8 @@ def reactivate(
     told = streak.absence
     if step is None or (told is not None and told.since == since and told.step >= step):
         return None
+    if quiet - step >= STALE_STEP_DAYS:
+        return None  # reached long ago (an absence older than this feature, or maintenance down for days)
     group = group_of(uid, config)
     reached = utc_day(now)
     streak.absence = Absence(since, step, reached, group, closed)

@@ -215,3 +215,9 @@ def test_a_batch_that_builds_a_run_in_one_go_counts_one_streak_started() -> None
     more = SessionFields("b8", "2026-03-07T15:00:00Z", "2026-03-07T15:10:00Z", "UTC")
     accept_sessions(store, "u", [more], datetime(2026, 3, 7, 16, tzinfo=UTC), DEFAULT_CONFIG)
     assert (date(2026, 3, 7), Metric.STREAKS_STARTED) not in merged(store.users["u"].streak.analytics_due)
+
+
+def test_a_step_reached_long_ago_is_not_told_late() -> None:
+    store, uid = user_who_focused(date(2026, 1, 1))  # quiet ever since: months, when reactivation ships
+    told = nights(store, uid, date(2026, 3, 2), 3, TOLD)
+    assert [e for _, e in told if e.kind is NotificationKind.REACTIVATION] == []
