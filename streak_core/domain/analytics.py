@@ -12,7 +12,6 @@ from enum import StrEnum
 from streak_core.domain.vocabulary import (
     Channel,
     DeliveryStatus,
-    EventType,
     HookDeliveryStatus,
     NotificationKind,
 )
@@ -61,25 +60,22 @@ def reactivation_counter(group: Group, what: str) -> str:
     return f"reactivation:{group}:{what}"
 
 
-# The notifications and events that are a figure in themselves.
+# The notifications that are a figure in themselves. (Streaks started are counted by the acceptance that
+# begins a live run, not from `streak.started` events, which a batch that builds a whole run never sends.)
 COUNTED_KINDS = {
     NotificationKind.STREAK_BROKEN: Metric.STREAKS_BROKEN,
     NotificationKind.FREEZE_APPLIED: Metric.FREEZES_APPLIED,
     NotificationKind.STREAK_RECOVERED: Metric.RECOVERIES,
 }
-COUNTED_EVENTS = {EventType.STREAK_STARTED: Metric.STREAKS_STARTED}
 
 
 def utc_day(at: datetime) -> date:
     return at.astimezone(UTC).date()
 
 
-def counts_of(
-    kinds: Iterable[tuple[NotificationKind, datetime]], events: Iterable[tuple[EventType, datetime]]
-) -> list[Count]:
-    """The figures a write's new outbox entries and events move (the one rule every writer goes through)."""
-    found = [Count(utc_day(at), COUNTED_KINDS[k]) for k, at in kinds if k in COUNTED_KINDS]
-    return found + [Count(utc_day(at), COUNTED_EVENTS[e]) for e, at in events if e in COUNTED_EVENTS]
+def counts_of(kinds: Iterable[tuple[NotificationKind, datetime]]) -> list[Count]:
+    """The figures a write's new outbox entries move (the one rule every writer of entries goes through)."""
+    return [Count(utc_day(at), COUNTED_KINDS[k]) for k, at in kinds if k in COUNTED_KINDS]
 
 
 def merged(counts: Iterable[Count]) -> dict[tuple[date, str], int]:
@@ -100,11 +96,6 @@ YEAR_FOCUS = "year_focus:"
 def focus_bucket(seconds: int) -> int:
     """1 for the first minute, then 4 buckets per doubling of the minutes (0: no focus)."""
     return 0 if seconds <= 0 else 1 + int(4 * math.log2(seconds / 60 + 1))
-
-
-def bucket_floor(bucket: int) -> float:
-    """The least focus (seconds) a bucket holds."""
-    return 0.0 if bucket <= 1 else (2 ** ((bucket - 1) / 4) - 1) * 60
 
 
 def year_moves(before: Mapping[str, int], after: Mapping[str, int]) -> list[Count]:

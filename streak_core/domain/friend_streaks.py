@@ -34,10 +34,6 @@ class Side:
         covered = tuple(zip(runs.starts, runs.ends, strict=True))
         return cls(covered, tuple(zip(runs.q_starts, runs.q_ends, strict=True)))
 
-    def has_qualified(self, day: date) -> bool:
-        o = day.toordinal()
-        return any(s <= o <= e for s, e in self.qualified)
-
 
 @dataclass(frozen=True, slots=True)
 class PairRun:

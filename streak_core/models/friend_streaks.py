@@ -38,10 +38,6 @@ class FriendStreak:
     def other(self, uid: str) -> str:
         return self.users[1] if self.users[0] == uid else self.users[0]
 
-    @property
-    def invitee(self) -> str:
-        return self.other(self.invited_by)
-
 
 @dataclass(frozen=True, slots=True)
 class PairSide:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from google.api_core import exceptions as gexc
+from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.users import FirestoreUserStore
@@ -198,3 +199,28 @@ def test_a_night_owls_day_start_is_stored_copied_and_cuts_their_sessions(
     assert days[date(2026, 11, 19)].state.seconds == 3600 + 1800  # read and added to, not overwritten
     stored = firestore_client.collection("streaks").document(uid).get().to_dict()
     assert stored["day_starts_setting"] == [{"from": "2026-11-01", "minutes": 240}]
+
+
+def test_an_acceptance_moves_the_days_counters_in_its_commit_each_figure_once(
+    store: FirestoreUserStore, uid: str, firestore_client: Any
+) -> None:
+    """A first session that qualifies its day starts a streak (a `streak.started` event is written with it):
+    the day's figures count one session, one active and qualifying user, and one streak started."""
+    from streak_core.adapters.firestore.analytics import FirestoreAnalytics
+
+    on = date(2031, 2, 3)  # a date of its own: the counters are shared by every test of the run
+    at = datetime(2031, 2, 3, 12, tzinfo=UTC)
+    raw = SessionFields("only", "2031-02-03T09:00:00Z", "2031-02-03T09:40:00Z", "UTC")
+    accept_sessions(store, uid, [raw], at, DEFAULT_CONFIG)
+    events = firestore_client.collection("events").where(filter=FieldFilter("uid", "==", uid)).stream()
+    assert [e.to_dict()["type"] for e in events] == ["streak.started"]
+    figures = FirestoreAnalytics(LazyFirestore(None, factory=lambda _: firestore_client)).days(on, on)[on]
+    assert {
+        k: figures.get(k) for k in ("sessions", "active_users", "qualifying_users", "streaks_started")
+    } == {
+        "sessions": 1,
+        "active_users": 1,
+        "qualifying_users": 1,
+        "streaks_started": 1,
+    }
+    assert figures["focus_seconds"] == 40 * 60

@@ -38,13 +38,12 @@ def stage_outbox(
 ) -> None:
     """Create the entries and, in the same write, the webhook events they and `extra` are (no event
     without its change, no change without its event)."""
-    wanted, extra = list(entries), list(extra)
+    wanted = list(entries)
     for entry in wanted:
         writer.create(paths.outbox(client).document(entry.id), outbox_to_doc(entry))
     stage_events(client, writer, events_of(wanted, extra))
     # The figures these changes are (a broken streak, a freeze...), counted with them.
-    kinds = [(e.kind, e.created_at) for e in wanted]
-    stage_counts(client, writer, counts_of(kinds, [(e.type, e.occurred_at) for e in extra]))
+    stage_counts(client, writer, counts_of((e.kind, e.created_at) for e in wanted))
 
 
 def create_missing_outbox(
