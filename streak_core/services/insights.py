@@ -9,7 +9,6 @@ from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import qualifies
 from streak_core.domain.insights import (
     HORIZON_DAYS,
-    DayFocus,
     PeriodFigures,
     Prediction,
     figures,
@@ -38,10 +37,7 @@ def get_insights(store: UserStore, uid: str, weeks: int, now: datetime, config: 
     first, last = period_of(today - timedelta(days=1), weeks)
     before_first, before_last = period_of(first - timedelta(days=1), weeks)
     records = store.days_between(uid, before_first, today)
-    focus = {
-        d: DayFocus(d, r.state.seconds, len(r.pieces), tuple((a, b) for a, b in r.state.intervals))
-        for d, r in records.items()
-    }
+    focus = {d: r.focus() for d, r in records.items()}
     zone = zone_named(timezone)
     state = snap.streak.state
     coming = [today + timedelta(days=n) for n in range(HORIZON_DAYS)]

@@ -9,7 +9,6 @@ from datetime import datetime
 from streak_core.domain.analytics import histogram_of, percentile
 from streak_core.domain.cards import TextMetrics
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.insights import DayFocus
 from streak_core.domain.sessions import FieldIssue
 from streak_core.domain.timeline import zone_named
 from streak_core.domain.vocabulary import Locale
@@ -23,6 +22,7 @@ from streak_core.domain.wrapped import (
 )
 from streak_core.errors import InvalidRequest
 from streak_core.models.streaks import user_timezone
+from streak_core.models.users import UserSettings
 from streak_core.ports.analytics import AnalyticsStore
 from streak_core.ports.users import UserStore
 from streak_core.services.views import local_today
@@ -38,6 +38,18 @@ def get_wrapped(
 ) -> YearInReview:
     """The year (default: the user's current one, to date); a year before 2000 or after the current one is
     refused. A year without activity has zeros and nulls."""
+    return _review(store, analytics, uid, year, now, config)[0]
+
+
+def _review(
+    store: UserStore,
+    analytics: AnalyticsStore,
+    uid: str,
+    year: int | None,
+    now: datetime,
+    config: StreakConfig,
+) -> tuple[YearInReview, UserSettings]:
+    """The year in review, and the settings it was read with (the card's name and language)."""
     snap = store.snapshot(uid, (), ())
     timezone = user_timezone(snap.settings, snap.streak)
     today = local_today(now, timezone, snap.settings.day_starts)
@@ -47,16 +59,13 @@ def get_wrapped(
         raise InvalidRequest([issue])
     first, last = year_bounds(year)
     records = store.days_between(uid, first, min(last, today))
-    focus = {
-        d: DayFocus(d, r.state.seconds, len(r.pieces), tuple((a, b) for a, b in r.state.intervals))
-        for d, r in records.items()
-    }
+    focus = {d: r.focus() for d, r in records.items()}
     sessions = len({sid for r in records.values() for sid in r.pieces})
     review = year_in_review(
         year, focus, sessions, snap.streak.state, snap.streak.badges, zone_named(timezone), config
     )
     histogram = histogram_of(analytics.days(first, first).get(first, {}))
-    return replace(review, percentile=percentile(histogram, review.focus_seconds))
+    return replace(review, percentile=percentile(histogram, review.focus_seconds)), snap.settings
 
 
 def wrapped_card(
@@ -70,6 +79,5 @@ def wrapped_card(
     config: StreakConfig,
 ) -> str:
     """The year's card in the user's language."""
-    review = get_wrapped(store, analytics, uid, year, now, config)
-    settings = store.snapshot(uid, (), ()).settings
+    review, settings = _review(store, analytics, uid, year, now, config)
     return wrapped_svg(review, settings.display_name, size, settings.locale or Locale.EN, metrics)
