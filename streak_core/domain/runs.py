@@ -74,6 +74,13 @@ class Runs:
         i = bisect_right(self.starts, o) - 1
         return i if i >= 0 and self.ends[i] >= o - 1 else -1
 
+    def live_run(self, today: date) -> tuple[date, date, int] | None:
+        """The run holding today or yesterday (the live streak), as (start, end, qualified length)."""
+        run = self._live_run(today)
+        if run < 0:
+            return None
+        return date.fromordinal(self.starts[run]), date.fromordinal(self.ends[run]), self.lengths[run]
+
     def at_risk(self, today: date) -> bool:
         """True when a live streak ends yesterday: it breaks tonight unless today gets covered."""
         run = self._live_run(today)

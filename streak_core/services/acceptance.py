@@ -98,17 +98,7 @@ def plan_acceptance(
     events: list[WebhookEvent] = []
     leagues: list[LeagueMember] = []
     if applied.sessions:
-        outbox, boards, memberships, leagues = _settle(uid, snap, applied, now, config)
-        grown = {
-            d: applied.changed[d].state.seconds - (m.seconds if m else 0) for d, m in applied.before.items()
-        }
-        qualified = [d for o in applied.outcomes for d in o.newly_qualified]
-        # Runs this acceptance began that are live now (a batch that builds a run in one go counts too).
-        today = user_today(snap.settings, streak, now)
-        began = {c.start_ordinal for o in applied.outcomes for c in o.run_changes if c.before == 0}
-        live = streak.state.run_containing(today) or streak.state.run_containing(today - timedelta(days=1))
-        started = int(live is not None and live[0].toordinal() in began)
-        count_acceptance(streak, grown, qualified, len(applied.sessions), started, now, silent)
+        outbox, boards, memberships, leagues = _settle(uid, snap, applied, now, config, silent)
         outbox, events = ([], []) if silent else (outbox, _extensions(uid, snap, applied, now))
         streak.months_ready = streak.months_ready or fresh
         streak.days_version += 1
@@ -190,10 +180,10 @@ def _repeat_status(same: bool) -> SessionStatus:
 
 
 def _settle(
-    uid: str, snap: UserSnapshot, applied: _Applied, now: datetime, config: StreakConfig
+    uid: str, snap: UserSnapshot, applied: _Applied, now: datetime, config: StreakConfig, silent: bool
 ) -> tuple[list[OutboxEntry], list[BoardMove], list[Membership], list[LeagueMember]]:
     """What new sessions move beyond the days: the streak's bookkeeping, notifications, badges, challenges,
-    board standings and league scores."""
+    board standings, league scores and the day's counters."""
     streak = snap.streak
     streak.timezone_setting = snap.settings.timezone
     streak.day_starts_setting = snap.settings.day_starts
@@ -227,6 +217,12 @@ def _settle(
     notices += completed
     notices += award_badges(uid, streak, now, push=not notices)
     leagues = league_moves(uid, snap.leagues, streak, seconds_before, seconds_after, now, config)
+    # A run this acceptance began that is live now is a streak started (a batch building it whole too).
+    began = {c.start_ordinal for o in outcomes for c in o.run_changes if c.before == 0}
+    live = streak.state.live_run(today)
+    started = int(live is not None and live[0].toordinal() in began)
+    grown = {day: after - seconds_before.get(day, 0) for day, after in seconds_after.items()}
+    count_acceptance(streak, grown, qualified, len(applied.sessions), started, now, silent)
     return notices, _standings(uid, snap, qualified, now, config), moved, leagues
 
 
