@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TypeVar
 
 from streak_core.domain.notifications import (
     PUSH_HELD,
@@ -28,6 +29,7 @@ from streak_core.ports.notifications import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 MAX_ATTEMPTS = 5
 # Longer than one dispatch can take (FCM and SMTP time out well before), short enough for the sweep to
 # pick up an entry whose dispatcher died holding it.
@@ -186,10 +188,16 @@ def sweep(dispatcher: Dispatcher, now: datetime, limit: int = 200) -> SweepRepor
 
 def announce(queue: DispatchQueue, entry_ids: Iterable[str], now: datetime) -> int:
     """Enqueue a dispatch for each committed entry; returns how many could not be (the sweep sends those)."""
+    return enqueue_each(entry_ids, lambda entry_id: queue.dispatch_at(entry_id, now))
+
+
+def enqueue_each(items: Iterable[T], enqueue: Callable[[T], None]) -> int:
+    """Ask a queue for each item after a commit; how many could not be asked. Any failure is one lost task
+    that a sweep or a nightly pass heals: the commit stands, so nothing is raised."""
     lost = 0
-    for entry_id in entry_ids:
+    for item in items:
         try:
-            queue.dispatch_at(entry_id, now)
-        except Exception:  # any enqueue failure is healed by the sweep; the commit stands
+            enqueue(item)
+        except Exception:  # see the docstring: lost, counted, healed later
             lost += 1
     return lost

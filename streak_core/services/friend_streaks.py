@@ -35,7 +35,7 @@ from streak_core.ports.friend_streaks import (
     PairCheck,
 )
 from streak_core.ports.notifications import DispatchQueue
-from streak_core.services.dispatch import announce
+from streak_core.services.dispatch import announce, enqueue_each
 from streak_core.services.views import end_of_today, user_today
 
 # A pair's break check waits this long after its date moved on, so both friends' maintenance (a freeze
@@ -243,15 +243,10 @@ class FriendStreaks:
     def changed(self, uid: str, streak_ids: Iterable[str], change: str, now: datetime) -> int:
         """Ask for each of the user's pairs to be checked after a committed change of their days; returns
         how many could not be asked (the nightly check heals those)."""
-        if self.checks is None:
+        checks = self.checks
+        if checks is None:
             return 0
-        lost = 0
-        for streak_id in streak_ids:
-            try:
-                self.checks.refresh(streak_id, f"{uid}-{change}", now)
-            except Exception:  # the commit stands; the tick's check tells what this would have
-                lost += 1
-        return lost
+        return enqueue_each(streak_ids, lambda streak_id: checks.refresh(streak_id, f"{uid}-{change}", now))
 
     def check(self, streak_ids: Iterable[str], now: datetime, breaks: bool) -> CheckReport:
         """Check pairs: tell both friends of a date they both completed while it is fresh (the pair's date or
