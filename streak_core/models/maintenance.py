@@ -22,6 +22,7 @@ class DueUser:
     streak: StreakRecord
     version: object
     stored_bytes: int = 0
+    friend_streaks: tuple[str, ...] = ()  # read with the settings where they are (the reminder tick)
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,9 @@ def _friends_waiting(
     streak at risk means the user's own streak is too: they cover yesterday and not today.)"""
     found = {}
     for user, _, day in plans:
-        waiting = pairs.waiting_on(user.uid, day, now) if day is not None else None
+        if day is None or not user.friend_streaks:  # most users keep none: no read for them
+            continue
+        waiting = pairs.waiting_on(user.uid, day, now)
         if waiting is not None:
             found[user.uid] = waiting
     return found

@@ -937,6 +937,7 @@ class FakeReminders(ReminderStore, Profiles):
     due_at: dict[str, datetime] = field(default_factory=dict)
     focus: dict[tuple[str, date], int] = field(default_factory=dict)
     outbox: dict[str, OutboxEntry] = field(default_factory=dict)
+    friend_streaks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # on the user documents
 
     def add(self, uid: str, qualified: list[date], settings: UserSettings | None = None) -> None:
         state = StreakState()
@@ -948,7 +949,13 @@ class FakeReminders(ReminderStore, Profiles):
     def due_reminders(self, now: datetime, limit: int) -> list[DueUser]:
         due = sorted((at, uid) for uid, at in self.due_at.items() if at <= now)[:limit]
         return [
-            DueUser(uid=uid, settings=self.users[uid][0], streak=self.users[uid][1], version=at)
+            DueUser(
+                uid=uid,
+                settings=self.users[uid][0],
+                streak=self.users[uid][1],
+                version=at,
+                friend_streaks=self.friend_streaks.get(uid, ()),
+            )
             for at, uid in due
         ]
 

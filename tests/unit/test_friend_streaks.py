@@ -265,6 +265,7 @@ def test_the_evening_reminder_names_the_friend_who_has_focused_today() -> None:
     reminders = FakeReminders()
     ben = w.users.users["ben"]
     reminders.users["ben"] = (ben.settings, ben.streak)
+    reminders.friend_streaks["ben"] = tuple(ben.friend_streaks)
     reminders.due_at["ben"] = evening - timedelta(hours=1)
     send_reminders(reminders, reminders, None, evening, DEFAULT_CONFIG, pairs=w.pairs)
     [entry] = reminders.outbox.values()

@@ -10,6 +10,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, commit_guarded, store_errors, stream
 from streak_core.adapters.firestore.documents import settings_from_doc
+from streak_core.adapters.firestore.friend_streaks import pair_ids_of
 from streak_core.adapters.firestore.outbox import stage_outbox
 from streak_core.adapters.firestore.streaks import stage_streak_fields, streak_from_doc
 from streak_core.models.maintenance import DueUser
@@ -39,10 +40,11 @@ class FirestoreReminderStore(ReminderStore):
         found: list[DueUser] = []
         for doc in streaks:
             user = users.get(doc.id)
-            settings = (
-                settings_from_doc(user.to_dict()) if user is not None and user.exists else UserSettings()
-            )
-            found.append(DueUser(doc.id, settings, streak_from_doc(doc.to_dict()), doc.update_time))
+            data = user.to_dict() if user is not None and user.exists else None
+            settings = settings_from_doc(data) if data is not None else UserSettings()
+            pairs = pair_ids_of(data) if data is not None else ()
+            streak = streak_from_doc(doc.to_dict())
+            found.append(DueUser(doc.id, settings, streak, doc.update_time, friend_streaks=pairs))
         return found
 
     def commit_reminders(self, plans: list[Plan]) -> list[str]:
