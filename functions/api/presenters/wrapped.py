@@ -1,4 +1,4 @@
-"""The Wrapped area's schemas: the year in review and its card's query."""
+"""The Wrapped area's schemas and presenter: the year in review and its card's query."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, StrictInt
 
 from functions.fields import View
 from streak_core.domain.vocabulary import ImageFormat
-from streak_core.domain.wrapped import FIRST_YEAR, CardSize
+from streak_core.domain.wrapped import FIRST_YEAR, CardSize, YearInReview
 
 YearIn = Annotated[int, Field(ge=FIRST_YEAR, le=9999, description="Default: the current year, to date")]
 
@@ -46,4 +46,22 @@ class WrappedOut(View):
     badges_earned: list[str] = Field(description="Badge ids earned that year")
     percentile: int | None = Field(
         description="Share (0-100) of the users active that year with less focus; null without focus"
+    )
+
+
+def wrapped_out(review: YearInReview) -> WrappedOut:
+    month, week = review.best_month, review.best_week
+    return WrappedOut(
+        year=review.year,
+        days_active=review.days_active,
+        qualified_days=review.qualified_days,
+        focus_seconds=review.focus_seconds,
+        sessions=review.sessions,
+        longest_streak=review.longest_streak,
+        best_month=BestMonthOut(month=month.key, seconds=month.seconds) if month else None,
+        best_week=BestWeekOut(week=week.key, seconds=week.seconds) if week else None,
+        best_weekday=review.best_weekday,
+        best_hour=review.best_hour,
+        badges_earned=review.badges_earned,
+        percentile=review.percentile,
     )

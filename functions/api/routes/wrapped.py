@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from functions.api.presenters.wrapped import (
-    BestMonthOut,
-    BestWeekOut,
-    WrappedCardQuery,
-    WrappedOut,
-    WrappedQuery,
-)
+from functions.api.presenters.wrapped import WrappedCardQuery, WrappedOut, WrappedQuery, wrapped_out
 from functions.api.shared import image
 from functions.routing import Call, Reply, Routes, Tag
 from streak_core.dependencies import StatsDeps
@@ -27,25 +21,7 @@ def get_year(call: Call[StatsDeps]) -> Reply:
     """
     deps, year = call.deps, call.query_as(WrappedQuery).year
     review = get_wrapped(deps.store, deps.analytics, call.uid, year, call.now, deps.config)
-    out = WrappedOut(
-        year=review.year,
-        days_active=review.days_active,
-        qualified_days=review.qualified_days,
-        focus_seconds=review.focus_seconds,
-        sessions=review.sessions,
-        longest_streak=review.longest_streak,
-        best_month=BestMonthOut(month=review.best_month.key, seconds=review.best_month.seconds)
-        if review.best_month
-        else None,
-        best_week=BestWeekOut(week=review.best_week.key, seconds=review.best_week.seconds)
-        if review.best_week
-        else None,
-        best_weekday=review.best_weekday,
-        best_hour=review.best_hour,
-        badges_earned=review.badges_earned,
-        percentile=review.percentile,
-    )
-    return Reply(200, out, cache_control="private, no-cache")
+    return Reply(200, wrapped_out(review), cache_control="private, no-cache")
 
 
 @ROUTES.get(
