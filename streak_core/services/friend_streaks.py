@@ -179,8 +179,8 @@ class FriendStreaks:
         return _view(uid, streak, sides, now)
 
     def end(self, uid: str, streak_id: str) -> None:
-        """Either friend ends it, or declines or withdraws the invitation. Ending one already gone is not
-        an error for whoever was part of it."""
+        """Either friend ends it, or declines or withdraws the invitation. Once ended nobody is part of it:
+        ending it again is FriendStreakNotFound."""
         streak = self._own(uid, streak_id)
 
         def body(tx: FriendStreakTransaction) -> None:

@@ -58,8 +58,8 @@ def accept(call: FriendStreakCall) -> Reply:
 def end(call: FriendStreakCall) -> Reply:
     """End a friend streak
 
-    Either friend ends it, or declines (or withdraws) the invitation: 204, also when it had ended already.
-    Unfriending, and deleting either account, end it too.
+    Either friend ends it, or declines (or withdraws) the invitation: 204. Once ended it is gone: a second
+    DELETE is a 404. Unfriending, and deleting either account, end it too.
     """
     call.deps.friend_streaks.end(call.uid, call.params["id"])
     return Reply(204)

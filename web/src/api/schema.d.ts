@@ -432,7 +432,7 @@ export interface paths {
         post?: never;
         /**
          * End a friend streak
-         * @description Either friend ends it, or declines (or withdraws) the invitation: 204, also when it had ended already. Unfriending, and deleting either account, end it too.
+         * @description Either friend ends it, or declines (or withdraws) the invitation: 204. Once ended it is gone: a second DELETE is a 404. Unfriending, and deleting either account, end it too.
          */
         delete: operations["endFriendStreak"];
         options?: never;
