@@ -3,7 +3,7 @@ experiment's two groups with the lift of the messages. No scan: one batched read
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from streak_core.domain.analytics import (
@@ -71,7 +71,6 @@ class ReactivationFigures:
     treatment: GroupFigures
     holdout: GroupFigures
     lift: float | None
-    groups: dict[Group, GroupFigures] = field(default_factory=dict)
 
 
 def _range(first: date | None, last: date | None) -> tuple[date, date]:
@@ -135,4 +134,4 @@ def reactivation_figures(store: AnalyticsStore, first: date | None, last: date |
         if treatment.rate is not None and holdout.rate is not None
         else None
     )
-    return ReactivationFigures(treatment, holdout, lift, groups)
+    return ReactivationFigures(treatment, holdout, lift)
