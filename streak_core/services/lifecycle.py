@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
@@ -93,9 +94,10 @@ def reactivate(
         return None
     starts = streak.day_starts_setting
     since = day_start.day_of(streak.latest_session_end_ms, zone_named(timezone), starts)
-    quiet = sum(
-        1 for n in range(1, (closed - since).days + 1) if not state.is_paused(since + timedelta(days=n))
-    )
+    # The days after the last focus through the closed one, less the paused ones (a count on the sorted
+    # paused ordinals: a user quiet for years costs the nightly run no walk over the years).
+    lo, hi = since.toordinal(), closed.toordinal()
+    quiet = hi - lo - (bisect_right(state.paused, hi) - bisect_right(state.paused, lo)) if hi > lo else 0
     step = max((s for s in config.reactivation_steps if s <= quiet), default=None)
     told = streak.absence
     if step is None or (told is not None and told.since == since and told.step >= step):
