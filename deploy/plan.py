@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deploy.package import compile_command
 from deploy.steps import (
     EVENTS_TOPIC,
     Accounts,
@@ -204,6 +205,7 @@ def commands(
                 f"{gcloud} tasks queues update {queue.name} {where} {flags}",
             )
         )
+    lines.append(compile_command())  # the bytecode goes up with the source (deploy/package.py)
     for function in FUNCTIONS:
         flags = [*function.trigger, *function.extra, f"--service-account={accounts.runtime}"]
         if function.target in EVENT_TARGETS:  # Eventarc's push subscription authenticates as this account

@@ -1,4 +1,8 @@
-"""The deployed function targets, bound to the dependencies `streak_core.bootstrap` builds."""
+"""The deployed function targets, bound to the dependencies `streak_core.bootstrap` builds.
+
+Each target imports its own handler and dependencies on its first call, not here: every function is
+deployed from this one module, and an `api` instance has no use for the maintenance or notification code
+(each area imported is 10-60 ms of every cold start; bench/coldstart.py measures it)."""
 
 from __future__ import annotations
 
@@ -9,62 +13,71 @@ import functions_framework
 from werkzeug.exceptions import HTTPException
 
 from functions import logs
-from functions.accounts import handle_account_deleted
-from functions.api.pipeline import handle
 from functions.http import ApiError, respond
-from functions.jobs import handle_jobs
-from functions.maintenance import handle_batch, handle_retry, handle_tick
-from functions.notifications import handle_notifications
 from functions.routing import method_not_allowed
-from streak_core.bootstrap import (
-    account_dependencies,
-    api_dependencies,
-    job_dependencies,
-    maintenance_dependencies,
-    notification_dependencies,
-)
 from streak_core.settings import settings
 
 
 @functions_framework.http
 def api(request: flask.Request) -> flask.Response:
     configure_logs()
+    from functions.api.pipeline import handle
+    from streak_core.bootstrap import api_dependencies
+
     return handle(request, api_dependencies())
 
 
 @functions_framework.cloud_event
 def on_maintenance_tick(event: Any) -> None:
     configure_logs()
+    from functions.maintenance import handle_tick
+    from streak_core.bootstrap import maintenance_dependencies
+
     handle_tick(event, maintenance_dependencies())
 
 
 @functions_framework.cloud_event
 def on_maintenance_batch(event: Any) -> None:
     configure_logs()
+    from functions.maintenance import handle_batch
+    from streak_core.bootstrap import maintenance_dependencies
+
     handle_batch(event, maintenance_dependencies())
 
 
 @functions_framework.http
 def maintenance_retry(request: flask.Request) -> flask.Response:
     configure_logs()
+    from functions.maintenance import handle_retry
+    from streak_core.bootstrap import maintenance_dependencies
+
     return handle_retry(request, maintenance_dependencies())
 
 
 @functions_framework.http
 def session_jobs(request: flask.Request) -> flask.Response:
     configure_logs()
+    from functions.jobs import handle_jobs
+    from streak_core.bootstrap import job_dependencies
+
     return handle_jobs(request, job_dependencies())
 
 
 @functions_framework.cloud_event
 def on_account_deleted(event: Any) -> None:
     configure_logs()
+    from functions.accounts import handle_account_deleted
+    from streak_core.bootstrap import account_dependencies
+
     handle_account_deleted(event, account_dependencies())
 
 
 @functions_framework.http
 def notifications(request: flask.Request) -> flask.Response:
     configure_logs()
+    from functions.notifications import handle_notifications
+    from streak_core.bootstrap import notification_dependencies
+
     return handle_notifications(request, notification_dependencies())
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -190,32 +192,88 @@ def mount(routes: Sequence[Route[D]], pick: Callable[[R], D], tag: Tag | None = 
     return [Mounted(route, pick, tag) for route in routes]
 
 
+@dataclass(frozen=True)
+class Area(Generic[R]):
+    """An area of a table named by the module declaring its `ROUTES` and `TAG`, imported when a request
+    first needs it (a cold start imports the area it serves, not all fourteen). Every path of the area
+    starts with one of `prefixes` or is one of `exact` (tests/unit/test_routing.py checks it), so the
+    areas a path can belong to are known without importing any of them."""
+
+    module: str
+    pick: Callable[[R], Any]
+    prefixes: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()
+
+    def holds(self, path: str) -> bool:
+        return path in self.exact or path.startswith(self.prefixes)
+
+    def load(self) -> list[Mounted[R]]:
+        module = importlib.import_module(self.module)
+        return mount(module.ROUTES, self.pick, module.TAG)
+
+
 class RouteTable(Generic[R]):
     """The routes one function serves. Matching does not depend on the order they are listed in: of the
     path templates that match, the most specific wins (the most literal characters, so `/s/{id}.png` beats
     `/s/{id}` and `/v1/challenges/{id}:join` beats `/v1/challenges/{id}`); should two equally specific
-    templates match one path, it is a 404, never whichever was listed first."""
+    templates match one path, it is a 404, never whichever was listed first. Areas are loaded when a path
+    they hold is first asked for (and all of them for `routes`, the document's view)."""
 
-    def __init__(self, routes: Sequence[Route[R]] | Sequence[Mounted[R]]) -> None:
-        self.mounted: list[Mounted[R]] = [
-            entry if isinstance(entry, Mounted) else Mounted(entry, _same) for entry in routes
+    def __init__(self, routes: Sequence[Route[R] | Mounted[R] | Area[R]]) -> None:
+        self._order: list[Mounted[R] | Area[R]] = [
+            entry if isinstance(entry, Mounted | Area) else Mounted(entry, _same) for entry in routes
         ]
-        self.routes = [entry.route for entry in self.mounted]
-        templates: dict[str, dict[str, Mounted[R]]] = {}
-        for entry in self.mounted:
-            methods = templates.setdefault(entry.route.path, {})
+        self._loaded: dict[int, list[Mounted[R]]] = {}
+        self._templates: dict[str, dict[str, Mounted[R]]] = {}
+        self._compiled: list[tuple[re.Pattern[str], tuple[int, int], dict[str, Mounted[R]]]] = []
+        self._lock = threading.Lock()
+        with self._lock:
+            for n, entry in enumerate(self._order):
+                if isinstance(entry, Mounted):
+                    self._add(n, [entry])
+
+    @property
+    def mounted(self) -> list[Mounted[R]]:
+        """Every route, in the order the table lists them (each area loaded)."""
+        self._load(lambda _: True)
+        return [m for n in range(len(self._order)) for m in self._loaded[n]]
+
+    @property
+    def routes(self) -> list[Route[Any]]:
+        return [entry.route for entry in self.mounted]
+
+    def _load(self, wanted: Callable[[Area[R]], bool]) -> None:
+        due = [
+            n
+            for n, e in enumerate(self._order)
+            if isinstance(e, Area) and n not in self._loaded and wanted(e)
+        ]
+        if not due:
+            return
+        with self._lock:  # requests on several threads: each area is imported and added once
+            for n in due:
+                area = self._order[n]
+                if n not in self._loaded and isinstance(area, Area):
+                    self._add(n, area.load())
+
+    def _add(self, n: int, entries: list[Mounted[R]]) -> None:
+        for entry in entries:
+            methods = self._templates.setdefault(entry.route.path, {})
             if entry.route.method in methods:
                 raise ValueError(f"{entry.route.method} {entry.route.path} is declared twice")
             methods[entry.route.method] = entry
-        self._templates = [
-            (re.compile(_pattern(path)), _specificity(path), methods) for path, methods in templates.items()
+        self._loaded[n] = entries
+        self._compiled = [
+            (re.compile(_pattern(path)), _specificity(path), methods)
+            for path, methods in self._templates.items()
         ]
 
     def match(self, method: str, path: str) -> tuple[Mounted[R], dict[str, str]]:
         """The route and its path parameters; ApiError 404 for an unknown path, 405 (with `Allow`) for a
         method no matching template has."""
+        self._load(lambda area: area.holds(path))
         found = [
-            (rank, methods, hit) for pattern, rank, methods in self._templates if (hit := pattern.match(path))
+            (rank, methods, hit) for pattern, rank, methods in self._compiled if (hit := pattern.match(path))
         ]
         if not found:
             raise ApiError(404, "not_found", "No such route.")

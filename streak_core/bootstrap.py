@@ -10,8 +10,9 @@ from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from streak_core.container import Container
+from streak_core.container import Container, imported
 from streak_core.dependencies import (
+    DEFERRED,
     AccountDependencies,
     ApiDependencies,
     JobDependencies,
@@ -37,18 +38,12 @@ from streak_core.ports.maintenance import (
 from streak_core.ports.notifications import DispatchQueue, EmailSender, OutboxStore, PushSender
 from streak_core.ports.shares import Rasterizer
 from streak_core.ports.webhooks import EventStream
-from streak_core.services.cursors import Cursors
-from streak_core.services.dispatch import Dispatcher
-from streak_core.services.leaderboard import BoardCache
-from streak_core.services.maintenance import BatchWorker
 from streak_core.services.rate_limit import SharedRateLimiter
-from streak_core.services.unsubscribe import UnsubscribeLinks
-from streak_core.services.webhooks import Webhooks
 from streak_core.settings import Settings, settings
 
 if TYPE_CHECKING:  # imported when the container is built, never at import
     from streak_core.adapters.cloud_tasks import CloudTasksQueue
-    from streak_core.adapters.firestore.client import LazyFirestore
+    from streak_core.services.webhooks import Webhooks
 
 
 def production(env: Settings) -> Container:
@@ -57,20 +52,26 @@ def production(env: Settings) -> Container:
     _firestore(c, env)
     _platform(c, env)
     _queues(c, env)
-    c.value(Cursors, env.cursors())
-    c.value(UnsubscribeLinks, env.unsubscribe_links())
+    # Services by name (dependencies.DEFERRED): each imported when something first needs it.
+    c.register(DEFERRED["Cursors"], lambda c: env.cursors())
+    c.register(DEFERRED["UnsubscribeLinks"], lambda c: env.unsubscribe_links())
     c.value(StreakConfig, env.streak_config())
     c.register(
-        BoardCache,
-        lambda c: BoardCache(
+        "streak_core.services.leaderboard:BoardCache",
+        lambda c: imported("streak_core.services.leaderboard:BoardCache")(
             max_age=timedelta(seconds=env.leaderboard_snapshot_max_age_seconds),
             memory_age=env.leaderboard_memory_cache_seconds,
         ),
     )
-    c.register(Webhooks, lambda c: _webhooks(c, env))
-    c.register(Dispatcher, lambda c: c.derive(Dispatcher, unsubscribe_url=c.get(UnsubscribeLinks).url))
+    c.register(DEFERRED["Webhooks"], lambda c: _webhooks(c, env))
+    c.register(DEFERRED["Dispatcher"], _dispatcher)
     compose(c)
     return c
+
+
+def _dispatcher(c: Container) -> Any:
+    links = c.get(imported(DEFERRED["UnsubscribeLinks"]))
+    return c.derive(imported(DEFERRED["Dispatcher"]), unsubscribe_url=links.url)
 
 
 def _firestore(c: Container, env: Settings) -> None:
@@ -79,18 +80,20 @@ def _firestore(c: Container, env: Settings) -> None:
     from streak_core.adapters.firestore.rate_limits import FirestoreStorage
 
     c.value(LazyFirestore, LazyFirestore(env.project_id))
-    for kind, adapter in stores.ADAPTERS.items():
-        c.register(kind, _on_firestore(adapter))
+    for kind, path in stores.ADAPTERS.items():
+        c.register(kind, _on_firestore(path))
     c.register(
         SharedRateLimiter,
         lambda c: SharedRateLimiter(env.rate_policies(), FirestoreStorage(c.get(LazyFirestore))),
     )
 
 
-def _on_firestore(adapter: Callable[[LazyFirestore], Any]) -> Callable[[Container], Any]:
+def _on_firestore(path: str) -> Callable[[Container], Any]:
+    """The Firestore adapter at `module:Class` on the one client, imported when first built."""
     from streak_core.adapters.firestore.client import LazyFirestore
 
-    return lambda c: adapter(c.get(LazyFirestore))
+    module, name = path.split(":")
+    return lambda c: getattr(importlib.import_module(module), name)(c.get(LazyFirestore))
 
 
 def _platform(c: Container, env: Settings) -> None:
@@ -196,6 +199,7 @@ def _webhooks(c: Container, env: Settings) -> Webhooks:
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.webhooks import FirestoreWebhookStore
     from streak_core.adapters.webhook_http import FernetBox, PinnedSender, SystemResolver, UnsetBox
+    from streak_core.services.webhooks import Webhooks
 
     key, url = env.webhook_secret_key, env.webhooks_drain_url
     queue = CloudTasksWebhookQueue(_tasks_queue(env, env.webhooks_queue, url)) if url else None
@@ -254,7 +258,7 @@ def maintenance_dependencies() -> MaintenanceDependencies:
     env, c = settings(), _container()
     return c.derive(
         MaintenanceDependencies,
-        batch_worker=c.derive(BatchWorker),  # hands what still fails to the retry queue
+        batch_worker=c.derive(imported(DEFERRED["BatchWorker"])),  # hands what still fails to the retry queue
         # retry_worker: the registered BatchWorker (`compose`: no retry queue of its own)
         allow_clock_override=env.allow_clock_override,
         page_size=env.maintenance_page_size,

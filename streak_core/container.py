@@ -9,6 +9,9 @@ per container, values registered in its place by tests — is this module."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import sys
+import threading
 import types
 import typing
 from collections.abc import Callable
@@ -19,41 +22,89 @@ A = TypeVar("A")
 
 
 class Container:
-    def __init__(self) -> None:
-        self._factories: dict[type[Any], Callable[[Container], Any]] = {}
-        self._built: dict[type[Any], Any] = {}
+    """Factories by the name of what they build (`module:Qualname`, see `name_of`): a factory can be
+    registered under the name of a type whose module is not imported yet, and that module is imported
+    when the thing is first built. An `api` cold start imports the services its route uses, no more."""
 
-    def register(self, kind: type[T], factory: Callable[[Container], T]) -> None:
+    def __init__(self) -> None:
+        self._factories: dict[str, Callable[[Container], Any]] = {}
+        self._built: dict[str, Any] = {}
+        # Areas are built when a request first needs them, maybe on two threads at once: each thing once.
+        self._lock = threading.RLock()
+
+    @typing.overload
+    def register(self, kind: type[T], factory: Callable[[Container], T]) -> None: ...
+
+    @typing.overload
+    def register(self, kind: str, factory: Callable[[Container], Any]) -> None: ...
+
+    def register(self, kind: type[Any] | str, factory: Callable[[Container], Any]) -> None:
         """How to build a `kind` (it may get others from the container); replaces an earlier registration."""
-        self._factories[kind] = factory
-        self._built.pop(kind, None)
+        self._factories[name_of(kind)] = factory
+        self._built.pop(name_of(kind), None)
 
     def value(self, kind: type[T], value: T) -> None:
         """This `kind` is `value` (a fake in a test, a setting)."""
-        self._factories[kind] = lambda _: value
-        self._built[kind] = value
+        self._factories[name_of(kind)] = lambda _: value
+        self._built[name_of(kind)] = value
 
-    def has(self, kind: type[Any]) -> bool:
-        return kind in self._factories
+    def has(self, kind: type[Any] | str) -> bool:
+        return name_of(kind) in self._factories
 
     def get(self, kind: type[T]) -> T:
-        if kind not in self._built:
-            if kind not in self._factories:
-                raise LookupError(f"nothing is registered for {kind.__name__}")
-            self._built[kind] = self._factories[kind](self)
-        built: T = self._built[kind]
+        name = name_of(kind)
+        if name not in self._built:
+            with self._lock:
+                if name not in self._factories:
+                    raise LookupError(f"nothing is registered for {kind.__name__}")
+                if name not in self._built:
+                    self._built[name] = self._factories[name](self)
+        built: T = self._built[name]
         return built
 
     def derive(self, area: type[A], **given: Any) -> A:
         """An area's dependencies (a dataclass): each field whose type is registered comes from the
         container, `given` sets others by name (settings, a second worker), the rest keep their defaults."""
-        hints = typing.get_type_hints(area)
+        hints = hints_of(area)
         values = dict(given)
         for field in dataclasses.fields(area):  # type: ignore[arg-type]
             kind = _port(hints[field.name])
             if field.name not in values and kind is not None and self.has(kind):
                 values[field.name] = self.get(kind)
         return area(**values)
+
+
+def name_of(kind: type[Any] | str) -> str:
+    """What the container knows a type by: `module:Qualname` (given as such for a type not imported)."""
+    return kind if isinstance(kind, str) else f"{kind.__module__}:{kind.__qualname__}"
+
+
+def imported(name: str) -> Any:
+    """The type (or function) named `module:Qualname`, its module imported now."""
+    module, qualname = name.split(":")
+    return getattr(importlib.import_module(module), qualname)
+
+
+def hints_of(kind: type[Any]) -> dict[str, Any]:
+    """The field types of a dataclass. Its module may import some of the types it names only when they
+    are needed: those are listed in the module's `DEFERRED` (name to `module:Qualname`) and imported now."""
+    deferred: dict[str, str] = getattr(sys.modules[kind.__module__], "DEFERRED", {})
+    return typing.get_type_hints(kind, localns=_Deferred(deferred) if deferred else None)
+
+
+class _Deferred(dict[str, Any]):
+    """The names a module defers, imported when an annotation is evaluated (`eval` asks its locals first,
+    and falls back on the module's globals for any other name)."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self._names = names
+
+    def __missing__(self, name: str) -> Any:
+        if name not in self._names:
+            raise KeyError(name)
+        self[name] = value = imported(self._names[name])
+        return value
 
 
 def _port(hint: Any) -> type[Any] | None:

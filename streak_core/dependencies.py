@@ -7,11 +7,10 @@ both."""
 
 from __future__ import annotations
 
-import typing
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from streak_core.container import Container
+from streak_core.container import Container, imported
 from streak_core.domain.cards import TextMetrics
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.ports.analytics import AnalyticsStore
@@ -37,17 +36,37 @@ from streak_core.ports.shares import Rasterizer, ShareStore
 from streak_core.ports.users import BadgeCounts, Profiles, UserStore
 from streak_core.ports.your_data import UserDataReader
 from streak_core.services.calendar_cache import CalendarCache
-from streak_core.services.cursors import Cursors
-from streak_core.services.dispatch import Dispatcher
-from streak_core.services.export import ExportSources
-from streak_core.services.friend_streaks import FriendStreaks
-from streak_core.services.friends import Friends
-from streak_core.services.leaderboard import Leaderboards
-from streak_core.services.leagues import Leagues, LeagueSettler
-from streak_core.services.maintenance import BatchWorker
 from streak_core.services.rate_limit import SharedRateLimiter
-from streak_core.services.unsubscribe import UnsubscribeLinks
-from streak_core.services.webhooks import Webhooks
+
+if TYPE_CHECKING:
+    from streak_core.services.cursors import Cursors
+    from streak_core.services.dispatch import Dispatcher
+    from streak_core.services.export import ExportSources
+    from streak_core.services.friend_streaks import FriendStreaks
+    from streak_core.services.friends import Friends
+    from streak_core.services.leaderboard import Leaderboards
+    from streak_core.services.leagues import Leagues, LeagueSettler
+    from streak_core.services.maintenance import BatchWorker
+    from streak_core.services.unsubscribe import UnsubscribeLinks
+    from streak_core.services.webhooks import Webhooks
+
+# The services the areas below hold, imported when an area holding one is first derived (container.py's
+# `hints_of`), not with this module: a cold start imports the services of the area it serves.
+DEFERRED = {
+    "Cursors": "streak_core.services.cursors:Cursors",
+    "Dispatcher": "streak_core.services.dispatch:Dispatcher",
+    "ExportSources": "streak_core.services.export:ExportSources",
+    "FriendStreaks": "streak_core.services.friend_streaks:FriendStreaks",
+    "Friends": "streak_core.services.friends:Friends",
+    "Leaderboards": "streak_core.services.leaderboard:Leaderboards",
+    "Leagues": "streak_core.services.leagues:Leagues",
+    "LeagueSettler": "streak_core.services.leagues:LeagueSettler",
+    "BatchWorker": "streak_core.services.maintenance:BatchWorker",
+    "UnsubscribeLinks": "streak_core.services.unsubscribe:UnsubscribeLinks",
+    "Webhooks": "streak_core.services.webhooks:Webhooks",
+}
+
+A = TypeVar("A")
 
 
 @dataclass
@@ -184,22 +203,36 @@ class LeagueDeps:
     leagues: Leagues
 
 
-@dataclass
-class ApiDependencies:
-    """The `api` function's dependencies, by area: each route receives its own area's."""
+class _Area(Generic[A]):
+    """An area of ApiDependencies: taken from the container when first asked for, then the same object."""
 
-    request: RequestDeps
-    sessions: SessionDeps
-    me: MeDeps
-    stats: StatsDeps
-    shares: ShareDeps
-    challenges: ChallengeDeps
-    pauses: PauseDeps
-    social: SocialDeps
-    admin: AdminDeps
-    data: DataDeps
-    webhooks: WebhookDeps
-    leagues: LeagueDeps
+    def __init__(self, kind: type[A]) -> None:
+        self.kind = kind
+
+    def __get__(self, deps: ApiDependencies, owner: type[ApiDependencies]) -> A:
+        return deps.container.get(self.kind)
+
+
+class ApiDependencies:
+    """The `api` function's dependencies, by area: each route receives its own area's, built when a route
+    of the area first runs (a cold start builds what its route uses: the sessions area never builds the
+    webhooks' or the leagues' services)."""
+
+    request = _Area(RequestDeps)
+    sessions = _Area(SessionDeps)
+    me = _Area(MeDeps)
+    stats = _Area(StatsDeps)
+    shares = _Area(ShareDeps)
+    challenges = _Area(ChallengeDeps)
+    pauses = _Area(PauseDeps)
+    social = _Area(SocialDeps)
+    admin = _Area(AdminDeps)
+    data = _Area(DataDeps)
+    webhooks = _Area(WebhookDeps)
+    leagues = _Area(LeagueDeps)
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
 
 
 @dataclass
@@ -287,15 +320,11 @@ class OpsDependencies:
 
 
 # Each area of the API, as ApiDependencies lists them (so the two cannot drift).
-AREAS: tuple[type[Any], ...] = tuple(typing.get_type_hints(ApiDependencies).values())
-# Services made of ports alone: derived from the container like the areas.
-COMPOSED: tuple[type[Any], ...] = (
-    Friends,
-    FriendStreaks,
-    Leaderboards,
-    Leagues,
-    LeagueSettler,
-    ExportSources,
+AREAS: tuple[type[Any], ...] = tuple(v.kind for v in vars(ApiDependencies).values() if isinstance(v, _Area))
+# Services made of ports alone: derived from the container like the areas (imported when first built).
+COMPOSED: tuple[str, ...] = tuple(
+    DEFERRED[name]
+    for name in ("Friends", "FriendStreaks", "Leaderboards", "Leagues", "LeagueSettler", "ExportSources")
 )
 
 
@@ -304,14 +333,22 @@ def compose(c: Container) -> None:
     replay worker (no retry queue of its own) and each area of the API."""
     if not c.has(StreakConfig):
         c.value(StreakConfig, DEFAULT_CONFIG)
-    for kind in (*COMPOSED, *AREAS):
+    for name in COMPOSED:
+        c.register(name, _derived_named(name))
+    for kind in AREAS:
         c.register(kind, _derived(kind))
-    c.register(BatchWorker, lambda c: c.derive(BatchWorker, retry_queue=None))
+    c.register(
+        DEFERRED["BatchWorker"], lambda c: c.derive(imported(DEFERRED["BatchWorker"]), retry_queue=None)
+    )
 
 
 def _derived(kind: type[Any]) -> Any:
     return lambda c: c.derive(kind)
 
 
+def _derived_named(name: str) -> Any:
+    return lambda c: c.derive(imported(name))
+
+
 def derive_api(c: Container) -> ApiDependencies:
-    return c.derive(ApiDependencies)
+    return ApiDependencies(c)

@@ -6,6 +6,7 @@ import logging
 import secrets
 from dataclasses import replace
 from functools import cache
+from typing import TYPE_CHECKING
 
 from limits import RateLimitItem
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -13,9 +14,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.domain.vocabulary import LimitScope
-from streak_core.services.cursors import Cursors
 from streak_core.services.rate_limit import parse_limits
-from streak_core.services.unsubscribe import UnsubscribeLinks
+
+if TYPE_CHECKING:  # imported by the methods that make them (a cold start of the api may need neither)
+    from streak_core.services.cursors import Cursors
+    from streak_core.services.unsubscribe import UnsubscribeLinks
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +130,8 @@ class Settings(BaseSettings):
 
     def unsubscribe_links(self) -> UnsubscribeLinks:
         """Links under PUBLIC_BASE_URL (none where it is unset: emails then carry no link)."""
+        from streak_core.services.unsubscribe import UnsubscribeLinks
+
         if self.unsubscribe_secret is None:
             log.warning(
                 "UNSUBSCRIBE_SECRET is not set: unsubscribe links only work on the instance that made them"
@@ -135,6 +140,8 @@ class Settings(BaseSettings):
         return UnsubscribeLinks(self.unsubscribe_secret.get_secret_value(), self.public_base_url)
 
     def cursors(self) -> Cursors:
+        from streak_core.services.cursors import Cursors
+
         if self.cursor_secret is None:
             log.warning("CURSOR_SECRET is not set: page cursors only work on the instance that issued them")
             return Cursors(secrets.token_urlsafe(32))

@@ -8,10 +8,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar, get_args, get_type_hints
+from typing import Any, TypeVar, get_args
 
 from streak_core.adapters.raster import ResvgRasterizer, RobotoMetrics
-from streak_core.container import Container
+from streak_core.container import Container, hints_of
 from streak_core.dependencies import AREAS, ApiDependencies, compose, derive_api
 from streak_core.domain.analytics import Count
 from streak_core.domain.badges import ACTIVE_USERS
@@ -1354,21 +1354,25 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
             c.value(kind, value)
         else:
             settings[name] = value
-    deps = derive_api(c)
     used: set[str] = set()
-    for area in fields(deps):
-        part = getattr(deps, area.name)
-        names = {f.name for f in fields(part)} & set(settings)
-        setattr(deps, area.name, replace(part, **{k: settings[k] for k in names}))
-        used |= names
+    for area in AREAS:  # a setting: each area that has a field of its name is derived with it
+        names = frozenset({f.name for f in fields(area)} & set(settings))
+        if names:
+            given = {k: settings[k] for k in names}
+            c.register(area, _derived_with(area, given))
+            used |= names
     assert set(settings) <= used, f"no area uses {set(settings) - used}"
-    return deps
+    return derive_api(c)
+
+
+def _derived_with(area: type[Any], given: dict[str, Any]) -> Callable[[Container], Any]:
+    return lambda c: c.derive(area, **given)
 
 
 def _kind_named(name: str) -> type[Any] | None:
     """The port or service an area's field of this name asks for (None: a setting)."""
     for area in AREAS:
-        hints = get_type_hints(area)
+        hints = hints_of(area)
         if name in hints:
             hint = hints[name]
             kinds = [k for k in get_args(hint) if k is not type(None)] or [hint]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import main
+from deploy.package import stage
 from streak_core.adapters import pubsub_publisher
 from streak_core.settings import Settings
 
@@ -246,3 +247,23 @@ def test_the_events_stream_to_bigquery_through_a_schemad_topic_and_a_bigquery_su
     assert "EVENTS_TOPIC=events" in notifications  # the fan-out publishes each event there
     order = [plan.index(table), plan.index(topic), plan.index(grant), plan.index(subscription)]
     assert order == sorted(order)  # the subscription is made once its table, topic and grant exist
+
+
+def test_the_bytecode_is_compiled_before_the_functions_go_up_and_goes_up_with_them(tmp_path: Path) -> None:
+    """No cold start compiles our modules: the plan compiles them (hash-checked, so never stale) before the
+    first deploy, and .gcloudignore keeps __pycache__ in the upload while leaving the tooling out."""
+    lines = dry_run().splitlines()
+    compiled = next(n for n, line in enumerate(lines) if "compileall" in line)
+    first_deploy = next(n for n, line in enumerate(lines) if " functions deploy " in line)
+    assert compiled < first_deploy
+    assert "--invalidation-mode checked-hash" in lines[compiled]
+    assert all(name in lines[compiled] for name in ("main.py", "functions", "streak_core"))
+    ignored = [
+        line.strip() for line in (ROOT / ".gcloudignore").read_text().splitlines() if not line.startswith("#")
+    ]
+    assert not any("pycache" in line or line.endswith(".pyc") for line in ignored)
+    assert {".venv/", "node_modules/", "tests/", "web/"} <= set(ignored)
+    staged = stage(ROOT, tmp_path)
+    cached = list((staged / "streak_core" / "domain" / "__pycache__").glob("engine.*.pyc"))
+    assert len(cached) == 1
+    assert cached[0].read_bytes()[4:8] == (3).to_bytes(4, "little")

@@ -8,7 +8,7 @@ import pytest
 
 from functions.api.table import API
 from functions.http import ApiError
-from functions.routing import Reply, Route, RouteTable
+from functions.routing import Area, Reply, Route, RouteTable
 
 pytestmark = pytest.mark.unit
 
@@ -82,3 +82,28 @@ def test_a_path_no_template_matches_is_404() -> None:
 def test_two_routes_of_one_method_and_path_are_refused() -> None:
     with pytest.raises(ValueError, match="declared twice"):
         RouteTable([route("GET", "/x/{id}"), route("GET", "/x/{id}")])
+
+
+def test_every_route_of_a_lazy_area_is_found_by_its_prefixes() -> None:
+    """An area is imported only for the paths its prefixes hold: a route outside them would be a 404."""
+    areas = [entry for entry in API._order if isinstance(entry, Area)]
+    assert len(areas) == 14
+    for area in areas:
+        assert not any("{" in p for p in (*area.prefixes, *area.exact)), area.module
+        for mounted in area.load():
+            literal = mounted.route.path.split("{")[0]
+            held = mounted.route.path in area.exact or any(literal.startswith(p) for p in area.prefixes)
+            assert held, (area.module, mounted.route.path)
+
+
+def test_a_fresh_table_imports_only_the_area_a_request_asks_for() -> None:
+    """What a cold start pays: matching POST /v1/sessions loads the sessions area and nothing else."""
+    table = RouteTable(list(API._order))
+    table.match("POST", "/v1/sessions")
+    loaded = [table._order[n] for n in table._loaded]
+    assert [a.module for a in loaded if isinstance(a, Area)] == ["functions.api.routes.sessions"]
+    with pytest.raises(ApiError) as wrong:
+        table.match("PUT", "/v1/me/streak")
+    assert wrong.value.status == 405
+    assert wrong.value.headers["Allow"] == "GET, HEAD"
+    assert len(table.routes) == len(API.routes)  # the document's view: every area
