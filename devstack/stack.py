@@ -24,8 +24,8 @@ from devstack.tools import (  # ROOT, TASKS_LOCATION and StackError are imported
     RETRY_MAX_ATTEMPTS,
     ROOT,
     START_TIMEOUT,
-    TASKS_EMULATOR,
     TASKS_LOCATION,
+    TASKS_PYTHON,
     VITE,
     WEB_DIR,
     Service,
@@ -251,7 +251,10 @@ class Stack:
         self.hosts["tasks"] = f"{HOST}:{free_port()}"
         port = self.hosts["tasks"].rsplit(":", 1)[1]
         retries = str(RETRY_MAX_ATTEMPTS - 1)  # the emulator counts retries after the first attempt
-        self._spawn("tasks", [str(TASKS_EMULATOR), "start", "-p", port, "-q", "-r", retries])
+        # Our launcher of the emulator: its queues dispatch concurrently, as Cloud Tasks' do.
+        # -P: devstack/ not on the path (its token.py would shadow the standard library's).
+        launcher = [str(TASKS_PYTHON), "-P", str(ROOT / "devstack" / "tasks_emulator.py")]
+        self._spawn("tasks", [*launcher, "--port", port, "--max-retries", retries])
 
     def _function_targets(self) -> list[tuple[str, str, str]]:
         """(service name, target, signature type) for each function this stack can feed."""

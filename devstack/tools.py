@@ -21,6 +21,7 @@ FIRESTORE_LAUNCHER = PLATFORM / "cloud-firestore-emulator" / "cloud_firestore_em
 PUBSUB_LAUNCHER = PLATFORM / "pubsub-emulator" / "bin" / "cloud-pubsub-emulator"
 FIREBASE_CLI = ROOT / "node_modules" / ".bin" / "firebase"
 TASKS_EMULATOR = ROOT / ".venv-tasks" / "bin" / "gcloud-tasks-emulator"
+TASKS_PYTHON = ROOT / ".venv-tasks" / "bin" / "python"  # runs devstack/tasks_emulator.py
 FUNCTIONS_FRAMEWORK = Path(sys.executable).parent / "functions-framework"
 WEB_DIR = ROOT / "web"
 VITE = WEB_DIR / "node_modules" / ".bin" / "vite"

@@ -3,6 +3,7 @@ box that keeps signing secrets encrypted."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -51,9 +52,10 @@ class WebhookStore(Protocol):
         """Events not fanned out whose grace has passed (their announcement was lost), oldest first."""
         ...
 
-    def earlier_unfanned(self, uid: str, occurred_at: datetime, seq: int) -> bool:
-        """Whether an event of the user that happened before this one is not fanned out yet (its delivery
-        would come after a later one's)."""
+    def first_unfanned(self, uids: Collection[str], until: datetime) -> dict[str, tuple[datetime, int, str]]:
+        """For each of these users with an event not fanned out yet that happened at or before `until`, the
+        earliest such as (`occurred_at`, `seq`, id), the order deliveries go in: a delivery of theirs after
+        it would overtake its delivery."""
         ...
 
     def fan_out(self, event: WebhookEvent, body: str, endpoint_ids: list[str], now: datetime) -> None:
@@ -65,6 +67,11 @@ class WebhookStore(Protocol):
         (the lane is marked) to go round once more before it lets go: no wake-up is lost."""
         ...
 
+    def mark_held(self, endpoint_id: str, lane: int, now: datetime) -> bool:
+        """True when a drain holds a live lease on the lane, which is then told (the lane is marked) to go
+        round once more before it lets go; False when none does (a drain must be asked for)."""
+        ...
+
     def release_lane(self, endpoint_id: str, lane: int, now: datetime, lease: timedelta | None) -> bool:
         """Let go of the lane, unless a drain came while it was held (`lease`: then keep it that much
         longer, clear the mark and answer False: go round again). `lease` None: let go whatever came."""
@@ -74,9 +81,9 @@ class WebhookStore(Protocol):
         """The lane's pending deliveries in the order their changes happened (per user: the order to send)."""
         ...
 
-    def save_delivery(self, delivery: Delivery, settled_at: datetime | None = None) -> None:
-        """Store the delivery; `settled_at` (an attempt then made it delivered or failed): count it in that
-        day's figures in the same write."""
+    def save_deliveries(self, outcomes: Sequence[tuple[Delivery, datetime | None]]) -> None:
+        """Store the deliveries, in one write where it can; a `settled_at` (an attempt made it delivered or
+        failed) counts it in that day's figures in the same write."""
         ...
 
     def delivery(self, endpoint_id: str, delivery_id: str) -> Delivery | None: ...

@@ -181,7 +181,7 @@ class Webhooks:
             raise EndpointDisabled
         found = self.delivery(endpoint_id, delivery_id)
         again = replace(found, status=HookDeliveryStatus.PENDING, next_attempt_at=now, first_attempt_at=None)
-        self.store.save_delivery(again)
+        self.store.save_deliveries([(again, None)])
         self._drain_later(endpoint_id, again.lane, now, now)
         return again
 
@@ -202,7 +202,10 @@ class Webhooks:
         ]
         self.store.fan_out(event, body(event.type, event.occurred_at, event.data), targets, now)
         for endpoint_id in targets:
-            self._drain_later(endpoint_id, event.lane, now, now)
+            # A drain holding the lane goes round once more and sends it: no task. Under load nearly every
+            # lane is held, so one task per event rather than two (each a request, a read, a lease).
+            if self.queue is None or not self.store.mark_held(endpoint_id, event.lane, self.wall_clock()):
+                self._drain_later(endpoint_id, event.lane, now, now)
         return len(targets)
 
     def drain(self, endpoint_id: str, lane: int, now: datetime) -> DrainReport:
@@ -233,8 +236,7 @@ class Webhooks:
             return  # its pending deliveries wait: enabling it again (PATCH) lets a retry or the sweep go on
         signer = Signer.of(endpoint, self.box, self.wall_clock())
         waiting: set[str] = set()  # users with an earlier delivery not yet through
-        checked: set[str] = set()  # users whose earlier events are all fanned out
-        while self._page(endpoint, signer, lane, now, report, waiting, checked):
+        while self._page(endpoint, signer, lane, now, report, waiting):
             pass
 
     def _page(
@@ -245,43 +247,54 @@ class Webhooks:
         now: datetime,
         report: DrainReport,
         waiting: set[str],
-        checked: set[str],
     ) -> bool:
-        """One page of the lane; True when it sent something and a next page may hold more to send."""
+        """One page of the lane, sent one delivery at a time in order, its outcomes stored together after
+        (a drain that dies before then sends them again: at least once, the same `webhook-id`); True when it
+        sent something and a next page may hold more to send."""
         page = self.store.pending(endpoint.id, lane, PAGE)
-        sent = report.sent
-        for delivery in page:
-            if delivery.uid in waiting:
-                continue
-            if delivery.uid not in checked:
-                if self.store.earlier_unfanned(delivery.uid, delivery.occurred_at, delivery.seq):
-                    waiting.add(delivery.uid)  # its fan-out is on its way (or the sweep's): then this one
+        sent, outcomes = report.sent, list[tuple[Delivery, datetime | None]]()
+        # Each user's first event not yet fanned out (its fan-out is on its way, or the sweep's): none of
+        # their deliveries after it goes before it.
+        unfanned = (
+            self.store.first_unfanned({d.uid for d in page} - waiting, page[-1].occurred_at) if page else {}
+        )
+        try:
+            for delivery in page:
+                if delivery.uid in waiting:
+                    continue
+                place = (delivery.occurred_at, delivery.seq, delivery.event_id)
+                if unfanned.get(delivery.uid, place) < place:
+                    waiting.add(delivery.uid)
                     report.next_at = min(now + FAN_OUT_WAIT, report.next_at or now + FAN_OUT_WAIT)
                     continue
-                checked.add(delivery.uid)
-            due = delivery.next_attempt_at or now
-            if due > now:
-                waiting.add(delivery.uid)
-                report.next_at = min(due, report.next_at or due)
-                continue
-            if _out_of_time():
-                report.next_at = now  # the next drain goes on at once
-                return False
-            endpoint, outcome = self._attempt(endpoint, signer, delivery, now)
-            report.sent += 1
-            report.delivered += int(outcome.status is HookDeliveryStatus.DELIVERED)
-            if outcome.status is HookDeliveryStatus.PENDING:
-                waiting.add(delivery.uid)
-                assert outcome.next_attempt_at is not None
-                report.next_at = min(outcome.next_attempt_at, report.next_at or outcome.next_attempt_at)
-            if endpoint.status is EndpointStatus.DISABLED:
-                report.next_at = None
-                return False
+                due = delivery.next_attempt_at or now
+                if due > now:
+                    waiting.add(delivery.uid)
+                    report.next_at = min(due, report.next_at or due)
+                    continue
+                if _out_of_time():
+                    report.next_at = now  # the next drain goes on at once
+                    return False
+                endpoint, outcome = self._attempt(endpoint, signer, delivery, now)
+                outcomes.append((outcome, now if outcome.status is not HookDeliveryStatus.PENDING else None))
+                report.sent += 1
+                report.delivered += int(outcome.status is HookDeliveryStatus.DELIVERED)
+                if outcome.status is HookDeliveryStatus.PENDING:
+                    waiting.add(delivery.uid)
+                    assert outcome.next_attempt_at is not None
+                    report.next_at = min(outcome.next_attempt_at, report.next_at or outcome.next_attempt_at)
+                if endpoint.status is EndpointStatus.DISABLED:
+                    report.next_at = None
+                    return False
+        finally:
+            if outcomes:
+                self.store.save_deliveries(outcomes)
         return len(page) == PAGE and report.sent > sent
 
     def _attempt(
         self, endpoint: Endpoint, signer: Signer, delivery: Delivery, now: datetime
     ) -> tuple[Endpoint, Delivery]:
+        """One POST; the delivery as it now stands (stored by the caller, with the page's others)."""
         attempt = self._post(endpoint, signer, delivery)
         first = delivery.first_attempt_at or now
         tries = delivery.attempts + 1
@@ -299,7 +312,6 @@ class Webhooks:
             last_status_code=attempt.status_code,
             last_error=attempt.error,
         )
-        self.store.save_delivery(done, now if status is not HookDeliveryStatus.PENDING else None)
         fields = {
             "webhook": endpoint.id,
             "event_id": delivery.event_id,

@@ -72,7 +72,7 @@ def test_every_query_of_the_stores_is_covered_and_every_index_is_used(firestore_
         leagues.week_counts("2026-W49")
         hooks = FirestoreWebhookStore(lazy)
         hooks.pending("wh-index", 0, 10)
-        hooks.earlier_unfanned("u-index", NOW, 0)
+        hooks.first_unfanned(["u-index", "u-other"], NOW)
         hooks.events_due(NOW, 10)
         hooks.lanes_due(NOW, 10)
         hooks.deliveries("wh-index", None, 10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import ipaddress
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, get_args
@@ -1490,6 +1490,7 @@ class InMemoryWebhookStore(WebhookStore):
         self.leases: dict[tuple[str, int], datetime] = {}
         self.dirty: set[tuple[str, int]] = set()
         self.clock = 0  # orders deliveries created at the same instant
+        self.saves: list[int] = []  # deliveries stored by each write
 
     def add_endpoint(self, endpoint: Endpoint, limit: int) -> bool:
         if len(self.endpoints_by_id) >= limit:
@@ -1519,11 +1520,14 @@ class InMemoryWebhookStore(WebhookStore):
         due = [e for e in self.users.events.values() if e.id not in self.fanned and e.occurred_at <= now]
         return [e.id for e in sorted(due, key=lambda e: e.occurred_at)][:limit]
 
-    def earlier_unfanned(self, uid: str, occurred_at: datetime, seq: int) -> bool:
-        return any(
-            e.uid == uid and e.id not in self.fanned and (e.occurred_at, e.seq) < (occurred_at, seq)
-            for e in self.users.events.values()
-        )
+    def first_unfanned(self, uids: Collection[str], until: datetime) -> dict[str, tuple[datetime, int, str]]:
+        first: dict[str, tuple[datetime, int, str]] = {}
+        for e in self.users.events.values():
+            if e.uid in uids and e.id not in self.fanned and e.occurred_at <= until:
+                first[e.uid] = min(
+                    first.get(e.uid, (e.occurred_at, e.seq, e.id)), (e.occurred_at, e.seq, e.id)
+                )
+        return first
 
     def fan_out(self, event: WebhookEvent, body: str, endpoint_ids: list[str], now: datetime) -> None:
         for endpoint_id in endpoint_ids:
@@ -1558,6 +1562,13 @@ class InMemoryWebhookStore(WebhookStore):
         self.leases[(endpoint_id, lane)] = now + lease
         return True
 
+    def mark_held(self, endpoint_id: str, lane: int, now: datetime) -> bool:
+        held = self.leases.get((endpoint_id, lane))
+        if held is not None and held > now:
+            self.dirty.add((endpoint_id, lane))
+            return True
+        return False
+
     def release_lane(self, endpoint_id: str, lane: int, now: datetime, lease: timedelta | None) -> bool:
         if lease is not None and (endpoint_id, lane) in self.dirty:
             self.dirty.discard((endpoint_id, lane))
@@ -1574,8 +1585,10 @@ class InMemoryWebhookStore(WebhookStore):
         ]
         return sorted(found, key=lambda d: (d.occurred_at, d.seq, d.event_id))[:limit]
 
-    def save_delivery(self, delivery: Delivery, settled_at: datetime | None = None) -> None:
-        self.delivered[(delivery.endpoint_id, delivery.event_id)] = delivery
+    def save_deliveries(self, outcomes: Sequence[tuple[Delivery, datetime | None]]) -> None:
+        self.saves.append(len(outcomes))  # how many each write held
+        for delivery, _ in outcomes:
+            self.delivered[(delivery.endpoint_id, delivery.event_id)] = delivery
 
     def delivery(self, endpoint_id: str, delivery_id: str) -> Delivery | None:
         return self.delivered.get((endpoint_id, delivery_id))

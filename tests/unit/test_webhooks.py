@@ -266,6 +266,65 @@ def test_any_failures_deliver_each_event_once_in_order_per_user(
         assert [d for d in delivered if d in {e.id for e in mine}] == [e.id for e in mine]
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["u1", "u2", "u3"]), st.integers(0, 50)), min_size=1, max_size=12),
+    st.permutations(range(12)),
+)
+def test_events_announced_while_the_lanes_drain_reach_each_user_once_in_order(
+    changes: list[tuple[str, int]], order: list[int]
+) -> None:
+    """Every event is written first (as the acceptance writes them), their fan-outs arrive in any order and
+    the lanes drain after each: a user's delivery never overtakes an earlier event still being fanned out,
+    even one between two deliveries of theirs on the same page (brute-force reference: sorted events)."""
+    users = InMemoryUserStore()
+    hooks = fake_webhooks(users)
+    store, sender, _ = parts(hooks)
+    endpoint, _ = hooks.register(URL, ["*"], None, NOW)
+    made = [
+        event(uid, EventType.STREAK_EXTENDED, str(n), {}, NOW + timedelta(seconds=at))
+        for n, (uid, at) in enumerate(changes)
+    ]
+    for e in made:
+        users.events[e.id] = e
+    now = NOW
+    for n in [i for i in order if i < len(made)]:
+        hooks.fan_out(made[n].id, now)
+        for lane in range(4):
+            hooks.drain(endpoint.id, lane, now)
+    for _ in range(50):
+        due = [r.next_at for r in (hooks.drain(endpoint.id, lane, now) for lane in range(4)) if r.next_at]
+        if not due:
+            break
+        now = max(now, min(due))
+    delivered = [s.headers["webhook-id"] for s in sender.sent]
+    assert sorted(delivered) == sorted(e.id for e in made)  # each once (every answer was 200)
+    for uid in {"u1", "u2", "u3"}:
+        mine = sorted((e for e in made if e.uid == uid), key=lambda e: (e.occurred_at, e.seq, e.id))
+        assert [d for d in delivered if d in {e.id for e in mine}] == [e.id for e in mine]
+    assert sum(store.saves) == len(made)
+
+
+def test_a_lanes_page_is_sent_in_order_and_stored_in_one_write() -> None:
+    users = InMemoryUserStore()
+    hooks = fake_webhooks(users)
+    store, sender, _ = parts(hooks)
+    endpoint, _ = hooks.register(URL, ["*"], None, NOW)
+    lane = lane_of("u1")
+    same_lane = [u for u in (f"w{n}" for n in range(200)) if lane_of(u) == lane][:4]
+    made = [
+        event(uid, EventType.STREAK_STARTED, "a", {}, NOW + timedelta(seconds=n))
+        for n, uid in enumerate(same_lane)
+    ]
+    for e in made:
+        users.events[e.id] = e
+        hooks.fan_out(e.id, NOW)
+    report = hooks.drain(endpoint.id, lane, NOW)
+    assert (report.sent, report.delivered) == (4, 4)
+    assert [s.headers["webhook-id"] for s in sender.sent] == [e.id for e in made]
+    assert store.saves == [4]  # one write for the page, not one per delivery
+
+
 def test_an_endpoint_failing_every_attempt_for_three_days_is_disabled_and_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -435,3 +494,23 @@ def test_every_event_is_streamed_once_with_the_columns_of_the_bigquery_table() -
     assert set(row) == {"id", "type", "user_id", "occurred_at", "data"}
     assert (row["id"], row["type"], row["user_id"]) == (event_id, "streak.started", "u1")
     assert json.loads(row["data"])["user_id"] == "u1"
+
+
+def test_a_fan_out_to_a_held_lane_asks_its_holder_to_go_round_instead_of_queueing_a_drain() -> None:
+    users = InMemoryUserStore()
+    hooks = fake_webhooks(users, wall_clock=lambda: NOW)
+    store, _, queue = parts(hooks)
+    endpoint, _ = hooks.register(URL, ["*"], None, NOW)
+    free, held = (
+        event("u1", EventType.STREAK_STARTED, "a", {}, NOW),
+        event("u1", EventType.STREAK_EXTENDED, "b", {}, NOW),
+    )
+    users.events[free.id], users.events[held.id] = free, held
+    hooks.fan_out(free.id, NOW)
+    assert [(e, lane) for e, lane, _ in queue.drains] == [
+        (endpoint.id, free.lane)
+    ]  # nobody holds it: a drain
+    assert store.claim_lane(endpoint.id, held.lane, NOW, timedelta(minutes=2))  # a drain is at work
+    hooks.fan_out(held.id, NOW)
+    assert len(queue.drains) == 1  # no second task: the holder was told
+    assert not store.release_lane(endpoint.id, held.lane, NOW, timedelta(minutes=2))  # so it goes round

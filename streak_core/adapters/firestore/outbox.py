@@ -81,6 +81,10 @@ class FirestoreOutboxStore(OutboxStore):
     def claim(self, entry_id: str, now: datetime, lease: timedelta) -> StoredNotification | None:
         client = self._client()
         ref = paths.outbox(client).document(entry_id)
+        with store_errors():  # a plain read first: an id with no entry (an event alone) or a held one costs
+            seen = ref.get()  # one read, not a transaction's three calls
+        if not seen.exists or ((seen.to_dict() or {}).get("lease_until") or now) > now:
+            return None
 
         def body(transaction: Any) -> StoredNotification | None:
             doc = ref.get(transaction=transaction)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,7 +15,6 @@ from streak_core.adapters.firestore.analytics import stage_counts
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
     delete_all,
-    run_transaction,
     store_errors,
     stream,
 )
@@ -23,11 +22,16 @@ from streak_core.adapters.firestore.codec import Codec
 from streak_core.adapters.firestore.documents import Doc
 from streak_core.domain.analytics import Count, utc_day, webhook_counter
 from streak_core.domain.vocabulary import HookDeliveryStatus
+from streak_core.errors import TransientStoreError
 from streak_core.models.webhooks import Delivery, Endpoint, StoredEvent, WebhookEvent
 from streak_core.ports.webhooks import DeliveryPosition, WebhookStore
 
 EVENT_GRACE = timedelta(minutes=2)  # an event not fanned out by then lost its announcement: the sweep's
 EVENT_TTL = timedelta(days=30)  # the TTL policy on `expire_at` removes events and deliveries after this
+IN_LIMIT = 30  # values a Firestore `in` filter takes
+UNFANNED_PAGE = 200  # events not fanned out read at once for a page of deliveries
+SAVE_BATCH = 200  # deliveries (and a counter shard) per commit, well under Firestore's 500 writes
+SWAP_ATTEMPTS = 20  # reads and conditional writes of a lane document before giving up (a 503: retried)
 
 
 # --- events, staged in the writes that cause them ---------------------------------------------------------
@@ -53,6 +57,19 @@ def stage_events(client: Any, writer: Any, events: Iterable[WebhookEvent]) -> No
         writer.set(paths.events(client).document(event.id), event_to_doc(event))
 
 
+def _read(ref: Any) -> Any:
+    with store_errors():
+        return ref.get()
+
+
+def _earliest(
+    first: dict[str, tuple[datetime, int, str]], found: list[tuple[str, datetime, int, str]]
+) -> None:
+    for uid, occurred_at, seq, event_id in found:
+        if uid not in first or (occurred_at, seq, event_id) < first[uid]:
+            first[uid] = (occurred_at, seq, event_id)
+
+
 # --- endpoints and deliveries -----------------------------------------------------------------------------
 def _delivery_to_doc(delivery: Delivery) -> Doc:
     pending = delivery.status is HookDeliveryStatus.PENDING
@@ -63,6 +80,23 @@ def _delivery_to_doc(delivery: Delivery) -> Doc:
         "due_at": (delivery.next_attempt_at if pending else None) or firestore.DELETE_FIELD,
         "expire_at": delivery.occurred_at + EVENT_TTL,
     }
+
+
+def _new_delivery(event: WebhookEvent, body: str, endpoint_id: str, now: datetime) -> Delivery:
+    return Delivery(
+        endpoint_id=endpoint_id,
+        event_id=event.id,
+        uid=event.uid,
+        type=event.type,
+        lane=event.lane,
+        body=body,
+        occurred_at=event.occurred_at,
+        seq=event.seq,
+        status=HookDeliveryStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
 
 
 class FirestoreWebhookStore(WebhookStore):
@@ -119,83 +153,117 @@ class FirestoreWebhookStore(WebhookStore):
         )
         return [doc.id for doc in stream(query.select([]), "events sweep")]
 
-    def earlier_unfanned(self, uid: str, occurred_at: datetime, seq: int) -> bool:
+    def first_unfanned(self, uids: Collection[str], until: datetime) -> dict[str, tuple[datetime, int, str]]:
+        """One query per 30 users (Firestore's `in`); a user beyond a full answer is asked alone."""
+        wanted, first = sorted(set(uids)), dict[str, tuple[datetime, int, str]]()
+        for start in range(0, len(wanted), IN_LIMIT):
+            chunk = wanted[start : start + IN_LIMIT]
+            found = self._unfanned(FieldFilter("uid", "in", chunk), until, UNFANNED_PAGE)
+            _earliest(first, found)
+            if len(found) == UNFANNED_PAGE:  # cut short: the users it did not reach may have one too
+                for uid in (u for u in chunk if u not in first):
+                    _earliest(first, self._unfanned(FieldFilter("uid", "==", uid), until, 20))
+        return first
+
+    def _unfanned(
+        self, users: FieldFilter, until: datetime, limit: int
+    ) -> list[tuple[str, datetime, int, str]]:
         query = (
             paths.events(self._client())
-            .where(filter=FieldFilter("uid", "==", uid))
+            .where(filter=users)
             .where(filter=FieldFilter("fanned_out", "==", False))
-            .where(filter=FieldFilter("occurred_at", "<=", occurred_at))
+            .where(filter=FieldFilter("occurred_at", "<=", until))
             .order_by("occurred_at")
-            .limit(20)
+            .limit(limit)
         )
-        docs = stream(query.select(["occurred_at", "seq"]), "events not fanned out")
-        return any((d.get("occurred_at"), int(d.get("seq") or 0)) < (occurred_at, seq) for d in docs)
+        docs = stream(query.select(["uid", "occurred_at", "seq"]), "events not fanned out")
+        return [(str(d.get("uid")), d.get("occurred_at"), int(d.get("seq") or 0), d.id) for d in docs]
 
     def fan_out(self, event: WebhookEvent, body: str, endpoint_ids: list[str], now: datetime) -> None:
         client = self._client()
         refs = [paths.webhook_deliveries(client, e).document(event.id) for e in endpoint_ids]
+        deliveries = [_new_delivery(event, body, endpoint_id, now) for endpoint_id in endpoint_ids]
         with store_errors():
-            existing = {d.reference.path for d in client.get_all(refs) if d.exists} if refs else set()
-        batch = client.batch()
-        for endpoint_id, ref in zip(endpoint_ids, refs, strict=True):
-            if ref.path in existing:
-                continue  # fanned out before (a redelivered task): its delivery keeps its state
-            delivery = Delivery(
-                endpoint_id=endpoint_id,
-                event_id=event.id,
-                uid=event.uid,
-                type=event.type,
-                lane=event.lane,
-                body=body,
-                occurred_at=event.occurred_at,
-                seq=event.seq,
-                status=HookDeliveryStatus.PENDING,
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-            )
-            batch.set(ref, _delivery_to_doc(delivery), merge=True)
-        update = {"fanned_out": True, "sweep_after": firestore.DELETE_FIELD}
-        batch.update(paths.events(client).document(event.id), update)
-        with store_errors():
-            try:
-                batch.commit()
+            try:  # the usual case, in one write: no delivery of the event exists yet
+                self._fan_out(client, event, [(r, d, True) for r, d in zip(refs, deliveries, strict=True)])
+                return
+            except (
+                gexc.AlreadyExists
+            ):  # fanned out before (a redelivered task, two at once): keep their state
+                existing = {d.reference.path for d in client.get_all(refs) if d.exists}
             except gexc.NotFound:  # the event went (its user was erased) while it was fanned out
                 return
+            missing = [(r, d, False) for r, d in zip(refs, deliveries, strict=True) if r.path not in existing]
+            try:
+                self._fan_out(client, event, missing)
+            except gexc.NotFound:
+                return
 
+    def _fan_out(
+        self, client: Any, event: WebhookEvent, deliveries: list[tuple[Any, Delivery, bool]]
+    ) -> None:
+        """The deliveries (created: refused if one exists; or set) and the event marked, in one commit."""
+        batch = client.batch()
+        for ref, delivery, create in deliveries:
+            if create:
+                batch.create(ref, _delivery_to_doc(delivery))
+            else:
+                batch.set(ref, _delivery_to_doc(delivery), merge=True)
+        update = {"fanned_out": True, "sweep_after": firestore.DELETE_FIELD}
+        batch.update(paths.events(client).document(event.id), update)
+        batch.commit()
+
+    # A lane's lease is taken and handed on by compare-and-swap (a write that holds only if the document is
+    # unchanged since it was read), not by transactions: every fan-out asks for a drain, so under Cloud
+    # Tasks' concurrent dispatch many reach one lane document at once, and transactions there wait on each
+    # other's locks (on the emulator: 20 s, then give up) where a lost swap costs one read again.
     def claim_lane(self, endpoint_id: str, lane: int, now: datetime, lease: timedelta) -> bool:
-        client = self._client()
-        ref = paths.webhook_lane(client, endpoint_id, lane)
+        return self._take(endpoint_id, lane, now, lease)
 
-        def body(transaction: Any) -> bool:
-            doc = ref.get(transaction=transaction)
-            held = doc.get("lease_until") if doc.exists else None
+    def mark_held(self, endpoint_id: str, lane: int, now: datetime) -> bool:
+        return not self._take(endpoint_id, lane, now, None)
+
+    def _take(self, endpoint_id: str, lane: int, now: datetime, lease: timedelta | None) -> bool:
+        """Held: mark it (its holder goes round again, finding what was written before this; marked already,
+        it will, whatever came before this moment) and answer False. Free: take it for `lease` (None: leave
+        it free) and answer True."""
+        ref = paths.webhook_lane(self._client(), endpoint_id, lane)
+        for _ in range(SWAP_ATTEMPTS):
+            seen = _read(ref)
+            held = seen.get("lease_until") if seen.exists else None
             if held is not None and held > now:
-                if not doc.get("dirty"):
-                    transaction.update(ref, {"dirty": True})
-                return False
-            transaction.set(ref, {"lease_until": now + lease, "dirty": False})
-            return True
-
-        return run_transaction(client, body, max_attempts=10)
+                if seen.get("dirty") or self._swap(ref, seen, {"lease_until": held, "dirty": True}):
+                    return False
+            elif lease is None or self._swap(ref, seen, {"lease_until": now + lease, "dirty": False}):
+                return True
+        raise TransientStoreError(f"contention: lane {lane} of {endpoint_id} changed {SWAP_ATTEMPTS} times")
 
     def release_lane(self, endpoint_id: str, lane: int, now: datetime, lease: timedelta | None) -> bool:
-        client = self._client()
-        ref = paths.webhook_lane(client, endpoint_id, lane)
+        ref = paths.webhook_lane(self._client(), endpoint_id, lane)
         if lease is None:
             with store_errors():
                 ref.set({"lease_until": None, "dirty": False})
             return True
+        for _ in range(SWAP_ATTEMPTS):
+            seen = _read(ref)
+            if seen.exists and seen.get("dirty"):
+                if self._swap(ref, seen, {"lease_until": now + lease, "dirty": False}):
+                    return False
+            elif self._swap(ref, seen, {"lease_until": None, "dirty": False}):
+                return True
+        raise TransientStoreError(f"contention: lane {lane} of {endpoint_id} changed {SWAP_ATTEMPTS} times")
 
-        def body(transaction: Any) -> bool:
-            doc = ref.get(transaction=transaction)
-            if doc.exists and doc.get("dirty"):
-                transaction.set(ref, {"lease_until": now + lease, "dirty": False})
+    def _swap(self, ref: Any, seen: Any, data: Doc) -> bool:
+        """Write `data` if the document is still as `seen` was; False if another write came first."""
+        with store_errors():
+            try:
+                if seen.exists:
+                    ref.update(data, option=self._client().write_option(last_update_time=seen.update_time))
+                else:
+                    ref.create(data)
+            except (gexc.FailedPrecondition, gexc.AlreadyExists, gexc.Conflict, gexc.NotFound):
                 return False
-            transaction.set(ref, {"lease_until": None, "dirty": False})
-            return True
-
-        return run_transaction(client, body, max_attempts=10)
+        return True
 
     def pending(self, endpoint_id: str, lane: int, limit: int) -> list[Delivery]:
         query = (
@@ -208,15 +276,18 @@ class FirestoreWebhookStore(WebhookStore):
         )
         return [DELIVERY_DOC.load(doc.to_dict()) for doc in stream(query, "webhook lane")]
 
-    def save_delivery(self, delivery: Delivery, settled_at: datetime | None = None) -> None:
+    def save_deliveries(self, outcomes: Sequence[tuple[Delivery, datetime | None]]) -> None:
         client = self._client()
-        batch = client.batch()
-        ref = paths.webhook_deliveries(client, delivery.endpoint_id).document(delivery.event_id)
-        batch.set(ref, _delivery_to_doc(delivery), merge=True)
-        if settled_at is not None:
-            stage_counts(client, batch, [Count(utc_day(settled_at), webhook_counter(delivery.status))])
-        with store_errors():
-            batch.commit()
+        for start in range(0, len(outcomes), SAVE_BATCH):
+            batch, counts = client.batch(), []
+            for delivery, settled_at in outcomes[start : start + SAVE_BATCH]:
+                ref = paths.webhook_deliveries(client, delivery.endpoint_id).document(delivery.event_id)
+                batch.set(ref, _delivery_to_doc(delivery), merge=True)
+                if settled_at is not None:
+                    counts.append(Count(utc_day(settled_at), webhook_counter(delivery.status)))
+            stage_counts(client, batch, counts)
+            with store_errors():
+                batch.commit()
 
     def delivery(self, endpoint_id: str, delivery_id: str) -> Delivery | None:
         with store_errors():
