@@ -56,7 +56,8 @@ def seed(client: Any, members: int) -> int:
         cohort = f"{WEEK}-{tier}-p0-{number:04d}"
         if n % COHORT_SIZE == 0:
             ref = paths.league_cohorts(client).document(cohort)
-            batch.set(ref, {"week": WEEK, "tier": tier.value, "opened_at": placed})
+            uids = [f"bench-{k:05d}" for k in range(n, min(n + COHORT_SIZE, members))]
+            batch.set(ref, {"week": WEEK, "tier": tier.value, "opened_at": placed, "uids": uids})
             pending += 1
         member = LeagueMember(
             WEEK, f"bench-{n:05d}", (n * 7919) % 36_000, n % 40, placed, tier, cohort, placed
@@ -95,7 +96,9 @@ def raw_writes(client: Any, members: int, cohorts: int) -> float:
 
     for n in range(cohorts):
         put(paths.league_cohorts(client).document(f"raw-{n}"), {"week": WEEK, "settled_at": NOW})
-        put(paths.league_cohorts(client).document(f"raw-next-{n}"), {"week": following, "opened_at": NOW})
+        uids = [f"raw-{k:05d}" for k in range(n * COHORT_SIZE, min((n + 1) * COHORT_SIZE, members))]
+        opened = {"week": following, "opened_at": NOW, "uids": uids}  # a placed cohort lists its members
+        put(paths.league_cohorts(client).document(f"raw-next-{n}"), opened)
     for n in range(members):
         uid = f"raw-{n:05d}"
         done = LeagueMember(

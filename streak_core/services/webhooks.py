@@ -16,7 +16,6 @@ from streak_core.domain.webhooks import (
     ATTEMPT_TIMEOUT_SECONDS,
     DEFAULT_RETRY_BASE,
     MAX_ENDPOINTS,
-    RETRY_WINDOW,
     body,
     event_row,
     next_attempt,
@@ -40,6 +39,7 @@ from streak_core.ports.webhooks import (
     WebhookSender,
     WebhookStore,
 )
+from streak_core.services.webhook_health import disable, health
 from streak_core.services.webhook_signing import Signer, new_secret
 from streak_core.services.webhook_targets import checked_addresses
 
@@ -267,7 +267,9 @@ class Webhooks:
                     waiting.add(delivery.uid)
                     report.next_at = min(now + FAN_OUT_WAIT, report.next_at or now + FAN_OUT_WAIT)
                     continue
-                due = delivery.next_attempt_at or now
+                # Never tried: due at once, whatever clock the drain started on (a fan-out to a held lane
+                # after that start is the holder's to send, this round). Tried: at its retry time.
+                due = (delivery.next_attempt_at or now) if delivery.attempts else now
                 if due > now:
                     waiting.add(delivery.uid)
                     report.next_at = min(due, report.next_at or due)
@@ -325,8 +327,8 @@ class Webhooks:
         elif status is HookDeliveryStatus.PENDING:
             log.warning("webhook attempt failed", extra={**fields, "error": attempt.error})
         if attempt.status_code == GONE:
-            return self._disable(endpoint, DisabledReason.GONE, now), done
-        return self._health(endpoint, attempt.delivered, now), done
+            return disable(self.store, endpoint, DisabledReason.GONE, now), done
+        return health(self.store, endpoint, attempt.delivered, now), done
 
     def _post(self, endpoint: Endpoint, signer: Signer, delivery: Delivery) -> Attempt:
         # Again before every attempt: what a name resolves to can change.
@@ -342,39 +344,6 @@ class Webhooks:
             "webhook-signature": signer.signature(delivery.event_id, sent_at, delivery.body),
         }
         return self.sender.post(endpoint.url, addresses[0], headers, delivery.body, ATTEMPT_TIMEOUT_SECONDS)
-
-    def _health(self, endpoint: Endpoint, delivered: bool, now: datetime) -> Endpoint:
-        """Success clears the failing streak; failing every attempt for the retry window disables it."""
-        if delivered:
-            if endpoint.failing_since is None:
-                return endpoint
-            healthy = replace(endpoint, failing_since=None)
-            self.store.save_endpoint(healthy)
-            return healthy
-        if endpoint.failing_since is None:
-            failing = replace(endpoint, failing_since=now)
-            self.store.save_endpoint(failing)
-            return failing
-        if now - endpoint.failing_since < RETRY_WINDOW:
-            return endpoint
-        return self._disable(endpoint, DisabledReason.FAILING, now)
-
-    def _disable(self, endpoint: Endpoint, reason: DisabledReason, now: datetime) -> Endpoint:
-        disabled = replace(
-            endpoint, status=EndpointStatus.DISABLED, disabled_at=now, disabled_reason=reason, updated_at=now
-        )
-        self.store.save_endpoint(disabled)
-        log.error(  # what the "webhook endpoint disabled" alert counts; the operators hear of it there
-            "webhook endpoint disabled",
-            extra={
-                "webhook": endpoint.id,
-                "url": endpoint.url,
-                "reason": reason.value,
-                "failing_since": str(endpoint.failing_since),
-                "webhook_disabled": True,
-            },
-        )
-        return disabled
 
     def sweep(self, now: datetime, limit: int = 200) -> HookSweepReport:
         """Fan out events whose announcement was lost and drain lanes whose drain was lost."""

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore.client import LazyFirestore
@@ -84,6 +85,11 @@ def test_two_hundred_simultaneous_joins_fill_cohorts_of_at_most_thirty(firestore
     for cohort in sorted(sizes):
         by_shard.setdefault(cohort.rsplit("-", 1)[0], []).append(cohort)
     assert all(sizes[c] == COHORT_SIZE for cohorts in by_shard.values() for c in cohorts[:-1])
+    # Each cohort lists its members (settlement reads them by id from it): exactly those seated in it.
+    for cohort, size in sizes.items():
+        listed = firestore_client.collection("league_cohorts").document(cohort).get().to_dict()["uids"]
+        assert sorted(listed) == sorted(m["uid"] for m in stored if m["cohort"] == cohort)
+        assert len(listed) == size
     again = w.leagues.join(uids[0], now)  # joining again changes nothing
     assert again.members == w.leagues.current(uids[0], now).members  # type: ignore[union-attr]  # joined
     assert len([m for m in w.members(w.week) if m["cohort"]]) == 200
@@ -113,6 +119,9 @@ def test_a_week_settled_twice_gives_each_member_one_outcome(firestore_client: An
     assert sorted(mine) == sorted(f"{uid}:league_finished:{w.week}" for uid in uids)
     following = {m["uid"]: m for m in w.members(shift_week(w.week, 1))}
     assert set(following) == set(uids)  # everyone seated next week, once
+    for cohort in {m["cohort"] for m in following.values()}:  # and listed by next week's cohort
+        listed = firestore_client.collection("league_cohorts").document(cohort).get().to_dict()["uids"]
+        assert sorted(listed) == sorted(u for u, m in following.items() if m["cohort"] == cohort)
     assert {following[m["uid"]]["tier"] for m in ranked[:7]} == {Tier.SILVER.value}
     assert {following[m["uid"]]["tier"] for m in ranked[7:]} == {Tier.BRONZE.value}
     history = w.leagues.history(
@@ -163,3 +172,15 @@ def test_a_rebuild_recomputes_open_weeks_and_leaves_settled_ones(firestore_clien
     after = rebuild_user(rebuilds, uid, final + timedelta(hours=1), DEFAULT_CONFIG, dry_run=False)
     assert after.leagues_changed == 0  # a settled week is a fact
     assert {**settled, "seconds": 7} == ref.get().to_dict()
+
+
+def test_a_cohort_made_before_it_listed_its_members_is_settled_from_a_query(firestore_client: Any) -> None:
+    w = World(firestore_client, "2004-W20")
+    uids = [w.person() for _ in range(3)]
+    for n, uid in enumerate(uids):
+        w.leagues.join(uid, w.at(0, 1, n))
+    cohort = {m["cohort"] for m in w.members(w.week)}.pop()
+    ref = firestore_client.collection("league_cohorts").document(cohort)
+    ref.update({"uids": firestore.DELETE_FIELD})  # as the cohorts of weeks before this release are
+    w.settle_all(settles_at(w.week, GRACE))
+    assert sorted(m["uid"] for m in w.members(w.week) if m.get("outcome")) == sorted(uids)

@@ -514,3 +514,18 @@ def test_a_fan_out_to_a_held_lane_asks_its_holder_to_go_round_instead_of_queuein
     hooks.fan_out(held.id, NOW)
     assert len(queue.drains) == 1  # no second task: the holder was told
     assert not store.release_lane(endpoint.id, held.lane, NOW, timedelta(minutes=2))  # so it goes round
+
+
+def test_a_delivery_never_tried_is_sent_by_a_drain_that_started_before_it_was_made() -> None:
+    """A fan-out to a held lane leaves the delivery to the drain holding it, whose clock is from its start:
+    a fresh delivery is due at once (only a retry waits for its time), or it would wait for another task."""
+    users = InMemoryUserStore()
+    hooks = fake_webhooks(users)
+    _, sender, _ = parts(hooks)
+    endpoint, _ = hooks.register(URL, ["*"], None, NOW)
+    later = event("u1", EventType.STREAK_EXTENDED, "b", {}, NOW + timedelta(days=1))
+    users.events[later.id] = later
+    hooks.fan_out(later.id, NOW + timedelta(days=1))
+    report = hooks.drain(endpoint.id, lane_of("u1"), NOW)
+    assert (report.sent, report.next_at) == (1, None)
+    assert [s.headers["webhook-id"] for s in sender.sent] == [later.id]

@@ -14,6 +14,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
+    batch_read,
     fields_of,
     run_transaction,
     store_errors,
@@ -22,7 +23,7 @@ from streak_core.adapters.firestore.client import (
 )
 from streak_core.adapters.firestore.codec import Codec
 from streak_core.adapters.firestore.documents import Doc, day_from_doc
-from streak_core.adapters.firestore.outbox import create_missing_outbox
+from streak_core.adapters.firestore.outbox import create_missing_outbox, stage_outbox
 from streak_core.domain.leagues import (
     COHORT_SIZE,
     OPENING_SHARDS,
@@ -35,6 +36,7 @@ from streak_core.domain.leagues import (
     week_days,
 )
 from streak_core.domain.vocabulary import Tier
+from streak_core.errors import TransientStoreError
 from streak_core.models.leagues import Cohort, LeagueMember
 from streak_core.models.notifications import OutboxEntry
 from streak_core.ports.leagues import LeagueStore, Seat, WeekCount
@@ -42,6 +44,7 @@ from streak_core.ports.leagues import LeagueStore, Seat, WeekCount
 HINT_EVERY = 5  # a join moves its series' pointer at every this many seats (and at a cohort's last)
 MAX_PROBES = 2 * COHORT_SIZE  # taken seats a join steps over before it tries another shard
 SEAT_TTL = timedelta(days=60)  # seats only keep joins apart while a week is open
+SETTLE_ATTEMPTS = 10  # reads and conditional commits of a cohort before giving up (a 503: retried)
 IN_LIMIT = 10  # values one `in` filter of the emulator and production takes at most (30 in production)
 
 
@@ -105,15 +108,30 @@ class FirestoreLeagueStore(LeagueStore):
         return self.cohort_members_of([cohort_id]).get(cohort_id, [])
 
     def cohort_members_of(self, cohort_ids: list[str]) -> dict[str, list[LeagueMember]]:
-        members = paths.league_members(self._client())
+        """Read by id from each cohort's list of members (a query of the week's members would read an index
+        of every one of them); a cohort without a list (made before it was kept) by a query."""
+        client = self._client()
         found: dict[str, list[LeagueMember]] = {cohort: [] for cohort in cohort_ids}
-        for start in range(0, len(cohort_ids), IN_LIMIT):
-            chunk = cohort_ids[start : start + IN_LIMIT]
-            query = members.where(filter=FieldFilter("cohort", "in", chunk))
-            for doc in stream(query, "league cohort members"):
-                member = MEMBER_DOC.load(doc.to_dict())
-                if member.cohort in found:
-                    found[member.cohort].append(member)
+        with store_errors():
+            cohorts = batch_read(client, [paths.league_cohorts(client).document(c) for c in cohort_ids])
+        listed = {d.reference.id: fields_of(d) for d in cohorts if d.exists and "uids" in fields_of(d)}
+        refs = [
+            paths.league_member(client, str(data["week"]), uid)
+            for data in listed.values()
+            for uid in data["uids"]
+        ]
+        with store_errors():
+            docs = batch_read(client, refs) if refs else []
+        members = [MEMBER_DOC.load(fields_of(doc)) for doc in docs if doc.exists]
+        unlisted = [c for c in cohort_ids if c not in listed]
+        for start in range(0, len(unlisted), IN_LIMIT):
+            query = paths.league_members(client).where(
+                filter=FieldFilter("cohort", "in", unlisted[start : start + IN_LIMIT])
+            )
+            members += [MEMBER_DOC.load(doc.to_dict()) for doc in stream(query, "league cohort members")]
+        for member in members:
+            if member.cohort in found:  # left a cohort for another (or erased): not counted in this one
+                found[member.cohort].append(member)
         return found
 
     def cohorts(self, cohort_ids: list[str]) -> list[Cohort]:
@@ -186,6 +204,7 @@ class FirestoreLeagueStore(LeagueStore):
         the same transaction, so a session accepted meanwhile is either summed here or moves it after."""
         client = self._client()
         member_ref = paths.league_member(client, week, uid)
+        cohort_ref = paths.league_cohorts(client).document(cohort)
         first, last = week_days(week)
         day_refs = [paths.day(client, uid, (first + timedelta(days=n)).isoformat()) for n in range(7)]
 
@@ -198,6 +217,7 @@ class FirestoreLeagueStore(LeagueStore):
             seconds = sum(record.state.seconds for record in days if first <= record.day <= last)
             member = LeagueMember(week, uid, seconds, longest_streak, now, tier, cohort, now)
             tx.set(member_ref, MEMBER_DOC.dump(member))
+            tx.set(cohort_ref, {"uids": firestore.ArrayUnion([uid])}, merge=True)
             return member
 
         return run_transaction(client, body, self._max_attempts)
@@ -222,9 +242,15 @@ class FirestoreLeagueStore(LeagueStore):
             numbers, after = take_seats(before, len(waiting))
             fields = {"week": week, "tier": tier.value, "cohort": after.cohort, "filled": after.filled}
             tx.set(pointer, fields)
-            for number in sorted({n for n in numbers if n != before.cohort or before.filled == 0}):
+            seated: dict[int, list[str]] = {}
+            for seat, number in zip(waiting, numbers, strict=True):
+                seated.setdefault(number, []).append(seat.uid)
+            for number, uids in sorted(seated.items()):  # each cohort lists its members (for settlement)
                 ref = paths.league_cohorts(client).document(cohort_id(week, tier, series, number))
-                tx.set(ref, {"week": week, "tier": tier.value, "opened_at": now})
+                if number != before.cohort or before.filled == 0:
+                    tx.set(ref, {"week": week, "tier": tier.value, "opened_at": now, "uids": uids})
+                else:
+                    tx.set(ref, {"uids": firestore.ArrayUnion(uids)}, merge=True)
             for seat, number in zip(waiting, numbers, strict=True):
                 early = existing.get(seat.uid)  # focus of the week that came before the placement
                 member = LeagueMember(
@@ -245,8 +271,40 @@ class FirestoreLeagueStore(LeagueStore):
     def settle_cohort(
         self, cohort_id: str, members: list[LeagueMember], outbox: list[OutboxEntry], now: datetime
     ) -> bool:
+        """One commit, without a transaction: the cohort is read, then written with its members' outcomes
+        and entries on the condition that it is unchanged since (no lock held for the read; a page settled
+        twice at once has one of them fail the condition and find the cohort settled). The entries are
+        created: none exists while the cohort is open, since they are written together."""
         client = self._client()
         cohort_ref = paths.league_cohorts(client).document(cohort_id)
+        for _ in range(SETTLE_ATTEMPTS):
+            with store_errors():
+                seen = cohort_ref.get()
+            if seen.exists and fields_of(seen).get("settled_at") is not None:
+                return False
+            batch = client.batch()
+            stage_outbox(client, batch, outbox)
+            for member in members:
+                batch.set(paths.league_member(client, member.week, member.uid), MEMBER_DOC.dump(member))
+            done = {"settled_at": now, "members": len(members)}
+            if seen.exists:
+                batch.update(cohort_ref, done, option=client.write_option(last_update_time=seen.update_time))
+            else:
+                batch.create(cohort_ref, done)
+            try:
+                with store_errors():
+                    batch.commit()
+                return True
+            except (gexc.FailedPrecondition, gexc.Conflict):  # changed since the read: read it again
+                continue
+            except gexc.AlreadyExists:  # an entry exists after all (written by hand?): keep it, as before
+                return self._settle_keeping_entries(cohort_ref, members, outbox, now)
+        raise TransientStoreError(f"contention: cohort {cohort_id} changed {SETTLE_ATTEMPTS} times")
+
+    def _settle_keeping_entries(
+        self, cohort_ref: Any, members: list[LeagueMember], outbox: list[OutboxEntry], now: datetime
+    ) -> bool:
+        client = self._client()
 
         def body(tx: Any) -> bool:
             cohort = next(iter(tx.get_all([cohort_ref])))
