@@ -241,9 +241,20 @@ class FirestoreEraser(Eraser):
 
     def _leagues(self, uid: str, limit: int) -> int:
         client = self._client()
-        return self._query(paths.league_members(client), uid, limit) + self._query(
-            paths.league_seats(client), uid, limit
+        return (
+            self._unlisted(uid, limit)
+            + self._query(paths.league_members(client), uid, limit)
+            + self._query(paths.league_seats(client), uid, limit)
         )
+
+    def _unlisted(self, uid: str, limit: int) -> int:
+        """The user taken out of the member lists of the cohorts they sat in (the cohorts stay: others)."""
+        query = paths.league_cohorts(self._client()).where(filter=FieldFilter("uids", "array_contains", uid))
+        docs = stream(query.limit(limit).select([]), "league cohorts of a user")
+        batch = self._client().batch()
+        for doc in docs:
+            batch.update(doc.reference, {"uids": firestore.ArrayRemove([uid])})
+        return self._commit(batch, len(docs))
 
     def _query(self, collection: Any, uid: str, limit: int) -> int:
         docs = stream(collection.where(filter=FieldFilter("uid", "==", uid)).limit(limit), collection.id)
