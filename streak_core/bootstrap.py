@@ -4,7 +4,6 @@ imported and clients created when a function first needs them."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
@@ -56,9 +55,11 @@ def production(env: Settings) -> Container:
     c.register(DEFERRED["Cursors"], lambda c: env.cursors())
     c.register(DEFERRED["UnsubscribeLinks"], lambda c: env.unsubscribe_links())
     c.value(StreakConfig, env.streak_config())
+    board_cache = "streak_core.services.leaderboard:BoardCache"
     c.register(
-        "streak_core.services.leaderboard:BoardCache",
-        lambda c: imported("streak_core.services.leaderboard:BoardCache")(
+        board_cache,
+        _imported(
+            board_cache,
             max_age=timedelta(seconds=env.leaderboard_snapshot_max_age_seconds),
             memory_age=env.leaderboard_memory_cache_seconds,
         ),
@@ -92,8 +93,7 @@ def _on_firestore(path: str) -> Callable[[Container], Any]:
     """The Firestore adapter at `module:Class` on the one client, imported when first built."""
     from streak_core.adapters.firestore.client import LazyFirestore
 
-    module, name = path.split(":")
-    return lambda c: getattr(importlib.import_module(module), name)(c.get(LazyFirestore))
+    return lambda c: imported(path)(c.get(LazyFirestore))
 
 
 def _platform(c: Container, env: Settings) -> None:
@@ -138,8 +138,7 @@ def _platform(c: Container, env: Settings) -> None:
 
 def _imported(path: str, *args: Any, **kwargs: Any) -> Callable[[Container], Any]:
     """A factory of the adapter at `module:Class`, made with these arguments, imported when first built."""
-    module, name = path.split(":")
-    return lambda c: getattr(importlib.import_module(module), name)(*args, **kwargs)
+    return lambda c: imported(path)(*args, **kwargs)
 
 
 def _outbox(c: Container, env: Settings) -> OutboxStore:

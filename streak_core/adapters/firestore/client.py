@@ -274,6 +274,25 @@ def delete_all(client: Any, collection: Any, what: str) -> int:
     return deleted
 
 
+# What the commit of a conditional write (`stage_unchanged`) raises when the document changed since its read.
+CHANGED_SINCE_READ: tuple[type[BaseException], ...] = (
+    gexc.FailedPrecondition,
+    gexc.AlreadyExists,
+    gexc.Conflict,
+    gexc.NotFound,
+)
+
+
+def stage_unchanged(client: Any, writer: Any, ref: Any, seen: Any, data: dict[str, Any]) -> None:
+    """Stage `data` in `writer` (a batch) on the condition that the document is still as `seen` was: an
+    update conditional on its update time, or a create where there was none. Compare-and-swap without a
+    transaction: no lock is held, and a commit that lost raises one of CHANGED_SINCE_READ."""
+    if seen.exists:
+        writer.update(ref, data, option=client.write_option(last_update_time=seen.update_time))
+    else:
+        writer.create(ref, data)
+
+
 def commit_guarded(batch: Any) -> type[gexc.GoogleAPICallError] | None:
     """Commit a batch of guarded writes: None when it committed, else the kind of race that stopped it
     (nothing was written)."""

@@ -17,6 +17,7 @@ from streak_core.adapters.firestore.client import (
     batch_read,
     fields_of,
     run_transaction,
+    stage_unchanged,
     store_errors,
     stream,
     streamed_pages,
@@ -286,11 +287,7 @@ class FirestoreLeagueStore(LeagueStore):
             stage_outbox(client, batch, outbox)
             for member in members:
                 batch.set(paths.league_member(client, member.week, member.uid), MEMBER_DOC.dump(member))
-            done = {"settled_at": now, "members": len(members)}
-            if seen.exists:
-                batch.update(cohort_ref, done, option=client.write_option(last_update_time=seen.update_time))
-            else:
-                batch.create(cohort_ref, done)
+            stage_unchanged(client, batch, cohort_ref, seen, {"settled_at": now, "members": len(members)})
             try:
                 with store_errors():
                     batch.commit()

@@ -14,6 +14,7 @@ from streak_core.adapters.firestore.analytics import stage_counts
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
     batch_read,
+    fields_of,
     run_transaction,
     store_errors,
     stream,
@@ -83,7 +84,7 @@ class FirestoreOutboxStore(OutboxStore):
         ref = paths.outbox(client).document(entry_id)
         with store_errors():  # a plain read first: an id with no entry (an event alone) or a held one costs
             seen = ref.get()  # one read, not a transaction's three calls
-        if not seen.exists or ((seen.to_dict() or {}).get("lease_until") or now) > now:
+        if not seen.exists or (fields_of(seen).get("lease_until") or now) > now:
             return None
 
         def body(transaction: Any) -> StoredNotification | None:

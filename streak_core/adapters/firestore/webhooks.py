@@ -13,8 +13,10 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.analytics import stage_counts
 from streak_core.adapters.firestore.client import (
+    CHANGED_SINCE_READ,
     LazyFirestore,
     delete_all,
+    stage_unchanged,
     store_errors,
     stream,
 )
@@ -255,13 +257,13 @@ class FirestoreWebhookStore(WebhookStore):
 
     def _swap(self, ref: Any, seen: Any, data: Doc) -> bool:
         """Write `data` if the document is still as `seen` was; False if another write came first."""
+        client = self._client()
+        batch = client.batch()
+        stage_unchanged(client, batch, ref, seen, data)
         with store_errors():
             try:
-                if seen.exists:
-                    ref.update(data, option=self._client().write_option(last_update_time=seen.update_time))
-                else:
-                    ref.create(data)
-            except (gexc.FailedPrecondition, gexc.AlreadyExists, gexc.Conflict, gexc.NotFound):
+                batch.commit()
+            except CHANGED_SINCE_READ:
                 return False
         return True
 
