@@ -45,34 +45,38 @@ def apply_session(
     `days` needs to hold only the days the session touches (missing ones start empty), so an adapter
     can load exactly those. Applying the same session twice changes nothing the second time.
     """
-    outcome = SessionOutcome()
-    grown: list[RunChange] = []
-    for day, start_ms, end_ms in split(session.start_ms, session.end_ms, session.zone, starts):
-        outcome.pieces.append((day, start_ms, end_ms))
+    pieces = split(session.start_ms, session.end_ms, session.zone, starts)
+    newly_qualified: list[date] = []
+    run_changes: list[RunChange] = []
+    for day, start_ms, end_ms in pieces:
         state = days.get(day)
         if state is None:
             state = days[day] = DayState(day)
         before = state.focus_ms // 1000
         if not state.add((start_ms, end_ms)):
             continue
-        if not qualifies(before, config) and state.qualifies(config):
+        after = state.focus_ms // 1000
+        if not qualifies(before, config) and qualifies(after, config):
             change = streak.add_qualified(day, config)
             if change is not None:
-                outcome.newly_qualified.append(day)
-                outcome.run_changes.append(change)
-                grown.append(change)
-        if not is_strong(before, config) and is_strong(state.seconds, config):
+                newly_qualified.append(day)
+                run_changes.append(change)
+        if not is_strong(before, config) and is_strong(after, config):
             streak.add_strong(day, config)
+    outcome = SessionOutcome(pieces, newly_qualified, [], run_changes, [], [])
     effects = streak.drain_effects()
     if effects.recovered or effects.unrecovered:
         gained, lost = set(effects.recovered), set(effects.unrecovered)
         outcome.recovered = [date.fromordinal(o) for o in sorted(gained - lost)]
         outcome.unrecovered = [date.fromordinal(o) for o in sorted(lost - gained)]
-    if grown or effects.grown:  # most sessions change no run: nothing to look at
-        outcome.milestones = _milestones([*grown, *effects.grown], config)
+    if run_changes or effects.grown:  # most sessions change no run: nothing to look at
+        outcome.milestones = _milestones([*run_changes, *effects.grown], config)
     return outcome
 
 
 def _milestones(changes: list[RunChange], config: StreakConfig) -> list[Milestone]:
     """Each milestone the changed runs reached, once (a run reaches one once, however many days did)."""
+    if len(changes) == 1:  # the common case: one day, one run
+        change = changes[0]
+        return [Milestone(m, change.start) for m in milestones_reached(change, config)]
     return list(dict.fromkeys(Milestone(m, c.start) for c in changes for m in milestones_reached(c, config)))

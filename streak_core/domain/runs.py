@@ -183,18 +183,22 @@ class Runs:
         return before
 
     def _uncover(self, o: int) -> None:
-        """`o` (not qualified) is covered no more: its run splits around it."""
+        """`o` (not qualified) is covered no more: its run splits around it. The run is cut in place, so at
+        most one run is inserted or removed (each shifts the lists behind it)."""
         run = self._run_index(o)
         start, end, length = self.starts[run], self.ends[run], self.lengths[run]
-        del self.starts[run], self.ends[run], self.lengths[run]
-        if o < end:
-            self.starts.insert(run, o + 1)
-            self.ends.insert(run, end)
-            self.lengths.insert(run, self._qualified_count(o + 1, end))
-        if start < o:
-            self.starts.insert(run, start)
-            self.ends.insert(run, o - 1)
-            self.lengths.insert(run, self._qualified_count(start, o - 1))
+        if start == end:
+            del self.starts[run], self.ends[run], self.lengths[run]
+        elif o == start:
+            self.starts[run] = o + 1
+        elif o == end:
+            self.ends[run] = o - 1
+        else:
+            self.ends[run] = o - 1
+            self.lengths[run] = self._qualified_count(start, o - 1)
+            self.starts.insert(run + 1, o + 1)
+            self.ends.insert(run + 1, end)
+            self.lengths.insert(run + 1, length - self.lengths[run])  # `o` itself is not qualified
         if length == self.longest_streak:
             self.longest_streak = max(self.lengths, default=0)
 
@@ -204,6 +208,8 @@ class Runs:
 
 
 def contains(sorted_values: list[int], value: int) -> bool:
+    if not sorted_values or value > sorted_values[-1]:  # in-order data asks most often past the end
+        return False
     i = bisect_left(sorted_values, value)
     return i < len(sorted_values) and sorted_values[i] == value
 

@@ -42,7 +42,8 @@ class StreakState(Runs):
     Mutated in place."""
 
     # --- facts besides the qualified days -------------------------------------------------------------
-    strong: list[int] = field(default_factory=list)
+    # Only ever asked "is it strong?": a set, so a late strong day shifts nothing (the lists are sorted).
+    strong: set[int] = field(default_factory=set)
     frozen: list[int] = field(default_factory=list)  # never qualified: a qualifying day gets its freeze back
     paused: list[int] = field(default_factory=list)
     excused: list[int] = field(default_factory=list)
@@ -61,7 +62,7 @@ class StreakState(Runs):
         )
 
     def is_strong(self, day: date) -> bool:
-        return contains(self.strong, day.toordinal())
+        return day.toordinal() in self.strong
 
     def is_frozen(self, day: date) -> bool:
         return contains(self.frozen, day.toordinal())
@@ -111,7 +112,7 @@ class StreakState(Runs):
             x -= 1
 
     def _is_candidate(self, o: int) -> bool:
-        return contains(self.strong, o + 1) and not self._fact(o) and self._broke_a_run(o)
+        return o + 1 in self.strong and not self._fact(o) and self._broke_a_run(o)
 
     def _block_end(self, o: int) -> int | None:
         """The last day of the block of fact-covered days holding `o`, if `o` is fact-covered."""
@@ -130,6 +131,14 @@ class StreakState(Runs):
     def add_qualified(self, day: date, config: StreakConfig) -> RunChange | None:
         """Record that `day` qualified. Refunds a freeze spent on it. None if it already qualified."""
         o = day.toordinal()
+        if not self.ends or o > self.ends[-1]:
+            # In-order data, most days: past every covered day, and so past every fact and strong day. No
+            # freeze to refund, no run to join on the right, and no recovery candidate at `o` or after it
+            # (one needs a strong day after it): the new day extends the last run or opens one.
+            self._insert_qualified(o)
+            self.qualified_days += 1
+            before = self._cover(o, 1)
+            return RunChange(before, self.lengths[-1], self.starts[-1], o)
         if self._qualified(o):
             return None
         refunded = discard(self.frozen, o)
@@ -147,20 +156,22 @@ class StreakState(Runs):
         gained = self._refresh((o,), config)
         if gained:
             newly_covered = gained if run >= 0 else {o} | gained
-            change = self._change(o, newly_covered, new_qualified=o)
+            before, after, start, end = self._change(o, newly_covered, new_qualified=o)[:4]
         else:
             i = self._run_index(o)
-            change = RunChange(before, self.lengths[i], self.starts[i], self.ends[i])
-        change = change._replace(refunded=refunded, bridged=run >= 0)
+            after, start, end = self.lengths[i], self.starts[i], self.ends[i]
+        change = RunChange(before, after, start, end, refunded=refunded, bridged=run >= 0)
         self._grow(gained, besides=change)
         return change
 
     def add_strong(self, day: date, config: StreakConfig) -> None:
         """Record that a qualified `day` reached the recovery factor: the day before may be recovered."""
         o = day.toordinal()
-        if contains(self.strong, o):
+        if o in self.strong:
             return
-        insort(self.strong, o)
+        self.strong.add(o)
+        if self._qualified(o - 1):  # the day before is no break: no candidate to gain or lose
+            return
         self._grow(self._refresh((o,), config, strength_only=True))
 
     def apply_freeze(self, day: date, config: StreakConfig) -> RunChange | None:
@@ -238,25 +249,29 @@ class StreakState(Runs):
         that ends at d-1 holding a qualified day. So a day getting strong can change only the candidate
         before it; a day getting (or losing) cover can change the candidate on it, the one after it, and
         the one after the block of bridges that follows it (a walk back from there may reach it)."""
-        points: set[int] = set()
+        points: list[int] = []  # a point may come twice: the second look finds it already flipped
         for o in changed:
             if strength_only:
-                points.add(o - 1)
+                points.append(o - 1)
                 continue
-            points.update((o, o + 1))
-            if self._fact(o + 1) and not self._qualified(o + 1):
+            points += (o, o + 1)
+            # Every fact is covered, so a day outside the runs (most often the day after a new one) is no
+            # bridge and needs no closer look.
+            if self._run_index(o + 1) >= 0 and self._fact(o + 1) and not self._qualified(o + 1):
                 end = self._block_end(o + 1)
                 assert end is not None
-                points.add(end + 1)
+                points.append(end + 1)
         flipped: list[int] = []
+        candidates = self.candidates
         for p in points:
             now = self._is_candidate(p)
-            if now != contains(self.candidates, p):
+            i = bisect_left(candidates, p)
+            if now != (i < len(candidates) and candidates[i] == p):
                 flipped.append(p)
                 if now:
-                    insort(self.candidates, p)
+                    candidates.insert(i, p)
                 else:
-                    discard(self.candidates, p)
+                    del candidates[i]
         if not flipped:
             return set()
         return self._replay(min(flipped), max(flipped), config)
@@ -300,6 +315,8 @@ class StreakState(Runs):
 
     def _grow(self, gained: set[int], besides: RunChange | None = None) -> None:
         """Report the runs that new recoveries grew (once each, and not the one already reported)."""
+        if not gained:
+            return
         seen = {besides.start_ordinal} if besides else set()
         for o in sorted(gained):
             change = self._change(o, gained)
@@ -325,11 +342,11 @@ class StreakState(Runs):
         for o in qualified_ordinals:
             state._insert_qualified(o)
         state.qualified_days = len(qualified_ordinals)
-        state.strong = sorted({d.toordinal() for d in strong} & set(qualified_ordinals))
+        state.strong = {d.toordinal() for d in strong} & set(qualified_ordinals)
         state.paused = sorted({d.toordinal() for d in paused})
         state.excused = sorted({d.toordinal() for d in excused})
         state.frozen = sorted({d.toordinal() for d in frozen} - set(qualified_ordinals) - set(state.excused))
-        state.candidates = [s - 1 for s in state.strong if state._is_candidate(s - 1)]
+        state.candidates = [s - 1 for s in sorted(state.strong) if state._is_candidate(s - 1)]
         last: int | None = None
         for c in state.candidates:
             if last is None or c - last > config.recovery_spacing_days:

@@ -37,11 +37,25 @@ def local_date(instant_ms: int, zone: ZoneInfo) -> date:
     return datetime.fromtimestamp(instant_ms // 1000, zone).date()
 
 
+_UNIX_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
 def _midnight_candidates(day: date, zone: ZoneInfo) -> tuple[int, int]:
+    """Both readings (fold 0 and 1) of local midnight starting `day`, in ms. What `replace(tzinfo=zone,
+    fold=...).timestamp()` gives, from the two UTC offsets alone: no aware datetime is built (this runs for
+    every new day of in-order data). Offsets in the IANA database are whole seconds."""
     naive = datetime(day.year, day.month, day.day)
-    first = int(naive.replace(tzinfo=zone).timestamp()) * 1000
-    second = int(naive.replace(tzinfo=zone, fold=1).timestamp()) * 1000
-    return first, second
+    local_s = (day.toordinal() - _UNIX_EPOCH_ORDINAL) * 86_400
+    first, second = zone.utcoffset(naive), zone.utcoffset(naive.replace(fold=1))
+    assert first is not None  # a ZoneInfo always has an offset
+    assert second is not None
+    return (
+        (local_s - (first.days * 86_400 + first.seconds)) * 1000,
+        (local_s - (second.days * 86_400 + second.seconds)) * 1000,
+    )
+
+
+_ONE_DAY = timedelta(days=1)
 
 
 @lru_cache(maxsize=8192)
@@ -53,7 +67,11 @@ def next_day_boundary(day: date, zone: ZoneInfo) -> int:
     the first instant on a later date, found by checking both readings of the ambiguous wall time.
     Cached: sessions of one user land on the same few days, and zone rules do not change at run time.
     """
-    following = day + timedelta(days=1)
+    return _next_day_boundary(day, zone)
+
+
+def _next_day_boundary(day: date, zone: ZoneInfo) -> int:
+    following = day + _ONE_DAY
     first, second = _midnight_candidates(following, zone)
     if first == second:  # midnight exists exactly once, the common case
         return first
@@ -61,7 +79,7 @@ def next_day_boundary(day: date, zone: ZoneInfo) -> int:
     if candidates:
         return min(candidates)
     # The following date does not exist in this zone at all: try the one after it.
-    return min(_midnight_candidates(following + timedelta(days=1), zone))
+    return min(_midnight_candidates(following + _ONE_DAY, zone))
 
 
 def day_start(day: date, zone: ZoneInfo) -> int:
@@ -73,6 +91,8 @@ def day_start(day: date, zone: ZoneInfo) -> int:
 # mostly land on the day before them, so most instants need no time-zone conversion at all. Pure: the
 # window is exactly what the slow path computes, so caching it cannot change an answer.
 _DAY_WINDOWS: dict[ZoneInfo, tuple[int, int, date]] = {}
+_WALK_DAYS = 3  # dates walked forward from the last window before converting the instant outright
+_DAY_MS = 86_400_000  # (a walk that falls short, across a 25-hour day, ends on the slow path: still exact)
 
 
 def _day_window(instant_ms: int, zone: ZoneInfo) -> tuple[int, int, date]:
@@ -80,16 +100,19 @@ def _day_window(instant_ms: int, zone: ZoneInfo) -> tuple[int, int, date]:
     if window is not None:
         if window[0] <= instant_ms < window[1]:
             return window
-        if instant_ms >= window[1]:
-            # In-order data: most often the next date, which starts where the last one ended (the first
-            # instant of a later date). Taken only when that date exists (its own end lies beyond), so a
-            # skipped date still goes the slow way.
-            following = window[2] + timedelta(days=1)
-            end = next_day_boundary(following, zone)
-            if window[1] < end and instant_ms < end:
+        if window[1] <= instant_ms < window[1] + _WALK_DAYS * _DAY_MS:
+            # In-order data: most often the next date or one a few days on. Each date starts where the one
+            # before it ended (the first instant of a later date); a step is taken only when its date exists
+            # (its own end lies beyond), so a skipped date still goes the slow way.
+            for _ in range(_WALK_DAYS):
+                following = window[2] + _ONE_DAY
+                end = _next_day_boundary(following, zone)  # each date once: kept by the window, not the cache
+                if end <= window[1]:
+                    break
                 window = (window[1], end, following)
-                _DAY_WINDOWS[zone] = window
-                return window
+                if instant_ms < end:
+                    _DAY_WINDOWS[zone] = window
+                    return window
     day = local_date(instant_ms, zone)
     if instant_ms >= next_day_boundary(day, zone):
         # The repeated hour of a fold at midnight (00:00 back to 23:00): the next day began at the first 00:00
@@ -117,6 +140,9 @@ def merge_interval(intervals: list[Interval], new: Interval) -> int:
     Touching intervals are merged too, so the list stays minimal and equal for equal unions.
     """
     start, end = new
+    if not intervals or start > intervals[-1][1]:  # in-order data: after every interval, touching none
+        intervals.append(new)
+        return end - start
     # Every interval that overlaps or touches [start, end] lies between lo and hi.
     lo = bisect_left(intervals, (start,))
     if lo > 0 and intervals[lo - 1][1] >= start:

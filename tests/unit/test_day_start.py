@@ -127,6 +127,26 @@ def test_with_the_day_starting_at_midnight_the_days_are_todays(
     assert ds.day_of(start, zone) == reference_day(start, zone, ds.MIDNIGHT)
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(ZONES),
+    st.lists(st.integers(0, 3 * 24 * 60), min_size=1, max_size=12),
+    st.booleans(),
+)
+def test_in_order_instants_walking_across_the_clock_changes_land_on_the_references_days(
+    name: str, steps: list[int], midnight_reset: bool
+) -> None:
+    """The in-order path: each instant at most three days after the last, so the day is found by walking
+    forward from the last one seen (timeline's window), through DST changes and Apia's skipped date."""
+    zone = ZoneInfo(name)
+    t = int(datetime.combine(TRANSITIONS[name][0] - timedelta(days=4), time(), UTC).timestamp()) * 1000
+    if midnight_reset:  # start from a window far away, so the first instant takes the slow path
+        timeline.split_by_local_day(0, 1, zone)
+    for minutes in steps:
+        t += minutes * 60_000
+        assert timeline.split_by_local_day(t, t + 1, zone)[0][0] == reference_day(t, zone, ds.MIDNIGHT)
+
+
 def iso(instant_ms: int, zone: str) -> str:
     return datetime.fromtimestamp(instant_ms / 1000, ZoneInfo(zone)).isoformat()
 

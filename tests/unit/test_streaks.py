@@ -248,4 +248,8 @@ def test_state_round_trips_through_its_stored_form() -> None:
     state = qualified(0, 1, 4)
     state.freezes_available = 1
     state.apply_freeze(day(2), CONFIG)
-    assert streak_state_from_doc(streak_state_to_doc(state)) == state
+    for strong in (4, 0, 1):  # kept as a set; stored in order, so equal states store equal documents
+        state.add_strong(day(strong), CONFIG)
+    stored = streak_state_to_doc(state)
+    assert stored["strong"] == [day(0).toordinal(), day(1).toordinal(), day(4).toordinal()]
+    assert streak_state_from_doc(stored) == state
