@@ -207,14 +207,14 @@ def commands(
         )
     lines.append(compile_command())  # the bytecode goes up with the source (deploy/package.py)
     for function in FUNCTIONS:
-        flags = [*function.trigger, *function.extra, f"--service-account={accounts.runtime}"]
+        given = [*function.trigger, *function.extra, f"--service-account={accounts.runtime}"]
         if function.target in EVENT_TARGETS:  # Eventarc's push subscription authenticates as this account
-            flags.append(f"--trigger-service-account={accounts.events}")
+            given.append(f"--trigger-service-account={accounts.events}")
         if function.target == "notifications":
-            flags.append(f"--update-env-vars={mail.env()}")
+            given.append(f"--update-env-vars={mail.env()}")
         lines.append(
             f"{gcloud} functions deploy {function.target} --gen2 --runtime={RUNTIME} {zone}"
-            f" --entry-point={function.target} --source=. {' '.join(flags)}"
+            f" --entry-point={function.target} --source=. {' '.join(given)}"
         )
     invokers = [(t, accounts.tasks) for t in TASK_TARGETS] + [(t, accounts.events) for t in EVENT_TARGETS]
     invokers.append(("notifications", accounts.scheduler))  # the sweep and the reminder ticks

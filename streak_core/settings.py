@@ -130,7 +130,7 @@ class Settings(BaseSettings):
 
     def unsubscribe_links(self) -> UnsubscribeLinks:
         """Links under PUBLIC_BASE_URL (none where it is unset: emails then carry no link)."""
-        from streak_core.services.unsubscribe import UnsubscribeLinks
+        from streak_core.services.unsubscribe import UnsubscribeLinks  # noqa: PLC0415  # when first made
 
         if self.unsubscribe_secret is None:
             log.warning(
@@ -140,7 +140,7 @@ class Settings(BaseSettings):
         return UnsubscribeLinks(self.unsubscribe_secret.get_secret_value(), self.public_base_url)
 
     def cursors(self) -> Cursors:
-        from streak_core.services.cursors import Cursors
+        from streak_core.services.cursors import Cursors  # noqa: PLC0415  # when first made (itsdangerous)
 
         if self.cursor_secret is None:
             log.warning("CURSOR_SECRET is not set: page cursors only work on the instance that issued them")

@@ -144,9 +144,10 @@ class FriendStreaks:
 
     def accept(self, uid: str, streak_id: str, now: datetime) -> FriendStreakView:
         """The invited friend accepts: the pair's days count from their local today. Accepting again is
-        answered as the first time; anyone else is told there is no such invitation."""
+        answered as the first time; anyone else, the inviter too (before or after), is told there is no such
+        invitation."""
         streak = self._own(uid, streak_id)
-        if streak.status is FriendStreakStatus.INVITED and streak.invited_by == uid:
+        if streak.invited_by == uid:
             raise FriendStreakNotFound
         other = streak.other(uid)
         sides = self.store.sides([uid, other])

@@ -123,6 +123,8 @@ def test_only_the_invited_friend_accepts_and_the_days_count_from_their_today() -
     # 09:00 UTC on 1 December: 30 November in Pago Pago (UTC-11), 1 December in Kiritimati (UTC+14).
     assert (accepted.status, accepted.started_on) == (FriendStreakStatus.ACTIVE, date(2026, 11, 30))
     assert w.pairs.accept("ben", invited.id, NOW) == accepted  # again: the same answer
+    with pytest.raises(FriendStreakNotFound):  # the inviter never accepts, before or after (API.md)
+        w.pairs.accept("ana", invited.id, NOW)
     assert accepted.today is not None
     assert accepted.today.date == date(2026, 11, 30)
 
