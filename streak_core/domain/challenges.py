@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.day_start import LATEST_MINUTES
 from streak_core.domain.days import qualifies
 from streak_core.domain.sessions import FieldIssue
 from streak_core.domain.vocabulary import ChallengeKind, ChallengeStatus, ChallengeVisibility
@@ -17,9 +18,11 @@ MAX_TARGET = MAX_WINDOW_DAYS * 24 * 60  # focus minutes a longest window holds: 
 MAX_UNFINISHED = 10  # unfinished challenges a user may be in at once: the acceptance reads them all
 MAX_TITLE = 80
 # A window of local dates is open somewhere on Earth from its first day's midnight in the easternmost zone
-# to its last day's end in the westernmost one.
+# to its last day's end in the westernmost one, for a user whose day starts at the latest day start allowed
+# (12:00: their local date D lasts until 12:00 on D+1). Days start no earlier than midnight.
 EARLIEST_ZONE = timezone(timedelta(hours=14))
 LATEST_ZONE = timezone(timedelta(hours=-12))
+LATEST_DAY_END = timedelta(days=1, minutes=LATEST_MINUTES)  # after a local date's midnight
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +48,7 @@ class ChallengeTerms:
 
     @property
     def closes_at(self) -> datetime:
-        return datetime.combine(self.ends_on + timedelta(days=1), time(), LATEST_ZONE).astimezone(UTC)
+        return (datetime.combine(self.ends_on, time(), LATEST_ZONE) + LATEST_DAY_END).astimezone(UTC)
 
     def status(self, now: datetime) -> ChallengeStatus:
         if now < self.opens_at:

@@ -160,7 +160,7 @@ def test_private_challenges_are_listed_for_their_creator_and_participants_only(
     assert running["id"] in listed(friend, "active")
     assert running["id"] not in listed(stranger, "active")
     assert running["id"] not in listed(app_user, "ended")
-    later = app_user.call("GET", "/v1/challenges", params={"status": "ended"}, now="2026-11-23T13:00:00Z")
+    later = app_user.call("GET", "/v1/challenges", params={"status": "ended"}, now="2026-11-24T00:00:00Z")
     assert running["id"] in [c["id"] for c in later.json()["challenges"]]
     mine = {running["id"], second["id"]}
     seen: list[str] = []

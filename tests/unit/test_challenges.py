@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from streak_core.domain import day_start
 from streak_core.domain.challenges import (
     MAX_UNFINISHED,
     ChallengeTerms,
@@ -59,10 +61,20 @@ def codes(t: ChallengeTerms, visibility: ChallengeVisibility = PRIVATE, title: s
 
 
 # --- rules on plain values ----------------------------------------------------------------------------------
-def test_a_window_is_open_from_its_first_midnight_at_utc_plus_14_to_its_last_at_utc_minus_12() -> None:
+def test_a_window_is_open_from_its_first_midnight_at_utc_14_to_its_last_day_end_at_utc_minus_12() -> None:
     t = terms(first=20, last=20)
     assert t.opens_at == datetime(2026, 11, 19, 10, tzinfo=UTC)
-    assert t.closes_at == datetime(2026, 11, 21, 12, tzinfo=UTC)
+    # A user at UTC-12 whose day starts at 12:00 (the latest allowed) is on 20 November until 12:00 on the
+    # 21st there: midnight UTC on the 22nd.
+    assert t.closes_at == datetime(2026, 11, 22, tzinfo=UTC)
+    for zone in ("Etc/GMT+12", "Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        for minutes in (0, day_start.LATEST_MINUTES):
+            starts = day_start.DayStarts(((date(2026, 1, 1), minutes),))
+            end = day_start.bounds(t.ends_on, ZoneInfo(zone), starts)[1]
+            assert end <= t.closes_at.timestamp() * 1000
+            assert day_start.bounds(t.starts_on, ZoneInfo(zone), starts)[0] >= t.opens_at.timestamp() * 1000
+    latest = day_start.DayStarts(((date(2026, 1, 1), day_start.LATEST_MINUTES),))
+    assert day_start.bounds(t.ends_on, ZoneInfo("Etc/GMT+12"), latest)[1] == t.closes_at.timestamp() * 1000
     assert t.status(t.opens_at - timedelta(microseconds=1)) is ChallengeStatus.UPCOMING
     assert t.status(t.opens_at) is ChallengeStatus.ACTIVE
     assert t.status(t.closes_at) is ChallengeStatus.ENDED
