@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
-from dataclasses import dataclass, field
+from collections.abc import MutableMapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from streak_core.domain.config import StreakConfig
@@ -23,14 +23,15 @@ class Milestone:
 @dataclass(slots=True)
 class SessionOutcome:
     """What a session changed: its piece of each local day (in order), newly qualified days with how their
-    runs changed, days it recovered (or whose recovery it undid), and milestones."""
+    runs changed, days it recovered (or whose recovery it undid), and milestones. What is mostly empty is
+    an empty tuple, allocated by no one: a session allocates as little as the garbage collector can notice."""
 
-    pieces: list[tuple[date, int, int]] = field(default_factory=list)
-    newly_qualified: list[date] = field(default_factory=list)
-    milestones: list[Milestone] = field(default_factory=list)
-    run_changes: list[RunChange] = field(default_factory=list)
-    recovered: list[date] = field(default_factory=list)
-    unrecovered: list[date] = field(default_factory=list)
+    pieces: Sequence[tuple[date, int, int]] = ()
+    newly_qualified: Sequence[date] = ()
+    milestones: Sequence[Milestone] = ()
+    run_changes: Sequence[RunChange] = ()
+    recovered: Sequence[date] = ()
+    unrecovered: Sequence[date] = ()
 
 
 def apply_session(
@@ -46,8 +47,8 @@ def apply_session(
     can load exactly those. Applying the same session twice changes nothing the second time.
     """
     pieces = split(session.start_ms, session.end_ms, session.zone, starts)
-    newly_qualified: list[date] = []
-    run_changes: list[RunChange] = []
+    newly_qualified: tuple[date, ...] = ()
+    run_changes: tuple[RunChange, ...] = ()
     for day, start_ms, end_ms in pieces:
         state = days.get(day)
         if state is None:
@@ -59,11 +60,11 @@ def apply_session(
         if not qualifies(before, config) and qualifies(after, config):
             change = streak.add_qualified(day, config)
             if change is not None:
-                newly_qualified.append(day)
-                run_changes.append(change)
+                newly_qualified += (day,)
+                run_changes += (change,)
         if not is_strong(before, config) and is_strong(after, config):
             streak.add_strong(day, config)
-    outcome = SessionOutcome(pieces, newly_qualified, [], run_changes, [], [])
+    outcome = SessionOutcome(pieces, newly_qualified, (), run_changes)
     effects = streak.drain_effects()
     if effects.recovered or effects.unrecovered:
         gained, lost = set(effects.recovered), set(effects.unrecovered)
@@ -74,9 +75,9 @@ def apply_session(
     return outcome
 
 
-def _milestones(changes: list[RunChange], config: StreakConfig) -> list[Milestone]:
+def _milestones(changes: list[RunChange], config: StreakConfig) -> tuple[Milestone, ...]:
     """Each milestone the changed runs reached, once (a run reaches one once, however many days did)."""
-    if len(changes) == 1:  # the common case: one day, one run
+    if len(changes) == 1:  # the common case: one day, one run, no milestone (the empty tuple is shared)
         change = changes[0]
-        return [Milestone(m, change.start) for m in milestones_reached(change, config)]
-    return list(dict.fromkeys(Milestone(m, c.start) for c in changes for m in milestones_reached(c, config)))
+        return tuple(Milestone(m, change.start) for m in milestones_reached(change, config))
+    return tuple(dict.fromkeys(Milestone(m, c.start) for c in changes for m in milestones_reached(c, config)))

@@ -106,7 +106,7 @@ def _day_window(instant_ms: int, zone: ZoneInfo) -> tuple[int, int, date]:
             # (its own end lies beyond), so a skipped date still goes the slow way.
             for _ in range(_WALK_DAYS):
                 following = window[2] + _ONE_DAY
-                end = _next_day_boundary(following, zone)  # each date once: kept by the window, not the cache
+                end = _end_of(following, window[1], zone)  # each date once: kept by the window, not the cache
                 if end <= window[1]:
                     break
                 window = (window[1], end, following)
@@ -120,6 +120,24 @@ def _day_window(instant_ms: int, zone: ZoneInfo) -> tuple[int, int, date]:
     window = (day_start(day, zone), next_day_boundary(day, zone), day)
     _DAY_WINDOWS[zone] = window
     return window
+
+
+def _end_of(day: date, start_ms: int, zone: ZoneInfo) -> int:
+    """`next_day_boundary(day, zone)`, given the first instant of `day`: most days last 24 hours, and one
+    reading of the clock tells. If 24 hours on it reads midnight of the next date, as the first of two
+    readings should the hour repeat (fold 0), that is the first instant of a later date: an earlier one would
+    need the clock to have passed midnight and gone back, and then this reading would be the repeat."""
+    guess = start_ms + _DAY_MS
+    wall = datetime.fromtimestamp(guess // 1000, zone)
+    if (
+        wall.fold == 0
+        and wall.hour == 0
+        and wall.minute == 0
+        and wall.second == 0
+        and wall.toordinal() == day.toordinal() + 1
+    ):
+        return guess
+    return _next_day_boundary(day, zone)
 
 
 def split_by_local_day(start_ms: int, end_ms: int, zone: ZoneInfo) -> list[tuple[date, int, int]]:
