@@ -15,10 +15,12 @@ from werkzeug.exceptions import HTTPException
 from functions import logs
 from functions.http import ApiError, respond
 from functions.routing import method_not_allowed
+from functions.startup import settles
 from streak_core.settings import settings
 
 
 @functions_framework.http
+@settles
 def api(request: flask.Request) -> flask.Response:
     configure_logs()
     from functions.api.pipeline import handle
@@ -28,6 +30,7 @@ def api(request: flask.Request) -> flask.Response:
 
 
 @functions_framework.cloud_event
+@settles
 def on_maintenance_tick(event: Any) -> None:
     configure_logs()
     from functions.maintenance import handle_tick
@@ -37,6 +40,7 @@ def on_maintenance_tick(event: Any) -> None:
 
 
 @functions_framework.cloud_event
+@settles
 def on_maintenance_batch(event: Any) -> None:
     configure_logs()
     from functions.maintenance import handle_batch
@@ -46,6 +50,7 @@ def on_maintenance_batch(event: Any) -> None:
 
 
 @functions_framework.http
+@settles
 def maintenance_retry(request: flask.Request) -> flask.Response:
     configure_logs()
     from functions.maintenance import handle_retry
@@ -55,6 +60,7 @@ def maintenance_retry(request: flask.Request) -> flask.Response:
 
 
 @functions_framework.http
+@settles
 def session_jobs(request: flask.Request) -> flask.Response:
     configure_logs()
     from functions.jobs import handle_jobs
@@ -64,6 +70,7 @@ def session_jobs(request: flask.Request) -> flask.Response:
 
 
 @functions_framework.cloud_event
+@settles
 def on_account_deleted(event: Any) -> None:
     configure_logs()
     from functions.accounts import handle_account_deleted
@@ -73,6 +80,7 @@ def on_account_deleted(event: Any) -> None:
 
 
 @functions_framework.http
+@settles
 def notifications(request: flask.Request) -> flask.Response:
     configure_logs()
     from functions.notifications import handle_notifications
