@@ -46,7 +46,7 @@ def test_creation_checks_every_rule_and_stores_nothing_it_refuses(
         "too_small": {"target": 0},
         "out_of_range": {"reward_xp": 1001, "visibility": "public"},
         "private_reward": {"reward_xp": 10},
-        "in_past": {"starts_on": "2026-11-01", "ends_on": "2026-11-20"},  # over even at UTC-12 by noon UTC
+        "in_past": {"starts_on": "2026-11-01", "ends_on": "2026-11-19"},  # over everywhere (21st, 00:00 UTC)
         "unreachable": {"target": 8},
         "invalid_title": {"title": "   "},
     }
