@@ -199,8 +199,10 @@ class Runs:
             self.starts.insert(run + 1, o + 1)
             self.ends.insert(run + 1, end)
             self.lengths.insert(run + 1, length - self.lengths[run])  # `o` itself is not qualified
-        if length == self.longest_streak:
-            self.longest_streak = max(self.lengths, default=0)
+            # Only a split shortens a run (`o` is not qualified: a trimmed run keeps its length, a removed
+            # one had none), so only then can the longest be gone.
+            if length == self.longest_streak:
+                self.longest_streak = max(self.lengths, default=0)
 
     def _note_longest(self, length: int) -> None:
         if length > self.longest_streak:

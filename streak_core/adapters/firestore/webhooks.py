@@ -189,9 +189,8 @@ class FirestoreWebhookStore(WebhookStore):
             try:  # the usual case, in one write: no delivery of the event exists yet
                 self._fan_out(client, event, [(r, d, True) for r, d in zip(refs, deliveries, strict=True)])
                 return
-            except (
-                gexc.AlreadyExists
-            ):  # fanned out before (a redelivered task, two at once): keep their state
+            except gexc.AlreadyExists:
+                # Fanned out before (a redelivered task, two at once): those deliveries keep their state.
                 existing = {d.reference.path for d in client.get_all(refs) if d.exists}
             except gexc.NotFound:  # the event went (its user was erased) while it was fanned out
                 return
