@@ -3,7 +3,10 @@
 - `POST /dispatch` `{"entry_id", "at"?}`: one outbox entry. 200 when settled, held or owned by another
   dispatch; 503 when a channel failed transiently, so the queue retries it.
   The entry's webhook event (same id) is fanned out to the endpoints subscribed to it; an id that is only
-  an event (`streak.extended`, …) is fanned out alone.
+  an event is fanned out alone (the sweep's way; writers ask for their lane's fan-out below).
+- `POST /dispatch/events` `{"lane", "at"?}`: the events of one webhook lane not fanned out yet, fanned out
+  in order, a page per commit (writers of events ask for it, one task per lane and moment); then each
+  endpoint's lane asked to drain.
 - `POST /webhooks/drain` `{"endpoint_id", "lane", "at"?}`: the `webhooks` queue's tasks: one lane's pending
   deliveries sent in order; a lane another drain holds is marked, and that drain goes round again.
 - `POST /friend-streaks/check` `{"friend_streak_id", "at"?}`: a pair checked after either friend's days
@@ -17,6 +20,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import flask
 
@@ -29,6 +33,9 @@ from streak_core.domain.webhooks import event_id
 from streak_core.models.webhooks import HookSweepReport
 from streak_core.services.dispatch import sweep
 from streak_core.services.reminders import send_reminders
+
+if TYPE_CHECKING:
+    from streak_core.services.webhooks import Webhooks
 
 NotificationCall = Call[NotificationDependencies]
 
@@ -59,15 +66,25 @@ def dispatch(call: NotificationCall) -> Reply:
     return Reply(503 if report.retry else 200, answer)
 
 
+@ROUTES.post(
+    "/dispatch/events",
+    {200: payloads.LaneFanOutOut, 503: payloads.LaneFanOutOut},
+    body=payloads.LaneFanOutIn,
+)
+def fan_out_lane(call: NotificationCall) -> Reply:
+    """Fan out one webhook lane's events"""
+    # Asked by writers of events shortly after their commits (one task per lane and moment).
+    body = call.body_as(payloads.LaneFanOutIn)
+    report = webhooks(call).fan_out_lane(body.lane, clock(body.at, call))
+    return Reply(503 if report.more else 200, payloads.LaneFanOutOut.model_validate(report))
+
+
 @ROUTES.post("/webhooks/drain", {200: payloads.DrainOut}, body=payloads.DrainIn)
 def drain(call: NotificationCall) -> Reply:
     """Send one lane of an endpoint's webhook deliveries, in order"""
     # One lane of an endpoint's deliveries; one held by another drain is left to it (told to go round).
     body = call.body_as(payloads.DrainIn)
-    hooks = call.deps.webhooks
-    if hooks is None:
-        raise ApiError(404, "not_found", "Webhooks are not served here.")
-    report = hooks.drain(body.endpoint_id, body.lane, clock(body.at, call))
+    report = webhooks(call).drain(body.endpoint_id, body.lane, clock(body.at, call))
     return Reply(200, payloads.DrainOut.model_validate(report))
 
 
@@ -113,6 +130,12 @@ def remind(call: NotificationCall) -> Reply:
         pairs=call.deps.friend_streaks,
     )
     return Reply(200, payloads.RemindersOut.model_validate(report))
+
+
+def webhooks(call: NotificationCall) -> Webhooks:
+    if call.deps.webhooks is None:
+        raise ApiError(404, "not_found", "Webhooks are not served here.")
+    return call.deps.webhooks
 
 
 def clock(override: str | None, call: NotificationCall) -> datetime:

@@ -62,6 +62,17 @@ class DrainIn(Payload):
     at: StrictStr | None = Field(default=None, description="Clock override (ALLOW_CLOCK_OVERRIDE=1 only)")
 
 
+class LaneFanOutIn(Payload):
+    lane: StrictInt = Field(ge=0, lt=LANES)
+    at: StrictStr | None = Field(default=None, description="Clock override (ALLOW_CLOCK_OVERRIDE=1 only)")
+
+
+class LaneFanOutOut(Answer):
+    events: int = Field(description="Events of the lane fanned out")
+    endpoints: int = Field(description="Endpoints whose lane was asked to drain")
+    more: bool = Field(description="Out of time with events left: answered 503, so the task is sent again")
+
+
 class DrainOut(Answer):
     sent: int
     delivered: int

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +22,9 @@ from streak_core.ports.jobs import JobQueue
 from streak_core.ports.maintenance import RetryQueue
 from streak_core.ports.notifications import DispatchQueue
 from streak_core.ports.webhooks import WebhookQueue
+
+FAN_OUT_MOMENT_MS = 250  # the writers asking for a lane's fan-out within this share one task
+FAN_OUT_SLACK_MS = 100  # and it runs this long after the moment ends (clocks of instances differ a little)
 
 
 def tasks_client(emulator_host: str | None) -> Any:
@@ -99,14 +104,33 @@ class CloudTasksRetryQueue(RetryQueue):
 
 
 class CloudTasksDispatchQueue(DispatchQueue):
-    """The `notifications` queue: one task per entry and moment, so a repeated announcement is a no-op."""
+    """The `notifications` queue: one task per entry and moment, so a repeated announcement is a no-op; and
+    one fan-out task per webhook lane and moment of FAN_OUT_MOMENT_MS (named by both, so the writers of
+    every instance asking within a moment share it; an instance asks once per lane and moment)."""
 
-    def __init__(self, queue: CloudTasksQueue) -> None:
+    def __init__(
+        self, queue: CloudTasksQueue, wall_ms: Callable[[], int] = lambda: time.time_ns() // 10**6
+    ) -> None:
         self._queue = queue
+        self._wall_ms = wall_ms
+        self._asked: dict[int, int] = {}  # lane -> the end of the last moment this instance asked for
 
     def dispatch_at(self, entry_id: str, when: datetime) -> None:
         payload = {"entry_id": entry_id, "at": when.isoformat()}
         self._queue.create(payload, name=f"{entry_id}-{int(when.timestamp())}", when=when)
+
+    def fan_out_lane(self, lane: int, at: datetime) -> None:
+        # The task runs once its moment is over (by the real clock, whatever `at` says), so every event
+        # committed before an ask within the moment is there for it to find.
+        end = -(-self._wall_ms() // FAN_OUT_MOMENT_MS) * FAN_OUT_MOMENT_MS
+        if self._asked.get(lane) == end:
+            return
+        key = f"{lane}-{end}"
+        # A hashed prefix: Cloud Tasks slows on names in sequence (timestamps) and advises against them.
+        name = f"{hashlib.sha256(key.encode()).hexdigest()[:8]}-events-{key}"
+        when = datetime.fromtimestamp((end + FAN_OUT_SLACK_MS) / 1000, UTC)
+        self._queue.create({"lane": lane, "at": at.isoformat()}, name=name, when=when, path="/events")
+        self._asked[lane] = end
 
 
 class CloudTasksFriendStreakQueue(FriendStreakQueue):

@@ -54,6 +54,15 @@ def events_of(entries: Iterable[OutboxEntry], extra: Iterable[WebhookEvent] = ()
 
 
 @dataclass(frozen=True, slots=True)
+class FanOut:
+    """One event's deliveries to make: the signed body and the endpoints subscribed to its type."""
+
+    event: WebhookEvent
+    body: str
+    endpoint_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class StoredEvent:
     event: WebhookEvent
     fanned_out: bool
@@ -108,3 +117,26 @@ class HookSweepReport:
 
     events_fanned_out: int = 0
     lanes_kicked: int = 0
+
+
+@dataclass(slots=True)
+class DrainReport:
+    """What a drain of one lane did, and when the lane is to be drained again."""
+
+    sent: int = 0
+    delivered: int = 0
+    busy: bool = False  # another drain holds the lane (and was told to go round again)
+    next_at: datetime | None = None  # when the lane is drained again
+
+    def wake_at(self, at: datetime) -> None:
+        """The lane is due again at `at`, if no sooner."""
+        self.next_at = min(at, self.next_at or at)
+
+
+@dataclass(slots=True)
+class LaneFanOut:
+    """What a fan-out of one lane's events did."""
+
+    events: int = 0  # events fanned out
+    endpoints: int = 0  # endpoints whose lane was asked to drain
+    more: bool = False  # out of time with events left

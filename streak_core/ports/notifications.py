@@ -91,6 +91,12 @@ class DispatchQueue(Protocol):
         """Ask for this entry to be dispatched at `when` (a Cloud Tasks task with that schedule time)."""
         ...
 
+    def fan_out_lane(self, lane: int, at: datetime) -> None:
+        """Ask for the webhook events of `lane` not fanned out yet to be fanned out shortly, by `at`'s clock:
+        events committed before this call are in that fan-out, and the writers asking within a moment share
+        it (one task per lane and moment)."""
+        ...
+
 
 class ReminderStore(Protocol):
     def due_reminders(self, now: datetime, limit: int) -> list[DueUser]:

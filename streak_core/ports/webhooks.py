@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from streak_core.models.webhooks import Delivery, Endpoint, StoredEvent, WebhookEvent
+from streak_core.models.webhooks import Delivery, Endpoint, FanOut, StoredEvent, WebhookEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +52,23 @@ class WebhookStore(Protocol):
         """Events not fanned out whose grace has passed (their announcement was lost), oldest first."""
         ...
 
-    def first_unfanned(self, uids: Collection[str], until: datetime) -> dict[str, tuple[datetime, int, str]]:
-        """For each of these users with an event not fanned out yet that happened at or before `until`, the
-        earliest such as (`occurred_at`, `seq`, id), the order deliveries go in: a delivery of theirs after
-        it would overtake its delivery."""
+    def first_unfanned(
+        self, lane: int, uids: Collection[str], until: datetime
+    ) -> dict[str, tuple[datetime, int, str]]:
+        """For each of these users (of `lane`) with an event not fanned out yet that happened at or before
+        `until`, the earliest such as (`occurred_at`, `seq`, id), the order deliveries go in: a delivery of
+        theirs after it would overtake its delivery. It may answer an earlier place than the truth (never a
+        later one): a delivery then waits a little longer."""
         ...
 
-    def fan_out(self, event: WebhookEvent, body: str, endpoint_ids: list[str], now: datetime) -> None:
-        """Create the event's delivery to each endpoint that has none yet, and mark the event fanned out."""
+    def unfanned(self, lane: int, limit: int) -> list[WebhookEvent]:
+        """The lane's events not fanned out yet, in the order deliveries go in (`occurred_at`, `seq`, id)."""
+        ...
+
+    def fan_out(self, items: Sequence[FanOut], now: datetime) -> None:
+        """For each item, create the event's delivery to each of its endpoints that has none yet and mark
+        the event fanned out, as few writes as it can; an event gone meanwhile (its user was erased) is
+        left out."""
         ...
 
     def claim_lane(self, endpoint_id: str, lane: int, now: datetime, lease: timedelta) -> bool:

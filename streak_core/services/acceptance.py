@@ -51,8 +51,10 @@ class Acceptance:
     items: list[ItemResult]
     streak: StreakView
     days: dict[date, DayStatus]  # the local days the accepted or duplicate sessions touched
-    # What this acceptance announces: the outbox entries it wrote and the events that are not entries.
+    # What this acceptance announces: the outbox entries it wrote (each fans its own event out), and the
+    # user's webhook lane when it wrote events that are not entries (a lane's fan-out sends those).
     notices: list[str] = field(default_factory=list)
+    events_lane: int | None = None
     # The friend streaks to check once it commits (the user's, when their days changed), and which change.
     friend_streaks: tuple[str, ...] = ()
     days_version: int = 0
@@ -107,7 +109,8 @@ def plan_acceptance(
         items=applied.items,
         streak=streak_view(snap.settings, streak, days, now, config),
         days={d: day_view(d, days.get(d), streak, config) for d in dict.fromkeys(applied.touched)},
-        notices=[entry.id for entry in outbox] + [e.logical_id for e in events],
+        notices=[entry.id for entry in outbox],
+        events_lane=events[0].lane if events else None,
         friend_streaks=snap.friend_streaks if applied.sessions and not silent else (),
         days_version=streak.days_version,
     )

@@ -191,6 +191,12 @@ def announce(queue: DispatchQueue, entry_ids: Iterable[str], now: datetime) -> i
     return enqueue_each(entry_ids, lambda entry_id: queue.dispatch_at(entry_id, now))
 
 
+def announce_events(queue: DispatchQueue, lane: int | None, now: datetime) -> int:
+    """Ask for the fan-out of the webhook lane a commit wrote events in (None: it wrote none); 1 when that
+    could not be asked (the sweep fans those events out)."""
+    return enqueue_each([] if lane is None else [lane], lambda lane: queue.fan_out_lane(lane, now))
+
+
 def enqueue_each(items: Iterable[T], enqueue: Callable[[T], None]) -> int:
     """Ask a queue for each item after a commit; how many could not be asked. Any failure is one lost task
     that a sweep or a nightly pass heals: the commit stands, so nothing is raised."""

@@ -16,7 +16,7 @@ from streak_core.models.streaks import StoredSession
 from streak_core.ports.notifications import DispatchQueue
 from streak_core.ports.users import UserStore, UserTransaction
 from streak_core.services.acceptance import Acceptance, ItemResult, plan_acceptance
-from streak_core.services.dispatch import announce
+from streak_core.services.dispatch import announce, announce_events
 from streak_core.services.friend_streaks import FriendStreaks
 from streak_core.services.views import SessionView, StreakView, streak_view, today_candidates
 
@@ -147,6 +147,7 @@ def _accept(
     acceptance = store.run_in_transaction(uid, body)
     if notify is not None:
         announce(notify, acceptance.notices, now)
+        announce_events(notify, acceptance.events_lane, now)
     if pairs is not None and acceptance.friend_streaks:
         pairs.changed(uid, acceptance.friend_streaks, f"days-{acceptance.days_version}", now)
     return acceptance

@@ -16,10 +16,7 @@ from streak_core.domain.webhooks import (
     ATTEMPT_TIMEOUT_SECONDS,
     DEFAULT_RETRY_BASE,
     MAX_ENDPOINTS,
-    body,
-    event_row,
     next_attempt,
-    subscribed,
 )
 from streak_core.errors import (
     DeliveryNotFound,
@@ -28,7 +25,13 @@ from streak_core.errors import (
     TooManyWebhooks,
     WebhookNotFound,
 )
-from streak_core.models.webhooks import Delivery, Endpoint, HookSweepReport
+from streak_core.models.webhooks import (
+    Delivery,
+    DrainReport,
+    Endpoint,
+    HookSweepReport,
+    LaneFanOut,
+)
 from streak_core.ports.webhooks import (
     Attempt,
     DeliveryPosition,
@@ -39,6 +42,7 @@ from streak_core.ports.webhooks import (
     WebhookSender,
     WebhookStore,
 )
+from streak_core.services.webhook_fan_out import enabled, fan_out
 from streak_core.services.webhook_health import disable, health
 from streak_core.services.webhook_signing import Signer, new_secret
 from streak_core.services.webhook_targets import checked_addresses
@@ -46,20 +50,13 @@ from streak_core.services.webhook_targets import checked_addresses
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)  # longer than a drain can run (it stops with time to spare), for a dead one
 PAGE = 50  # pending deliveries a drain reads at a time
+FAN_OUT_PAGE = 100  # events a lane's fan-out reads at a time
 MAX_ROUNDS = 20  # times a drain goes round when told to (then it hands over to a new task)
 FAN_OUT_WAIT = timedelta(seconds=2)  # how soon a lane is drained again when an earlier event is on its way
 SWEEP_GRACE = timedelta(minutes=2)  # a lane due this long ago had its drain lost
 RESERVE_SECONDS = ATTEMPT_TIMEOUT_SECONDS + 5  # a drain starts no attempt with less time than this left
 ROTATION_OVERLAP = timedelta(hours=24)  # after a rotation, deliveries carry the old signature this long too
 GONE = 410  # "the endpoint is gone": disabled at once (Standard Webhooks), not retried for three days
-
-
-@dataclass(slots=True)
-class DrainReport:
-    sent: int = 0
-    delivered: int = 0
-    busy: bool = False  # another drain holds the lane (and was told to go round again)
-    next_at: datetime | None = None  # when the lane is drained again
 
 
 @dataclass
@@ -192,21 +189,39 @@ class Webhooks:
         stored = self.store.event(event_id)
         if stored is None or stored.fanned_out:
             return 0
-        event = stored.event
-        if self.stream is not None:  # first: a failure leaves the event to the next try (at least once)
-            self.stream.publish(event_row(event.id, event.type, event.uid, event.occurred_at, event.data))
-        targets = [
-            e.id
-            for e in self.store.endpoints()
-            if e.status is EndpointStatus.ENABLED and subscribed(e.events, event.type)
-        ]
-        self.store.fan_out(event, body(event.type, event.occurred_at, event.data), targets, now)
-        for endpoint_id in targets:
-            # A drain holding the lane goes round once more and sends it: no task. Under load nearly every
-            # lane is held, so one task per event rather than two (each a request, a read, a lease).
-            if self.queue is None or not self.store.mark_held(endpoint_id, event.lane, self.wall_clock()):
-                self._drain_later(endpoint_id, event.lane, now, now)
-        return len(targets)
+        item = fan_out(self.store, self.stream, [stored.event], enabled(self.store), now)[0]
+        for endpoint_id in item.endpoint_ids:
+            self._ask_drain(endpoint_id, stored.event.lane, now)
+        return len(item.endpoint_ids)
+
+    def fan_out_lane(self, lane: int, now: datetime) -> LaneFanOut:
+        """Every event of the lane not fanned out yet, in order, a page per commit; then each endpoint
+        that got deliveries has its lane asked to drain, once. A writer of events asks for this shortly
+        after its commit (one task per lane and moment, however many writers ask)."""
+        report, endpoints, touched = LaneFanOut(), list[Endpoint](), dict[str, None]()
+        while True:
+            if _out_of_time():
+                report.more = True  # the task is answered 503: Cloud Tasks sends it again
+                break
+            events = self.store.unfanned(lane, FAN_OUT_PAGE)
+            if not events:
+                break
+            endpoints = endpoints or enabled(self.store)
+            for item in fan_out(self.store, self.stream, events, endpoints, now):
+                touched.update(dict.fromkeys(item.endpoint_ids))
+            report.events += len(events)
+            if len(events) < FAN_OUT_PAGE:
+                break
+        for endpoint_id in touched:
+            self._ask_drain(endpoint_id, lane, now)
+        report.endpoints = len(touched)
+        return report
+
+    def _ask_drain(self, endpoint_id: str, lane: int, now: datetime) -> None:
+        # A drain holding the lane goes round once more and sends it: no task. Under load nearly every
+        # lane is held, so one task per fan-out rather than two (each a request, a read, a lease).
+        if self.queue is None or not self.store.mark_held(endpoint_id, lane, self.wall_clock()):
+            self._drain_later(endpoint_id, lane, now, now)
 
     def drain(self, endpoint_id: str, lane: int, now: datetime) -> DrainReport:
         """Send the lane's pending deliveries in order: a user whose delivery failed waits for its retry
@@ -256,7 +271,9 @@ class Webhooks:
         # Each user's first event not yet fanned out (its fan-out is on its way, or the sweep's): none of
         # their deliveries after it goes before it.
         unfanned = (
-            self.store.first_unfanned({d.uid for d in page} - waiting, page[-1].occurred_at) if page else {}
+            self.store.first_unfanned(lane, {d.uid for d in page} - waiting, page[-1].occurred_at)
+            if page
+            else {}
         )
         try:
             for delivery in page:
@@ -265,14 +282,14 @@ class Webhooks:
                 place = (delivery.occurred_at, delivery.seq, delivery.event_id)
                 if unfanned.get(delivery.uid, place) < place:
                     waiting.add(delivery.uid)
-                    report.next_at = min(now + FAN_OUT_WAIT, report.next_at or now + FAN_OUT_WAIT)
+                    report.wake_at(now + FAN_OUT_WAIT)
                     continue
                 # Never tried: due at once, whatever clock the drain started on (a fan-out to a held lane
                 # after that start is the holder's to send, this round). Tried: at its retry time.
                 due = (delivery.next_attempt_at or now) if delivery.attempts else now
                 if due > now:
                     waiting.add(delivery.uid)
-                    report.next_at = min(due, report.next_at or due)
+                    report.wake_at(due)
                     continue
                 if _out_of_time():
                     report.next_at = now  # the next drain goes on at once
@@ -283,8 +300,7 @@ class Webhooks:
                 report.delivered += int(outcome.status is HookDeliveryStatus.DELIVERED)
                 if outcome.status is HookDeliveryStatus.PENDING:
                     waiting.add(delivery.uid)
-                    assert outcome.next_attempt_at is not None
-                    report.next_at = min(outcome.next_attempt_at, report.next_at or outcome.next_attempt_at)
+                    report.wake_at(outcome.next_attempt_at or now)
                 if endpoint.status is EndpointStatus.DISABLED:
                     report.next_at = None
                     return False

@@ -43,7 +43,7 @@ from streak_core.domain.vocabulary import (
 )
 from streak_core.models.maintenance import DeadLetter
 from streak_core.models.users import SettingsChange
-from streak_core.models.webhooks import Endpoint
+from streak_core.models.webhooks import Endpoint, FanOut
 from streak_core.ports.erasure import ErasureReceipt
 from streak_core.services import challenges, pauses, shares
 from streak_core.services.erasure import erase_user
@@ -213,7 +213,7 @@ def populate(world: World) -> tuple[str, str]:
     for event_id in [doc.id for doc in world.client.collection("events").stream()]:
         stored = hooks.event(event_id)
         assert stored is not None
-        hooks.fan_out(stored.event, "{}", [endpoint.id], NOW)
+        hooks.fan_out([FanOut(stored.event, "{}", (endpoint.id,))], NOW)
     return ada, bob
 
 

@@ -63,6 +63,7 @@ from streak_core.models.users import UserSettings
 from streak_core.models.webhooks import (
     Delivery,
     Endpoint,
+    FanOut,
     StoredEvent,
     WebhookEvent,
     deletion_event,
@@ -926,9 +927,13 @@ class FakeEmail(EmailSender):
 @dataclass
 class FakeLater(DispatchQueue):
     scheduled: list[tuple[str, datetime]] = field(default_factory=list)
+    lanes: list[tuple[int, datetime]] = field(default_factory=list)
 
     def dispatch_at(self, entry_id: str, when: datetime) -> None:
         self.scheduled.append((entry_id, when))
+
+    def fan_out_lane(self, lane: int, at: datetime) -> None:
+        self.lanes.append((lane, at))
 
 
 @dataclass
@@ -1491,6 +1496,7 @@ class InMemoryWebhookStore(WebhookStore):
         self.dirty: set[tuple[str, int]] = set()
         self.clock = 0  # orders deliveries created at the same instant
         self.saves: list[int] = []  # deliveries stored by each write
+        self.fan_outs: list[int] = []  # events fanned out by each write
 
     def add_endpoint(self, endpoint: Endpoint, limit: int) -> bool:
         if len(self.endpoints_by_id) >= limit:
@@ -1520,35 +1526,45 @@ class InMemoryWebhookStore(WebhookStore):
         due = [e for e in self.users.events.values() if e.id not in self.fanned and e.occurred_at <= now]
         return [e.id for e in sorted(due, key=lambda e: e.occurred_at)][:limit]
 
-    def first_unfanned(self, uids: Collection[str], until: datetime) -> dict[str, tuple[datetime, int, str]]:
+    def first_unfanned(
+        self, lane: int, uids: Collection[str], until: datetime
+    ) -> dict[str, tuple[datetime, int, str]]:
         first: dict[str, tuple[datetime, int, str]] = {}
         for e in self.users.events.values():
-            if e.uid in uids and e.id not in self.fanned and e.occurred_at <= until:
+            if e.lane == lane and e.uid in uids and e.id not in self.fanned and e.occurred_at <= until:
                 first[e.uid] = min(
                     first.get(e.uid, (e.occurred_at, e.seq, e.id)), (e.occurred_at, e.seq, e.id)
                 )
         return first
 
-    def fan_out(self, event: WebhookEvent, body: str, endpoint_ids: list[str], now: datetime) -> None:
-        for endpoint_id in endpoint_ids:
-            self.delivered.setdefault(
-                (endpoint_id, event.id),
-                Delivery(
-                    endpoint_id,
-                    event.id,
-                    event.uid,
-                    event.type,
-                    event.lane,
-                    body,
-                    event.occurred_at,
-                    event.seq,
-                    HookDeliveryStatus.PENDING,
-                    0,
-                    now,
-                    created_at=now + timedelta(microseconds=self._tick()),
-                ),
-            )
-        self.fanned.add(event.id)
+    def unfanned(self, lane: int, limit: int) -> list[WebhookEvent]:
+        found = [e for e in self.users.events.values() if e.lane == lane and e.id not in self.fanned]
+        return sorted(found, key=lambda e: (e.occurred_at, e.seq, e.id))[:limit]
+
+    def fan_out(self, items: Sequence[FanOut], now: datetime) -> None:
+        self.fan_outs.append(len(items))  # events each write held
+        for item in items:
+            if item.event.id not in self.users.events or item.event.id in self.fanned:  # erased, or done
+                continue
+            for endpoint_id in item.endpoint_ids:
+                self.delivered.setdefault(
+                    (endpoint_id, item.event.id),
+                    Delivery(
+                        endpoint_id,
+                        item.event.id,
+                        item.event.uid,
+                        item.event.type,
+                        item.event.lane,
+                        item.body,
+                        item.event.occurred_at,
+                        item.event.seq,
+                        HookDeliveryStatus.PENDING,
+                        0,
+                        now,
+                        created_at=now + timedelta(microseconds=self._tick()),
+                    ),
+                )
+            self.fanned.add(item.event.id)
 
     def _tick(self) -> int:
         self.clock += 1

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.notifications import PUSH_HELD
 from streak_core.domain.sessions import SessionFields
+from streak_core.domain.webhooks import lane_of
 from streak_core.services.sessions import accept_sessions
 from tests.unit.fakes import FakeLater, InMemoryUserStore
 
@@ -70,10 +71,10 @@ def test_entries_are_announced_after_the_commit_and_only_when_written() -> None:
     assert queue.scheduled == [
         ("u1:milestone:7-2026-11-10", noon(16)),
         ("u1:badge_earned:streak-7", noon(16)),
-        ("u1:streak.extended:2026-11-16", noon(16)),  # an event only: fanned out by the same dispatch
     ]
+    assert queue.lanes == [(lane_of("u1"), noon(16))]  # `streak.extended`, an event only: its lane's fan-out
     accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG, queue)
-    assert len(queue.scheduled) == 3  # exact repeats write nothing, so there is nothing to announce
+    assert (len(queue.scheduled), len(queue.lanes)) == (2, 1)  # exact repeats write and announce nothing
 
 
 def test_nothing_is_announced_from_inside_the_transaction_body() -> None:
@@ -94,8 +95,11 @@ def test_nothing_is_announced_from_inside_the_transaction_body() -> None:
         def dispatch_at(self, entry_id: str, when: datetime) -> None:
             seen.append(store.inside)
 
+        def fan_out_lane(self, lane: int, at: datetime) -> None:
+            seen.append(store.inside)
+
     accept_sessions(store, "u1", [raw(d) for d in range(10, 17)], noon(16), DEFAULT_CONFIG, Queue())
-    assert seen == [False, False, False]  # the milestone, the streak-7 badge, streak.extended
+    assert seen == [False, False, False]  # the milestone, the streak-7 badge, streak.extended's lane
 
 
 def test_a_strong_day_after_a_break_writes_one_recovered_entry() -> None:

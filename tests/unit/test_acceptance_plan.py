@@ -9,6 +9,7 @@ import pytest
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import EventType, NotificationKind, SessionStatus, Visibility
+from streak_core.domain.webhooks import lane_of
 from streak_core.models.streaks import StreakRecord
 from streak_core.models.users import UserSettings
 from streak_core.ports.users import UserSnapshot
@@ -38,7 +39,8 @@ def test_new_sessions_plan_their_days_streak_and_milestone() -> None:
     assert plan.streak.months_ready
     assert plan.streak.days_version == 1
     assert [e.kind for e in plan.outbox][:1] == [NotificationKind.MILESTONE]
-    assert plan.answer.notices == [e.id for e in plan.outbox] + [e.logical_id for e in plan.events]
+    assert plan.answer.notices == [e.id for e in plan.outbox]  # each entry's dispatch fans its event out
+    assert plan.answer.events_lane == lane_of("u1")  # its events that are not entries: the lane's fan-out
     assert [e.type for e in plan.events] == [EventType.STREAK_EXTENDED]
     assert [i.status for i in plan.answer.items] == [SessionStatus.CREATED] * 7
     assert plan.answer.streak.current_streak == 7

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from streak_core.adapters.cloud_tasks import CloudTasksJobQueue, CloudTasksQueue
+from streak_core.adapters.cloud_tasks import CloudTasksDispatchQueue, CloudTasksJobQueue, CloudTasksQueue
 from streak_core.domain.vocabulary import JobStatus
 from streak_core.models.jobs import SessionJob
 
@@ -62,3 +62,33 @@ def test_without_an_account_a_task_carries_no_token_as_the_local_emulator_needs(
     [task] = tasks.created
     assert "oidc_token" not in task["http_request"]
     assert task["name"].endswith("/tasks/job-j2")
+
+
+def test_a_lanes_fan_out_is_one_task_per_lane_and_moment_run_once_the_moment_is_over() -> None:
+    tasks = RecordingTasks()
+    dispatch = "https://notifications-abc123-uc.a.run.app/dispatch"
+    wall = [1_700_000_000_010]  # ms
+    made = CloudTasksDispatchQueue(
+        CloudTasksQueue("p1", "us-central1", "notifications", dispatch, None, None, lambda: tasks),
+        wall_ms=lambda: wall[0],
+    )
+    at = datetime(2026, 11, 21, 12, tzinfo=UTC)
+    made.fan_out_lane(2, at)
+    wall[0] += 100
+    made.fan_out_lane(2, at)  # the same moment: this instance asked already
+    made.fan_out_lane(3, at)  # another lane: its own task
+    wall[0] += 200
+    made.fan_out_lane(2, at)  # the next moment
+    names = [t["name"].rsplit("/", 1)[1] for t in tasks.created]
+    assert [n.split("-", 1)[1] for n in names] == [
+        "events-2-1700000000250",
+        "events-3-1700000000250",
+        "events-2-1700000000500",
+    ]
+    assert len({n.split("-", 1)[0] for n in names}) == 3  # hashed prefixes, not a sequence
+    first = tasks.created[0]
+    assert first["schedule_time"] == datetime.fromtimestamp(
+        1_700_000_000.350, UTC
+    )  # the moment's end + slack
+    assert first["http_request"]["url"] == dispatch + "/events"
+    assert json.loads(first["http_request"]["body"]) == {"lane": 2, "at": at.isoformat()}

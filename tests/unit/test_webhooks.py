@@ -27,12 +27,13 @@ from streak_core.domain.webhooks import (
     next_attempt,
 )
 from streak_core.errors import EndpointDisabled, InvalidRequest, TooManyWebhooks
-from streak_core.models.webhooks import event
+from streak_core.models.webhooks import WebhookEvent, event
 from streak_core.services.sessions import accept_sessions, import_sessions
 from streak_core.services.webhook_targets import url_problem
 from streak_core.services.webhooks import Webhooks
 from tests.reference_webhooks import reference_verdicts
 from tests.unit.fakes import (
+    FakeLater,
     FakeResolver,
     InMemoryUserStore,
     InMemoryWebhookStore,
@@ -55,6 +56,23 @@ def parts(hooks: Webhooks) -> tuple[InMemoryWebhookStore, RecordingSender, Recor
     assert isinstance(hooks.sender, RecordingSender)
     assert isinstance(hooks.queue, RecordingWebhookQueue)
     return hooks.store, hooks.sender, hooks.queue
+
+
+def drained_once_each_in_order(
+    hooks: Webhooks, endpoint_id: str, sender: RecordingSender, made: list[WebhookEvent], now: datetime
+) -> None:
+    """Drain every lane until none is due, then check what was sent (every answer 200) against the
+    brute-force reference: each event once, and each user's in the order they happened (sorted)."""
+    for _ in range(50):
+        due = [r.next_at for r in (hooks.drain(endpoint_id, lane, now) for lane in range(4)) if r.next_at]
+        if not due:
+            break
+        now = max(now, min(due))
+    delivered = [s.headers["webhook-id"] for s in sender.sent]
+    assert sorted(delivered) == sorted(e.id for e in made)
+    for uid in {e.uid for e in made}:
+        mine = sorted((e for e in made if e.uid == uid), key=lambda e: (e.occurred_at, e.seq, e.id))
+        assert [d for d in delivered if d in {e.id for e in mine}] == [e.id for e in mine]
 
 
 def fan_out_all(hooks: Webhooks, users: InMemoryUserStore, now: datetime) -> None:
@@ -292,16 +310,7 @@ def test_events_announced_while_the_lanes_drain_reach_each_user_once_in_order(
         hooks.fan_out(made[n].id, now)
         for lane in range(4):
             hooks.drain(endpoint.id, lane, now)
-    for _ in range(50):
-        due = [r.next_at for r in (hooks.drain(endpoint.id, lane, now) for lane in range(4)) if r.next_at]
-        if not due:
-            break
-        now = max(now, min(due))
-    delivered = [s.headers["webhook-id"] for s in sender.sent]
-    assert sorted(delivered) == sorted(e.id for e in made)  # each once (every answer was 200)
-    for uid in {"u1", "u2", "u3"}:
-        mine = sorted((e for e in made if e.uid == uid), key=lambda e: (e.occurred_at, e.seq, e.id))
-        assert [d for d in delivered if d in {e.id for e in mine}] == [e.id for e in mine]
+    drained_once_each_in_order(hooks, endpoint.id, sender, made, now)
     assert sum(store.saves) == len(made)
 
 
@@ -529,3 +538,96 @@ def test_a_delivery_never_tried_is_sent_by_a_drain_that_started_before_it_was_ma
     report = hooks.drain(endpoint.id, lane_of("u1"), NOW)
     assert (report.sent, report.next_at) == (1, None)
     assert [s.headers["webhook-id"] for s in sender.sent] == [later.id]
+
+
+# --- a lane's fan-out (what acceptances ask for) ----------------------------------------------------------
+def same_lane_users(lane: int, count: int) -> list[str]:
+    return [u for u in (f"w{n}" for n in range(1000)) if lane_of(u) == lane][:count]
+
+
+def test_an_acceptance_asks_for_its_users_lane_not_a_task_per_event() -> None:
+    users, later = InMemoryUserStore(), FakeLater()
+    accept_sessions(users, "u1", [raw(20), raw(21)], NOW, DEFAULT_CONFIG, notify=later)
+    assert [e.type for e in users.events.values()] == [EventType.STREAK_EXTENDED]
+    assert later.lanes == [(lane_of("u1"), NOW)]
+    assert not set(later.scheduled) & {(e.logical_id, NOW) for e in users.events.values()}
+    accept_sessions(users, "u1", [raw(20)], NOW, DEFAULT_CONFIG, notify=later)  # a duplicate: no event
+    assert later.lanes == [(lane_of("u1"), NOW)]
+
+
+def test_a_lanes_fan_out_makes_a_page_of_deliveries_per_write_and_asks_each_endpoint_once() -> None:
+    users = InMemoryUserStore()
+    hooks = fake_webhooks(users)
+    store, _, queue = parts(hooks)
+    every, started = (
+        hooks.register(URL, ["*"], None, NOW)[0],
+        hooks.register(URL, ["streak.started"], None, NOW)[0],
+    )
+    hooks.update(hooks.register(URL, ["*"], None, NOW)[0].id, NOW, status=EndpointStatus.DISABLED)
+    lane = 2
+    mine = same_lane_users(lane, 5)
+    made = [
+        event(mine[n % 5], EventType.STREAK_EXTENDED if n else EventType.STREAK_STARTED, str(n), {}, NOW)
+        for n in range(250)
+    ]
+    other = event(same_lane_users(1, 1)[0], EventType.STREAK_STARTED, "x", {}, NOW)
+    for e in [*made, other]:
+        users.events[e.id] = e
+    report = hooks.fan_out_lane(lane, NOW)
+    assert (report.events, report.endpoints, report.more) == (250, 2, False)
+    assert store.fan_outs == [100, 100, 50]  # a write per page, not one per event
+    assert {k for k in store.delivered if k[0] == every.id} == {(every.id, e.id) for e in made}
+    assert {k for k in store.delivered if k[0] == started.id} == {(started.id, made[0].id)}
+    assert sorted(queue.drains) == sorted([(every.id, lane, None), (started.id, lane, None)])
+    assert other.id not in store.fanned  # another lane's event waits for its own fan-out
+    again = hooks.fan_out_lane(lane, NOW)  # a task sent again: nothing left to do
+    assert (again.events, again.endpoints, store.fan_outs) == (0, 0, [100, 100, 50])
+
+
+def test_a_lanes_fan_out_out_of_time_says_so_and_leaves_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    users = InMemoryUserStore()
+    hooks = fake_webhooks(users)
+    store, _, _ = parts(hooks)
+    hooks.register(URL, ["*"], None, NOW)
+    for n, uid in enumerate(same_lane_users(0, 3)):
+        e = event(uid, EventType.STREAK_STARTED, "a", {}, NOW + timedelta(seconds=n))
+        users.events[e.id] = e
+    monkeypatch.setattr("streak_core.services.webhooks._out_of_time", lambda: True)
+    report = hooks.fan_out_lane(0, NOW)
+    assert (report.events, report.more, store.fanned) == (0, True, set())
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["u1", "u2", "u3", "u4"]), st.integers(1, 3)), min_size=1, max_size=14
+    ),
+    st.lists(st.sampled_from(["lane", "event", "drain", "none"]), min_size=14, max_size=14),
+)
+def test_events_fanned_out_by_lane_or_alone_reach_each_user_once_in_order(
+    changes: list[tuple[str, int]], steps: list[str]
+) -> None:
+    """Events are written one after another (a user's writes one at a time, as their transactions are,
+    each later than the one before), and after each its lane's fan-out runs, or its own (the sweep's), or a
+    drain, or nothing yet; whatever runs when, each user's events arrive once each, in the order they
+    happened (brute-force reference: the events sorted)."""
+    users = InMemoryUserStore()
+    hooks = fake_webhooks(users)
+    _, sender, _ = parts(hooks)
+    endpoint, _ = hooks.register(URL, ["*"], None, NOW)
+    at, made = NOW, list[WebhookEvent]()
+    for n, (uid, step) in enumerate(changes):
+        at += timedelta(seconds=step)
+        made.append(event(uid, EventType.STREAK_EXTENDED, str(n), {}, at))
+    for e, step in zip(made, steps, strict=False):
+        users.events[e.id] = e
+        if step == "lane":
+            hooks.fan_out_lane(e.lane, NOW)
+        elif step == "event":
+            hooks.fan_out(e.id, NOW)
+        elif step == "drain":
+            hooks.drain(endpoint.id, e.lane, NOW)
+    now = NOW
+    for lane in range(4):
+        hooks.fan_out_lane(lane, now)
+    drained_once_each_in_order(hooks, endpoint.id, sender, made, now)

@@ -25,14 +25,14 @@ from streak_core.adapters.firestore.documents import Doc
 from streak_core.domain.analytics import Count, utc_day, webhook_counter
 from streak_core.domain.vocabulary import HookDeliveryStatus
 from streak_core.errors import TransientStoreError
-from streak_core.models.webhooks import Delivery, Endpoint, StoredEvent, WebhookEvent
+from streak_core.models.webhooks import Delivery, Endpoint, FanOut, StoredEvent, WebhookEvent
 from streak_core.ports.webhooks import DeliveryPosition, WebhookStore
 
 EVENT_GRACE = timedelta(minutes=2)  # an event not fanned out by then lost its announcement: the sweep's
 EVENT_TTL = timedelta(days=30)  # the TTL policy on `expire_at` removes events and deliveries after this
-IN_LIMIT = 30  # values a Firestore `in` filter takes
-UNFANNED_PAGE = 200  # events not fanned out read at once for a page of deliveries
+UNFANNED_PAGE = 200  # events of a lane not fanned out read at once for a page of deliveries
 SAVE_BATCH = 200  # deliveries (and a counter shard) per commit, well under Firestore's 500 writes
+FAN_OUT_WRITES = 400  # deliveries and event marks per fan-out commit, under Firestore's 500 writes
 SWAP_ATTEMPTS = 20  # reads and conditional writes of a lane document before giving up (a 503: retried)
 
 
@@ -46,6 +46,7 @@ def event_to_doc(event: WebhookEvent) -> Doc:
     return {
         **EVENT_DOC.dump(event),
         "fanned_out": False,
+        "lane": event.lane,  # a lane's fan-out finds its events not fanned out by it
         # Only events not fanned out carry it, so the sweep's range query finds exactly those.
         "sweep_after": event.occurred_at + EVENT_GRACE,
         "expire_at": event.occurred_at + EVENT_TTL,
@@ -82,6 +83,14 @@ def _delivery_to_doc(delivery: Delivery) -> Doc:
         "due_at": (delivery.next_attempt_at if pending else None) or firestore.DELETE_FIELD,
         "expire_at": delivery.occurred_at + EVENT_TTL,
     }
+
+
+def _delivery_refs(client: Any, item: FanOut) -> list[Any]:
+    return [paths.webhook_deliveries(client, e).document(item.event.id) for e in item.endpoint_ids]
+
+
+def _writes(items: list[FanOut]) -> int:
+    return sum(len(item.endpoint_ids) + 1 for item in items)
 
 
 def _new_delivery(event: WebhookEvent, body: str, endpoint_id: str, now: datetime) -> Delivery:
@@ -155,63 +164,106 @@ class FirestoreWebhookStore(WebhookStore):
         )
         return [doc.id for doc in stream(query.select([]), "events sweep")]
 
-    def first_unfanned(self, uids: Collection[str], until: datetime) -> dict[str, tuple[datetime, int, str]]:
-        """One query per 30 users (Firestore's `in`); a user beyond a full answer is asked alone."""
-        wanted, first = sorted(set(uids)), dict[str, tuple[datetime, int, str]]()
-        for start in range(0, len(wanted), IN_LIMIT):
-            chunk = wanted[start : start + IN_LIMIT]
-            found = self._unfanned(FieldFilter("uid", "in", chunk), until, UNFANNED_PAGE)
-            _earliest(first, found)
-            if len(found) == UNFANNED_PAGE:  # cut short: the users it did not reach may have one too
-                for uid in (u for u in chunk if u not in first):
-                    _earliest(first, self._unfanned(FieldFilter("uid", "==", uid), until, 20))
+    def first_unfanned(
+        self, lane: int, uids: Collection[str], until: datetime
+    ) -> dict[str, tuple[datetime, int, str]]:
+        """One query of the lane (a user's events are all in it). An answer cut short is complete up to
+        its last event: a user it did not reach gets that place, so only their later deliveries wait."""
+        query = self._unfanned_in(lane).where(filter=FieldFilter("occurred_at", "<=", until))
+        docs = stream(
+            query.limit(UNFANNED_PAGE).select(["uid", "occurred_at", "seq"]), "events not fanned out"
+        )
+        found = [(str(d.get("uid")), d.get("occurred_at"), int(d.get("seq") or 0), d.id) for d in docs]
+        wanted, first = set(uids), dict[str, tuple[datetime, int, str]]()
+        _earliest(first, [f for f in found if f[0] in wanted])
+        if len(found) == UNFANNED_PAGE:
+            last = found[-1][1:]
+            first.update({uid: last for uid in wanted if uid not in first})
         return first
 
-    def _unfanned(
-        self, users: FieldFilter, until: datetime, limit: int
-    ) -> list[tuple[str, datetime, int, str]]:
-        query = (
+    def unfanned(self, lane: int, limit: int) -> list[WebhookEvent]:
+        query = self._unfanned_in(lane).limit(limit)
+        return [EVENT_DOC.load(doc.to_dict()) for doc in stream(query, "events of a lane not fanned out")]
+
+    def _unfanned_in(self, lane: int) -> Any:
+        """The lane's events not fanned out, in the order deliveries go in (one index serves both uses)."""
+        return (
             paths.events(self._client())
-            .where(filter=users)
+            .where(filter=FieldFilter("lane", "==", lane))
             .where(filter=FieldFilter("fanned_out", "==", False))
-            .where(filter=FieldFilter("occurred_at", "<=", until))
             .order_by("occurred_at")
-            .limit(limit)
+            .order_by("seq")
+            .order_by("__name__")
         )
-        docs = stream(query.select(["uid", "occurred_at", "seq"]), "events not fanned out")
-        return [(str(d.get("uid")), d.get("occurred_at"), int(d.get("seq") or 0), d.id) for d in docs]
 
-    def fan_out(self, event: WebhookEvent, body: str, endpoint_ids: list[str], now: datetime) -> None:
+    def fan_out(self, items: Sequence[FanOut], now: datetime) -> None:
+        """Items in commits of up to FAN_OUT_WRITES writes, deliveries created (refused if one exists); a
+        commit refused (a delivery made before: a redelivered task, an entry's own dispatch; or an event
+        erased meanwhile) reads what is there in one call and makes only what is missing."""
         client = self._client()
-        refs = [paths.webhook_deliveries(client, e).document(event.id) for e in endpoint_ids]
-        deliveries = [_new_delivery(event, body, endpoint_id, now) for endpoint_id in endpoint_ids]
-        with store_errors():
-            try:  # the usual case, in one write: no delivery of the event exists yet
-                self._fan_out(client, event, [(r, d, True) for r, d in zip(refs, deliveries, strict=True)])
-                return
-            except gexc.AlreadyExists:
-                # Fanned out before (a redelivered task, two at once): those deliveries keep their state.
-                existing = {d.reference.path for d in client.get_all(refs) if d.exists}
-            except gexc.NotFound:  # the event went (its user was erased) while it was fanned out
-                return
-            missing = [(r, d, False) for r, d in zip(refs, deliveries, strict=True) if r.path not in existing]
-            try:
-                self._fan_out(client, event, missing)
-            except gexc.NotFound:
-                return
+        chunk: list[FanOut] = []
+        for item in items:
+            if chunk and _writes(chunk) + len(item.endpoint_ids) + 1 > FAN_OUT_WRITES:
+                self._fan_out_chunk(client, chunk, now)
+                chunk = []
+            chunk.append(item)
+        if chunk:
+            self._fan_out_chunk(client, chunk, now)
 
-    def _fan_out(
-        self, client: Any, event: WebhookEvent, deliveries: list[tuple[Any, Delivery, bool]]
+    def _fan_out_chunk(self, client: Any, items: list[FanOut], now: datetime) -> None:
+        with store_errors():
+            try:  # the usual case, in one commit: no delivery of these events exists yet
+                self._commit_fan_out(
+                    client, [(item, _delivery_refs(client, item), None) for item in items], now
+                )
+                return
+            except (gexc.AlreadyExists, gexc.NotFound):
+                # Some were fanned out meanwhile (a redelivered task, an entry's own dispatch) or erased:
+                # read what is there, in one call, and make only what is missing.
+                again = self._missing(client, items)
+            try:
+                if again:
+                    self._commit_fan_out(client, again, now)
+                return
+            except gexc.NotFound:  # erased between the read and the commit: an event at a time
+                if len(items) == 1:
+                    return
+        for item in items:
+            self._fan_out_chunk(client, [item], now)
+
+    def _missing(self, client: Any, items: list[FanOut]) -> list[tuple[FanOut, list[Any], set[str] | None]]:
+        """The items whose event is there and not fanned out, with the deliveries each has already."""
+        refs = {item.event.id: _delivery_refs(client, item) for item in items}
+        events = [paths.events(client).document(item.event.id) for item in items]
+        found = {
+            d.reference.path: d for d in client.get_all([*events, *(r for v in refs.values() for r in v)])
+        }
+        again: list[tuple[FanOut, list[Any], set[str] | None]] = []
+        for item, ref in zip(items, events, strict=True):
+            stored = found.get(ref.path)
+            if stored is None or not stored.exists or (stored.to_dict() or {}).get("fanned_out"):
+                continue
+            existing = {
+                r.path for r in refs[item.event.id] if (d := found.get(r.path)) is not None and d.exists
+            }
+            again.append((item, refs[item.event.id], existing))
+        return again
+
+    def _commit_fan_out(
+        self, client: Any, items: list[tuple[FanOut, list[Any], set[str] | None]], now: datetime
     ) -> None:
-        """The deliveries (created: refused if one exists; or set) and the event marked, in one commit."""
+        """Each item's deliveries (`existing` None: all created, refused if one exists; else those not in
+        it, set) and its event marked, in one commit."""
         batch = client.batch()
-        for ref, delivery, create in deliveries:
-            if create:
-                batch.create(ref, _delivery_to_doc(delivery))
-            else:
-                batch.set(ref, _delivery_to_doc(delivery), merge=True)
         update = {"fanned_out": True, "sweep_after": firestore.DELETE_FIELD}
-        batch.update(paths.events(client).document(event.id), update)
+        for item, refs, existing in items:
+            for ref, endpoint_id in zip(refs, item.endpoint_ids, strict=True):
+                doc = _delivery_to_doc(_new_delivery(item.event, item.body, endpoint_id, now))
+                if existing is None:
+                    batch.create(ref, doc)
+                elif ref.path not in existing:
+                    batch.set(ref, doc, merge=True)
+            batch.update(paths.events(client).document(item.event.id), update)
         batch.commit()
 
     # A lane's lease is taken and handed on by compare-and-swap (a write that holds only if the document is
