@@ -198,7 +198,8 @@ class Webhooks:
         """Every event of the lane not fanned out yet, in order, a page per commit; then each endpoint
         that got deliveries has its lane asked to drain, once. A writer of events asks for this shortly
         after its commit (one task per lane and moment, however many writers ask)."""
-        report, endpoints, touched = LaneFanOut(), list[Endpoint](), dict[str, None]()
+        report, touched = LaneFanOut(), dict[str, None]()
+        endpoints: list[Endpoint] | None = None  # read once, at the first page that has events
         while True:
             if _out_of_time():
                 report.more = True  # the task is answered 503: Cloud Tasks sends it again
@@ -206,7 +207,8 @@ class Webhooks:
             events = self.store.unfanned(lane, FAN_OUT_PAGE)
             if not events:
                 break
-            endpoints = endpoints or enabled(self.store)
+            if endpoints is None:
+                endpoints = enabled(self.store)
             for item in fan_out(self.store, self.stream, events, endpoints, now):
                 touched.update(dict.fromkeys(item.endpoint_ids))
             report.events += len(events)

@@ -89,10 +89,6 @@ def _delivery_refs(client: Any, item: FanOut) -> list[Any]:
     return [paths.webhook_deliveries(client, e).document(item.event.id) for e in item.endpoint_ids]
 
 
-def _writes(items: list[FanOut]) -> int:
-    return sum(len(item.endpoint_ids) + 1 for item in items)
-
-
 def _new_delivery(event: WebhookEvent, body: str, endpoint_id: str, now: datetime) -> Delivery:
     return Delivery(
         endpoint_id=endpoint_id,
@@ -201,12 +197,13 @@ class FirestoreWebhookStore(WebhookStore):
         commit refused (a delivery made before: a redelivered task, an entry's own dispatch; or an event
         erased meanwhile) reads what is there in one call and makes only what is missing."""
         client = self._client()
-        chunk: list[FanOut] = []
+        chunk, writes = list[FanOut](), 0
         for item in items:
-            if chunk and _writes(chunk) + len(item.endpoint_ids) + 1 > FAN_OUT_WRITES:
+            if chunk and writes + len(item.endpoint_ids) + 1 > FAN_OUT_WRITES:
                 self._fan_out_chunk(client, chunk, now)
-                chunk = []
+                chunk, writes = [], 0
             chunk.append(item)
+            writes += len(item.endpoint_ids) + 1  # its deliveries and its event's mark
         if chunk:
             self._fan_out_chunk(client, chunk, now)
 
@@ -258,10 +255,12 @@ class FirestoreWebhookStore(WebhookStore):
         update = {"fanned_out": True, "sweep_after": firestore.DELETE_FIELD}
         for item, refs, existing in items:
             for ref, endpoint_id in zip(refs, item.endpoint_ids, strict=True):
+                if existing is not None and ref.path in existing:
+                    continue
                 doc = _delivery_to_doc(_new_delivery(item.event, item.body, endpoint_id, now))
                 if existing is None:
                     batch.create(ref, doc)
-                elif ref.path not in existing:
+                else:
                     batch.set(ref, doc, merge=True)
             batch.update(paths.events(client).document(item.event.id), update)
         batch.commit()
