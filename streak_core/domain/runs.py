@@ -3,10 +3,22 @@ the qualified days themselves as runs. The data structure the streak rules (stre
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
+
+
+def ordinals(values: Iterable[int] = ()) -> array[int]:
+    """A list of the runs: machine ints side by side (`array('i')`), not pointers to int objects.
+
+    A late day bisects these lists and may insert into or delete from them; in a long history (20,000 runs
+    in 100,000 days) a list of int objects scattered over the heap made each look-up a chain of cache
+    misses and each insert move 8 bytes an entry one at a time. Measured (bench.domain, best of 5): a late
+    insert at 100,000 days 33.5 -> 30.5 µs, at 1,000 days 20.5 -> 22 µs (an int object made per read)."""
+    return array("i", values)
 
 
 class RunChange(NamedTuple):
@@ -34,17 +46,18 @@ class RunChange(NamedTuple):
 
 @dataclass(slots=True)
 class Runs:
-    """Covered runs and qualified runs, as inclusive date ordinals, and the counters over them."""
+    """Covered runs and qualified runs, as inclusive date ordinals (each list an `ordinals` array), and the
+    counters over them."""
 
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    lengths: list[int] = field(default_factory=list)  # qualified days in each run
+    starts: array[int] = field(default_factory=ordinals)
+    ends: array[int] = field(default_factory=ordinals)
+    lengths: array[int] = field(default_factory=ordinals)  # qualified days in each run
     recovered: list[int] = field(default_factory=list)
     candidates: list[int] = field(default_factory=list)  # days the recovery rule could recover
     qualified_days: int = 0
     longest_streak: int = 0
-    q_starts: list[int] = field(default_factory=list)  # qualified days, as runs
-    q_ends: list[int] = field(default_factory=list)
+    q_starts: array[int] = field(default_factory=ordinals)  # qualified days, as runs
+    q_ends: array[int] = field(default_factory=ordinals)
 
     def _run_index(self, ordinal: int) -> int:
         """Index of the covered run containing `ordinal`, or -1."""

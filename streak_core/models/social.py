@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from streak_core.domain.boards import BoardEntry
 from streak_core.domain.day_start import MIDNIGHT, DayStarts
+from streak_core.domain.runs import ordinals
 from streak_core.domain.streaks import StreakState
 
 
@@ -69,4 +70,5 @@ class StreakSummary:
         if self.last_run is None:
             return 0
         start, end, length = self.last_run
-        return StreakState([start.toordinal()], [end.toordinal()], [length]).current_streak(today)
+        run = StreakState(ordinals([start.toordinal()]), ordinals([end.toordinal()]), ordinals([length]))
+        return run.current_streak(today)

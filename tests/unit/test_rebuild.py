@@ -11,6 +11,7 @@ import pytest
 
 from functions.api.pipeline import handle
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.runs import ordinals
 from streak_core.domain.sessions import SessionFields
 from streak_core.errors import UserNotFound
 from streak_core.services.admin import grant_freezes
@@ -60,7 +61,7 @@ def test_a_corrupted_read_model_is_reported_then_restored_exactly() -> None:
     healthy = stored(users, "ada")
     user = users.users["ada"]
     user.streak.state.qualified_days = 99
-    user.streak.state.lengths = [1, 1]
+    user.streak.state.lengths = ordinals([1, 1])
     del user.days[date(2026, 11, 14)]
     user.days[date(2026, 11, 15)].state.focus_ms = 1
     users.boards["all"]["ada"] = users.boards["all"]["ada"].__class__("ada", 1, 1, NOW)

@@ -20,6 +20,7 @@ from streak_core.adapters.firestore.codec import Codec
 from streak_core.adapters.firestore.documents import MEMBERSHIP_DOC, Doc, day_starts_fields, day_starts_of
 from streak_core.domain.badges import BadgeTally
 from streak_core.domain.config import DEFAULT_CONFIG
+from streak_core.domain.runs import ordinals
 from streak_core.domain.streaks import StreakState
 from streak_core.models.streaks import Absence, StreakRecord
 
@@ -121,15 +122,15 @@ def streak_state_from_doc(data: Doc) -> StreakState:
         frozen = [date.fromordinal(o) for o in ints("frozen")]
         return StreakState.from_facts(qualified, [], frozen, [], [], freezes, DEFAULT_CONFIG)
     return StreakState(
-        starts=ints("run_starts"),
-        ends=ints("run_ends"),
-        lengths=ints("run_lengths"),
+        starts=ordinals(ints("run_starts")),
+        ends=ordinals(ints("run_ends")),
+        lengths=ordinals(ints("run_lengths")),
         recovered=ints("recovered"),
         candidates=ints("candidates"),
         qualified_days=int(data.get("qualified_days") or 0),
         longest_streak=int(data.get("longest_streak") or 0),
-        q_starts=ints("q_starts"),
-        q_ends=ints("q_ends"),
+        q_starts=ordinals(ints("q_starts")),
+        q_ends=ordinals(ints("q_ends")),
         strong=set(ints("strong")),
         frozen=ints("frozen"),
         paused=ints("paused"),
