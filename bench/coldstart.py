@@ -1,6 +1,6 @@
 """Cold start: a fresh `api` process, from its start to its first answers, next to a minimal function.
 
-Run: python -m bench.coldstart [--rounds 9] [--warmup 1] (or make bench-coldstart)
+Run: python -m bench.coldstart [--rounds 15] [--warmup 1] (or make bench-coldstart)
 Starts the Firestore and Auth emulators. Each round starts, in turn, fresh functions-framework processes:
 - ours, `api`, from process start to the first 201 of `POST /v1/sessions` (a new user's first session: the
   token verified, the transaction, everything a first request builds);
@@ -104,7 +104,7 @@ def import_profile() -> list[tuple[int, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=1, help="rounds first run and not counted")
     parser.add_argument("--importtime", action="store_true")
     args = parser.parse_args()

@@ -119,7 +119,7 @@ def main() -> None:
     args = parser.parse_args()
     with firestore_emulator():
         counter = Counter()
-        deps: ApiDependencies = derive_api(production(Settings()))
+        deps: ApiDependencies = derive_api(production(Settings.from_environ()))
         store = deps.sessions.store
         counter.install()
         users = [f"cost{n:04d}" for n in range(args.users)]

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
-from functions.fields import DocumentId, Instant, InstantIn, LeagueWeek, UserId
+from functions.fields import DocumentId, Instant, InstantIn, LeagueWeek, Model, UserId
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, JobStatus, RetryOutcome
 from streak_core.domain.webhooks import LANES
 
 
-class Payload(BaseModel):
+class Payload(Model):
     """Fields we do not know are ignored: the platform may add its own."""
 
     model_config = ConfigDict(extra="ignore")
 
 
-class Answer(BaseModel):
+class Answer(Model):
     model_config = ConfigDict(from_attributes=True)
 
 

@@ -286,4 +286,4 @@ def account_dependencies() -> AccountDependencies:
 
 def ops_dependencies() -> OpsDependencies:
     """Built when a command starts, from the environment (the --stack option sets it for `make dev`)."""
-    return production(Settings()).derive(OpsDependencies)
+    return production(Settings.from_environ()).derive(OpsDependencies)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
 
 from limits import RateLimitItem
-from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.domain.vocabulary import LimitScope
@@ -23,14 +24,19 @@ if TYPE_CHECKING:  # imported by the methods that make them (a cold start of the
 log = logging.getLogger(__name__)
 
 
-class Settings(BaseSettings):
-    """Every environment variable the functions read, with its default (names are case-insensitive)."""
+class Settings(BaseModel):
+    """Every environment variable the functions read, with its default (names are case-insensitive).
 
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    A pydantic model read from the environment by `from_environ`: pydantic parses and checks each value
+    (lax mode: "1"/"true"/"on" are true, numbers from their text) as it does every request body. Not
+    pydantic-settings: its sources (dotenv, secrets files, a command line, cloud vaults) are none we use,
+    and importing them cost 15-20 ms of every cold start (bench/coldstart.py)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     # The Google Cloud project (set by the platform; `demo-...` on the local stack).
     project_id: str | None = Field(
-        default=None, validation_alias=AliasChoices("GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT")
+        default=None, validation_alias=AliasChoices("google_cloud_project", "gcloud_project")
     )
     # Local runs and tests only: honour `X-Now` and `now` overrides of the clock.
     allow_clock_override: bool = False
@@ -97,6 +103,13 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
 
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings `environ` (the process environment by default) gives, names in any case; a value
+        that does not parse fails here, when an instance starts, naming its variable."""
+        source = os.environ if environ is None else environ
+        return cls.model_validate({name.lower(): value for name, value in source.items()})
+
     def streak_config(self) -> StreakConfig:
         """The engine's rules with this deployment's settings."""
         return replace(
@@ -107,7 +120,7 @@ class Settings(BaseSettings):
 
     @classmethod
     def variables(cls) -> dict[str, str]:
-        """Each field's environment variable: its first alias where it has them, else its name."""
+        """Each field's environment variable, upper case: its first alias where it has them, else its name."""
         names = {}
         for name, field in cls.model_fields.items():
             alias = field.validation_alias
@@ -151,4 +164,4 @@ class Settings(BaseSettings):
 @cache
 def settings() -> Settings:
     """Read once per instance, on first use."""
-    return Settings()
+    return Settings.from_environ()

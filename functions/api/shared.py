@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
 
-from functions.fields import View, derived
+from functions.fields import Model, View, derived
 from functions.http import Binary
 from streak_core.domain.days import DayStatus
 from streak_core.domain.vocabulary import ImageFormat
@@ -49,20 +49,20 @@ class DayOut(View):
     pass
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Model):
     code: str
     message: str
     details: Any = None
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Model):
     error: ErrorBody
 
 
 class Document(RootModel[dict[str, Any]]):
     """A JSON document served as it is (the OpenAPI document)."""
 
-    model_config = ConfigDict(json_schema_extra={"type": "object"})
+    model_config = ConfigDict(json_schema_extra={"type": "object"}, defer_build=True)  # as Model's
 
 
 def image(rasterizer: Rasterizer, svg: str, kind: ImageFormat) -> Binary:

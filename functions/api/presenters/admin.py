@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from functions.api.presenters.sessions import sessions_field
-from functions.fields import Instant, InstantIn, Strict, View, derived
+from functions.fields import Instant, InstantIn, Model, Strict, View, derived
 from streak_core.domain.outages import MAX_OUTAGE, MAX_REASON
 from streak_core.domain.vocabulary import RunStatus
 from streak_core.models.maintenance import Outage
@@ -30,7 +30,7 @@ class MaintenanceRunOut(View):
     finished_at: Instant | None
 
 
-class RebuildQuery(BaseModel):
+class RebuildQuery(Model):
     dry_run: bool = Field(default=False, description="true: compare only, write nothing")
 
 
@@ -50,7 +50,7 @@ class FreezesIn(Strict):
     )
 
 
-class FreezesOut(BaseModel):
+class FreezesOut(Model):
     freezes_available: int
 
 
@@ -78,12 +78,12 @@ class OutageOut(View):
     pass
 
 
-class OutageRecordedOut(BaseModel):
+class OutageRecordedOut(Model):
     outage: OutageOut
     run_id: str
 
 
-class OutageDryRunOut(BaseModel):
+class OutageDryRunOut(Model):
     users_affected: int
 
 

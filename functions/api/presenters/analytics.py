@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from functions.fields import DateIn, View
+from functions.fields import DateIn, Model, View
 from streak_core.domain.vocabulary import Channel, NotificationKind
 from streak_core.services.analytics import MAX_DAYS
 
 
-class AnalyticsQuery(BaseModel):
+class AnalyticsQuery(Model):
     from_: DateIn = Field(alias="from", description="First UTC date")
     to: DateIn = Field(description=f"Last UTC date; at most {MAX_DAYS} days in all")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import ConfigDict, Field, StrictInt, StrictStr
 
-from functions.fields import DateIn, PageQuery, Strict, View, derived
+from functions.fields import DateIn, Model, PageQuery, Strict, View, derived
 from streak_core.domain.challenges import (
     MAX_REWARD_XP,
     MAX_TARGET,
@@ -57,7 +57,7 @@ class ChallengeIn(Strict):
     )
 
 
-class ChallengeOut(BaseModel):
+class ChallengeOut(Model):
     id: str
     title: str
     kind: ChallengeKind
@@ -87,7 +87,7 @@ class ChallengeTopOut(View):
     pass
 
 
-class ChallengeCreatedOut(BaseModel):
+class ChallengeCreatedOut(Model):
     challenge: ChallengeOut
 
 
@@ -95,17 +95,17 @@ class ListedChallengeOut(ChallengeOut):
     me: ChallengeMeOut = Field(description="Where the caller stands (joined: false when not in it)")
 
 
-class ChallengesOut(BaseModel):
+class ChallengesOut(Model):
     challenges: list[ListedChallengeOut]
     next_cursor: str | None
 
 
-class ChallengeJoinedOut(BaseModel):
+class ChallengeJoinedOut(Model):
     challenge: ChallengeOut
     me: ChallengeMeOut
 
 
-class ChallengeDetailOut(BaseModel):
+class ChallengeDetailOut(Model):
     challenge: ChallengeOut
     me: ChallengeMeOut
     top: list[ChallengeTopOut] = Field(description=f"The first {TOP}, by progress then completion time")

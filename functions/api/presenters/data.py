@@ -15,7 +15,7 @@ from functions.api.presenters.sessions import SessionOut
 from functions.api.presenters.social import FriendRequestsOut
 from functions.api.presenters.stats import badge_out
 from functions.api.shared import DayOut, StreakOut
-from functions.fields import DateIn, Instant, PageQuery, View, derived
+from functions.fields import DateIn, Instant, Model, PageQuery, View, derived
 from streak_core.domain.challenges import ChallengeTerms, Membership
 from streak_core.domain.vocabulary import LeagueOutcome, Tier
 from streak_core.services.export import UserExport
@@ -29,7 +29,7 @@ class SessionsQuery(PageQuery):
     to: DateIn | None = Field(default=None, description="Last local date a session starts on")
 
 
-class SessionsPageOut(BaseModel):
+class SessionsPageOut(Model):
     sessions: list[SessionOut] = Field(description="As stored, newest first")
     next_cursor: str | None
 
@@ -76,7 +76,7 @@ class LeagueWeekExportOut(View):
     settled_at: Instant | None
 
 
-class ExportOut(BaseModel):
+class ExportOut(Model):
     """Every stored fact about the caller (API.md "Your data"); sent as it is read, a page at a time."""
 
     exported_at: Instant

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
 
-from functions.fields import View, derived
+from functions.fields import Model, View, derived
 from streak_core.domain.leagues import COHORT_SIZE, DEMOTED, PROMOTED
 from streak_core.services.leagues import HistoryRow, LeagueView, MemberRow
 
@@ -31,12 +31,12 @@ class LeagueOut(View):
     pass
 
 
-class NotJoinedOut(BaseModel):
+class NotJoinedOut(Model):
     joined: Literal[False] = False
 
 
 class LeagueAnswer(RootModel[LeagueOut | NotJoinedOut]):
-    pass
+    model_config = ConfigDict(defer_build=True)  # a RootModel cannot derive from Model: built when first sent
 
 
 @derived(HistoryRow)
@@ -44,5 +44,5 @@ class LeagueWeekOut(View):
     pass
 
 
-class LeagueHistoryOut(BaseModel):
+class LeagueHistoryOut(Model):
     history: list[LeagueWeekOut] = Field(description="Settled weeks, newest first (at most 52)")

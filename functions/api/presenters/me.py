@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, TypeVar
 
-from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
+from pydantic import MISSING, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 from pydantic_core import PydanticCustomError
 
 from functions.api.shared import DayOut
@@ -16,6 +16,7 @@ from functions.fields import (
     DayStartIn,
     DisplayName,
     Instant,
+    Model,
     Strict,
     TimeZoneName,
     View,
@@ -42,7 +43,7 @@ from streak_core.services.queries import (
 T = TypeVar("T")
 
 
-class CalendarQuery(BaseModel):
+class CalendarQuery(Model):
     from_: DateIn | None = Field(
         default=None, alias="from", description=f"First date (default: {DEFAULT_CALENDAR_DAYS} days back)"
     )
@@ -55,7 +56,7 @@ class CalendarOut(View):
     days: list[DayOut]
 
 
-class DayPath(BaseModel):
+class DayPath(Model):
     date: DateIn
 
 
@@ -99,7 +100,7 @@ class DeviceIn(Strict):
     platform: Platform
 
 
-class DeviceOut(BaseModel):
+class DeviceOut(Model):
     token: str
     platform: Platform
     registered: bool
@@ -183,7 +184,7 @@ class SettingsPatch(Strict):
     day_start: DayStartIn | MISSING = MISSING
 
 
-class UnsubscribeQuery(BaseModel):
+class UnsubscribeQuery(Model):
     token: str = Field(max_length=MAX_CURSOR_CHARS, description="The token of an email's unsubscribe link")
 
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     JsonValue,
@@ -20,7 +19,7 @@ from pydantic import (
 )
 
 from functions.api.shared import ErrorBody, StreakOut
-from functions.fields import INSTANT_SCHEMA, ZONE_SCHEMA, Instant, Strict, View, derived
+from functions.fields import INSTANT_SCHEMA, ZONE_SCHEMA, Instant, Model, Strict, View, derived
 from functions.http import ApiError, pydantic_issues, service_error, validation_error
 from streak_core.dependencies import SessionDeps
 from streak_core.domain.ids import MAX_SESSION_ID_CHARS, MAX_USER_ID_CHARS, SESSION_ID_PATTERN
@@ -127,7 +126,7 @@ class SessionAcceptedOut(View):
     pass
 
 
-class BatchItemOut(BaseModel):
+class BatchItemOut(Model):
     id: str | None = Field(description="The item's id, or null when it had none")
     status: int
     error: ErrorBody | None = Field(default=None, description="Present when the item was not accepted")
@@ -140,12 +139,12 @@ class BatchItemOut(BaseModel):
         return data
 
 
-class BatchOut(BaseModel):
+class BatchOut(Model):
     results: list[BatchItemOut]
     streak: StreakOut
 
 
-class JobOut(BaseModel):
+class JobOut(Model):
     id: str
     # Inline in the document, as it always was (a $ref to the enum would change it): named by the StrEnum.
     status: Annotated[
@@ -165,13 +164,15 @@ class JobOut(BaseModel):
     )
 
 
-class JobEnvelope(BaseModel):
+class JobEnvelope(Model):
     job: JobOut
 
 
 class BatchAnswer(RootModel[BatchOut | JobEnvelope]):
     """200 to a batch: its results; or, asked for asynchronously again with the same Idempotency-Key, the job
     it already is."""
+
+    model_config = ConfigDict(defer_build=True)  # a RootModel cannot derive from Model: built when first sent
 
 
 def batch_answer(deps: SessionDeps, uid: str, now: datetime, body: BatchIn) -> BatchOut:

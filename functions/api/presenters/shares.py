@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from functions.fields import Instant, Strict
+from functions.fields import Instant, Model, Strict
 from streak_core.domain.cards import CardField
 from streak_core.domain.vocabulary import ImageFormat
 
 
-class ShareCardQuery(BaseModel):
+class ShareCardQuery(Model):
     format: ImageFormat = ImageFormat.PNG
 
 
@@ -23,13 +23,13 @@ class ShareIn(Strict):
     )
 
 
-class ShareLinksOut(BaseModel):
+class ShareLinksOut(Model):
     twitter: str
     linkedin: str
     facebook: str
 
 
-class ShareOut(BaseModel):
+class ShareOut(Model):
     id: str
     url: str
     image_url: str
@@ -39,11 +39,11 @@ class ShareOut(BaseModel):
     include: list[CardField]
 
 
-class ShareCreatedOut(BaseModel):
+class ShareCreatedOut(Model):
     share: ShareOut
 
 
-class SharesOut(BaseModel):
+class SharesOut(Model):
     shares: list[ShareOut]
 
 

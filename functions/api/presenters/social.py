@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from functions.fields import Instant, PageQuery, Strict, UserId, View
+from functions.fields import Instant, Model, PageQuery, Strict, UserId, View
 from streak_core.domain.vocabulary import BoardStart, FriendStatus, Period, Scope
 
 
@@ -43,7 +43,7 @@ class FriendRequestIn(Strict):
     user_id: UserId
 
 
-class FriendshipOut(BaseModel):
+class FriendshipOut(Model):
     user_id: str
     status: FriendStatus
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from functions.fields import Instant, View
+from functions.fields import Instant, Model, View
 from streak_core.domain.insights import MAX_WEEKS
 from streak_core.services.badges import BadgeView
 from streak_core.services.images import MAX_HEATMAP_WEEKS
 
 
-class BadgeProgressOut(BaseModel):
+class BadgeProgressOut(Model):
     current: int = Field(ge=0)
     target: int = Field(ge=1)
 
@@ -30,11 +30,11 @@ class BadgesOut(View):
     badges: list[BadgeOut]
 
 
-class InsightsQuery(BaseModel):
+class InsightsQuery(Model):
     weeks: int = Field(default=12, ge=1, le=MAX_WEEKS, description="Whole weeks ending with local yesterday")
 
 
-class PreviousPeriodOut(BaseModel):
+class PreviousPeriodOut(Model):
     qualified_rate: float = Field(ge=0.0, le=1.0)
     average_seconds_per_day: int
 
@@ -45,7 +45,7 @@ class PredictionOut(View):
     weekday_chances: dict[str, float] = Field(description="The model's chance of qualifying on each weekday")
 
 
-class InsightsOut(BaseModel):
+class InsightsOut(Model):
     first: date = Field(serialization_alias="from")
     to: date
     days: int
@@ -62,7 +62,7 @@ class InsightsOut(BaseModel):
     prediction: PredictionOut
 
 
-class HeatmapQuery(BaseModel):
+class HeatmapQuery(Model):
     weeks: int = Field(
         default=MAX_HEATMAP_WEEKS,
         ge=1,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StrictStr
+from pydantic import Field, StrictStr
 
-from functions.fields import Instant, Strict, View
+from functions.fields import Instant, Model, Strict, View
 from streak_core.domain.vocabulary import DisabledReason, EndpointStatus, EventType, HookDeliveryStatus
 from streak_core.domain.webhooks import ALL_EVENTS, MAX_DESCRIPTION, MAX_URL_CHARS
 from streak_core.models.webhooks import Delivery, Endpoint
@@ -69,15 +69,15 @@ class NewWebhookOut(WebhookOut):
     secret: str = Field(description="whsec_…: the Standard Webhooks signing secret, shown only here")
 
 
-class NewWebhookEnvelope(BaseModel):
+class NewWebhookEnvelope(Model):
     webhook: NewWebhookOut
 
 
-class WebhookEnvelope(BaseModel):
+class WebhookEnvelope(Model):
     webhook: WebhookOut
 
 
-class WebhooksOut(BaseModel):
+class WebhooksOut(Model):
     webhooks: list[WebhookOut]
 
 
@@ -93,12 +93,12 @@ class DeliveryOut(View):
     created_at: Instant | None
 
 
-class DeliveriesOut(BaseModel):
+class DeliveriesOut(Model):
     deliveries: list[DeliveryOut] = Field(description="Newest first")
     next_cursor: str | None
 
 
-class DeliveryEnvelope(BaseModel):
+class DeliveryEnvelope(Model):
     delivery: DeliveryOut
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import Field, StrictInt
 
-from functions.fields import View
+from functions.fields import Model, View
 from streak_core.domain.vocabulary import ImageFormat
 from streak_core.domain.wrapped import FIRST_YEAR, CardSize, YearInReview
 
 YearIn = Annotated[int, Field(ge=FIRST_YEAR, le=9999, description="Default: the current year, to date")]
 
 
-class WrappedQuery(BaseModel):
+class WrappedQuery(Model):
     year: YearIn | None = None
 
 
