@@ -62,7 +62,8 @@ class ErrorOut(Model):
 class Document(RootModel[dict[str, Any]]):
     """A JSON document served as it is (the OpenAPI document)."""
 
-    model_config = ConfigDict(json_schema_extra={"type": "object"}, defer_build=True)  # as Model's
+    # A RootModel cannot derive from Model: it defers its build itself.
+    model_config = ConfigDict(json_schema_extra={"type": "object"}, defer_build=True)
 
 
 def image(rasterizer: Rasterizer, svg: str, kind: ImageFormat) -> Binary:

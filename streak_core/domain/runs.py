@@ -16,8 +16,9 @@ def ordinals(values: Iterable[int] = ()) -> array[int]:
 
     A late day bisects these lists and may insert into or delete from them; in a long history (20,000 runs
     in 100,000 days) a list of int objects scattered over the heap made each look-up a chain of cache
-    misses and each insert move 8 bytes an entry one at a time. Measured (bench.domain, best of 5): a late
-    insert at 100,000 days 33.5 -> 30.5 µs, at 1,000 days 20.5 -> 22 µs (an int object made per read)."""
+    misses and each insert move 8 bytes an entry one at a time. Measured (bench.domain's `late_insert_us`,
+    best of 5): a late insert at 100,000 days 33.5 -> 30.5 µs, at 1,000 days 20.5 -> 22 µs (an int made
+    per read)."""
     return array("i", values)
 
 
