@@ -7,8 +7,8 @@ import logging
 from typing import Any
 
 from streak_core import context
-from streak_core.dependencies import AccountDependencies
 from streak_core.domain.ids import is_user_id
+from streak_core.function_dependencies import AccountDependencies
 from streak_core.services.erasure import erase_user
 
 LOG = logging.getLogger("streaks.accounts")

@@ -10,7 +10,8 @@ from functions.http import ApiError
 from functions.routing import Auth, Call, Reply, Routes, RouteTable
 from functions.tasks import handle_task
 from streak_core import context
-from streak_core.dependencies import JobDependencies, SessionDeps
+from streak_core.dependencies import SessionDeps
+from streak_core.function_dependencies import JobDependencies
 from streak_core.models.jobs import SessionJob
 from streak_core.services.erasure import erase_user
 from streak_core.services.jobs import run_job

@@ -19,10 +19,10 @@ from functions.http import overridden_now, usable_correlation
 from functions.routing import Auth, Call, Reply, Routes, RouteTable
 from functions.tasks import handle_task
 from streak_core import context
-from streak_core.dependencies import MaintenanceDependencies
 from streak_core.domain.leagues import due_week, settles_at
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import RetryOutcome
+from streak_core.function_dependencies import MaintenanceDependencies
 from streak_core.models.maintenance import MaintenanceBatch, RetryTask
 from streak_core.services.friend_streaks import FriendStreaks
 from streak_core.services.maintenance import BatchWorker

@@ -28,8 +28,8 @@ from functions import payloads
 from functions.http import ApiError, overridden_now
 from functions.routing import Auth, Call, Reply, Routes, RouteTable
 from functions.tasks import handle_task
-from streak_core.dependencies import NotificationDependencies
 from streak_core.domain.webhooks import event_id
+from streak_core.function_dependencies import NotificationDependencies
 from streak_core.models.webhooks import HookSweepReport
 from streak_core.services.dispatch import sweep
 from streak_core.services.reminders import send_reminders

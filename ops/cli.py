@@ -28,12 +28,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ops.data import COMMANDS as DATA_COMMANDS
 from streak_core.bootstrap import ops_dependencies
-from streak_core.dependencies import OpsDependencies
 from streak_core.domain.boards import period_key
 from streak_core.domain.leagues import due_week, is_week, settles_at
 from streak_core.domain.sessions import parse_instant
 from streak_core.domain.vocabulary import Period, RunStatus
 from streak_core.errors import InvalidRequest, RunNotFound, ServiceError
+from streak_core.function_dependencies import OpsDependencies
 from streak_core.models.maintenance import MaintenanceTick
 from streak_core.ports.leagues import LeagueStore
 from streak_core.services import ticks

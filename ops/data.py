@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from streak_core.dependencies import OpsDependencies
 from streak_core.domain.ids import is_user_id
+from streak_core.function_dependencies import OpsDependencies
 from streak_core.services.erasure import erase_user, purge_orphans
 from streak_core.services.export import export_user
 

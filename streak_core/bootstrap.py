@@ -10,19 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from streak_core.container import Container, imported
-from streak_core.dependencies import (
-    DEFERRED,
-    AccountDependencies,
-    ApiDependencies,
-    JobDependencies,
-    MaintenanceDependencies,
-    NotificationDependencies,
-    OpsDependencies,
-    RequestDeps,
-    ShareDeps,
-    compose,
-    derive_api,
-)
+from streak_core.dependencies import DEFERRED, ApiDependencies, RequestDeps, compose, derive_api
 from streak_core.domain.config import StreakConfig
 from streak_core.ports.clock import Clock
 from streak_core.ports.erasure import AccountDirectory
@@ -42,6 +30,13 @@ from streak_core.settings import Settings, settings
 
 if TYPE_CHECKING:  # imported when the container is built, never at import
     from streak_core.adapters.cloud_tasks import CloudTasksQueue
+    from streak_core.function_dependencies import (
+        AccountDependencies,
+        JobDependencies,
+        MaintenanceDependencies,
+        NotificationDependencies,
+        OpsDependencies,
+    )
     from streak_core.services.webhooks import Webhooks
 
 
@@ -240,12 +235,15 @@ def api_dependencies() -> ApiDependencies:
             trusted_proxy_hops=env.trusted_proxy_hops,
         ),
     )
-    c.register(ShareDeps, lambda c: c.derive(ShareDeps, public_base_url=env.public_base_url))
+    shares = "streak_core.areas:ShareDeps"
+    c.register(shares, lambda c: c.derive(imported(shares), public_base_url=env.public_base_url))
     return derive_api(c)
 
 
 @cache
 def job_dependencies() -> JobDependencies:
+    from streak_core.function_dependencies import JobDependencies
+
     env = settings()
     return _container().derive(
         JobDependencies, max_attempts=env.session_jobs_max_attempts, time_budget=env.task_time_budget_seconds
@@ -254,6 +252,8 @@ def job_dependencies() -> JobDependencies:
 
 @cache
 def maintenance_dependencies() -> MaintenanceDependencies:
+    from streak_core.function_dependencies import MaintenanceDependencies
+
     env, c = settings(), _container()
     return c.derive(
         MaintenanceDependencies,
@@ -270,6 +270,8 @@ def maintenance_dependencies() -> MaintenanceDependencies:
 
 @cache
 def notification_dependencies() -> NotificationDependencies:
+    from streak_core.function_dependencies import NotificationDependencies
+
     env = settings()
     return _container().derive(
         NotificationDependencies,
@@ -281,9 +283,13 @@ def notification_dependencies() -> NotificationDependencies:
 
 @cache
 def account_dependencies() -> AccountDependencies:
+    from streak_core.function_dependencies import AccountDependencies
+
     return _container().derive(AccountDependencies, time_budget=settings().event_time_budget_seconds)
 
 
 def ops_dependencies() -> OpsDependencies:
     """Built when a command starts, from the environment (the --stack option sets it for `make dev`)."""
+    from streak_core.function_dependencies import OpsDependencies
+
     return production(Settings.from_environ()).derive(OpsDependencies)

@@ -51,16 +51,22 @@ class Container:
     def has(self, kind: type[Any] | str) -> bool:
         return name_of(kind) in self._factories
 
-    def get(self, kind: type[T]) -> T:
+    @typing.overload
+    def get(self, kind: type[T]) -> T: ...
+
+    @typing.overload
+    def get(self, kind: str) -> Any: ...
+
+    def get(self, kind: type[Any] | str) -> Any:
+        """What is registered for `kind` (a type, or its `module:Qualname`), built on the first call."""
         name = name_of(kind)
         if name not in self._built:
             with self._lock:
                 if name not in self._factories:
-                    raise LookupError(f"nothing is registered for {kind.__name__}")
+                    raise LookupError(f"nothing is registered for {name}")
                 if name not in self._built:
                     self._built[name] = self._factories[name](self)
-        built: T = self._built[name]
-        return built
+        return self._built[name]
 
     def derive(self, area: type[A], **given: Any) -> A:
         """An area's dependencies (a dataclass): each field whose type is registered comes from the

@@ -1,54 +1,42 @@
-"""What each function, and each area of the API, is given to work with: the few ports it uses, no more.
+"""What the `api` function is given to work with: its areas, each derived when a route of it first runs, the
+pipeline's own and the sessions area's; and `compose`, which registers what is made of ports.
 
-Each is derived from the one container (streak_core/container.py) by the types of its fields: production
-registers the adapters (`streak_core.bootstrap`), tests register fakes of the same ports
-(`tests/unit/fakes.py`), and `compose` builds the services made of ports and every area the same way for
-both."""
+Each area (and each other function's dependencies, streak_core/function_dependencies.py) is derived from the
+one container (streak_core/container.py) by the types of its fields: production registers the adapters
+(`streak_core.bootstrap`), tests register fakes of the same ports (`tests/unit/fakes.py`), and `compose`
+builds the services made of ports and every area the same way for both. The other areas are in
+streak_core/areas.py, named here and imported when first derived: each area's dataclass costs a cold start
+0.3-0.7 ms to build, and a `POST /v1/sessions` cold start has no use for the other 15."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from streak_core.container import Container, imported
-from streak_core.domain.cards import TextMetrics
+from streak_core.container import Container, imported, name_of
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
-from streak_core.ports.analytics import AnalyticsStore
-from streak_core.ports.boards import LeaderboardStore
-from streak_core.ports.challenges import ChallengeStore
 from streak_core.ports.clock import Clock
-from streak_core.ports.erasure import AccountDirectory, Eraser
+from streak_core.ports.erasure import Eraser
 from streak_core.ports.identity import TokenVerifier
 from streak_core.ports.jobs import JobQueue, JobStore
-from streak_core.ports.leagues import LeagueStore
-from streak_core.ports.maintenance import (
-    BatchPublisher,
-    DeadLetterStore,
-    MaintenanceStore,
-    OutageStore,
-    RunStore,
-    TickPublisher,
-)
-from streak_core.ports.notifications import DispatchQueue, ReminderStore
-from streak_core.ports.pauses import PauseStore
-from streak_core.ports.rebuild import RebuildStore
-from streak_core.ports.shares import Rasterizer, ShareStore
-from streak_core.ports.users import BadgeCounts, Profiles, UserStore
-from streak_core.ports.your_data import UserDataReader
-from streak_core.services.calendar_cache import CalendarCache
+from streak_core.ports.notifications import DispatchQueue
+from streak_core.ports.users import UserStore
 from streak_core.services.rate_limit import SharedRateLimiter
 
 if TYPE_CHECKING:
-    from streak_core.services.cursors import Cursors
-    from streak_core.services.dispatch import Dispatcher
-    from streak_core.services.export import ExportSources
+    from streak_core.areas import (
+        AdminDeps,
+        ChallengeDeps,
+        DataDeps,
+        LeagueDeps,
+        MeDeps,
+        PauseDeps,
+        ShareDeps,
+        SocialDeps,
+        StatsDeps,
+        WebhookDeps,
+    )
     from streak_core.services.friend_streaks import FriendStreaks
-    from streak_core.services.friends import Friends
-    from streak_core.services.leaderboard import Leaderboards
-    from streak_core.services.leagues import Leagues, LeagueSettler
-    from streak_core.services.maintenance import BatchWorker
-    from streak_core.services.unsubscribe import UnsubscribeLinks
-    from streak_core.services.webhooks import Webhooks
 
 # The services the areas below hold, imported when an area holding one is first derived (container.py's
 # `hints_of`), not with this module: a cold start imports the services of the area it serves.
@@ -96,121 +84,21 @@ class SessionDeps:
     friend_streaks: FriendStreaks | None = None  # checked after the user's days change
 
 
-@dataclass
-class MeDeps:
-    """The caller's own state: streak, calendar, days, notifications, devices and settings."""
-
-    store: UserStore
-    cursors: Cursors
-    unsubscribes: UnsubscribeLinks
-    config: StreakConfig = DEFAULT_CONFIG
-    calendar_cache: CalendarCache = field(default_factory=CalendarCache)
-
-
-@dataclass
-class StatsDeps:
-    """Badges, insights, the heatmap and Wrapped."""
-
-    store: UserStore
-    badge_counts: BadgeCounts
-    rasterizer: Rasterizer
-    analytics: AnalyticsStore
-    text_metrics: TextMetrics
-    config: StreakConfig = DEFAULT_CONFIG
-
-
-@dataclass
-class ShareDeps:
-    """Share cards, shares and their public pages."""
-
-    store: UserStore
-    shares: ShareStore
-    rasterizer: Rasterizer
-    text_metrics: TextMetrics
-    config: StreakConfig = DEFAULT_CONFIG
-    public_base_url: str | None = None  # where share links point; else the URL the request came to
-
-
-@dataclass
-class ChallengeDeps:
-    challenges: ChallengeStore
-    profiles: Profiles
-    cursors: Cursors
-    notify: DispatchQueue | None = None
-    config: StreakConfig = DEFAULT_CONFIG
-
-
-@dataclass
-class PauseDeps:
-    pauses: PauseStore
-    config: StreakConfig = DEFAULT_CONFIG
-
-
-@dataclass
-class SocialDeps:
-    """Leaderboards, friends and friend streaks."""
-
-    leaderboards: Leaderboards
-    friends: Friends
-    friend_streaks: FriendStreaks
-
-
-@dataclass
-class AdminDeps:
-    """The operators' routes: runs, rebuilds, freezes, outages, dead letters."""
-
-    store: UserStore
-    runs: RunStore
-    rebuilds: RebuildStore
-    maintenance: MaintenanceStore
-    outages: OutageStore
-    ticks: TickPublisher
-    dead_letters: DeadLetterStore
-    replay_worker: BatchWorker
-    analytics: AnalyticsStore
-    config: StreakConfig = DEFAULT_CONFIG
-    page_size: int = 500  # users read at a time when a request pages through them (an outage's dry run)
-
-
-@dataclass
-class DataDeps:
-    """The caller's own data: the session log (listed, a session deleted), the export, the erasure."""
-
-    store: UserStore
-    data: UserDataReader
-    rebuilds: RebuildStore
-    cursors: Cursors
-    export: ExportSources
-    eraser: Eraser
-    accounts: AccountDirectory
-    verifier: TokenVerifier | None = None  # told to forget an erased user's tokens
-    job_queue: JobQueue | None = None  # None: an erasure runs in the request itself
-    config: StreakConfig = DEFAULT_CONFIG
-
-
-@dataclass
-class WebhookDeps:
-    """The operators' webhook endpoints and their deliveries."""
-
-    webhooks: Webhooks
-    cursors: Cursors
-
-
-@dataclass
-class LeagueDeps:
-    """Weekly leagues: the caller's cohort, joining it, past weeks."""
-
-    leagues: Leagues
-
-
 class _Area(Generic[A]):
-    """An area of ApiDependencies: taken from the container when first asked for, then the same object."""
+    """An area of ApiDependencies: taken from the container when first asked for, then the same object.
+    Named `module:Qualname` when its module is imported only then."""
 
-    def __init__(self, kind: type[A]) -> None:
-        self.kind = kind
+    def __init__(self, kind: type[A] | str) -> None:
+        self.name = name_of(kind)
 
     def __get__(self, deps: ApiDependencies, owner: type[ApiDependencies]) -> A:
-        return deps.container.get(self.kind)
+        built: A = deps.container.get(self.name)
+        return built
+
+
+def _other(name: str) -> Any:
+    """An area of streak_core/areas.py, by name."""
+    return _Area(f"streak_core.areas:{name}")
 
 
 class ApiDependencies:
@@ -218,109 +106,25 @@ class ApiDependencies:
     of the area first runs (a cold start builds what its route uses: the sessions area never builds the
     webhooks' or the leagues' services)."""
 
-    request = _Area(RequestDeps)
-    sessions = _Area(SessionDeps)
-    me = _Area(MeDeps)
-    stats = _Area(StatsDeps)
-    shares = _Area(ShareDeps)
-    challenges = _Area(ChallengeDeps)
-    pauses = _Area(PauseDeps)
-    social = _Area(SocialDeps)
-    admin = _Area(AdminDeps)
-    data = _Area(DataDeps)
-    webhooks = _Area(WebhookDeps)
-    leagues = _Area(LeagueDeps)
+    request: _Area[RequestDeps] = _Area(RequestDeps)
+    sessions: _Area[SessionDeps] = _Area(SessionDeps)
+    me: _Area[MeDeps] = _other("MeDeps")
+    stats: _Area[StatsDeps] = _other("StatsDeps")
+    shares: _Area[ShareDeps] = _other("ShareDeps")
+    challenges: _Area[ChallengeDeps] = _other("ChallengeDeps")
+    pauses: _Area[PauseDeps] = _other("PauseDeps")
+    social: _Area[SocialDeps] = _other("SocialDeps")
+    admin: _Area[AdminDeps] = _other("AdminDeps")
+    data: _Area[DataDeps] = _other("DataDeps")
+    webhooks: _Area[WebhookDeps] = _other("WebhookDeps")
+    leagues: _Area[LeagueDeps] = _other("LeagueDeps")
 
     def __init__(self, container: Container) -> None:
         self.container = container
 
 
-@dataclass
-class JobDependencies:
-    """What the `session_jobs` function needs: the batch's own dependencies and the job records."""
-
-    jobs: JobStore
-    store: UserStore
-    clock: Clock
-    notify: DispatchQueue | None = None
-    config: StreakConfig = DEFAULT_CONFIG
-    max_attempts: int = 3
-    time_budget: float | None = None  # seconds a task may spend in all
-    eraser: Eraser | None = None  # with accounts: the queue's erasure tasks
-    accounts: AccountDirectory | None = None
-    friend_streaks: FriendStreaks | None = None
-
-
-@dataclass
-class MaintenanceDependencies:
-    runs: RunStore
-    publisher: BatchPublisher
-    dead_letters: DeadLetterStore
-    batch_worker: BatchWorker  # hands what still fails to the retry queue
-    retry_worker: BatchWorker  # used by the queue's handler itself: no queue of its own
-    outages: OutageStore
-    clock: Clock
-    config: StreakConfig = DEFAULT_CONFIG
-    allow_clock_override: bool = False
-    page_size: int = 500
-    query_page_size: int = 5000
-    max_attempts: int = 5
-    leagues: LeagueSettler | None = None  # None: no league weeks are settled
-    friend_streaks: FriendStreaks | None = None  # None: no friend streak is checked at night
-    league_page_size: int = 10  # cohorts per settlement batch message
-    event_budget: float | None = None  # seconds a tick or batch message may spend in all
-    task_budget: float | None = None  # seconds a retry task may spend in all
-
-
-@dataclass
-class NotificationDependencies:
-    dispatcher: Dispatcher
-    reminders: ReminderStore
-    profiles: Profiles
-    clock: Clock
-    config: StreakConfig = DEFAULT_CONFIG
-    allow_clock_override: bool = False
-    sweep_limit: int = 200
-    time_budget: float | None = None  # seconds a task may spend in all
-    webhooks: Webhooks | None = None  # events fanned out to endpoints, and the lanes drained
-    friend_streaks: FriendStreaks | None = None  # pairs checked after a friend's change
-
-
-@dataclass
-class AccountDependencies:
-    """What the `on_account_deleted` function needs: to erase a user whose account is gone."""
-
-    eraser: Eraser
-    accounts: AccountDirectory
-    clock: Clock
-    time_budget: float | None = None
-
-
-@dataclass
-class OpsDependencies:
-    """What the operator's command line works with (ops/cli.py)."""
-
-    users: UserStore
-    rebuilds: RebuildStore
-    maintenance: MaintenanceStore
-    outages: OutageStore
-    ticks: TickPublisher
-    runs: RunStore
-    dead_letters: DeadLetterStore
-    replay_worker: BatchWorker
-    clock: Clock
-    boards: LeaderboardStore
-    jobs: JobStore
-    eraser: Eraser
-    accounts: AccountDirectory
-    export: ExportSources
-    job_queue: JobQueue | None = None  # None: SESSION_JOBS_URL is not set, failed jobs cannot be replayed
-    leagues: LeagueStore | None = None
-    config: StreakConfig = DEFAULT_CONFIG
-
-
-# Each area of the API, as ApiDependencies lists them (so the two cannot drift).
-AREAS: tuple[type[Any], ...] = tuple(v.kind for v in vars(ApiDependencies).values() if isinstance(v, _Area))
+# Each area of the API by name (`module:Qualname`), as ApiDependencies lists them (so the two cannot drift).
+AREAS: tuple[str, ...] = tuple(v.name for v in vars(ApiDependencies).values() if isinstance(v, _Area))
 # Services made of ports alone: derived from the container like the areas (imported when first built).
 COMPOSED: tuple[str, ...] = tuple(
     DEFERRED[name]
@@ -342,8 +146,8 @@ def compose(c: Container) -> None:
     )
 
 
-def _derived(kind: type[Any]) -> Any:
-    return lambda c: c.derive(kind)
+def _derived(name: str) -> Any:
+    return lambda c: c.derive(imported(name))
 
 
 def _derived_named(name: str) -> Any:

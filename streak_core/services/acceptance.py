@@ -21,9 +21,8 @@ from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, u
 from streak_core.models.webhooks import WebhookEvent, event
 from streak_core.ports.users import UserSnapshot, UserWrites
 from streak_core.services.badges import award_badges
-from streak_core.services.challenges import advance_challenges
-from streak_core.services.leagues import league_moves
 from streak_core.services.lifecycle import count_acceptance
+from streak_core.services.progress import advance_challenges, league_moves
 from streak_core.services.views import (
     StreakView,
     day_view,

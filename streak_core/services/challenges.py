@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 
 from streak_core.domain.challenges import (
     MAX_UNFINISHED,
@@ -18,7 +17,7 @@ from streak_core.domain.challenges import (
 )
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.ids import is_document_id
-from streak_core.domain.vocabulary import ChallengeStatus, ChallengeVisibility, NotificationKind, Visibility
+from streak_core.domain.vocabulary import ChallengeStatus, ChallengeVisibility, Visibility
 from streak_core.errors import (
     ChallengeCompleted,
     ChallengeEnded,
@@ -28,14 +27,12 @@ from streak_core.errors import (
     TooManyChallenges,
 )
 from streak_core.models.notifications import OutboxEntry
-from streak_core.models.streaks import DayRecord, StreakRecord
 from streak_core.ports.challenges import ChallengeStore, Joining, MembershipTransaction
 from streak_core.ports.notifications import DispatchQueue
-from streak_core.ports.rebuild import UserHistory
 from streak_core.ports.users import Profiles
-from streak_core.services.badges import award_badges
 from streak_core.services.cursors import Cursors
 from streak_core.services.dispatch import announce
+from streak_core.services.progress import completed_notices, day_seconds, drop_final
 from streak_core.services.views import user_today
 
 TOP = 20
@@ -164,16 +161,16 @@ def join_challenge(
         today = user_today(snap.settings, streak, now)
         if today > terms.ends_on:
             raise ChallengeEnded
-        _drop_final(streak, now, config)
+        drop_final(streak, now, config)
         if unfinished(streak.challenges, today) >= MAX_UNFINISHED:
             raise TooManyChallenges(MAX_UNFINISHED)
         days = tx.days(terms.starts_on, min(terms.ends_on, today))
-        count = window_count(terms, _seconds(days), config)
+        count = window_count(terms, day_seconds(days), config)
         membership = Membership(challenge.id, challenge.title, terms, now, count)
         notices: list[OutboxEntry] = []
         if membership.reached:
             membership = replace(membership, completed_at=now)
-            notices = _completed(uid, streak, membership, now)
+            notices = completed_notices(uid, streak, membership, now)
         else:
             streak.challenges[challenge.id] = membership
         tx.join(Joining(challenge, streak, membership, tuple(notices)))
@@ -204,87 +201,6 @@ def leave_challenge(store: ChallengeStore, uid: str, challenge_id: str) -> None:
         tx.leave(snap.challenge, snap.streak)
 
     store.run_in_transaction(uid, body)
-
-
-def advance_challenges(
-    uid: str,
-    streak: StreakRecord,
-    before: Mapping[date, int],
-    after: Mapping[date, int],
-    now: datetime,
-    config: StreakConfig,
-) -> tuple[list[Membership], list[OutboxEntry]]:
-    """Move the user's unfinished challenges by the days that changed (focus seconds before and after),
-    on `streak`: the memberships to write, and a `challenge_completed` entry for each one completed."""
-    _drop_final(streak, now, config)
-    moved: list[Membership] = []
-    notices: list[OutboxEntry] = []
-    for membership in list(streak.challenges.values()):
-        current = membership
-        for day, seconds in after.items():
-            current = current.moved(day, before.get(day, 0), seconds, config)
-        if current == membership:
-            continue
-        if current.reached:
-            current = replace(current, completed_at=now)
-            notices += _completed(uid, streak, current, now, badges=False)
-        else:
-            streak.challenges[current.challenge_id] = current
-        moved.append(current)
-    return moved, notices
-
-
-def rebuilt_memberships(
-    history: UserHistory,
-    days: Mapping[date, DayRecord],
-    streak: StreakRecord,
-    now: datetime,
-    config: StreakConfig,
-) -> list[Membership]:
-    """Each membership recounted from the rebuilt days, on `streak` (unfinished ones and the rewards of
-    completed ones, from the membership documents: the facts); the memberships whose documents differ."""
-    seconds = _seconds(days)
-    streak.challenges, streak.challenge_rewards = {}, {}
-    changed: list[Membership] = []
-    for stored in sorted(history.memberships, key=lambda m: m.challenge_id):
-        membership = stored  # completed is final: its count stays the one it completed with
-        if stored.completed_at is None:
-            membership = replace(stored, count=window_count(stored.terms, seconds, config))
-            if membership.reached:
-                membership = replace(membership, completed_at=now)  # silently, like badges
-        if membership.completed_at is not None:
-            streak.complete(membership)
-        elif now < membership.terms.final_at(config):
-            streak.challenges[membership.challenge_id] = membership
-        if membership != stored:
-            changed.append(membership)
-    return changed
-
-
-def _completed(
-    uid: str, streak: StreakRecord, membership: Membership, now: datetime, badges: bool = True
-) -> list[OutboxEntry]:
-    """Grant the reward once (keyed by challenge on the streak) and say so; with `badges`, award what the
-    completion earns (the acceptance awards badges itself, after everything else has moved)."""
-    streak.complete(membership)
-    data: dict[str, int | str] = {
-        "challenge_id": membership.challenge_id,
-        "title": membership.title,
-        "reward_xp": membership.terms.reward_xp,
-    }
-    entry = OutboxEntry(uid, NotificationKind.CHALLENGE_COMPLETED, membership.challenge_id, data, now)
-    return [entry, *award_badges(uid, streak, now, push=False)] if badges else [entry]
-
-
-def _drop_final(streak: StreakRecord, now: datetime, config: StreakConfig) -> None:
-    """Unfinished challenges whose standings are final leave the streak (their documents stay as they are)."""
-    for challenge_id, membership in list(streak.challenges.items()):
-        if now >= membership.terms.final_at(config):
-            del streak.challenges[challenge_id]
-
-
-def _seconds(days: Mapping[date, DayRecord]) -> dict[date, int]:
-    return {d: record.state.seconds for d, record in days.items()}
 
 
 def _existing(store: ChallengeStore, challenge_id: str) -> Challenge:

@@ -5,23 +5,20 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.leagues import (
     OPENING_SHARDS,
     demotion_rank,
     ends_at,
-    open_weeks,
     preferred_shard,
     promotion_rank,
     settle,
     settles_at,
     shift_week,
     week_of,
-    week_seconds_moved,
 )
 from streak_core.domain.timeline import zone_named
 from streak_core.domain.vocabulary import LeagueOutcome, NotificationKind, Tier, Visibility
@@ -69,63 +66,6 @@ class HistoryRow:
     tier: Tier
     rank: int
     outcome: LeagueOutcome
-
-
-def league_moves(
-    uid: str,
-    leagues: Mapping[str, LeagueMember],
-    streak: StreakRecord,
-    before: Mapping[date, int],
-    after: Mapping[date, int],
-    now: datetime,
-    config: StreakConfig,
-) -> list[LeagueMember]:
-    """The user's weeks that these changed days move (focus seconds before and after), as read in the
-    acceptance: a week not yet final, the user placed in it, or placed the week before (their Monday came
-    before the settlement that places them: the focus waits on an unplaced document)."""
-    moved = []
-    for week, change in week_seconds_moved(before, after).items():
-        if now >= settles_at(week, config.league_grace):
-            continue  # a settled (or final) week never changes
-        member = _scored_week(uid, leagues, week)
-        if member is not None and not member.settled:
-            moved.append(member.moved(change, streak.state.longest_streak, now))
-    return moved
-
-
-def _scored_week(uid: str, stored: Mapping[str, LeagueMember], week: str) -> LeagueMember | None:
-    """The user's document of `week` that focus moves: the one stored, or a new one (unplaced) where they
-    were placed the week before; None where the week is not theirs to score."""
-    member = stored.get(week)
-    if member is None:
-        earlier = stored.get(shift_week(week, -1))
-        if earlier is None or not earlier.placed:
-            return None
-        member = LeagueMember(week, uid)
-    return member
-
-
-def rebuilt_league_weeks(
-    uid: str,
-    stored: Mapping[str, LeagueMember],
-    seconds_by_day: Mapping[date, int],
-    longest_streak: int,
-    now: datetime,
-    config: StreakConfig,
-) -> list[LeagueMember]:
-    """The user's open weeks whose stored score is not the focus of the week's rebuilt days: each set to it,
-    as acceptances would have (`stored`: the open weeks and the week before each, as read). A settled or
-    final week is a fact and stays as it stands; a week with no document gets one where an acceptance
-    would have written it (the user placed the week before)."""
-    totals = week_seconds_moved({}, seconds_by_day)  # each week's focus
-    moved = []
-    for week in open_weeks(now, config.league_grace):
-        member = _scored_week(uid, stored, week)
-        if member is None or member.settled:
-            continue
-        if change := totals.get(week, 0) - member.seconds:
-            moved.append(member.moved(change, longest_streak, now))
-    return moved
 
 
 @dataclass

@@ -27,8 +27,7 @@ from streak_core.errors import UserNotFound
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord
 from streak_core.ports.rebuild import RebuildStore, RebuildTransaction, RebuildWrites, UserHistory
 from streak_core.services.badges import award_badges
-from streak_core.services.challenges import rebuilt_memberships
-from streak_core.services.leagues import rebuilt_league_weeks
+from streak_core.services.progress import rebuilt_league_weeks, rebuilt_memberships
 from streak_core.services.views import user_today
 
 

@@ -18,10 +18,11 @@ from functions.jobs import handle_jobs
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.jobs import FirestoreJobStore
 from streak_core.adapters.firestore.users import FirestoreUserStore
-from streak_core.dependencies import JobDependencies, SessionDeps
+from streak_core.dependencies import SessionDeps
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.vocabulary import JobStatus
 from streak_core.errors import TransientStoreError
+from streak_core.function_dependencies import JobDependencies
 from streak_core.models.jobs import SessionJob
 from streak_core.ports.users import UserTransaction
 from streak_core.services.jobs import replay_failed_jobs, submit_job

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, get_args
 
 from streak_core.adapters.raster import ResvgRasterizer, RobotoMetrics
-from streak_core.container import Container, hints_of
+from streak_core.container import Container, hints_of, imported
 from streak_core.dependencies import AREAS, ApiDependencies, compose, derive_api
 from streak_core.domain.analytics import Count
 from streak_core.domain.badges import ACTIVE_USERS
@@ -1360,7 +1360,7 @@ def api_dependencies(now: datetime | None = None, **overrides: Any) -> ApiDepend
         else:
             settings[name] = value
     used: set[str] = set()
-    for area in AREAS:  # a setting: each area that has a field of its name is derived with it
+    for area in map(imported, AREAS):  # a setting: each area that has a field of its name is derived with it
         names = frozenset({f.name for f in fields(area)} & set(settings))
         if names:
             given = {k: settings[k] for k in names}
@@ -1376,7 +1376,7 @@ def _derived_with(area: type[Any], given: dict[str, Any]) -> Callable[[Container
 
 def _kind_named(name: str) -> type[Any] | None:
     """The port or service an area's field of this name asks for (None: a setting)."""
-    for area in AREAS:
+    for area in map(imported, AREAS):
         hints = hints_of(area)
         if name in hints:
             hint = hints[name]

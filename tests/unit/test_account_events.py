@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from functions.accounts import DELETE_ACCOUNT, deleted_uid, handle_account_deleted
-from streak_core.dependencies import AccountDependencies
+from streak_core.function_dependencies import AccountDependencies
 from tests.unit.fakes import (
     FakeAccounts,
     FakeVerifier,

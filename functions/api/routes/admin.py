@@ -20,7 +20,7 @@ from functions.api.presenters.admin import (
 from functions.api.presenters.sessions import BatchOut, item_out, read_item
 from functions.api.shared import StreakOut
 from functions.routing import Auth, Call, Reply, Routes, Tag
-from streak_core.dependencies import AdminDeps
+from streak_core.areas import AdminDeps
 from streak_core.domain.ids import is_user_id
 from streak_core.errors import UserNotFound
 from streak_core.services import outages, retries, sessions

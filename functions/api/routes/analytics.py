@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functions.api.presenters.analytics import AnalyticsOut, AnalyticsQuery, GroupsOut, ReactivationOut
 from functions.routing import Auth, Call, Reply, Routes, Tag
-from streak_core.dependencies import AdminDeps
+from streak_core.areas import AdminDeps
 from streak_core.services.analytics import MAX_DAYS, daily_figures, reactivation_figures
 
 ROUTES: Routes[AdminDeps] = Routes(auth=Auth.ADMIN)

@@ -15,7 +15,7 @@ from functions.api.presenters.challenges import (
     challenge_out,
 )
 from functions.routing import Call, Reply, Routes, Tag
-from streak_core.dependencies import ChallengeDeps
+from streak_core.areas import ChallengeDeps
 from streak_core.domain.challenges import (
     ChallengeTerms,
 )

@@ -11,7 +11,7 @@ from functions.api.presenters.data import (
 from functions.api.presenters.sessions import JobEnvelope, SessionOut, erasure_out
 from functions.http import RETRY_AFTER_SECONDS, Stream
 from functions.routing import Call, Reply, Routes, Tag
-from streak_core.dependencies import DataDeps
+from streak_core.areas import DataDeps
 from streak_core.services import session_log
 from streak_core.services.erasure import request_erasure
 from streak_core.services.export import export_user

@@ -10,7 +10,7 @@ from functions.api.presenters.friend_streaks import (
     friend_streak_out,
 )
 from functions.routing import Call, Reply, Routes, Tag
-from streak_core.dependencies import SocialDeps
+from streak_core.areas import SocialDeps
 from streak_core.models.friend_streaks import MAX_FRIEND_STREAKS
 
 FriendStreakCall = Call[SocialDeps]

@@ -10,7 +10,7 @@ from functions.api.presenters.leagues import (
     NotJoinedOut,
 )
 from functions.routing import Call, Reply, Routes, Tag
-from streak_core.dependencies import LeagueDeps
+from streak_core.areas import LeagueDeps
 from streak_core.domain.leagues import COHORT_SIZE
 
 LeagueCall = Call[LeagueDeps]

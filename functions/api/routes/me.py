@@ -25,7 +25,7 @@ from functions.fields import (
 )
 from functions.http import Binary, parse_model
 from functions.routing import Auth, Call, Reply, RouteOptions, Routes, Tag
-from streak_core.dependencies import MeDeps
+from streak_core.areas import MeDeps
 from streak_core.services import devices, queries
 from streak_core.services.queries import (
     DEFAULT_CALENDAR_DAYS,

@@ -10,7 +10,7 @@ from functions.api.presenters.pauses import (
     PausesOut,
 )
 from functions.routing import Call, Reply, Routes, Tag
-from streak_core.dependencies import PauseDeps
+from streak_core.areas import PauseDeps
 from streak_core.domain.config import DEFAULT_CONFIG as LIMITS
 from streak_core.services import pauses
 

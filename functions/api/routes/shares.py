@@ -17,7 +17,7 @@ from functions.api.presenters.shares import (
 from functions.api.shared import image
 from functions.http import Binary
 from functions.routing import Auth, Call, Reply, Routes, Tag
-from streak_core.dependencies import ShareDeps
+from streak_core.areas import ShareDeps
 from streak_core.domain.cards import Share, card_svg, headline
 from streak_core.domain.vocabulary import ImageFormat
 from streak_core.services import shares

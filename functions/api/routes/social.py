@@ -10,7 +10,7 @@ from functions.api.presenters.social import (
     LeaderboardQuery,
 )
 from functions.routing import Call, Reply, Routes, Tag
-from streak_core.dependencies import SocialDeps
+from streak_core.areas import SocialDeps
 from streak_core.domain.vocabulary import BoardStart, Scope
 from streak_core.services.leaderboard import BoardRequest
 

@@ -13,7 +13,7 @@ from functions.api.presenters.stats import (
 )
 from functions.api.shared import image
 from functions.routing import Call, Reply, Routes, Tag
-from streak_core.dependencies import StatsDeps
+from streak_core.areas import StatsDeps
 from streak_core.domain.insights import MAX_WEEKS
 from streak_core.domain.vocabulary import ImageFormat
 from streak_core.services import badges, images, insights

@@ -16,7 +16,7 @@ from functions.api.presenters.webhooks import (
 )
 from functions.fields import PageQuery
 from functions.routing import Auth, Call, Reply, Routes, Tag
-from streak_core.dependencies import WebhookDeps
+from streak_core.areas import WebhookDeps
 from streak_core.domain.ids import is_document_id
 from streak_core.domain.webhooks import LANES, MAX_ENDPOINTS
 from streak_core.errors import DeliveryNotFound, WebhookNotFound

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functions.api.presenters.wrapped import WrappedCardQuery, WrappedOut, WrappedQuery, wrapped_out
 from functions.api.shared import image
 from functions.routing import Call, Reply, Routes, Tag
-from streak_core.dependencies import StatsDeps
+from streak_core.areas import StatsDeps
 from streak_core.services.wrapped import get_wrapped, wrapped_card
 
 ROUTES: Routes[StatsDeps] = Routes()
