@@ -26,16 +26,16 @@ from bench.emulated import firestore_emulator
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore
 from streak_core.adapters.firestore.documents import outbox_to_doc
+from streak_core.adapters.firestore.events import event_to_doc
 from streak_core.adapters.firestore.leagues import MEMBER_DOC, FirestoreLeagueStore
 from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
-from streak_core.adapters.firestore.webhooks import event_to_doc
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.leagues import COHORT_SIZE, TIERS, settles_at, shift_week
 from streak_core.domain.sessions import SessionFields
 from streak_core.domain.vocabulary import LeagueOutcome, NotificationKind, SessionStatus
+from streak_core.models.events import events_of
 from streak_core.models.leagues import LeagueMember
 from streak_core.models.notifications import OutboxEntry
-from streak_core.models.webhooks import events_of
 from streak_core.services.leagues import LeagueSettler
 from streak_core.services.sessions import accept_sessions
 

@@ -90,8 +90,8 @@ def deliveries(bench: Bench, events: int) -> dict[str, float]:
     from google.cloud import firestore
 
     from streak_core.adapters.cloud_tasks import CloudTasksDispatchQueue, CloudTasksQueue
-    from streak_core.adapters.firestore.webhooks import stage_events
-    from streak_core.models.webhooks import event
+    from streak_core.adapters.firestore.events import stage_events
+    from streak_core.models.events import event
 
     bench.clear()
     bench.register(1)

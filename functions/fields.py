@@ -30,12 +30,11 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from streak_core.domain.day_start import parse_day_start
-from streak_core.domain.ids import is_document_id, is_user_id
+from streak_core.domain.ids import MAX_CURSOR_CHARS, is_document_id, is_user_id
 from streak_core.domain.leagues import is_week
 from streak_core.domain.sessions import MAX_INSTANT_CHARS, MAX_ZONE_CHARS, parse_date, parse_instant
 from streak_core.domain.timeline import zone_named
 from streak_core.models.users import MAX_DISPLAY_NAME, display_name_rule
-from streak_core.services.cursors import MAX_CURSOR_CHARS
 
 HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d", re.ASCII)
 MAX_DISPLAY_NAME_SENT = 4 * MAX_DISPLAY_NAME  # spaces around a name are trimmed, but not without end

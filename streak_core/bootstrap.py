@@ -14,17 +14,9 @@ from streak_core.dependencies import DEFERRED, ApiDependencies, RequestDeps, com
 from streak_core.domain.config import StreakConfig
 from streak_core.ports.clock import Clock
 from streak_core.ports.erasure import AccountDirectory
-from streak_core.ports.friend_streaks import FriendStreakQueue
 from streak_core.ports.identity import TokenVerifier
 from streak_core.ports.jobs import JobQueue
-from streak_core.ports.maintenance import (
-    BatchPublisher,
-    RetryQueue,
-    TickPublisher,
-)
 from streak_core.ports.notifications import DispatchQueue, EmailSender, OutboxStore, PushSender
-from streak_core.ports.shares import Rasterizer
-from streak_core.ports.webhooks import EventStream
 from streak_core.services.rate_limit import SharedRateLimiter
 from streak_core.settings import Settings, settings
 
@@ -37,6 +29,7 @@ if TYPE_CHECKING:  # imported when the container is built, never at import
         NotificationDependencies,
         OpsDependencies,
     )
+    from streak_core.ports.webhooks import EventStream
     from streak_core.services.webhooks import Webhooks
 
 
@@ -95,23 +88,19 @@ def _platform(c: Container, env: Settings) -> None:
     """Registered by module path: an adapter is imported when it is first built, never before. An `api`
     instance never imports FCM or SMTP (the `notifications` function sends), nor Pub/Sub until an operator
     starts a run: each library costs a cold start 0.1-0.3 s."""
-    from streak_core.domain.cards import TextMetrics
-
     emulated = bool(env.firebase_auth_emulator_host)
     auth = "streak_core.adapters.firebase_auth"
     c.register(TokenVerifier, _imported(f"{auth}:FirebaseTokenVerifier", env.project_id, emulated=emulated))
     c.register(AccountDirectory, _imported(f"{auth}:FirebaseAccounts", env.project_id))
     c.register(Clock, _imported("streak_core.adapters.system_clock:SystemClock"))
     c.register(OutboxStore, lambda c: _outbox(c, env))
-    c.register(
-        TickPublisher, _imported("streak_core.adapters.pubsub_publisher:PubSubTickPublisher", env.project_id)
-    )
-    c.register(
-        BatchPublisher,
-        _imported("streak_core.adapters.pubsub_publisher:PubSubBatchPublisher", env.project_id),
-    )
-    c.register(Rasterizer, _imported("streak_core.adapters.raster:ResvgRasterizer"))
-    c.register(TextMetrics, _imported("streak_core.adapters.raster:RobotoMetrics"))
+    publishers, ports = "streak_core.adapters.pubsub_publisher", "streak_core.ports.maintenance"
+    c.register(f"{ports}:TickPublisher", _imported(f"{publishers}:PubSubTickPublisher", env.project_id))
+    c.register(f"{ports}:BatchPublisher", _imported(f"{publishers}:PubSubBatchPublisher", env.project_id))
+    # By name: the share cards' modules are imported by the routes that draw one, not by every cold start.
+    raster = "streak_core.adapters.raster"
+    c.register("streak_core.ports.shares:Rasterizer", _imported(f"{raster}:ResvgRasterizer"))
+    c.register("streak_core.domain.cards:TextMetrics", _imported(f"{raster}:RobotoMetrics"))
     c.register(
         PushSender,
         _imported("streak_core.adapters.fcm_push:FcmPushSender", env.project_id, env.fcm_url or None),
@@ -146,35 +135,25 @@ def _outbox(c: Container, env: Settings) -> OutboxStore:
 
 
 def _queues(c: Container, env: Settings) -> None:
-    """The Cloud Tasks queues a deployment has (a queue whose target URL is not set is not there)."""
-    from streak_core.adapters.cloud_tasks import (
-        CloudTasksDispatchQueue,
-        CloudTasksFriendStreakQueue,
-        CloudTasksJobQueue,
-        CloudTasksRetryQueue,
-    )
-
+    """The Cloud Tasks queues a deployment has (a queue whose target URL is not set is not there), each
+    registered by its port's name and imported when first built."""
     if env.notifications_dispatch_url:
-        url = env.notifications_dispatch_url
         c.register(
-            DispatchQueue, lambda c: CloudTasksDispatchQueue(_tasks_queue(env, env.notifications_queue, url))
+            DispatchQueue, _on_tasks("Dispatch", env, env.notifications_queue, env.notifications_dispatch_url)
         )
     if env.friend_streaks_check_url:
-        check_url = env.friend_streaks_check_url
-        c.register(
-            FriendStreakQueue,
-            lambda c: CloudTasksFriendStreakQueue(_tasks_queue(env, env.notifications_queue, check_url)),
-        )
+        check = _on_tasks("FriendStreak", env, env.notifications_queue, env.friend_streaks_check_url)
+        c.register("streak_core.ports.friend_streaks:FriendStreakQueue", check)
     if env.session_jobs_url:
-        jobs_url = env.session_jobs_url
-        c.register(
-            JobQueue, lambda c: CloudTasksJobQueue(_tasks_queue(env, env.session_jobs_queue, jobs_url))
-        )
-    c.register(
-        RetryQueue,
-        lambda c: CloudTasksRetryQueue(
-            _tasks_queue(env, env.maintenance_retry_queue, env.maintenance_retry_url)
-        ),
+        c.register(JobQueue, _on_tasks("Job", env, env.session_jobs_queue, env.session_jobs_url))
+    retry = _on_tasks("Retry", env, env.maintenance_retry_queue, env.maintenance_retry_url)
+    c.register("streak_core.ports.maintenance:RetryQueue", retry)
+
+
+def _on_tasks(kind: str, env: Settings, name: str, target_url: str) -> Callable[[Container], Any]:
+    """A factory of `adapters.cloud_tasks.CloudTasks{kind}Queue` on one queue of this deployment."""
+    return lambda c: imported(f"streak_core.adapters.cloud_tasks:CloudTasks{kind}Queue")(
+        _tasks_queue(env, name, target_url)
     )
 
 

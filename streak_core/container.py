@@ -51,6 +51,10 @@ class Container:
     def has(self, kind: type[Any] | str) -> bool:
         return name_of(kind) in self._factories
 
+    def names(self) -> list[str]:
+        """What is registered, by the names the container knows it by."""
+        return sorted(self._factories)
+
     @typing.overload
     def get(self, kind: type[T]) -> T: ...
 

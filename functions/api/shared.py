@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict, Field, RootModel
 
@@ -10,8 +10,10 @@ from functions.fields import Model, View, derived
 from functions.http import Binary
 from streak_core.domain.days import DayStatus
 from streak_core.domain.vocabulary import ImageFormat
-from streak_core.ports.shares import Rasterizer
 from streak_core.services.views import RecoveryView, StreakView, TodayView
+
+if TYPE_CHECKING:  # an image is made by the few routes that make one: not imported by every cold start
+    from streak_core.ports.shares import Rasterizer
 
 
 @derived(TodayView)

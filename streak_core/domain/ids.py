@@ -8,6 +8,9 @@ import re
 MAX_ID_BYTES = 1500  # Firestore's limit on a document id
 MAX_USER_ID_CHARS = 128  # Firebase Auth's limit on a uid
 MAX_SESSION_ID_CHARS = 128
+# Every cursor and link token we issue is a few hundred characters; a longer one was not issued here and is
+# refused before its signature is even checked (services/cursors.py, services/unsubscribe.py).
+MAX_CURSOR_CHARS = 1024
 SESSION_ID_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_SESSION_ID_CHARS}}}")
 _RESERVED = re.compile(r"__.*__", re.DOTALL)  # Firestore keeps ids of this form for itself
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, NotificationKind
-from streak_core.models.maintenance import DueUser
 from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.users import UserSettings
+
+if TYPE_CHECKING:  # the reminders' record: not imported by every function that only queues a dispatch
+    from streak_core.models.maintenance import DueUser
 
 
 @dataclass(frozen=True, slots=True)

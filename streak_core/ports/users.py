@@ -11,11 +11,11 @@ from typing import Protocol, TypeVar
 from streak_core.domain.boards import BoardEntry, BoardMove
 from streak_core.domain.challenges import Membership
 from streak_core.domain.vocabulary import Platform
+from streak_core.models.events import WebhookEvent
 from streak_core.models.leagues import LeagueMember
 from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord
 from streak_core.models.users import UserSettings
-from streak_core.models.webhooks import WebhookEvent
 
 T = TypeVar("T")
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from streak_core.models.webhooks import Delivery, Endpoint, FanOut, StoredEvent, WebhookEvent
+from streak_core.models.events import WebhookEvent
+from streak_core.models.webhooks import Delivery, Endpoint, FanOut, StoredEvent
 
 
 @dataclass(frozen=True, slots=True)

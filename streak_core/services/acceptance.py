@@ -15,10 +15,10 @@ from streak_core.domain.days import DayState, DayStatus
 from streak_core.domain.engine import SessionOutcome, apply_session
 from streak_core.domain.sessions import FieldIssue
 from streak_core.domain.vocabulary import EventType, NotificationKind, SessionStatus
+from streak_core.models.events import WebhookEvent, event
 from streak_core.models.leagues import LeagueMember
 from streak_core.models.notifications import OutboxEntry
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, user_timezone
-from streak_core.models.webhooks import WebhookEvent, event
 from streak_core.ports.users import UserSnapshot, UserWrites
 from streak_core.services.badges import award_badges
 from streak_core.services.lifecycle import count_acceptance

@@ -8,16 +8,13 @@ from typing import Any
 from itsdangerous import BadData, URLSafeSerializer
 
 from streak_core.domain.boards import BoardPosition
+from streak_core.domain.ids import MAX_CURSOR_CHARS
 from streak_core.domain.vocabulary import ChallengeStatus, Scope
 from streak_core.errors import InvalidCursor
 from streak_core.ports.challenges import ChallengePosition
 from streak_core.ports.users import NotificationPosition
 from streak_core.ports.webhooks import DeliveryPosition
 from streak_core.ports.your_data import SessionPosition
-
-# Every cursor we issue is a few hundred characters; a longer one was not issued here and is refused
-# before its signature is even checked.
-MAX_CURSOR_CHARS = 1024
 
 
 def _loads(serializer: URLSafeSerializer, cursor: str) -> Any:  # the JSON the cursor was made of

@@ -8,13 +8,12 @@ from urllib.parse import quote
 
 from itsdangerous import BadData, URLSafeSerializer
 
-from streak_core.domain.ids import is_user_id
+from streak_core.domain.ids import MAX_CURSOR_CHARS, is_user_id
 from streak_core.domain.sessions import FieldIssue
 from streak_core.domain.vocabulary import NotificationKind
 from streak_core.errors import InvalidRequest
 from streak_core.models.users import NotificationsChange, SettingsChange
 from streak_core.ports.users import UserStore
-from streak_core.services.cursors import MAX_CURSOR_CHARS
 from streak_core.services.queries import update_settings
 
 PATH = "/v1/unsubscribe"

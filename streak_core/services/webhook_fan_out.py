@@ -7,7 +7,8 @@ from datetime import datetime
 
 from streak_core.domain.vocabulary import EndpointStatus
 from streak_core.domain.webhooks import body, event_row, subscribed
-from streak_core.models.webhooks import Endpoint, FanOut, WebhookEvent
+from streak_core.models.events import WebhookEvent
+from streak_core.models.webhooks import Endpoint, FanOut
 from streak_core.ports.webhooks import EventStream, WebhookStore
 
 

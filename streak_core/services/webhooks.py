@@ -25,13 +25,7 @@ from streak_core.errors import (
     TooManyWebhooks,
     WebhookNotFound,
 )
-from streak_core.models.webhooks import (
-    Delivery,
-    DrainReport,
-    Endpoint,
-    HookSweepReport,
-    LaneFanOut,
-)
+from streak_core.models.webhooks import Delivery, DrainReport, Endpoint, HookSweepReport, LaneFanOut
 from streak_core.ports.webhooks import (
     Attempt,
     DeliveryPosition,

@@ -13,7 +13,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from devstack.stack import Stack
 from devstack.tick import publish
 from streak_core.adapters.cloud_tasks import CloudTasksQueue, CloudTasksRetryQueue
-from streak_core.adapters.firestore.documents import DEAD_LETTER_DOC
+from streak_core.adapters.firestore.dead_letters import DEAD_LETTER_DOC
 from streak_core.domain.sessions import parse_instant
 from streak_core.models.maintenance import DeadLetter, RetryTask
 from tests.conftest import AuthEmulator

@@ -12,10 +12,12 @@ import pytest
 
 from streak_core.adapters.firestore import webhooks as adapter
 from streak_core.adapters.firestore.client import LazyFirestore
-from streak_core.adapters.firestore.webhooks import FirestoreWebhookStore, stage_events
+from streak_core.adapters.firestore.events import stage_events
+from streak_core.adapters.firestore.webhooks import FirestoreWebhookStore
 from streak_core.domain.vocabulary import EventType, HookDeliveryStatus
 from streak_core.domain.webhooks import lane_of
-from streak_core.models.webhooks import FanOut, WebhookEvent, event
+from streak_core.models.events import WebhookEvent, event
+from streak_core.models.webhooks import FanOut
 
 pytestmark = pytest.mark.integration
 # Long before every other test's events, which share the emulator: a lane's oldest events are these.

@@ -44,6 +44,7 @@ from streak_core.domain.vocabulary import (
     Visibility,
 )
 from streak_core.errors import TransientStoreError
+from streak_core.models.events import WebhookEvent, deletion_event, events_of
 from streak_core.models.friend_streaks import FriendStreak, PairSide, pair_id
 from streak_core.models.jobs import SessionJob
 from streak_core.models.leagues import Cohort, LeagueMember
@@ -60,15 +61,7 @@ from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.social import BoardSnapshot, FriendLink, FriendLinks, StreakSummary
 from streak_core.models.streaks import DayRecord, Pause, StoredSession, StreakRecord, user_timezone
 from streak_core.models.users import UserSettings
-from streak_core.models.webhooks import (
-    Delivery,
-    Endpoint,
-    FanOut,
-    StoredEvent,
-    WebhookEvent,
-    deletion_event,
-    events_of,
-)
+from streak_core.models.webhooks import Delivery, Endpoint, FanOut, StoredEvent
 from streak_core.ports.analytics import AnalyticsStore
 from streak_core.ports.boards import LeaderboardStore
 from streak_core.ports.challenges import (

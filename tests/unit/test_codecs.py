@@ -11,19 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from streak_core.adapters.firestore.codec import Codec
+from streak_core.adapters.firestore.dead_letters import DEAD_LETTER_DOC
 from streak_core.adapters.firestore.documents import (
     BOARD_ENTRY_DOC,
     CHALLENGE_DOC,
-    DEAD_LETTER_DOC,
     MEMBERSHIP_DOC,
-    OUTAGE_DOC,
     PAUSE_DOC,
-    RUN_DOC,
 )
+from streak_core.adapters.firestore.events import EVENT_DOC
 from streak_core.adapters.firestore.jobs import JOB_DOC
 from streak_core.adapters.firestore.leagues import MEMBER_DOC, score_fields
+from streak_core.adapters.firestore.outages import OUTAGE_DOC
+from streak_core.adapters.firestore.runs import RUN_DOC
 from streak_core.adapters.firestore.shares import SHARE_DOC
-from streak_core.adapters.firestore.webhooks import DELIVERY_DOC, ENDPOINT_DOC, EVENT_DOC
+from streak_core.adapters.firestore.webhooks import DELIVERY_DOC, ENDPOINT_DOC
 from streak_core.domain.boards import BoardEntry
 from streak_core.domain.vocabulary import Visibility
 from streak_core.models.leagues import LeagueMember

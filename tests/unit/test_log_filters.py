@@ -19,8 +19,8 @@ from functions.http import RequestLog
 from functions.maintenance import log as maintenance_log
 from streak_core.domain.webhooks import lane_of
 from streak_core.errors import TransientStoreError
+from streak_core.models.events import deletion_event
 from streak_core.models.maintenance import RetryTask
-from streak_core.models.webhooks import deletion_event
 from streak_core.services.maintenance import BatchWorker, RetryPolicy
 from streak_core.services.retries import retry_user
 from tests.unit.fakes import (

@@ -27,7 +27,7 @@ from streak_core.domain.webhooks import (
     next_attempt,
 )
 from streak_core.errors import EndpointDisabled, InvalidRequest, TooManyWebhooks
-from streak_core.models.webhooks import WebhookEvent, event
+from streak_core.models.events import WebhookEvent, event
 from streak_core.services.sessions import accept_sessions, import_sessions
 from streak_core.services.webhook_targets import url_problem
 from streak_core.services.webhooks import Webhooks

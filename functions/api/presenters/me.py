@@ -22,6 +22,7 @@ from functions.fields import (
     View,
     derived,
 )
+from streak_core.domain.ids import MAX_CURSOR_CHARS
 from streak_core.domain.notifications import QuietHours
 from streak_core.domain.vocabulary import (
     Channel,
@@ -32,7 +33,6 @@ from streak_core.domain.vocabulary import (
     Visibility,
 )
 from streak_core.models.users import UNSET, NotificationsChange, SettingsChange, Unset
-from streak_core.services.cursors import MAX_CURSOR_CHARS
 from streak_core.services.queries import (
     DEFAULT_CALENDAR_DAYS,
     MAX_CALENDAR_DAYS,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, store_errors, stream
-from streak_core.adapters.firestore.documents import DEAD_LETTER_DOC
+from streak_core.adapters.firestore.codec import Codec
 from streak_core.models.maintenance import DeadLetter
 from streak_core.ports.maintenance import DeadLetterStore
+
+DEAD_LETTER_DOC = Codec(DeadLetter)
 
 
 class FirestoreDeadLetters(DeadLetterStore):

@@ -25,7 +25,6 @@ from streak_core.domain.vocabulary import (
     NotificationKind,
     Visibility,
 )
-from streak_core.models.maintenance import DeadLetter, MaintenanceRun, Outage
 from streak_core.models.notifications import SWEEP_GRACE, OutboxEntry, StoredNotification
 from streak_core.models.social import BoardRow, BoardSnapshot
 from streak_core.models.streaks import DayRecord, Pause, StoredSession
@@ -173,10 +172,6 @@ def _word(vocabulary: type[W], stored: object, default: W) -> W:
 PAUSE_DOC = Codec(Pause, names={"first": "from", "last": "to"})
 
 
-# --- outages --------------------------------------------------------------------------------------------
-OUTAGE_DOC = Codec(Outage)
-
-
 # --- boards ----------------------------------------------------------------------------------------------
 BOARD_ENTRY_DOC = Codec(BoardEntry)
 
@@ -234,11 +229,6 @@ def notification_from_doc(entry_id: str, data: Doc) -> StoredNotification:
         channels={c: DeliveryStatus(channels[c.value]) for c in Channel if c.value in channels},
         attempts={c: int(attempts[c.value]) for c in Channel if c.value in attempts},
     )
-
-
-# --- maintenance runs and dead letters -------------------------------------------------------------------
-RUN_DOC = Codec(MaintenanceRun)
-DEAD_LETTER_DOC = Codec(DeadLetter)
 
 
 # --- calendar months -------------------------------------------------------------------------------------

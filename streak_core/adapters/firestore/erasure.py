@@ -21,16 +21,16 @@ from streak_core.adapters.firestore.challenges import MEMBERSHIPS, PUBLIC, audie
 from streak_core.adapters.firestore.challenges import SHARDS as CHALLENGE_SHARDS
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors, stream
 from streak_core.adapters.firestore.documents import BOARD_ENTRY_DOC
+from streak_core.adapters.firestore.events import stage_events
 from streak_core.adapters.firestore.friends import FirestoreFriendStore
 from streak_core.adapters.firestore.shares import SHARDS as SHARE_SHARDS
 from streak_core.adapters.firestore.streaks import streak_from_doc
-from streak_core.adapters.firestore.webhooks import stage_events
 from streak_core.domain.analytics import year_moves
 from streak_core.domain.badges import ACTIVE_USERS
 from streak_core.domain.boards import BoardMove, scores_touched
 from streak_core.domain.ids import erasure_id
 from streak_core.domain.vocabulary import ErasureStep, EventType
-from streak_core.models.webhooks import deletion_event
+from streak_core.models.events import deletion_event
 from streak_core.ports.erasure import Eraser, ErasureReceipt
 
 RECEIPTS = "deletions"

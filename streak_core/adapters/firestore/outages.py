@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, store_errors
-from streak_core.adapters.firestore.documents import OUTAGE_DOC
+from streak_core.adapters.firestore.codec import Codec
 from streak_core.models.maintenance import Outage
 from streak_core.ports.maintenance import OutageStore
+
+OUTAGE_DOC = Codec(Outage)
 
 
 class FirestoreOutageStore(OutageStore):

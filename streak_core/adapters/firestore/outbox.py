@@ -24,13 +24,13 @@ from streak_core.adapters.firestore.documents import (
     outbox_to_doc,
     settings_from_doc,
 )
+from streak_core.adapters.firestore.events import stage_events
 from streak_core.adapters.firestore.streaks import streak_from_doc
-from streak_core.adapters.firestore.webhooks import stage_events
 from streak_core.domain.analytics import Count, counts_of, notification_counter, utc_day
+from streak_core.models.events import WebhookEvent, events_of
 from streak_core.models.notifications import OutboxEntry, StoredNotification
 from streak_core.models.streaks import StreakRecord, user_timezone
 from streak_core.models.users import UserSettings
-from streak_core.models.webhooks import WebhookEvent, events_of
 from streak_core.ports.notifications import ChannelResult, OutboxStore, Recipient
 
 

@@ -7,11 +7,14 @@ from typing import Any
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
-from streak_core.adapters.firestore.documents import RUN_DOC
+from streak_core.adapters.firestore.codec import Codec
 from streak_core.models.maintenance import MaintenanceRun
 from streak_core.ports.maintenance import RunStore
 
 ATTEMPTS = 5  # runs are written by one tick and a few hundred batches: contention stays low
+
+
+RUN_DOC = Codec(MaintenanceRun)
 
 
 class FirestoreRunStore(RunStore):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,42 +22,22 @@ from streak_core.adapters.firestore.client import (
 )
 from streak_core.adapters.firestore.codec import Codec
 from streak_core.adapters.firestore.documents import Doc
+from streak_core.adapters.firestore.events import EVENT_DOC, EVENT_TTL
 from streak_core.domain.analytics import Count, utc_day, webhook_counter
 from streak_core.domain.vocabulary import HookDeliveryStatus
 from streak_core.errors import TransientStoreError
-from streak_core.models.webhooks import Delivery, Endpoint, FanOut, StoredEvent, WebhookEvent
+from streak_core.models.events import WebhookEvent
+from streak_core.models.webhooks import Delivery, Endpoint, FanOut, StoredEvent
 from streak_core.ports.webhooks import DeliveryPosition, WebhookStore
 
-EVENT_GRACE = timedelta(minutes=2)  # an event not fanned out by then lost its announcement: the sweep's
-EVENT_TTL = timedelta(days=30)  # the TTL policy on `expire_at` removes events and deliveries after this
 UNFANNED_PAGE = 200  # events of a lane not fanned out read at once for a page of deliveries
 SAVE_BATCH = 200  # deliveries (and a counter shard) per commit, well under Firestore's 500 writes
 FAN_OUT_WRITES = 400  # deliveries and event marks per fan-out commit, under Firestore's 500 writes
 SWAP_ATTEMPTS = 20  # reads and conditional writes of a lane document before giving up (a 503: retried)
 
 
-# --- events, staged in the writes that cause them ---------------------------------------------------------
-EVENT_DOC = Codec(WebhookEvent)
 ENDPOINT_DOC = Codec(Endpoint, given=("id",))
 DELIVERY_DOC = Codec(Delivery)
-
-
-def event_to_doc(event: WebhookEvent) -> Doc:
-    return {
-        **EVENT_DOC.dump(event),
-        "fanned_out": False,
-        "lane": event.lane,  # a lane's fan-out finds its events not fanned out by it
-        # Only events not fanned out carry it, so the sweep's range query finds exactly those.
-        "sweep_after": event.occurred_at + EVENT_GRACE,
-        "expire_at": event.occurred_at + EVENT_TTL,
-    }
-
-
-def stage_events(client: Any, writer: Any, events: Iterable[WebhookEvent]) -> None:
-    """Write each event beside the change (a set: the same change written again is the same event, and one
-    already fanned out is fanned out again idempotently, its deliveries being keyed by the event)."""
-    for event in events:
-        writer.set(paths.events(client).document(event.id), event_to_doc(event))
 
 
 def _read(ref: Any) -> Any:
