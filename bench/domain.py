@@ -1,8 +1,8 @@
 """Streak engine throughput: in-order application, and the cost of a late insert vs history length.
 
 Run: python -m bench.domain [--days 100000] [--inserts 300] [--repeats 3]
-The in-order passes and each size's late-insert measurement run `repeats` times; the best of each is kept
-(the one least disturbed by the rest of the machine) and every measurement is printed.
+The in-order passes and each size's late-insert measurement run `repeats` times (the sizes in turn); the best
+of each is kept (the one least disturbed by the rest of the machine) and every measurement is printed.
 """
 
 from __future__ import annotations
@@ -101,20 +101,23 @@ def main() -> None:
     print(f"  baseline (local-day split only): {split_per_second:,.0f} sessions/s", flush=True)
 
     # Each size measured `repeats` times, like the passes above, and the least disturbed (lowest) median
-    # kept: one measurement of a few hundred inserts moved by 30-50% between runs minutes apart here.
+    # kept: one measurement of a few hundred inserts moved by 30-50% between runs minutes apart here. The
+    # sizes take turns, a round of all of them per repeat, so that a slow minute of the machine falls on
+    # every size alike rather than on the repeats of one (which moved the growth by ±0.2).
+    sizes = (1_000, 10_000, 100_000)
+    rounds = [{size: late_insert_us(size, args.inserts) for size in sizes} for _ in range(args.repeats)]
     per_insert: dict[str, float] = {}
-    for size in (1_000, 10_000, 100_000):
-        medians = [late_insert_us(size, args.inserts) for _ in range(args.repeats)]
+    for size in sizes:
+        medians = [measured[size] for measured in rounds]
         per_insert[str(size)] = min(medians)
         shown = " / ".join(f"{m:.1f}" for m in medians)
         print(f"  late insert at {size:,} days: {shown} µs (median of each measurement)", flush=True)
 
     owl_rates = [len(sessions) / apply_all(sessions, OWL)[2] for _ in range(args.repeats)]
     print(f"  with the day starting at 04:00: {max(owl_rates):,.0f} sessions/s", flush=True)
-    owl_insert = {
-        size: min(late_insert_us(size, args.inserts, OWL) for _ in range(args.repeats))
-        for size in (1_000, 100_000)
-    }
+    ends = (1_000, 100_000)
+    owl_rounds = [{size: late_insert_us(size, args.inserts, OWL) for size in ends} for _ in rounds]
+    owl_insert = {size: min(measured[size] for measured in owl_rounds) for size in ends}
     small, large = owl_insert[1_000], owl_insert[100_000]
     print(f"  late insert with 04:00 at 1,000 / 100,000 days: {small:.1f} / {large:.1f} µs", flush=True)
 
