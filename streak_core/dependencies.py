@@ -137,20 +137,15 @@ def compose(c: Container) -> None:
     replay worker (no retry queue of its own) and each area of the API."""
     if not c.has(StreakConfig):
         c.value(StreakConfig, DEFAULT_CONFIG)
-    for name in COMPOSED:
-        c.register(name, _derived_named(name))
-    for kind in AREAS:
-        c.register(kind, _derived(kind))
+    for name in (*COMPOSED, *AREAS):
+        c.register(name, _derived(name))
     c.register(
         DEFERRED["BatchWorker"], lambda c: c.derive(imported(DEFERRED["BatchWorker"]), retry_queue=None)
     )
 
 
 def _derived(name: str) -> Any:
-    return lambda c: c.derive(imported(name))
-
-
-def _derived_named(name: str) -> Any:
+    """The factory of what `name` names, derived from the container (its module imported when first built)."""
     return lambda c: c.derive(imported(name))
 
 
