@@ -114,10 +114,10 @@ def import_profile() -> list[tuple[int, str]]:
 FIRST_ANSWER = """
 import sys
 from functions_framework import create_app
-target, source, method, path, token, body = sys.argv[1:7]
+target, source, path, token, body = sys.argv[1:6]
 client = create_app(target, source).test_client()
 headers = {"Authorization": "Bearer " + token, "X-Now": "2026-11-21T12:00:00Z"}
-answer = client.open(path, method=method, data=body, content_type="application/json", headers=headers)
+answer = client.post(path, data=body, content_type="application/json", headers=headers)
 assert answer.status_code == 201, answer.data
 """
 
@@ -135,7 +135,6 @@ def instructions(target: str, source: Path, env: dict[str, str], path: str, toke
             FIRST_ANSWER,
             target,
             str(source),
-            "POST",
             path,
             token,
             json.dumps(session(n)),
