@@ -25,9 +25,9 @@ from bench.accept import summary
 from bench.emulated import firestore_emulator
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore
-from streak_core.adapters.firestore.documents import outbox_to_doc
+from streak_core.adapters.firestore.documents import MEMBER_DOC, outbox_to_doc
 from streak_core.adapters.firestore.events import event_to_doc
-from streak_core.adapters.firestore.leagues import MEMBER_DOC, FirestoreLeagueStore
+from streak_core.adapters.firestore.leagues import FirestoreLeagueStore
 from streak_core.adapters.firestore.users import FirestoreProfiles, FirestoreUserStore
 from streak_core.domain.config import DEFAULT_CONFIG
 from streak_core.domain.leagues import COHORT_SIZE, TIERS, settles_at, shift_week

@@ -28,7 +28,7 @@ def run(call: Call[JobDependencies]) -> Reply:
     def work(job: SessionJob) -> str:
         context.set_user(job.uid)  # every line of the run names the job's user
         body = BatchIn.model_validate_json(job.request_json)
-        sessions = SessionDeps(deps.store, deps.notify, deps.config, friend_streaks=deps.friend_streaks)
+        sessions = SessionDeps(deps.store, deps.notify, deps.config, pair_checks=deps.pair_checks)
         answer = batch_answer(sessions, job.uid, job.now, body)
         return answer.model_dump_json(by_alias=True)
 

@@ -1,5 +1,5 @@
 """A cold start without the cyclic garbage collector: off while an instance imports and answers its first
-request, frozen and back on after it.
+request, frozen and back on after it; and without pydantic's search for plugins (we use none).
 
 Everything a cold start allocates (modules, classes, the clients) lives as long as the instance, so each
 collection during it scans a growing heap to free nothing: measured at 40-65 ms of a first answer on the
@@ -23,6 +23,9 @@ R = TypeVar("R")
 
 def begin() -> None:
     """Called by main.py before it imports anything of ours."""
+    # We use no pydantic plugins: without this, the first model pydantic builds reads the entry points of
+    # every installed distribution to look for some (~13 M instructions, bench/coldstart.py --instructions).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if os.environ.get("FUNCTION_TARGET"):
         gc.disable()
 

@@ -12,6 +12,7 @@ from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.ports.analytics import AnalyticsStore
 from streak_core.ports.challenges import ChallengeStore
 from streak_core.ports.erasure import AccountDirectory, Eraser
+from streak_core.ports.followups import DispatchQueue
 from streak_core.ports.identity import TokenVerifier
 from streak_core.ports.jobs import JobQueue
 from streak_core.ports.maintenance import (
@@ -21,7 +22,6 @@ from streak_core.ports.maintenance import (
     RunStore,
     TickPublisher,
 )
-from streak_core.ports.notifications import DispatchQueue
 from streak_core.ports.pauses import PauseStore
 from streak_core.ports.rebuild import RebuildStore
 from streak_core.ports.shares import Rasterizer, ShareStore

@@ -14,9 +14,9 @@ from streak_core.dependencies import DEFERRED, ApiDependencies, RequestDeps, com
 from streak_core.domain.config import StreakConfig
 from streak_core.ports.clock import Clock
 from streak_core.ports.erasure import AccountDirectory
+from streak_core.ports.followups import DispatchQueue
 from streak_core.ports.identity import TokenVerifier
 from streak_core.ports.jobs import JobQueue
-from streak_core.ports.notifications import DispatchQueue, EmailSender, OutboxStore, PushSender
 from streak_core.services.rate_limit import SharedRateLimiter
 from streak_core.settings import Settings, settings
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # imported when the container is built, never at import
         NotificationDependencies,
         OpsDependencies,
     )
+    from streak_core.ports.notifications import OutboxStore
     from streak_core.ports.webhooks import EventStream
     from streak_core.services.webhooks import Webhooks
 
@@ -93,7 +94,7 @@ def _platform(c: Container, env: Settings) -> None:
     c.register(TokenVerifier, _imported(f"{auth}:FirebaseTokenVerifier", env.project_id, emulated=emulated))
     c.register(AccountDirectory, _imported(f"{auth}:FirebaseAccounts", env.project_id))
     c.register(Clock, _imported("streak_core.adapters.system_clock:SystemClock"))
-    c.register(OutboxStore, lambda c: _outbox(c, env))
+    c.register("streak_core.ports.notifications:OutboxStore", lambda c: _outbox(c, env))
     publishers, ports = "streak_core.adapters.pubsub_publisher", "streak_core.ports.maintenance"
     c.register(f"{ports}:TickPublisher", _imported(f"{publishers}:PubSubTickPublisher", env.project_id))
     c.register(f"{ports}:BatchPublisher", _imported(f"{publishers}:PubSubBatchPublisher", env.project_id))
@@ -102,12 +103,12 @@ def _platform(c: Container, env: Settings) -> None:
     c.register("streak_core.ports.shares:Rasterizer", _imported(f"{raster}:ResvgRasterizer"))
     c.register("streak_core.domain.cards:TextMetrics", _imported(f"{raster}:RobotoMetrics"))
     c.register(
-        PushSender,
+        "streak_core.ports.notifications:PushSender",
         _imported("streak_core.adapters.fcm_push:FcmPushSender", env.project_id, env.fcm_url or None),
     )
     password = env.smtp_password.get_secret_value() if env.smtp_password else None
     c.register(
-        EmailSender,
+        "streak_core.ports.notifications:EmailSender",
         _imported(
             "streak_core.adapters.smtp_email:SmtpEmailSender",
             env.smtp_host,
@@ -127,7 +128,7 @@ def _imported(path: str, *args: Any, **kwargs: Any) -> Callable[[Container], Any
 
 def _outbox(c: Container, env: Settings) -> OutboxStore:
     """The outbox, with where a user's email address is: their Firebase Auth account."""
-    from streak_core.adapters.firebase_auth import AuthEmailDirectory
+    from streak_core.adapters.firebase_directory import AuthEmailDirectory
     from streak_core.adapters.firestore.client import LazyFirestore
     from streak_core.adapters.firestore.outbox import FirestoreOutboxStore
 
@@ -143,7 +144,7 @@ def _queues(c: Container, env: Settings) -> None:
         )
     if env.friend_streaks_check_url:
         check = _on_tasks("FriendStreak", env, env.notifications_queue, env.friend_streaks_check_url)
-        c.register("streak_core.ports.friend_streaks:FriendStreakQueue", check)
+        c.register("streak_core.ports.followups:FriendStreakQueue", check)
     if env.session_jobs_url:
         c.register(JobQueue, _on_tasks("Job", env, env.session_jobs_queue, env.session_jobs_url))
     retry = _on_tasks("Retry", env, env.maintenance_retry_queue, env.maintenance_retry_url)

@@ -17,9 +17,9 @@ from streak_core.container import Container, imported, name_of
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.ports.clock import Clock
 from streak_core.ports.erasure import Eraser
+from streak_core.ports.followups import DispatchQueue, FriendStreakQueue
 from streak_core.ports.identity import TokenVerifier
 from streak_core.ports.jobs import JobQueue, JobStore
-from streak_core.ports.notifications import DispatchQueue
 from streak_core.ports.users import UserStore
 from streak_core.services.rate_limit import SharedRateLimiter
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
         StatsDeps,
         WebhookDeps,
     )
-    from streak_core.services.friend_streaks import FriendStreaks
 
 # The services the areas below hold, imported when an area holding one is first derived (container.py's
 # `hints_of`), not with this module: a cold start imports the services of the area it serves.
@@ -81,7 +80,7 @@ class SessionDeps:
     jobs: JobStore | None = None
     job_queue: JobQueue | None = None
     eraser: Eraser | None = None  # an erasure is followed as a job too
-    friend_streaks: FriendStreaks | None = None  # checked after the user's days change
+    pair_checks: FriendStreakQueue | None = None  # the user's friend streaks, checked after their days change
 
 
 class _Area(Generic[A]):

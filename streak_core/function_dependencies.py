@@ -12,6 +12,7 @@ from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.ports.boards import LeaderboardStore
 from streak_core.ports.clock import Clock
 from streak_core.ports.erasure import AccountDirectory, Eraser
+from streak_core.ports.followups import DispatchQueue, FriendStreakQueue
 from streak_core.ports.jobs import JobQueue, JobStore
 from streak_core.ports.leagues import LeagueStore
 from streak_core.ports.maintenance import (
@@ -22,7 +23,7 @@ from streak_core.ports.maintenance import (
     RunStore,
     TickPublisher,
 )
-from streak_core.ports.notifications import DispatchQueue, ReminderStore
+from streak_core.ports.notifications import ReminderStore
 from streak_core.ports.rebuild import RebuildStore
 from streak_core.ports.users import Profiles, UserStore
 
@@ -48,7 +49,7 @@ class JobDependencies:
     time_budget: float | None = None  # seconds a task may spend in all
     eraser: Eraser | None = None  # with accounts: the queue's erasure tasks
     accounts: AccountDirectory | None = None
-    friend_streaks: FriendStreaks | None = None
+    pair_checks: FriendStreakQueue | None = None
 
 
 @dataclass

@@ -17,10 +17,9 @@ from streak_core import context
 from streak_core.adapters.lazy import Lazy
 from streak_core.models.jobs import SessionJob
 from streak_core.models.maintenance import RetryTask
-from streak_core.ports.friend_streaks import FriendStreakQueue
+from streak_core.ports.followups import DispatchQueue, FriendStreakQueue
 from streak_core.ports.jobs import JobQueue
 from streak_core.ports.maintenance import RetryQueue
-from streak_core.ports.notifications import DispatchQueue
 from streak_core.ports.webhooks import WebhookQueue
 
 FAN_OUT_MOMENT_MS = 250  # the writers asking for a lane's fan-out within this share one task

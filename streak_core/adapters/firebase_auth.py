@@ -16,7 +16,6 @@ from streak_core.adapters.lazy import Lazy
 from streak_core.errors import Unavailable
 from streak_core.ports.erasure import AccountDirectory
 from streak_core.ports.identity import InvalidToken, Principal, TokenVerifier
-from streak_core.ports.notifications import DeliveryError
 
 CACHE_SECONDS = 60.0
 CACHE_SIZE = 10_000
@@ -32,7 +31,7 @@ class FirebaseTokenVerifier(TokenVerifier):
     """
 
     def __init__(self, project_id: str | None, emulated: bool) -> None:
-        self._firebase_app = Lazy(lambda: _initialize_app(project_id, f"streaks-{id(self)}"))
+        self._firebase_app = Lazy(lambda: initialize_app(project_id, f"streaks-{id(self)}"))
         self._emulated = emulated  # FIREBASE_AUTH_EMULATOR_HOST is set: the SDK talks to the emulator
         self._cache: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
         self._forgotten: set[str] = set()  # users being erased: their tokens are checked every time
@@ -70,7 +69,7 @@ class FirebaseAccounts(AccountDirectory):
     """The project's Firebase Auth accounts (deleted last when a user is erased)."""
 
     def __init__(self, project_id: str | None) -> None:
-        self._firebase_app = Lazy(lambda: _initialize_app(project_id, f"accounts-{id(self)}"))
+        self._firebase_app = Lazy(lambda: initialize_app(project_id, f"accounts-{id(self)}"))
 
     def delete(self, uid: str) -> None:
         try:
@@ -92,23 +91,7 @@ class FirebaseAccounts(AccountDirectory):
         return found
 
 
-class AuthEmailDirectory:
-    """Where email notifications go: the address on the user's Firebase Auth record."""
-
-    def __init__(self, project_id: str | None) -> None:
-        self._firebase_app = Lazy(lambda: _initialize_app(project_id, f"directory-{id(self)}"))
-
-    def email_of(self, uid: str) -> str | None:
-        try:
-            record = auth.get_user(uid, app=self._firebase_app())
-        except auth.UserNotFoundError:
-            return None
-        except firebase_exceptions.FirebaseError as exc:  # worth retrying: the channel stays pending
-            raise DeliveryError(f"could not look up the user's email: {exc}") from exc
-        return str(record.email) if record.email and not record.disabled else None
-
-
-def _initialize_app(project_id: str | None, name: str) -> Any:
+def initialize_app(project_id: str | None, name: str) -> Any:
     options = {"projectId": project_id} if project_id else None
     return firebase_admin.initialize_app(options=options, name=name)
 

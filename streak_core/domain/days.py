@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from streak_core.domain.config import StreakConfig
+from streak_core.domain.day_start import MIDNIGHT, DayStarts, bounds
 from streak_core.domain.streaks import StreakState
-from streak_core.domain.timeline import Interval, merge_interval
+from streak_core.domain.timeline import Interval, merge_interval, zone_named
 
 
 def qualifies(seconds: int, config: StreakConfig) -> bool:
@@ -23,6 +24,12 @@ def seconds_to_qualify(seconds: int, config: StreakConfig) -> int:
 def recovery_seconds(config: StreakConfig) -> int:
     """Focus a day needs to recover the break the day before it (the recovery factor times the threshold)."""
     return config.recovery_factor * config.threshold_seconds
+
+
+def recovery_deadline(broken: date, timezone: str, starts: DayStarts = MIDNIGHT) -> datetime:
+    """The end of the day after a break, in the user's local days: until then a strong day recovers it."""
+    _, end = bounds(broken + timedelta(days=1), zone_named(timezone), starts)
+    return datetime.fromtimestamp(end / 1000, UTC)
 
 
 def is_strong(seconds: int, config: StreakConfig) -> bool:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from streak_core.domain.config import StreakConfig
-from streak_core.domain.day_start import MIDNIGHT, DayStarts, bounds
-from streak_core.domain.days import recovery_seconds
+from streak_core.domain.day_start import MIDNIGHT, DayStarts
+from streak_core.domain.days import recovery_deadline, recovery_seconds
 from streak_core.domain.notifications import NotificationData
 from streak_core.domain.streaks import StreakState
-from streak_core.domain.timeline import zone_named
 from streak_core.domain.vocabulary import NotificationKind as Kind
 from streak_core.domain.weekly import iso_week_key, weekly_consistency
 
@@ -65,12 +64,6 @@ def close_days(
         events.extend(_close_one(streak, bonus_weeks, day, day == yesterday, timezone, config, starts))
         day += timedelta(days=1)
     return Closing(events, closed, yesterday)
-
-
-def recovery_deadline(broken: date, timezone: str, starts: DayStarts = MIDNIGHT) -> datetime:
-    """The end of the day after a break, in the user's local days: until then a strong day recovers it."""
-    _, end = bounds(broken + timedelta(days=1), zone_named(timezone), starts)
-    return datetime.fromtimestamp(end / 1000, UTC)
 
 
 def _close_one(

@@ -11,7 +11,6 @@ from streak_core.domain.challenges import Membership
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.day_start import MIDNIGHT, DayStarts
 from streak_core.domain.days import DayState, qualifies
-from streak_core.domain.insights import DayFocus
 from streak_core.domain.sessions import Session
 from streak_core.domain.streaks import StreakState
 from streak_core.models.users import UserSettings
@@ -44,12 +43,6 @@ class DayRecord:
         self.pieces[session_id] = (start_ms, end_ms)
         early, late = piece_marks(start_ms, end_ms, zone)
         self.early, self.late = self.early or early, self.late or late
-
-    def focus(self) -> DayFocus:
-        """The day as insights and the year in review read it: focus, sessions and merged intervals."""
-        return DayFocus(
-            self.day, self.state.seconds, len(self.pieces), tuple((a, b) for a, b in self.state.intervals)
-        )
 
     def marks(self, config: StreakConfig) -> DayMarks:
         seconds = self.state.seconds

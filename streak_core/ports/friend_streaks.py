@@ -71,10 +71,3 @@ class FriendStreakStore(Protocol):
     def due_pages(self, now: datetime, page_size: int) -> Iterator[list[str]]:
         """Ids of the active pairs whose check is due, in pages."""
         ...
-
-
-class FriendStreakQueue(Protocol):
-    def refresh(self, streak_id: str, key: str, at: datetime) -> None:
-        """Ask for the pair to be checked soon, as of `at` (the change's instant, honoured where the clock
-        may be overridden); `key` names the change, so a change asks once."""
-        ...

@@ -1,4 +1,5 @@
-"""Notifications: the outbox they are sent from, the channels (FCM, mail), the dispatch queue, reminders."""
+"""Notifications: the outbox they are sent from, the channels (FCM, mail), reminders (the dispatch queue is
+in ports/followups.py)."""
 
 from __future__ import annotations
 
@@ -85,18 +86,6 @@ class EmailSender(Protocol):
         self, address: str, subject: str, text: str, html: str, unsubscribe_url: str | None = None
     ) -> None:
         """Send one message; with `unsubscribe_url`, the List-Unsubscribe headers of RFC 8058 point to it."""
-        ...
-
-
-class DispatchQueue(Protocol):
-    def dispatch_at(self, entry_id: str, when: datetime) -> None:
-        """Ask for this entry to be dispatched at `when` (a Cloud Tasks task with that schedule time)."""
-        ...
-
-    def fan_out_lane(self, lane: int, at: datetime) -> None:
-        """Ask for the webhook events of `lane` not fanned out yet to be fanned out shortly, by `at`'s clock:
-        events committed before this call are in that fan-out, and the writers asking within a moment share
-        it (one task per lane and moment)."""
         ...
 
 

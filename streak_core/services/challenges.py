@@ -28,10 +28,10 @@ from streak_core.errors import (
 )
 from streak_core.models.notifications import OutboxEntry
 from streak_core.ports.challenges import ChallengeStore, Joining, MembershipTransaction
-from streak_core.ports.notifications import DispatchQueue
+from streak_core.ports.followups import DispatchQueue
 from streak_core.ports.users import Profiles
 from streak_core.services.cursors import Cursors
-from streak_core.services.dispatch import announce
+from streak_core.services.followups import announce
 from streak_core.services.progress import completed_notices, day_seconds, drop_final
 from streak_core.services.views import user_today
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TypeVar
 
 from streak_core.domain.notifications import (
     PUSH_HELD,
@@ -18,18 +17,18 @@ from streak_core.domain.notifications import (
 )
 from streak_core.domain.vocabulary import Channel, DeliveryStatus, NotificationKind
 from streak_core.models.notifications import SWEEP_GRACE, StoredNotification
+from streak_core.ports.followups import DispatchQueue
 from streak_core.ports.notifications import (
     ChannelResult,
     DeliveryError,
-    DispatchQueue,
     EmailSender,
     OutboxStore,
     PushSender,
     Recipient,
 )
+from streak_core.services.followups import announce
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 MAX_ATTEMPTS = 5
 # Longer than one dispatch can take (FCM and SMTP time out well before), short enough for the sweep to
 # pick up an entry whose dispatcher died holding it.
@@ -184,26 +183,3 @@ def sweep(dispatcher: Dispatcher, now: datetime, limit: int = 200) -> SweepRepor
         report.dispatched += 0 if outcome.busy else 1
         report.still_pending += int(outcome.retry or outcome.held_until is not None)
     return report
-
-
-def announce(queue: DispatchQueue, entry_ids: Iterable[str], now: datetime) -> int:
-    """Enqueue a dispatch for each committed entry; returns how many could not be (the sweep sends those)."""
-    return enqueue_each(entry_ids, lambda entry_id: queue.dispatch_at(entry_id, now))
-
-
-def announce_events(queue: DispatchQueue, lane: int | None, now: datetime) -> int:
-    """Ask for the fan-out of the webhook lane a commit wrote events in (None: it wrote none); 1 when that
-    could not be asked (the sweep fans those events out)."""
-    return enqueue_each([] if lane is None else [lane], lambda lane: queue.fan_out_lane(lane, now))
-
-
-def enqueue_each(items: Iterable[T], enqueue: Callable[[T], None]) -> int:
-    """Ask a queue for each item after a commit; how many could not be asked. Any failure is one lost task
-    that a sweep or a nightly pass heals: the commit stands, so nothing is raised."""
-    lost = 0
-    for item in items:
-        try:
-            enqueue(item)
-        except Exception:  # see the docstring: lost, counted, healed later
-            lost += 1
-    return lost

@@ -28,14 +28,13 @@ from streak_core.errors import (
 from streak_core.models.friend_streaks import MAX_FRIEND_STREAKS, FriendStreak, PairSide, pair_id
 from streak_core.models.notifications import OutboxEntry
 from streak_core.models.streaks import user_timezone
+from streak_core.ports.followups import DispatchQueue
 from streak_core.ports.friend_streaks import (
-    FriendStreakQueue,
     FriendStreakStore,
     FriendStreakTransaction,
     PairCheck,
 )
-from streak_core.ports.notifications import DispatchQueue
-from streak_core.services.dispatch import announce, enqueue_each
+from streak_core.services.followups import announce
 from streak_core.services.views import end_of_today, user_today
 
 # A pair's break check waits this long after its date moved on, so both friends' maintenance (a freeze
@@ -104,7 +103,6 @@ def _judge(streak: FriendStreak, sides: Mapping[str, PairSide], now: datetime) -
 class FriendStreaks:
     store: FriendStreakStore
     notify: DispatchQueue | None = None
-    checks: FriendStreakQueue | None = None  # None: pairs are checked by the nightly tick only
     max_per_user: int = MAX_FRIEND_STREAKS
 
     # --- the two friends ------------------------------------------------------------------------------
@@ -241,14 +239,6 @@ class FriendStreaks:
         return streak
 
     # --- after a write, and at night -----------------------------------------------------------------
-    def changed(self, uid: str, streak_ids: Iterable[str], change: str, now: datetime) -> int:
-        """Ask for each of the user's pairs to be checked after a committed change of their days; returns
-        how many could not be asked (the nightly check heals those)."""
-        checks = self.checks
-        if checks is None:
-            return 0
-        return enqueue_each(streak_ids, lambda streak_id: checks.refresh(streak_id, f"{uid}-{change}", now))
-
     def check(self, streak_ids: Iterable[str], now: datetime, breaks: bool) -> CheckReport:
         """Check pairs: tell both friends of a date they both completed while it is fresh (the pair's date or
         the one before), and, with `breaks` (the tick, once the pair's date has moved on), of a break."""

@@ -9,6 +9,7 @@ from streak_core.domain.config import StreakConfig
 from streak_core.domain.days import qualifies
 from streak_core.domain.insights import (
     HORIZON_DAYS,
+    DayFocus,
     PeriodFigures,
     Prediction,
     figures,
@@ -16,7 +17,7 @@ from streak_core.domain.insights import (
     predict,
 )
 from streak_core.domain.timeline import zone_named
-from streak_core.models.streaks import user_timezone
+from streak_core.models.streaks import DayRecord, user_timezone
 from streak_core.ports.users import UserStore
 from streak_core.services.views import local_today
 
@@ -28,6 +29,12 @@ class InsightsView:
     prediction: Prediction
 
 
+def day_focus(record: DayRecord) -> DayFocus:
+    """The day as insights and the year in review read it: focus, sessions and merged intervals."""
+    state = record.state
+    return DayFocus(record.day, state.seconds, len(record.pieces), tuple((a, b) for a, b in state.intervals))
+
+
 def get_insights(store: UserStore, uid: str, weeks: int, now: datetime, config: StreakConfig) -> InsightsView:
     """The `weeks` ending with the user's local yesterday, the same length before them, and the chance of
     keeping the streak over the 7 days from today (hours by the user's zone)."""
@@ -37,7 +44,7 @@ def get_insights(store: UserStore, uid: str, weeks: int, now: datetime, config: 
     first, last = period_of(today - timedelta(days=1), weeks)
     before_first, before_last = period_of(first - timedelta(days=1), weeks)
     records = store.days_between(uid, before_first, today)
-    focus = {d: r.focus() for d, r in records.items()}
+    focus = {d: day_focus(r) for d, r in records.items()}
     zone = zone_named(timezone)
     state = snap.streak.state
     coming = [today + timedelta(days=n) for n in range(HORIZON_DAYS)]

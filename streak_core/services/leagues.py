@@ -27,10 +27,10 @@ from streak_core.models.leagues import LeagueMember
 from streak_core.models.notifications import OutboxEntry
 from streak_core.models.streaks import StreakRecord, user_timezone
 from streak_core.models.users import UserSettings
+from streak_core.ports.followups import DispatchQueue
 from streak_core.ports.leagues import LeagueStore, Seat
-from streak_core.ports.notifications import DispatchQueue
 from streak_core.ports.users import Profiles, UserStore
-from streak_core.services.dispatch import announce
+from streak_core.services.followups import announce
 from streak_core.services.views import local_today
 
 log = logging.getLogger(__name__)

@@ -19,10 +19,10 @@ from streak_core.errors import TransientStoreError
 from streak_core.models.maintenance import DueUser, RetryTask
 from streak_core.models.notifications import OutboxEntry
 from streak_core.models.streaks import user_timezone
+from streak_core.ports.followups import DispatchQueue
 from streak_core.ports.maintenance import MaintenanceStore, RetryQueue
-from streak_core.ports.notifications import DispatchQueue
 from streak_core.services.badges import award_badges
-from streak_core.services.dispatch import announce
+from streak_core.services.followups import announce
 from streak_core.services.lifecycle import reactivate
 from streak_core.services.views import end_of_today, local_today
 

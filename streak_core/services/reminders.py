@@ -16,9 +16,10 @@ from streak_core.domain.vocabulary import NotificationKind
 from streak_core.models.maintenance import DueUser
 from streak_core.models.notifications import OutboxEntry
 from streak_core.models.streaks import user_timezone
-from streak_core.ports.notifications import DispatchQueue, ReminderStore
+from streak_core.ports.followups import DispatchQueue
+from streak_core.ports.notifications import ReminderStore
 from streak_core.ports.users import Profiles
-from streak_core.services.dispatch import announce
+from streak_core.services.followups import announce
 from streak_core.services.friend_streaks import FriendStreaks, FriendWaiting
 
 

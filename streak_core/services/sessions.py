@@ -13,11 +13,10 @@ from streak_core.domain.sessions import FieldIssue, SessionFields, SessionReject
 from streak_core.domain.vocabulary import SessionStatus
 from streak_core.errors import Forbidden, InvalidRequest, SessionConflict, SessionDeleted
 from streak_core.models.streaks import StoredSession
-from streak_core.ports.notifications import DispatchQueue
+from streak_core.ports.followups import DispatchQueue, FriendStreakQueue
 from streak_core.ports.users import UserStore, UserTransaction
 from streak_core.services.acceptance import Acceptance, ItemResult, plan_acceptance
-from streak_core.services.dispatch import announce, announce_events
-from streak_core.services.friend_streaks import FriendStreaks
+from streak_core.services.followups import announce, announce_events, ask_pair_checks
 from streak_core.services.views import SessionView, StreakView, streak_view, today_candidates
 
 MAX_BATCH = 100  # sessions one request may carry
@@ -78,7 +77,7 @@ def accept_session(
     now: datetime,
     config: StreakConfig,
     notify: DispatchQueue | None = None,
-    pairs: FriendStreaks | None = None,
+    pairs: FriendStreakQueue | None = None,
 ) -> SessionAccepted:
     """Accept one session: NotYourSession for another user's id, InvalidRequest if it breaks a rule (both
     before anything is read), SessionConflict if its id was used before for another session."""
@@ -109,7 +108,7 @@ def accept_sessions(
     now: datetime,
     config: StreakConfig,
     notify: DispatchQueue | None = None,
-    pairs: FriendStreaks | None = None,
+    pairs: FriendStreakQueue | None = None,
 ) -> Acceptance:
     """Accept a batch for one user atomically, each item with its own status (one bad item never rejects
     the others). The notifications it causes are written in its transaction and announced to `notify`
@@ -126,7 +125,7 @@ def _accept(
     config: StreakConfig,
     notify: DispatchQueue | None,
     silent: bool = False,
-    pairs: FriendStreaks | None = None,
+    pairs: FriendStreakQueue | None = None,
 ) -> Acceptance:
     candidates = [item.session for item in checked if item.session is not None]
     if not candidates:
@@ -149,7 +148,7 @@ def _accept(
         announce(notify, acceptance.notices, now)
         announce_events(notify, acceptance.events_lane, now)
     if pairs is not None and acceptance.friend_streaks:
-        pairs.changed(uid, acceptance.friend_streaks, f"days-{acceptance.days_version}", now)
+        ask_pair_checks(pairs, uid, acceptance.friend_streaks, f"days-{acceptance.days_version}", now)
     return acceptance
 
 

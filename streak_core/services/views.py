@@ -9,8 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 from streak_core.domain import day_start
 from streak_core.domain.config import StreakConfig
 from streak_core.domain.day_start import MIDNIGHT, DayStarts
-from streak_core.domain.days import DayStatus, day_status, qualifies, recovery_seconds, seconds_to_qualify
-from streak_core.domain.maintenance import recovery_deadline
+from streak_core.domain.days import (
+    DayStatus,
+    day_status,
+    qualifies,
+    recovery_deadline,
+    recovery_seconds,
+    seconds_to_qualify,
+)
 from streak_core.domain.timeline import zone_named
 from streak_core.domain.xp import level_for, total_xp, xp_to_next_level
 from streak_core.models.streaks import DayRecord, StoredSession, StreakRecord, user_timezone

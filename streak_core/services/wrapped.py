@@ -25,6 +25,7 @@ from streak_core.models.streaks import user_timezone
 from streak_core.models.users import UserSettings
 from streak_core.ports.analytics import AnalyticsStore
 from streak_core.ports.users import UserStore
+from streak_core.services.insights import day_focus
 from streak_core.services.views import local_today
 
 
@@ -59,7 +60,7 @@ def _review(
         raise InvalidRequest([issue])
     first, last = year_bounds(year)
     records = store.days_between(uid, first, min(last, today))
-    focus = {d: r.focus() for d, r in records.items()}
+    focus = {d: day_focus(r) for d, r in records.items()}
     sessions = len({sid for r in records.values() for sid in r.pieces})
     review = year_in_review(
         year, focus, sessions, snap.streak.state, snap.streak.badges, zone_named(timezone), config

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore, stage_board_move
+from streak_core.adapters.firestore.boards import FirestoreLeaderboardStore
 from streak_core.adapters.firestore.client import LazyFirestore
+from streak_core.adapters.firestore.staged import stage_board_move
 from streak_core.domain.boards import BoardEntry, BoardMove, BoardPosition
 from streak_core.domain.vocabulary import Visibility
 

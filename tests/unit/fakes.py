@@ -75,8 +75,8 @@ from streak_core.ports.challenges import (
 )
 from streak_core.ports.clock import Clock
 from streak_core.ports.erasure import AccountDirectory, Eraser, ErasureReceipt
+from streak_core.ports.followups import DispatchQueue, FriendStreakQueue
 from streak_core.ports.friend_streaks import (
-    FriendStreakQueue,
     FriendStreakStore,
     FriendStreakTransaction,
     PairCheck,
@@ -97,7 +97,6 @@ from streak_core.ports.maintenance import (
 )
 from streak_core.ports.notifications import (
     DeliveryError,
-    DispatchQueue,
     EmailSender,
     PushOutcome,
     PushSender,

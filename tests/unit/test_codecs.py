@@ -15,12 +15,13 @@ from streak_core.adapters.firestore.dead_letters import DEAD_LETTER_DOC
 from streak_core.adapters.firestore.documents import (
     BOARD_ENTRY_DOC,
     CHALLENGE_DOC,
+    MEMBER_DOC,
     MEMBERSHIP_DOC,
     PAUSE_DOC,
+    score_fields,
 )
 from streak_core.adapters.firestore.events import EVENT_DOC
 from streak_core.adapters.firestore.jobs import JOB_DOC
-from streak_core.adapters.firestore.leagues import MEMBER_DOC, score_fields
 from streak_core.adapters.firestore.outages import OUTAGE_DOC
 from streak_core.adapters.firestore.runs import RUN_DOC
 from streak_core.adapters.firestore.shares import SHARE_DOC

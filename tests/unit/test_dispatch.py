@@ -11,7 +11,8 @@ from streak_core.domain.vocabulary import Channel, Locale, NotificationKind
 from streak_core.models.notifications import StoredNotification
 from streak_core.models.users import NotificationPreferences, UserSettings
 from streak_core.ports.notifications import ChannelResult, Recipient
-from streak_core.services.dispatch import Dispatcher, announce, sweep
+from streak_core.services.dispatch import Dispatcher, sweep
+from streak_core.services.followups import announce
 from streak_core.services.unsubscribe import Unsubscribed, UnsubscribeLinks
 from tests.unit.fakes import FakeEmail, FakeLater, FakePush
 

@@ -46,7 +46,7 @@ class World:
         self.store = InMemoryFriendStreakStore(self.friends_store)
         self.queue = RecordingFriendStreakQueue()
         self.later = FakeLater()
-        self.pairs = FriendStreaks(self.store, self.later, self.queue)
+        self.pairs = FriendStreaks(self.store, self.later)
         self.friends = Friends(
             self.friends_store, InMemoryLeaderboardStore(self.users), self.users, DEFAULT_CONFIG
         )
@@ -61,7 +61,7 @@ class World:
         end = start + timedelta(minutes=minutes)
         zone = self.users.users[uid].settings.timezone or "UTC"
         raw = SessionFields(f"{uid}{int(start.timestamp())}", start.isoformat(), end.isoformat(), zone)
-        answer = accept_sessions(self.users, uid, [raw], now or end, DEFAULT_CONFIG, pairs=self.pairs)
+        answer = accept_sessions(self.users, uid, [raw], now or end, DEFAULT_CONFIG, pairs=self.queue)
         assert answer.items[0].status is SessionStatus.CREATED
 
     def entries(self, kind: NotificationKind) -> list[str]:

@@ -7,6 +7,7 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+from pydantic.plugin import _loader  # pydantic's own switch, read as pydantic reads it
 
 from functions import startup
 
@@ -51,3 +52,21 @@ def test_an_instance_collects_again_after_its_first_answer_even_a_failed_one(
     assert api(fail=False) == "answer"
     assert collecting == [False, True]  # the first request ran without it, the next with it
     assert api.__name__ == "api"  # the framework registers targets by name
+
+
+def test_a_cold_start_skips_pydantics_plugin_search_unless_the_environment_says_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def searched(**_: object) -> object:
+        raise AssertionError("pydantic read the installed distributions' entry points")
+
+    monkeypatch.setattr(_loader, "entry_points", searched)
+    monkeypatch.setattr(_loader, "_plugins", None)  # as in a fresh process
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    startup.begin()
+    assert list(_loader.get_plugins()) == []
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "some_plugin")  # an operator's own choice is kept
+    startup.begin()
+    assert startup.os.environ["PYDANTIC_DISABLE_PLUGINS"] == "some_plugin"
+    with pytest.raises(AssertionError, match="entry points"):
+        list(_loader.get_plugins())

@@ -43,8 +43,8 @@ def test_each_name_the_production_container_registers_is_where_it_says() -> None
 @pytest.mark.parametrize(
     "port",
     [
-        "streak_core.ports.notifications:DispatchQueue",
-        "streak_core.ports.friend_streaks:FriendStreakQueue",
+        "streak_core.ports.followups:DispatchQueue",
+        "streak_core.ports.followups:FriendStreakQueue",
         "streak_core.ports.jobs:JobQueue",
         "streak_core.ports.maintenance:RetryQueue",
     ],

@@ -178,7 +178,7 @@ class BatchAnswer(RootModel[BatchOut | JobEnvelope]):
 def batch_answer(deps: SessionDeps, uid: str, now: datetime, body: BatchIn) -> BatchOut:
     """The batch's answer, whether it is sent at once or kept as a job's result."""
     items = [read_item(n, raw) for n, raw in enumerate(body.sessions)]
-    outcome = accept_sessions(deps.store, uid, items, now, deps.config, deps.notify, deps.friend_streaks)
+    outcome = accept_sessions(deps.store, uid, items, now, deps.config, deps.notify, deps.pair_checks)
     return BatchOut(
         results=[item_out(item) for item in outcome.items], streak=StreakOut.model_validate(outcome.streak)
     )

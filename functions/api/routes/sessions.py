@@ -50,7 +50,7 @@ def post_session(call: SessionCall) -> Reply:
     body, deps = call.body_as(SessionIn), call.deps
     try:
         accepted = accept_session(
-            deps.store, call.uid, body.fields(), call.now, deps.config, deps.notify, deps.friend_streaks
+            deps.store, call.uid, body.fields(), call.now, deps.config, deps.notify, deps.pair_checks
         )
     except SessionConflict as conflict:
         answer = service_error(conflict)

@@ -12,13 +12,12 @@ from streak_core.adapters.firestore import paths, ranks
 from streak_core.adapters.firestore.client import LazyFirestore, delete_all, pages_of, store_errors, stream
 from streak_core.adapters.firestore.documents import (
     BOARD_ENTRY_DOC,
+    Doc,
     day_starts_of,
-    snapshot_from_doc,
-    snapshot_to_doc,
 )
-from streak_core.domain.boards import BoardEntry, BoardMove, BoardPosition
+from streak_core.domain.boards import BoardEntry, BoardPosition
 from streak_core.domain.vocabulary import Visibility
-from streak_core.models.social import BoardSnapshot, StreakSummary
+from streak_core.models.social import BoardRow, BoardSnapshot, StreakSummary
 from streak_core.models.streaks import StreakRecord, user_timezone
 from streak_core.models.users import UserSettings
 from streak_core.ports.boards import LeaderboardStore
@@ -139,21 +138,27 @@ def write_rank_totals(client: Any, key: str, entries: list[BoardEntry]) -> None:
             batch.commit()
 
 
-def stage_board_move(client: Any, writer: Any, move: BoardMove) -> None:
-    """Stage, in `writer` (a transaction or batch), an entry's change with its board's rank documents: one
-    merge per document, counts by increments (concurrent moves add up), the tie by field."""
-    entry_ref = paths.board_entry(client, move.key, move.uid)
-    if move.after is None:
-        writer.delete(entry_ref)
-    else:
-        writer.set(entry_ref, BOARD_ENTRY_DOC.dump(move.after))
-    for doc_id, fields in ranks.changes(move).items():
-        data = {kind: {k: _stored(kind, v) for k, v in values.items()} for kind, values in fields.items()}
-        writer.set(paths.board_rank(client, move.key, doc_id), data, merge=True)
+def snapshot_to_doc(snapshot: BoardSnapshot) -> Doc:
+    rows = [
+        {
+            **BOARD_ENTRY_DOC.dump(row.entry),
+            "rank": row.rank,
+            "current_streak": row.current_streak,
+            "shown_longest_streak": row.longest_streak,
+        }
+        for row in snapshot.rows
+    ]
+    return {"built_at": snapshot.built_at, "rows": rows}
 
 
-def _stored(kind: str, change: Any) -> Any:
-    """A rank document change as Firestore applies it: counts by increment, ties by value or deletion."""
-    if change is ranks.REMOVED:
-        return firestore.DELETE_FIELD
-    return firestore.Increment(change) if kind == "c" else change
+def snapshot_from_doc(data: Doc) -> BoardSnapshot:
+    rows = tuple(
+        BoardRow(
+            rank=int(row["rank"]),
+            entry=BOARD_ENTRY_DOC.load(row),
+            current_streak=int(row["current_streak"]),
+            longest_streak=int(row["shown_longest_streak"]),
+        )
+        for row in data.get("rows") or []
+    )
+    return BoardSnapshot(data["built_at"], rows)

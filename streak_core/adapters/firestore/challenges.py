@@ -4,7 +4,7 @@ collection-group query: a user's memberships change in one transaction with thei
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -29,7 +29,7 @@ from streak_core.adapters.firestore.documents import (
     day_from_doc,
     settings_from_doc,
 )
-from streak_core.adapters.firestore.outbox import create_missing_outbox
+from streak_core.adapters.firestore.staged import create_missing_outbox, stage_memberships
 from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
 from streak_core.domain.challenges import Challenge, Membership
 from streak_core.domain.vocabulary import ChallengeStatus, ChallengeVisibility
@@ -55,21 +55,6 @@ MEMBERSHIPS = "memberships"
 def audience_of(uid: str) -> str:
     """How a user appears in a challenge's `audience` (prefixed: no uid can pass for PUBLIC)."""
     return f"user:{uid}"
-
-
-def membership_doc(uid: str, membership: Membership) -> Doc:
-    """The membership as stored under the user, with what its ranking query needs."""
-    return {
-        **MEMBERSHIP_DOC.dump(membership),
-        "uid": uid,
-        "progress": membership.progress,
-        "standing": membership.standing_key(),
-    }
-
-
-def stage_memberships(client: Any, writer: Any, uid: str, memberships: Iterable[Membership]) -> None:
-    for membership in memberships:
-        writer.set(paths.membership(client, uid, membership.challenge_id), membership_doc(uid, membership))
 
 
 class FirestoreChallengeStore(ChallengeStore):

@@ -4,6 +4,7 @@ fields and types, instead of a pair of hand-written functions that must be kept 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Callable, Collection, Mapping
@@ -48,12 +49,17 @@ class Codec(Generic[R]):
         given: Collection[str] = (),
     ) -> None:
         self.record = record
-        hints = typing.get_type_hints(record)
-        names, inline = names or {}, inline or {}
+        self._names, self._inline = names or {}, inline or {}
         self._given = frozenset(given)
-        self._fields = tuple(
-            _field(f, hints[f.name], names.get(f.name, f.name), inline.get(f.name))
-            for f in dataclasses.fields(record)  # type: ignore[arg-type]
+
+    @functools.cached_property
+    def _fields(self) -> tuple[_Field, ...]:
+        # Worked out on first use: reading the record's hints evaluates its annotations, and a cold start
+        # imports many more codecs than its one request uses.
+        hints = typing.get_type_hints(self.record)
+        return tuple(
+            _field(f, hints[f.name], self._names.get(f.name, f.name), self._inline.get(f.name))
+            for f in dataclasses.fields(self.record)  # type: ignore[arg-type]
             if f.name not in self._given
         )
 

@@ -25,8 +25,8 @@ from streak_core.domain.vocabulary import (
     NotificationKind,
     Visibility,
 )
+from streak_core.models.leagues import LeagueMember
 from streak_core.models.notifications import SWEEP_GRACE, OutboxEntry, StoredNotification
-from streak_core.models.social import BoardRow, BoardSnapshot
 from streak_core.models.streaks import DayRecord, Pause, StoredSession
 from streak_core.models.users import NotificationPreferences, UserSettings
 
@@ -103,6 +103,16 @@ def challenge_to_doc(challenge: Challenge, audience: list[str]) -> Doc:
     }
 
 
+def membership_doc(uid: str, membership: Membership) -> Doc:
+    """The membership as stored under the user, with what its ranking query needs."""
+    return {
+        **MEMBERSHIP_DOC.dump(membership),
+        "uid": uid,
+        "progress": membership.progress,
+        "standing": membership.standing_key(),
+    }
+
+
 # --- settings ------------------------------------------------------------------------------------------
 def settings_to_doc(settings: UserSettings) -> Doc:
     prefs = settings.notifications
@@ -168,38 +178,30 @@ def _word(vocabulary: type[W], stored: object, default: W) -> W:
         return default
 
 
+# --- leagues -------------------------------------------------------------------------------------------
+MEMBER_DOC = Codec(LeagueMember)
+# What an acceptance moves: merged, so a placement of the same week written meanwhile is kept.
+SCORE_FIELDS = ("week", "uid", "seconds", "longest_streak", "reached_at")
+
+
+def score_fields(member: LeagueMember) -> Doc:
+    return MEMBER_DOC.dump(member, only=SCORE_FIELDS)
+
+
+# --- friend streaks -------------------------------------------------------------------------------------
+FRIEND_STREAKS_FIELD = "friend_streaks"  # on users/{uid}: the ids of the user's friend streaks
+
+
+def pair_ids_of(user_doc: Doc) -> tuple[str, ...]:
+    return tuple(str(i) for i in user_doc.get(FRIEND_STREAKS_FIELD) or ())
+
+
 # --- pauses --------------------------------------------------------------------------------------------
 PAUSE_DOC = Codec(Pause, names={"first": "from", "last": "to"})
 
 
 # --- boards ----------------------------------------------------------------------------------------------
 BOARD_ENTRY_DOC = Codec(BoardEntry)
-
-
-def snapshot_to_doc(snapshot: BoardSnapshot) -> Doc:
-    rows = [
-        {
-            **BOARD_ENTRY_DOC.dump(row.entry),
-            "rank": row.rank,
-            "current_streak": row.current_streak,
-            "shown_longest_streak": row.longest_streak,
-        }
-        for row in snapshot.rows
-    ]
-    return {"built_at": snapshot.built_at, "rows": rows}
-
-
-def snapshot_from_doc(data: Doc) -> BoardSnapshot:
-    rows = tuple(
-        BoardRow(
-            rank=int(row["rank"]),
-            entry=BOARD_ENTRY_DOC.load(row),
-            current_streak=int(row["current_streak"]),
-            longest_streak=int(row["shown_longest_streak"]),
-        )
-        for row in data.get("rows") or []
-    )
-    return BoardSnapshot(data["built_at"], rows)
 
 
 # --- the outbox ------------------------------------------------------------------------------------------

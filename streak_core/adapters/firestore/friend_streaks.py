@@ -25,8 +25,8 @@ from streak_core.adapters.firestore.client import (
     streamed_pages,
 )
 from streak_core.adapters.firestore.codec import Codec
-from streak_core.adapters.firestore.documents import settings_from_doc
-from streak_core.adapters.firestore.outbox import stage_outbox
+from streak_core.adapters.firestore.documents import FRIEND_STREAKS_FIELD, pair_ids_of, settings_from_doc
+from streak_core.adapters.firestore.staged import stage_outbox
 from streak_core.adapters.firestore.streaks import streak_from_doc
 from streak_core.domain.vocabulary import FriendStreakStatus
 from streak_core.models.friend_streaks import FriendStreak, PairSide, pair_id
@@ -41,11 +41,6 @@ from streak_core.ports.friend_streaks import (
 T = TypeVar("T")
 FRIEND_STREAK_DOC = Codec(FriendStreak, given=("id",))
 COLLECTION = "friend_streaks"
-LIST_FIELD = "friend_streaks"  # on users/{uid}: the ids of the user's friend streaks
-
-
-def pair_ids_of(user_doc: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(i) for i in user_doc.get(LIST_FIELD) or ())
 
 
 class FirestoreFriendStreakStore(FriendStreakStore):
@@ -175,7 +170,9 @@ class _Transaction(FriendStreakTransaction):
         self._tx.set(self._ref, FRIEND_STREAK_DOC.dump(streak))
         for uid in streak.users:
             self._tx.set(
-                paths.user(self._client, uid), {LIST_FIELD: firestore.ArrayUnion([streak.id])}, merge=True
+                paths.user(self._client, uid),
+                {FRIEND_STREAKS_FIELD: firestore.ArrayUnion([streak.id])},
+                merge=True,
             )
         stage_outbox(self._client, self._tx, entries)
 
@@ -183,5 +180,7 @@ class _Transaction(FriendStreakTransaction):
         self._tx.delete(self._ref)
         for uid in streak.users:
             self._tx.set(
-                paths.user(self._client, uid), {LIST_FIELD: firestore.ArrayRemove([streak.id])}, merge=True
+                paths.user(self._client, uid),
+                {FRIEND_STREAKS_FIELD: firestore.ArrayRemove([streak.id])},
+                merge=True,
             )

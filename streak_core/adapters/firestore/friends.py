@@ -10,7 +10,8 @@ from google.cloud import firestore
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, run_transaction, store_errors
-from streak_core.adapters.firestore.friend_streaks import COLLECTION, LIST_FIELD
+from streak_core.adapters.firestore.documents import FRIEND_STREAKS_FIELD
+from streak_core.adapters.firestore.friend_streaks import COLLECTION
 from streak_core.models.friend_streaks import pair_id
 from streak_core.models.social import FriendLink, FriendLinks
 from streak_core.ports.friends import FriendStore, FriendTransaction, Relationship
@@ -107,7 +108,7 @@ class _FriendTransaction(FriendTransaction):
             for user in (self._me, self._them):
                 fields = {
                     "friend_count": firestore.Increment(-1),
-                    LIST_FIELD: firestore.ArrayRemove([streak_id]),
+                    FRIEND_STREAKS_FIELD: firestore.ArrayRemove([streak_id]),
                 }
                 self._tx.set(user, fields, merge=True)
 

@@ -22,9 +22,8 @@ from streak_core.adapters.firestore.client import (
     stream,
     streamed_pages,
 )
-from streak_core.adapters.firestore.codec import Codec
-from streak_core.adapters.firestore.documents import Doc, day_from_doc
-from streak_core.adapters.firestore.outbox import create_missing_outbox, stage_outbox
+from streak_core.adapters.firestore.documents import MEMBER_DOC, Doc, day_from_doc
+from streak_core.adapters.firestore.staged import create_missing_outbox, stage_outbox
 from streak_core.domain.leagues import (
     COHORT_SIZE,
     OPENING_SHARDS,
@@ -47,20 +46,6 @@ MAX_PROBES = 2 * COHORT_SIZE  # taken seats a join steps over before it tries an
 SEAT_TTL = timedelta(days=60)  # seats only keep joins apart while a week is open
 SETTLE_ATTEMPTS = 10  # reads and conditional commits of a cohort before giving up (a 503: retried)
 IN_LIMIT = 10  # values one `in` filter of the emulator and production takes at most (30 in production)
-
-
-MEMBER_DOC = Codec(LeagueMember)
-# What an acceptance moves: merged, so a placement of the same week written meanwhile is kept.
-SCORE_FIELDS = ("week", "uid", "seconds", "longest_streak", "reached_at")
-
-
-def score_fields(member: LeagueMember) -> Doc:
-    return MEMBER_DOC.dump(member, only=SCORE_FIELDS)
-
-
-def stage_league_scores(client: Any, writer: Any, members: Iterable[LeagueMember]) -> None:
-    for member in members:
-        writer.set(paths.league_member(client, member.week, member.uid), score_fields(member), merge=True)
 
 
 def _opening(doc: Any) -> Opening:

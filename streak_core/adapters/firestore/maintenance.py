@@ -20,8 +20,8 @@ from streak_core.adapters.firestore.client import (
     streamed_pages,
 )
 from streak_core.adapters.firestore.documents import Doc
-from streak_core.adapters.firestore.outbox import create_missing_outbox, stage_outbox
 from streak_core.adapters.firestore.sizes import document_size
+from streak_core.adapters.firestore.staged import create_missing_outbox, stage_outbox
 from streak_core.adapters.firestore.streaks import StreakWrite, stage_streak, stage_streaks, streak_from_doc
 from streak_core.models.maintenance import DueUser
 from streak_core.models.notifications import OutboxEntry

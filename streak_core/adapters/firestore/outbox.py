@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,7 +13,6 @@ from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.analytics import stage_counts
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
-    batch_read,
     fields_of,
     run_transaction,
     store_errors,
@@ -21,44 +20,14 @@ from streak_core.adapters.firestore.client import (
 )
 from streak_core.adapters.firestore.documents import (
     notification_from_doc,
-    outbox_to_doc,
     settings_from_doc,
 )
-from streak_core.adapters.firestore.events import stage_events
 from streak_core.adapters.firestore.streaks import streak_from_doc
-from streak_core.domain.analytics import Count, counts_of, notification_counter, utc_day
-from streak_core.models.events import WebhookEvent, events_of
-from streak_core.models.notifications import OutboxEntry, StoredNotification
+from streak_core.domain.analytics import Count, notification_counter, utc_day
+from streak_core.models.notifications import StoredNotification
 from streak_core.models.streaks import StreakRecord, user_timezone
 from streak_core.models.users import UserSettings
 from streak_core.ports.notifications import ChannelResult, OutboxStore, Recipient
-
-
-def stage_outbox(
-    client: Any, writer: Any, entries: Iterable[OutboxEntry], extra: Iterable[WebhookEvent] = ()
-) -> None:
-    """Create the entries and, in the same write, the webhook events they and `extra` are (no event
-    without its change, no change without its event)."""
-    wanted = list(entries)
-    for entry in wanted:
-        writer.create(paths.outbox(client).document(entry.id), outbox_to_doc(entry))
-    stage_events(client, writer, events_of(wanted, extra))
-    # The figures these changes are (a broken streak, a freeze...), counted with them.
-    stage_counts(client, writer, counts_of((e.kind, e.created_at) for e in wanted))
-
-
-def create_missing_outbox(
-    client: Any, transaction: Any, entries: Iterable[OutboxEntry], extra: Iterable[WebhookEvent] = ()
-) -> None:
-    """Create the entries that do not exist yet, with their events; existing ones keep their delivery
-    status (and their events their fan-out).
-
-    It reads, so call it before the transaction's first write.
-    """
-    wanted = list(entries)
-    refs = [paths.outbox(client).document(entry.id) for entry in wanted]
-    existing = {doc.id for doc in batch_read(client, refs, transaction) if doc.exists}
-    stage_outbox(client, transaction, [e for e in wanted if e.id not in existing], extra)
 
 
 class FirestoreOutboxStore(OutboxStore):

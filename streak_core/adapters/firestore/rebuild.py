@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 from google.cloud import firestore
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.boards import stage_board_move
-from streak_core.adapters.firestore.challenges import MEMBERSHIPS, stage_memberships
+from streak_core.adapters.firestore.challenges import MEMBERSHIPS
 from streak_core.adapters.firestore.client import LazyFirestore, pages_of, run_transaction, store_errors
 from streak_core.adapters.firestore.documents import (
     BOARD_ENTRY_DOC,
+    MEMBER_DOC,
     MEMBERSHIP_DOC,
     PAUSE_DOC,
     day_from_doc,
@@ -24,7 +24,7 @@ from streak_core.adapters.firestore.documents import (
     session_tombstone,
     settings_from_doc,
 )
-from streak_core.adapters.firestore.leagues import MEMBER_DOC, stage_league_scores
+from streak_core.adapters.firestore.staged import stage_board_move, stage_league_scores, stage_memberships
 from streak_core.adapters.firestore.streaks import stage_streak, streak_from_doc
 from streak_core.adapters.firestore.users import stage_months
 from streak_core.domain.boards import BoardEntry

@@ -9,9 +9,8 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, commit_guarded, store_errors, stream
-from streak_core.adapters.firestore.documents import settings_from_doc
-from streak_core.adapters.firestore.friend_streaks import pair_ids_of
-from streak_core.adapters.firestore.outbox import stage_outbox
+from streak_core.adapters.firestore.documents import pair_ids_of, settings_from_doc
+from streak_core.adapters.firestore.staged import stage_outbox
 from streak_core.adapters.firestore.streaks import stage_streak_fields, streak_from_doc
 from streak_core.models.maintenance import DueUser
 from streak_core.models.notifications import OutboxEntry

@@ -11,8 +11,6 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from streak_core.adapters.firestore import paths
-from streak_core.adapters.firestore.boards import stage_board_move
-from streak_core.adapters.firestore.challenges import stage_memberships
 from streak_core.adapters.firestore.client import (
     LazyFirestore,
     batch_read,
@@ -23,6 +21,7 @@ from streak_core.adapters.firestore.client import (
 )
 from streak_core.adapters.firestore.documents import (
     BOARD_ENTRY_DOC,
+    MEMBER_DOC,
     day_from_doc,
     day_starts_fields,
     day_to_doc,
@@ -30,15 +29,19 @@ from streak_core.adapters.firestore.documents import (
     month_changes,
     month_seconds,
     notification_from_doc,
+    pair_ids_of,
     session_from_doc,
     session_to_doc,
     settings_from_doc,
     settings_to_doc,
 )
-from streak_core.adapters.firestore.friend_streaks import pair_ids_of
-from streak_core.adapters.firestore.leagues import MEMBER_DOC, stage_league_scores
-from streak_core.adapters.firestore.outbox import create_missing_outbox
 from streak_core.adapters.firestore.queueing import KeyedQueue
+from streak_core.adapters.firestore.staged import (
+    create_missing_outbox,
+    stage_board_move,
+    stage_league_scores,
+    stage_memberships,
+)
 from streak_core.adapters.firestore.streaks import (
     stage_streak,
     stage_streak_fields,
