@@ -67,14 +67,14 @@ def _dispatcher(c: Container) -> Any:
 def _firestore(c: Container, env: Settings) -> None:
     from streak_core.adapters.firestore import stores
     from streak_core.adapters.firestore.client import LazyFirestore
-    from streak_core.adapters.firestore.rate_limits import FirestoreStorage
+    from streak_core.adapters.firestore.rate_limits import FirestoreWindowCounters
 
     c.value(LazyFirestore, LazyFirestore(env.project_id))
     for kind, path in stores.ADAPTERS.items():
         c.register(kind, _on_firestore(path))
     c.register(
         SharedRateLimiter,
-        lambda c: SharedRateLimiter(env.rate_policies(), FirestoreStorage(c.get(LazyFirestore))),
+        lambda c: SharedRateLimiter(env.rate_policies(), FirestoreWindowCounters(c.get(LazyFirestore))),
     )
 
 

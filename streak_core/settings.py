@@ -10,12 +10,11 @@ from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
 
-from limits import RateLimitItem
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from streak_core.domain.config import DEFAULT_CONFIG, StreakConfig
 from streak_core.domain.vocabulary import LimitScope
-from streak_core.services.rate_limit import parse_limits
+from streak_core.domain.windows import RateLimit, parse_limits
 
 if TYPE_CHECKING:  # imported by the methods that make them (a cold start of the api may need neither)
     from streak_core.services.cursors import Cursors
@@ -134,7 +133,7 @@ class Settings(BaseModel):
         parse_limits(spec)  # a typo fails the instance at start, not every request
         return spec
 
-    def rate_policies(self) -> dict[LimitScope, tuple[RateLimitItem, ...]]:
+    def rate_policies(self) -> dict[LimitScope, tuple[RateLimit, ...]]:
         return {
             LimitScope.WRITE: parse_limits(self.rate_limit_writes),
             LimitScope.READ: parse_limits(self.rate_limit_reads),

@@ -168,6 +168,17 @@ class ImageFormat(StrEnum):
     SVG = "svg"
 
 
+class WindowUnit(StrEnum):
+    """The units of a rate-limit window, as the `limits` notation names them ("20/10 seconds")."""
+
+    SECOND = "second"
+    MINUTE = "minute"
+    HOUR = "hour"
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
 class LimitScope(StrEnum):
     """Which rate limits a request counts against: a user's reads or writes, or a client address's public
     page views."""

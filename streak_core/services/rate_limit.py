@@ -9,21 +9,14 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from limits import RateLimitItem, parse_many
-
 from streak_core.domain.vocabulary import LimitScope
-from streak_core.domain.windows import window_start
+from streak_core.domain.windows import RateLimit, window_start
 from streak_core.errors import TransientStoreError
 from streak_core.ports.rate_limits import WindowCounters, WindowHit
 
 log = logging.getLogger(__name__)
 
 BATCH = 400  # counters per commit (Firestore takes 500 writes per commit)
-
-
-def parse_limits(spec: str) -> tuple[RateLimitItem, ...]:
-    """`3/second;20/10 seconds;100/minute` (the `limits` notation); empty means no limit."""
-    return tuple(parse_many(spec)) if spec.strip() else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +91,7 @@ class SharedRateLimiter:
     one flush (milliseconds) of each other while both are under `fast_share`, and, for windows of
     `blind_expiry` or less, up to `fast_share` of the window per instance before it has seen the others."""
 
-    policies: Mapping[LimitScope, Sequence[RateLimitItem]]
+    policies: Mapping[LimitScope, Sequence[RateLimit]]
     counters: WindowCounters
     clock: Callable[[], float] = time.time
     fast_share: float = 0.5
@@ -118,7 +111,7 @@ class SharedRateLimiter:
             return Verdict(True, None)
         now = self.clock()
         with self._lock:
-            windows = [self._window(item.key_for(scope, identity), item.get_expiry(), now) for item in items]
+            windows = [self._window(item.key_for(scope, identity), item.expiry, now) for item in items]
             full = [w for w, item in zip(windows, items, strict=True) if w.estimate >= item.amount]
             if full:
                 return self._refused(items, windows, full, now)
@@ -135,12 +128,12 @@ class SharedRateLimiter:
         self._nudge()
         return verdict
 
-    def _well_under(self, window: _Window, item: RateLimitItem) -> bool:
+    def _well_under(self, window: _Window, item: RateLimit) -> bool:
         seen = window.synced or window.hit.expiry <= self.blind_expiry
         return seen and window.estimate + 1 <= item.amount * self.fast_share
 
     def _exact(
-        self, items: Sequence[RateLimitItem], windows: list[_Window], sent: list[int], now: float
+        self, items: Sequence[RateLimit], windows: list[_Window], sent: list[int], now: float
     ) -> Verdict:
         try:
             totals = self.counters.incr_many([w.counted(n) for w, n in zip(windows, sent, strict=True)])
@@ -170,7 +163,7 @@ class SharedRateLimiter:
             self._dirty[w.slot] = w
 
     def _refused(
-        self, items: Sequence[RateLimitItem], windows: list[_Window], over: list[_Window], now: float
+        self, items: Sequence[RateLimit], windows: list[_Window], over: list[_Window], now: float
     ) -> Verdict:
         retry = max(max(1, math.ceil(w.hit.start + w.hit.expiry - now)) for w in over)
         return Verdict(False, _tightest(items, windows, now), retry)
@@ -247,6 +240,6 @@ class SharedRateLimiter:
                 self._wake.set()
 
 
-def _tightest(items: Sequence[RateLimitItem], windows: list[_Window], now: float) -> WindowStats:
+def _tightest(items: Sequence[RateLimit], windows: list[_Window], now: float) -> WindowStats:
     stats = [w.stats(item.amount, now) for w, item in zip(windows, items, strict=True)]
     return min(stats, key=lambda s: (s.remaining, s.reset_seconds))

@@ -13,8 +13,9 @@ from functions import logs
 from functions.api.pipeline import handle
 from streak_core.dependencies import ApiDependencies
 from streak_core.domain.vocabulary import LimitScope, NotificationKind
+from streak_core.domain.windows import parse_limits
 from streak_core.models.notifications import OutboxEntry
-from streak_core.services.rate_limit import SharedRateLimiter, parse_limits
+from streak_core.services.rate_limit import SharedRateLimiter
 from tests.unit.fakes import (
     InMemoryJobStore,
     InMemoryUserStore,

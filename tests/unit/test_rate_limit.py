@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import time
 
+import limits
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from streak_core.domain.vocabulary import LimitScope
+from streak_core.domain.windows import parse_limits
 from streak_core.errors import TransientStoreError
-from streak_core.services.rate_limit import SharedRateLimiter, parse_limits
+from streak_core.services.rate_limit import SharedRateLimiter
 from tests.unit.fakes import SharedWindows
 
 T0 = 1_800_000_000.0  # a whole minute (and second) since the epoch
@@ -160,6 +164,46 @@ def test_ended_windows_are_forgotten() -> None:
 def test_the_limits_notation_is_checked() -> None:
     with pytest.raises(ValueError, match="fortnight"):
         parse_limits("3 per fortnight")
+
+
+# The notation as limits reads it: its words, separators and spacing, and text around them.
+WORDS = st.sampled_from(["second", "seconds", "Minute", "minutes", "hour", "HOURS", "day", "days", "month"])
+WINDOW = st.builds(
+    lambda amount, per, multiples, word, pad: f"{pad}{amount}{per}{multiples}{pad}{word}{pad}",
+    st.integers(0, 10**6),
+    st.sampled_from(["/", " per ", "per", " / "]),
+    st.one_of(st.just(""), st.integers(0, 1000).map(lambda n: f"{n} ")),
+    st.one_of(WORDS, st.sampled_from(["year", "years", "fortnight", "sec", ""])),
+    st.sampled_from(["", " ", "  "]),
+)
+SPEC = st.one_of(
+    st.lists(WINDOW, min_size=1, max_size=4).flatmap(
+        lambda parts: st.sampled_from([";", ",", "|", ":;", " ;"]).map(lambda sep: sep.join(parts))
+    ),
+    st.text(alphabet="0123456789/ per;,|:secondminuthaySX", max_size=30),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SPEC)
+def test_our_notation_reads_every_spec_as_the_limits_library_does(spec: str) -> None:
+    """limits (the maintained library whose notation the settings use) is the reference: the same strings
+    read, the same windows, the same counter keys; the same strings refused. A blank spec is ours alone: no
+    limit for that scope (limits refuses it)."""
+    if not spec.strip():
+        assert parse_limits(spec) == ()
+        return
+    try:
+        reference = limits.parse_many(spec)
+    except ValueError:
+        with pytest.raises(ValueError, match=r"couldn't parse rate limit string|no granularity matched"):
+            parse_limits(spec)
+        return
+    ours = parse_limits(spec)
+    assert [(w.amount, w.multiples, w.unit.value, w.expiry) for w in ours] == [
+        (r.amount, r.multiples, r.GRANULARITY.name, r.get_expiry()) for r in reference
+    ]
+    assert [w.key_for("write", "u1") for w in ours] == [r.key_for("write", "u1") for r in reference]
 
 
 def test_the_background_flush_counts_admitted_and_gives_back_refused_requests() -> None:

@@ -1,4 +1,4 @@
-"""`rate_limits/{hash}`: the counters of the `limits` library's fixed windows, shared by every instance."""
+"""`rate_limits/{hash}`: the counters of the rate limits' fixed windows, shared by every instance."""
 
 from __future__ import annotations
 
@@ -9,37 +9,29 @@ from datetime import UTC, datetime
 from typing import Any
 
 from google.cloud import firestore
-from limits.limits import TIME_TYPES
-from limits.storage import Storage
 
 from streak_core.adapters.firestore import paths
 from streak_core.adapters.firestore.client import LazyFirestore, delete_all, store_errors
-from streak_core.domain.windows import window_start
-from streak_core.errors import TransientStoreError
+from streak_core.domain.vocabulary import WindowUnit
+from streak_core.domain.windows import UNIT_SECONDS, window_start
 from streak_core.ports.rate_limits import WindowCounters, WindowHit
 
 
 def expiry_of(key: str) -> int:
-    """The window a `limits` key was built for (`RateLimitItem.key_for` ends in amount/multiples/unit)."""
+    """The window a key was built for (`RateLimit.key_for` ends in amount/multiples/unit)."""
     _, multiples, unit = key.rsplit("/", 2)
-    return int(multiples) * TIME_TYPES[unit].seconds
+    return int(multiples) * UNIT_SECONDS[WindowUnit(unit)]
 
 
-class FirestoreStorage(Storage):
-    """A `limits` storage over Firestore. One document per key and window, named by a hash so that a user's
+class FirestoreWindowCounters(WindowCounters):
+    """The windows' counters in Firestore. One document per key and window, named by a hash so that a user's
     windows spread over the key space; an increment is one commit whose transform result is the new count
-    (no transaction, no read). `expires_at` is the field a TTL policy deletes old windows by."""
-
-    STORAGE_SCHEME = ["firestore"]  # noqa: RUF012  # the base class declares it as a plain attribute
+    (no transaction, no read). `expires_at` is the field a TTL policy deletes old windows by. The `limits`
+    library's own fixed-window strategy runs on it (tests/integration/test_rate_limit_store.py)."""
 
     def __init__(self, firestore_client: LazyFirestore, clock: Callable[[], float] = time.time) -> None:
-        super().__init__()
         self._db = firestore_client
         self._clock = clock
-
-    @property
-    def base_exceptions(self) -> type[Exception]:
-        return TransientStoreError
 
     def _doc(self, key: str, start: int) -> Any:
         name = hashlib.sha256(f"{key}|{start}".encode()).hexdigest()[:40]
@@ -48,9 +40,6 @@ class FirestoreStorage(Storage):
     def _now(self, key: str) -> WindowHit:
         expiry = expiry_of(key)
         return WindowHit(key, expiry, 0, window_start(self._clock(), expiry))
-
-    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        return self.incr_many([WindowHit(key, expiry, amount, window_start(self._clock(), expiry))])[0]
 
     def incr_many(self, hits: Sequence[WindowHit]) -> list[int]:
         """Add to several counters in one commit; their new values, in order."""
@@ -70,17 +59,6 @@ class FirestoreStorage(Storage):
             snapshot = self._doc(key, window.start).get()
         return int(snapshot.get("count")) if snapshot.exists else 0
 
-    def get_expiry(self, key: str) -> float:
-        window = self._now(key)
-        return float(window.start + window.expiry)
-
-    def check(self) -> bool:
-        try:
-            self.get("LIMITER/health/1/1/second")
-        except Exception:  # a health check answers, whatever went wrong
-            return False
-        return True
-
     def reset(self) -> int | None:
         """Deletes every window; the number deleted."""
         client = self._db()
@@ -89,7 +67,3 @@ class FirestoreStorage(Storage):
     def clear(self, key: str) -> None:
         with store_errors():
             self._doc(key, self._now(key).start).delete()
-
-
-# Declared rather than subclassed (limits' Storage has a metaclass of its own): mypy checks the match here.
-IMPLEMENTS: type[WindowCounters] = FirestoreStorage
