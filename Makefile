@@ -89,7 +89,7 @@ bench-accept: $(STAMP) $(NODE_STAMP)
 	$(PY) -m bench.accept
 
 ## bench-coldstart: a fresh `api` instance to its first answer, served from requirements.txt alone
-bench-coldstart: $(STAMP) $(NODE_STAMP) $(FUNCTIONS_STAMP) $(VALGRIND)
+bench-coldstart: $(STAMP) $(NODE_STAMP) $(TASKS_STAMP) $(FUNCTIONS_STAMP) $(VALGRIND)
 	$(PY) -m bench.coldstart --instructions
 
 ## bench-leaderboard: board pages and `me` with 100,000 users on the emulator, cached vs uncached

@@ -17,7 +17,10 @@ With `--instructions` (make bench-coldstart) it also counts the instructions eac
 from its start to its first 201 (valgrind's cachegrind, `I refs`: the app made and the request answered in
 one process by Flask's test client, so the count holds the imports and the request's own work, not the
 server's sockets): the same figure on every run, where this machine's speed moves the times by 30-50%
-from one minute to the next. instruction_ratio = ours / the baseline's.
+from one minute to the next. instruction_ratio = ours / the baseline's. It counts ours once more with the
+deploy plan's Cloud Tasks queues (the Cloud Tasks emulator): in production the sessions area holds the
+dispatch queue, and a first session that writes a notice or a webhook event asks it once committed, inside
+the answer (instruction_ratio_with_queues).
 """
 
 from __future__ import annotations
@@ -34,18 +37,25 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import requests
 
 from deploy.package import stage
 from devstack.node import node_env
 from devstack.stack import Stack
-from devstack.tools import HOST, ROOT, free_port, terminate
+from devstack.tools import HOST, ROOT, TASKS_LOCATION, free_port, terminate
 
 FUNCTIONS_VENV = ROOT / ".venv-functions"
 FUNCTIONS_FRAMEWORK = FUNCTIONS_VENV / "bin" / "functions-framework"
 POLL_SECONDS = 0.005
 GIVE_UP_SECONDS = 60.0
+# The deploy plan's queue targets (never called here: the process ends before a task is due).
+QUEUE_URLS = {
+    "NOTIFICATIONS_DISPATCH_URL": f"http://{HOST}:9/dispatch",
+    "FRIEND_STREAKS_CHECK_URL": f"http://{HOST}:9/friend-streaks/check",
+    "SESSION_JOBS_URL": f"http://{HOST}:9/jobs",
+}
 
 
 def first_answer(
@@ -152,6 +162,35 @@ def instructions(target: str, source: Path, env: dict[str, str], path: str, toke
     return int(found.group(1).replace(",", ""))
 
 
+def counted(stack: Stack, auth: Any, source: Path, baseline_py: Path, env: dict[str, str]) -> dict[str, Any]:
+    """The instruction figures: ours and the baseline's to their first 201, and ours with the queues."""
+    _, token = auth.sign_up()
+    ours = instructions("api", source / "main.py", env, "/v1/sessions", token, 10_000)
+    base = instructions("baseline", baseline_py, env, "/", token, 10_001)
+    _, token = auth.sign_up()
+    queued = instructions("api", source / "main.py", queues_env(stack, env), "/v1/sessions", token, 10_002)
+    return {
+        "instructions_ours": ours,
+        "instructions_baseline": base,
+        "instruction_ratio": round(ours / base, 3),
+        "instructions_ours_with_queues": queued,
+        "instruction_ratio_with_queues": round(queued / base, 3),
+    }
+
+
+def queues_env(stack: Stack, env: dict[str, str]) -> dict[str, str]:
+    """`env` with the deploy plan's Cloud Tasks queues, made on the stack's emulator."""
+    from streak_core.adapters.cloud_tasks import tasks_client  # only with --instructions
+
+    client, parent = (
+        tasks_client(stack.hosts["tasks"]),
+        f"projects/{stack.project_id}/locations/{TASKS_LOCATION}",
+    )
+    for queue in ("notifications", "session-jobs"):
+        client.create_queue(parent=parent, queue={"name": f"{parent}/queues/{queue}"}, timeout=30)
+    return {**env, **QUEUE_URLS, "CLOUD_TASKS_EMULATOR_HOST": stack.hosts["tasks"]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=15)
@@ -164,12 +203,14 @@ def main() -> None:
     # The production environment: requirements.txt alone (the Makefile's install step; a no-op when done).
     subprocess.run(["make", "-s", f"{FUNCTIONS_VENV.name}/.installed"], cwd=ROOT, check=True)
     project = f"demo-coldstart-{uuid.uuid4().hex[:6]}"
-    stack = Stack(Path(tempfile.mkdtemp()), project_id=project, components=("firestore", "auth"))
+    components = ("firestore", "auth", "tasks") if args.instructions else ("firestore", "auth")
+    stack = Stack(Path(tempfile.mkdtemp()), project_id=project, components=components)
     stack.start()
     source = Path(tempfile.mkdtemp())
     try:
         auth = AuthEmulator(stack.hosts["auth"], project)
         env = node_env({**os.environ, **stack.env(), **GENEROUS_LIMITS, "ALLOW_CLOCK_OVERRIDE": "1"})
+        env.pop("CLOUD_TASKS_EMULATOR_HOST", None)  # no queue but where counted with them (below)
         # Both served as deployed: bytecode compiled beside the source (deploy/package.py).
         stage(ROOT, source)
         baseline_py = source / "coldstart_baseline.py"
@@ -206,12 +247,7 @@ def main() -> None:
             ),
         }
         if args.instructions:
-            _, token = auth.sign_up()
-            ours = instructions("api", source / "main.py", env, "/v1/sessions", token, 10_000)
-            base = instructions("baseline", baseline_py, env, "/", token, 10_001)
-            figures["instructions_ours"] = ours
-            figures["instructions_baseline"] = base
-            figures["instruction_ratio"] = round(ours / base, 3)
+            figures |= counted(stack, auth, source, baseline_py, env)
         if args.importtime:
             for micros, name in import_profile()[:15]:
                 print(f"{micros / 1000:8.1f} ms  {name}")
