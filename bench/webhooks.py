@@ -41,7 +41,7 @@ from devstack.stack import TASKS_LOCATION, Stack
 from devstack.token import id_token
 from streak_core.domain.vocabulary import EventType
 from streak_core.domain.webhooks import LANES, body
-from streak_core.services.dispatch import announce_events
+from streak_core.services.followups import announce_events
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 COMPONENTS = ("firestore", "auth", "tasks", "smtp", "fcm", "hooks", "functions")
