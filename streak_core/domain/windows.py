@@ -54,14 +54,11 @@ def parse_limits(spec: str) -> tuple[RateLimit, ...]:
         return ()
     if not _WINDOWS.match(spec):
         raise ValueError(f"couldn't parse rate limit string '{spec}'")
-    limits = []
-    for part in _SEPARATOR.split(spec):
-        found = _WINDOW.match(part)
-        if found is None:  # never, once the whole matched: each part is one window of it
-            raise ValueError(f"couldn't parse rate limit string '{spec}'")
-        amount, multiples, unit = found.groups()
-        limits.append(RateLimit(int(amount), int(multiples or 0) or 1, _unit(unit)))
-    return tuple(limits)
+    # Once the whole matched, each part is one window of it.
+    windows = (found.groups() for part in _SEPARATOR.split(spec) if (found := _WINDOW.match(part)))
+    return tuple(
+        RateLimit(int(amount), int(multiples or 0) or 1, _unit(unit)) for amount, multiples, unit in windows
+    )
 
 
 def _unit(word: str) -> WindowUnit:

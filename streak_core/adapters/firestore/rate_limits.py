@@ -59,7 +59,7 @@ class FirestoreWindowCounters(WindowCounters):
             snapshot = self._doc(key, window.start).get()
         return int(snapshot.get("count")) if snapshot.exists else 0
 
-    def reset(self) -> int | None:
+    def reset(self) -> int:
         """Deletes every window; the number deleted."""
         client = self._db()
         return delete_all(client, paths.rate_limit_windows(client), "rate limit reset")
