@@ -33,8 +33,10 @@ from devstack.tools import (  # ROOT, TASKS_LOCATION and StackError are imported
     check_tools,
     free_port,
     function_urls,
+    grpc_ok,
     http_ok,
     put_json,
+    smtp_ok,
     tail,
     tcp_ok,
     terminate,
@@ -386,6 +388,10 @@ class Stack:
             return http_ok(f"http://{host}/_control/captured")
         if name == "web":
             return http_ok(f"http://{host}/__/firebase/init.json")
+        if name == "tasks":
+            return grpc_ok(host)
+        if name == "smtp":
+            return smtp_ok(host)
         return tcp_ok(host)
 
     def _wait(self, name: str) -> None:

@@ -35,10 +35,22 @@ class StackError(RuntimeError):
     """The stack cannot start; the message says what is missing and how to get it."""
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
+    """A port nothing listens on now, never one this process handed out before.
+
+    A component binds its port only once it has started, seconds later for a JVM or a Python emulator, and
+    until then the kernel may offer the same free port again: the next component would take it first and
+    answer in the other's place (a CI run had the SMTP server's greeting reach the Cloud Tasks client)."""
+    while True:
+        with socket.socket() as s:
+            s.bind((HOST, 0))
+            port = int(s.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def check_tools(components: set[str]) -> None:
@@ -94,6 +106,40 @@ def tcp_ok(host_port: str) -> bool:
             return True
     except OSError:
         return False
+
+
+HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+EMPTY_SETTINGS = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"  # length 0, type SETTINGS, no flags, stream 0
+SETTINGS_FRAME_TYPE = 4
+
+
+def grpc_ok(host_port: str) -> bool:
+    """Whether an HTTP/2 server (a gRPC emulator) answers there: its first frame is SETTINGS (RFC 9113
+    3.4), which no other kind of server sends, so a port taken by something else does not pass."""
+    first = _first_bytes(host_port, HTTP2_PREFACE + EMPTY_SETTINGS, 9)
+    return len(first) == 9 and first[3] == SETTINGS_FRAME_TYPE
+
+
+def smtp_ok(host_port: str) -> bool:
+    """Whether an SMTP server greets there (RFC 5321 4.2: "220 " and its name)."""
+    return _first_bytes(host_port, b"", 4) == b"220 "
+
+
+def _first_bytes(host_port: str, send: bytes, count: int) -> bytes:
+    host, port = host_port.rsplit(":", 1)
+    received = b""
+    try:
+        with socket.create_connection((host, int(port)), timeout=2) as connection:
+            if send:
+                connection.sendall(send)
+            while len(received) < count:
+                chunk = connection.recv(count - len(received))
+                if not chunk:
+                    break
+                received += chunk
+    except OSError:
+        return b""
+    return received
 
 
 def group_alive(pgid: int) -> bool:
