@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import struct
 import subprocess
 import time
@@ -16,6 +15,7 @@ import pytest
 import requests
 import websocket
 
+from devstack.tools import free_port
 from tests.e2e.conftest import AppUser
 
 pytestmark = pytest.mark.e2e
@@ -104,9 +104,7 @@ class DevTools:
     """Headless Chromium driven over the DevTools protocol: navigate, evaluate, screenshot."""
 
     def __init__(self, profile: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()  # never one the stack was given
         self.process = subprocess.Popen(
             [
                 CHROMIUM,
