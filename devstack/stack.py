@@ -148,6 +148,11 @@ class Stack:
         }
 
     # --- components ------------------------------------------------------------------------------
+    def _take_port(self, name: str) -> str:
+        """A free port for `name` (its host:port is in `hosts` from now on)."""
+        self.hosts[name] = f"{HOST}:{free_port()}"
+        return self.hosts[name].rsplit(":", 1)[1]
+
     def _spawn(
         self, name: str, argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
     ) -> None:
@@ -166,8 +171,7 @@ class Stack:
         self.services.append(Service(name, process, log))
 
     def _start_firestore(self) -> None:
-        self.hosts["firestore"] = f"{HOST}:{free_port()}"
-        port = self.hosts["firestore"].rsplit(":", 1)[1]
+        port = self._take_port("firestore")
         self._spawn(
             "firestore",
             [
@@ -181,8 +185,7 @@ class Stack:
         )
 
     def _start_pubsub(self) -> None:
-        self.hosts["pubsub"] = f"{HOST}:{free_port()}"
-        port = self.hosts["pubsub"].rsplit(":", 1)[1]
+        port = self._take_port("pubsub")
         self._spawn("pubsub", [str(PUBSUB_LAUNCHER), f"--host={HOST}", f"--port={port}"])
 
     def _start_auth(self) -> None:
@@ -234,8 +237,7 @@ class Stack:
         return f"http://{self.hosts['fcm']}"
 
     def _start_fcm(self) -> None:
-        self.hosts["fcm"] = f"{HOST}:{free_port()}"
-        port = self.hosts["fcm"].rsplit(":", 1)[1]
+        port = self._take_port("fcm")
         self._spawn("fcm", [sys.executable, "-m", "devstack.fcm_capture", "--host", HOST, "--port", port])
 
     @property
@@ -244,14 +246,12 @@ class Stack:
         return f"http://{self.hosts['hooks']}"
 
     def _start_hooks(self) -> None:
-        self.hosts["hooks"] = f"{HOST}:{free_port()}"
-        port = self.hosts["hooks"].rsplit(":", 1)[1]
+        port = self._take_port("hooks")
         argv = [sys.executable, "-m", "devstack.webhook_capture", "--host", HOST, "--port", port]
         self._spawn("hooks", argv)
 
     def _start_tasks(self) -> None:
-        self.hosts["tasks"] = f"{HOST}:{free_port()}"
-        port = self.hosts["tasks"].rsplit(":", 1)[1]
+        port = self._take_port("tasks")
         retries = str(RETRY_MAX_ATTEMPTS - 1)  # the emulator counts retries after the first attempt
         # Our launcher of the emulator: its queues dispatch concurrently, as Cloud Tasks' do.
         # -P: devstack/ not on the path (its token.py would shadow the standard library's).
@@ -275,8 +275,7 @@ class Stack:
     def spawn_function(self, name: str, target: str, extra_env: dict[str, str]) -> str:
         """One more process serving `target` on this stack (e.g. a second `api` instance with other
         settings); its base URL once it answers. `stop_service(name)` or `stop()` ends it."""
-        self.hosts[name] = f"{HOST}:{free_port()}"
-        port = self.hosts[name].rsplit(":", 1)[1]
+        port = self._take_port(name)
         argv = [str(FUNCTIONS_FRAMEWORK), "--target", target, "--source", "main.py", "--host", HOST]
         self._spawn(name, [*argv, "--port", port], env={**self._function_env(), **extra_env})
         self._wait(name)
@@ -307,13 +306,12 @@ class Stack:
     def start_web(self) -> str:
         """The built dashboard served by `vite preview` with firebase.json's rewrites (the API, the share
         pages) and a Hosting-like `/__/firebase/init.json` naming this stack's project and Auth emulator."""
-        self.hosts["web"] = f"{HOST}:{free_port()}"
+        port = self._take_port("web")
         env = {
             "DASHBOARD_API_URL": f"http://{self.hosts['functions']}",
             "DASHBOARD_PROJECT_ID": self.project_id,
             "DASHBOARD_AUTH_EMULATOR_URL": f"http://{self.hosts['auth']}",
         }
-        port = self.hosts["web"].rsplit(":", 1)[1]
         argv = [str(VITE), "preview", "--host", HOST, "--port", port, "--strictPort"]
         self._spawn("web", argv, env=env, cwd=WEB_DIR)
         self._wait("web")
@@ -340,11 +338,10 @@ class Stack:
 
     def _start_functions(self) -> list[str]:
         targets = self._function_targets()
-        for name, _, _ in targets:
-            self.hosts[name] = f"{HOST}:{free_port()}"
+        ports = {name: self._take_port(name) for name, _, _ in targets}  # each function knows the others
         env = self._function_env()
         for name, target, signature in targets:
-            port = self.hosts[name].rsplit(":", 1)[1]
+            port = ports[name]
             argv = [str(FUNCTIONS_FRAMEWORK), "--target", target, "--signature-type", signature]
             self._spawn(name, [*argv, "--source", "main.py", "--host", HOST, "--port", port], env=env)
         return [name for name, _, _ in targets]
@@ -373,26 +370,22 @@ class Stack:
 
     # --- readiness -------------------------------------------------------------------------------
     def _probe(self, name: str) -> bool:
+        """Whether `name` answers as itself: a page only it serves, its protocol's greeting; a bare TCP
+        connection only for the functions, whose ports free_port handed out to nothing else."""
         host = self.hosts[name]
-        if name == "firestore":
-            return http_ok(f"http://{host}/")
-        if name == "pubsub":
-            return http_ok(f"http://{host}/v1/projects/{self.project_id}/topics")
-        if name == "auth":
-            return http_ok(f"http://{host}/emulator/v1/projects/{self.project_id}/config")
-        if name == "functions":
-            return http_ok(f"http://{host}/v1/openapi.json")
-        if name == "fcm":
-            return http_ok(f"http://{host}/captured")
-        if name == "hooks":
-            return http_ok(f"http://{host}/_control/captured")
-        if name == "web":
-            return http_ok(f"http://{host}/__/firebase/init.json")
-        if name == "tasks":
-            return grpc_ok(host)
-        if name == "smtp":
-            return smtp_ok(host)
-        return tcp_ok(host)
+        pages = {
+            "firestore": "/",
+            "pubsub": f"/v1/projects/{self.project_id}/topics",
+            "auth": f"/emulator/v1/projects/{self.project_id}/config",
+            "functions": "/v1/openapi.json",
+            "fcm": "/captured",
+            "hooks": "/_control/captured",
+            "web": "/__/firebase/init.json",
+        }
+        if name in pages:
+            return http_ok(f"http://{host}{pages[name]}")
+        probes = {"tasks": grpc_ok, "smtp": smtp_ok}
+        return probes.get(name, tcp_ok)(host)
 
     def _wait(self, name: str) -> None:
         service = next(s for s in self.services if s.name == name)

@@ -112,11 +112,20 @@ class FailingCommits:
         return tx
 
 
-def test_transient_failure_raises_retryable_error_and_writes_nothing(firestore_client: Any, uid: str) -> None:
+@pytest.mark.parametrize(
+    "failure",
+    [
+        gexc.ServiceUnavailable("down"),
+        # The stream of a commit reset (RST_STREAM CANCEL): seen when a stopped emulator resumed.
+        gexc.Cancelled("Stream removed (RST_STREAM (Received RST_STREAM with error code 8))"),
+    ],
+    ids=type,
+)
+def test_transient_failure_raises_retryable_error_and_writes_nothing(
+    firestore_client: Any, uid: str, failure: Exception
+) -> None:
     broken = FirestoreUserStore(
-        LazyFirestore(
-            None, factory=lambda _: FailingCommits(firestore_client, gexc.ServiceUnavailable("down"))
-        )
+        LazyFirestore(None, factory=lambda _: FailingCommits(firestore_client, failure))
     )
     with pytest.raises(TransientStoreError):
         accept_sessions(broken, uid, [body("lost", "08:00", "09:00")], NOW, DEFAULT_CONFIG)

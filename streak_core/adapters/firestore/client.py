@@ -24,9 +24,11 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 SLOW_QUERY_MS = 100.0
 
-# Failures after which nothing was committed and a retry may well succeed.
+# Failures a retry may well get past. After some of them a commit may have landed all the same (a deadline,
+# a reset stream): every write of ours is idempotent, so the retry finds it done and changes nothing.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     gexc.ServiceUnavailable,
+    gexc.Cancelled,  # a stream reset under the call (RST_STREAM); Firebase's own clients retry it too
     gexc.DeadlineExceeded,
     gexc.Aborted,
     gexc.InternalServerError,
