@@ -10,7 +10,7 @@ With the day start at 00:00 these are the calendar days of `timeline.py`, whose 
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -50,15 +50,16 @@ class DayStarts:
     before the first of them the day starts at 00:00."""
 
     changes: tuple[tuple[date, int], ...] = ()
+    # Every day starts at 00:00 (the calendar days' fast path applies). Worked out once: every session asks.
+    midnight: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "midnight", all(minutes == 0 for _, minutes in self.changes))
 
     def on(self, day: date) -> int:
         """The day start in force for the local date `day`, in minutes after midnight."""
         at = bisect_right(self.changes, (day, LATEST_MINUTES + 1))
         return self.changes[at - 1][1] if at else 0
-
-    @property
-    def midnight(self) -> bool:
-        return all(minutes == 0 for _, minutes in self.changes)
 
     def changed(self, first: date, minutes: int) -> DayStarts:
         """With a change taking effect on `first` (a later change of the same date replaces it)."""

@@ -57,12 +57,14 @@ def apply_session(
         if not state.add((start_ms, end_ms)):
             continue
         after = state.focus_ms // 1000
-        if not qualifies(before, config) and qualifies(after, config):
+        if not qualifies(after, config):
+            continue  # nor strong: that takes at least the threshold (the recovery factor is at least 1)
+        if not qualifies(before, config):
             change = streak.add_qualified(day, config)
             if change is not None:
                 newly_qualified += (day,)
                 run_changes += (change,)
-        if not is_strong(before, config) and is_strong(after, config):
+        if is_strong(after, config) and not is_strong(before, config):
             streak.add_strong(day, config)
     outcome = SessionOutcome(pieces, newly_qualified, (), run_changes)
     effects = streak.drain_effects()
@@ -79,5 +81,6 @@ def _milestones(changes: list[RunChange], config: StreakConfig) -> tuple[Milesto
     """Each milestone the changed runs reached, once (a run reaches one once, however many days did)."""
     if len(changes) == 1:  # the common case: one day, one run, no milestone (the empty tuple is shared)
         change = changes[0]
-        return tuple(Milestone(m, change.start) for m in milestones_reached(change, config))
+        reached = milestones_reached(change, config)
+        return tuple(Milestone(m, change.start) for m in reached) if reached else ()
     return tuple(dict.fromkeys(Milestone(m, c.start) for c in changes for m in milestones_reached(c, config)))

@@ -154,7 +154,7 @@ class Runs:
         return RunChange(before, after, start, end)
 
     def _insert_qualified(self, o: int) -> None:
-        i = bisect_left(self.q_starts, o)  # first qualified run starting after o (o is not qualified)
+        i = _first_after(self.q_starts, self.q_ends, o)  # the first qualified run after o (not qualified)
         left = i > 0 and self.q_ends[i - 1] == o - 1
         right = i < len(self.q_starts) and self.q_starts[i] == o + 1
         if left and right:
@@ -170,7 +170,7 @@ class Runs:
 
     def _cover(self, o: int, qualified: int) -> int:
         """Cover `o` (not covered), joining the runs beside it; returns the longest of those runs."""
-        i = bisect_left(self.starts, o)  # first run starting after o (o is not covered)
+        i = _first_after(self.starts, self.ends, o)  # the first run after o (o is not covered)
         joins_left = i > 0 and self.ends[i - 1] == o - 1
         joins_right = i < len(self.starts) and self.starts[i] == o + 1
         before = 0
@@ -221,6 +221,14 @@ class Runs:
     def _note_longest(self, length: int) -> None:
         if length > self.longest_streak:
             self.longest_streak = length
+
+
+def _first_after(starts: array[int], ends: array[int], o: int) -> int:
+    """Index of the first run starting after `o`, a day outside every run. In-order data comes after the
+    last run: no search (a bisection of an array makes an int object for every step)."""
+    if not ends or o > ends[-1]:
+        return len(starts)
+    return bisect_left(starts, o)
 
 
 def contains(sorted_values: list[int], value: int) -> bool:
