@@ -189,8 +189,7 @@ class Stack:
         self._spawn("pubsub", [str(PUBSUB_LAUNCHER), f"--host={HOST}", f"--port={port}"])
 
     def _start_auth(self) -> None:
-        port, hub, logging_port = free_port(), free_port(), free_port()
-        self.hosts["auth"] = f"{HOST}:{port}"
+        port, hub, logging_port = int(self._take_port("auth")), free_port(), free_port()
         config = self.workdir / "firebase.auth.json"
         config.write_text(
             json.dumps(
@@ -227,7 +226,7 @@ class Stack:
         return self.workdir / "mail"
 
     def _start_smtp(self) -> None:
-        self.hosts["smtp"] = f"{HOST}:{free_port()}"
+        self._take_port("smtp")
         argv = [sys.executable, "-m", "aiosmtpd", "-n", "-l", self.hosts["smtp"]]
         self._spawn("smtp", [*argv, "-c", "aiosmtpd.handlers.Mailbox", str(self.mailbox)])
 
